@@ -1,0 +1,69 @@
+# cmbench - see README.md. `make` builds ./cmbench; `make test` runs the
+# tests; `make bench` runs the benchmark. Both install what is missing first.
+
+CC      ?= cc
+UV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
+UV_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null && echo 0 || echo 1)
+CFLAGS  ?= -O2 -g
+WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
+ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) \
+           -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
+           -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
+LDLIBS  += $(UV_LIBS) -pthread -lm
+B       ?= build
+
+LIB_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c)) \
+           $(wildcard workloads/*.c) $(wildcard models/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+HDRS    := $(wildcard harness/*.h workloads/*.h models/*.h)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all test bench plots clean deps deps-build deps-test deps-bench asan
+
+all: cmbench
+
+cmbench: $(B)/cmbench
+	cp $< $@
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libcmb.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/cmbench: $(B)/harness/main.o $(B)/libcmb.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(B)/libcmb.a $(LDLIBS) -lcmocka
+
+# deps: install what a fresh Debian 12 machine lacks (apt-get as root,
+# otherwise print the exact command).
+deps deps-build:
+	@tools/deps.sh build
+deps-test:
+	@tools/deps.sh test
+deps-bench:
+	@tools/deps.sh bench
+
+test: deps-test
+	$(MAKE) --no-print-directory cmbench $(UNIT_BIN)
+	@tests/run.sh $(UNIT_BIN)
+
+# the sanitizer build: the same tests against an ASan/UBSan binary
+asan: deps-test
+	$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		build-asan/cmbench $(UNIT_BIN:$(B)/%=build-asan/%)
+	@CMBENCH=build-asan/cmbench tests/run.sh $(UNIT_BIN:$(B)/%=build-asan/%)
+
+bench: deps-bench
+	$(MAKE) --no-print-directory cmbench
+	@tools/bench.sh
+
+clean:
+	rm -rf build build-asan cmbench

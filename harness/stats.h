@@ -1,0 +1,27 @@
+/* stats.h - what one worker records about the tasks it completed. Each
+ * worker owns one; they are merged once the run is over. */
+#ifndef CMB_STATS_H
+#define CMB_STATS_H
+
+#include <stdint.h>
+
+#include "../workloads/workload.h"
+#include "hist.h"
+
+struct task_stats {
+	struct hist lat;                 /* completion - release (t0), ns */
+	struct hist svc;                 /* completion - start of processing, ns */
+	uint64_t completed;              /* tasks finished, ok or failed */
+	uint64_t errors[TASK_ERR_KINDS]; /* failed tasks by kind ([0] unused) */
+	uint64_t checksum;               /* fold of the ok tasks' results */
+	uint64_t last_done_ns;           /* latest completion time stamp */
+};
+
+void stats_init(struct task_stats *s);
+/* Record one finished task. t0 is the release time of every task. */
+void stats_task_done(struct task_stats *s, uint64_t t0, uint64_t start_ns, uint64_t end_ns,
+		     uint64_t id, uint64_t result, int err);
+void stats_merge(struct task_stats *dst, const struct task_stats *src);
+uint64_t stats_errors(const struct task_stats *s);
+
+#endif

@@ -1,0 +1,44 @@
+/* trial.h - the hand-shake between a model and the monitor that measures it.
+ *
+ * The trial runs in a child process of `cmbench run`; the parent (the
+ * monitor) samples memory of the trial's process tree and never runs a
+ * task. Nothing is timed before every worker is ready: the model calls
+ * trial_go() once its workers and connections exist, the monitor takes its
+ * "ready" sample, and only then is the clock started. */
+#ifndef CMB_TRIAL_H
+#define CMB_TRIAL_H
+
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "config.h"
+#include "probe.h"
+#include "stats.h"
+
+/* Everything one trial measured, as the monitor saw it. */
+struct trial_report {
+	struct task_stats stats;     /* merged over every worker */
+	uint64_t t0_ns;              /* release of every task (clock start) */
+	double cpu_us_per_task;      /* single-core time of the cpu part */
+	struct rusage ru;            /* the trial process and every child it reaped */
+	struct probe_sample base;    /* the tree before the model made its workers */
+	struct probe_sample peak;    /* the largest of each figure while running */
+	uint64_t samples;            /* memory samples taken */
+	int cores;                   /* usable CPUs */
+	char fail[512];              /* why the trial could not run, or "" */
+};
+
+/* Run one trial of cfg (monitor side): start the latency server unless
+ * --target was given, fork the trial, measure it, stop the server. 0 when
+ * the trial ran (task errors are in the report), 1 when it could not (the
+ * reason is in rep->fail). */
+int trial_run(struct run_cfg *cfg, struct trial_report *rep);
+
+/* All workers are ready; blocks until the monitor says go. Returns t0, the
+ * release time of every task (CLOCK_MONOTONIC ns). */
+uint64_t trial_go(void);
+/* The last task is done; blocks until the monitor has taken its final
+ * sample, so that teardown is never measured as part of the peak. */
+void trial_end(void);
+
+#endif

@@ -1,0 +1,77 @@
+/* eventloop_offload.c - the loop of eventloop.c, with each task's cpu part
+ * handed to libuv's thread pool through uv_queue_work. The pool has
+ * --workers threads (UV_THREADPOOL_SIZE, set before the pool's first use)
+ * and is started before the clock. The Python analog: asyncio with
+ * loop.run_in_executor for the CPU work. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "evloop.h"
+
+static void offload_work(uv_work_t *w)
+{
+	struct el_slot *slot = w->data;
+	const struct run_cfg *cfg = evloop_cfg(slot);
+
+	/* on a pool thread: reads the slot, writes only slot->result */
+	slot->result = cfg->workload->finish(cfg, slot->id, slot->io_hash);
+}
+
+static void offload_after(uv_work_t *w, int status)
+{
+	struct el_slot *slot = w->data;
+
+	evloop_task_done(slot, status == 0 ? TASK_OK : TASK_ERR_IO, slot->result);
+}
+
+static void offload_cpu(struct el_slot *slot)
+{
+	slot->work.data = slot;
+	if (uv_queue_work(uv_handle_get_loop((uv_handle_t *)&slot->timer),
+			  &slot->work, offload_work, offload_after) < 0)
+		evloop_task_done(slot, TASK_ERR_IO, 0);
+}
+
+static void noop_work(uv_work_t *w)
+{
+	(void)w;
+}
+
+static void noop_after(uv_work_t *w, int status)
+{
+	(void)w;
+	(void)status;
+}
+
+/* Size the pool and make libuv start its threads now, not inside the
+ * timed region: the first uv_queue_work creates all of them. */
+static int offload_prepare(uv_loop_t *loop, const struct run_cfg *cfg)
+{
+	char n[24];
+	uv_work_t w;
+	int rc;
+
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)cfg->workers);
+	setenv("UV_THREADPOOL_SIZE", n, 1);
+	rc = uv_queue_work(loop, &w, noop_work, noop_after);
+	if (rc < 0)
+		return rc;
+	return uv_run(loop, UV_RUN_DEFAULT) < 0 ? -1 : 0;
+}
+
+static int eventloop_offload_run(const struct run_cfg *cfg, struct task_stats *out)
+{
+	static const struct el_policy pol = {
+		.cpu_part = offload_cpu,
+		.prepare = offload_prepare,
+	};
+
+	return evloop_run(cfg, out, &pol);
+}
+
+const struct model_ops model_eventloop_offload = {
+	.name = "eventloop-offload",
+	.summary = "the same loop; each task's CPU part goes to libuv's thread pool (--workers)",
+	.one_slot = false,
+	.run = eventloop_offload_run,
+};

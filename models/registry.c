@@ -1,0 +1,21 @@
+/* registry.c - the table of models; `cmbench list` prints it. */
+#include <string.h>
+
+#include "model.h"
+
+const struct model_ops *const model_table[] = {
+	&model_sequential,
+	&model_eventloop,
+	&model_eventloop_offload,
+	&model_threadpool,
+	&model_forkpool,
+	NULL,
+};
+
+const struct model_ops *model_find(const char *name)
+{
+	for (size_t i = 0; model_table[i]; i++)
+		if (strcmp(model_table[i]->name, name) == 0)
+			return model_table[i];
+	return NULL;
+}

@@ -1,0 +1,169 @@
+/* threadpool.c - --concurrency pthreads fed through a bounded submission
+ * queue (one mutex, two condition variables); each worker blocks on its
+ * own socket. The Python analog: concurrent.futures.ThreadPoolExecutor.
+ *
+ * Workers are created, and with --conn keepalive connected, before the
+ * clock starts; the submitting thread then queues every task id, waiting
+ * whenever the queue is full, as executor.submit() would with a bound. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "../harness/clock.h"
+#include "../harness/trial.h"
+#include "../workloads/io.h"
+#include "model.h"
+
+struct tp_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty; /* a task was queued, or the queue closed */
+	pthread_cond_t not_full;  /* a task was taken */
+	pthread_cond_t ready;     /* a worker finished its set-up */
+	pthread_cond_t all_done;  /* the last task completed */
+	uint64_t *ring;           /* task ids */
+	size_t cap, head, len;    /* ring capacity, first item, items */
+	bool closed;              /* no more tasks will come */
+	uint64_t nready;          /* workers past set-up */
+	uint64_t done, total;     /* tasks completed (atomic), tasks released */
+};
+
+struct tp_worker {
+	pthread_t thread;
+	const struct run_cfg *cfg;
+	struct tp_queue *q;
+	const uint64_t *t0;       /* release time, set before the first task */
+	struct task_stats stats;  /* this worker's own: no lock to record */
+};
+
+/* Take the next task id; false once the queue is closed and empty. */
+static bool threadpool_take(struct tp_queue *q, uint64_t *id)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->len == 0 && !q->closed)
+		pthread_cond_wait(&q->not_empty, &q->lock);
+	if (q->len > 0) {
+		*id = q->ring[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		got = true;
+		pthread_cond_signal(&q->not_full);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return got;
+}
+
+static void threadpool_submit(struct tp_queue *q, uint64_t id)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->len == q->cap)
+		pthread_cond_wait(&q->not_full, &q->lock);
+	q->ring[(q->head + q->len) % q->cap] = id;
+	q->len++;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void threadpool_close(struct tp_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void *threadpool_worker(void *arg)
+{
+	struct tp_worker *w = arg;
+	struct io_slot slot = { .fd = -1 };
+	uint64_t id, start, result = 0;
+	int err;
+
+	/* w->stats is zero from calloc: clearing it again would touch every
+	 * page of the histograms and count them as this thread's memory */
+	if (w->cfg->workload->does_io && w->cfg->keepalive)
+		io_connect(w->cfg, &slot);
+	pthread_mutex_lock(&w->q->lock);
+	w->q->nready++;
+	pthread_cond_signal(&w->q->ready);
+	pthread_mutex_unlock(&w->q->lock);
+	while (threadpool_take(w->q, &id)) {
+		start = clock_now_ns();
+		err = io_task_blocking(w->cfg, &slot, id, &result);
+		stats_task_done(&w->stats, *w->t0, start, clock_now_ns(), id, result, err);
+		if (__atomic_add_fetch(&w->q->done, 1, __ATOMIC_ACQ_REL) == w->q->total) {
+			pthread_mutex_lock(&w->q->lock);
+			pthread_cond_signal(&w->q->all_done);
+			pthread_mutex_unlock(&w->q->lock);
+		}
+	}
+	io_close(&slot);
+	return NULL;
+}
+
+static int threadpool_run(const struct run_cfg *cfg, struct task_stats *out)
+{
+	struct tp_queue q = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			      .not_empty = PTHREAD_COND_INITIALIZER,
+			      .not_full = PTHREAD_COND_INITIALIZER,
+			      .ready = PTHREAD_COND_INITIALIZER,
+			      .all_done = PTHREAD_COND_INITIALIZER,
+			      .total = cfg->tasks };
+	uint64_t n = cfg->concurrency, started = 0, t0 = 0;
+	struct tp_worker *w;
+	int rc = 0;
+
+	stats_init(out);
+	q.cap = n < 16 ? 16 : n > 4096 ? 4096 : (size_t)n;
+	q.ring = malloc(q.cap * sizeof(*q.ring));
+	w = calloc(n, sizeof(*w));
+	if (!q.ring || !w) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	for (started = 0; started < n; started++) {
+		w[started].cfg = cfg;
+		w[started].q = &q;
+		w[started].t0 = &t0;
+		rc = -pthread_create(&w[started].thread, NULL, threadpool_worker, &w[started]);
+		if (rc)
+			goto out_join;
+	}
+	pthread_mutex_lock(&q.lock);
+	while (q.nready < n)
+		pthread_cond_wait(&q.ready, &q.lock);
+	pthread_mutex_unlock(&q.lock);
+
+	/* t0 is written before the first task is queued; the queue's mutex
+	 * orders that write before any worker reads it */
+	t0 = trial_go();
+	for (uint64_t id = 0; id < cfg->tasks; id++)
+		threadpool_submit(&q, id);
+	threadpool_close(&q);
+	/* joining would tear the threads down: the peak is taken first */
+	pthread_mutex_lock(&q.lock);
+	while (__atomic_load_n(&q.done, __ATOMIC_ACQUIRE) < q.total)
+		pthread_cond_wait(&q.all_done, &q.lock);
+	pthread_mutex_unlock(&q.lock);
+	trial_end();
+out_join:
+	if (rc)
+		threadpool_close(&q);
+	for (uint64_t i = 0; i < started; i++) {
+		pthread_join(w[i].thread, NULL);
+		stats_merge(out, &w[i].stats);
+	}
+out_free:
+	free(w);
+	free(q.ring);
+	return rc;
+}
+
+const struct model_ops model_threadpool = {
+	.name = "threadpool",
+	.summary = "--concurrency pthreads fed through a bounded queue, blocking I/O",
+	.one_slot = false,
+	.run = threadpool_run,
+};
