@@ -60,7 +60,8 @@ int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno == ERANGE || end == s || !isfinite(v))
-		return fail(err, errlen, "%s: '%s' is not a duration (like 500us, 50ms, 2s)", flag, s);
+		return fail(err, errlen, "%s: '%s' is not a duration (like 500us, 50ms, 2s)", flag,
+			    s);
 	if (*end == '\0' && v == 0) {
 		*out = 0;
 		if (min_us > 0)
@@ -71,7 +72,8 @@ int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint
 		if (strcmp(end, units[i].unit) == 0)
 			break;
 	if (i == sizeof(units) / sizeof(units[0]))
-		return fail(err, errlen, "%s: '%s' needs a unit: ns, us, ms or s (like 50ms)", flag, s);
+		return fail(err, errlen, "%s: '%s' needs a unit: ns, us, ms or s (like 50ms)", flag,
+			    s);
 	v = round(v * units[i].us);
 	if (v < (double)min_us || v > (double)max_us)
 		return fail(err, errlen, "%s: %s is out of range (%lluus to %llus)", flag, s,
@@ -122,7 +124,8 @@ int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errle
 		return fail(err, errlen, "--target: the path of '%s' is too long", s);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return fail(err, errlen, "--target: '%s' has a blank or control character", s);
+			return fail(err, errlen, "--target: '%s' has a blank or control character",
+				    s);
 	memcpy(cfg->target_host, host, hlen);
 	cfg->target_host[hlen] = '\0';
 	snprintf(cfg->target_port, sizeof(cfg->target_port), "%llu", (unsigned long long)port);
@@ -192,14 +195,15 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 		if (strcmp(name, "--model") == 0) {
 			cfg->model = model_find(val);
 			if (!cfg->model)
-				return fail(err, errlen, "--model: unknown model '%s' (see cmbench list)",
-					    val);
+				return fail(err, errlen,
+					    "--model: unknown model '%s' (see cmbench list)", val);
 			model_set = true;
 		} else if (strcmp(name, "--workload") == 0) {
 			cfg->workload = workload_find(val);
 			if (!cfg->workload)
 				return fail(err, errlen,
-					    "--workload: unknown workload '%s' (see cmbench list)", val);
+					    "--workload: unknown workload '%s' (see cmbench list)",
+					    val);
 			workload_set = true;
 		} else if (strcmp(name, "--tasks") == 0) {
 			rc = cli_parse_u64(name, val, 1, 100000000, &cfg->tasks, err, errlen);
@@ -218,7 +222,8 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 			else if (strcmp(val, "keepalive") == 0)
 				cfg->keepalive = true;
 			else
-				return fail(err, errlen, "--conn: '%s' is not new or keepalive", val);
+				return fail(err, errlen, "--conn: '%s' is not new or keepalive",
+					    val);
 		} else if (strcmp(name, "--cpu") == 0) {
 			rc = cli_parse_duration_us(name, val, 1, 60000000, &cfg->cpu_target_us, err,
 						   errlen);
@@ -240,7 +245,8 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 			else if (strcmp(val, "json") == 0)
 				cfg->format = FMT_JSON;
 			else
-				return fail(err, errlen, "--format: '%s' is not text, csv or json", val);
+				return fail(err, errlen, "--format: '%s' is not text, csv or json",
+					    val);
 		} else if (strcmp(name, "--spectrum") == 0) {
 			cfg->spectrum_path = val;
 		} else if (strcmp(name, "--append") == 0) {
@@ -285,10 +291,11 @@ int cli_check_fd_limit(const struct run_cfg *cfg, char *err, size_t errlen)
 	/* one socket per task in flight, plus what the process itself holds */
 	need = cfg->concurrency + 64;
 	if (cfg->workload->does_io && rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
-		return fail(err, errlen,
-			    "--concurrency: %llu is above the open-file limit (%llu, hard limit %llu, "
-			    "with 64 kept in reserve)",
-			    (unsigned long long)cfg->concurrency, (unsigned long long)rl.rlim_cur,
-			    (unsigned long long)rl.rlim_max);
+		return fail(
+			err, errlen,
+			"--concurrency: %llu is above the open-file limit (%llu, hard limit %llu, "
+			"with 64 kept in reserve)",
+			(unsigned long long)cfg->concurrency, (unsigned long long)rl.rlim_cur,
+			(unsigned long long)rl.rlim_max);
 	return 0;
 }

@@ -12,26 +12,26 @@ struct workload_ops;
 struct model_ops;
 
 struct run_cfg {
-	const struct model_ops *model;       /* --model */
+	const struct model_ops *model;	     /* --model */
 	const struct workload_ops *workload; /* --workload */
-	uint64_t tasks;                      /* --tasks N */
-	uint64_t concurrency;                /* --concurrency C (1 for sequential) */
-	uint64_t workers;                    /* --workers W (libuv pool size) */
-	uint64_t io_latency_us;              /* --io-latency */
-	uint64_t payload;                    /* --payload bytes of response body */
-	bool keepalive;                      /* --conn keepalive */
-	uint64_t cpu_iters;                  /* kernel iterations per task */
-	uint64_t cpu_target_us;              /* --cpu DURATION (0: --cpu-iters given) */
-	uint64_t timeout_us;                 /* --timeout per task I/O */
-	enum out_format format;              /* --format */
-	char target_host[256];               /* host of the HTTP server */
-	char target_port[16];                /* its port, as text */
-	char target_path[512];               /* path prefix of the request */
-	bool target_external;                /* --target given: no embedded server */
+	uint64_t tasks;			     /* --tasks N */
+	uint64_t concurrency;		     /* --concurrency C (1 for sequential) */
+	uint64_t workers;		     /* --workers W (libuv pool size) */
+	uint64_t io_latency_us;		     /* --io-latency */
+	uint64_t payload;		     /* --payload bytes of response body */
+	bool keepalive;			     /* --conn keepalive */
+	uint64_t cpu_iters;		     /* kernel iterations per task */
+	uint64_t cpu_target_us;		     /* --cpu DURATION (0: --cpu-iters given) */
+	uint64_t timeout_us;		     /* --timeout per task I/O */
+	enum out_format format;		     /* --format */
+	char target_host[256];		     /* host of the HTTP server */
+	char target_port[16];		     /* its port, as text */
+	char target_path[512];		     /* path prefix of the request */
+	bool target_external;		     /* --target given: no embedded server */
 	struct sockaddr_storage target_addr; /* resolved before the trial */
-	socklen_t target_addrlen;            /* its length */
-	const char *spectrum_path;           /* --spectrum FILE: latency percentiles */
-	const char *append_path;             /* --append FILE: csv row appended */
+	socklen_t target_addrlen;	     /* its length */
+	const char *spectrum_path;	     /* --spectrum FILE: latency percentiles */
+	const char *append_path;	     /* --append FILE: csv row appended */
 };
 
 #endif

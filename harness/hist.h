@@ -4,8 +4,8 @@
  * each power of two is split into 64 equal buckets, so a bucket is never
  * wider than 1/64 of its lowest value. Reporting the bucket middle keeps the
  * relative error at most 1/128 (0.78%). Counts are 32-bit so that a
- * worker's histogram stays small (about 9 KiB, mostly untouched pages). One histogram per worker, merged at the end:
- * recording is a plain increment, no lock. */
+ * worker's histogram stays small (about 9 KiB, mostly untouched pages). One histogram per worker,
+ * merged at the end: recording is a plain increment, no lock. */
 #ifndef CMB_HIST_H
 #define CMB_HIST_H
 
@@ -15,10 +15,10 @@
 #define HIST_BUCKETS ((HIST_MAX_BITS - 5) * 64)
 
 struct hist {
-	uint64_t count;                  /* values recorded */
-	uint64_t max;                    /* exact largest value */
-	uint64_t min;                    /* exact smallest value (0 if empty) */
-	uint32_t counts[HIST_BUCKETS];   /* per-bucket counts */
+	uint64_t count;		       /* values recorded */
+	uint64_t max;		       /* exact largest value */
+	uint64_t min;		       /* exact smallest value (0 if empty) */
+	uint32_t counts[HIST_BUCKETS]; /* per-bucket counts */
 };
 
 void hist_init(struct hist *h);

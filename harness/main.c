@@ -18,7 +18,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: cmbench run   --model M --workload W [--tasks N] [--concurrency C] [--workers W]\n"
+		"usage: cmbench run   --model M --workload W [--tasks N] [--concurrency C] "
+		"[--workers W]\n"
 		"                     [--io-latency 50ms] [--payload 256] [--conn new|keepalive]\n"
 		"                     [--cpu 200us | --cpu-iters N] [--timeout 5s] [--target URL]\n"
 		"                     [--format text|csv|json] [--append FILE] [--spectrum FILE]\n"
@@ -75,9 +76,10 @@ static int run_verdict(const struct result_row *row)
 	}
 	if (row->errors > 0) {
 		fprintf(stderr,
-			"cmbench: %.0f of %.0f tasks failed (connect %.0f, timeout %.0f, io %.0f, http %.0f)\n",
-			row->errors, row->tasks, row->errors_connect, row->errors_timeout, row->errors_io,
-			row->errors_http);
+			"cmbench: %.0f of %.0f tasks failed (connect %.0f, timeout %.0f, io %.0f, "
+			"http %.0f)\n",
+			row->errors, row->tasks, row->errors_connect, row->errors_timeout,
+			row->errors_io, row->errors_http);
 		return 1;
 	}
 	return 0;
@@ -132,10 +134,7 @@ static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "run", cmd_run },
-	{ "serve", server_main },
-	{ "calibrate", cmd_calibrate },
-	COMMANDS_MORE
+	{ "run", cmd_run }, { "serve", server_main }, { "calibrate", cmd_calibrate }, COMMANDS_MORE
 };
 
 int main(int argc, char **argv)

@@ -18,9 +18,10 @@ enum col_kind { COL_STR, COL_INT, COL_REAL };
 struct column {
 	const char *name;   /* csv header and json key */
 	enum col_kind kind; /* how it is printed */
-	size_t off;         /* where it lives in struct result_row */
+	size_t off;	    /* where it lives in struct result_row */
 };
 
+/* clang-format off */
 #define S(f) { #f, COL_STR, offsetof(struct result_row, f) }
 #define I(f) { #f, COL_INT, offsetof(struct result_row, f) }
 #define R(f) { #f, COL_REAL, offsetof(struct result_row, f) }
@@ -40,6 +41,7 @@ static const struct column columns[] = {
 #undef S
 #undef I
 #undef R
+/* clang-format on */
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 
 double result_bound_s(double n, double c, double p, double l_us, double w_us)
@@ -183,7 +185,9 @@ static void print_text(FILE *f, const struct result_row *r)
 {
 	char a[32], b[32], c[32], d[32], e[32];
 
-	fprintf(f, "cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, libuv %s\n",
+	fprintf(f,
+		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
+		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
@@ -195,20 +199,25 @@ static void print_text(FILE *f, const struct result_row *r)
 		fmt_us(a, sizeof(a), r->makespan_s * 1e6), r->throughput_tps,
 		fmt_us(b, sizeof(b), r->bound_s * 1e6), r->efficiency * 100);
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
-	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency", fmt_us(a, sizeof(a), r->lat_p50_us),
-		fmt_us(b, sizeof(b), r->lat_p90_us), fmt_us(c, sizeof(c), r->lat_p99_us),
-		fmt_us(d, sizeof(d), r->lat_p999_us), fmt_us(e, sizeof(e), r->lat_max_us));
+	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
+		fmt_us(a, sizeof(a), r->lat_p50_us), fmt_us(b, sizeof(b), r->lat_p90_us),
+		fmt_us(c, sizeof(c), r->lat_p99_us), fmt_us(d, sizeof(d), r->lat_p999_us),
+		fmt_us(e, sizeof(e), r->lat_max_us));
 	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us), "",
 		fmt_us(b, sizeof(b), r->svc_p99_us));
-	fprintf(f, "  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f involuntary\n",
+	fprintf(f,
+		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
+		"involuntary\n",
 		r->cpu_user_s, r->cpu_sys_s, r->ctx_voluntary, r->ctx_involuntary);
 	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
 		fmt_kib(a, sizeof(a), r->rss_peak_kib), fmt_kib(b, sizeof(b), r->pss_peak_kib),
 		fmt_kib(c, sizeof(c), r->pss_base_kib), fmt_kib(d, sizeof(d), r->mem_per_task_kib));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak\n", r->processes, r->threads);
-	fprintf(f, "  Tasks    %.0f released, %.0f completed, %.0f errors (connect %.0f, timeout %.0f, io %.0f, http %.0f)\n",
-		r->tasks, r->completed, r->errors, r->errors_connect, r->errors_timeout, r->errors_io,
-		r->errors_http);
+	fprintf(f,
+		"  Tasks    %.0f released, %.0f completed, %.0f errors (connect %.0f, timeout "
+		"%.0f, io %.0f, http %.0f)\n",
+		r->tasks, r->completed, r->errors, r->errors_connect, r->errors_timeout,
+		r->errors_io, r->errors_http);
 	fprintf(f, "  Checksum %s\n", r->checksum);
 }
 

@@ -9,12 +9,12 @@
 #include "hist.h"
 
 struct task_stats {
-	struct hist lat;                 /* completion - release (t0), ns */
-	struct hist svc;                 /* completion - start of processing, ns */
-	uint64_t completed;              /* tasks finished, ok or failed */
+	struct hist lat;		 /* completion - release (t0), ns */
+	struct hist svc;		 /* completion - start of processing, ns */
+	uint64_t completed;		 /* tasks finished, ok or failed */
 	uint64_t errors[TASK_ERR_KINDS]; /* failed tasks by kind ([0] unused) */
-	uint64_t checksum;               /* fold of the ok tasks' results */
-	uint64_t last_done_ns;           /* latest completion time stamp */
+	uint64_t checksum;		 /* fold of the ok tasks' results */
+	uint64_t last_done_ns;		 /* latest completion time stamp */
 };
 
 void stats_init(struct task_stats *s);

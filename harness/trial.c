@@ -35,12 +35,12 @@
 
 struct trial_shared {
 	struct task_stats stats; /* the model's merged result */
-	uint64_t t0_ns;          /* set by trial_go() */
-	int model_rc;            /* what model->run returned */
-	int ran;                 /* model->run returned at all */
+	uint64_t t0_ns;		 /* set by trial_go() */
+	int model_rc;		 /* what model->run returned */
+	int ran;		 /* model->run returned at all */
 };
 
-static int trial_to_mon = -1;   /* trial side: write end towards the monitor */
+static int trial_to_mon = -1;	/* trial side: write end towards the monitor */
 static int trial_from_mon = -1; /* trial side: read end from the monitor */
 static struct trial_shared *trial_shm;
 
@@ -268,8 +268,8 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 					 : server_spawn(cfg, &server, rep->fail, sizeof(rep->fail)))
 			goto out_server;
 	}
-	trial_shm = mmap(NULL, sizeof(*trial_shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			 -1, 0);
+	trial_shm = mmap(NULL, sizeof(*trial_shm), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (trial_shm == MAP_FAILED) {
 		trial_shm = NULL;
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
@@ -300,10 +300,12 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !trial_shm->ran) {
 		if (WIFSIGNALED(st))
-			snprintf(rep->fail, sizeof(rep->fail), "the trial process died of signal %d (%s)",
-				 WTERMSIG(st), strsignal(WTERMSIG(st)));
+			snprintf(rep->fail, sizeof(rep->fail),
+				 "the trial process died of signal %d (%s)", WTERMSIG(st),
+				 strsignal(WTERMSIG(st)));
 		else
-			snprintf(rep->fail, sizeof(rep->fail), "the trial process exited with status %d",
+			snprintf(rep->fail, sizeof(rep->fail),
+				 "the trial process exited with status %d",
 				 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	} else if (trial_shm->model_rc < 0) {
 		snprintf(rep->fail, sizeof(rep->fail), "%s: set-up failed: %s", cfg->model->name,

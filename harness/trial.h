@@ -17,15 +17,15 @@
 
 /* Everything one trial measured, as the monitor saw it. */
 struct trial_report {
-	struct task_stats stats;     /* merged over every worker */
-	uint64_t t0_ns;              /* release of every task (clock start) */
-	double cpu_us_per_task;      /* single-core time of the cpu part */
-	struct rusage ru;            /* the trial process and every child it reaped */
-	struct probe_sample base;    /* the tree before the model made its workers */
-	struct probe_sample peak;    /* the largest of each figure while running */
-	uint64_t samples;            /* memory samples taken */
-	int cores;                   /* usable CPUs */
-	char fail[512];              /* why the trial could not run, or "" */
+	struct task_stats stats;  /* merged over every worker */
+	uint64_t t0_ns;		  /* release of every task (clock start) */
+	double cpu_us_per_task;	  /* single-core time of the cpu part */
+	struct rusage ru;	  /* the trial process and every child it reaped */
+	struct probe_sample base; /* the tree before the model made its workers */
+	struct probe_sample peak; /* the largest of each figure while running */
+	uint64_t samples;	  /* memory samples taken */
+	int cores;		  /* usable CPUs */
+	char fail[512];		  /* why the trial could not run, or "" */
 };
 
 /* Run one trial of cfg (monitor side): start the latency server unless

@@ -22,28 +22,28 @@
 enum { PH_IDLE, PH_SETUP, PH_CONNECT, PH_IO, PH_CPU };
 
 struct el_conn {
-	uv_tcp_t tcp;             /* the socket */
-	uv_connect_t creq;        /* its connect request */
-	uv_write_t wreq;          /* its write request */
-	struct el_slot *slot;     /* owner; NULL once abandoned */
-	bool connected;           /* connect succeeded */
-	struct http_resp resp;    /* the response being parsed */
-	size_t req_len;           /* bytes in req */
-	char req[HTTP_REQ_MAX];   /* request bytes; live until the write ends */
+	uv_tcp_t tcp;		/* the socket */
+	uv_connect_t creq;	/* its connect request */
+	uv_write_t wreq;	/* its write request */
+	struct el_slot *slot;	/* owner; NULL once abandoned */
+	bool connected;		/* connect succeeded */
+	struct http_resp resp;	/* the response being parsed */
+	size_t req_len;		/* bytes in req */
+	char req[HTTP_REQ_MAX]; /* request bytes; live until the write ends */
 };
 
 struct el_run {
 	uv_loop_t loop;
-	uv_idle_t starter;        /* starts tasks outside any callback chain */
+	uv_idle_t starter; /* starts tasks outside any callback chain */
 	const struct run_cfg *cfg;
 	const struct el_policy *pol;
 	struct task_stats *stats;
-	struct el_slot *slots;    /* --concurrency of them */
-	struct el_slot *free;     /* slots with no task */
-	uint64_t next_id;         /* next task to start */
-	uint64_t done;            /* tasks completed */
-	uint64_t setup_pending;   /* keepalive connects not yet answered */
-	uint64_t t0;              /* release time */
+	struct el_slot *slots;	/* --concurrency of them */
+	struct el_slot *free;	/* slots with no task */
+	uint64_t next_id;	/* next task to start */
+	uint64_t done;		/* tasks completed */
+	uint64_t setup_pending; /* keepalive connects not yet answered */
+	uint64_t t0;		/* release time */
 };
 
 static char el_rbuf[65536]; /* one read buffer: reads are consumed at once */
@@ -114,7 +114,8 @@ static void io_done(struct el_slot *slot)
 		uv_timer_stop(&slot->timer); /* --timeout bounds I/O, not the kernel */
 		slot->run->pol->cpu_part(slot);
 	} else {
-		evloop_task_done(slot, TASK_OK, cfg->workload->finish(cfg, slot->id, slot->io_hash));
+		evloop_task_done(slot, TASK_OK,
+				 cfg->workload->finish(cfg, slot->id, slot->io_hash));
 	}
 }
 

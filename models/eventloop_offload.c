@@ -27,8 +27,8 @@ static void offload_after(uv_work_t *w, int status)
 static void offload_cpu(struct el_slot *slot)
 {
 	slot->work.data = slot;
-	if (uv_queue_work(uv_handle_get_loop((uv_handle_t *)&slot->timer),
-			  &slot->work, offload_work, offload_after) < 0)
+	if (uv_queue_work(uv_handle_get_loop((uv_handle_t *)&slot->timer), &slot->work,
+			  offload_work, offload_after) < 0)
 		evloop_task_done(slot, TASK_ERR_IO, 0);
 }
 

@@ -12,16 +12,16 @@ struct el_run;
 
 /* One of the --concurrency slots: it runs one task at a time. */
 struct el_slot {
-	struct el_run *run;       /* the loop it belongs to */
-	struct el_conn *conn;     /* its connection, or NULL */
-	uv_timer_t timer;         /* the task's --timeout */
-	uv_work_t work;           /* the cpu part, when offloaded */
-	struct el_slot *next_free;/* free-list link */
-	uint64_t id;              /* the task it runs */
-	uint64_t start_ns;        /* when that task started */
-	uint64_t io_hash;         /* result of the io part */
-	uint64_t result;          /* result of the task */
-	int phase;                /* what the slot waits for (evloop.c) */
+	struct el_run *run;	   /* the loop it belongs to */
+	struct el_conn *conn;	   /* its connection, or NULL */
+	uv_timer_t timer;	   /* the task's --timeout */
+	uv_work_t work;		   /* the cpu part, when offloaded */
+	struct el_slot *next_free; /* free-list link */
+	uint64_t id;		   /* the task it runs */
+	uint64_t start_ns;	   /* when that task started */
+	uint64_t io_hash;	   /* result of the io part */
+	uint64_t result;	   /* result of the task */
+	int phase;		   /* what the slot waits for (evloop.c) */
 };
 
 /* How a model runs a task's cpu part: it must end, now or later, in one

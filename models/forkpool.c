@@ -28,9 +28,9 @@
 #include "model.h"
 
 struct fp_shared {
-	uint64_t next_id;           /* next task to take (atomic) */
-	uint64_t t0;                /* release time, written before go */
-	struct task_stats stats[];  /* one per worker */
+	uint64_t next_id;	   /* next task to take (atomic) */
+	uint64_t t0;		   /* release time, written before go */
+	struct task_stats stats[]; /* one per worker */
 };
 
 struct fp_pipes {

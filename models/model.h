@@ -14,7 +14,7 @@
 struct model_ops {
 	const char *name;    /* as given to --model */
 	const char *summary; /* one line for `cmbench list` */
-	bool one_slot;       /* runs one task at a time whatever --concurrency says */
+	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct task_stats *out);

@@ -4,12 +4,8 @@
 #include "model.h"
 
 const struct model_ops *const model_table[] = {
-	&model_sequential,
-	&model_eventloop,
-	&model_eventloop_offload,
-	&model_threadpool,
-	&model_forkpool,
-	NULL,
+	&model_sequential, &model_eventloop, &model_eventloop_offload,
+	&model_threadpool, &model_forkpool,  NULL,
 };
 
 const struct model_ops *model_find(const char *name)

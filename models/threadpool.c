@@ -19,21 +19,21 @@ struct tp_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t not_empty; /* a task was queued, or the queue closed */
 	pthread_cond_t not_full;  /* a task was taken */
-	pthread_cond_t ready;     /* a worker finished its set-up */
+	pthread_cond_t ready;	  /* a worker finished its set-up */
 	pthread_cond_t all_done;  /* the last task completed */
-	uint64_t *ring;           /* task ids */
-	size_t cap, head, len;    /* ring capacity, first item, items */
-	bool closed;              /* no more tasks will come */
-	uint64_t nready;          /* workers past set-up */
-	uint64_t done, total;     /* tasks completed (atomic), tasks released */
+	uint64_t *ring;		  /* task ids */
+	size_t cap, head, len;	  /* ring capacity, first item, items */
+	bool closed;		  /* no more tasks will come */
+	uint64_t nready;	  /* workers past set-up */
+	uint64_t done, total;	  /* tasks completed (atomic), tasks released */
 };
 
 struct tp_worker {
 	pthread_t thread;
 	const struct run_cfg *cfg;
 	struct tp_queue *q;
-	const uint64_t *t0;       /* release time, set before the first task */
-	struct task_stats stats;  /* this worker's own: no lock to record */
+	const uint64_t *t0;	 /* release time, set before the first task */
+	struct task_stats stats; /* this worker's own: no lock to record */
 };
 
 /* Take the next task id; false once the queue is closed and empty. */

@@ -12,18 +12,24 @@
 #define HTTP_REQ_MAX 1024
 #define HTTP_HDR_MAX 2048
 
-enum http_state { HTTP_MORE = 0, HTTP_DONE = 1, HTTP_BAD = -1, HTTP_STATUS = -2, HTTP_TRUNCATED = -3 };
+enum http_state {
+	HTTP_MORE = 0,
+	HTTP_DONE = 1,
+	HTTP_BAD = -1,
+	HTTP_STATUS = -2,
+	HTTP_TRUNCATED = -3
+};
 
 struct http_resp {
-	int state;               /* HTTP_MORE until done or failed */
-	bool in_body;            /* headers are complete */
-	char hdr[HTTP_HDR_MAX];  /* header bytes gathered so far */
-	size_t hdr_len;          /* bytes in hdr */
-	int status;              /* status code, once parsed */
+	int state;		 /* HTTP_MORE until done or failed */
+	bool in_body;		 /* headers are complete */
+	char hdr[HTTP_HDR_MAX];	 /* header bytes gathered so far */
+	size_t hdr_len;		 /* bytes in hdr */
+	int status;		 /* status code, once parsed */
 	uint64_t content_length; /* from the header */
-	uint64_t body_got;       /* body bytes seen */
-	uint64_t body_hash;      /* running FNV-1a of the body */
-	bool conn_close;         /* server said Connection: close */
+	uint64_t body_got;	 /* body bytes seen */
+	uint64_t body_hash;	 /* running FNV-1a of the body */
+	bool conn_close;	 /* server said Connection: close */
 };
 
 /* Request for task `id` into buf; returns its length. */

@@ -192,8 +192,7 @@ int io_fetch(const struct run_cfg *cfg, struct io_slot *slot, uint64_t id, uint6
 	return rc;
 }
 
-int io_task_blocking(const struct run_cfg *cfg, struct io_slot *slot, uint64_t id,
-		     uint64_t *result)
+int io_task_blocking(const struct run_cfg *cfg, struct io_slot *slot, uint64_t id, uint64_t *result)
 {
 	const struct workload_ops *wl = cfg->workload;
 	uint64_t hash = 0;

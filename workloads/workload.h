@@ -18,16 +18,16 @@ enum task_err {
 	TASK_OK = 0,
 	TASK_ERR_CONNECT, /* connect() failed or was refused */
 	TASK_ERR_TIMEOUT, /* an I/O did not finish within --timeout */
-	TASK_ERR_IO,      /* reset, short write, EOF before the body ended */
-	TASK_ERR_HTTP,    /* not a 200, or a response we cannot parse */
+	TASK_ERR_IO,	  /* reset, short write, EOF before the body ended */
+	TASK_ERR_HTTP,	  /* not a 200, or a response we cannot parse */
 	TASK_ERR_KINDS
 };
 
 struct workload_ops {
 	const char *name;    /* as given to --workload */
 	const char *summary; /* one line for `cmbench list` */
-	bool does_io;        /* the task starts with one HTTP GET */
-	bool does_cpu;       /* the task runs the kernel */
+	bool does_io;	     /* the task starts with one HTTP GET */
+	bool does_cpu;	     /* the task runs the kernel */
 	/* The cpu part (if any) and the task's result. io_hash is the body hash
 	 * of the io part (0 when there is none). Pure: same inputs, same result. */
 	uint64_t (*finish)(const struct run_cfg *cfg, uint64_t id, uint64_t io_hash);
