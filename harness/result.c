@@ -25,7 +25,9 @@ struct column {
 #define S(f) { #f, COL_STR, offsetof(struct result_row, f) }
 #define I(f) { #f, COL_INT, offsetof(struct result_row, f) }
 #define R(f) { #f, COL_REAL, offsetof(struct result_row, f) }
-/* The result columns of DESIGN.md, in order; `completed` is ours. */
+/* The result columns of DESIGN.md, in order; the last two are ours:
+ * `completed` (tasks that finished, ok or failed) and `setup_s` (time the
+ * model took to create its workers and connections, outside the clock). */
 static const struct column columns[] = {
 	S(model), S(workload), I(tasks), I(concurrency), I(workers), S(conn),
 	I(io_latency_us), I(payload), I(cpu_iters), R(cpu_us_per_task),
@@ -36,7 +38,7 @@ static const struct column columns[] = {
 	I(rss_peak_kib), I(pss_peak_kib), I(pss_base_kib), R(mem_per_task_kib),
 	I(processes), I(threads),
 	I(errors), I(errors_connect), I(errors_timeout), I(errors_io), I(errors_http),
-	S(checksum), S(libuv), I(cores), I(completed),
+	S(checksum), S(libuv), I(cores), I(completed), R(setup_s),
 };
 #undef S
 #undef I
@@ -82,6 +84,7 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->cpu_us_per_task = rep->cpu_us_per_task;
 	row->cores = rep->cores;
 	row->completed = (double)s->completed;
+	row->setup_s = (double)rep->setup_ns / 1e9;
 	if (s->last_done_ns > rep->t0_ns)
 		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
@@ -212,7 +215,8 @@ static void print_text(FILE *f, const struct result_row *r)
 	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
 		fmt_kib(a, sizeof(a), r->rss_peak_kib), fmt_kib(b, sizeof(b), r->pss_peak_kib),
 		fmt_kib(c, sizeof(c), r->pss_base_kib), fmt_kib(d, sizeof(d), r->mem_per_task_kib));
-	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak\n", r->processes, r->threads);
+	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
+		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6));
 	fprintf(f,
 		"  Tasks    %.0f released, %.0f completed, %.0f errors (connect %.0f, timeout "
 		"%.0f, io %.0f, http %.0f)\n",

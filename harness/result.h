@@ -19,7 +19,7 @@ struct result_row {
 	double rss_peak_kib, pss_peak_kib, pss_base_kib, mem_per_task_kib;
 	double processes, threads;
 	double errors, errors_connect, errors_timeout, errors_io, errors_http;
-	double cores, completed;
+	double cores, completed, setup_s;
 };
 
 /* bound_s of DESIGN.md: max(ceil(N/C)*(L+w), N*w/min(C,P)), in seconds. */

@@ -207,6 +207,7 @@ static void monitor(pid_t pid, int from_trial, int to_trial, struct trial_report
 {
 	struct pollfd p = { .fd = from_trial, .events = POLLIN };
 	int running = 0, cost = 0, interval = SAMPLE_MIN_MS;
+	uint64_t setup_start = 0;
 	char c, answer;
 	ssize_t r;
 
@@ -230,11 +231,13 @@ static void monitor(pid_t pid, int from_trial, int to_trial, struct trial_report
 		switch (c) {
 		case 'B':
 			sample(pid, rep, &rep->base, &cost);
+			setup_start = clock_now_ns();
 			memset(&rep->peak, 0, sizeof(rep->peak));
 			rep->samples = 0;
 			answer = 'b';
 			break;
 		case 'R':
+			rep->setup_ns = clock_now_ns() - setup_start;
 			sample(pid, rep, NULL, &cost);
 			running = 1;
 			answer = 'G';
