@@ -51,21 +51,25 @@ int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint
 		double us;
 	} units[] = { { "ns", 1e-3 }, { "us", 1 }, { "ms", 1e3 }, { "s", 1e6 } };
 	double v = -1;
+	const char *numend;
 	char *end;
 	size_t i;
 
 	if (!s || !(isdigit((unsigned char)s[0]) || s[0] == '.'))
 		return fail(err, errlen, "%s: '%s' is not a duration (like 500us, 50ms, 2s)", flag,
 			    s ? s : "");
+	/* plain decimals only: no exponent, hex, sign or blanks */
+	for (numend = s; isdigit((unsigned char)*numend) || *numend == '.'; numend++)
+		;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno == ERANGE || end == s || !isfinite(v))
+	if (errno == ERANGE || end != numend || !isfinite(v) || strchr(s, '.') != strrchr(s, '.'))
 		return fail(err, errlen, "%s: '%s' is not a duration (like 500us, 50ms, 2s)", flag,
 			    s);
 	if (*end == '\0' && v == 0) {
-		*out = 0;
 		if (min_us > 0)
 			return fail(err, errlen, "%s: '%s' must be more than zero", flag, s);
+		*out = 0;
 		return 0;
 	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
@@ -75,9 +79,10 @@ int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint
 		return fail(err, errlen, "%s: '%s' needs a unit: ns, us, ms or s (like 50ms)", flag,
 			    s);
 	v = round(v * units[i].us);
-	if (v < (double)min_us || v > (double)max_us)
-		return fail(err, errlen, "%s: %s is out of range (%lluus to %llus)", flag, s,
-			    (unsigned long long)min_us, (unsigned long long)(max_us / 1000000));
+	/* 2^64 as a double: (double)UINT64_MAX rounds up to it */
+	if (v < (double)min_us || v > (double)max_us || v >= 18446744073709551616.0)
+		return fail(err, errlen, "%s: %s is out of range (%lluus to %lluus)", flag, s,
+			    (unsigned long long)min_us, (unsigned long long)max_us);
 	*out = (uint64_t)v;
 	return 0;
 }
@@ -92,6 +97,8 @@ int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errle
 	if (strncmp(s, "http://", 7) != 0)
 		return fail(err, errlen, "--target: '%s' must start with http://", s);
 	host = s + 7;
+	if (strpbrk(host, "?#") && (!strchr(host, '/') || strpbrk(host, "?#") < strchr(host, '/')))
+		return fail(err, errlen, "--target: '%s' needs a / before its query", s);
 	path = strchr(host, '/');
 	hend = path ? path : host + strlen(host);
 	if (*host == '[') { /* [v6]:port */

@@ -21,16 +21,17 @@
 size_t http_request(char *buf, size_t cap, const struct run_cfg *cfg, uint64_t id)
 {
 	const char *sep = strchr(cfg->target_path, '?') ? "&" : "?";
+	bool v6 = strchr(cfg->target_host, ':') != NULL; /* a literal: needs [] */
 	int n;
 
 	n = snprintf(buf, cap,
 		     "GET %s%sdelay_us=%llu&bytes=%llu&id=%llu HTTP/1.1\r\n"
-		     "Host: %s:%s\r\n"
+		     "Host: %s%s%s:%s\r\n"
 		     "User-Agent: cmbench\r\n"
 		     "%s\r\n",
 		     cfg->target_path, sep, (unsigned long long)cfg->io_latency_us,
-		     (unsigned long long)cfg->payload, (unsigned long long)id, cfg->target_host,
-		     cfg->target_port, cfg->keepalive ? "" : "Connection: close\r\n");
+		     (unsigned long long)cfg->payload, (unsigned long long)id, v6 ? "[" : "",
+		     cfg->target_host, v6 ? "]" : "", cfg->target_port, cfg->keepalive ? "" : "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= cap)
 		return 0;
 	return (size_t)n;
@@ -73,7 +74,7 @@ static int parse_headers(struct http_resp *r)
 	if (strncmp(line, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)line[7]) || line[8] != ' ')
 		return HTTP_BAD;
 	if (!isdigit((unsigned char)line[9]) || !isdigit((unsigned char)line[10]) ||
-	    !isdigit((unsigned char)line[11]))
+	    !isdigit((unsigned char)line[11]) || (line[12] != ' ' && line[12] != '\r'))
 		return HTTP_BAD;
 	r->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
 	if (line[7] == '0')
