@@ -63,7 +63,11 @@ asan: deps-test
 
 bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
-	@tools/bench.sh
+	@QUICK="$(QUICK)" tools/bench.sh
+
+# the charts, decision matrix and report of one result set (results/latest by default)
+plots: cmbench
+	./cmbench plots $(or $(RESULTS),results/latest)
 
 clean:
 	rm -rf build build-asan cmbench

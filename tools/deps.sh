@@ -5,7 +5,7 @@ set -eu
 what=${1:-build}
 pkgs="build-essential pkg-config libuv1-dev"
 case "$what" in
-test)  pkgs="$pkgs libcmocka-dev curl wrk procps" ;;
+test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine" ;;
 bench) pkgs="$pkgs gnuplot-nox hyperfine" ;;
 build) ;;
 *) echo "deps.sh: unknown target '$what' (build, test or bench)" >&2; exit 2 ;;

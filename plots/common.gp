@@ -1,0 +1,46 @@
+# common.gp - loaded first by every chart script: the model colours, the
+# terminals and the fonts, so that a model looks the same on every chart.
+#
+# Every script is run by `cmbench plots DIR` as
+#     gnuplot -e "dir='DIR'; scripts='plots'" plots/NAME.gp
+# and reads only DIR/plotdata/, which cmbench writes: vars.gp (the host
+# line, the model list, which series exist) and one .dat file per series.
+# To redraw one chart by hand after `cmbench plots DIR`, run that line.
+
+if (!exists("dir")) dir = "."
+load dir.'/plotdata/vars.gp'
+
+set encoding utf8
+
+# One colour and point shape per model (Okabe-Ito colours, readable by
+# colour-blind viewers): the two event loops in blues, the pools warm.
+model_color(m) = \
+	m eq "sequential"        ? "#555555" : \
+	m eq "eventloop"         ? "#0072B2" : \
+	m eq "eventloop-offload" ? "#56B4E9" : \
+	m eq "threadpool"        ? "#E69F00" : \
+	m eq "forkpool"          ? "#D55E00" : "#009E73"
+model_point(m) = \
+	m eq "sequential"        ? 5 : \
+	m eq "eventloop"         ? 7 : \
+	m eq "eventloop-offload" ? 9 : \
+	m eq "threadpool"        ? 11 : \
+	m eq "forkpool"          ? 13 : 15
+
+# Line type i is the i-th word of `models` (vars.gp), on every chart.
+do for [i = 1:words(models)] {
+	set linetype i lc rgb model_color(word(models, i)) lw 3 pt model_point(word(models, i)) ps 1.6 dt 1
+}
+# the line type of a grid cell with no valid contender (matrix.gp)
+set linetype 9 lc rgb "#bbbbbb" lw 2 pt 2 ps 2 dt 1
+model_lt_from(m, i) = i > words(models) ? 8 : word(models, i) eq m ? i : model_lt_from(m, i + 1)
+model_lt(m) = model_lt_from(m, 1)
+
+# Classroom sizes: big fonts, thick lines. noenhanced keeps "_" as is.
+term_png = "set terminal pngcairo size 1400,900 font 'DejaVu Sans,17' linewidth 2 noenhanced"
+term_svg = "set terminal svg size 1400,900 font 'DejaVu Sans,17' linewidth 2 noenhanced background '#ffffff'"
+
+# set_terminal(fmt) is "eval term_for(fmt)" in the scripts.
+term_for(fmt) = fmt eq "png" ? term_png : term_svg
+
+note_color = "#b00000"

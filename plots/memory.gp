@@ -1,0 +1,41 @@
+# memory.gp - chart 3: memory per concurrent task vs concurrency, log-log,
+# on the io workload (where concurrency goes highest). Memory per task is
+# the PSS of the trial's process tree at its peak minus after set-up,
+# divided by the concurrency: what one more task in flight costs. A thread
+# costs its stack, a process its private pages, the loop a small struct.
+# Input: plotdata/memory-PANEL-MODEL.dat (concurrency median min max, KiB).
+load scripts.'/common.gp'
+
+do for [fmt in "png svg"] {
+	eval term_for(fmt)
+	set termoption noenhanced
+	set output dir.'/memory.'.fmt
+	set tmargin 7
+	set bmargin 4.5
+
+	set label 95 "Memory per concurrent task (PSS) vs concurrency, ".memory_title at screen 0.5, screen 0.955 center font ",23"
+	set label 99 subtitle at screen 0.5, screen 0.905 center font ",15"
+	set label 98 value("memory_note_".memory_panel) at graph 0.02, graph 0.04 font ",13" tc rgb note_color
+	set label 97 "lower is better; points: median of reps, bars: min..max" at graph 0.02, graph 0.96 font ",14"
+	set logscale xy
+	set format x "%g"
+	set format y "%g"
+	set grid xtics ytics mxtics mytics lc rgb "#dddddd" lw 1
+	set autoscale xfix
+	set offsets graph 0.05, graph 0.05, 0, 0
+	set xlabel "concurrency (tasks in flight)"
+	set ylabel "KiB per concurrent task (PSS growth / concurrency)"
+	set key outside right center vertical Left reverse samplen 3 spacing 1.3
+	pm = value("memory_models_".memory_panel)
+	file(m) = dir."/plotdata/memory-".memory_panel."-".m.".dat"
+	if (words(pm) == 0) {
+		set label 96 "no valid cell" at graph 0.5, graph 0.5 center font ",20"
+		set xrange [1:10]
+		set yrange [1:10]
+		plot NaN notitle
+	} else {
+		plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m
+	}
+	unset output
+	unset label
+}

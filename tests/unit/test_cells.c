@@ -1,0 +1,241 @@
+/* test_cells.c - folding trials into cells (harness/cells.c): median, min,
+ * max and sample stddev on known rows, the ok flag, hyperfine's export,
+ * and cells.csv written and read back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/cells.h"
+
+/* A results table: a few of the run columns are enough. */
+static const char results[] =
+	"cell,rep,model,tasks,completed,errors,checksum,makespan_s,lat_p99_us,rss_peak_kib\n"
+	"a,1,threadpool,10,10,0,00ff,1.0,100,2000\n"
+	"a,2,threadpool,10,10,0,00ff,9.0,300,2000\n" /* replaced by the later rep 2 */
+	"b,1,threadpool,10,10,1,00ff,1.0,100,2000\n"  /* one task failed */
+	"a,3,threadpool,10,10,0,00ff,2.0,200,2000\n"
+	"a,2,threadpool,10,10,0,00ff,3.0,300,2000\n"
+	"c,1,threadpool,10,10,0,00ff,1.0,100,2000\n"
+	"c,2,threadpool,10,10,0,0aaa,1.0,100,2000\n"  /* another checksum */
+	"d,1,threadpool,10,9,0,00ff,1.0,100,2000\n"   /* one task never completed */
+	"torn,1,threadpool\n";                        /* a short row is dropped */
+
+static void load(struct cells_csv *t)
+{
+	char *text = strdup(results);
+
+	assert_non_null(text);
+	assert_int_equal(cells_csv_parse(text, t), 0);
+}
+
+static struct spec_cell cell(const char *id)
+{
+	struct spec_cell c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "%s", id);
+	snprintf(c.grid, sizeof(c.grid), "matrix");
+	snprintf(c.model, sizeof(c.model), "threadpool");
+	snprintf(c.workload, sizeof(c.workload), "mixed");
+	c.tasks = 10;
+	c.concurrency = 4;
+	c.workers = 2;
+	c.io_latency_us = 1000;
+	c.payload = 256;
+	c.cpu_iters = 12345;
+	c.share_pct = 50;
+	return c;
+}
+
+static int metric(const char *name)
+{
+	for (int m = 0; m < CELLS_NMETRICS; m++)
+		if (strcmp(cells_metrics[m], name) == 0)
+			return m;
+	fail_msg("no metric %s", name);
+	return -1;
+}
+
+static void test_stats(void **state)
+{
+	double v3[] = { 3, 1, 2 }, v4[] = { 4, 1, 3, 2 }, v1[] = { 7 };
+	double med, min, max, sd;
+
+	(void)state;
+	cells_stats(v3, 3, &med, &min, &max, &sd);
+	assert_float_equal(med, 2, 1e-12);
+	assert_float_equal(min, 1, 1e-12);
+	assert_float_equal(max, 3, 1e-12);
+	assert_float_equal(sd, 1, 1e-12);
+	cells_stats(v4, 4, &med, &min, &max, &sd);
+	assert_float_equal(med, 2.5, 1e-12);
+	assert_float_equal(sd, sqrt(5.0 / 3.0), 1e-12);
+	cells_stats(v1, 1, &med, &min, &max, &sd);
+	assert_float_equal(med, 7, 1e-12);
+	assert_float_equal(sd, 0, 1e-12);
+}
+
+static void test_csv(void **state)
+{
+	struct cells_csv t;
+
+	(void)state;
+	load(&t);
+	assert_int_equal(t.ncols, 10);
+	assert_int_equal(t.nrows, 8);
+	assert_int_equal(t.dropped, 1);
+	assert_int_equal(cells_csv_col(&t, "makespan_s"), 7);
+	assert_int_equal(cells_csv_col(&t, "nope"), -1);
+	assert_string_equal(t.rows[7][0], "d");
+	cells_csv_free(&t);
+}
+
+/* Three reps (rep 2 twice: the last row counts): makespans 1, 3, 2. */
+static void test_summarize(void **state)
+{
+	struct cells_csv t;
+	struct cells_summary s;
+	struct spec_cell a = cell("a");
+	int mk = metric("makespan_s"), p99 = metric("lat_p99_us"), wall = metric("wall_s");
+
+	(void)state;
+	load(&t);
+	assert_int_equal(cells_summarize(&a, &t, NULL, &s), 3);
+	assert_int_equal(s.reps, 3);
+	assert_true(s.ok);
+	assert_string_equal(s.checksum, "00ff");
+	assert_float_equal(s.med[mk], 2, 1e-12);
+	assert_float_equal(s.min[mk], 1, 1e-12);
+	assert_float_equal(s.max[mk], 3, 1e-12);
+	assert_float_equal(s.sd[mk], 1, 1e-12);
+	assert_float_equal(s.med[p99], 200, 1e-9);
+	assert_float_equal(s.med[metric("rss_peak_kib")], 2000, 1e-9);
+	assert_float_equal(s.sd[metric("rss_peak_kib")], 0, 1e-9);
+	assert_float_equal(s.med[wall], 0, 1e-12); /* no hyperfine export */
+	assert_string_equal(s.cell.id, "a");
+	cells_csv_free(&t);
+}
+
+static void test_ok_flag(void **state)
+{
+	struct cells_csv t;
+	struct cells_summary s;
+	struct spec_cell b = cell("b"), c = cell("c"), d = cell("d"), none = cell("none");
+
+	(void)state;
+	load(&t);
+	assert_int_equal(cells_summarize(&b, &t, NULL, &s), 1);
+	assert_false(s.ok); /* an error */
+	assert_int_equal(cells_summarize(&c, &t, NULL, &s), 2);
+	assert_false(s.ok); /* checksums differ */
+	assert_int_equal(cells_summarize(&d, &t, NULL, &s), 1);
+	assert_false(s.ok); /* completed < tasks */
+	assert_int_equal(cells_summarize(&none, &t, NULL, &s), 0);
+	cells_csv_free(&t);
+}
+
+static const char hf_json[] = "{\n  \"results\": [\n    {\n      \"command\": \"a\",\n"
+			      "      \"mean\": 0.2,\n      \"times\": [\n        0.1,\n"
+			      "        0.3,\n        0.2\n      ],\n      \"exit_codes\": [\n"
+			      "        0,\n        0,\n        0\n      ]\n    }\n  ]\n}\n";
+
+static void test_hyperfine(void **state)
+{
+	struct cells_csv t;
+	struct cells_summary s;
+	struct cells_hf hf;
+	struct spec_cell a = cell("a");
+	int wall = metric("wall_s");
+	char *bad = strdup(hf_json), *p;
+
+	(void)state;
+	assert_int_equal(cells_hf_parse(hf_json, &hf), 0);
+	assert_int_equal(hf.ntimes, 3);
+	assert_int_equal(hf.ncodes, 3);
+	load(&t);
+	cells_summarize(&a, &t, &hf, &s);
+	assert_true(s.ok);
+	assert_float_equal(s.med[wall], 0.2, 1e-12);
+	assert_float_equal(s.min[wall], 0.1, 1e-12);
+	assert_float_equal(s.max[wall], 0.3, 1e-12);
+	assert_float_equal(s.sd[wall], 0.1, 1e-12);
+
+	/* a measured run that exited non-zero fails the cell */
+	p = strstr(bad, "0\n      ]");
+	assert_non_null(p);
+	*p = '1';
+	assert_int_equal(cells_hf_parse(bad, &hf), 0);
+	assert_int_equal(hf.codes[2], 1);
+	cells_summarize(&a, &t, &hf, &s);
+	assert_false(s.ok);
+	free(bad);
+	assert_int_equal(cells_hf_parse("{}", &hf), -22);
+	cells_csv_free(&t);
+}
+
+/* cells.csv: the agreed columns, written whole, read back. */
+static void test_write_read(void **state)
+{
+	struct cells_csv t, back;
+	struct cells_summary s[2];
+	struct spec_cell a = cell("a"), c = cell("c"), *params;
+	char path[] = "/tmp/test_cells_XXXXXX";
+	char file[64], tmp[80];
+	size_t n;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof(file), "%s.csv", path);
+	load(&t);
+	cells_summarize(&a, &t, NULL, &s[0]);
+	cells_summarize(&c, &t, NULL, &s[1]);
+	assert_int_equal(cells_write(file, s, 2), 0);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	assert_int_equal(access(tmp, F_OK), -1); /* renamed into place */
+	assert_int_equal(cells_csv_read(file, &back), 0);
+	assert_int_equal(back.ncols, 15 + 4 * CELLS_NMETRICS);
+	assert_string_equal(back.hdr[0], "cell");
+	assert_string_equal(back.hdr[1], "grid");
+	assert_string_equal(back.hdr[11], "share_pct");
+	assert_string_equal(back.hdr[13], "ok");
+	assert_string_equal(back.hdr[15], "makespan_s_med");
+	assert_string_equal(back.hdr[back.ncols - 1], "wall_s_sd");
+	assert_int_equal(back.nrows, 2);
+	assert_string_equal(back.rows[0][cells_csv_col(&back, "ok")], "1");
+	assert_string_equal(back.rows[1][cells_csv_col(&back, "ok")], "0");
+	assert_string_equal(back.rows[0][cells_csv_col(&back, "makespan_s_med")], "2");
+	assert_string_equal(back.rows[0][cells_csv_col(&back, "reps")], "3");
+	assert_int_equal(cells_params(&back, &params, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(params[1].id, "c");
+	assert_string_equal(params[1].grid, "matrix");
+	assert_int_equal(params[1].share_pct, 50);
+	assert_int_equal(params[1].cpu_iters, 12345);
+	assert_int_equal(params[1].concurrency, 4);
+	free(params);
+	cells_csv_free(&back);
+	cells_csv_free(&t);
+	unlink(file);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats),	   cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_summarize),  cmocka_unit_test(test_ok_flag),
+		cmocka_unit_test(test_hyperfine),  cmocka_unit_test(test_write_read),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,265 @@
+/* test_matrix.c - the decision-matrix rules (harness/matrix.c) on
+ * synthetic cells: winner and margin, both tie rules, failed cells,
+ * sequential at every level, ordering, and empty input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/matrix.h"
+
+/* A valid cell whose reps spread 1% around med. */
+static struct matrix_cell cell(const char *model, double share, double conc, double med)
+{
+	return (struct matrix_cell){ .model = model, .share_pct = share, .concurrency = conc,
+				     .ok = true, .med = med, .min = med * 0.99,
+				     .max = med * 1.01 };
+}
+
+/* Decide cells and return the verdicts (asserting success). */
+static struct matrix_verdict *decide(const struct matrix_cell *c, size_t n, size_t *nv)
+{
+	struct matrix_verdict *v = NULL;
+
+	assert_int_equal(matrix_decide(c, n, &v, nv), 0);
+	return v;
+}
+
+static void test_winner_and_margin(void **state)
+{
+	struct matrix_cell c[] = {
+		cell("threadpool", 0, 100, 0.9),
+		cell("eventloop", 0, 100, 0.5),
+		cell("forkpool", 0, 100, 1.2),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 3, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].winner, 1);
+	assert_int_equal(v[0].runner_up, 0);
+	assert_false(v[0].tie);
+	assert_int_equal(v[0].ntied, 0);
+	assert_int_equal(v[0].nvalid, 3);
+	assert_int_equal(v[0].nfailed, 0);
+	assert_true(fabs(v[0].margin - 0.8) < 1e-9); /* 0.9 / 0.5 - 1 */
+	assert_true(v[0].share_pct == 0 && v[0].concurrency == 100);
+	free(v);
+}
+
+/* Medians 20% apart, but the reps' ranges overlap: a tie. */
+static void test_tie_by_overlap(void **state)
+{
+	struct matrix_cell c[] = {
+		{ "threadpool", 100, 10, true, 1.0, 0.8, 1.5 },
+		{ "forkpool", 100, 10, true, 1.2, 1.1, 1.3 },
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	assert_true(matrix_is_tie(&c[0], &c[1]));
+	assert_true(matrix_is_tie(&c[1], &c[0]));
+	v = decide(c, 2, &n);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].winner, 0);
+	assert_int_equal(v[0].ntied, 2);
+	assert_int_equal(v[0].tied[0], 0);
+	assert_int_equal(v[0].tied[1], 1);
+	assert_true(fabs(v[0].margin - 0.2) < 1e-9);
+	free(v);
+}
+
+/* Ranges apart, medians within 5%: a tie; 6% apart: not. */
+static void test_tie_by_close_medians(void **state)
+{
+	struct matrix_cell a = { "a", 50, 10, true, 100, 100, 100 };
+	struct matrix_cell b = { "b", 50, 10, true, 104, 104, 104 };
+	struct matrix_cell d = { "d", 50, 10, true, 106, 106, 106 };
+	struct matrix_cell c[] = { d, a };
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	assert_true(matrix_is_tie(&a, &b));
+	assert_false(matrix_is_tie(&a, &d));
+	v = decide(c, 2, &n);
+	assert_false(v[0].tie);
+	assert_int_equal(v[0].winner, 1);
+	assert_int_equal(v[0].runner_up, 0);
+	free(v);
+	c[0] = b;
+	v = decide(c, 2, &n);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].winner, 1);
+	free(v);
+}
+
+/* A failed cell never wins, however fast; nor one with no figure. */
+static void test_failed_never_wins(void **state)
+{
+	struct matrix_cell c[] = {
+		cell("forkpool", 0, 1000, 0.01),
+		cell("threadpool", 0, 1000, 0.8),
+		cell("eventloop", 0, 1000, NAN),
+		cell("eventloop-offload", 0, 1000, 0.4),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	c[0].ok = false;
+	v = decide(c, 4, &n);
+	assert_int_equal(v[0].winner, 3);
+	assert_int_equal(v[0].runner_up, 1);
+	assert_int_equal(v[0].nvalid, 2);
+	assert_int_equal(v[0].nfailed, 2);
+	free(v);
+	/* every contender failed: no winner at all */
+	c[1].ok = c[3].ok = false;
+	v = decide(c, 4, &n);
+	assert_int_equal(v[0].winner, -1);
+	assert_int_equal(v[0].runner_up, -1);
+	assert_false(v[0].tie);
+	assert_int_equal(v[0].nfailed, 4);
+	free(v);
+}
+
+/* sequential's one cell (at concurrency 1) competes at every level of its
+ * share, and only of its share. */
+static void test_sequential_at_every_level(void **state)
+{
+	struct matrix_cell c[] = {
+		cell("sequential", 100, 1, 1.0),
+		cell("eventloop", 100, 1, 1.5),
+		cell("eventloop", 100, 10, 1.6),
+		cell("threadpool", 100, 10, 0.5),
+		cell("eventloop", 0, 10, 2.0),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 5, &n);
+	assert_int_equal(n, 3); /* (0,10), (100,1), (100,10) */
+	assert_true(v[0].share_pct == 0 && v[0].concurrency == 10);
+	assert_int_equal(v[0].winner, 4);
+	assert_int_equal(v[0].nvalid, 1); /* sequential ran share 100 only */
+	assert_int_equal(v[0].runner_up, -1);
+	assert_true(v[1].share_pct == 100 && v[1].concurrency == 1);
+	assert_int_equal(v[1].winner, 0);
+	assert_int_equal(v[1].runner_up, 1);
+	assert_true(v[2].share_pct == 100 && v[2].concurrency == 10);
+	assert_int_equal(v[2].winner, 3);
+	assert_int_equal(v[2].runner_up, 0); /* sequential beats eventloop here */
+	assert_int_equal(v[2].nvalid, 3);
+	assert_true(fabs(v[2].margin - 1.0) < 1e-9);
+	free(v);
+}
+
+/* Three models within 5% of each other: all are listed, best first. */
+static void test_tie_lists_everyone_close(void **state)
+{
+	struct matrix_cell c[] = {
+		{ "c", 0, 1, true, 103, 103, 103 },
+		{ "a", 0, 1, true, 100, 100, 100 },
+		{ "far", 0, 1, true, 200, 200, 200 },
+		{ "b", 0, 1, true, 101, 101, 101 },
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 4, &n);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].ntied, 3);
+	assert_int_equal(v[0].tied[0], 1);
+	assert_int_equal(v[0].tied[1], 3);
+	assert_int_equal(v[0].tied[2], 0);
+	free(v);
+}
+
+/* The same verdict whatever the input order; equal medians go by name. */
+static void test_order_independent(void **state)
+{
+	struct matrix_cell c[] = {
+		{ "zeta", 0, 1, true, 5, 5, 5 },
+		{ "alpha", 0, 1, true, 5, 5, 5 },
+	};
+	struct matrix_cell r[] = { c[1], c[0] };
+	struct matrix_verdict *v, *w;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 2, &n);
+	w = decide(r, 2, &n);
+	assert_string_equal(c[v[0].winner].model, "alpha");
+	assert_string_equal(r[w[0].winner].model, "alpha");
+	assert_true(v[0].tie);
+	free(v);
+	free(w);
+}
+
+/* A model that appears twice at one level counts once: the first. */
+static void test_duplicate_counts_once(void **state)
+{
+	struct matrix_cell c[] = {
+		cell("eventloop", 0, 10, 3.0),
+		cell("eventloop", 0, 10, 1.0),
+		cell("threadpool", 0, 10, 2.0),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 3, &n);
+	assert_int_equal(v[0].nvalid, 2);
+	assert_int_equal(v[0].winner, 2);
+	assert_int_equal(v[0].runner_up, 0);
+	free(v);
+}
+
+/* Memory can read 0 KiB per task: the margin is then unbounded. */
+static void test_margin_edges(void **state)
+{
+	(void)state;
+	assert_true(fabs(matrix_margin(2, 3) - 0.5) < 1e-12);
+	assert_true(isinf(matrix_margin(0, 3)));
+	assert_true(matrix_margin(0, 0) == 0);
+}
+
+static void test_empty_input(void **state)
+{
+	struct matrix_verdict *v = (void *)1;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(matrix_decide(NULL, 0, &v, &n), 0);
+	assert_null(v);
+	assert_int_equal(n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_winner_and_margin),
+		cmocka_unit_test(test_tie_by_overlap),
+		cmocka_unit_test(test_tie_by_close_medians),
+		cmocka_unit_test(test_failed_never_wins),
+		cmocka_unit_test(test_sequential_at_every_level),
+		cmocka_unit_test(test_tie_lists_everyone_close),
+		cmocka_unit_test(test_order_independent),
+		cmocka_unit_test(test_duplicate_counts_once),
+		cmocka_unit_test(test_margin_edges),
+		cmocka_unit_test(test_empty_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
