@@ -16,7 +16,8 @@ const char *const cells_metrics[CELLS_NMETRICS] = {
 	"lat_p999_us",	   "lat_max_us",     "svc_p50_us",   "svc_p99_us",
 	"cpu_user_s",	   "cpu_sys_s",	     "ctx_voluntary", "ctx_involuntary",
 	"rss_peak_kib",	   "pss_peak_kib",   "pss_base_kib", "mem_per_task_kib",
-	"processes",	   "threads",	     "errors",	    "wall_s",
+	"processes",	   "threads",	     "errors",	    "setup_s",
+	"wall_s",
 };
 #define WALL (CELLS_NMETRICS - 1)
 

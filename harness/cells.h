@@ -9,7 +9,7 @@
 
 #include "spec.h"
 
-#define CELLS_NMETRICS 24
+#define CELLS_NMETRICS 25
 #define CELLS_MAX_REPS 100
 
 /* A csv file held in memory: the fields point into buf. No quoting: no
