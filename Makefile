@@ -32,6 +32,13 @@ $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The build's git revision is compiled into main.o and meta.o (it goes into
+# every result set's meta.json): rebuild them whenever it changes.
+REV_STAMP := $(B)/gitrev.stamp
+REV_NOW   := $(GIT_REV) $(GIT_DIRTY) $(CFLAGS)
+$(shell mkdir -p $(B); [ "$$(cat $(REV_STAMP) 2>/dev/null)" = "$(REV_NOW)" ] || echo "$(REV_NOW)" > $(REV_STAMP))
+$(B)/harness/main.o $(B)/harness/meta.o: $(REV_STAMP)
+
 $(B)/libcmb.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
