@@ -348,7 +348,7 @@ static void write_row(FILE *f, const struct cells_summary *s)
 	fputc('\n', f);
 }
 
-int cells_write(const char *path, const struct cells_summary *s, size_t n)
+int cells_replace_file(const char *path, void (*put)(FILE *f, const void *arg), const void *arg)
 {
 	char tmp[4096];
 	FILE *f;
@@ -359,9 +359,7 @@ int cells_write(const char *path, const struct cells_summary *s, size_t n)
 	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
-	write_header(f);
-	for (size_t i = 0; i < n; i++)
-		write_row(f, &s[i]);
+	put(f, arg);
 	if (fflush(f) != 0 || ferror(f))
 		rc = -EIO;
 	if (fclose(f) != 0 && rc == 0)
@@ -371,6 +369,27 @@ int cells_write(const char *path, const struct cells_summary *s, size_t n)
 	if (rc)
 		unlink(tmp);
 	return rc;
+}
+
+struct cells_table {
+	const struct cells_summary *s; /* the rows */
+	size_t n;                      /* how many */
+};
+
+static void put_cells(FILE *f, const void *arg)
+{
+	const struct cells_table *t = arg;
+
+	write_header(f);
+	for (size_t i = 0; i < t->n; i++)
+		write_row(f, &t->s[i]);
+}
+
+int cells_write(const char *path, const struct cells_summary *s, size_t n)
+{
+	struct cells_table t = { s, n };
+
+	return cells_replace_file(path, put_cells, &t);
 }
 
 int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n)

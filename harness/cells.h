@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "spec.h"
 
@@ -68,6 +69,9 @@ unsigned cells_summarize(const struct spec_cell *cell, const struct cells_csv *r
 
 /* Write cells.csv whole: to path.tmp, then renamed over path. 0 or -errno. */
 int cells_write(const char *path, const struct cells_summary *s, size_t n);
+/* Replace path whole: put() writes a temporary file beside it, which is
+ * renamed over path only if every write succeeded. 0 or -errno. */
+int cells_replace_file(const char *path, void (*put)(FILE *f, const void *arg), const void *arg);
 
 /* The cell parameters of a cells.csv table, as a malloc'd array. 0 or -errno. */
 int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "cells.h"
 #include "probe.h"
 
 #ifndef CMB_GIT_REV
@@ -300,27 +301,14 @@ static void put_meta(FILE *f, const struct meta *m)
 	fputs("\n}\n", f);
 }
 
+static void put_meta_any(FILE *f, const void *m)
+{
+	put_meta(f, m);
+}
+
 int meta_write(const char *path, const struct meta *m)
 {
-	char tmp[4096];
-	FILE *f;
-	int rc = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	put_meta(f, m);
-	if (fflush(f) != 0 || ferror(f))
-		rc = -EIO;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -EIO;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return cells_replace_file(path, put_meta_any, m);
 }
 
 /* ---- reading ------------------------------------------------------------- */
