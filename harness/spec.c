@@ -863,6 +863,35 @@ static int expand_work(const struct spec_grid *g, struct spec_cell *c, const uin
 	return 0;
 }
 
+/* A one-slot model (sequential) gets one cell that competes at every
+ * concurrency level of its grid, which is only fair when every level runs
+ * the same number of tasks: refuse a tasks expression that depends on C
+ * in such a grid. */
+static int tasks_fixed_for_one_slot(const struct spec_grid *g, const uint64_t *lv, size_t nlv,
+				    int nproc, char *err, size_t errlen)
+{
+	uint64_t first = 0, t;
+	bool one_slot = false;
+
+	for (size_t i = 0; i < g->n_models; i++) {
+		const struct model_ops *m = model_find(g->models[i]);
+
+		one_slot |= m && m->one_slot;
+	}
+	if (!one_slot)
+		return 0;
+	for (size_t i = 0; i < nlv; i++) {
+		if (eval_pos(g, g->tasks_line, g->tasks, (long long)lv[i], nproc, &t, err, errlen))
+			return 2;
+		if (i > 0 && t != first)
+			return expand_err(err, errlen, g, g->tasks_line,
+					  "tasks must be the same at every concurrency level when "
+					  "the grid has sequential (it competes at each level)");
+		first = t;
+	}
+	return 0;
+}
+
 static int expand_grid(const struct spec_grid *g, int nproc, struct cell_list *l, char *err,
 		       size_t errlen)
 {
@@ -871,6 +900,8 @@ static int expand_grid(const struct spec_grid *g, int nproc, struct cell_list *l
 	size_t nlv;
 
 	if (grid_levels(g, nproc, lv, &nlv, err, errlen))
+		return 2;
+	if (tasks_fixed_for_one_slot(g, lv, nlv, nproc, err, errlen))
 		return 2;
 	memset(&c, 0, sizeof(c));
 	snprintf(c.grid, sizeof(c.grid), "%s", g->name);

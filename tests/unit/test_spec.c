@@ -267,6 +267,18 @@ static void test_expand_errors(void **state)
 	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "grid g (line 6)"));
 	assert_non_null(strstr(err, "must be at least 1"));
+
+	/* sequential's one cell competes at every level: tasks may not vary */
+	t = "grid: g\nmodels: sequential threadpool\nworkload: io\nio_latency: 1ms\n"
+	    "concurrency: 1 1000\ntasks: max(200, C)\n";
+	assert_int_equal(spec_parse("e.spec", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "the same at every concurrency level"));
+	t = "grid: g\nmodels: threadpool\nworkload: io\nio_latency: 1ms\n"
+	    "concurrency: 1 1000\ntasks: max(200, C)\n";
+	assert_int_equal(spec_parse("e.spec", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
+	free(c);
 }
 
 static void test_load_missing(void **state)
@@ -284,8 +296,8 @@ static void test_shipped_specs(void **state)
 {
 	static const char *const files[] = { "harness/sweeps/default", "harness/sweeps/quick" };
 	static const char *const ids[] = {
-		"matrix-forkpool-mixed-s50-c1000-n1000-io1000us-p256-new-cpu1000us",
 		"matrix-forkpool-mixed-s50-c1000-n1000-io500us-p256-new-cpu500us",
+		"matrix-forkpool-mixed-s50-c1000-n1000-io125us-p256-new-cpu125us",
 	};
 	struct spec s;
 	struct spec_cell *c;
