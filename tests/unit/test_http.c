@@ -413,41 +413,41 @@ static void assert_ends_crlfcrlf_once(const char *buf, size_t n)
 	assert_ptr_equal(p, buf + n - 4); /* the first blank line is the end */
 }
 
-static void test_request_close(void **state)
+/* Build task 7's request and check what every request shares: the
+ * request line, the Host header and the one blank line at the end. */
+static size_t build_request(char *buf, size_t cap, bool keepalive)
 {
-	char buf[HTTP_REQ_MAX];
+	static const char line[] = "GET /?delay_us=50000&bytes=256&id=7 HTTP/1.1\r\n";
 	struct run_cfg cfg;
 	size_t n;
 
-	(void)state;
-	cfg_for(&cfg, false, "/");
-	n = http_request(buf, sizeof(buf), &cfg, 7);
+	cfg_for(&cfg, keepalive, "/");
+	n = http_request(buf, cap, &cfg, 7);
 	assert_true(n > 0);
 	assert_int_equal(n, strlen(buf));
-	assert_memory_equal(buf, "GET /?delay_us=50000&bytes=256&id=7 HTTP/1.1\r\n",
-			    strlen("GET /?delay_us=50000&bytes=256&id=7 HTTP/1.1\r\n"));
+	assert_memory_equal(buf, line, strlen(line));
 	assert_non_null(strstr(buf, "\r\nHost: 127.0.0.1:8080\r\n"));
-	assert_non_null(strstr(buf, "\r\nConnection: close\r\n"));
 	assert_ends_crlfcrlf_once(buf, n);
+	return n;
+}
+
+static void test_request_close(void **state)
+{
+	char buf[HTTP_REQ_MAX];
+
+	(void)state;
+	build_request(buf, sizeof(buf), false);
+	assert_non_null(strstr(buf, "\r\nConnection: close\r\n"));
 }
 
 static void test_request_keepalive(void **state)
 {
 	char buf[HTTP_REQ_MAX];
-	struct run_cfg cfg;
-	size_t n;
 
 	(void)state;
-	cfg_for(&cfg, true, "/");
-	n = http_request(buf, sizeof(buf), &cfg, 7);
-	assert_true(n > 0);
-	assert_int_equal(n, strlen(buf));
-	assert_memory_equal(buf, "GET /?delay_us=50000&bytes=256&id=7 HTTP/1.1\r\n",
-			    strlen("GET /?delay_us=50000&bytes=256&id=7 HTTP/1.1\r\n"));
-	assert_non_null(strstr(buf, "\r\nHost: 127.0.0.1:8080\r\n"));
+	build_request(buf, sizeof(buf), true);
 	assert_null(strstr(buf, "Connection:"));
 	assert_null(strstr(buf, "close"));
-	assert_ends_crlfcrlf_once(buf, n);
 }
 
 static void test_request_path_with_query(void **state)
