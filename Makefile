@@ -4,20 +4,22 @@
 CC      ?= cc
 UV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
 UV_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
 GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null && echo 0 || echo 1)
 CFLAGS  ?= -O2 -g
 WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
-ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) -pthread -lm
+LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -pthread -lm
 B       ?= build
 
-LIB_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c)) \
-           $(wildcard workloads/*.c) $(wildcard models/*.c)
+# Every subsystem is a folder; every .c in it is part of the one binary.
+SRC_DIRS := harness harness/sweep workloads models server plots
+LIB_SRC := $(filter-out harness/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
-HDRS    := $(wildcard harness/*.h workloads/*.h models/*.h)
+HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 

@@ -25,6 +25,7 @@
 #include "cells.h"
 #include "commands.h"
 #include "matrix.h"
+#include "util.h"
 #include "meta.h"
 
 #define MAX_MODELS 8  /* gnuplot line types 1..8 are the models */
@@ -114,36 +115,6 @@ static bool is_seq(const struct cell *c)
 	return strcmp(c->model, MATRIX_ANY_LEVEL_MODEL) == 0;
 }
 
-/* A duration in microseconds with a unit that suits it. */
-static const char *fmt_us(double us, char *b, size_t n)
-{
-	if (!isfinite(us))
-		snprintf(b, n, "n/a");
-	else if (us < 10)
-		snprintf(b, n, "%.1f µs", us);
-	else if (us < 1000)
-		snprintf(b, n, "%.0f µs", us);
-	else if (us < 1e6)
-		snprintf(b, n, "%.3g ms", us / 1e3);
-	else if (us < 1e9)
-		snprintf(b, n, "%.3g s", us / 1e6);
-	else
-		snprintf(b, n, "%.0f s", us / 1e6);
-	return b;
-}
-
-/* KiB with two significant digits below 10, whole above. */
-static const char *fmt_kib(double k, char *b, size_t n)
-{
-	if (!isfinite(k))
-		snprintf(b, n, "n/a");
-	else if (fabs(k) < 10)
-		snprintf(b, n, "%.2g KiB", k);
-	else
-		snprintf(b, n, "%.0f KiB", k);
-	return b;
-}
-
 /* A whole number with thousands separators: 1,000. */
 static const char *fmt_count(double v, char *b, size_t n)
 {
@@ -165,10 +136,10 @@ static const char *fmt_count(double v, char *b, size_t n)
 static const char *fmt_crit(size_t k, double v, char *b, size_t n)
 {
 	if (criteria[k].m == M_MAKESPAN)
-		return fmt_us(v * 1e6, b, n);
+		return fmt_us(b, n, v * 1e6, FMT_PROSE);
 	if (criteria[k].m == M_P99)
-		return fmt_us(v, b, n);
-	return fmt_kib(v, b, n);
+		return fmt_us(b, n, v, FMT_PROSE);
+	return fmt_kib(b, n, v, FMT_PROSE);
 }
 
 /* "1.8× ahead of x" or "12% ahead of x". */
@@ -1241,7 +1212,7 @@ static void finding_memory(const struct set *s, FILE *f)
 	for (size_t i = 0; i < n; i++) {
 		const struct cell *c = find_cell(s, s->grid, ms[i], 0, top, false);
 
-		snprintf(item, sizeof(item), "%s %s", ms[i], fmt_kib(c->v[M_MEM][MED], v, sizeof(v)));
+		snprintf(item, sizeof(item), "%s %s", ms[i], fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
 		join_item(list, sizeof(list), i, n, item);
 	}
 	fprintf(f,
@@ -1276,12 +1247,12 @@ static void finding_bound(const struct set *s, FILE *f)
 		if (!c || is_seq(c) || !usable(c, M_MAKESPAN, true))
 			continue;
 		snprintf(item, sizeof(item), "%s took %s (%.0f%% of ideal)", c->model,
-			 fmt_us(c->v[M_MAKESPAN][MED] * 1e6, a, sizeof(a)),
+			 fmt_us(a, sizeof(a), c->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
 			 100 * bound / c->v[M_MAKESPAN][MED]);
 		join_item(list, sizeof(list), n++, count, item);
 	}
 	fprintf(f, "- **Against the bound.** On io at concurrency %s the ideal bound is %s: %s.\n",
-		fmt_count(top, cnt, sizeof(cnt)), fmt_us(bound * 1e6, b, sizeof(b)), list);
+		fmt_count(top, cnt, sizeof(cnt)), fmt_us(b, sizeof(b), bound * 1e6, FMT_PROSE), list);
 }
 
 /* CPU speedup over sequential at the host's core count (or the largest
@@ -1355,10 +1326,10 @@ static void finding_offload(const struct set *s, FILE *f)
 		"- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
 		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s was %.2f× faster.\n",
 		regime_name(share, reg, sizeof(reg)), fmt_count(top, cnt, sizeof(cnt)),
-		fmt_us(in->v[M_MAKESPAN][MED] * 1e6, a, sizeof(a)),
-		fmt_us(in->v[M_P99][MED], c1, sizeof(c1)),
-		fmt_us(off->v[M_MAKESPAN][MED] * 1e6, b, sizeof(b)),
-		fmt_us(off->v[M_P99][MED], c2, sizeof(c2)), r >= 1 ? "offload" : "inline",
+		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
+		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE), r >= 1 ? "offload" : "inline",
 		r >= 1 ? r : 1 / r);
 }
 

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "../models/model.h"
+#include "util.h"
 
 enum col_kind { COL_STR, COL_INT, COL_REAL };
 
@@ -161,29 +162,6 @@ static void print_json(FILE *f, const struct result_row *row)
 	fputs("}\n", f);
 }
 
-/* A duration in the unit that suits it, like wrk: 635.91us, 12.92ms, 1.20s. */
-static const char *fmt_us(char *buf, size_t n, double v)
-{
-	if (v < 1000)
-		snprintf(buf, n, "%.2fus", v);
-	else if (v < 1e6)
-		snprintf(buf, n, "%.2fms", v / 1e3);
-	else
-		snprintf(buf, n, "%.2fs", v / 1e6);
-	return buf;
-}
-
-static const char *fmt_kib(char *buf, size_t n, double v)
-{
-	if (v < 1024)
-		snprintf(buf, n, "%.1fKiB", v);
-	else if (v < 1024 * 1024)
-		snprintf(buf, n, "%.2fMiB", v / 1024);
-	else
-		snprintf(buf, n, "%.2fGiB", v / (1024 * 1024));
-	return buf;
-}
-
 static void print_text(FILE *f, const struct result_row *r)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -194,29 +172,29 @@ static void print_text(FILE *f, const struct result_row *r)
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
-			fmt_us(a, sizeof(a), r->io_latency_us), r->payload, r->conn);
+			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);
 	if (r->cpu_iters > 0)
 		fprintf(f, "  cpu:  %.0f iterations per task = %s on one core\n", r->cpu_iters,
-			fmt_us(a, sizeof(a), r->cpu_us_per_task));
+			fmt_us(a, sizeof(a), r->cpu_us_per_task, FMT_TERSE));
 	fprintf(f, "  Makespan %s   throughput %.1f tasks/s   bound %s   efficiency %.1f%%\n",
-		fmt_us(a, sizeof(a), r->makespan_s * 1e6), r->throughput_tps,
-		fmt_us(b, sizeof(b), r->bound_s * 1e6), r->efficiency * 100);
+		fmt_us(a, sizeof(a), r->makespan_s * 1e6, FMT_TERSE), r->throughput_tps,
+		fmt_us(b, sizeof(b), r->bound_s * 1e6, FMT_TERSE), r->efficiency * 100);
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
-		fmt_us(a, sizeof(a), r->lat_p50_us), fmt_us(b, sizeof(b), r->lat_p90_us),
-		fmt_us(c, sizeof(c), r->lat_p99_us), fmt_us(d, sizeof(d), r->lat_p999_us),
-		fmt_us(e, sizeof(e), r->lat_max_us));
-	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us), "",
-		fmt_us(b, sizeof(b), r->svc_p99_us));
+		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
+		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE), fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
+		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
+	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
+		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
 	fprintf(f,
 		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
 		"involuntary\n",
 		r->cpu_user_s, r->cpu_sys_s, r->ctx_voluntary, r->ctx_involuntary);
 	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
-		fmt_kib(a, sizeof(a), r->rss_peak_kib), fmt_kib(b, sizeof(b), r->pss_peak_kib),
-		fmt_kib(c, sizeof(c), r->pss_base_kib), fmt_kib(d, sizeof(d), r->mem_per_task_kib));
+		fmt_kib(a, sizeof(a), r->rss_peak_kib, FMT_TERSE), fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
+		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
-		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6));
+		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
 	fprintf(f,
 		"  Tasks    %.0f released, %.0f completed, %.0f errors (connect %.0f, timeout "
 		"%.0f, io %.0f, http %.0f)\n",

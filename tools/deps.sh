@@ -3,12 +3,13 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 what=${1:-build}
-pkgs="build-essential pkg-config libuv1-dev"
+pkgs="build-essential pkg-config libuv1-dev libjansson-dev libsqlite3-dev libpq-dev"
 case "$what" in
-test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine" ;;
-bench) pkgs="$pkgs gnuplot-nox hyperfine" ;;
+test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine postgresql clang python3 python3-uvloop" ;;
+bench) pkgs="$pkgs procps gnuplot-nox hyperfine postgresql python3 python3-uvloop" ;;
+peers) pkgs="$pkgs procps wrk nginx-light libgomp1 hyperfine" ;;
 build) ;;
-*) echo "deps.sh: unknown target '$what' (build, test or bench)" >&2; exit 2 ;;
+*) echo "deps.sh: unknown target '$what' (build, test, bench or peers)" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

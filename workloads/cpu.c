@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../harness/clock.h"
+#include "../harness/util.h"
 #include "workload.h"
 
 __attribute__((noinline)) uint64_t cpu_kernel(uint64_t seed, uint64_t iters)
@@ -58,13 +59,6 @@ uint64_t cpu_calibrate(uint64_t us)
 		best = 1;
 	t = (double)probe * (double)us / best;
 	return t < 1.0 ? 1 : (uint64_t)(t + 0.5);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 double cpu_measure_us(uint64_t iters)

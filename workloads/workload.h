@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../harness/config.h"
+#include "../harness/util.h"
 
 /* Why a task failed; counted per kind, never fatal to the run. */
 enum task_err {
@@ -46,15 +47,6 @@ uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 uint64_t cpu_calibrate(uint64_t us);
 /* Median single-core time of one kernel call of `iters`, in microseconds. */
 double cpu_measure_us(uint64_t iters);
-
-/* 64-bit finaliser (splitmix64), used for hashing and for the fold. */
-static inline uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
 
 /* The order-independent fold of task results into the run checksum. */
 static inline uint64_t checksum_fold(uint64_t sum, uint64_t id, uint64_t result)

@@ -1,0 +1,32 @@
+/* util.h - the small things every part of cmbench shares, each defined once:
+ * the 64-bit mixer, number formatting in the unit that suits a value, and
+ * the comparison qsort needs. The clock is in clock.h. */
+#ifndef CMB_UTIL_H
+#define CMB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 64-bit finaliser (splitmix64): task seeds, body bytes, hashes, the fold. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* How a figure is written: FMT_TERSE for the terminal block (like wrk:
+ * 635.91us, 12.92ms, 1.20s; 812.0KiB, 3.42MiB), FMT_PROSE for reports and
+ * charts (636 µs, 12.9 ms; 3.4 KiB, 812 KiB). Both write "n/a" for a value
+ * that is not finite. */
+enum fmt_style { FMT_TERSE, FMT_PROSE };
+
+/* A duration given in microseconds. Returns buf. */
+const char *fmt_us(char *buf, size_t n, double us, enum fmt_style style);
+/* A size given in KiB. Returns buf. */
+const char *fmt_kib(char *buf, size_t n, double kib, enum fmt_style style);
+/* qsort comparator for doubles, ascending. */
+int cmp_double(const void *a, const void *b);
+
+#endif
