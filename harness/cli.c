@@ -180,6 +180,7 @@ enum {
 	O_FORMAT,
 	O_SPECTRUM,
 	O_APPEND,
+	O_SPAWN,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
 };
@@ -200,6 +201,7 @@ static const struct option core_opts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "spectrum", required_argument, NULL, O_SPECTRUM },
 	{ "append", required_argument, NULL, O_APPEND },
+	{ "spawn", required_argument, NULL, O_SPAWN },
 	{ "help", no_argument, NULL, O_HELP },
 };
 #define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
@@ -282,6 +284,7 @@ static int parse_choice(const char *flag, const char *val, const char *const *na
 
 static const char *const conn_names[] = { "new", "keepalive", NULL };
 static const char *const format_names[] = { "text", "csv", "json", NULL };
+static const char *const spawn_names[] = { "fork", "exec", NULL };
 
 /* One core flag. */
 static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
@@ -333,6 +336,11 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 	case O_FORMAT:
 		rc = parse_choice("--format", val, format_names, &k, err, errlen);
 		cfg->format = (enum out_format)k;
+		return rc;
+	case O_SPAWN:
+		*seen |= 4;
+		rc = parse_choice("--spawn", val, spawn_names, &k, err, errlen);
+		cfg->spawn_exec = k == 1;
 		return rc;
 	case O_SPECTRUM:
 		cfg->spectrum_path = val;
@@ -387,8 +395,11 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 		return fail(err, errlen, "run: --model is required (see cmbench list)");
 	if (!cfg->workload)
 		return fail(err, errlen, "run: --workload is required (see cmbench list)");
-	if (seen == 3)
+	if ((seen & 3) == 3)
 		return fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
+	if ((seen & 4) && !cfg->model->spawns)
+		return fail(err, errlen, "--spawn: model %s starts no process per task",
+			    cfg->model->name);
 	if (cfg->model->one_slot)
 		cfg->concurrency = 1;
 	if (!cfg->workload->does_cpu) {

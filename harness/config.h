@@ -23,6 +23,7 @@ struct run_cfg {
 	uint64_t io_latency_us;		     /* --io-latency */
 	uint64_t payload;		     /* --payload bytes of response body */
 	bool keepalive;			     /* --conn keepalive */
+	bool spawn_exec;		     /* --spawn exec (models with the spawn trait) */
 	uint64_t cpu_iters;		     /* kernel iterations per task */
 	uint64_t cpu_target_us;		     /* --cpu DURATION (0: --cpu-iters given) */
 	uint64_t timeout_us;		     /* --timeout per task I/O */

@@ -53,6 +53,7 @@ struct model_ops {
 	bool offload;	   /* a loop that hands synchronous parts to a pool */
 	bool uses_workers; /* --workers sizes something (a pool, processes) */
 	bool foreign;	   /* a program that speaks the handshake */
+	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
