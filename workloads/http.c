@@ -41,6 +41,11 @@ void http_resp_init(struct http_resp *r)
 {
 	r->state = HTTP_MORE;
 	r->in_body = false;
+	r->status_seen = false;
+	r->chunked = false;
+	r->cr = false;
+	r->line_len = 0;
+	r->line_long = false;
 	r->hdr_len = 0;
 	r->status = 0;
 	r->content_length = UINT64_MAX;
@@ -63,48 +68,96 @@ static const char *header_value(const char *line, const char *name)
 	return line;
 }
 
-/* Parse the complete header block in r->hdr (NUL-terminated, CRLFs intact). */
-static int parse_headers(struct http_resp *r)
+static int parse_status(struct http_resp *r, const char *line)
 {
-	char *line = r->hdr, *eol, *end;
-	const char *v;
-	unsigned long long cl;
-	bool chunked = false;
-
 	if (strncmp(line, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)line[7]) || line[8] != ' ')
 		return HTTP_BAD;
 	if (!isdigit((unsigned char)line[9]) || !isdigit((unsigned char)line[10]) ||
-	    !isdigit((unsigned char)line[11]) || (line[12] != ' ' && line[12] != '\r'))
+	    !isdigit((unsigned char)line[11]) || (line[12] != ' ' && line[12] != '\0'))
 		return HTTP_BAD;
 	r->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
 	if (line[7] == '0')
 		r->conn_close = true; /* HTTP/1.0 closes unless told otherwise */
-	for (eol = strstr(line, "\r\n"); eol; eol = strstr(line, "\r\n")) {
-		*eol = '\0';
-		if ((v = header_value(line, "Content-Length")) != NULL) {
-			/* digits only (no sign, no junk), and a repeat must agree */
-			if (!isdigit((unsigned char)*v))
-				return HTTP_BAD;
-			errno = 0;
-			cl = strtoull(v, &end, 10);
-			while (*end == ' ' || *end == '\t')
-				end++;
-			if (errno == ERANGE || *end != '\0')
-				return HTTP_BAD;
-			if (r->content_length != UINT64_MAX && r->content_length != cl)
-				return HTTP_BAD;
-			r->content_length = cl;
-		} else if ((v = header_value(line, "Connection")) != NULL) {
-			r->conn_close = strncasecmp(v, "close", 5) == 0;
-		} else if ((v = header_value(line, "Transfer-Encoding")) != NULL) {
-			chunked = strncasecmp(v, "identity", 8) != 0;
-		}
-		line = eol + 2;
-	}
+	r->status_seen = true;
+	return HTTP_MORE;
+}
+
+static int parse_content_length(struct http_resp *r, const char *v)
+{
+	unsigned long long cl;
+	char *end;
+
+	/* digits only (no sign, no junk), and a repeat must agree */
+	if (!isdigit((unsigned char)*v) || r->line_long)
+		return HTTP_BAD;
+	errno = 0;
+	cl = strtoull(v, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (errno == ERANGE || *end != '\0')
+		return HTTP_BAD;
+	if (r->content_length != UINT64_MAX && r->content_length != cl)
+		return HTTP_BAD;
+	r->content_length = cl;
+	return HTTP_MORE;
+}
+
+/* One complete header line (CRLF stripped), as far as it was kept. */
+static int header_line(struct http_resp *r, const char *line)
+{
+	const char *v;
+
+	if (!r->status_seen)
+		return parse_status(r, line);
+	if ((v = header_value(line, "Content-Length")) != NULL)
+		return parse_content_length(r, v);
+	if ((v = header_value(line, "Connection")) != NULL)
+		r->conn_close = strncasecmp(v, "close", 5) == 0;
+	else if ((v = header_value(line, "Transfer-Encoding")) != NULL)
+		r->chunked = strncasecmp(v, "identity", 8) != 0;
+	return HTTP_MORE;
+}
+
+/* The blank line: the headers are complete. */
+static int headers_end(struct http_resp *r)
+{
+	if (!r->status_seen)
+		return HTTP_BAD;
 	if (r->status != 200)
 		return HTTP_STATUS;
-	if (chunked || r->content_length == UINT64_MAX)
+	if (r->chunked || r->content_length == UINT64_MAX)
 		return HTTP_BAD;
+	r->in_body = true;
+	return HTTP_MORE;
+}
+
+/* One header byte. */
+static int header_byte(struct http_resp *r, char c)
+{
+	int st;
+
+	if (++r->hdr_len > HTTP_HDR_MAX)
+		return HTTP_BAD;
+	if (c == '\n') {
+		if (!r->cr)
+			return HTTP_BAD; /* lines end in CRLF */
+		r->cr = false;
+		r->line[r->line_len] = '\0';
+		st = r->line_len == 0 && !r->line_long ? headers_end(r) : header_line(r, r->line);
+		r->line_len = 0;
+		r->line_long = false;
+		return st;
+	}
+	if (r->cr) /* a CR inside a line */
+		return HTTP_BAD;
+	if (c == '\r') {
+		r->cr = true;
+		return HTTP_MORE;
+	}
+	if (r->line_len + 1 < HTTP_LINE_KEEP)
+		r->line[r->line_len++] = c;
+	else
+		r->line_long = true;
 	return HTTP_MORE;
 }
 
@@ -126,19 +179,10 @@ int http_resp_feed(struct http_resp *r, const char *data, size_t len, size_t *us
 	if (r->state != HTTP_MORE)
 		return r->state;
 	while (!r->in_body && off < len) {
-		if (r->hdr_len >= sizeof(r->hdr) - 1)
-			return r->state = HTTP_BAD;
-		r->hdr[r->hdr_len++] = data[off++];
-		r->hdr[r->hdr_len] = '\0';
-		if (r->hdr_len >= 4 && memcmp(r->hdr + r->hdr_len - 4, "\r\n\r\n", 4) == 0) {
-			r->in_body = true;
-			r->hdr_len -= 2; /* keep one CRLF: every line ends in one */
-			r->hdr[r->hdr_len] = '\0';
-			r->state = parse_headers(r);
-			if (r->state != HTTP_MORE) {
-				*used = off;
-				return r->state;
-			}
+		r->state = header_byte(r, data[off++]);
+		if (r->state != HTTP_MORE) {
+			*used = off;
+			return r->state;
 		}
 	}
 	if (r->in_body) {
