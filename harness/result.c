@@ -20,8 +20,9 @@
 #define X(f, k, u) { #f, k, 0, offsetof(struct result_row, f), u }
 /* The result columns of DESIGN.md, in order, then ours: the error kinds
  * beyond http, `workers_lost`, `completed` (tasks that finished, ok or
- * failed) and `setup_s` (time the model took to create its workers and
- * connections, outside the clock). */
+ * failed), `setup_s` (time the model took to create its workers and
+ * connections, outside the clock), and the monitor's own cost between go
+ * and end: `monitor_cpu_s` and the number of tree `samples` it took. */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -42,6 +43,7 @@ static const struct result_col columns[] = {
 	X(checksum, COL_STR, ""), X(libuv, COL_STR, ""), X(cores, COL_INT, ""),
 	M(completed, COL_INT, ""), M(setup_s, COL_REAL, "s"),
 	M(errors_query, COL_INT, ""), M(errors_worker, COL_INT, ""), M(workers_lost, COL_INT, ""),
+	M(monitor_cpu_s, COL_REAL, "s"), M(samples, COL_INT, ""),
 };
 #undef P
 #undef M
@@ -195,6 +197,8 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->cores = rep->cores;
 	row->completed = (double)s->completed;
 	row->setup_s = (double)rep->setup_ns / 1e9;
+	row->monitor_cpu_s = rep->monitor_cpu_s;
+	row->samples = (double)rep->samples;
 	if (s->last_done_ns > rep->t0_ns)
 		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;

@@ -20,6 +20,7 @@ struct result_row {
 	double processes, threads;
 	double errors, errors_connect, errors_timeout, errors_io, errors_http, errors_query;
 	double errors_worker, workers_lost;
+	double monitor_cpu_s, samples;
 	double cores, completed, setup_s;
 };
 

@@ -67,6 +67,11 @@ void result_print_text(FILE *f, const struct result_row *r)
 		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
 		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
+	fprintf(f, "  Monitor  %.0f samples, %s of CPU (%.1f%% of the trial's)\n", r->samples,
+		fmt_us(a, sizeof(a), r->monitor_cpu_s * 1e6, FMT_TERSE),
+		r->cpu_user_s + r->cpu_sys_s > 0
+			? 100 * r->monitor_cpu_s / (r->cpu_user_s + r->cpu_sys_s)
+			: 0.0);
 	fprintf(f, "  Tasks    %.0f released, %.0f completed, %.0f errors", r->tasks, r->completed,
 		r->errors);
 	result_print_error_kinds(f, r);

@@ -125,7 +125,18 @@ struct mon_state {
 	uint64_t setup_start;	/* when the base sample was taken */
 	uint64_t deadline_ns;	/* the trial is killed past this */
 	uint64_t setup_ms, run_ms;
+	double cpu_at_go;	/* the monitor's own CPU time at go */
 };
+
+/* CPU seconds this process (the monitor) has used so far. */
+static double self_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
 
 /* One message from the trial: take the sample it asks for, and answer. */
 static int mon_message(struct mon_state *m, char c, char *answer)
@@ -146,11 +157,14 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		rep->setup_ns = now - m->setup_start;
 		sample(m->pid, rep, NULL, &m->cost_ms);
 		m->running = 1;
+		rep->samples = 0;
+		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
 		*answer = 'G';
 		return 0;
 	case 'E':
 		sample(m->pid, rep, NULL, &m->cost_ms);
+		rep->monitor_cpu_s = self_cpu_s() - m->cpu_at_go;
 		m->running = 0;
 		m->deadline_ns = clock_now_ns() + 60000000000ull; /* teardown */
 		*answer = 'e';

@@ -28,6 +28,7 @@ struct trial_report {
 	struct probe_sample peak; /* the largest of each figure while running */
 	uint64_t setup_ns;           /* base sample to workers ready: creating them */
 	uint64_t samples;	  /* memory samples taken */
+	double monitor_cpu_s;	  /* CPU the monitor spent sampling, go to end */
 	int cores;		  /* usable CPUs */
 	char fail[512];		  /* why the trial could not run, or "" */
 };
