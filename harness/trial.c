@@ -107,7 +107,9 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 	struct probe_sample s;
 	uint64_t t = clock_now_ns();
 
-	if (probe_tree(pid, &s) == 0) {
+	/* the trial leads its own process group, and so do none of its
+	 * descendants: the group is the tree, read in one pass over /proc */
+	if (probe_group(pid, &s) == 0) {
 		if (into)
 			*into = s;
 		probe_peak(&rep->peak, &s);
@@ -156,6 +158,8 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 	case 'R':
 		rep->setup_ns = now - m->setup_start;
 		sample(m->pid, rep, NULL, &m->cost_ms);
+		/* a tree this slow to read is read less often while it runs */
+		m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50 : SAMPLE_MIN_MS;
 		m->running = 1;
 		rep->samples = 0;
 		m->cpu_at_go = self_cpu_s();
@@ -163,8 +167,10 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		*answer = 'G';
 		return 0;
 	case 'E':
-		sample(m->pid, rep, NULL, &m->cost_ms);
+		/* what the monitor took from the trial while it ran: the final
+		 * sample is taken after the clock stopped */
 		rep->monitor_cpu_s = self_cpu_s() - m->cpu_at_go;
+		sample(m->pid, rep, NULL, &m->cost_ms);
 		m->running = 0;
 		m->deadline_ns = clock_now_ns() + 60000000000ull; /* teardown */
 		*answer = 'e';
@@ -207,9 +213,9 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 		if (rc == 0) {
 			if (m->running) {
 				sample(m->pid, m->rep, NULL, &m->cost_ms);
-				/* keep the monitor's share of the CPU small even when
-				 * reading a big tree is slow */
-				m->interval = m->cost_ms * 20 > SAMPLE_MIN_MS ? m->cost_ms * 20
+				/* keep the monitor's share of the CPU under 2% even
+				 * when reading a big tree is slow */
+				m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50
 									      : SAMPLE_MIN_MS;
 			}
 			continue;
