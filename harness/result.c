@@ -44,6 +44,8 @@ static const struct result_col columns[] = {
 	M(completed, COL_INT, ""), M(setup_s, COL_REAL, "s"),
 	M(errors_query, COL_INT, ""), M(errors_worker, COL_INT, ""), M(workers_lost, COL_INT, ""),
 	M(monitor_cpu_s, COL_REAL, "s"), M(samples, COL_INT, ""),
+	M(io_floor_us, COL_REAL, "us"), M(bound_floor_s, COL_REAL, "s"),
+	M(efficiency_floor, COL_REAL, ""),
 };
 #undef P
 #undef M
@@ -166,6 +168,21 @@ double result_bound_s(double n, double c, double p, double l_us, double w_us)
 	return fmax(a, b) / 1e6;
 }
 
+/* Three things no run can beat, the largest of which is the bound: every
+ * round of C tasks waits L and does w + f of CPU; all the CPU is spread at
+ * best over the cores; and the requests of one round are not all sent at
+ * once: at least half of each one's floor (connect, send, the server's
+ * accept and parse) comes before its wait, so the last of a full round is
+ * sent no earlier than min(N,C)*f/(2P) after the start. */
+double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us)
+{
+	double rounds = ceil(n / c) * (l_us + w_us + f_us);
+	double cpu = n * (w_us + f_us) / fmin(c, p) ;
+	double fill = fmin(n, c) * f_us / (2 * p) + l_us + w_us + f_us / 2;
+
+	return fmax(rounds, fmax(cpu, f_us > 0 ? fill : 0)) / 1e6;
+}
+
 static double us(uint64_t ns)
 {
 	return (double)ns / 1e3;
@@ -204,10 +221,15 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
+	row->io_floor_us = rep->io_floor_us;
+	row->bound_floor_s = result_bound_floor_s(row->tasks, row->concurrency, row->cores,
+						  row->io_latency_us, row->cpu_us_per_task,
+						  row->io_floor_us);
 	/* no figure when nothing finished well or there is no bound to reach */
 	row->efficiency = row->makespan_s > 0 && row->bound_s > 0 && s->completed > stats_errors(s)
 				  ? row->bound_s / row->makespan_s
 				  : NAN;
+	row->efficiency_floor = isfinite(row->efficiency) ? row->bound_floor_s / row->makespan_s : NAN;
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));

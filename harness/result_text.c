@@ -51,6 +51,16 @@ void result_print_text(FILE *f, const struct result_row *r)
 	fprintf(f, "  Makespan %s   throughput %.1f tasks/s   bound %s   efficiency %s\n",
 		fmt_us(a, sizeof(a), r->makespan_s * 1e6, FMT_TERSE), r->throughput_tps,
 		fmt_us(b, sizeof(b), r->bound_s * 1e6, FMT_TERSE), c);
+	if (r->io_floor_us > 0) {
+		if (isfinite(r->efficiency_floor))
+			snprintf(c, sizeof(c), "%.1f%%", r->efficiency_floor * 100);
+		else
+			snprintf(c, sizeof(c), "n/a");
+		fprintf(f, "  Floor    %s CPU per request (client + server)   bound with it %s   "
+			   "efficiency %s\n",
+			fmt_us(a, sizeof(a), r->io_floor_us, FMT_TERSE),
+			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
+	}
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
 		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),

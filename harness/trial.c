@@ -30,6 +30,7 @@
 
 #include "../models/model.h"
 #include "clock.h"
+#include "floor.h"
 #include "../workloads/workload.h"
 
 #define SAMPLE_MIN_MS 10
@@ -316,6 +317,8 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
 		return 1;
+	if (cfg->workload->does_io)
+		rep->io_floor_us = floor_io_us(cfg, svc_state);
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED) {
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));

@@ -94,6 +94,9 @@ struct wl_service {
 	const char *name;
 	int (*start)(struct run_cfg *cfg, void **svc, char *err, size_t errlen);
 	void (*stop)(void *svc);
+	/* CPU seconds the service has used so far, or NULL: lets the harness
+	 * count the server's share of a request's cost (io_floor_us) */
+	double (*cpu_s)(void *svc);
 };
 
 struct workload_ops {
