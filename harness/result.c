@@ -336,22 +336,34 @@ int result_append(const char *path, const struct result_row *row)
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	mem = open_memstream(&buf, &len);
 	if (!mem) {
 		close(fd);
 		return -ENOMEM;
 	}
-	if (fstat(fd, &st) == 0 && st.st_size == 0) {
+	if (st.st_size == 0) {
 		result_csv_header(mem);
 		fputc('\n', mem);
 	}
 	result_csv_row(mem, row);
 	fputc('\n', mem);
 	fclose(mem);
-	/* one write: a crash never leaves half a row */
+	/* one write, and a short one is undone: a full disk never leaves half
+	 * a row (SIGXFSZ is ignored by the command, so a size limit shows
+	 * here as EFBIG) */
 	w = write(fd, buf, len);
-	if (w != (ssize_t)len)
+	if (w >= 0 && w < (ssize_t)len) /* short: the next write says why */
+		w = write(fd, buf + w, len - (size_t)w) < 0 ? -1 : w;
+	if (w != (ssize_t)len) {
 		rc = w < 0 ? -errno : -EIO;
+		if (ftruncate(fd, st.st_size) < 0)
+			rc = -errno;
+	}
 	free(buf);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
