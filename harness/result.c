@@ -46,6 +46,7 @@ static const struct result_col columns[] = {
 	M(monitor_cpu_s, COL_REAL, "s"), M(samples, COL_INT, ""),
 	M(io_floor_us, COL_REAL, "us"), M(bound_floor_s, COL_REAL, "s"),
 	M(efficiency_floor, COL_REAL, ""),
+	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
 };
 #undef P
 #undef M
@@ -93,6 +94,7 @@ static size_t str_cap(const struct result_col *c)
 		{ offsetof(struct result_row, conn), sizeof(((struct result_row *)0)->conn) },
 		{ offsetof(struct result_row, checksum), sizeof(((struct result_row *)0)->checksum) },
 		{ offsetof(struct result_row, libuv), sizeof(((struct result_row *)0)->libuv) },
+		{ offsetof(struct result_row, arrivals), sizeof(((struct result_row *)0)->arrivals) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -219,6 +221,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	if (s->last_done_ns > rep->t0_ns)
 		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
+	snprintf(row->arrivals, sizeof(row->arrivals), "%s",
+		 cfg->rate_tps <= 0 ? "batch" : cfg->poisson ? "poisson" : "const");
+	row->rate_tps = cfg->rate_tps;
+	row->achieved_tps = row->makespan_s > 0 ? (double)s->completed / row->makespan_s : 0;
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
 	row->io_floor_us = rep->io_floor_us;

@@ -22,6 +22,8 @@ struct result_row {
 	double errors_worker, workers_lost;
 	double monitor_cpu_s, samples;
 	double io_floor_us, bound_floor_s, efficiency_floor;
+	double rate_tps, achieved_tps; /* open loop: offered, and completed per second */
+	char arrivals[8];	       /* batch, const or poisson */
 	double cores, completed, setup_s;
 };
 

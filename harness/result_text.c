@@ -38,6 +38,12 @@ void result_print_text(FILE *f, const struct result_row *r)
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
 		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
+	if (r->rate_tps > 0)
+		fprintf(f, "  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
+			   "latency from each task's due time\n",
+			r->arrivals, r->rate_tps, r->achieved_tps);
+	else
+		fprintf(f, "  mode: batch, every task released at the start\n");
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
 			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);

@@ -31,6 +31,7 @@
 #include "../models/model.h"
 #include "clock.h"
 #include "floor.h"
+#include "sched.h"
 #include "../workloads/workload.h"
 
 #define SAMPLE_MIN_MS 10
@@ -87,6 +88,8 @@ static void trial_deadlines(const struct run_cfg *cfg, uint64_t *setup_ms, uint6
 	double us = rounds * ((double)cfg->timeout_us + (double)cfg->io_latency_us) +
 		    (double)cfg->tasks * w;
 
+	if (cfg->rate_tps > 0) /* open loop: the schedule itself takes this long */
+		us += (double)cfg->tasks / cfg->rate_tps * 1e6;
 	*setup_ms = 60000 + (uint64_t)(c * 20);
 	*run_ms = 60000 + (uint64_t)(4 * us / 1000);
 }
@@ -96,7 +99,9 @@ static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_p
 {
 	die_with_parent(monitor, SIGKILL);
 	setpgid(0, 0); /* its own group: a deadline kills every process of it */
-	tp->ctl = (struct trial_ctl){ .go = pipes_go, .end = pipes_end, .priv = tp };
+	tp->ctl.go = pipes_go;
+	tp->ctl.end = pipes_end;
+	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	tp->shm->ran = 1;
@@ -257,7 +262,8 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 }
 
 /* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
-static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, struct trial_report *rep)
+static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
+			 const uint64_t *release_off, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
@@ -278,6 +284,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, struct t
 	if (pid == 0) {
 		struct trial_pipes tp = { .to_mon = to_mon[1], .from_mon = from_mon[0], .shm = shm };
 
+		tp.ctl.release_off = release_off;
 		close(to_mon[0]);
 		close(from_mon[1]);
 		trial_child(cfg, getppid(), &tp);
@@ -307,7 +314,8 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	const struct wl_service *svc = cfg->workload->service;
 	struct trial_shared *shm;
 	void *svc_state = NULL;
-	int ret = 1;
+	uint64_t *release_off = NULL;
+	int ret = 1, rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
@@ -324,11 +332,18 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
 		goto out_service;
 	}
-	ret = trial_measure(cfg, shm, rep);
+	rc = sched_make(cfg, &release_off);
+	if (rc < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "the release schedule: %s", strerror(-rc));
+		goto out_shm;
+	}
+	ret = trial_measure(cfg, shm, release_off, rep);
+	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
 		rep->t0_ns = shm->t0_ns;
 	}
+out_shm:
 	munmap(shm, sizeof(*shm));
 out_service:
 	if (svc)

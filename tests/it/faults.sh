@@ -30,7 +30,7 @@ trial_of() {
 }
 wait_trial() { # sets TRIAL once the trial has started its workers
 	TRIAL=""
-	for _ in $(seq 100); do
+	for _ in $(seq 400); do
 		TRIAL=$(trial_of "$RUN_PID")
 		[ -n "$TRIAL" ] && [ -n "$(pgrep -P "$TRIAL")" -o "$1" = nochild ] && return 0
 		sleep 0.05
@@ -40,14 +40,15 @@ wait_trial() { # sets TRIAL once the trial has started its workers
 one_line() { test "$(wc -l <"$TMP/err")" = 1; }
 
 # --- a worker process killed mid-run: counted, the others finish, exit 1
-start_run --model forkpool --workload io --tasks 400 --concurrency 8 --io-latency 20ms
-wait_trial && sleep 0.3 && kill -9 "$(pgrep -P "$TRIAL" | head -1)"
+start_run --model forkpool --workload io --tasks 800 --concurrency 8 --io-latency 20ms
+wait_trial && sleep 0.3 && kill -9 "$(pgrep -P "$TRIAL" | head -1)" ||
+	not_ok "forkpool worker killed: no worker found to kill"
 wait $RUN_PID
 rc=$?
 check "forkpool worker killed: exit 1 (got $rc)" test $rc = 1
 check "forkpool worker killed: one line naming the worker ($(cat "$TMP/err"))" \
 	sh -c "grep -q 'worker' '$TMP/err' && test \$(wc -l <'$TMP/err') = 1"
-check "forkpool worker killed: every task accounted for" grep -q '400 released, 400 completed' "$TMP/out"
+check "forkpool worker killed: every task accounted for" grep -q '800 released, 800 completed' "$TMP/out"
 no_leftovers "forkpool worker killed"
 
 # --- the trial killed: exit 1, one line, no leftovers (server, workers)
