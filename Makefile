@@ -23,7 +23,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all test bench plots clean deps deps-build deps-test deps-bench asan check-sanitizers fuzz
+.PHONY: all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 all: cmbench
 
@@ -59,6 +59,8 @@ deps-test:
 	@tools/deps.sh test
 deps-bench:
 	@tools/deps.sh bench
+deps-peers:
+	@tools/deps.sh peers
 
 test: deps-test
 	$(MAKE) --no-print-directory cmbench $(UNIT_BIN)
@@ -87,6 +89,12 @@ fuzz: deps-test
 bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@QUICK="$(QUICK)" tools/bench.sh
+
+# cmbench side by side with the best peer of each kind (nginx, wrk, OpenMP):
+# results/peers-*/peers.md
+peers: deps-peers
+	$(MAKE) --no-print-directory cmbench
+	@tools/peers.sh
 
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench
