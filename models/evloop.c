@@ -303,6 +303,11 @@ static void due_cb(uv_poll_t *h, int status, int events)
 		uv_idle_start(&r->starter, starter_cb);
 }
 
+void evloop_refill(struct el_slot *slot)
+{
+	start_due(slot->run);
+}
+
 static void starter_cb(uv_idle_t *h)
 {
 	struct el_run *r = h->data;

@@ -48,5 +48,9 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 /* The task on slot is over (ws.err, ws.result are set): record it. */
 void evloop_task_done(struct el_slot *slot);
 uv_loop_t *evloop_loop(struct el_slot *slot);
+/* Start the tasks that are due on free slots now, from a callback that is
+ * not inside another task's steps (so it cannot recurse): saves the loop
+ * iteration the idle starter would otherwise take. */
+void evloop_refill(struct el_slot *slot);
 
 #endif
