@@ -3,9 +3,10 @@
  * A slot walks a workload's state machine: start() or step() says what the
  * task waits for next, and the driver turns that into a uv_poll_t on the
  * fd (one per fd, allocated, freed in its close callback, so a slot can
- * start its next task while its old watch is still closing) and a
- * uv_timer_t on the deadline (re-armed only when the deadline changes:
- * once per task). WL_RUN goes to the model's policy. Between tasks a kept
+ * start its next task while its old watch is still closing); deadlines
+ * are checked by one periodic timer for the whole loop (every timeout/20,
+ * between 1 and 250 ms), so a task costs no timer operation at all, as in
+ * wrk. WL_RUN goes to the model's policy. Between tasks a kept
  * connection stays watched for readability, which costs no system call
  * and lets the workload see a peer that closed or spoke unasked. New tasks
  * start from an idle callback, so a task finishing inside another's
@@ -43,6 +44,7 @@ struct el_run {
 	uint64_t pending;      /* a task taken but not yet due, or UINT64_MAX */
 	int tfd;	       /* open loop: a timerfd set to the pending task's due time */
 	uv_poll_t tpoll;       /* the loop's watch on tfd */
+	uv_timer_t sweep;      /* checks the deadlines of waiting tasks */
 	bool exhausted;	       /* no task is left to start */
 	uint64_t running;      /* tasks started and not done */
 	uint64_t t0;	       /* release time */
@@ -144,33 +146,30 @@ static int watch(struct el_slot *slot, int fd, int uv_events)
 	return 0;
 }
 
-static void on_timeout(uv_timer_t *t)
+/* Every waiting task past its deadline gets WL_EV_TIMEOUT. */
+static void on_sweep(uv_timer_t *t)
 {
-	struct el_slot *slot = t->data;
+	struct el_run *r = t->data;
+	uint64_t now = clock_now_ns();
 
-	slot->armed_ns = 0;
-	if (slot->phase == EL_WAIT)
+	for (uint64_t i = 0; i < r->nslots; i++) {
+		struct el_slot *slot = &r->slots[i];
+
+		if (slot->phase != EL_WAIT || !slot->armed_ns || slot->armed_ns > now)
+			continue;
+		slot->armed_ns = 0;
 		handle(slot, slot->ws.wl->step(&slot->ws, WL_EV_TIMEOUT));
+	}
 }
 
 static void arm(struct el_slot *slot, uint64_t deadline)
 {
-	uint64_t now, ms;
-
-	if (deadline == slot->armed_ns)
-		return;
-	now = clock_now_ns();
-	ms = deadline > now ? (deadline - now + 999999) / 1000000 : 0;
 	slot->armed_ns = deadline;
-	uv_timer_start(&slot->timer, on_timeout, ms, 0);
 }
 
 static void disarm(struct el_slot *slot)
 {
-	if (slot->armed_ns) {
-		uv_timer_stop(&slot->timer);
-		slot->armed_ns = 0;
-	}
+	slot->armed_ns = 0;
 }
 
 /* Between tasks a kept fd is watched for readability only. */
@@ -251,6 +250,7 @@ static bool take_id(struct el_run *r, uint64_t *id)
 static void task_start(struct el_slot *slot, uint64_t id)
 {
 	slot->start_ns = clock_now_ns();
+	slot->ws.now_ns = slot->start_ns;
 	slot->run->running++;
 	handle(slot, wl_begin(&slot->ws, id));
 }
@@ -339,8 +339,6 @@ static int slots_init(struct el_run *r)
 		slot->run = r;
 		slot->ws.driver = slot;
 		slot->ws.forget_fd = forget_fd;
-		uv_timer_init(&r->loop, &slot->timer);
-		slot->timer.data = slot;
 		rc = wl_slot_init(&slot->ws, r->cfg);
 		if (rc == -ENOMEM)
 			return rc;
@@ -395,7 +393,13 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 	if (rc == 0 && pol->prepare)
 		rc = pol->prepare(&r->loop, cfg);
 	if (rc == 0) {
+		uint64_t period = cfg->timeout_us / 20000;
+
+		period = period < 1 ? 1 : period > 250 ? 250 : period;
+		uv_timer_init(&r->loop, &r->sweep);
+		r->sweep.data = r;
 		r->t0 = ctl->go(ctl);
+		uv_timer_start(&r->sweep, on_sweep, period, period);
 		uv_idle_start(&r->starter, starter_cb);
 		uv_run(&r->loop, UV_RUN_DEFAULT);
 		ctl->end(ctl);

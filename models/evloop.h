@@ -20,11 +20,10 @@ struct el_slot {
 	struct wl_slot ws;	   /* the workload's view of the slot */
 	struct el_run *run;	   /* the loop it belongs to */
 	struct el_watch *watch;	   /* the uv_poll_t on ws.fd, or NULL */
-	uv_timer_t timer;	   /* the task's deadline */
 	uv_work_t work;		   /* the synchronous part, when offloaded */
 	struct el_slot *next_free; /* free-list link */
 	uint64_t start_ns;	   /* when its task started */
-	uint64_t armed_ns;	   /* the deadline the timer is set for, 0: none */
+	uint64_t armed_ns;	   /* the task's deadline while it waits, 0: none */
 	int phase;		   /* EL_* in evloop.c */
 };
 

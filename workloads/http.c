@@ -18,23 +18,63 @@
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
 
+/* A small appender: no printf on the path every request takes. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool full;
+};
+
+static void put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n >= b->cap) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void puts_(struct sbuf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void put_u64(struct sbuf *b, uint64_t v)
+{
+	char d[20];
+	int i = 20;
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	put(b, d + i, (size_t)(20 - i));
+}
+
 size_t http_request(char *buf, size_t cap, const struct run_cfg *cfg, uint64_t id)
 {
-	const char *sep = strchr(cfg->target_path, '?') ? "&" : "?";
 	bool v6 = strchr(cfg->target_host, ':') != NULL; /* a literal: needs [] */
-	int n;
+	struct sbuf b = { .p = buf, .cap = cap };
 
-	n = snprintf(buf, cap,
-		     "GET %s%sdelay_us=%llu&bytes=%llu&id=%llu HTTP/1.1\r\n"
-		     "Host: %s%s%s:%s\r\n"
-		     "User-Agent: cmbench\r\n"
-		     "%s\r\n",
-		     cfg->target_path, sep, (unsigned long long)cfg->io_latency_us,
-		     (unsigned long long)cfg->payload, (unsigned long long)id, v6 ? "[" : "",
-		     cfg->target_host, v6 ? "]" : "", cfg->target_port, cfg->keepalive ? "" : "Connection: close\r\n");
-	if (n < 0 || (size_t)n >= cap)
+	puts_(&b, "GET ");
+	puts_(&b, cfg->target_path);
+	puts_(&b, strchr(cfg->target_path, '?') ? "&delay_us=" : "?delay_us=");
+	put_u64(&b, cfg->io_latency_us);
+	puts_(&b, "&bytes=");
+	put_u64(&b, cfg->payload);
+	puts_(&b, "&id=");
+	put_u64(&b, id);
+	puts_(&b, " HTTP/1.1\r\nHost: ");
+	puts_(&b, v6 ? "[" : "");
+	puts_(&b, cfg->target_host);
+	puts_(&b, v6 ? "]:" : ":");
+	puts_(&b, cfg->target_port);
+	puts_(&b, "\r\nUser-Agent: cmbench\r\n");
+	puts_(&b, cfg->keepalive ? "\r\n" : "Connection: close\r\n\r\n");
+	if (b.full)
 		return 0;
-	return (size_t)n;
+	buf[b.n] = '\0';
+	return b.n;
 }
 
 void http_resp_init(struct http_resp *r)
@@ -131,33 +171,66 @@ static int headers_end(struct http_resp *r)
 	return HTTP_MORE;
 }
 
-/* One header byte. */
-static int header_byte(struct http_resp *r, char c)
+/* The end of a header line: the CRLF is checked and the line handled. */
+static int line_end(struct http_resp *r)
 {
 	int st;
 
-	if (++r->hdr_len > HTTP_HDR_MAX)
-		return HTTP_BAD;
-	if (c == '\n') {
-		if (!r->cr)
-			return HTTP_BAD; /* lines end in CRLF */
-		r->cr = false;
-		r->line[r->line_len] = '\0';
-		st = r->line_len == 0 && !r->line_long ? headers_end(r) : header_line(r, r->line);
-		r->line_len = 0;
-		r->line_long = false;
-		return st;
-	}
+	if (!r->cr)
+		return HTTP_BAD; /* lines end in CRLF */
+	r->cr = false;
+	r->line[r->line_len] = '\0';
+	st = r->line_len == 0 && !r->line_long ? headers_end(r) : header_line(r, r->line);
+	r->line_len = 0;
+	r->line_long = false;
+	return st;
+}
+
+/* Bytes of a header line (no LF among them). A CR may only come last. */
+static int line_bytes(struct http_resp *r, const char *p, size_t n)
+{
+	const char *cr;
+	size_t keep;
+
+	if (n == 0)
+		return HTTP_MORE;
 	if (r->cr) /* a CR inside a line */
 		return HTTP_BAD;
-	if (c == '\r') {
+	cr = memchr(p, '\r', n);
+	if (cr && cr != p + n - 1)
+		return HTTP_BAD;
+	if (cr) {
 		r->cr = true;
-		return HTTP_MORE;
+		n--;
 	}
-	if (r->line_len + 1 < HTTP_LINE_KEEP)
-		r->line[r->line_len++] = c;
-	else
+	keep = HTTP_LINE_KEEP - 1 - r->line_len;
+	if (n > keep) {
 		r->line_long = true;
+		n = keep;
+	}
+	memcpy(r->line + r->line_len, p, n);
+	r->line_len = (uint8_t)(r->line_len + n);
+	return HTTP_MORE;
+}
+
+/* Header bytes from data[*off]; stops at the end of the headers. */
+static int header_bytes(struct http_resp *r, const char *data, size_t len, size_t *off)
+{
+	while (*off < len && !r->in_body) {
+		const char *p = data + *off, *nl = memchr(p, '\n', len - *off);
+		size_t n = nl ? (size_t)(nl - p) : len - *off;
+		int st;
+
+		if (r->hdr_len + n + (nl ? 1 : 0) > HTTP_HDR_MAX)
+			return HTTP_BAD;
+		r->hdr_len = (uint16_t)(r->hdr_len + n + (nl ? 1 : 0));
+		st = line_bytes(r, p, n);
+		*off += n + (nl ? 1 : 0);
+		if (st == HTTP_MORE && nl)
+			st = line_end(r);
+		if (st != HTTP_MORE)
+			return st;
+	}
 	return HTTP_MORE;
 }
 
@@ -178,8 +251,8 @@ int http_resp_feed(struct http_resp *r, const char *data, size_t len, size_t *us
 	*used = 0;
 	if (r->state != HTTP_MORE)
 		return r->state;
-	while (!r->in_body && off < len) {
-		r->state = header_byte(r, data[off++]);
+	if (!r->in_body) {
+		r->state = header_bytes(r, data, len, &off);
 		if (r->state != HTTP_MORE) {
 			*used = off;
 			return r->state;
