@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "result.h"
-#include "server.h"
+#include "../server/server.h"
 #include "trial.h"
 
 #define CMB_VERSION "0.1.0"

@@ -29,7 +29,7 @@
 
 #include "../models/model.h"
 #include "clock.h"
-#include "server.h"
+#include "../server/server.h"
 
 #define SAMPLE_MIN_MS 10
 
