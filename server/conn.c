@@ -8,7 +8,9 @@
  * pauses. A client that sends FIN while its response is delayed is gone as
  * far as the server is concerned (cmbench, curl and wrk never half-close):
  * the connection is closed then, not left in CLOSE-WAIT until the delay
- * ends. A FIN while a response is being written lets the write finish.
+ * ends (only a client that has also piled up CONN_IN_HIGH bytes of
+ * pipelined requests, so that reading paused, is noticed late). A FIN
+ * while a response is being written lets the write finish.
  *
  * Memory per idle connection is the struct conn (about 0.6 KiB) plus its
  * input buffer (512 bytes for a usual request). All connections share one
