@@ -19,10 +19,13 @@ struct head_flags {
 	bool conn_keep;	 /* Connection: keep-alive */
 };
 
+/* A token character (RFC 9110): letters, digits and !#$%&'*+-.^_`|~,
+ * looked up as one bit in a 128-bit set. */
 static bool is_tchar(unsigned char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+	static const uint64_t set[2] = { 0x03ff6cfa00000000ull, 0x57ffffffc7fffffeull };
+
+	return ch < 128 && ((set[ch >> 6] >> (ch & 63)) & 1);
 }
 
 static bool is_hex(unsigned char ch)
@@ -80,23 +83,27 @@ static bool span_is_nocase(const char *p, size_t n, const char *word)
 	return strlen(word) == n && strncasecmp(p, word, n) == 0;
 }
 
-/* True if the request target p[0..n) is visible ASCII and every '%' in it
- * starts a well-formed escape (two hex digits). Escapes are not decoded:
- * a known query key must be spelled plainly and its value be digits. */
-static bool target_ok(const char *p, size_t n)
+/* The request target at p[0..n): its length (up to the first space, or n)
+ * into *len. False if it holds a byte other than visible ASCII, or a '%'
+ * that does not start two hex digits. Escapes are not decoded: a known
+ * query key must be spelled plainly and its value be digits. */
+static bool scan_target(const char *p, size_t n, size_t *len)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
-		if (ch <= 0x20 || ch >= 0x7f)
-			return false;
-		if (ch != '%')
+		if (ch > 0x20 && ch < 0x7f && ch != '%')
 			continue;
-		if (n - i < 3 || !is_hex((unsigned char)p[i + 1]) ||
+		if (ch == ' ')
+			break;
+		if (ch != '%' || n - i < 3 || !is_hex((unsigned char)p[i + 1]) ||
 		    !is_hex((unsigned char)p[i + 2]))
 			return false;
 		i += 2;
 	}
+	*len = i;
 	return true;
 }
 
@@ -135,8 +142,6 @@ static int parse_target(const char *p, size_t n, struct server_req *r)
 {
 	const char *q, *qend;
 
-	if (!target_ok(p, n))
-		return REQ_BAD;
 	q = memchr(p, '?', n);
 	if (!q)
 		return 0;
@@ -151,16 +156,16 @@ static int parse_target(const char *p, size_t n, struct server_req *r)
  * REQ_METHOD for a well-formed line whose method is not GET or HEAD. */
 static int parse_request_line(const char *p, size_t n, struct server_req *r)
 {
-	size_t m = 0, t, tend;
+	size_t m = 0, t, tlen, tend;
 
 	while (m < n && is_tchar((unsigned char)p[m]))
 		m++;
 	if (m == 0 || m == n || p[m] != ' ')
 		return REQ_BAD;
 	t = m + 1;
-	tend = t;
-	while (tend < n && p[tend] != ' ')
-		tend++;
+	if (!scan_target(p + t, n - t, &tlen))
+		return REQ_BAD;
+	tend = t + tlen;
 	if (tend == t || n - tend != 9 || memcmp(p + tend, " HTTP/1.", 8) != 0 || p[n - 1] < '0' ||
 	    p[n - 1] > '9')
 		return REQ_BAD;

@@ -7,8 +7,8 @@
  * output buffer and a 1 GiB body costs 64 KiB of memory. */
 #include "internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../harness/clock.h"
 
@@ -59,25 +59,45 @@ static size_t conn_fill_body(struct conn *c, char *out)
 	return n;
 }
 
+/* The 200 response's header for a body of `bytes` into out (HDR_ROOM
+ * bytes); returns its length. Written by hand: snprintf cost more than
+ * the rest of a small response. */
+static size_t put_header(char *out, uint64_t bytes, bool keepalive)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\n"
+				   "Content-Type: text/plain\r\n"
+				   "Content-Length: ";
+	static const char keep[] = "\r\nConnection: keep-alive\r\n\r\n";
+	static const char close[] = "\r\nConnection: close\r\n\r\n";
+	char digits[20];
+	size_t n = sizeof(head) - 1, d = 0;
+
+	memcpy(out, head, n);
+	do
+		digits[d++] = (char)('0' + bytes % 10);
+	while ((bytes /= 10) > 0);
+	while (d > 0)
+		out[n++] = digits[--d];
+	if (keepalive) {
+		memcpy(out + n, keep, sizeof(keep) - 1);
+		return n + sizeof(keep) - 1;
+	}
+	memcpy(out + n, close, sizeof(close) - 1);
+	return n + sizeof(close) - 1;
+}
+
 void conn_respond(struct conn *c)
 {
-	size_t first = c->left < CHUNK ? (size_t)c->left : CHUNK;
-	int n;
+	size_t first = c->left < CHUNK ? (size_t)c->left : CHUNK, n;
 
 	c->out = malloc(HDR_ROOM + first);
 	if (!c->out) {
 		conn_close(c);
 		return;
 	}
-	n = snprintf(c->out, HDR_ROOM,
-		     "HTTP/1.1 200 OK\r\n"
-		     "Content-Type: text/plain\r\n"
-		     "Content-Length: %llu\r\n"
-		     "Connection: %s\r\n"
-		     "\r\n",
-		     (unsigned long long)c->bytes, c->keepalive ? "keep-alive" : "close");
+	n = put_header(c->out, c->bytes, c->keepalive);
 	c->off = 0;
-	conn_write(c, c->out, (size_t)n + conn_fill_body(c, c->out + n));
+	conn_write(c, c->out, n + conn_fill_body(c, c->out + n));
 }
 
 void conn_reject(struct conn *c, enum request_rc why)
