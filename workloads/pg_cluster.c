@@ -175,11 +175,17 @@ static pid_t spawn(const struct cluster *c, const char *bin, char *const argv[],
 		setpgid(0, 0);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
-		if (chdir(c->dir) < 0)
-			_exit(126);
 		if (c->as_user &&
-		    (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 || setuid(c->uid) < 0))
+		    (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 || setuid(c->uid) < 0)) {
+			dprintf(STDERR_FILENO, "cannot become nobody: %s\n", strerror(errno));
 			_exit(126);
+		}
+		if (chdir(c->dir) < 0) {
+			dprintf(STDERR_FILENO,
+				"%s cannot enter %s: %s (TMPDIR must be reachable)\n",
+				c->as_user ? "nobody" : "cmbench", c->dir, strerror(errno));
+			_exit(126);
+		}
 		if (is_postmaster)
 			die_with_parent(helper, SIGQUIT);
 		signal(SIGINT, SIG_DFL); /* the helper ignores them; exec keeps that */
@@ -354,15 +360,33 @@ static int rm_entry(const char *path, const struct stat *sb, int type, struct FT
 	return 0;
 }
 
-/* Stop the postmaster (immediate shutdown: it takes its backends down),
- * sweep its group, and remove the folder. */
+/* SIGKILL to every child of pid (each postgres child leads a group of its
+ * own, so there is no group to kill). */
+static void kill_children(pid_t pid)
+{
+	char path[64];
+	long child;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fscanf(f, "%ld", &child) == 1)
+		kill((pid_t)child, SIGKILL);
+	fclose(f);
+}
+
+/* Stop the postmaster (immediate shutdown: it takes its backends down
+ * and waits for them), and remove the folder. */
 static void cluster_remove(struct cluster *c)
 {
 	if (c->pm > 0) {
 		kill(c->pm, SIGQUIT);
-		if (wait_exit(c->pm, STOP_MS, false) == -ETIMEDOUT)
+		if (wait_exit(c->pm, STOP_MS, false) == -ETIMEDOUT) {
+			kill_children(c->pm);
 			kill(c->pm, SIGKILL);
-		kill(-c->pm, SIGKILL); /* a backend that outlived it */
+		}
 		wait_exit(c->pm, STOP_MS, true);
 		postmaster = 0;
 		c->pm = 0;
@@ -385,14 +409,18 @@ static int exec_sql(PGconn *pc, const char *sql, char *err, size_t errlen)
 	return -EIO;
 }
 
-static PGconn *connect_setup(const char *conninfo, char *err, size_t errlen)
+/* A connection of the helper's own: conninfo (a URL or key=value), with a
+ * connect_timeout of 10 s on top. */
+static PGconn *connect_setup(const char *conninfo, const char *who, char *err, size_t errlen)
 {
-	PGconn *pc = PQconnectdb(conninfo);
+	const char *const keys[] = { "dbname", "connect_timeout", NULL };
+	const char *const vals[] = { conninfo, "10", NULL };
+	PGconn *pc = PQconnectdbParams(keys, vals, 1);
 	char msg[256];
 
 	if (PQstatus(pc) == CONNECTION_OK)
 		return pc;
-	snprintf(err, errlen, "pg: cannot connect to the server: %s",
+	snprintf(err, errlen, "%s: cannot connect to the server: %s", who,
 		 pg_one_line(msg, sizeof(msg), PQerrorMessage(pc)));
 	PQfinish(pc);
 	return NULL;
@@ -401,11 +429,11 @@ static PGconn *connect_setup(const char *conninfo, char *err, size_t errlen)
 /* The schema, the table and its rows, its index; vacuumed and analysed
  * so every run plans and reads it the same way. *made: the schema exists
  * and must be dropped. */
-static int table_fill(const char *conninfo, const char *schema, uint64_t rows, bool *made,
-		      char *err, size_t errlen)
+static int table_fill(const char *conninfo, const char *who, const char *schema, uint64_t rows,
+		      bool *made, char *err, size_t errlen)
 {
 	char sql[512];
-	PGconn *pc = connect_setup(conninfo, err, errlen);
+	PGconn *pc = connect_setup(conninfo, who, err, errlen);
 	int rc;
 
 	if (!pc)
@@ -438,11 +466,9 @@ static int table_fill(const char *conninfo, const char *schema, uint64_t rows, b
 
 static void schema_drop(const char *conninfo, const char *schema)
 {
-	char sql[128], err[256], ci[1024];
-	PGconn *pc;
+	char sql[128], err[256];
+	PGconn *pc = connect_setup(conninfo, "--pg", err, sizeof(err));
 
-	snprintf(ci, sizeof(ci), "%s connect_timeout=10", conninfo);
-	pc = connect_setup(ci, err, sizeof(err));
 	if (!pc)
 		return; /* nowhere to say it: the server is gone, and the schema with it or not */
 	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", schema);
@@ -527,7 +553,8 @@ void pg_keeper_main(const struct pg_keeper_args *a, int status_fd, int ctl_fd)
 	}
 	t = clock_now_ns();
 	if (rc == 0)
-		rc = table_fill(base, schema, a->rows, &made, err, sizeof(err));
+		rc = table_fill(base, a->bindir ? "pg" : "--pg", schema, a->rows, &made, err,
+				sizeof(err));
 	if (rc == 0 && stop_asked)
 		rc = -EINTR;
 	if (rc == 0)

@@ -9,7 +9,11 @@
  * given) with the run's options on top: search_path set to the run's
  * schema (cmbench_<pid>), statement_timeout = --timeout, connect_timeout =
  * --timeout (at least 2 s, libpq's minimum) unless --pg sets one, and
- * application_name=cmbench unless --pg sets one. */
+ * application_name=cmbench unless --pg sets one.
+ *
+ * It also sets what the result row says of the run: conn is keepalive for
+ * --pg-conn pool (a connection kept per slot) and new for new; payload is
+ * 0 (there is no HTTP body). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -85,9 +89,10 @@ static int conninfo_compose(const char *base, const struct run_cfg *cfg, char *o
 		const char *v = o->val;
 
 		if (strcmp(o->keyword, "options") == 0) {
+			/* after the URL's own options, so that ours win */
 			snprintf(opts, sizeof(opts),
-				 "-c search_path=cmbench_%d -c statement_timeout=%llu%s%s",
-				 (int)getpid(), ms, v ? " " : "", v ? v : "");
+				 "%s%s-c search_path=cmbench_%d -c statement_timeout=%llu",
+				 v ? v : "", v ? " " : "", (int)getpid(), ms);
 			v = opts;
 		} else if (!v && strcmp(o->keyword, "connect_timeout") == 0) {
 			v = cts;
@@ -215,6 +220,10 @@ static int helper_report(struct run_cfg *cfg, int fd, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	snprintf(cfg->wl_str[PG_STR_URL], sizeof(cfg->wl_str[0]), "%s", conninfo);
+	/* the row's words for what ran: a connection kept per slot or one per
+	 * task, and no HTTP body */
+	cfg->keepalive = cfg->wl_num[PG_NUM_CONN] == PG_CONN_POOL;
+	cfg->payload = 0;
 	last_times.initdb_ns = ti;
 	last_times.start_ns = ts;
 	last_times.fill_ns = tf;
