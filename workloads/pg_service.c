@@ -104,7 +104,7 @@ static int conninfo_compose(const char *base, const struct run_cfg *cfg, char *o
 	}
 	PQconninfoFree(all);
 	if (rc == -ENAMETOOLONG)
-		snprintf(err, errlen, "--pg: the connection string is too long");
+		snprintf(err, errlen, "pg: the connection string is over %zu bytes", cap - 1);
 	else if (rc < 0)
 		snprintf(err, errlen, "--pg: a value with a line break");
 	return rc;
@@ -178,9 +178,14 @@ static int helper_fork(struct pg_svc *svc, const struct pg_keeper_args *a, int *
 	fflush(NULL);
 	svc->helper = fork();
 	if (svc->helper < 0) {
-		snprintf(err, errlen, "fork of the pg service: %s", strerror(errno));
-		close(st[0]), close(st[1]), close(ctl[0]), close(ctl[1]);
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "fork of the pg service: %s", strerror(e));
+		close(st[0]);
+		close(st[1]);
+		close(ctl[0]);
+		close(ctl[1]);
+		return -e;
 	}
 	if (svc->helper == 0) {
 		close(st[0]);
