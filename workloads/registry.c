@@ -8,6 +8,7 @@ const struct workload_ops *const workload_table[] = {
 	&workload_io,
 	&workload_cpu,
 	&workload_mixed,
+	&workload_pg,
 	NULL,
 };
 
