@@ -1,0 +1,351 @@
+"""foreign.py - what every program in models/python/ shares.
+
+The protocol with cmbench (README.md beside this file): the run's parameters
+come as key=value arguments, the handshake and one record per task go over
+the inherited fd 3. The work of a task is written here once, exactly as the C
+workloads do it (workloads/cpu.c, workloads/http.c), so that equal
+parameters give equal checksums in C and in Python:
+
+  cpu    result = cpu_kernel(mix64(id), cpu_iters)
+  io     result = body_hash(body of GET ...?delay_us=L&bytes=P&id=id)
+  mixed  result = cpu_kernel(body_hash(body), cpu_iters)
+
+What differs between the programs is only how they run tasks concurrently.
+"""
+
+import asyncio
+import http.client
+import os
+import sys
+import time
+
+M64 = (1 << 64) - 1
+FNV_OFFSET = 0xCBF29CE484222325
+FNV_PRIME = 0x100000001B3
+ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
+
+
+def mix64(x):
+    """splitmix64's finaliser, as harness/util.h mix64()."""
+    x = (x + 0x9E3779B97F4A7C15) & M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+    return x ^ (x >> 31)
+
+
+def cpu_kernel(seed, iters):
+    """iters rounds of x = mix64(x + i): cpu_kernel() of workloads/cpu.c.
+
+    mix64 is written out in the loop: a call per round would make the kernel
+    half again as slow, and a Python programmer tuning a hot loop does this."""
+    x = seed
+    for i in range(iters):
+        x = (x + i + 0x9E3779B97F4A7C15) & M64
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+        x ^= x >> 31
+    return x
+
+
+def body_hash(body):
+    """FNV-1a over the body, folded with its length: http_resp_hash()."""
+    h = FNV_OFFSET
+    for b in body:
+        h = ((h ^ b) * FNV_PRIME) & M64
+    return mix64(h ^ mix64(len(body)))
+
+
+class HttpError(Exception):
+    """A response we refuse: not a 200, or one we cannot parse."""
+
+
+def error_kind(exc, connected=True):
+    """The task_err kind (workloads/workload.h) of an exception."""
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if not connected and isinstance(exc, OSError):
+        return "connect"
+    if isinstance(exc, (http.client.IncompleteRead, asyncio.IncompleteReadError,
+                        ConnectionError, EOFError)):
+        return "io"
+    if isinstance(exc, (HttpError, http.client.HTTPException, asyncio.LimitOverrunError,
+                        ValueError)):
+        return "http"
+    if isinstance(exc, OSError):
+        return "io"
+    raise exc
+
+
+class Run:
+    """The run's parameters (argv key=value) and the channel to cmbench.
+
+    Picklable: a process pool may send it to its workers."""
+
+    def __init__(self, argv):
+        kv = dict(a.split("=", 1) for a in argv)
+
+        def num(key, default):
+            return int(kv.get(key) or default)
+
+        self.mode = kv.get("mode", "run")
+        self.model = kv.get("model", "")
+        self.workload = kv.get("workload", "cpu")
+        self.tasks = num("tasks", 1)
+        self.concurrency = num("concurrency", 1)
+        self.workers = num("workers", 1)
+        self.host = kv.get("host") or "127.0.0.1"
+        self.port = num("port", 80)
+        self.path = kv.get("path") or "/"
+        self.io_latency_us = num("io_latency_us", 0)
+        self.payload = num("payload", 0)
+        self.keepalive = kv.get("conn") == "keepalive"
+        self.cpu_iters = num("cpu_iters", 0)
+        self.cpu_us = num("cpu_us", 0)
+        self.timeout = num("timeout_us", 5000000) / 1e6
+        self.spawn = kv.get("spawn") or "fork"
+        self.fd = num("fd", 3)
+        if self.workload not in ("io", "cpu", "mixed"):
+            sys.exit(f"{self.model}: workload {self.workload} is not supported")
+        self.does_io = self.workload in ("io", "mixed")
+        self.does_cpu = self.workload in ("cpu", "mixed")
+        self.t0 = 0
+
+    # --- the work of one task --------------------------------------------
+
+    def target(self, task_id):
+        """The request target, as http_request() of workloads/http.c."""
+        sep = "&" if "?" in self.path else "?"
+        return (f"{self.path}{sep}delay_us={self.io_latency_us}&bytes={self.payload}"
+                f"&id={task_id}")
+
+    def headers(self):
+        h = {"User-Agent": "cmbench"}
+        if not self.keepalive:
+            h["Connection"] = "close"
+        return h
+
+    def request_bytes(self, task_id):
+        """The whole GET, for the programs that write it to a stream."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        close = "" if self.keepalive else "Connection: close\r\n"
+        return (f"GET {self.target(task_id)} HTTP/1.1\r\nHost: {host}:{self.port}\r\n"
+                f"User-Agent: cmbench\r\n{close}\r\n").encode()
+
+    def seed(self, task_id):
+        """The cpu workload's kernel seed."""
+        return mix64(task_id)
+
+    # --- the protocol ------------------------------------------------------
+
+    def _say(self, line):
+        os.write(self.fd, (line + "\n").encode())
+
+    def _hear(self):
+        """One line from cmbench; '' at EOF."""
+        buf = b""
+        while not buf.endswith(b"\n"):
+            b = os.read(self.fd, 1)
+            if not b:
+                return ""
+            buf += b
+        return buf.decode().strip()
+
+    def ready(self):
+        """Everything is set up: say so, block until go; returns t0."""
+        self._say("ready")
+        words = self._hear().split()
+        if len(words) != 2 or words[0] != "go":
+            sys.exit(f"{self.model}: expected 'go T0' from cmbench")
+        self.t0 = int(words[1])
+        return self.t0
+
+    def record(self, task_id, start_ns, end_ns, result, err):
+        self._say(f"task {task_id} {start_ns} {end_ns} {result & M64:016x} {err}")
+
+    def end(self):
+        """The last task is recorded: say so, and wait until cmbench has taken
+        its final sample (a line 'bye', or EOF) before tearing down."""
+        self._say("end")
+        self._hear()
+
+
+# --- the blocking GET (sequential, threads, processes) ------------------------
+
+def http_connection(run, connect=False):
+    """An http.client connection to the target; connect=True opens it now (a
+    keep-alive slot opened before the clock). A failed connect is left to the
+    first task, which retries it and counts it, as the C models do."""
+    conn = http.client.HTTPConnection(run.host, run.port, timeout=run.timeout)
+    if connect:
+        try:
+            conn.connect()
+        except OSError:
+            conn.close()
+    return conn
+
+
+def http_get(run, conn, task_id):
+    """GET over conn (keep-alive) or a fresh connection: (body hash, err)."""
+    if conn is None:
+        conn = http_connection(run)
+        own = True
+    else:
+        own = False
+    try:
+        if conn.sock is None:
+            try:
+                conn.connect()
+            except OSError as e:
+                conn.close()
+                return 0, error_kind(e, connected=False)
+        conn.request("GET", run.target(task_id), headers=run.headers())
+        resp = conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            raise HttpError(resp.status)
+        return body_hash(body), "ok"
+    except Exception as e:  # noqa: BLE001 - every failure is a counted kind
+        conn.close()
+        return 0, error_kind(e)
+    finally:
+        if own:
+            conn.close()
+
+
+def blocking_task(run, conn, task_id):
+    """One whole task with blocking calls: (result, err)."""
+    if run.does_io:
+        result, err = http_get(run, conn, task_id)
+        if err != "ok":
+            return 0, err
+    else:
+        result = run.seed(task_id)
+    if run.does_cpu:
+        result = cpu_kernel(result, run.cpu_iters)
+    return result, "ok"
+
+
+# --- the asyncio GET (asyncio, uvloop, asyncio-offload) ----------------------
+
+def parse_head(head):
+    """Status line and headers: (status, content length, close)."""
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise HttpError("bad status line")
+    length, close = None, parts[0] == "HTTP/1.0"
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if name == "content-length":
+            if not value.isdigit():
+                raise HttpError("bad Content-Length")
+            length = int(value)
+        elif name == "connection":
+            close = value.lower().startswith("close")
+        elif name == "transfer-encoding" and value.lower() != "identity":
+            raise HttpError("chunked")
+    if length is None:
+        raise HttpError("no Content-Length")
+    return int(parts[1]), length, close
+
+
+async def open_stream(run):
+    """A connection as asyncio streams: (reader, writer)."""
+    return await asyncio.open_connection(run.host, run.port)
+
+
+async def stream_get(run, stream, task_id):
+    """One GET on an open stream: (body hash, close)."""
+    reader, writer = stream
+    writer.write(run.request_bytes(task_id))
+    await writer.drain()
+    status, length, close = parse_head(await reader.readuntil(b"\r\n\r\n"))
+    body = await reader.readexactly(length)
+    if status != 200:
+        raise HttpError(status)
+    return body_hash(body), close
+
+
+async def close_stream(stream):
+    if stream is not None:
+        stream[1].close()
+        try:
+            await stream[1].wait_closed()
+        except OSError:
+            pass
+
+
+async def async_get(run, pool, task_id):
+    """GET with --timeout over the whole exchange: (body hash, err). pool is
+    None (a new connection per task) or an asyncio.Queue of open streams
+    (keep-alive); a failed or closed stream goes back as None and the next
+    task reconnects."""
+    stream = None if pool is None else await pool.get()
+    connected = stream is not None
+    try:
+        async with asyncio.timeout(run.timeout):
+            if stream is None:
+                stream = await open_stream(run)
+                connected = True
+            result, close = await stream_get(run, stream, task_id)
+        if pool is None or close:
+            await close_stream(stream)
+            stream = None
+        return result, "ok"
+    except Exception as e:  # noqa: BLE001 - every failure is a counted kind
+        await close_stream(stream)
+        stream = None
+        return 0, error_kind(e, connected)
+    finally:
+        if pool is not None:
+            pool.put_nowait(stream)
+
+
+async def stream_pool(run, n):
+    """n keep-alive streams opened before the clock (None where a connect
+    failed: the first task on it reconnects and counts the failure)."""
+    pool = asyncio.Queue()
+    for _ in range(n):
+        try:
+            pool.put_nowait(await open_stream(run))
+        except OSError:
+            pool.put_nowait(None)
+    return pool
+
+
+# --- the cpu cost (mode=cpu) ------------------------------------------------
+
+def _time_kernel_us(iters):
+    t = time.perf_counter_ns()
+    cpu_kernel(t & M64, iters)
+    return (time.perf_counter_ns() - t) / 1e3
+
+
+def cpu_calibrate(us):
+    """Iterations that take about us microseconds here: cpu_calibrate()."""
+    probe = 1 << 8
+    while _time_kernel_us(probe) < 2000 and probe < (1 << 40):
+        probe *= 2
+    best = min(_time_kernel_us(probe) for _ in range(5)) or 1
+    return max(1, round(probe * us / best))
+
+
+def cpu_measure_us(iters):
+    """Median time of one kernel call: cpu_measure_us()."""
+    t, spent = [], 0.0
+    while len(t) < 15 and (len(t) < 3 or spent < 100000):
+        t.append(_time_kernel_us(iters))
+        spent += t[-1]
+    return sorted(t)[len(t) // 2]
+
+
+def main(program):
+    """Entry point of every program: mode=cpu answers the cpu cost question,
+    otherwise program(run) runs the tasks."""
+    run = Run(sys.argv[1:])
+    if run.mode == "cpu":
+        iters = cpu_calibrate(run.cpu_us) if run.cpu_us else run.cpu_iters
+        run._say(f"cpu {iters} {cpu_measure_us(iters):.3f}")
+        return
+    program(run)
