@@ -16,6 +16,7 @@ What differs between the programs is only how they run tasks concurrently.
 import asyncio
 import http.client
 import os
+import socket
 import sys
 import time
 
@@ -171,17 +172,55 @@ class Run:
 
 # --- the blocking GET (sequential, threads, processes) ------------------------
 
+class StrictResponse(http.client.HTTPResponse):
+    """http.client reads ahead and, when a body ends, drops whatever it read
+    past it. On a kept-alive connection such bytes would be taken for the
+    next task's answer: the C client fails the task as an http error, and so
+    does this one. `stray` holds what was there."""
+
+    def __init__(self, sock, *args, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self._sock, self.stray = sock, b""
+
+    def _close_conn(self):  # http.client calls it when the body has ended
+        if self.fp is not None:
+            timeout = self._sock.gettimeout()
+            self._sock.settimeout(0)  # look at what is buffered, never wait
+            try:
+                self.stray = self.fp.peek(1)
+            except OSError:
+                pass
+            finally:
+                self._sock.settimeout(timeout)
+        super()._close_conn()
+
+
 def http_connection(run, connect=False):
     """An http.client connection to the target; connect=True opens it now (a
     keep-alive slot opened before the clock). A failed connect is left to the
     first task, which retries it and counts it, as the C models do."""
     conn = http.client.HTTPConnection(run.host, run.port, timeout=run.timeout)
+    conn.response_class = StrictResponse
     if connect:
         try:
             conn.connect()
         except OSError:
             conn.close()
     return conn
+
+
+def idle_bytes(conn):
+    """Did the idle kept-alive connection receive anything? A byte is a
+    stray response (True); EOF means the server closed it: reconnect."""
+    try:
+        got = conn.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return False
+    except OSError:
+        got = b""
+    if not got:
+        conn.close()
+    return bool(got)
 
 
 def http_get(run, conn, task_id):
@@ -192,6 +231,8 @@ def http_get(run, conn, task_id):
     else:
         own = False
     try:
+        if conn.sock is not None and idle_bytes(conn):
+            raise HttpError("bytes while idle")
         if conn.sock is None:
             try:
                 conn.connect()
@@ -201,7 +242,7 @@ def http_get(run, conn, task_id):
         conn.request("GET", run.target(task_id), headers=run.headers())
         resp = conn.getresponse()
         body = resp.read()
-        if resp.status != 200:
+        if resp.status != 200 or resp.stray:
             raise HttpError(resp.status)
         return body_hash(body), "ok"
     except Exception as e:  # noqa: BLE001 - every failure is a counted kind
@@ -256,15 +297,29 @@ async def open_stream(run):
 
 
 async def stream_get(run, stream, task_id):
-    """One GET on an open stream: (body hash, close)."""
+    """One GET on an open stream: (body hash, close). It reads what arrives
+    until the response is complete; a byte past it (a stray response, junk)
+    is an http error, as in the C client."""
     reader, writer = stream
     writer.write(run.request_bytes(task_id))
     await writer.drain()
-    status, length, close = parse_head(await reader.readuntil(b"\r\n\r\n"))
-    body = await reader.readexactly(length)
-    if status != 200:
-        raise HttpError(status)
-    return body_hash(body), close
+    buf, need = bytearray(), None
+    while need is None or len(buf) < need:
+        chunk = await reader.read(65536)
+        if not chunk:
+            raise asyncio.IncompleteReadError(bytes(buf), need)
+        buf += chunk
+        end = buf.find(b"\r\n\r\n") if need is None else -1
+        if end >= 0:
+            status, length, close = parse_head(bytes(buf[:end + 4]))
+            if status != 200:
+                raise HttpError(status)
+            need = end + 4 + length
+        elif need is None and len(buf) > 8192:
+            raise HttpError("headers too long")
+    if len(buf) > need:
+        raise HttpError("bytes after the response")
+    return body_hash(memoryview(buf)[need - length:]), close
 
 
 async def close_stream(stream):
