@@ -7,19 +7,20 @@ import asyncio
 import time
 
 import foreign
+import foreign_aio
 
 
 async def amain(run):
     # --conn keepalive: C streams opened before the clock; the pool is then
     # the bound. Otherwise a new connection per task, C at a time.
-    pool = await foreign.stream_pool(run, run.concurrency) if run.keepalive else None
+    pool = await foreign_aio.stream_pool(run, run.concurrency) if run.keepalive else None
     bound = asyncio.Semaphore(run.concurrency)
 
     async def task(task_id):
         async with bound:
             start = time.monotonic_ns()
             if run.does_io:
-                result, err = await foreign.async_get(run, pool, task_id)
+                result, err = await foreign_aio.async_get(run, pool, task_id)
             else:
                 result, err = run.seed(task_id), "ok"
             if run.does_cpu and err == "ok":
@@ -30,7 +31,7 @@ async def amain(run):
     await asyncio.gather(*(task(i) for i in range(run.tasks)))
     run.end()
     while pool is not None and not pool.empty():
-        await foreign.close_stream(pool.get_nowait())
+        await foreign_aio.close_stream(pool.get_nowait())
 
 
 def main(run):

@@ -10,11 +10,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import foreign
+import foreign_aio
 
 
 async def amain(run, executor):
     loop = asyncio.get_running_loop()
-    pool = await foreign.stream_pool(run, run.concurrency) if run.keepalive else None
+    pool = await foreign_aio.stream_pool(run, run.concurrency) if run.keepalive else None
     bound = asyncio.Semaphore(run.concurrency)
     # start the W workers before the clock (they start on first use)
     await asyncio.gather(*(loop.run_in_executor(executor, os.getpid)
@@ -24,7 +25,7 @@ async def amain(run, executor):
         async with bound:
             start = time.monotonic_ns()
             if run.does_io:
-                result, err = await foreign.async_get(run, pool, task_id)
+                result, err = await foreign_aio.async_get(run, pool, task_id)
             else:
                 result, err = run.seed(task_id), "ok"
             if run.does_cpu and err == "ok":
@@ -36,7 +37,7 @@ async def amain(run, executor):
     await asyncio.gather(*(task(i) for i in range(run.tasks)))
     run.end()
     while pool is not None and not pool.empty():
-        await foreign.close_stream(pool.get_nowait())
+        await foreign_aio.close_stream(pool.get_nowait())
 
 
 def main(run):

@@ -1,0 +1,321 @@
+/* verdicts.c - the seed article's numeric claims: its words, what is
+ * measured and how, and the rule that turns the figures of the runs of
+ * claims/runs.txt (named there) into a verdict: holds, doesn't hold here,
+ * or holds only for CPython. A memory figure is the difference between a
+ * run with many in flight and one with few, per extra one: what one more
+ * thread, coroutine or process costs, whatever the interpreter itself
+ * weighs. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "../harness/util.h"
+#include "claims.h"
+
+#define HOLDS "holds"
+#define NOT_HERE "doesn't hold here"
+#define ONLY_PY "holds only for CPython"
+#define UNMEASURED "not measured (a run failed: see the runs below)"
+
+static double fig(const struct claims_set *s, const char *run, const char *col)
+{
+	return claims_fig(s, run, col);
+}
+
+/* What one more in flight costs: (col of big - col of small) per extra
+ * unit of concurrency between the two runs. */
+static double per_extra(const struct claims_set *s, const char *big, const char *small,
+			const char *col)
+{
+	double n = fig(s, big, "concurrency") - fig(s, small, "concurrency");
+
+	return n > 0 ? (fig(s, big, col) - fig(s, small, col)) / n : NAN;
+}
+
+static double cpu_s(const struct claims_set *s, const char *run)
+{
+	return fig(s, run, "cpu_user_s") + fig(s, run, "cpu_sys_s");
+}
+
+static double ctx_per_task(const struct claims_set *s, const char *run)
+{
+	return (fig(s, run, "ctx_voluntary") + fig(s, run, "ctx_involuntary")) /
+	       fig(s, run, "tasks");
+}
+
+/* All finite? Otherwise the verdict says what is missing. */
+static bool measured(struct claim_result *r, int n, const double *v)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(v[i])) {
+			snprintf(r->verdict, sizeof(r->verdict), UNMEASURED);
+			return false;
+		}
+	return true;
+}
+
+/* "holds: DETAIL", or "doesn't hold here: DETAIL, not CLAIMED". */
+static void judged(struct claim_result *r, bool holds, const char *claimed, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void judged(struct claim_result *r, bool holds, const char *claimed, const char *fmt, ...)
+{
+	char detail[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (holds)
+		snprintf(r->verdict, sizeof(r->verdict), HOLDS ": %s", detail);
+	else
+		snprintf(r->verdict, sizeof(r->verdict), NOT_HERE ": %s, not %s", detail, claimed);
+}
+
+/* A size given in KiB, in the unit that suits it. */
+static const char *kib(char *b, size_t n, double v)
+{
+	if (v < 10)
+		snprintf(b, n, "%.1f KiB", v);
+	else if (v < 1024)
+		snprintf(b, n, "%.0f KiB", v);
+	else if (v < 1024 * 1024)
+		snprintf(b, n, "%.1f MiB", v / 1024);
+	else
+		snprintf(b, n, "%.2f GiB", v / (1024 * 1024));
+	return b;
+}
+
+static const char *us(char *b, size_t n, double v)
+{
+	return fmt_us(b, n, v, FMT_PROSE);
+}
+
+static void thread_stack(const struct claims_set *s, struct claim_result *r)
+{
+	double v[] = { per_extra(s, "threads_c1000", "threads_c10", "pss_peak_kib"),
+		       per_extra(s, "py_threads_c1000", "py_threads_c10", "pss_peak_kib") };
+	struct rlimit rl = { 0 };
+	char a[32], b[32], c[32];
+
+	if (!measured(r, 2, v))
+		return;
+	getrlimit(RLIMIT_STACK, &rl);
+	snprintf(r->figure, sizeof(r->figure),
+		 "one more blocked thread: **%s** in C, **%s** in CPython; its stack reserves "
+		 "%s of address space (`ulimit -s`), resident only as far as it is touched",
+		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]),
+		 rl.rlim_cur == RLIM_INFINITY ? "unlimited"
+					      : kib(c, sizeof(c), (double)rl.rlim_cur / 1024));
+	judged(r, v[1] >= 4096, "8 MB", "%s per thread", kib(a, sizeof(a), v[1]));
+}
+
+static void thousand_threads(const struct claims_set *s, struct claim_result *r)
+{
+	double v[] = { fig(s, "threads_c1000", "pss_peak_kib"),
+		       fig(s, "py_threads_c1000", "pss_peak_kib") };
+	char a[32], b[32];
+
+	if (!measured(r, 2, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "the whole process at 1,000 blocked threads: **%s** in C, **%s** in CPython "
+		 "(interpreter included)",
+		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]));
+	judged(r, v[1] >= 4 * 1024 * 1024, "8 GB", "%s", kib(a, sizeof(a), v[1]));
+}
+
+static void coroutine(const struct claims_set *s, struct claim_result *r)
+{
+	double v[] = { per_extra(s, "loop_c1000", "loop_c10", "pss_peak_kib"),
+		       per_extra(s, "py_asyncio_c1000", "py_asyncio_c10", "pss_peak_kib") };
+	char a[32], b[32];
+
+	if (!measured(r, 2, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "one more request in flight: **%s** in CPython asyncio (its coroutine and Task, "
+		 "socket, transport and streams), **%s** in the C loop",
+		 kib(a, sizeof(a), v[1]), kib(b, sizeof(b), v[0]));
+	judged(r, v[1] * 1024 <= 400, "200 B", "%s per coroutine doing a request",
+	       kib(a, sizeof(a), v[1]));
+}
+
+static void process_memory(const struct claims_set *s, struct claim_result *r)
+{
+	double v[] = {
+		per_extra(s, "py_procs_exec_c8", "py_procs_exec_c1", "pss_peak_kib"),
+		per_extra(s, "py_procs_fork_c8", "py_procs_fork_c1", "pss_peak_kib"),
+		fig(s, "py_procs_exec_c8", "rss_peak_kib") /
+			fig(s, "py_procs_exec_c8", "processes"),
+		per_extra(s, "procs_c8", "procs_c1", "pss_peak_kib"),
+	};
+	char a[32], b[32], c[32], d[32];
+
+	if (!measured(r, 4, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "one more worker process: **%s** with spawn (`--spawn exec`), **%s** with fork "
+		 "(PSS: shared pages counted once); %s each as RSS (what `top` shows); a C "
+		 "forkpool worker: %s",
+		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]), kib(c, sizeof(c), v[2]),
+		 kib(d, sizeof(d), v[3]));
+	judged(r, v[0] >= 30 * 1024, "30–100 MB", "%s per process (spawn)",
+	       kib(a, sizeof(a), v[0]));
+}
+
+static void process_spawn(const struct claims_set *s, struct claim_result *r)
+{
+	const char *e8 = "py_procs_exec_c8", *e1 = "py_procs_exec_c1";
+	const char *f8 = "py_procs_fork_c8", *f1 = "py_procs_fork_c1";
+	double v[] = {
+		per_extra(s, e8, e1, "setup_s") * 1e6,
+		(cpu_s(s, e8) - cpu_s(s, e1)) / 7 * 1e6,
+		per_extra(s, f8, f1, "setup_s") * 1e6,
+		(cpu_s(s, f8) - cpu_s(s, f1)) / 7 * 1e6,
+		per_extra(s, "procs_c8", "procs_c1", "setup_s") * 1e6,
+	};
+	char a[32], b[32], c[32], d[32], e[32];
+
+	if (!measured(r, 5, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "one more worker: **%s** longer set-up and %s of CPU with spawn; %s and %s with "
+		 "fork; a C fork: %s",
+		 us(a, sizeof(a), v[0]), us(b, sizeof(b), v[1]), us(c, sizeof(c), v[2]),
+		 us(d, sizeof(d), v[3]), us(e, sizeof(e), v[4]));
+	judged(r, fmax(v[0], v[1]) >= 100000, "100–500 ms", "%s per process (spawn)",
+	       us(a, sizeof(a), fmax(v[0], v[1])));
+}
+
+static void uvloop(const struct claims_set *s, struct claim_result *r)
+{
+	const char *col = "throughput_tps";
+	double v[] = { fig(s, "py_asyncio_io", col), fig(s, "py_uvloop_io", col),
+		       fig(s, "py_asyncio_ka", col), fig(s, "py_uvloop_ka", col),
+		       fig(s, "loop_io", col) };
+	double x = v[1] / v[0], xk = v[3] / v[2];
+
+	if (!measured(r, 5, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "requests/s, a new connection each: asyncio %.0f, uvloop %.0f: **%.2f×**; "
+		 "kept alive: %.0f and %.0f: **%.2f×**; the C loop: %.0f",
+		 v[0], v[1], x, v[2], v[3], xk, v[4]);
+	judged(r, x >= 2 && xk >= 2, "2–4×", "%.2f× and %.2f×", x, xk);
+}
+
+static void five_hundred_s(const struct claims_set *s, struct claim_result *r)
+{
+	const char *m = "makespan_s";
+	double v[] = { fig(s, "seq_100x50ms", m) * 100,
+		       fig(s, "py_seq_100x50ms", m) * 100,
+		       fig(s, "loop_100x50ms_c10", m) * 10,
+		       fig(s, "py_asyncio_100x50ms_c10", m) * 10,
+		       fig(s, "py_asyncio_100x50ms_c100", m) * 10,
+		       fig(s, "loop_100x50ms_c100", m) * 10 };
+	bool holds;
+
+	if (!measured(r, 6, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "extrapolated from 100 × 50 ms: one after another **%.0f s** (C), **%.0f s** "
+		 "(CPython); 100 at a time (aiohttp's default connection limit, which is what "
+		 "makes 5 s of 1,000 × 0.5 s) **%.2f s** (C loop), **%.2f s** (asyncio); all at "
+		 "once %.2f s (C loop), %.2f s (asyncio)",
+		 v[0], v[1], v[2], v[3], v[5], v[4]);
+	holds = fabs(v[1] - 500) <= 50 && v[3] >= 4.5 && v[3] <= 6;
+	judged(r, holds, "500 s and 5 s", "%.0f s and %.1f s (scaled down, extrapolated)", v[1],
+	       v[3]);
+}
+
+static void idle_cpu(const struct claims_set *s, struct claim_result *r)
+{
+	const char *c100 = "seq_100x50ms", *c1 = "seq_1x50ms";
+	const char *p100 = "py_seq_100x50ms", *p1 = "py_seq_1x50ms";
+	double n = fig(s, c100, "tasks") - fig(s, c1, "tasks");
+	double pn = fig(s, p100, "tasks") - fig(s, p1, "tasks");
+	double v[] = { (cpu_s(s, c100) - cpu_s(s, c1)) / n * 1e6,
+		       (cpu_s(s, p100) - cpu_s(s, p1)) / pn * 1e6 };
+	double busy = v[1] / 500000 * 100;
+	char a[32], b[32];
+
+	if (!measured(r, 2, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "CPU per request, one after another: %s (C), %s (CPython); at 500 ms a request "
+		 "the CPU is busy **%.3f%%** (C) and **%.3f%%** (CPython) of the time",
+		 us(a, sizeof(a), v[0]), us(b, sizeof(b), v[1]), v[0] / 5000, busy);
+	judged(r, busy <= 0.5, "~99.9%", "idle %.2f%% of the time", 100 - busy);
+}
+
+static void gil(const struct claims_set *s, struct claim_result *r)
+{
+	const char *t = "throughput_tps";
+	double v[] = { fig(s, "py_threads_cpu2", t) / fig(s, "py_seq_cpu", t),
+		       fig(s, "threads_cpu2", t) / fig(s, "seq_cpu", t),
+		       fig(s, "py_procs_cpu2", t) / fig(s, "py_seq_cpu", t),
+		       fig(s, "threads_cpu2", "cores") };
+
+	if (!measured(r, 4, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "speed-up of 2 workers over 1 on CPU work (%.0f cores): CPython threads "
+		 "**%.2f×**, C threads **%.2f×**, CPython processes %.2f×",
+		 v[3], v[0], v[1], v[2]);
+	if (v[0] >= 1.25)
+		snprintf(r->verdict, sizeof(r->verdict), NOT_HERE ": CPython threads %.2f×", v[0]);
+	else if (v[1] >= 1.5)
+		snprintf(r->verdict, sizeof(r->verdict),
+			 ONLY_PY ": threads %.2f× there, %.2f× in C", v[0], v[1]);
+	else /* C did not speed up either: the cores were busy with other work */
+		snprintf(r->verdict, sizeof(r->verdict),
+			 HOLDS " for CPython (%.2f×); C threads got only %.2f× with the cores busy",
+			 v[0], v[1]);
+}
+
+static void context_switches(const struct claims_set *s, struct claim_result *r)
+{
+	double v[] = { ctx_per_task(s, "py_asyncio_c1000"), ctx_per_task(s, "py_threads_c1000"),
+		       ctx_per_task(s, "loop_c1000"), ctx_per_task(s, "threads_c1000") };
+
+	if (!measured(r, 4, v))
+		return;
+	snprintf(r->figure, sizeof(r->figure),
+		 "context switches per request at 1,000 in flight: asyncio **%.2f**, CPython "
+		 "threads %.2f; C loop **%.2f**, C threads %.2f (voluntary and involuntary)",
+		 v[0], v[1], v[2], v[3]);
+	judged(r, v[0] <= 0.01, "zero", "%.2f per request (threads: %.2f)", v[0], v[1]);
+}
+
+const struct claim claims_table[] = {
+	{ "500 s one after another, 5 s with asyncio",
+	  "Five hundred seconds … Five seconds instead of 500",
+	  "1,000 requests of 500 ms, run as 100 of 50 ms: one after another (blocking), and "
+	  "with an event loop 100 or all at a time; times extrapolated",
+	  five_hundred_s },
+	{ "the CPU is idle while requests wait",
+	  "The CPU sits at 0% utilization for ~99.9% of the run",
+	  "CPU time of 100 sequential requests minus 1, per request, against 500 ms", idle_cpu },
+	{ "a thread costs 8 MB of stack", "A Python thread requires 8 MB of stack memory",
+	  "peak PSS with 1,000 threads blocked on I/O minus 10, per thread", thread_stack },
+	{ "1,000 threads take 8 GB", "Spawning 1,000 threads consumes 8 GB just for stacks",
+	  "peak PSS of the process with 1,000 threads blocked on I/O", thousand_threads },
+	{ "a coroutine costs ~200 bytes", "An asyncio coroutine object is roughly 200 bytes",
+	  "peak PSS with 1,000 requests in flight minus 10, per request", coroutine },
+	{ "a process costs 30–100 MB", "each process requires 30–100 MB of memory",
+	  "peak PSS of a pool of 8 workers minus 1, per worker", process_memory },
+	{ "a process takes 100–500 ms to spawn",
+	  "spawning a new process takes 100–500 milliseconds",
+	  "set-up time (not timed in the run) and CPU time of a pool of 8 workers minus 1, per "
+	  "worker",
+	  process_spawn },
+	{ "uvloop is 2–4× faster", "uvloop delivering 2–4× higher throughput than the default loop",
+	  "2,000 requests of 1 ms at C=100, the same program on each loop, median of 3", uvloop },
+	{ "threads don't speed up CPU work (GIL)",
+	  "Python's GIL prevents a single process from using more than one core",
+	  "40 tasks of the cpu kernel (~10 ms each) with 2 threads against 1", gil },
+	{ "the event loop has zero context-switching cost", "zero OS context-switching cost",
+	  "context switches of the whole run per request, 1,000 in flight", context_switches },
+	{ NULL, NULL, NULL, NULL },
+};
