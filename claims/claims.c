@@ -325,9 +325,10 @@ static void env_init(struct claims_env *env)
 	env->cores = probe_cores();
 }
 
-static int parse_args(int argc, char **argv, char *dir, size_t cap)
+static int parse_args(int argc, char **argv, char *dir, size_t cap, const char **runs)
 {
 	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
+					      { "runs", required_argument, NULL, 'r' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
 	time_t now = time(NULL);
@@ -340,12 +341,16 @@ static int parse_args(int argc, char **argv, char *dir, size_t cap)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: cmbench claims [-o DIR]   (default: "
-			       "results/claims-DATE-TIME)\n"
-			       "Measures the seed article's numeric claims in C and CPython "
-			       "(the runs of %s) and writes DIR/claims.md.\n",
+			printf("usage: cmbench claims [-o DIR] [--runs FILE]\n"
+			       "Measures the seed article's numeric claims in C and CPython and "
+			       "writes DIR/claims.md (default: results/claims-DATE-TIME).\n"
+			       "--runs FILE measures the runs listed there instead of %s.\n",
 			       CLAIMS_RUNS);
 			return 0;
+		}
+		if (c == 'r') {
+			*runs = optarg;
+			continue;
 		}
 		if (c != 'o') {
 			fprintf(stderr, "cmbench claims: %s: unknown flag or missing value\n",
@@ -364,19 +369,23 @@ static int parse_args(int argc, char **argv, char *dir, size_t cap)
 int claims_main(int argc, char **argv)
 {
 	char dir[PATH_MAX - 64], runs_path[PATH_MAX], sub[PATH_MAX], exe[PATH_MAX];
+	const char *runs = NULL;
 	struct claims_set s = { 0 };
 	struct claims_env env;
 	uint64_t t0 = clock_now_ns();
 	ssize_t n;
 	size_t failed = 0;
-	int rc = parse_args(argc, argv, dir, sizeof(dir));
+	int rc = parse_args(argc, argv, dir, sizeof(dir), &runs);
 
 	if (rc >= 0)
 		return rc;
+	if (runs)
+		snprintf(runs_path, sizeof(runs_path), "%s", runs);
+	else if (path_beside_binary(CLAIMS_RUNS, runs_path, sizeof(runs_path)) < 0)
+		snprintf(runs_path, sizeof(runs_path), "%s", CLAIMS_RUNS);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0 || path_beside_binary(CLAIMS_RUNS, runs_path, sizeof(runs_path)) < 0 ||
-	    read_runs(runs_path, &s) < 0 || s.n == 0) {
-		fprintf(stderr, "cmbench claims: cannot read %s\n", CLAIMS_RUNS);
+	if (n <= 0 || read_runs(runs_path, &s) < 0 || s.n == 0) {
+		fprintf(stderr, "cmbench claims: cannot read the runs of %s\n", runs_path);
 		free(s.runs);
 		return 1;
 	}

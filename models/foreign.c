@@ -453,15 +453,24 @@ static void fg_free(struct fg *g)
 	free(g->seen);
 }
 
+int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
+{
+	if (workload_by_parts(cfg->workload->does_io, cfg->workload->does_cpu) == cfg->workload)
+		return 0;
+	snprintf(err, errlen, "--workload: %s runs io, cpu and mixed only, not %s",
+		 cfg->model->name, cfg->workload->name);
+	return -EINVAL;
+}
+
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct fg g = { .cfg = cfg, .out = out, .fd = -1 };
 	struct fg_argv a = { .n = 0 };
-	char go[64];
+	char go[64], why[160];
 	int rc;
 
 	stats_init(out);
-	if (workload_by_parts(cfg->workload->does_io, cfg->workload->does_cpu) != cfg->workload)
+	if (foreign_check(cfg, why, sizeof(why)) < 0)
 		return -ENOTSUP; /* the protocol carries io, cpu and mixed */
 	rc = program_argv(cfg->model, &a);
 	if (rc < 0)
