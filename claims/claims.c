@@ -384,8 +384,10 @@ int claims_main(int argc, char **argv)
 	else if (path_beside_binary(CLAIMS_RUNS, runs_path, sizeof(runs_path)) < 0)
 		snprintf(runs_path, sizeof(runs_path), "%s", CLAIMS_RUNS);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0 || read_runs(runs_path, &s) < 0 || s.n == 0) {
-		fprintf(stderr, "cmbench claims: cannot read the runs of %s\n", runs_path);
+	rc = n > 0 ? read_runs(runs_path, &s) : -ENOENT;
+	if (rc < 0 || s.n == 0) {
+		fprintf(stderr, "cmbench claims: %s: %s\n", runs_path,
+			rc < 0 ? strerror(-rc) : "no runs listed");
 		free(s.runs);
 		return 1;
 	}

@@ -16,7 +16,7 @@
 #define HOLDS "holds"
 #define NOT_HERE "doesn't hold here"
 #define ONLY_PY "holds only for CPython"
-#define UNMEASURED "not measured (a run failed: see the runs below)"
+#define UNMEASURED "not measured: a run it reads failed or is not listed"
 
 static double fig(const struct claims_set *s, const char *run, const char *col)
 {
