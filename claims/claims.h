@@ -32,6 +32,9 @@ struct claims_set {
 /* The median of column `col` over the clean runs named `name` or
  * `name.N`; NAN when there is none. */
 double claims_fig(const struct claims_set *s, const char *name, const char *col);
+/* The best of them: the highest (a throughput) or the lowest (a time): the
+ * least disturbed repetition, for timings on a machine that is not idle. */
+double claims_best(const struct claims_set *s, const char *name, const char *col, bool highest);
 
 /* What a claim comes to. */
 struct claim_result {

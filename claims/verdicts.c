@@ -33,6 +33,18 @@ static double per_extra(const struct claims_set *s, const char *big, const char 
 	return n > 0 ? (fig(s, big, col) - fig(s, small, col)) / n : NAN;
 }
 
+/* The highest throughput, the least disturbed run. */
+static double best(const struct claims_set *s, const char *run, const char *col)
+{
+	return claims_best(s, run, col, true);
+}
+
+/* The shortest set-up, the least disturbed run. */
+static double least(const struct claims_set *s, const char *run, const char *col)
+{
+	return claims_best(s, run, col, false);
+}
+
 static double cpu_s(const struct claims_set *s, const char *run)
 {
 	return fig(s, run, "cpu_user_s") + fig(s, run, "cpu_sys_s");
@@ -164,36 +176,41 @@ static void process_memory(const struct claims_set *s, struct claim_result *r)
 	       kib(a, sizeof(a), v[0]));
 }
 
+/* One more worker, from the least disturbed of the runs with 8 and with 1:
+ * its set-up time and its CPU time. */
+static void spawn_cost(const struct claims_set *s, const char *c8, const char *c1, double *wall_us,
+		       double *cpu_us)
+{
+	double n = fig(s, c8, "concurrency") - fig(s, c1, "concurrency");
+
+	*wall_us = (least(s, c8, "setup_s") - least(s, c1, "setup_s")) / n * 1e6;
+	*cpu_us = (cpu_s(s, c8) - cpu_s(s, c1)) / n * 1e6;
+}
+
 static void process_spawn(const struct claims_set *s, struct claim_result *r)
 {
-	const char *e8 = "py_procs_exec_c8", *e1 = "py_procs_exec_c1";
-	const char *f8 = "py_procs_fork_c8", *f1 = "py_procs_fork_c1";
-	double v[] = {
-		per_extra(s, e8, e1, "setup_s") * 1e6,
-		(cpu_s(s, e8) - cpu_s(s, e1)) / 7 * 1e6,
-		per_extra(s, f8, f1, "setup_s") * 1e6,
-		(cpu_s(s, f8) - cpu_s(s, f1)) / 7 * 1e6,
-		per_extra(s, "procs_c8", "procs_c1", "setup_s") * 1e6,
-	};
+	double v[6];
 	char a[32], b[32], c[32], d[32], e[32];
 
-	if (!measured(r, 5, v))
+	spawn_cost(s, "py_procs_exec_c8", "py_procs_exec_c1", &v[0], &v[1]);
+	spawn_cost(s, "py_procs_fork_c8", "py_procs_fork_c1", &v[2], &v[3]);
+	spawn_cost(s, "procs_c8", "procs_c1", &v[4], &v[5]);
+	if (!measured(r, 6, v))
 		return;
 	snprintf(r->figure, sizeof(r->figure),
 		 "one more worker: **%s** longer set-up and %s of CPU with spawn; %s and %s with "
-		 "fork; a C fork: %s",
+		 "fork; a C fork: %s (set-up: the best of 3)",
 		 us(a, sizeof(a), v[0]), us(b, sizeof(b), v[1]), us(c, sizeof(c), v[2]),
 		 us(d, sizeof(d), v[3]), us(e, sizeof(e), v[4]));
-	judged(r, fmax(v[0], v[1]) >= 100000, "100–500 ms", "%s per process (spawn)",
-	       us(a, sizeof(a), fmax(v[0], v[1])));
+	judged(r, v[0] >= 100000, "100–500 ms", "%s per process (spawn)", us(a, sizeof(a), v[0]));
 }
 
 static void uvloop(const struct claims_set *s, struct claim_result *r)
 {
 	const char *col = "throughput_tps";
-	double v[] = { fig(s, "py_asyncio_io", col), fig(s, "py_uvloop_io", col),
-		       fig(s, "py_asyncio_ka", col), fig(s, "py_uvloop_ka", col),
-		       fig(s, "loop_io", col) };
+	double v[] = { best(s, "py_asyncio_io", col), best(s, "py_uvloop_io", col),
+		       best(s, "py_asyncio_ka", col), best(s, "py_uvloop_ka", col),
+		       best(s, "loop_io", col) };
 	double x = v[1] / v[0], xk = v[3] / v[2];
 
 	if (!measured(r, 5, v))
@@ -252,9 +269,9 @@ static void idle_cpu(const struct claims_set *s, struct claim_result *r)
 static void gil(const struct claims_set *s, struct claim_result *r)
 {
 	const char *t = "throughput_tps";
-	double v[] = { fig(s, "py_threads_cpu2", t) / fig(s, "py_seq_cpu", t),
-		       fig(s, "threads_cpu2", t) / fig(s, "seq_cpu", t),
-		       fig(s, "py_procs_cpu2", t) / fig(s, "py_seq_cpu", t),
+	double v[] = { best(s, "py_threads_cpu2", t) / best(s, "py_seq_cpu", t),
+		       best(s, "threads_cpu2", t) / best(s, "seq_cpu", t),
+		       best(s, "py_procs_cpu2", t) / best(s, "py_seq_cpu", t),
 		       fig(s, "threads_cpu2", "cores") };
 
 	if (!measured(r, 4, v))
@@ -311,10 +328,10 @@ const struct claim claims_table[] = {
 	  "worker",
 	  process_spawn },
 	{ "uvloop is 2–4× faster", "uvloop delivering 2–4× higher throughput than the default loop",
-	  "2,000 requests of 1 ms at C=100, the same program on each loop, median of 3", uvloop },
+	  "2,000 requests of 1 ms at C=100, the same program on each loop, best of 5", uvloop },
 	{ "threads don't speed up CPU work (GIL)",
 	  "Python's GIL prevents a single process from using more than one core",
-	  "40 tasks of the cpu kernel (~10 ms each) with 2 threads against 1", gil },
+	  "40 tasks of the cpu kernel (~10 ms each) with 2 threads against 1, best of 5", gil },
 	{ "the event loop has zero context-switching cost", "zero OS context-switching cost",
 	  "context switches of the whole run per request, 1,000 in flight", context_switches },
 	{ NULL, NULL, NULL, NULL },
