@@ -212,12 +212,16 @@ def http_connection(run, connect=False):
 def idle_bytes(conn):
     """Did the idle kept-alive connection receive anything? A byte is a
     stray response (True); EOF means the server closed it: reconnect."""
+    timeout = conn.sock.gettimeout()
+    conn.sock.settimeout(0)  # with a timeout, recv would wait for a byte first
     try:
-        got = conn.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        got = conn.sock.recv(1, socket.MSG_PEEK)
     except BlockingIOError:
         return False
     except OSError:
         got = b""
+    finally:
+        conn.sock.settimeout(timeout)
     if not got:
         conn.close()
     return bool(got)
