@@ -59,8 +59,8 @@
 
 /* The program as it runs, and what it has said. */
 struct fg {
-	const struct run_cfg *cfg;
-	struct task_stats *out;
+	const struct run_cfg *cfg;	 /* the run */
+	struct task_stats *out;		 /* its records go here; NULL in mode=cpu */
 	pid_t pid;			 /* the program; 0 once reaped */
 	int status;			 /* its wait status, once reaped */
 	int fd;				 /* our end of the socketpair; -1 after EOF */
@@ -79,9 +79,9 @@ struct fg {
 /* --- the program and its argv ------------------------------------------ */
 
 struct fg_argv {
-	char buf[FOREIGN_ARGS][FOREIGN_ARG_MAX];
-	char *v[FOREIGN_ARGS + 1];
-	int n;
+	char buf[FOREIGN_ARGS][FOREIGN_ARG_MAX]; /* the words */
+	char *v[FOREIGN_ARGS + 1];		 /* argv: into buf, NULL-terminated */
+	int n;					 /* words so far */
 };
 
 static void arg(struct fg_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
