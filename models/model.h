@@ -12,6 +12,8 @@
 #ifndef CMB_MODEL_H
 #define CMB_MODEL_H
 
+#include <stddef.h>
+
 #include "../harness/config.h"
 #include "../harness/stats.h"
 
@@ -54,6 +56,9 @@ struct model_ops {
 	bool uses_workers; /* --workers sizes something (a pool, processes) */
 	bool foreign;	   /* a program that speaks the handshake */
 	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
+	/* a combination of flags this model cannot run: 0, or -EINVAL with one
+	 * line in err (cmbench run then exits 2). NULL: it runs anything */
+	int (*check)(const struct run_cfg *cfg, char *err, size_t errlen);
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
@@ -64,6 +69,9 @@ extern const struct model_ops model_eventloop;
 extern const struct model_ops model_eventloop_offload;
 extern const struct model_ops model_threadpool;
 extern const struct model_ops model_forkpool;
+extern const struct model_ops model_thread_per_task;
+extern const struct model_ops model_process_per_task;
+extern const struct model_ops model_eventloop_prefork;
 extern const struct model_ops *const model_table[]; /* NULL-terminated */
 
 const struct model_ops *model_find(const char *name);
