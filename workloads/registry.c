@@ -5,10 +5,7 @@
 #include "workload.h"
 
 const struct workload_ops *const workload_table[] = {
-	&workload_io,
-	&workload_cpu,
-	&workload_mixed,
-	NULL,
+	&workload_io, &workload_cpu, &workload_mixed, &workload_blocking, &workload_sqlite, NULL,
 };
 
 const struct workload_ops *workload_find(const char *name)
