@@ -5,8 +5,9 @@
 #include "model.h"
 
 const struct model_ops *const model_table[] = {
-	&model_sequential, &model_eventloop, &model_eventloop_offload,
-	&model_threadpool, &model_forkpool,  NULL,
+	&model_sequential,	 &model_eventloop,	   &model_eventloop_offload,
+	&model_threadpool,	 &model_forkpool,	   &model_thread_per_task,
+	&model_process_per_task, &model_eventloop_prefork, NULL,
 };
 
 const struct model_ops *model_find(const char *name)
