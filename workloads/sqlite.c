@@ -379,7 +379,7 @@ static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
 		free(svc);
 		return rc;
 	}
-	snprintf(cfg->wl_str[SQ_PATH], sizeof(cfg->wl_str[SQ_PATH]), "%s", path);
+	memcpy(cfg->wl_str[SQ_PATH], path, strlen(path) + 1); /* its length was checked */
 	*out = svc;
 	return 0;
 }
