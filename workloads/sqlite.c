@@ -55,8 +55,8 @@ static const char *const sq_modes[] = { "read", "write", NULL };
 static const struct wl_flag sq_flags[] = {
 	{ "sqlite-rows", "N", "rows in the generated table (default 100000)", WLF_U64, SQ_ROWS,
 	  100000, 1, 10000000, NULL },
-	{ "sqlite-range", "N", "rows each task's query reaches through the index (default 100)",
-	  WLF_U64, SQ_RANGE, 100, 1, 1000000, NULL },
+	{ "sqlite-range", "N", "rows each task reaches by the index (default 100)", WLF_U64,
+	  SQ_RANGE, 100, 1, 1000000, NULL },
 	{ "sqlite-mode", "read|write",
 	  "read: SELECT the range; write: UPDATE it, commit with synchronous=FULL", WLF_CHOICE,
 	  SQ_MODE, SQ_READ, 0, 1, sq_modes },
@@ -245,12 +245,16 @@ static void sq_janitor_start(struct sq_svc *svc)
 	fflush(NULL);
 	svc->janitor = fork();
 	if (svc->janitor == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		char c;
 
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
 		close(p[1]);
+		/* hold no one's terminal or pipe open while it waits */
+		for (int fd = 0; fd < 3 && null >= 0; fd++)
+			dup2(null, fd);
 		for (;;) {
 			ssize_t r = read(p[0], &c, 1);
 

@@ -67,6 +67,13 @@ for w in io cpu mixed blocking sqlite; do
 		test "$(csv_field "$TMP/exec.csv" errors)" = 0 -a \
 		"$(csv_field "$TMP/exec.csv" checksum)" = "$want"
 done
+# an exec'd worker runs the kernel the trial calibrated, not one of its own
+"$BIN" run --model process-per-task --spawn exec --workload cpu --tasks 20 --concurrency 5 \
+	--cpu 50us --format csv >"$TMP/cal.csv"
+iters=$(csv_field "$TMP/cal.csv" cpu_iters)
+"$BIN" run --model sequential --workload cpu --tasks 20 --cpu-iters "$iters" --format csv >"$TMP/ref.csv"
+check "process-per-task --spawn exec --cpu 50us: the checksum of --cpu-iters $iters" \
+	test "$(csv_field "$TMP/cal.csv" checksum)" = "$(csv_field "$TMP/ref.csv" checksum)"
 check "blocking: the checksum of io (same GET, same body hash: $SUM_io_50)" \
 	test -n "$SUM_io_50" -a "$SUM_blocking_50" = "$SUM_io_50"
 matrix 1000 1000 eventloop eventloop-offload threadpool thread-per-task eventloop-prefork
