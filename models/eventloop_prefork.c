@@ -40,16 +40,18 @@ struct pf_shared {
 	struct task_stats stats[]; /* one per worker */
 };
 
+/* Written by the workers to wake the parent; closed by the parent to say
+ * go and stop. */
 struct pf_pipes {
 	int wake[2], go[2], stop[2];
 };
 
 /* A worker loop's side of the handshake. */
 struct pf_ctl {
-	struct trial_ctl ctl;
-	struct pf_shared *sh;
-	struct pf_pipes *p;
-	uint64_t me; /* worker index */
+	struct trial_ctl ctl; /* what evloop_run calls */
+	struct pf_shared *sh; /* t0 and this worker's state */
+	struct pf_pipes *p;   /* the worker's ends */
+	uint64_t me;	      /* worker index */
 };
 
 static void pf_set_state(struct pf_ctl *c, uint32_t st)

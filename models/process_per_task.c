@@ -24,7 +24,9 @@
  * just before the fork. A child that dies, or exits without a record,
  * fails its task (errors_worker) and the run goes on. No zombie, no
  * orphan: every child gets PR_SET_PDEATHSIG (it survives exec), and the
- * parent reaps every child it forked before it returns. */
+ * parent reaps every child it forked before it returns. It reaps with
+ * waitpid(-1), whichever ends first: the trial process has no children
+ * but these, and a pid that is not one of them is ignored. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -62,33 +64,33 @@ struct ppt_shared {
 	uint64_t cpu_iters;		     /* calibrated from --cpu */
 	char target_port[16];		     /* the embedded server's port */
 	struct sockaddr_storage target_addr; /* resolved before the trial */
-	socklen_t target_addrlen;
-	uint64_t wl_num[CFG_WL_NUM]; /* the workload's, service included */
-	char wl_str[CFG_WL_STR][256];
-	struct ppt_rec rec[]; /* one per concurrency slot */
+	socklen_t target_addrlen;	     /* its length */
+	uint64_t wl_num[CFG_WL_NUM];	     /* the workload's own values */
+	char wl_str[CFG_WL_STR][256];	     /* the same, as its service left them */
+	struct ppt_rec rec[];		     /* one per concurrency slot */
 };
 
 struct ppt_run {
-	const struct run_cfg *cfg;
-	struct task_stats *out;
-	struct ppt_shared *sh;
-	size_t shsize;
-	int shfd;	    /* the memfd behind sh */
-	uint64_t n;	    /* slots: processes alive at most */
-	pid_t *pid;	    /* per slot: its process, 0 when free */
-	uint64_t *id;	    /* per slot: the task its process runs */
-	uint64_t *start_ns; /* per slot: when that process was asked for */
-	uint64_t *free;	    /* free slots (a stack) */
-	uint64_t nfree;	    /* how many */
-	uint64_t alive;	    /* processes forked and not reaped */
-	uint64_t t0;	    /* release time */
-	pid_t self;	    /* the parent */
-	char **argv;	    /* exec: the worker's argv, NULL with --spawn fork */
-	char exe[PATH_MAX]; /* exec: argv[0], the binary's path */
-	char arg_fd[24];    /* exec: the numbers argv points at */
-	char arg_slot[24];
-	char arg_id[24];
-	char arg_parent[24];
+	const struct run_cfg *cfg; /* the run */
+	struct task_stats *out;	   /* the parent's, where every task is recorded */
+	struct ppt_shared *sh;	   /* the shared memory */
+	size_t shsize;		   /* its size */
+	int shfd;		   /* the memfd behind sh */
+	uint64_t n;		   /* slots: processes alive at most */
+	pid_t *pid;		   /* per slot: its process, 0 when free */
+	uint64_t *id;		   /* per slot: the task its process runs */
+	uint64_t *start_ns;	   /* per slot: when that process was asked for */
+	uint64_t *free;		   /* free slots (a stack) */
+	uint64_t nfree;		   /* how many */
+	uint64_t alive;		   /* processes forked and not reaped */
+	uint64_t t0;		   /* release time */
+	pid_t self;		   /* the parent */
+	char **argv;		   /* exec: the worker's argv, NULL with --spawn fork */
+	char exe[PATH_MAX];	   /* exec: argv[0], the binary's path */
+	char arg_fd[24];	   /* exec: the memfd, as argv[2] */
+	char arg_slot[24];	   /* exec: argv[3], written in the child */
+	char arg_id[24];	   /* exec: argv[4], written in the child */
+	char arg_parent[24];	   /* exec: argv[5] */
 };
 
 /* Run task id on a slot of its own and report it in rec. */

@@ -70,9 +70,9 @@ static const char sq_update[] = "UPDATE t SET v = (k * 1000003 + ?3) % 214748364
 
 /* One connection and its prepared statements. */
 struct sq_conn {
-	sqlite3 *db;
-	sqlite3_stmt *query; /* sq_select or sq_update */
-	sqlite3_stmt *begin, *commit, *rollback;
+	sqlite3 *db;				 /* NULL: not open */
+	sqlite3_stmt *query;			 /* sq_select or sq_update */
+	sqlite3_stmt *begin, *commit, *rollback; /* write mode's transaction */
 };
 
 /* ---- the task ---- */
