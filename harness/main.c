@@ -33,6 +33,7 @@ const struct command command_table[] = {
 	{ "plots", "draw the charts, decision matrix and report of a result set (DIR)",
 	  plots_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
+	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
 	{ NULL, NULL, NULL },
 };
 

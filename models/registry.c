@@ -10,6 +10,9 @@ const struct model_ops *const model_table[] = {
 	&model_eventloop_offload,
 	&model_threadpool,
 	&model_forkpool,
+	&model_thread_per_task,
+	&model_process_per_task,
+	&model_eventloop_prefork,
 	/* foreign: the seed's Python programs (python.c, models/python/) */
 	&model_py_sequential,
 	&model_py_threads,
