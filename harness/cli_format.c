@@ -166,8 +166,11 @@ void cli_run_usage(FILE *f)
 	for (size_t i = 0; workload_table[i]; i++) {
 		const struct workload_ops *w = workload_table[i];
 
-		for (const struct wl_flag *fl = w->flags; fl && fl->name; fl++)
-			fprintf(f, "  --%s %-10s (workload %s) %s\n", fl->name, fl->arg, w->name,
-				fl->help);
+		for (const struct wl_flag *fl = w->flags; fl && fl->name; fl++) {
+			char flag[64];
+
+			snprintf(flag, sizeof(flag), "--%s %s", fl->name, fl->arg);
+			fprintf(f, "  %-26s (workload %s) %s\n", flag, w->name, fl->help);
+		}
 	}
 }

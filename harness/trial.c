@@ -277,6 +277,9 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
 		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
 		goto out;
 	}
+	/* orphans of the trial (its workers, when it dies first) are
+	 * reparented to the monitor, not to init */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -299,7 +302,11 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
 	mon_rc = monitor(&m, to_mon[0], from_mon[1]);
 	while (wait4(pid, &st, 0, &rep->ru) < 0 && errno == EINTR)
 		;
-	kill(-pid, SIGKILL); /* anything of the trial's group still alive */
+	/* anything of the trial's group still alive: the monitor is their
+	 * subreaper, so it reaps them itself and leaves no zombie behind */
+	kill(-pid, SIGKILL);
+	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+		;
 	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
