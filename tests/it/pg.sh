@@ -96,7 +96,18 @@ schemas_left() {
 	"$PGBIN/psql" "$URL" -Atc "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cmbench%'"
 }
 
-MODELS=$("$CMBENCH" list models)
+# the models that run pg: one that cannot says so at once (exit 2, before
+# any server is touched); it is counted as a check of that refusal
+MODELS=""
+for m in $("$CMBENCH" list models); do
+	"$CMBENCH" run --model "$m" --workload pg --tasks 1 --pg 'host=/nonexistent' \
+		--timeout 1s >/dev/null 2>"$TMP/refuse"
+	if [ $? = 2 ]; then
+		check "$m refuses pg in one line ($(cat "$TMP/refuse"))" test "$(wc -l <"$TMP/refuse")" = 1
+	else
+		MODELS="$MODELS $m"
+	fi
+done
 
 # --- the throw-away cluster: every model, one checksum, nothing left ---
 sums=""
