@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cells.h"
+#include "harness/sweep/cells.h"
 
 /* A results table: a few of the run columns are enough. */
 static const char results[] =

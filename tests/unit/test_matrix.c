@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/matrix.h"
+#include "harness/sweep/matrix.h"
 
 /* A valid cell whose reps spread 1% around med. */
 static struct matrix_cell cell(const char *model, double share, double conc, double med)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/spec.h"
+#include "harness/sweep/spec.h"
 
 static const char good[] = "# a comment line\n"
 			   "name: unit\n"
@@ -68,7 +68,7 @@ static void test_defaults_and_name(void **state)
 			"concurrency: 5\ntasks: 50\n";
 
 	(void)state;
-	assert_int_equal(spec_parse("harness/sweeps/my-spec.txt", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_parse("sweeps/my-spec.txt", t, &s, err, sizeof(err)), 0);
 	assert_string_equal(s.name, "my-spec");
 	assert_int_equal(s.reps, 3);
 	assert_int_equal(s.warmup, 1);
@@ -294,7 +294,7 @@ static void test_load_missing(void **state)
 /* The shipped specs parse, and their matrix reaches concurrency 1000. */
 static void test_shipped_specs(void **state)
 {
-	static const char *const files[] = { "harness/sweeps/default", "harness/sweeps/quick" };
+	static const char *const files[] = { "sweeps/default", "sweeps/quick" };
 	static const char *const ids[] = {
 		"matrix-forkpool-mixed-s50-c1000-n1000-io500us-p256-new-cpu500us",
 		"matrix-forkpool-mixed-s50-c1000-n1000-io125us-p256-new-cpu125us",

@@ -22,11 +22,11 @@
 #include <unistd.h>
 
 #include "../models/model.h"
-#include "cells.h"
-#include "commands.h"
-#include "matrix.h"
-#include "util.h"
-#include "meta.h"
+#include "../harness/sweep/cells.h"
+#include "../harness/commands.h"
+#include "../harness/sweep/matrix.h"
+#include "../harness/util.h"
+#include "../harness/sweep/meta.h"
 
 #define MAX_MODELS 8  /* gnuplot line types 1..8 are the models */
 #define FAIL_LT 9     /* line type of a grid cell with no valid contender */

@@ -3,7 +3,7 @@
  * A spec is "key: value" lines; '#' starts a comment. Keys before the first
  * `grid:` line are global (name, reps, warmup, timeout); each `grid: NAME`
  * line opens a grid whose keys follow it. The format, with an example of
- * every key, is the comment at the top of harness/sweeps/default. */
+ * every key, is the comment at the top of sweeps/default. */
 #include "spec.h"
 
 #include <ctype.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/model.h"
-#include "cli.h"
+#include "../../models/model.h"
+#include "../cli.h"
 
 #define EXPR_LIMIT 1000000000LL /* no value of an expression may exceed this */
 

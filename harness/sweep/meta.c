@@ -18,7 +18,7 @@
 #include <uv.h>
 
 #include "cells.h"
-#include "probe.h"
+#include "../probe.h"
 
 #ifndef CMB_GIT_REV
 #define CMB_GIT_REV "unknown"

@@ -1,6 +1,6 @@
-/* spec.h - sweep specs: the small text file in harness/sweeps/ that names a
+/* spec.h - sweep specs: the small text file in sweeps/ that names a
  * sweep's grids, and their expansion into cells, one parameter set each.
- * The format is documented in harness/sweeps/default. */
+ * The format is documented in sweeps/default. */
 #ifndef CMB_SPEC_H
 #define CMB_SPEC_H
 

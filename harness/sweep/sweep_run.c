@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../models/model.h"
+#include "../../models/model.h"
 #include "cells.h"
-#include "commands.h"
+#include "../commands.h"
 #include "meta.h"
-#include "probe.h"
-#include "result.h"
+#include "../probe.h"
+#include "../result.h"
 #include "spec.h"
 
 #define CAL_REF_US 1000   /* the calibration's reference work */
@@ -210,7 +210,7 @@ static void install_signals(void)
 static void usage_sweep(FILE *f)
 {
 	fprintf(f, "usage: cmbench sweep SPEC [-o DIR] [--resume] [--shard i/n] [--cmbench PATH]\n"
-		   "  SPEC        a spec file, or a name in harness/sweeps/ (default, quick)\n"
+		   "  SPEC        a spec file, or a name in sweeps/ (default, quick)\n"
 		   "  -o DIR      the result set (default results/<UTC time>-<spec name>)\n"
 		   "  --resume    go on with the set in DIR (or results/latest): skip done cells\n"
 		   "  --shard i/n run only cells i, i+n, i+2n, ... (1-based); join with merge\n"
@@ -275,7 +275,7 @@ static int sweep_args(struct sweep *sw, int argc, char **argv)
 	return 0;
 }
 
-/* SPEC is a path, or a bare name looked up in harness/sweeps/ here and
+/* SPEC is a path, or a bare name looked up in sweeps/ here and
  * next to the binary. */
 static int find_spec(struct sweep *sw)
 {
@@ -290,17 +290,17 @@ static int find_spec(struct sweep *sw)
 		}
 		return 0;
 	}
-	snprintf(cand, sizeof(cand), "harness/sweeps/%s", sw->spec_arg);
+	snprintf(cand, sizeof(cand), "sweeps/%s", sw->spec_arg);
 	if (access(cand, R_OK) != 0) {
 		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		if (n > 0) {
 			exe[n] = '\0';
-			snprintf(cand, sizeof(cand), "%s/harness/sweeps/%s", dirname(exe),
+			snprintf(cand, sizeof(cand), "%s/sweeps/%s", dirname(exe),
 				 sw->spec_arg);
 		}
 	}
 	if (access(cand, R_OK) != 0) {
-		say("sweep", "%s: no such spec file, nor harness/sweeps/%s", sw->spec_arg,
+		say("sweep", "%s: no such spec file, nor sweeps/%s", sw->spec_arg,
 		    sw->spec_arg);
 		return 2;
 	}
