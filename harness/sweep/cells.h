@@ -1,6 +1,6 @@
-/* cells.h - the files of a result set as tables, and the per-cell summary:
+/* cells.h - the tables of a result set, and the per-cell summary:
  * results.csv (one row per trial) is folded into cells.csv (one row per
- * cell: median, min, max and sample stddev of every figure). */
+ * cell: median, min, max and sample stddev of every measured figure). */
 #ifndef CMB_CELLS_H
 #define CMB_CELLS_H
 
@@ -10,8 +10,7 @@
 
 #include "spec.h"
 
-#define CELLS_NMETRICS 25
-#define CELLS_MAX_REPS 100
+#define CELLS_MAX_REPS 100 /* the most reps a spec may ask for */
 
 /* A csv file held in memory: the fields point into buf. No quoting: no
  * field cmbench writes holds a comma or a newline. */
@@ -31,18 +30,26 @@ struct cells_hf {
 	size_t ntimes, ncodes;
 };
 
-/* One row of cells.csv. */
-struct cells_summary {
-	struct spec_cell cell;             /* the parameters */
-	unsigned reps;                     /* trials found */
-	bool ok;                           /* all complete, no errors, one checksum */
-	char checksum[24];                 /* the first trial's checksum */
-	double med[CELLS_NMETRICS], min[CELLS_NMETRICS], max[CELLS_NMETRICS],
-		sd[CELLS_NMETRICS];        /* per metric, in cells_metrics order */
+/* One figure of a cell over its reps. */
+struct cells_fig {
+	double med, min, max, sd;
 };
 
-/* The metrics of cells.csv, in order; the last, wall_s, is hyperfine's. */
-extern const char *const cells_metrics[CELLS_NMETRICS];
+/* One row of cells.csv. */
+struct cells_summary {
+	struct spec_cell cell;  /* the parameters */
+	unsigned reps;          /* trials found */
+	bool ok;                /* all complete, no errors, one checksum */
+	char checksum[24];      /* the first trial's checksum */
+	struct cells_fig *fig;  /* per metric, cells_metric() order (malloc'd) */
+};
+
+/* The metrics of cells.csv: the measured columns of a run, then
+ * hyperfine's wall_s. The number of them, and the name of metric i. */
+size_t cells_nmetrics(void);
+const char *cells_metric(size_t i);
+/* The index of the metric called name, or -1. */
+int cells_metric_index(const char *name);
 
 /* Read a csv file. 0, or -errno (-ENOENT when it does not exist). */
 int cells_csv_read(const char *path, struct cells_csv *t);
@@ -59,21 +66,22 @@ int cells_hf_parse(const char *json, struct cells_hf *hf);
 
 /* Median, min, max and sample standard deviation (0 for one value) of n
  * values; v is sorted in place. n must be at least 1. */
-void cells_stats(double *v, size_t n, double *med, double *min, double *max, double *sd);
+void cells_stats(double *v, size_t n, struct cells_fig *out);
 
 /* Fold the rows of results table res (columns cell, rep and the run
  * columns) that belong to cell into s; hf may be NULL. A rep given twice
- * counts once, its last row. Returns the number of trials (0: none). */
-unsigned cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
-			 const struct cells_hf *hf, struct cells_summary *s);
+ * counts once, its last row. Returns the number of trials (0: none), or
+ * -ENOMEM. cells_summary_free releases s. */
+int cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
+		    const struct cells_hf *hf, struct cells_summary *s);
+void cells_summary_free(struct cells_summary *s);
 
-/* Write cells.csv whole: to path.tmp, then renamed over path. 0 or -errno. */
+/* Write cells.csv whole (setio_replace). 0 or -errno. */
 int cells_write(const char *path, const struct cells_summary *s, size_t n);
-/* Replace path whole: put() writes a temporary file beside it, which is
- * renamed over path only if every write succeeded. 0 or -errno. */
-int cells_replace_file(const char *path, void (*put)(FILE *f, const void *arg), const void *arg);
 
-/* The cell parameters of a cells.csv table, as a malloc'd array. 0 or -errno. */
+/* The cell parameters of a cells.csv table, as a malloc'd array. 0,
+ * -EINVAL (not a cells table, or a model or workload cmbench does not
+ * know) or -ENOMEM. */
 int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n);
 
 #endif

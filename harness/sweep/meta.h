@@ -17,7 +17,8 @@ struct meta {
 	char spec_file[1024];        /* where it was read */
 	char *spec_text;             /* the spec verbatim (malloc'd, may be NULL) */
 	char shard[32];              /* "i/n", "1/1" or "merged" */
-	char sources[1024];          /* merge: the joined sets, comma separated */
+	char **sources;              /* merge: the joined sets (malloc'd, may be NULL) */
+	size_t nsources;
 	char cmbench[1024];          /* the binary the runs used */
 	unsigned reps, warmup;       /* from the spec */
 	unsigned cells_total;        /* cells of this shard */
@@ -53,12 +54,13 @@ void meta_probe(struct meta *m);
 /* The current UTC time as 2024-01-31T12:00:00Z. */
 void meta_utc_now(char *buf, size_t len);
 /* Run argv (no shell) and keep the first line of its stdout and stderr in
- * buf. 0 when it ran and exited 0, else -1 (buf then holds what it said). */
+ * buf. 0 when it ran and exited 0; -EIO when it exited otherwise (buf then
+ * holds what it said), or -errno when it could not be started. */
 int meta_capture(char *const argv[], char *buf, size_t len);
-/* Write m as JSON to path.tmp and rename it over path. 0 or -errno. */
+/* Write m as JSON, replacing path whole (setio_replace). 0 or -errno. */
 int meta_write(const char *path, const struct meta *m);
-/* Read a meta.json written by meta_write. 0 or -errno. spec_text is
- * malloc'd when present; meta_free releases it. */
+/* Read a meta.json. 0, -errno, or -EINVAL when it is not one. spec_text
+ * and sources are malloc'd when present; meta_free releases them. */
 int meta_read(const char *path, struct meta *m);
 void meta_free(struct meta *m);
 /* The iterations for a cpu work level: the stored one, or scaled from the
