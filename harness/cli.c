@@ -1,8 +1,11 @@
-/* cli.c - parsing and validating the flags of `cmbench run`. */
+/* cli.c - parsing and validating the flags of `cmbench run` (getopt_long;
+ * a workload's own flags are added from its table), and the way back from
+ * a run_cfg to the argv that reproduces it (cli_format.c). */
 #include "cli.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include "../models/model.h"
 #include "../workloads/workload.h"
 
+/* One line into err; the error convention's -EINVAL. */
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -21,7 +25,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	return 2;
+	return -EINVAL;
 }
 
 int cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out,
@@ -125,7 +129,7 @@ int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errle
 		memcpy(portbuf, colon + 1, plen);
 		portbuf[plen] = '\0';
 		if (cli_parse_u64("--target port", portbuf, 1, 65535, &port, err, errlen))
-			return 2;
+			return -EINVAL;
 	}
 	if (path && strlen(path) >= sizeof(cfg->target_path))
 		return fail(err, errlen, "--target: the path of '%s' is too long", s);
@@ -159,117 +163,243 @@ void cli_run_defaults(struct run_cfg *cfg)
 	snprintf(cfg->target_path, sizeof(cfg->target_path), "/");
 }
 
-/* --flag VALUE or --flag=VALUE; advances *i past what it used. */
-static const char *flag_value(int argc, char **argv, int *i, const char *arg, const char **name,
-			      char *namebuf, size_t namelen)
+/* The flags every run has; a workload's own flags follow them. */
+enum {
+	O_MODEL = 256,
+	O_WORKLOAD,
+	O_TASKS,
+	O_CONCURRENCY,
+	O_WORKERS,
+	O_IO_LATENCY,
+	O_PAYLOAD,
+	O_CONN,
+	O_CPU,
+	O_CPU_ITERS,
+	O_TIMEOUT,
+	O_TARGET,
+	O_FORMAT,
+	O_SPECTRUM,
+	O_APPEND,
+	O_SPAWN,
+	O_HELP,
+	O_WL = 1000 /* + index into the list of workload flags */
+};
+
+static const struct option core_opts[] = {
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "workload", required_argument, NULL, O_WORKLOAD },
+	{ "tasks", required_argument, NULL, O_TASKS },
+	{ "concurrency", required_argument, NULL, O_CONCURRENCY },
+	{ "workers", required_argument, NULL, O_WORKERS },
+	{ "io-latency", required_argument, NULL, O_IO_LATENCY },
+	{ "payload", required_argument, NULL, O_PAYLOAD },
+	{ "conn", required_argument, NULL, O_CONN },
+	{ "cpu", required_argument, NULL, O_CPU },
+	{ "cpu-iters", required_argument, NULL, O_CPU_ITERS },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "target", required_argument, NULL, O_TARGET },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "spectrum", required_argument, NULL, O_SPECTRUM },
+	{ "append", required_argument, NULL, O_APPEND },
+	{ "spawn", required_argument, NULL, O_SPAWN },
+	{ "help", no_argument, NULL, O_HELP },
+};
+#define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
+
+/* Every workload's flags, each name once, in table order. */
+static size_t wl_flags_all(const struct wl_flag **out, size_t cap)
 {
-	const char *eq = strchr(arg, '=');
+	size_t n = 0;
 
-	if (eq) {
-		size_t n = (size_t)(eq - arg);
+	for (size_t i = 0; workload_table[i]; i++) {
+		const struct wl_flag *f = workload_table[i]->flags;
 
-		if (n >= namelen)
-			n = namelen - 1;
-		memcpy(namebuf, arg, n);
-		namebuf[n] = '\0';
-		*name = namebuf;
-		return eq + 1;
-	}
-	*name = arg;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
+		for (; f && f->name; f++) {
+			bool seen = false;
 
-int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t errlen)
-{
-	bool model_set = false, workload_set = false, iters_set = false, cpu_set = false;
-	char namebuf[64];
-	const char *name, *val;
-	int rc = 0;
-
-	cli_run_defaults(cfg);
-	for (int i = 1; i < argc && rc == 0; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
-			return 1;
-		if (strncmp(arg, "--", 2) != 0)
-			return fail(err, errlen, "run: unexpected argument '%s'", arg);
-		val = flag_value(argc, argv, &i, arg, &name, namebuf, sizeof(namebuf));
-		if (!val)
-			return fail(err, errlen, "%s: needs a value", name);
-		if (strcmp(name, "--model") == 0) {
-			cfg->model = model_find(val);
-			if (!cfg->model)
-				return fail(err, errlen,
-					    "--model: unknown model '%s' (see cmbench list)", val);
-			model_set = true;
-		} else if (strcmp(name, "--workload") == 0) {
-			cfg->workload = workload_find(val);
-			if (!cfg->workload)
-				return fail(err, errlen,
-					    "--workload: unknown workload '%s' (see cmbench list)",
-					    val);
-			workload_set = true;
-		} else if (strcmp(name, "--tasks") == 0) {
-			rc = cli_parse_u64(name, val, 1, 100000000, &cfg->tasks, err, errlen);
-		} else if (strcmp(name, "--concurrency") == 0) {
-			rc = cli_parse_u64(name, val, 1, 1000000, &cfg->concurrency, err, errlen);
-		} else if (strcmp(name, "--workers") == 0) {
-			rc = cli_parse_u64(name, val, 1, 1024, &cfg->workers, err, errlen);
-		} else if (strcmp(name, "--io-latency") == 0) {
-			rc = cli_parse_duration_us(name, val, 0, 3600000000ull, &cfg->io_latency_us,
-						   err, errlen);
-		} else if (strcmp(name, "--payload") == 0) {
-			rc = cli_parse_u64(name, val, 0, 1 << 30, &cfg->payload, err, errlen);
-		} else if (strcmp(name, "--conn") == 0) {
-			if (strcmp(val, "new") == 0)
-				cfg->keepalive = false;
-			else if (strcmp(val, "keepalive") == 0)
-				cfg->keepalive = true;
-			else
-				return fail(err, errlen, "--conn: '%s' is not new or keepalive",
-					    val);
-		} else if (strcmp(name, "--cpu") == 0) {
-			rc = cli_parse_duration_us(name, val, 1, 60000000, &cfg->cpu_target_us, err,
-						   errlen);
-			cpu_set = true;
-		} else if (strcmp(name, "--cpu-iters") == 0) {
-			rc = cli_parse_u64(name, val, 1, 1000000000000ull, &cfg->cpu_iters, err,
-					   errlen);
-			iters_set = true;
-		} else if (strcmp(name, "--timeout") == 0) {
-			rc = cli_parse_duration_us(name, val, 1000, 3600000000ull, &cfg->timeout_us,
-						   err, errlen);
-		} else if (strcmp(name, "--target") == 0) {
-			rc = cli_parse_target(val, cfg, err, errlen);
-		} else if (strcmp(name, "--format") == 0) {
-			if (strcmp(val, "text") == 0)
-				cfg->format = FMT_TEXT;
-			else if (strcmp(val, "csv") == 0)
-				cfg->format = FMT_CSV;
-			else if (strcmp(val, "json") == 0)
-				cfg->format = FMT_JSON;
-			else
-				return fail(err, errlen, "--format: '%s' is not text, csv or json",
-					    val);
-		} else if (strcmp(name, "--spectrum") == 0) {
-			cfg->spectrum_path = val;
-		} else if (strcmp(name, "--append") == 0) {
-			cfg->append_path = val;
-		} else {
-			return fail(err, errlen, "run: unknown flag '%s'", name);
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = strcmp(out[k]->name, f->name) == 0;
+			if (!seen && n < cap)
+				out[n++] = f;
 		}
 	}
-	if (rc)
+	return n;
+}
+
+static const struct wl_flag *wl_flag_of(const struct workload_ops *wl, const char *name)
+{
+	for (const struct wl_flag *f = wl->flags; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static void wl_defaults(struct run_cfg *cfg)
+{
+	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++)
+		if (f->type != WLF_STR)
+			cfg->wl_num[f->slot] = f->def;
+}
+
+static int wl_flag_set(struct run_cfg *cfg, const struct wl_flag *f, const char *val, char *err,
+		       size_t errlen)
+{
+	char flag[64];
+
+	snprintf(flag, sizeof(flag), "--%s", f->name);
+	switch (f->type) {
+	case WLF_U64:
+		return cli_parse_u64(flag, val, f->min, f->max, &cfg->wl_num[f->slot], err, errlen);
+	case WLF_DURATION:
+		return cli_parse_duration_us(flag, val, f->min, f->max, &cfg->wl_num[f->slot], err,
+					     errlen);
+	case WLF_CHOICE:
+		for (uint64_t k = 0; f->choices[k]; k++)
+			if (strcmp(f->choices[k], val) == 0) {
+				cfg->wl_num[f->slot] = k;
+				return 0;
+			}
+		return fail(err, errlen, "%s: '%s' is not one of the choices (see --help)", flag,
+			    val);
+	case WLF_STR:
+		if (strlen(val) >= sizeof(cfg->wl_str[0]))
+			return fail(err, errlen, "%s: the value is too long", flag);
+		snprintf(cfg->wl_str[f->slot], sizeof(cfg->wl_str[0]), "%s", val);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_choice(const char *flag, const char *val, const char *const *names, int *out,
+			char *err, size_t errlen)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], val) == 0) {
+			*out = i;
+			return 0;
+		}
+	return fail(err, errlen, "%s: '%s' is not one of the choices (see cmbench run --help)",
+		    flag, val);
+}
+
+static const char *const conn_names[] = { "new", "keepalive", NULL };
+static const char *const format_names[] = { "text", "csv", "json", NULL };
+static const char *const spawn_names[] = { "fork", "exec", NULL };
+
+/* One core flag. */
+static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+		     size_t errlen)
+{
+	int k = 0, rc = 0;
+
+	switch (id) {
+	case O_MODEL:
+		cfg->model = model_find(val);
+		return cfg->model ? 0
+				  : fail(err, errlen,
+					 "--model: unknown model '%s' (see cmbench list)", val);
+	case O_WORKLOAD:
+		cfg->workload = workload_find(val);
+		return cfg->workload ? 0
+				     : fail(err, errlen,
+					    "--workload: unknown workload '%s' (see cmbench list)",
+					    val);
+	case O_TASKS:
+		return cli_parse_u64("--tasks", val, 1, 100000000, &cfg->tasks, err, errlen);
+	case O_CONCURRENCY:
+		return cli_parse_u64("--concurrency", val, 1, 1000000, &cfg->concurrency, err,
+				     errlen);
+	case O_WORKERS:
+		return cli_parse_u64("--workers", val, 1, 1024, &cfg->workers, err, errlen);
+	case O_IO_LATENCY:
+		return cli_parse_duration_us("--io-latency", val, 0, CLI_MAX_IO_LATENCY_US,
+					     &cfg->io_latency_us, err, errlen);
+	case O_PAYLOAD:
+		return cli_parse_u64("--payload", val, 0, 1 << 30, &cfg->payload, err, errlen);
+	case O_CONN:
+		rc = parse_choice("--conn", val, conn_names, &k, err, errlen);
+		cfg->keepalive = k == 1;
 		return rc;
-	if (!model_set)
+	case O_CPU:
+		*seen |= 1;
+		return cli_parse_duration_us("--cpu", val, 1, 60000000, &cfg->cpu_target_us, err,
+					     errlen);
+	case O_CPU_ITERS:
+		*seen |= 2;
+		return cli_parse_u64("--cpu-iters", val, 1, 1000000000000ull, &cfg->cpu_iters, err,
+				     errlen);
+	case O_TIMEOUT:
+		return cli_parse_duration_us("--timeout", val, 1000, 3600000000ull,
+					     &cfg->timeout_us, err, errlen);
+	case O_TARGET:
+		return cli_parse_target(val, cfg, err, errlen);
+	case O_FORMAT:
+		rc = parse_choice("--format", val, format_names, &k, err, errlen);
+		cfg->format = (enum out_format)k;
+		return rc;
+	case O_SPAWN:
+		*seen |= 4;
+		rc = parse_choice("--spawn", val, spawn_names, &k, err, errlen);
+		cfg->spawn_exec = k == 1;
+		return rc;
+	case O_SPECTRUM:
+		cfg->spectrum_path = val;
+		return 0;
+	case O_APPEND:
+		cfg->append_path = val;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The option table: the core flags, then every workload's. */
+static struct option *build_options(const struct wl_flag **wlf, size_t *nwl)
+{
+	struct option *o;
+
+	*nwl = wl_flags_all(wlf, CLI_WL_FLAGS_MAX);
+	o = calloc(N_CORE + *nwl + 1, sizeof(*o));
+	if (!o)
+		return NULL;
+	memcpy(o, core_opts, sizeof(core_opts));
+	for (size_t i = 0; i < *nwl; i++)
+		o[N_CORE + i] = (struct option){ wlf[i]->name, required_argument, NULL,
+						 O_WL + (int)i };
+	return o;
+}
+
+/* The workload's own flags, applied once the workload is known. */
+static int apply_wl_flags(struct run_cfg *cfg, const char **wlval, const struct wl_flag **wlf,
+			  size_t nwl, char *err, size_t errlen)
+{
+	wl_defaults(cfg);
+	for (size_t i = 0; i < nwl; i++) {
+		const struct wl_flag *f;
+
+		if (!wlval[i])
+			continue;
+		f = wl_flag_of(cfg->workload, wlf[i]->name);
+		if (!f)
+			return fail(err, errlen, "--%s: not a flag of workload %s", wlf[i]->name,
+				    cfg->workload->name);
+		if (wl_flag_set(cfg, f, wlval[i], err, errlen))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* What the model and workload make of the rest. */
+static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
+{
+	if (!cfg->model)
 		return fail(err, errlen, "run: --model is required (see cmbench list)");
-	if (!workload_set)
+	if (!cfg->workload)
 		return fail(err, errlen, "run: --workload is required (see cmbench list)");
-	if (cpu_set && iters_set)
+	if ((seen & 3) == 3)
 		return fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
+	if ((seen & 4) && !cfg->model->spawns)
+		return fail(err, errlen, "--spawn: model %s starts no process per task",
+			    cfg->model->name);
 	if (cfg->model->one_slot)
 		cfg->concurrency = 1;
 	if (!cfg->workload->does_cpu) {
@@ -281,6 +411,57 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 		cfg->payload = 0;
 	}
 	return 0;
+}
+
+static int parse_loop(int argc, char **argv, struct run_cfg *cfg, const struct option *opts,
+		      const char **wlval, unsigned *seen, char *err, size_t errlen)
+{
+	int c, idx;
+
+	optind = 0; /* GNU: start afresh, the parser may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, &idx)) != -1) {
+		const char *arg = argv[optind - 1];
+
+		if (c == O_HELP || c == 'h')
+			return 1;
+		if (c == '?')
+			return fail(err, errlen, "run: unknown flag '%s'", arg);
+		if (c == ':')
+			return fail(err, errlen, "%s: needs a value", arg);
+		if (c >= O_WL) {
+			wlval[c - O_WL] = optarg;
+			continue;
+		}
+		if (core_flag(cfg, c, optarg, seen, err, errlen))
+			return -EINVAL;
+	}
+	if (optind < argc)
+		return fail(err, errlen, "run: unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t errlen)
+{
+	const struct wl_flag *wlf[CLI_WL_FLAGS_MAX];
+	const char *wlval[CLI_WL_FLAGS_MAX] = { 0 };
+	unsigned seen = 0;
+	struct option *opts;
+	size_t nwl;
+	int rc;
+
+	cli_run_defaults(cfg);
+	opts = build_options(wlf, &nwl);
+	if (!opts)
+		return fail(err, errlen, "run: out of memory");
+	rc = parse_loop(argc, argv, cfg, opts, wlval, &seen, err, errlen);
+	free(opts);
+	if (rc)
+		return rc;
+	rc = settle(cfg, seen, err, errlen);
+	if (rc == 0)
+		rc = apply_wl_flags(cfg, wlval, wlf, nwl, err, errlen);
+	return rc;
 }
 
 int cli_check_fd_limit(const struct run_cfg *cfg, char *err, size_t errlen)

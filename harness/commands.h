@@ -1,16 +1,28 @@
-/* commands.h - the subcommands that live outside main.c. Each takes argv
- * with argv[0] set to its own name and returns the exit status. */
+/* commands.h - the command registry: one table {name, summary, fn} that
+ * drives both dispatch and `cmbench --help`. Each fn takes argv with
+ * argv[0] set to its own name and returns the exit status: 0 ok, 1 the
+ * work failed, 2 bad usage. Exit statuses are decided only here, at the
+ * command boundary; everything below returns 0 or -errno. */
 #ifndef CMB_COMMANDS_H
 #define CMB_COMMANDS_H
 
-int sweep_main(int argc, char **argv);   /* sweep.c: cmbench sweep SPEC ... */
-int merge_main(int argc, char **argv);   /* sweep.c: cmbench merge OUT DIR... */
-int compare_main(int argc, char **argv); /* sweep.c: cmbench compare A B */
-int plots_main(int argc, char **argv);   /* plots.c: cmbench plots DIR */
+#include <stddef.h>
 
-/* Extra entries of main.c's command table. */
-#define COMMANDS_MORE                                                                    \
-	{ "sweep", sweep_main }, { "merge", merge_main }, { "compare", compare_main },   \
-		{ "plots", plots_main },
+struct command {
+	const char *name;    /* cmbench NAME */
+	const char *summary; /* one line for --help */
+	int (*fn)(int argc, char **argv);
+};
+
+extern const struct command command_table[]; /* {NULL}-terminated */
+
+int run_main(int argc, char **argv);	   /* harness/main.c: cmbench run */
+int list_main(int argc, char **argv);	   /* harness/main.c: cmbench list */
+int calibrate_main(int argc, char **argv); /* harness/main.c: cmbench calibrate */
+int server_main(int argc, char **argv);	   /* server/: cmbench serve */
+int sweep_main(int argc, char **argv);	   /* cmbench sweep SPEC ... */
+int merge_main(int argc, char **argv);	   /* cmbench merge OUT DIR... */
+int compare_main(int argc, char **argv);   /* cmbench compare A B */
+int plots_main(int argc, char **argv);	   /* cmbench plots DIR */
 
 #endif

@@ -8,6 +8,9 @@
 
 enum out_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
+#define CFG_WL_NUM 8 /* numeric flags a workload may add (struct wl_flag) */
+#define CFG_WL_STR 2 /* text flags a workload may add */
+
 struct workload_ops;
 struct model_ops;
 
@@ -20,6 +23,7 @@ struct run_cfg {
 	uint64_t io_latency_us;		     /* --io-latency */
 	uint64_t payload;		     /* --payload bytes of response body */
 	bool keepalive;			     /* --conn keepalive */
+	bool spawn_exec;		     /* --spawn exec (models with the spawn trait) */
 	uint64_t cpu_iters;		     /* kernel iterations per task */
 	uint64_t cpu_target_us;		     /* --cpu DURATION (0: --cpu-iters given) */
 	uint64_t timeout_us;		     /* --timeout per task I/O */
@@ -30,6 +34,8 @@ struct run_cfg {
 	bool target_external;		     /* --target given: no embedded server */
 	struct sockaddr_storage target_addr; /* resolved before the trial */
 	socklen_t target_addrlen;	     /* its length */
+	uint64_t wl_num[CFG_WL_NUM];	     /* the workload's own numeric flags */
+	char wl_str[CFG_WL_STR][256];	     /* the workload's own text flags */
 	const char *spectrum_path;	     /* --spectrum FILE: latency percentiles */
 	const char *append_path;	     /* --append FILE: csv row appended */
 };

@@ -14,9 +14,7 @@ unsigned hist_index(uint64_t v)
 
 	if (v < 128)
 		return (unsigned)v;
-	if (v >> HIST_MAX_BITS)
-		v = ((uint64_t)1 << HIST_MAX_BITS) - 1;
-	msb = 63u - (unsigned)__builtin_clzll(v); /* 7 .. HIST_MAX_BITS-1 */
+	msb = 63u - (unsigned)__builtin_clzll(v); /* 7 .. 63 */
 	shift = msb - 6;			  /* keeps 7 significant bits */
 	return shift * 64 + (unsigned)(v >> shift);
 }

@@ -4,14 +4,14 @@
  * each power of two is split into 64 equal buckets, so a bucket is never
  * wider than 1/64 of its lowest value. Reporting the bucket middle keeps the
  * relative error at most 1/128 (0.78%). Counts are 32-bit so that a
- * worker's histogram stays small (about 9 KiB, mostly untouched pages). One histogram per worker,
+ * worker's histogram stays small (about 15 KiB, mostly untouched pages). One histogram per worker,
  * merged at the end: recording is a plain increment, no lock. */
 #ifndef CMB_HIST_H
 #define CMB_HIST_H
 
 #include <stdint.h>
 
-#define HIST_MAX_BITS 40 /* values up to 2^40 ns (about 18 min) */
+#define HIST_MAX_BITS 64 /* every 64-bit value: no accepted run can overflow it */
 #define HIST_BUCKETS ((HIST_MAX_BITS - 5) * 64)
 
 struct hist {

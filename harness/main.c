@@ -1,8 +1,12 @@
-/* main.c - the cmbench command: dispatch, `run`, `list`, `calibrate`.
- * Every subcommand's output is printed from here or from result.c. */
+/* main.c - the cmbench command: the registry of commands, and `run`,
+ * `list`, `calibrate`. Every subcommand's output is printed from its own
+ * command function or from result.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "../models/model.h"
@@ -10,48 +14,66 @@
 #include "cli.h"
 #include "commands.h"
 #include "result.h"
-#include "server.h"
 #include "trial.h"
 
-#define CMB_VERSION "0.1.0"
+#define CMB_VERSION "0.2.0"
+
+const struct command command_table[] = {
+	{ "run", "run one trial of a model on a workload and print its figures", run_main },
+	{ "serve", "run the latency server (--bind ADDR --port P)", server_main },
+	{ "list", "list the models and workloads (list models | list workloads: names only)",
+	  list_main },
+	{ "calibrate", "print the kernel iterations that take DURATION on one core",
+	  calibrate_main },
+	{ "sweep", "run a sweep spec into a result set (SPEC [-o DIR] [--resume] [--shard i/n])",
+	  sweep_main },
+	{ "merge", "merge result sets (OUT_DIR DIR...)", merge_main },
+	{ "compare", "compare two result sets (DIR_A DIR_B)", compare_main },
+	{ "plots", "draw the charts, decision matrix and report of a result set (DIR)",
+	  plots_main },
+	{ NULL, NULL, NULL },
+};
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: cmbench run   --model M --workload W [--tasks N] [--concurrency C] "
-		"[--workers W]\n"
-		"                     [--io-latency 50ms] [--payload 256] [--conn new|keepalive]\n"
-		"                     [--cpu 200us | --cpu-iters N] [--timeout 5s] [--target URL]\n"
-		"                     [--format text|csv|json] [--append FILE] [--spectrum FILE]\n"
-		"       cmbench serve [--bind ADDR] [--port P]\n"
-		"       cmbench list\n"
-		"       cmbench calibrate DURATION\n"
-		"       cmbench sweep SPEC [-o DIR] [--resume] [--shard i/n]\n"
-		"       cmbench merge OUT_DIR DIR...\n"
-		"       cmbench compare DIR_A DIR_B\n"
-		"       cmbench plots DIR\n"
-		"       cmbench --help | --version\n"
-		"Defaults: --tasks 1000 --concurrency 100 (sequential: 1) --workers <CPUs>\n"
-		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout 5s\n"
-		"Exit status: 0 ok, 1 the run failed, 2 bad usage.\n",
-		CLI_DEFAULT_CPU_ITERS);
+	fprintf(f, "usage: cmbench COMMAND [ARGS]   (cmbench COMMAND --help for its flags)\n");
+	for (const struct command *c = command_table; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "  --help | --version\n\n");
+	cli_run_usage(f);
+	fprintf(f, "Exit status: 0 ok, 1 the run failed, 2 bad usage.\n");
 }
 
-static int cmd_list(void)
+int list_main(int argc, char **argv)
 {
-	printf("models:\n");
-	for (size_t i = 0; model_table[i]; i++)
-		printf("  %-18s %s\n", model_table[i]->name, model_table[i]->summary);
-	printf("workloads:\n");
-	for (size_t i = 0; workload_table[i]; i++)
-		printf("  %-18s %s\n", workload_table[i]->name, workload_table[i]->summary);
+	bool names = argc == 2, models = names && strcmp(argv[1], "models") == 0;
+
+	if (argc > 2 || (names && !models && strcmp(argv[1], "workloads") != 0)) {
+		fprintf(stderr, "cmbench list: takes nothing, 'models' or 'workloads'\n");
+		return 2;
+	}
+	if (!names || models) {
+		if (!names)
+			printf("models:\n");
+		for (size_t i = 0; model_table[i]; i++)
+			printf(names ? "%s\n" : "  %-18s %s%s\n", model_table[i]->name,
+			       model_table[i]->summary, model_table[i]->foreign ? " (foreign)" : "");
+	}
+	if (!names || !models) {
+		if (!names)
+			printf("workloads:\n");
+		for (size_t i = 0; workload_table[i]; i++)
+			printf(names ? "%s\n" : "  %-18s %s%s\n", workload_table[i]->name,
+			       workload_table[i]->summary,
+			       workload_table[i]->blocking_only ? " (blocking only)" : "");
+	}
 	return 0;
 }
 
-static int cmd_calibrate(int argc, char **argv)
+int calibrate_main(int argc, char **argv)
 {
 	char err[CLI_ERR_MAX];
-	uint64_t us, iters;
+	uint64_t us;
 
 	if (argc != 2) {
 		fprintf(stderr, "cmbench calibrate: needs one duration, like 200us\n");
@@ -61,12 +83,12 @@ static int cmd_calibrate(int argc, char **argv)
 		fprintf(stderr, "cmbench: %s\n", err);
 		return 2;
 	}
-	iters = cpu_calibrate(us);
-	printf("%llu\n", (unsigned long long)iters);
+	printf("%llu\n", (unsigned long long)cpu_calibrate(us));
 	return 0;
 }
 
-/* The run's self-check: every released task completed, none failed. */
+/* The run's self-check: every released task completed, none failed, no
+ * worker died. */
 static int run_verdict(const struct result_row *row)
 {
 	if (row->completed != row->tasks) {
@@ -74,36 +96,85 @@ static int run_verdict(const struct result_row *row)
 			row->tasks, row->completed);
 		return 1;
 	}
-	if (row->errors > 0) {
-		fprintf(stderr,
-			"cmbench: %.0f of %.0f tasks failed (connect %.0f, timeout %.0f, io %.0f, "
-			"http %.0f)\n",
-			row->errors, row->tasks, row->errors_connect, row->errors_timeout,
-			row->errors_io, row->errors_http);
+	if (row->errors > 0 || row->workers_lost > 0) {
+		fprintf(stderr, "cmbench: %.0f of %.0f tasks failed", row->errors, row->tasks);
+		result_print_error_kinds(stderr, row);
 		return 1;
 	}
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+/* An output file must be writable before the run, not found out after. */
+static int check_writable(const char *flag, const char *path, char *err, size_t errlen)
 {
-	struct run_cfg cfg;
-	struct trial_report *rep;
-	struct result_row row;
-	char err[CLI_ERR_MAX];
-	int rc;
+	int fd;
 
-	rc = cli_parse_run(argc, argv, &cfg, err, sizeof(err));
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s %s: cannot write: %s", flag, path, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+static int run_parse(int argc, char **argv, struct run_cfg *cfg)
+{
+	char err[CLI_ERR_MAX];
+	int rc = cli_parse_run(argc, argv, cfg, err, sizeof(err));
+
 	if (rc == 1) {
-		usage(stdout);
+		cli_run_usage(stdout);
 		return 0;
 	}
 	if (rc == 0)
-		rc = cli_check_fd_limit(&cfg, err, sizeof(err));
+		rc = cli_check_fd_limit(cfg, err, sizeof(err));
+	if (rc == 0)
+		rc = check_writable("--append", cfg->append_path, err, sizeof(err));
+	if (rc == 0)
+		rc = check_writable("--spectrum", cfg->spectrum_path, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "cmbench: %s\n", err);
 		return 2;
 	}
+	return -1; /* go on */
+}
+
+/* The row's outputs: stdout, --append, --spectrum. */
+static int run_output(const struct run_cfg *cfg, const struct trial_report *rep,
+		      const struct result_row *row)
+{
+	int rc = 0, w;
+
+	result_print(stdout, cfg->format, row);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "cmbench: writing the result to stdout: %s\n", strerror(errno));
+		rc = 1;
+	}
+	if (cfg->append_path && (w = result_append(cfg->append_path, row)) < 0) {
+		fprintf(stderr, "cmbench: --append %s: cannot write: %s\n", cfg->append_path,
+			strerror(-w));
+		rc = 1;
+	}
+	if (cfg->spectrum_path && (w = result_spectrum(cfg->spectrum_path, rep)) < 0) {
+		fprintf(stderr, "cmbench: --spectrum %s: cannot write: %s\n", cfg->spectrum_path,
+			strerror(-w));
+		rc = 1;
+	}
+	return rc;
+}
+
+int run_main(int argc, char **argv)
+{
+	struct trial_report *rep;
+	struct result_row row;
+	struct run_cfg cfg;
+	int rc = run_parse(argc, argv, &cfg), vrc;
+
+	if (rc >= 0)
+		return rc;
 	rep = calloc(1, sizeof(*rep));
 	if (!rep) {
 		fprintf(stderr, "cmbench: out of memory\n");
@@ -115,27 +186,11 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	result_row(&cfg, rep, &row);
-	result_print(stdout, cfg.format, &row);
-	fflush(stdout);
-	rc = run_verdict(&row);
-	if (cfg.append_path && result_append(cfg.append_path, &row) < 0) {
-		fprintf(stderr, "cmbench: --append %s: cannot write\n", cfg.append_path);
-		rc = 1;
-	}
-	if (cfg.spectrum_path && result_spectrum(cfg.spectrum_path, rep) < 0) {
-		fprintf(stderr, "cmbench: --spectrum %s: cannot write\n", cfg.spectrum_path);
-		rc = 1;
-	}
+	rc = run_output(&cfg, rep, &row);
+	vrc = run_verdict(&row);
 	free(rep);
-	return rc;
+	return rc ? rc : vrc;
 }
-
-static const struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} commands[] = {
-	{ "run", cmd_run }, { "serve", server_main }, { "calibrate", cmd_calibrate }, COMMANDS_MORE
-};
 
 int main(int argc, char **argv)
 {
@@ -153,11 +208,9 @@ int main(int argc, char **argv)
 		       CMB_GIT_DIRTY ? ", dirty" : "", uv_version_string());
 		return 0;
 	}
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_list();
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (const struct command *c = command_table; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->fn(argc - 1, argv + 1);
 	fprintf(stderr, "cmbench: unknown command '%s' (see cmbench --help)\n", argv[1]);
 	return 2;
 }

@@ -14,38 +14,147 @@
 #include "../models/model.h"
 #include "util.h"
 
-enum col_kind { COL_STR, COL_INT, COL_REAL };
-
-struct column {
-	const char *name;   /* csv header and json key */
-	enum col_kind kind; /* how it is printed */
-	size_t off;	    /* where it lives in struct result_row */
-};
-
 /* clang-format off */
-#define S(f) { #f, COL_STR, offsetof(struct result_row, f) }
-#define I(f) { #f, COL_INT, offsetof(struct result_row, f) }
-#define R(f) { #f, COL_REAL, offsetof(struct result_row, f) }
-/* The result columns of DESIGN.md, in order; the last two are ours:
- * `completed` (tasks that finished, ok or failed) and `setup_s` (time the
- * model took to create its workers and connections, outside the clock). */
-static const struct column columns[] = {
-	S(model), S(workload), I(tasks), I(concurrency), I(workers), S(conn),
-	I(io_latency_us), I(payload), I(cpu_iters), R(cpu_us_per_task),
-	R(makespan_s), R(throughput_tps), R(bound_s), R(efficiency),
-	R(lat_p50_us), R(lat_p90_us), R(lat_p99_us), R(lat_p999_us), R(lat_max_us),
-	R(svc_p50_us), R(svc_p99_us),
-	R(cpu_user_s), R(cpu_sys_s), I(ctx_voluntary), I(ctx_involuntary),
-	I(rss_peak_kib), I(pss_peak_kib), I(pss_base_kib), R(mem_per_task_kib),
-	I(processes), I(threads),
-	I(errors), I(errors_connect), I(errors_timeout), I(errors_io), I(errors_http),
-	S(checksum), S(libuv), I(cores), I(completed), R(setup_s),
+#define P(f, k, u) { #f, k, COL_PARAM, offsetof(struct result_row, f), u }
+#define M(f, k, u) { #f, k, COL_METRIC, offsetof(struct result_row, f), u }
+#define X(f, k, u) { #f, k, 0, offsetof(struct result_row, f), u }
+/* The result columns of DESIGN.md, in order, then ours: the error kinds
+ * beyond http, `workers_lost`, `completed` (tasks that finished, ok or
+ * failed) and `setup_s` (time the model took to create its workers and
+ * connections, outside the clock). */
+static const struct result_col columns[] = {
+	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
+	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
+	P(io_latency_us, COL_INT, "us"), P(payload, COL_INT, "B"), P(cpu_iters, COL_INT, ""),
+	M(cpu_us_per_task, COL_REAL, "us"),
+	M(makespan_s, COL_REAL, "s"), M(throughput_tps, COL_REAL, "tasks/s"),
+	M(bound_s, COL_REAL, "s"), M(efficiency, COL_REAL, ""),
+	M(lat_p50_us, COL_REAL, "us"), M(lat_p90_us, COL_REAL, "us"), M(lat_p99_us, COL_REAL, "us"),
+	M(lat_p999_us, COL_REAL, "us"), M(lat_max_us, COL_REAL, "us"),
+	M(svc_p50_us, COL_REAL, "us"), M(svc_p99_us, COL_REAL, "us"),
+	M(cpu_user_s, COL_REAL, "s"), M(cpu_sys_s, COL_REAL, "s"),
+	M(ctx_voluntary, COL_INT, ""), M(ctx_involuntary, COL_INT, ""),
+	M(rss_peak_kib, COL_INT, "KiB"), M(pss_peak_kib, COL_INT, "KiB"),
+	M(pss_base_kib, COL_INT, "KiB"), M(mem_per_task_kib, COL_REAL, "KiB"),
+	M(processes, COL_INT, ""), M(threads, COL_INT, ""),
+	M(errors, COL_INT, ""), M(errors_connect, COL_INT, ""), M(errors_timeout, COL_INT, ""),
+	M(errors_io, COL_INT, ""), M(errors_http, COL_INT, ""),
+	X(checksum, COL_STR, ""), X(libuv, COL_STR, ""), X(cores, COL_INT, ""),
+	M(completed, COL_INT, ""), M(setup_s, COL_REAL, "s"),
+	M(errors_query, COL_INT, ""), M(errors_worker, COL_INT, ""), M(workers_lost, COL_INT, ""),
 };
-#undef S
-#undef I
-#undef R
+#undef P
+#undef M
+#undef X
 /* clang-format on */
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
+
+const struct result_col *result_columns(size_t *n)
+{
+	*n = NCOLS;
+	return columns;
+}
+
+const struct result_col *result_col_find(const char *name)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		if (strcmp(columns[i].name, name) == 0)
+			return &columns[i];
+	return NULL;
+}
+
+double result_num(const struct result_row *row, const struct result_col *c)
+{
+	double v;
+
+	if (c->kind == COL_STR)
+		return NAN;
+	memcpy(&v, (const char *)row + c->off, sizeof(v));
+	return v;
+}
+
+const char *result_str(const struct result_row *row, const struct result_col *c)
+{
+	return c->kind == COL_STR ? (const char *)row + c->off : "";
+}
+
+/* Size of a string field of the row (they are char arrays). */
+static size_t str_cap(const struct result_col *c)
+{
+	static const struct {
+		size_t off, cap;
+	} caps[] = {
+		{ offsetof(struct result_row, model), sizeof(((struct result_row *)0)->model) },
+		{ offsetof(struct result_row, workload), sizeof(((struct result_row *)0)->workload) },
+		{ offsetof(struct result_row, conn), sizeof(((struct result_row *)0)->conn) },
+		{ offsetof(struct result_row, checksum), sizeof(((struct result_row *)0)->checksum) },
+		{ offsetof(struct result_row, libuv), sizeof(((struct result_row *)0)->libuv) },
+	};
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (caps[i].off == c->off)
+			return caps[i].cap;
+	return 0;
+}
+
+static int set_field(struct result_row *row, const struct result_col *c, const char *s, size_t n)
+{
+	char buf[64], *end;
+	double v;
+
+	if (c->kind == COL_STR) {
+		size_t cap = str_cap(c);
+
+		if (n >= cap)
+			return -EINVAL;
+		memcpy((char *)row + c->off, s, n);
+		((char *)row + c->off)[n] = '\0';
+		return 0;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	v = strtod(buf, &end);
+	if (*end != '\0')
+		return -EINVAL;
+	memcpy((char *)row + c->off, &v, sizeof(v));
+	return 0;
+}
+
+/* The next comma-separated field of *p; its length in *n. */
+static const char *next_field(const char **p, size_t *n)
+{
+	const char *s = *p, *comma;
+
+	if (!s)
+		return NULL;
+	comma = strchr(s, ',');
+	*n = comma ? (size_t)(comma - s) : strcspn(s, "\r\n");
+	*p = comma ? comma + 1 : NULL;
+	return s;
+}
+
+int result_csv_parse(const char *header_line, const char *row_line, struct result_row *row)
+{
+	const char *h = header_line, *r = row_line, *hf, *rf;
+	size_t hn, rn;
+	char name[64];
+
+	memset(row, 0, sizeof(*row));
+	while ((hf = next_field(&h, &hn)) != NULL) {
+		const struct result_col *c;
+
+		rf = next_field(&r, &rn);
+		if (!rf || hn >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, hf, hn);
+		name[hn] = '\0';
+		c = result_col_find(name);
+		if (c && set_field(row, c, rf, rn) < 0)
+			return -EINVAL;
+	}
+	return r ? -EINVAL : 0;
+}
 
 double result_bound_s(double n, double c, double p, double l_us, double w_us)
 {
@@ -91,7 +200,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
-	row->efficiency = row->makespan_s > 0 ? row->bound_s / row->makespan_s : 0;
+	/* no figure when nothing finished well or there is no bound to reach */
+	row->efficiency = row->makespan_s > 0 && row->bound_s > 0 && s->completed > stats_errors(s)
+				  ? row->bound_s / row->makespan_s
+				  : NAN;
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));
@@ -115,9 +227,12 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->errors_timeout = (double)s->errors[TASK_ERR_TIMEOUT];
 	row->errors_io = (double)s->errors[TASK_ERR_IO];
 	row->errors_http = (double)s->errors[TASK_ERR_HTTP];
+	row->errors_query = (double)s->errors[TASK_ERR_QUERY];
+	row->errors_worker = (double)s->errors[TASK_ERR_WORKER];
+	row->workers_lost = (double)s->workers_lost;
 }
 
-static void print_value(FILE *f, const struct column *c, const struct result_row *row, bool json)
+static void print_value(FILE *f, const struct result_col *c, const struct result_row *row, bool json)
 {
 	const char *p = (const char *)row + c->off;
 	double v;
@@ -132,7 +247,10 @@ static void print_value(FILE *f, const struct column *c, const struct result_row
 		break;
 	case COL_REAL:
 		memcpy(&v, p, sizeof(v));
-		fprintf(f, "%.6g", v);
+		if (isfinite(v))
+			fprintf(f, "%.6g", v);
+		else
+			fputs(json ? "null" : "nan", f);
 		break;
 	}
 }
@@ -162,52 +280,11 @@ static void print_json(FILE *f, const struct result_row *row)
 	fputs("}\n", f);
 }
 
-static void print_text(FILE *f, const struct result_row *r)
-{
-	char a[32], b[32], c[32], d[32], e[32];
-
-	fprintf(f,
-		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
-		"libuv %s\n",
-		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
-	if (r->io_latency_us > 0 || r->payload > 0)
-		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
-			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);
-	if (r->cpu_iters > 0)
-		fprintf(f, "  cpu:  %.0f iterations per task = %s on one core\n", r->cpu_iters,
-			fmt_us(a, sizeof(a), r->cpu_us_per_task, FMT_TERSE));
-	fprintf(f, "  Makespan %s   throughput %.1f tasks/s   bound %s   efficiency %.1f%%\n",
-		fmt_us(a, sizeof(a), r->makespan_s * 1e6, FMT_TERSE), r->throughput_tps,
-		fmt_us(b, sizeof(b), r->bound_s * 1e6, FMT_TERSE), r->efficiency * 100);
-	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
-	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
-		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
-		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE), fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
-		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
-	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
-		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
-	fprintf(f,
-		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
-		"involuntary\n",
-		r->cpu_user_s, r->cpu_sys_s, r->ctx_voluntary, r->ctx_involuntary);
-	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
-		fmt_kib(a, sizeof(a), r->rss_peak_kib, FMT_TERSE), fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
-		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
-	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
-		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
-	fprintf(f,
-		"  Tasks    %.0f released, %.0f completed, %.0f errors (connect %.0f, timeout "
-		"%.0f, io %.0f, http %.0f)\n",
-		r->tasks, r->completed, r->errors, r->errors_connect, r->errors_timeout,
-		r->errors_io, r->errors_http);
-	fprintf(f, "  Checksum %s\n", r->checksum);
-}
-
 void result_print(FILE *f, enum out_format fmt, const struct result_row *row)
 {
 	switch (fmt) {
 	case FMT_TEXT:
-		print_text(f, row);
+		result_print_text(f, row);
 		break;
 	case FMT_CSV:
 		result_csv_header(f);

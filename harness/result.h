@@ -1,6 +1,6 @@
-/* result.h - the result row of one run and the one place it is printed.
- * The column list lives in result.c (one table for csv, json and the csv
- * header); text is the human block in the style of wrk. */
+/* result.h - the result row of one run, its column table, and the one
+ * place it is printed (result_text.c: the human block in the style of wrk;
+ * result.c: csv and json from the table). */
 #ifndef CMB_RESULT_H
 #define CMB_RESULT_H
 
@@ -18,15 +18,40 @@ struct result_row {
 	double cpu_user_s, cpu_sys_s, ctx_voluntary, ctx_involuntary;
 	double rss_peak_kib, pss_peak_kib, pss_base_kib, mem_per_task_kib;
 	double processes, threads;
-	double errors, errors_connect, errors_timeout, errors_io, errors_http;
+	double errors, errors_connect, errors_timeout, errors_io, errors_http, errors_query;
+	double errors_worker, workers_lost;
 	double cores, completed, setup_s;
 };
+
+/* The column table: csv, json, cells.csv and the charts all derive from it. */
+enum col_kind { COL_STR, COL_INT, COL_REAL };
+#define COL_PARAM  1 /* a parameter of the run */
+#define COL_METRIC 2 /* a measured figure: cells.csv summarises it */
+struct result_col {
+	const char *name;   /* csv header and json key */
+	enum col_kind kind; /* how it is printed */
+	unsigned flags;	    /* COL_PARAM, COL_METRIC */
+	size_t off;	    /* where it lives in struct result_row */
+	const char *unit;   /* "s", "us", "KiB", "tasks/s", "" */
+};
+
+const struct result_col *result_columns(size_t *n);
+const struct result_col *result_col_find(const char *name);
+double result_num(const struct result_row *row, const struct result_col *c);
+const char *result_str(const struct result_row *row, const struct result_col *c);
+/* One results.csv row under its header line (neither with a newline) into
+ * row; columns the header lacks stay 0 or "". 0 or -EINVAL. */
+int result_csv_parse(const char *header_line, const char *row_line, struct result_row *row);
 
 /* bound_s of DESIGN.md: max(ceil(N/C)*(L+w), N*w/min(C,P)), in seconds. */
 double result_bound_s(double n, double c, double p, double l_us, double w_us);
 /* Fill the row from a finished trial. */
 void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row);
 void result_print(FILE *f, enum out_format fmt, const struct result_row *row);
+/* The text block alone. */
+void result_print_text(FILE *f, const struct result_row *row);
+/* " (connect 1, io 2)\n": the error kinds that occurred, and a newline. */
+void result_print_error_kinds(FILE *f, const struct result_row *row);
 /* The csv header line (no newline), for sweeps and tests. */
 void result_csv_header(FILE *f);
 void result_csv_row(FILE *f, const struct result_row *row);

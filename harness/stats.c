@@ -31,6 +31,7 @@ void stats_merge(struct task_stats *dst, const struct task_stats *src)
 	for (int i = 0; i < TASK_ERR_KINDS; i++)
 		dst->errors[i] += src->errors[i];
 	dst->checksum += src->checksum;
+	dst->workers_lost += src->workers_lost;
 	if (src->last_done_ns > dst->last_done_ns)
 		dst->last_done_ns = src->last_done_ns;
 }

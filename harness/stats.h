@@ -15,6 +15,7 @@ struct task_stats {
 	uint64_t errors[TASK_ERR_KINDS]; /* failed tasks by kind ([0] unused) */
 	uint64_t checksum;		 /* fold of the ok tasks' results */
 	uint64_t last_done_ns;		 /* latest completion time stamp */
+	uint64_t workers_lost;		 /* worker threads or processes that died */
 };
 
 void stats_init(struct task_stats *s);

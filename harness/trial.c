@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,162 +30,75 @@
 
 #include "../models/model.h"
 #include "clock.h"
-#include "server.h"
+#include "../workloads/workload.h"
 
 #define SAMPLE_MIN_MS 10
 
 struct trial_shared {
 	struct task_stats stats; /* the model's merged result */
-	uint64_t t0_ns;		 /* set by trial_go() */
+	uint64_t t0_ns;		 /* set by the go of the handshake */
 	int model_rc;		 /* what model->run returned */
 	int ran;		 /* model->run returned at all */
 };
 
-static int trial_to_mon = -1;	/* trial side: write end towards the monitor */
-static int trial_from_mon = -1; /* trial side: read end from the monitor */
-static struct trial_shared *trial_shm;
+/* The trial's side of the handshake: two pipes to the monitor. */
+struct trial_pipes {
+	struct trial_ctl ctl;
+	int to_mon, from_mon;
+	struct trial_shared *shm;
+};
 
-static void say_wait(char say, char expect)
+static void say_wait(struct trial_pipes *tp, char say, char expect)
 {
 	char c = 0;
 	ssize_t r;
 
-	while (write(trial_to_mon, &say, 1) < 0 && errno == EINTR)
+	while (write(tp->to_mon, &say, 1) < 0 && errno == EINTR)
 		;
 	do
-		r = read(trial_from_mon, &c, 1);
+		r = read(tp->from_mon, &c, 1);
 	while (r < 0 && errno == EINTR);
 	if (r != 1 || c != expect)
 		_exit(3); /* the monitor is gone: nobody is measuring */
 }
 
-uint64_t trial_go(void)
+static uint64_t pipes_go(struct trial_ctl *ctl)
 {
-	say_wait('R', 'G');
-	trial_shm->t0_ns = clock_now_ns();
-	return trial_shm->t0_ns;
+	struct trial_pipes *tp = ctl->priv;
+
+	say_wait(tp, 'R', 'G');
+	tp->shm->t0_ns = clock_now_ns();
+	return tp->shm->t0_ns;
 }
 
-void trial_end(void)
+static void pipes_end(struct trial_ctl *ctl)
 {
-	say_wait('E', 'e');
+	say_wait(ctl->priv, 'E', 'e');
 }
 
-/* Die with the parent, so that no child outlives an interrupted run. */
-static void die_with_parent(pid_t parent, int sig)
+/* Longest a trial may take before the monitor kills it: generous, from the
+ * run's own parameters, so that no bug can hang a run or a sweep. */
+static void trial_deadlines(const struct run_cfg *cfg, uint64_t *setup_ms, uint64_t *run_ms)
 {
-	prctl(PR_SET_PDEATHSIG, sig);
-	if (getppid() != parent)
-		_exit(3);
-}
+	double c = cfg->concurrency ? (double)cfg->concurrency : 1;
+	double rounds = ceil((double)cfg->tasks / c);
+	double w = (double)cfg->cpu_iters / 200.0; /* µs, at a slow 200 iterations/µs */
+	double us = rounds * ((double)cfg->timeout_us + (double)cfg->io_latency_us) +
+		    (double)cfg->tasks * w;
 
-static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
-{
-	size_t n = 0;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t deadline = clock_now_ns() + (uint64_t)ms * 1000000;
-
-	while (n + 1 < cap) {
-		uint64_t now = clock_now_ns();
-		ssize_t r;
-
-		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000) + 1) <= 0)
-			return -1;
-		r = read(fd, buf + n, 1);
-		if (r <= 0)
-			return -1;
-		if (buf[n] == '\n')
-			break;
-		n++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-static int server_spawn(struct run_cfg *cfg, pid_t *pidp, char *fail, size_t faillen)
-{
-	pid_t parent = getpid(), pid;
-	char line[32];
-	int p[2], devnull;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->target_addr;
-
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(fail, faillen, "pipe: %s", strerror(errno));
-		return 1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(fail, faillen, "fork of the latency server: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return 1;
-	}
-	if (pid == 0) {
-		die_with_parent(parent, SIGTERM);
-		close(p[0]);
-		devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDOUT_FILENO);
-		_exit(server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1);
-	}
-	close(p[1]);
-	*pidp = pid;
-	if (read_line_timeout(p[0], line, sizeof(line), 5000) < 0 || atoi(line) <= 0) {
-		close(p[0]);
-		snprintf(fail, faillen, "the latency server did not start");
-		return 1;
-	}
-	close(p[0]);
-	memset(&cfg->target_addr, 0, sizeof(cfg->target_addr));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)atoi(line));
-	sin->sin_addr.s_addr = htonl(0x7f000001);
-	cfg->target_addrlen = sizeof(*sin);
-	snprintf(cfg->target_port, sizeof(cfg->target_port), "%d", atoi(line));
-	return 0;
-}
-
-static void server_stop(pid_t pid)
-{
-	int st;
-
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-}
-
-static int target_resolve(struct run_cfg *cfg, char *fail, size_t faillen)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-	int rc;
-
-	rc = getaddrinfo(cfg->target_host, cfg->target_port, &hints, &res);
-	if (rc != 0) {
-		snprintf(fail, faillen, "--target: cannot resolve '%s': %s", cfg->target_host,
-			 gai_strerror(rc));
-		return 1;
-	}
-	memcpy(&cfg->target_addr, res->ai_addr, res->ai_addrlen);
-	cfg->target_addrlen = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	*setup_ms = 60000 + (uint64_t)(c * 20);
+	*run_ms = 60000 + (uint64_t)(4 * us / 1000);
 }
 
 /* The trial process: never returns. */
-static void trial_child(const struct run_cfg *cfg, pid_t monitor)
+static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_pipes *tp)
 {
 	die_with_parent(monitor, SIGKILL);
-	say_wait('B', 'b');
-	trial_shm->model_rc = cfg->model->run(cfg, &trial_shm->stats);
-	trial_shm->ran = 1;
+	setpgid(0, 0); /* its own group: a deadline kills every process of it */
+	tp->ctl = (struct trial_ctl){ .go = pipes_go, .end = pipes_end, .priv = tp };
+	say_wait(tp, 'B', 'b');
+	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
+	tp->shm->ran = 1;
 	_exit(0);
 }
 
@@ -202,63 +116,177 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 	*cost_ms = (int)((clock_now_ns() - t) / 1000000);
 }
 
-/* Monitor loop: answer the trial and sample its tree until it closes. */
-static void monitor(pid_t pid, int from_trial, int to_trial, struct trial_report *rep)
+/* What the monitor is doing, between the trial's messages. */
+struct mon_state {
+	pid_t pid;		/* the trial */
+	struct trial_report *rep;
+	int running;		/* between go and end: sample on a timer */
+	int cost_ms, interval;	/* last sample's cost, sampling period */
+	uint64_t setup_start;	/* when the base sample was taken */
+	uint64_t deadline_ns;	/* the trial is killed past this */
+	uint64_t setup_ms, run_ms;
+};
+
+/* One message from the trial: take the sample it asks for, and answer. */
+static int mon_message(struct mon_state *m, char c, char *answer)
+{
+	struct trial_report *rep = m->rep;
+	uint64_t now = clock_now_ns();
+
+	switch (c) {
+	case 'B':
+		sample(m->pid, rep, &rep->base, &m->cost_ms);
+		m->setup_start = clock_now_ns();
+		memset(&rep->peak, 0, sizeof(rep->peak));
+		rep->samples = 0;
+		m->deadline_ns = now + m->setup_ms * 1000000;
+		*answer = 'b';
+		return 0;
+	case 'R':
+		rep->setup_ns = now - m->setup_start;
+		sample(m->pid, rep, NULL, &m->cost_ms);
+		m->running = 1;
+		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
+		*answer = 'G';
+		return 0;
+	case 'E':
+		sample(m->pid, rep, NULL, &m->cost_ms);
+		m->running = 0;
+		m->deadline_ns = clock_now_ns() + 60000000000ull; /* teardown */
+		*answer = 'e';
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+static int mon_timeout_ms(const struct mon_state *m)
+{
+	uint64_t now = clock_now_ns(), left;
+
+	if (now >= m->deadline_ns)
+		return 0;
+	left = (m->deadline_ns - now) / 1000000 + 1;
+	if (m->running && left > (uint64_t)m->interval)
+		return m->interval;
+	return left > 1000 ? 1000 : (int)left;
+}
+
+/* Monitor loop: answer the trial and sample its tree until it closes its
+ * pipe. -ETIMEDOUT when it ran past its deadline (it is then killed). */
+static int monitor(struct mon_state *m, int from_trial, int to_trial)
 {
 	struct pollfd p = { .fd = from_trial, .events = POLLIN };
-	int running = 0, cost = 0, interval = SAMPLE_MIN_MS;
-	uint64_t setup_start = 0;
 	char c, answer;
 	ssize_t r;
 
 	for (;;) {
-		int rc = poll(&p, 1, running ? interval : -1);
+		int rc = poll(&p, 1, mon_timeout_ms(m));
 
 		if (rc < 0 && errno == EINTR)
 			continue;
+		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
+			kill(-m->pid, SIGKILL);
+			kill(m->pid, SIGKILL);
+			return -ETIMEDOUT;
+		}
 		if (rc == 0) {
-			sample(pid, rep, NULL, &cost);
-			/* keep the monitor's share of the CPU small even when
-			 * reading a big tree is slow */
-			interval = cost * 20 > SAMPLE_MIN_MS ? cost * 20 : SAMPLE_MIN_MS;
+			if (m->running) {
+				sample(m->pid, m->rep, NULL, &m->cost_ms);
+				/* keep the monitor's share of the CPU small even when
+				 * reading a big tree is slow */
+				m->interval = m->cost_ms * 20 > SAMPLE_MIN_MS ? m->cost_ms * 20
+									      : SAMPLE_MIN_MS;
+			}
 			continue;
 		}
 		r = read(from_trial, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return;
-		switch (c) {
-		case 'B':
-			sample(pid, rep, &rep->base, &cost);
-			setup_start = clock_now_ns();
-			memset(&rep->peak, 0, sizeof(rep->peak));
-			rep->samples = 0;
-			answer = 'b';
-			break;
-		case 'R':
-			rep->setup_ns = clock_now_ns() - setup_start;
-			sample(pid, rep, NULL, &cost);
-			running = 1;
-			answer = 'G';
-			break;
-		case 'E':
-			sample(pid, rep, NULL, &cost);
-			running = 0;
-			answer = 'e';
-			break;
-		default:
-			return;
-		}
+		if (r <= 0 || mon_message(m, c, &answer) < 0)
+			return 0;
 		while (write(to_trial, &answer, 1) < 0 && errno == EINTR)
 			;
 	}
 }
 
+static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct trial_shared *shm,
+			  const struct mon_state *m, struct trial_report *rep)
+{
+	if (mon_rc == -ETIMEDOUT) {
+		snprintf(rep->fail, sizeof(rep->fail),
+			 "the trial did not finish within its deadline (%llu s set-up, %llu s "
+			 "run) and was killed",
+			 (unsigned long long)(m->setup_ms / 1000),
+			 (unsigned long long)(m->run_ms / 1000));
+	} else if (WIFSIGNALED(st)) {
+		snprintf(rep->fail, sizeof(rep->fail), "the trial process died of signal %d (%s)",
+			 WTERMSIG(st), strsignal(WTERMSIG(st)));
+	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !shm->ran) {
+		snprintf(rep->fail, sizeof(rep->fail), "the trial process exited with status %d",
+			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	} else if (shm->model_rc == -ECHILD) {
+		snprintf(rep->fail, sizeof(rep->fail),
+			 "%s: set-up failed: a worker process died before it was ready",
+			 cfg->model->name);
+	} else if (shm->model_rc < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "%s: set-up failed: %s", cfg->model->name,
+			 strerror(-shm->model_rc));
+	}
+}
+
+/* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
+static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, struct trial_report *rep)
+{
+	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
+	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
+	pid_t pid;
+
+	trial_deadlines(cfg, &m.setup_ms, &m.run_ms);
+	m.deadline_ns = clock_now_ns() + m.setup_ms * 1000000;
+	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "fork of the trial: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		struct trial_pipes tp = { .to_mon = to_mon[1], .from_mon = from_mon[0], .shm = shm };
+
+		close(to_mon[0]);
+		close(from_mon[1]);
+		trial_child(cfg, getppid(), &tp);
+	}
+	setpgid(pid, pid); /* also here: no race with the first kill */
+	close(to_mon[1]);
+	close(from_mon[0]);
+	to_mon[1] = from_mon[0] = -1;
+	m.pid = pid;
+	mon_rc = monitor(&m, to_mon[0], from_mon[1]);
+	while (wait4(pid, &st, 0, &rep->ru) < 0 && errno == EINTR)
+		;
+	kill(-pid, SIGKILL); /* anything of the trial's group still alive */
+	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (to_mon[i] >= 0)
+			close(to_mon[i]);
+		if (from_mon[i] >= 0)
+			close(from_mon[i]);
+	}
+	return rep->fail[0] ? 1 : 0;
+}
+
 int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 {
-	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, ret = 1;
-	pid_t server = -1, pid;
+	const struct wl_service *svc = cfg->workload->service;
+	struct trial_shared *shm;
+	void *svc_state = NULL;
+	int ret = 1;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
@@ -266,68 +294,21 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	if (cfg->cpu_target_us)
 		cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
 	rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
-	if (cfg->workload->does_io) {
-		if (cfg->target_external ? target_resolve(cfg, rep->fail, sizeof(rep->fail))
-					 : server_spawn(cfg, &server, rep->fail, sizeof(rep->fail)))
-			goto out_server;
-	}
-	trial_shm = mmap(NULL, sizeof(*trial_shm), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (trial_shm == MAP_FAILED) {
-		trial_shm = NULL;
+	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+		return 1;
+	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED) {
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
-		goto out_server;
+		goto out_service;
 	}
-	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {
-		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
-		goto out_pipes;
+	ret = trial_measure(cfg, shm, rep);
+	if (ret == 0) {
+		rep->stats = shm->stats;
+		rep->t0_ns = shm->t0_ns;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(rep->fail, sizeof(rep->fail), "fork of the trial: %s", strerror(errno));
-		goto out_pipes;
-	}
-	if (pid == 0) {
-		close(to_mon[0]);
-		close(from_mon[1]);
-		trial_to_mon = to_mon[1];
-		trial_from_mon = from_mon[0];
-		trial_child(cfg, getppid());
-	}
-	close(to_mon[1]);
-	close(from_mon[0]);
-	to_mon[1] = from_mon[0] = -1;
-	monitor(pid, to_mon[0], from_mon[1], rep);
-	while (wait4(pid, &st, 0, &rep->ru) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !trial_shm->ran) {
-		if (WIFSIGNALED(st))
-			snprintf(rep->fail, sizeof(rep->fail),
-				 "the trial process died of signal %d (%s)", WTERMSIG(st),
-				 strsignal(WTERMSIG(st)));
-		else
-			snprintf(rep->fail, sizeof(rep->fail),
-				 "the trial process exited with status %d",
-				 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	} else if (trial_shm->model_rc < 0) {
-		snprintf(rep->fail, sizeof(rep->fail), "%s: set-up failed: %s", cfg->model->name,
-			 strerror(-trial_shm->model_rc));
-	} else {
-		rep->stats = trial_shm->stats;
-		rep->t0_ns = trial_shm->t0_ns;
-		ret = 0;
-	}
-out_pipes:
-	for (int i = 0; i < 2; i++) {
-		if (to_mon[i] >= 0)
-			close(to_mon[i]);
-		if (from_mon[i] >= 0)
-			close(from_mon[i]);
-	}
-	munmap(trial_shm, sizeof(*trial_shm));
-	trial_shm = NULL;
-out_server:
-	server_stop(server);
+	munmap(shm, sizeof(*shm));
+out_service:
+	if (svc)
+		svc->stop(svc_state);
 	return ret;
 }

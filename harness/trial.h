@@ -1,10 +1,13 @@
-/* trial.h - the hand-shake between a model and the monitor that measures it.
+/* trial.h - one measured trial: the monitor and the trial process.
  *
- * The trial runs in a child process of `cmbench run`; the parent (the
- * monitor) samples memory of the trial's process tree and never runs a
- * task. Nothing is timed before every worker is ready: the model calls
- * trial_go() once its workers and connections exist, the monitor takes its
- * "ready" sample, and only then is the clock started. */
+ * The trial runs in a child process of `cmbench run` (in its own process
+ * group); the parent (the monitor) samples the trial's process tree and
+ * never runs a task. The model gets the handshake (struct trial_ctl of
+ * models/model.h) passed in: nothing is timed before every worker is
+ * ready; the model calls ctl->go() once its workers and connections exist,
+ * the monitor takes its "ready" sample, and only then is the clock
+ * started. The monitor kills the trial's group if it runs past a deadline
+ * derived from the run's parameters. */
 #ifndef CMB_TRIAL_H
 #define CMB_TRIAL_H
 
@@ -29,17 +32,10 @@ struct trial_report {
 	char fail[512];		  /* why the trial could not run, or "" */
 };
 
-/* Run one trial of cfg (monitor side): start the latency server unless
- * --target was given, fork the trial, measure it, stop the server. 0 when
+/* Run one trial of cfg (monitor side): start the workload's service (the
+ * latency server, ...), fork the trial, measure it, stop the service. 0 when
  * the trial ran (task errors are in the report), 1 when it could not (the
  * reason is in rep->fail). */
 int trial_run(struct run_cfg *cfg, struct trial_report *rep);
-
-/* All workers are ready; blocks until the monitor says go. Returns t0, the
- * release time of every task (CLOCK_MONOTONIC ns). */
-uint64_t trial_go(void);
-/* The last task is done; blocks until the monitor has taken its final
- * sample, so that teardown is never measured as part of the peak. */
-void trial_end(void);
 
 #endif

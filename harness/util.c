@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <unistd.h>
 
 static const char *fmt_us_prose(char *b, size_t n, double us)
 {
@@ -54,4 +57,11 @@ int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
+}
+
+void die_with_parent(pid_t parent, int sig)
+{
+	prctl(PR_SET_PDEATHSIG, sig);
+	if (getppid() != parent)
+		_exit(3);
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* 64-bit finaliser (splitmix64): task seeds, body bytes, hashes, the fold. */
 static inline uint64_t mix64(uint64_t x)
@@ -28,5 +29,9 @@ const char *fmt_us(char *buf, size_t n, double us, enum fmt_style style);
 const char *fmt_kib(char *buf, size_t n, double kib, enum fmt_style style);
 /* qsort comparator for doubles, ascending. */
 int cmp_double(const void *a, const void *b);
+
+/* In a child just forked from `parent`: get `sig` when the parent dies, and
+ * exit at once if it already has. */
+void die_with_parent(pid_t parent, int sig);
 
 #endif

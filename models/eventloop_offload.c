@@ -1,4 +1,4 @@
-/* eventloop_offload.c - the loop of eventloop.c, with each task's cpu part
+/* eventloop_offload.c - the loop of evloop.c, with each task's synchronous part
  * handed to libuv's thread pool through uv_queue_work. The pool has
  * --workers threads (UV_THREADPOOL_SIZE, set before the pool's first use)
  * and is started before the clock. The Python analog: asyncio with
@@ -11,25 +11,27 @@
 static void offload_work(uv_work_t *w)
 {
 	struct el_slot *slot = w->data;
-	const struct run_cfg *cfg = evloop_cfg(slot);
 
-	/* on a pool thread: reads the slot, writes only slot->result */
-	slot->result = cfg->workload->finish(cfg, slot->id, slot->io_hash);
+	/* on a pool thread: the part writes only ws.result and ws.err */
+	slot->ws.sync(&slot->ws);
 }
 
 static void offload_after(uv_work_t *w, int status)
 {
 	struct el_slot *slot = w->data;
 
-	evloop_task_done(slot, status == 0 ? TASK_OK : TASK_ERR_IO, slot->result);
+	if (status < 0)
+		slot->ws.err = TASK_ERR_IO;
+	evloop_task_done(slot);
 }
 
-static void offload_cpu(struct el_slot *slot)
+static void offload_sync(struct el_slot *slot)
 {
 	slot->work.data = slot;
-	if (uv_queue_work(uv_handle_get_loop((uv_handle_t *)&slot->timer), &slot->work,
-			  offload_work, offload_after) < 0)
-		evloop_task_done(slot, TASK_ERR_IO, 0);
+	if (uv_queue_work(evloop_loop(slot), &slot->work, offload_work, offload_after) < 0) {
+		slot->ws.err = TASK_ERR_IO;
+		evloop_task_done(slot);
+	}
 }
 
 static void noop_work(uv_work_t *w)
@@ -59,19 +61,26 @@ static int offload_prepare(uv_loop_t *loop, const struct run_cfg *cfg)
 	return uv_run(loop, UV_RUN_DEFAULT) < 0 ? -1 : 0;
 }
 
-static int eventloop_offload_run(const struct run_cfg *cfg, struct task_stats *out)
+static int eventloop_offload_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
+				 struct task_stats *out)
 {
 	static const struct el_policy pol = {
-		.cpu_part = offload_cpu,
+		.sync_part = offload_sync,
 		.prepare = offload_prepare,
 	};
 
-	return evloop_run(cfg, out, &pol);
+	return evloop_run(cfg, ctl, out, &pol, NULL);
 }
 
 const struct model_ops model_eventloop_offload = {
 	.name = "eventloop-offload",
 	.summary = "the same loop; each task's CPU part goes to libuv's thread pool (--workers)",
-	.one_slot = false,
+	.label = "offload",
+	.color = "#56B4E9",
+	.analog = "asyncio + loop.run_in_executor",
+	.par = MODEL_PAR_WORKERS,
+	.kind = MODEL_KIND_LOOP,
+	.offload = true,
+	.uses_workers = true,
 	.run = eventloop_offload_run,
 };

@@ -1,39 +1,52 @@
-/* evloop.h - the libuv loop shared by the two event-loop models. They differ
- * only in where a task's cpu part runs: on the loop thread (eventloop.c) or
- * on libuv's thread pool (eventloop_offload.c). */
+/* evloop.h - the libuv driver: one loop that runs --concurrency slots of a
+ * workload's state machine, waiting on each task's fd with a uv_poll_t and
+ * on its deadline with a uv_timer_t. The loop models differ only in where
+ * a task's synchronous part (WL_RUN: the CPU kernel, a blocking library
+ * call) runs: on the loop thread (eventloop.c) or on libuv's thread pool
+ * (eventloop_offload.c). */
 #ifndef CMB_EVLOOP_H
 #define CMB_EVLOOP_H
 
 #include <uv.h>
 
+#include "../workloads/workload.h"
 #include "model.h"
 
 struct el_run;
+struct el_watch;
 
 /* One of the --concurrency slots: it runs one task at a time. */
 struct el_slot {
+	struct wl_slot ws;	   /* the workload's view of the slot */
 	struct el_run *run;	   /* the loop it belongs to */
-	struct el_conn *conn;	   /* its connection, or NULL */
-	uv_timer_t timer;	   /* the task's --timeout */
-	uv_work_t work;		   /* the cpu part, when offloaded */
+	struct el_watch *watch;	   /* the uv_poll_t on ws.fd, or NULL */
+	uv_timer_t timer;	   /* the task's deadline */
+	uv_work_t work;		   /* the synchronous part, when offloaded */
 	struct el_slot *next_free; /* free-list link */
-	uint64_t id;		   /* the task it runs */
-	uint64_t start_ns;	   /* when that task started */
-	uint64_t io_hash;	   /* result of the io part */
-	uint64_t result;	   /* result of the task */
-	int phase;		   /* what the slot waits for (evloop.c) */
+	uint64_t start_ns;	   /* when its task started */
+	uint64_t armed_ns;	   /* the deadline the timer is set for, 0: none */
+	int phase;		   /* EL_* in evloop.c */
 };
 
-/* How a model runs a task's cpu part: it must end, now or later, in one
- * call of evloop_task_done(slot, TASK_OK, result) on the loop thread. */
+/* How a model runs a task's synchronous part: it must end, now or later,
+ * in one call of evloop_task_done(slot) on the loop thread. */
 struct el_policy {
-	void (*cpu_part)(struct el_slot *slot);
+	void (*sync_part)(struct el_slot *slot);
 	/* set-up before the clock starts (e.g. start the pool); 0 or -errno */
 	int (*prepare)(uv_loop_t *loop, const struct run_cfg *cfg);
 };
 
-int evloop_run(const struct run_cfg *cfg, struct task_stats *out, const struct el_policy *pol);
-void evloop_task_done(struct el_slot *slot, int err, uint64_t result);
-const struct run_cfg *evloop_cfg(const struct el_slot *slot);
+/* Where a loop takes its task ids from: by default 0 .. cfg->tasks-1; a
+ * prefork worker takes them from a counter it shares with its siblings. */
+struct el_tasks {
+	uint64_t *shared_next; /* atomic counter, or NULL */
+	uint64_t slots;	       /* concurrency of this loop (0: cfg->concurrency) */
+};
+
+int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out,
+	       const struct el_policy *pol, const struct el_tasks *tasks);
+/* The task on slot is over (ws.err, ws.result are set): record it. */
+void evloop_task_done(struct el_slot *slot);
+uv_loop_t *evloop_loop(struct el_slot *slot);
 
 #endif

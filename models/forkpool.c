@@ -5,52 +5,45 @@
  * the next id from (an atomic fetch-and-add: the queue of a pool whose
  * tasks are numbered). Results come back in shared memory too: each worker
  * owns one task_stats slot, which the parent merges after the workers
- * exit. Three pipes make the barriers, and each is one byte per worker:
- *   ready: worker -> parent  "set up, connected"
- *   go:    parent closes it  every worker sees EOF at once, t0 is published
- *   done:  worker -> parent  "no task left"; workers then wait on `go`'s
- *          sibling `stop` so that the peak is sampled before they exit
- * Every child dies with the trial (PR_SET_PDEATHSIG) and every child is
- * reaped. */
+ * exit. Each worker publishes its state (ready, done) and the task it is
+ * running; a byte on the `wake` pipe tells the parent to look. Two pipes
+ * that the parent closes are the barriers: `go` (t0 is published) and
+ * `stop` (the peak has been sampled; exit). A worker that dies is noticed
+ * by waitpid while the parent waits: its task in flight is counted as
+ * failed (errors_worker) and the others finish the rest. Every child dies
+ * with the trial (PR_SET_PDEATHSIG) and every child is reaped. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../harness/clock.h"
-#include "../harness/trial.h"
-#include "../workloads/io.h"
+#include "../workloads/workload.h"
 #include "model.h"
+#include "procs.h"
+
+enum { FP_FORKED, FP_READY, FP_DONE };
 
 struct fp_shared {
 	uint64_t next_id;	   /* next task to take (atomic) */
 	uint64_t t0;		   /* release time, written before go */
+	uint32_t *state;	   /* per worker: FP_* */
+	uint64_t *cur;		   /* per worker: task in flight + 1, or 0 */
 	struct task_stats stats[]; /* one per worker */
 };
 
 struct fp_pipes {
-	int ready[2], go[2], done[2], stop[2];
+	int wake[2], go[2], stop[2];
 };
 
-static void read_byte_or_eof(int fd)
+static void set_state(struct fp_shared *sh, uint64_t me, uint32_t st, int wake_fd)
 {
-	char c;
-
-	while (read(fd, &c, 1) < 0 && errno == EINTR)
-		;
-}
-
-static void write_byte(int fd)
-{
-	char c = 1;
-
-	while (write(fd, &c, 1) < 0 && errno == EINTR)
-		;
+	__atomic_store_n(&sh->state[me], st, __ATOMIC_RELEASE);
+	procs_poke(wake_fd);
 }
 
 /* The worker process: never returns. */
@@ -58,34 +51,32 @@ static void forkpool_worker(const struct run_cfg *cfg, struct fp_shared *sh, uin
 			    struct fp_pipes *p, pid_t parent)
 {
 	struct task_stats *st = &sh->stats[me];
-	struct io_slot slot = { .fd = -1 };
-	uint64_t id, start, result = 0;
-	int err;
+	struct wl_slot slot = { 0 };
+	uint64_t id, start;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(3);
-	close(p->ready[0]);
+	die_with_parent(parent, SIGKILL);
+	close(p->wake[0]);
 	close(p->go[1]);
-	close(p->done[0]);
 	close(p->stop[1]);
 	/* st is fresh zeroed shared memory: not clearing it again keeps its
 	 * untouched pages out of the worker's memory */
-	if (cfg->workload->does_io && cfg->keepalive)
-		io_connect(cfg, &slot);
-	write_byte(p->ready[1]);
-	read_byte_or_eof(p->go[0]); /* EOF: go */
+	if (wl_slot_init(&slot, cfg) == -ENOMEM)
+		_exit(4);
+	set_state(sh, me, FP_READY, p->wake[1]);
+	procs_drain(p->go[0]); /* EOF: go */
 	for (;;) {
 		id = __atomic_fetch_add(&sh->next_id, 1, __ATOMIC_RELAXED);
 		if (id >= cfg->tasks)
 			break;
+		__atomic_store_n(&sh->cur[me], id + 1, __ATOMIC_RELAXED);
 		start = clock_now_ns();
-		err = io_task_blocking(cfg, &slot, id, &result);
-		stats_task_done(st, sh->t0, start, clock_now_ns(), id, result, err);
+		wl_run_task(&slot, id);
+		stats_task_done(st, sh->t0, start, clock_now_ns(), id, slot.result, slot.err);
+		__atomic_store_n(&sh->cur[me], 0, __ATOMIC_RELEASE);
 	}
-	write_byte(p->done[1]);
-	read_byte_or_eof(p->stop[0]); /* EOF: the parent has sampled the peak */
-	io_close(&slot);
+	set_state(sh, me, FP_DONE, p->wake[1]);
+	procs_drain(p->stop[0]); /* EOF: the parent has sampled the peak */
+	wl_slot_fini(&slot);
 	_exit(0);
 }
 
@@ -97,46 +88,29 @@ static void close_pair(int fd[2])
 	fd[0] = fd[1] = -1;
 }
 
-/* Read one byte from each of n workers; false if a worker died first. */
-static bool gather(int fd, uint64_t n)
+static struct fp_shared *shared_map(uint64_t n, size_t *size)
 {
-	char buf[256];
-	uint64_t got = 0;
-	ssize_t r;
+	size_t head = sizeof(struct fp_shared) + n * sizeof(struct task_stats);
+	struct fp_shared *sh;
 
-	while (got < n) {
-		r = read(fd, buf, n - got < sizeof(buf) ? (size_t)(n - got) : sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		got += (uint64_t)r;
-	}
-	return true;
+	*size = head + n * (sizeof(uint32_t) + sizeof(uint64_t));
+	sh = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return NULL;
+	sh->cur = (uint64_t *)((char *)sh + head);
+	sh->state = (uint32_t *)(sh->cur + n);
+	return sh;
 }
 
-static int forkpool_run(const struct run_cfg *cfg, struct task_stats *out)
+/* Fork the n workers; the parent keeps only its ends of the pipes. */
+static int spawn(const struct run_cfg *cfg, struct fp_shared *sh, struct fp_pipes *p,
+		 struct procs *ps, uint64_t n)
 {
-	struct fp_pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	uint64_t n = cfg->concurrency, forked = 0;
-	size_t shsize = sizeof(struct fp_shared) + n * sizeof(struct task_stats);
-	pid_t parent = getpid(), *pids;
-	struct fp_shared *sh;
-	int rc = 0, st;
+	pid_t parent = getpid();
+	int rc = 0;
 
-	stats_init(out);
-	pids = calloc(n, sizeof(*pids));
-	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!pids || sh == MAP_FAILED) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-	if (pipe2(p.ready, O_CLOEXEC) || pipe2(p.go, O_CLOEXEC) || pipe2(p.done, O_CLOEXEC) ||
-	    pipe2(p.stop, O_CLOEXEC)) {
-		rc = -errno;
-		goto out_pipes;
-	}
-	for (forked = 0; forked < n; forked++) {
+	fflush(NULL);
+	for (ps->n = 0; ps->n < n; ps->n++) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
@@ -144,50 +118,86 @@ static int forkpool_run(const struct run_cfg *cfg, struct task_stats *out)
 			break;
 		}
 		if (pid == 0)
-			forkpool_worker(cfg, sh, forked, &p, parent);
-		pids[forked] = pid;
+			forkpool_worker(cfg, sh, ps->n, p, parent);
+		ps->pid[ps->n] = pid;
 	}
-	/* the parent keeps only its ends, so a dead worker shows as EOF */
-	close(p.ready[1]);
-	close(p.done[1]);
-	close(p.go[0]);
-	close(p.stop[0]);
-	p.ready[1] = p.done[1] = p.go[0] = p.stop[0] = -1;
-	if (rc == 0 && !gather(p.ready[0], n))
-		rc = -ECHILD;
+	close(p->wake[1]);
+	close(p->go[0]);
+	close(p->stop[0]);
+	p->wake[1] = p->go[0] = p->stop[0] = -1;
+	return rc;
+}
+
+/* The dead workers' tasks in flight are failed tasks. */
+static void count_dead(const struct procs *ps, const struct fp_shared *sh, struct task_stats *out)
+{
+	for (uint64_t i = 0; i < ps->n; i++) {
+		if (!ps->died[i])
+			continue;
+		out->workers_lost++;
+		if (__atomic_load_n(&sh->cur[i], __ATOMIC_ACQUIRE)) {
+			out->completed++;
+			out->errors[TASK_ERR_WORKER]++;
+		}
+	}
+}
+
+static int forkpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
+{
+	struct fp_pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	uint64_t n = cfg->concurrency;
+	struct procs ps;
+	struct fp_shared *sh;
+	size_t shsize;
+	int rc;
+
+	stats_init(out);
+	if (procs_init(&ps, n) < 0)
+		return -ENOMEM;
+	sh = shared_map(n, &shsize);
+	if (!sh) {
+		procs_free(&ps);
+		return -ENOMEM;
+	}
+	if (pipe2(p.wake, O_CLOEXEC) || pipe2(p.go, O_CLOEXEC) || pipe2(p.stop, O_CLOEXEC)) {
+		rc = -errno;
+		goto out_pipes;
+	}
+	rc = spawn(cfg, sh, &p, &ps, n);
+	if (rc == 0)
+		procs_wait_state(&ps, p.wake[0], sh->state, FP_READY, FP_DONE);
+	if (rc == 0 && ps.ndied)
+		rc = -ECHILD; /* a worker died during set-up */
 	if (rc == 0) {
-		sh->t0 = trial_go();
-		close(p.go[1]); /* go: t0 is in place before any worker wakes */
-		p.go[1] = -1;
-		if (!gather(p.done[0], n))
-			rc = -ECHILD;
-		else
-			trial_end();
+		sh->t0 = ctl->go(ctl);
+		close_pair(p.go); /* go: t0 is in place before any worker wakes */
+		procs_wait_state(&ps, p.wake[0], sh->state, FP_DONE, FP_DONE);
+		ctl->end(ctl);
+	} else {
+		procs_kill(&ps, SIGKILL);
 	}
-	if (rc != 0)
-		for (uint64_t i = 0; i < forked; i++)
-			kill(pids[i], SIGKILL);
 out_pipes:
 	close_pair(p.go);
 	close_pair(p.stop);
-	for (uint64_t i = 0; i < forked; i++)
-		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
-			;
-	close_pair(p.ready);
-	close_pair(p.done);
-	if (rc == 0)
+	procs_reap_all(&ps, sh->state, FP_DONE);
+	close_pair(p.wake);
+	if (rc == 0) {
 		for (uint64_t i = 0; i < n; i++)
 			stats_merge(out, &sh->stats[i]);
-out_free:
-	if (sh != MAP_FAILED)
-		munmap(sh, shsize);
-	free(pids);
+		count_dead(&ps, sh, out);
+	}
+	munmap(sh, shsize);
+	procs_free(&ps);
 	return rc;
 }
 
 const struct model_ops model_forkpool = {
 	.name = "forkpool",
 	.summary = "--concurrency prefork worker processes, shared-memory queue and results",
-	.one_slot = false,
+	.label = "procs",
+	.color = "#D55E00",
+	.analog = "multiprocessing.Pool",
+	.par = MODEL_PAR_SLOTS,
+	.kind = MODEL_KIND_PROCESSES,
 	.run = forkpool_run,
 };

@@ -1,23 +1,62 @@
 /* model.h - the one interface every concurrency model implements.
  *
- * A model runs cfg->tasks tasks of cfg->workload with at most
- * cfg->concurrency in flight, and fills `out` with what it measured. It
- * creates its workers and connections first, then calls trial_go() (which
- * starts the clock), and calls trial_end() as soon as the last task is done,
- * before tearing anything down. Models never print. */
+ * A model is models/<name>.c exporting one `const struct model_ops`; all
+ * else in the file is static. It runs cfg->tasks tasks of cfg->workload
+ * with at most cfg->concurrency in flight and fills `out`. It creates its
+ * workers and connections first, then calls ctl->go() (the monitor takes
+ * its "ready" sample and starts the clock), and calls ctl->end() as soon as
+ * the last task is done, before tearing anything down. The handshake is
+ * passed in, so a unit test can drive a model in-process. Models never
+ * print. The harness and the charts ask this table for traits; no code
+ * outside models/ names a model. */
 #ifndef CMB_MODEL_H
 #define CMB_MODEL_H
 
 #include "../harness/config.h"
 #include "../harness/stats.h"
 
+/* The handshake with whatever measures the model (harness/trial.c, or a
+ * test). */
+struct trial_ctl {
+	/* all workers are ready: blocks until the monitor says go; returns
+	 * t0, the release time of every task (CLOCK_MONOTONIC ns) */
+	uint64_t (*go)(struct trial_ctl *ctl);
+	/* the last task is done: blocks until the final sample is taken */
+	void (*end)(struct trial_ctl *ctl);
+	void *priv; /* the monitor's */
+};
+
+/* How many cores a model's CPU parts can use. */
+enum model_par {
+	MODEL_PAR_ONE,	   /* one thread runs every CPU part */
+	MODEL_PAR_WORKERS, /* --workers threads or processes */
+	MODEL_PAR_SLOTS,   /* one per concurrency slot */
+};
+
+/* What a model is made of, for the folklore and the charts. */
+enum model_kind {
+	MODEL_KIND_SEQUENTIAL,
+	MODEL_KIND_LOOP,
+	MODEL_KIND_THREADS,
+	MODEL_KIND_PROCESSES,
+};
+
 struct model_ops {
 	const char *name;    /* as given to --model */
 	const char *summary; /* one line for `cmbench list` */
+	const char *label;   /* short label for charts: "loop", "threads" */
+	const char *color;   /* chart colour, "#rrggbb" */
+	const char *analog;  /* the Python analog, for `cmbench list` */
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
+	enum model_par par;  /* how many cores its CPU parts can use */
+	enum model_kind kind;
+	bool offload;	   /* a loop that hands synchronous parts to a pool */
+	bool uses_workers; /* --workers sizes something (a pool, processes) */
+	bool foreign;	   /* a program that speaks the handshake */
+	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
-	int (*run)(const struct run_cfg *cfg, struct task_stats *out);
+	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
 };
 
 extern const struct model_ops model_sequential;
@@ -28,5 +67,8 @@ extern const struct model_ops model_forkpool;
 extern const struct model_ops *const model_table[]; /* NULL-terminated */
 
 const struct model_ops *model_find(const char *name);
+/* Threads or processes its CPU parts can spread over (not yet capped by
+ * the cores). */
+uint64_t model_cpu_lanes(const struct model_ops *m, uint64_t concurrency, uint64_t workers);
 
 #endif

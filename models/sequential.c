@@ -1,34 +1,43 @@
 /* sequential.c - one task after another on one thread, blocking calls.
  * The Python analog: `for url in urls: requests.get(url)`. */
+#include <errno.h>
+
 #include "../harness/clock.h"
-#include "../harness/trial.h"
-#include "../workloads/io.h"
+#include "../workloads/workload.h"
 #include "model.h"
 
-static int sequential_run(const struct run_cfg *cfg, struct task_stats *out)
+static int sequential_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
+			  struct task_stats *out)
 {
-	struct io_slot slot = { .fd = -1 };
-	uint64_t t0, start, result = 0;
-	int err;
+	struct wl_slot slot = { 0 };
+	uint64_t t0, start;
+	int rc;
 
 	stats_init(out);
-	/* a failed connect here is retried, and counted, by the first task */
-	if (cfg->workload->does_io && cfg->keepalive)
-		io_connect(cfg, &slot);
-	t0 = trial_go();
+	/* a failed keep-alive connect here is retried, and counted, by the
+	 * first task */
+	rc = wl_slot_init(&slot, cfg);
+	if (rc == -ENOMEM)
+		return rc;
+	t0 = ctl->go(ctl);
 	for (uint64_t id = 0; id < cfg->tasks; id++) {
 		start = clock_now_ns();
-		err = io_task_blocking(cfg, &slot, id, &result);
-		stats_task_done(out, t0, start, clock_now_ns(), id, result, err);
+		wl_run_task(&slot, id);
+		stats_task_done(out, t0, start, clock_now_ns(), id, slot.result, slot.err);
 	}
-	trial_end();
-	io_close(&slot);
+	ctl->end(ctl);
+	wl_slot_fini(&slot);
 	return 0;
 }
 
 const struct model_ops model_sequential = {
 	.name = "sequential",
 	.summary = "one task after another, one thread, blocking calls",
+	.label = "seq",
+	.color = "#555555",
+	.analog = "for url in urls: requests.get(url)",
 	.one_slot = true,
+	.par = MODEL_PAR_ONE,
+	.kind = MODEL_KIND_SEQUENTIAL,
 	.run = sequential_run,
 };

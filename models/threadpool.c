@@ -11,8 +11,7 @@
 #include <stdlib.h>
 
 #include "../harness/clock.h"
-#include "../harness/trial.h"
-#include "../workloads/io.h"
+#include "../workloads/workload.h"
 #include "model.h"
 
 struct tp_queue {
@@ -34,6 +33,7 @@ struct tp_worker {
 	struct tp_queue *q;
 	const uint64_t *t0;	 /* release time, set before the first task */
 	struct task_stats stats; /* this worker's own: no lock to record */
+	int setup_rc;		 /* what its slot's set-up returned */
 };
 
 /* Take the next task id; false once the queue is closed and empty. */
@@ -77,33 +77,33 @@ static void threadpool_close(struct tp_queue *q)
 static void *threadpool_worker(void *arg)
 {
 	struct tp_worker *w = arg;
-	struct io_slot slot = { .fd = -1 };
-	uint64_t id, start, result = 0;
-	int err;
+	struct wl_slot slot = { 0 };
+	uint64_t id, start;
 
 	/* w->stats is zero from calloc: clearing it again would touch every
 	 * page of the histograms and count them as this thread's memory */
-	if (w->cfg->workload->does_io && w->cfg->keepalive)
-		io_connect(w->cfg, &slot);
+	w->setup_rc = wl_slot_init(&slot, w->cfg);
 	pthread_mutex_lock(&w->q->lock);
 	w->q->nready++;
 	pthread_cond_signal(&w->q->ready);
 	pthread_mutex_unlock(&w->q->lock);
 	while (threadpool_take(w->q, &id)) {
 		start = clock_now_ns();
-		err = io_task_blocking(w->cfg, &slot, id, &result);
-		stats_task_done(&w->stats, *w->t0, start, clock_now_ns(), id, result, err);
+		wl_run_task(&slot, id);
+		stats_task_done(&w->stats, *w->t0, start, clock_now_ns(), id, slot.result,
+				slot.err);
 		if (__atomic_add_fetch(&w->q->done, 1, __ATOMIC_ACQ_REL) == w->q->total) {
 			pthread_mutex_lock(&w->q->lock);
 			pthread_cond_signal(&w->q->all_done);
 			pthread_mutex_unlock(&w->q->lock);
 		}
 	}
-	io_close(&slot);
+	wl_slot_fini(&slot);
 	return NULL;
 }
 
-static int threadpool_run(const struct run_cfg *cfg, struct task_stats *out)
+static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
+			  struct task_stats *out)
 {
 	struct tp_queue q = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			      .not_empty = PTHREAD_COND_INITIALIZER,
@@ -135,10 +135,15 @@ static int threadpool_run(const struct run_cfg *cfg, struct task_stats *out)
 	while (q.nready < n)
 		pthread_cond_wait(&q.ready, &q.lock);
 	pthread_mutex_unlock(&q.lock);
+	for (uint64_t i = 0; i < n && rc == 0; i++)
+		if (w[i].setup_rc == -ENOMEM)
+			rc = -ENOMEM;
+	if (rc)
+		goto out_join;
 
 	/* t0 is written before the first task is queued; the queue's mutex
 	 * orders that write before any worker reads it */
-	t0 = trial_go();
+	t0 = ctl->go(ctl);
 	for (uint64_t id = 0; id < cfg->tasks; id++)
 		threadpool_submit(&q, id);
 	threadpool_close(&q);
@@ -147,7 +152,7 @@ static int threadpool_run(const struct run_cfg *cfg, struct task_stats *out)
 	while (__atomic_load_n(&q.done, __ATOMIC_ACQUIRE) < q.total)
 		pthread_cond_wait(&q.all_done, &q.lock);
 	pthread_mutex_unlock(&q.lock);
-	trial_end();
+	ctl->end(ctl);
 out_join:
 	if (rc)
 		threadpool_close(&q);
@@ -164,6 +169,10 @@ out_free:
 const struct model_ops model_threadpool = {
 	.name = "threadpool",
 	.summary = "--concurrency pthreads fed through a bounded queue, blocking I/O",
-	.one_slot = false,
+	.label = "threads",
+	.color = "#E69F00",
+	.analog = "concurrent.futures.ThreadPoolExecutor",
+	.par = MODEL_PAR_SLOTS,
+	.kind = MODEL_KIND_THREADS,
 	.run = threadpool_run,
 };

@@ -17,18 +17,24 @@ __attribute__((noinline)) uint64_t cpu_kernel(uint64_t seed, uint64_t iters)
 	return x;
 }
 
-static uint64_t cpu_finish(const struct run_cfg *cfg, uint64_t id, uint64_t io_hash)
+static void cpu_compute(struct wl_slot *s)
 {
-	(void)io_hash;
-	return cpu_kernel(mix64(id), cfg->cpu_iters);
+	s->result = cpu_kernel(mix64(s->id), s->cfg->cpu_iters);
+	s->err = TASK_OK;
+}
+
+static enum wl_status cpu_start(struct wl_slot *s)
+{
+	s->sync = cpu_compute;
+	return WL_RUN;
 }
 
 const struct workload_ops workload_cpu = {
 	.name = "cpu",
 	.summary = "a deterministic integer hash chain of --cpu-iters rounds per task",
-	.does_io = false,
+	.label = "cpu",
 	.does_cpu = true,
-	.finish = cpu_finish,
+	.start = cpu_start,
 };
 
 static volatile uint64_t cpu_sink; /* keeps calibration runs alive */

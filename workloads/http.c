@@ -82,9 +82,16 @@ static int parse_headers(struct http_resp *r)
 	for (eol = strstr(line, "\r\n"); eol; eol = strstr(line, "\r\n")) {
 		*eol = '\0';
 		if ((v = header_value(line, "Content-Length")) != NULL) {
+			/* digits only (no sign, no junk), and a repeat must agree */
+			if (!isdigit((unsigned char)*v))
+				return HTTP_BAD;
 			errno = 0;
 			cl = strtoull(v, &end, 10);
-			if (end == v || (*end != '\0' && *end != ' ') || *v == '-')
+			while (*end == ' ' || *end == '\t')
+				end++;
+			if (errno == ERANGE || *end != '\0')
+				return HTTP_BAD;
+			if (r->content_length != UINT64_MAX && r->content_length != cl)
 				return HTTP_BAD;
 			r->content_length = cl;
 		} else if ((v = header_value(line, "Connection")) != NULL) {

@@ -1,5 +1,6 @@
-/* http.h - the HTTP/1.1 client side every model shares: the request bytes
- * and a streaming response parser that hashes the body as it arrives. */
+/* http.h - the HTTP/1.1 client every workload and model shares: the
+ * request bytes, a streaming response parser that hashes the body as it
+ * arrives (http.c), and the exchange as a state machine (http_client.c). */
 #ifndef CMB_HTTP_H
 #define CMB_HTTP_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "../harness/config.h"
+#include "workload.h"
 
 #define HTTP_REQ_MAX 1024
 #define HTTP_HDR_MAX 2048
@@ -31,6 +33,37 @@ struct http_resp {
 	uint64_t body_hash;	 /* running FNV-1a of the body */
 	bool conn_close;	 /* server said Connection: close */
 };
+
+/* One connection of a slot and the exchange in progress on it: the HTTP
+ * client as a state machine (http_client.c), shared by every workload that
+ * makes a GET and driven by either driver. */
+enum http_phase { HTTP_PH_NONE, HTTP_PH_CONNECTING, HTTP_PH_SENDING, HTTP_PH_READING, HTTP_PH_IDLE };
+struct http_conn {
+	int fd;		       /* -1: not connected */
+	int phase;	       /* enum http_phase */
+	bool junk;	       /* bytes arrived while idle: the next task fails */
+	uint32_t sent;	       /* request bytes sent so far */
+	uint64_t deadline_ns;  /* the task's I/O deadline */
+	struct http_resp resp; /* the response being parsed */
+};
+
+void http_conn_init(struct http_conn *c);
+/* Connect before the clock (keep-alive), waiting up to --timeout. 0 or -errno. */
+int http_conn_open(struct wl_slot *s, struct http_conn *c);
+void http_conn_close(struct wl_slot *s, struct http_conn *c);
+/* Begin the GET of task s->id. WL_WAIT, or WL_DONE with s->err set and, on
+ * success, s->result = the body hash (http_resp_hash). */
+enum wl_status http_start(struct wl_slot *s, struct http_conn *c);
+/* Go on after a wait, same results; on WL_EV_IDLE it only notes what the
+ * idle connection did and returns WL_DONE. */
+enum wl_status http_step(struct wl_slot *s, struct http_conn *c, int events);
+/* The whole GET with blocking waits (for blocking_only workloads). */
+void http_fetch_blocking(struct wl_slot *s, struct http_conn *c);
+
+/* The latency server as a workload's service: forks `cmbench serve` on
+ * 127.0.0.1 and an ephemeral port (not measured), or with --target
+ * resolves the given server instead. */
+extern const struct wl_service wl_service_latency;
 
 /* Request for task `id` into buf; returns its length. */
 size_t http_request(char *buf, size_t cap, const struct run_cfg *cfg, uint64_t id);

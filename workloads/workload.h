@@ -1,37 +1,118 @@
 /* workload.h - what a task does, independent of the model that runs it.
  *
- * A task has at most two parts: an io part (one HTTP GET, see io.h) and a
- * cpu part (the kernel in cpu.c). A workload says which parts it has and how
- * the task's 64-bit result is made from the io part's body hash. Models run
- * the io part with their own I/O style and call finish() for the rest, on
- * whatever thread or process their policy says. */
+ * A workload is a per-task state machine that never blocks on its own.
+ * start() and step() do some work and say what the task needs next:
+ *
+ *   WL_WAIT  wait until slot->fd is ready for slot->events, or until
+ *            slot->deadline_ns passes, then call step() with what happened
+ *   WL_RUN   run slot->sync(slot) - a synchronous part (the CPU kernel, or
+ *            a call into a library with no non-blocking API) that ends the
+ *            task; where it runs is the model's policy (inline or offload)
+ *   WL_DONE  the task is over: slot->result and slot->err are set
+ *
+ * Two drivers run the same steps: the blocking driver below (poll on the
+ * one fd; sequential, thread and process models) and the libuv driver in
+ * models/evloop.c (uv_poll_t; the loops). A workload that wraps a library
+ * with no non-blocking API is `blocking_only`: it has no start() and its
+ * whole task is run_blocking(), which a loop runs inline (and stalls) or
+ * offloads. A workload with both prefers run_blocking() under the blocking
+ * driver. A workload may need a service (the latency server, a database)
+ * started before the trial, outside the measurement, and may register its
+ * own flags. */
 #ifndef CMB_WORKLOAD_H
 #define CMB_WORKLOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../harness/config.h"
 #include "../harness/util.h"
 
-/* Why a task failed; counted per kind, never fatal to the run. */
+/* Why a task failed; counted per kind, never fatal to the run. The names
+ * are the suffixes of the errors_* result columns. */
 enum task_err {
 	TASK_OK = 0,
 	TASK_ERR_CONNECT, /* connect() failed or was refused */
 	TASK_ERR_TIMEOUT, /* an I/O did not finish within --timeout */
 	TASK_ERR_IO,	  /* reset, short write, EOF before the body ended */
-	TASK_ERR_HTTP,	  /* not a 200, or a response we cannot parse */
+	TASK_ERR_HTTP,	  /* not a 200, a response we cannot parse, stray bytes */
+	TASK_ERR_QUERY,	  /* a database or library call reported an error */
+	TASK_ERR_WORKER,  /* the worker running the task died */
 	TASK_ERR_KINDS
+};
+extern const char *const task_err_names[TASK_ERR_KINDS]; /* [0] is "ok" */
+
+enum wl_status { WL_WAIT, WL_RUN, WL_DONE };
+
+/* Events a driver passes to step(). */
+#define WL_EV_READ    1 /* the fd is readable (or has an error or EOF) */
+#define WL_EV_WRITE   2 /* the fd is writable (or has an error) */
+#define WL_EV_TIMEOUT 4 /* the deadline passed first: step must end the task */
+#define WL_EV_IDLE    8 /* the fd fired while no task ran on the slot */
+
+struct workload_ops;
+
+/* One concurrency slot: it runs one task at a time and keeps what the
+ * workload wants kept between tasks (a keep-alive connection, a database
+ * handle). The model owns it; the workload's state is priv. */
+struct wl_slot {
+	const struct run_cfg *cfg;	/* the run */
+	const struct workload_ops *wl;	/* cfg->workload */
+	void *priv;			/* wl->slot_size bytes, zeroed, the workload's */
+	uint64_t id;			/* the task running on the slot */
+	uint64_t result;		/* WL_DONE: the task's 64-bit result */
+	int err;			/* WL_DONE: TASK_OK or a task_err */
+	int fd;				/* WL_WAIT: what to wait on */
+	int events;			/* WL_WAIT: WL_EV_READ and/or WL_EV_WRITE */
+	uint64_t deadline_ns;		/* WL_WAIT: CLOCK_MONOTONIC; step gets WL_EV_TIMEOUT */
+	void (*sync)(struct wl_slot *); /* WL_RUN: the synchronous part; ends the task */
+	bool idle_watched;		/* the driver reports idle events (WL_EV_IDLE) */
+	/* set by a driver that watches fds: called before the workload
+	 * closes fd, so the driver can stop watching it first */
+	void (*forget_fd)(struct wl_slot *, int fd);
+	void *driver; /* the driver's own data */
+};
+
+/* A flag a workload adds to `cmbench run`; its value lands in
+ * cfg->wl_num[slot] (WLF_U64, WLF_DURATION in µs) or cfg->wl_str[slot]. */
+enum wl_flag_type { WLF_U64, WLF_DURATION, WLF_STR, WLF_CHOICE };
+struct wl_flag {
+	const char *name;	  /* long option without "--" */
+	const char *arg;	  /* placeholder for --help, like N or URL */
+	const char *help;	  /* one line */
+	enum wl_flag_type type;	  /* how the value is parsed */
+	int slot;		  /* index into cfg->wl_num or cfg->wl_str */
+	uint64_t def, min, max;	  /* numbers: default and bounds */
+	const char *const *choices; /* WLF_CHOICE: NULL-terminated; wl_num = index */
+};
+
+/* A service the workload needs, started before the trial outside the
+ * measurement and stopped after it (also when the run fails). start may
+ * fill cfg (the target's address). 0 or -errno with one line in err. */
+struct wl_service {
+	const char *name;
+	int (*start)(struct run_cfg *cfg, void **svc, char *err, size_t errlen);
+	void (*stop)(void *svc);
 };
 
 struct workload_ops {
-	const char *name;    /* as given to --workload */
-	const char *summary; /* one line for `cmbench list` */
-	bool does_io;	     /* the task starts with one HTTP GET */
-	bool does_cpu;	     /* the task runs the kernel */
-	/* The cpu part (if any) and the task's result. io_hash is the body hash
-	 * of the io part (0 when there is none). Pure: same inputs, same result. */
-	uint64_t (*finish)(const struct run_cfg *cfg, uint64_t id, uint64_t io_hash);
+	const char *name;	 /* as given to --workload */
+	const char *summary;	 /* one line for `cmbench list` */
+	const char *label;	 /* short label for charts and tables */
+	bool does_io;		 /* the task waits on I/O (--io-latency, --payload apply) */
+	bool does_cpu;		 /* the task runs the kernel (--cpu, --cpu-iters apply) */
+	bool blocking_only;	 /* no start(): the task is run_blocking() */
+	const struct wl_flag *flags;	  /* its own flags, {NULL}-terminated, or NULL */
+	const struct wl_service *service; /* or NULL */
+	size_t slot_size;		  /* bytes of slot->priv */
+	/* before the clock, once per slot (a keep-alive connect): 0 or
+	 * -errno; a failure is retried, and counted, by the first task */
+	int (*slot_open)(struct wl_slot *s);
+	void (*slot_close)(struct wl_slot *s); /* after the last task; frees priv's contents */
+	enum wl_status (*start)(struct wl_slot *s);		/* NULL if blocking_only */
+	enum wl_status (*step)(struct wl_slot *s, int events); /* after WL_WAIT */
+	void (*run_blocking)(struct wl_slot *s);		/* the task, blocking; or NULL */
 };
 
 extern const struct workload_ops workload_io;
@@ -40,6 +121,37 @@ extern const struct workload_ops workload_mixed;
 extern const struct workload_ops *const workload_table[]; /* NULL-terminated */
 
 const struct workload_ops *workload_find(const char *name);
+/* The plain workload made of these parts (io, cpu or mixed), or NULL. */
+const struct workload_ops *workload_by_parts(bool io, bool cpu);
+
+/* Slots: allocate priv and open (before the clock); close and free. */
+int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg);
+void wl_slot_fini(struct wl_slot *s);
+/* Start task `id` on the slot: what start() says, or for a blocking_only
+ * workload WL_RUN with sync = run_blocking. */
+enum wl_status wl_begin(struct wl_slot *s, uint64_t id);
+/* The blocking driver: run task `id` to its end on this thread. */
+void wl_run_task(struct wl_slot *s, uint64_t id);
+/* Wait for s->fd and s->events until s->deadline_ns; the WL_EV_* that
+ * happened, WL_EV_TIMEOUT when the deadline came first. */
+int wl_poll_wait(struct wl_slot *s);
+/* Close fd, telling the driver first. */
+void wl_close_fd(struct wl_slot *s, int fd);
+/* End the task from a step: sets result and err, returns WL_DONE. */
+static inline enum wl_status wl_done(struct wl_slot *s, int err, uint64_t result)
+{
+	s->err = err;
+	s->result = err == TASK_OK ? result : 0;
+	return WL_DONE;
+}
+/* Ask to wait for fd. */
+static inline enum wl_status wl_wait(struct wl_slot *s, int fd, int events, uint64_t deadline)
+{
+	s->fd = fd;
+	s->events = events;
+	s->deadline_ns = deadline;
+	return WL_WAIT;
+}
 
 /* The cpu kernel: `iters` rounds of a 64-bit mixing chain from `seed`. */
 uint64_t cpu_kernel(uint64_t seed, uint64_t iters);

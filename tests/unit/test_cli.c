@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -65,18 +66,18 @@ static void test_u64_bad(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (u64(bad[i], 0, UINT64_MAX, &v, err) != 2)
+		if (u64(bad[i], 0, UINT64_MAX, &v, err) != -EINVAL)
 			fail_msg("'%s' was accepted as %llu", bad[i], (unsigned long long)v);
 		assert_err_has(err, "--tasks", bad[i]);
 	}
 	/* 0 below the minimum, and one past the maximum */
-	assert_int_equal(u64("0", 1, 100, &v, err), 2);
+	assert_int_equal(u64("0", 1, 100, &v, err), -EINVAL);
 	assert_err_has(err, "--tasks", "0");
-	assert_int_equal(u64("101", 1, 100, &v, err), 2);
+	assert_int_equal(u64("101", 1, 100, &v, err), -EINVAL);
 	assert_err_has(err, "--tasks", "101");
-	assert_int_equal(u64("18446744073709551615", 0, UINT64_MAX - 1, &v, err), 2);
+	assert_int_equal(u64("18446744073709551615", 0, UINT64_MAX - 1, &v, err), -EINVAL);
 	/* no string at all */
-	assert_int_equal(u64(NULL, 0, 100, &v, err), 2);
+	assert_int_equal(u64(NULL, 0, 100, &v, err), -EINVAL);
 	assert_err_has(err, "--tasks", NULL);
 }
 
@@ -106,7 +107,7 @@ static void assert_dur_bad(const char *s, uint64_t min)
 	char err[CLI_ERR_MAX];
 	uint64_t v = 0;
 
-	if (dur(s, min, 3600000000ull, &v, err) != 2)
+	if (dur(s, min, 3600000000ull, &v, err) != -EINVAL)
 		fail_msg("'%s' was accepted as %llu us", s, (unsigned long long)v);
 	assert_err_has(err, "--io-latency", s);
 }
@@ -142,7 +143,7 @@ static void test_duration_rounding(void **state)
 	assert_dur("1.0004ms", 0, 1000);
 	assert_dur("1.0006ms", 0, 1001);
 	/* rounding to zero is below a minimum of 1 */
-	assert_int_equal(dur("250ns", 1, 1000, &v, err), 2);
+	assert_int_equal(dur("250ns", 1, 1000, &v, err), -EINVAL);
 	assert_err_has(err, "--io-latency", "250ns");
 }
 
@@ -155,9 +156,9 @@ static void test_duration_zero(void **state)
 	assert_dur("0", 0, 0);
 	assert_dur("0ms", 0, 0);
 	assert_dur("0s", 0, 0);
-	assert_int_equal(dur("0", 1, 1000, &v, err), 2);
+	assert_int_equal(dur("0", 1, 1000, &v, err), -EINVAL);
 	assert_err_has(err, "--io-latency", "0");
-	assert_int_equal(dur("0ms", 1, 1000, &v, err), 2);
+	assert_int_equal(dur("0ms", 1, 1000, &v, err), -EINVAL);
 	assert_err_has(err, "--io-latency", "0ms");
 }
 
@@ -183,9 +184,9 @@ static void test_duration_exponent(void **state)
 	uint64_t v = 0;
 
 	(void)state;
-	assert_int_equal(cli_parse_duration_us("--x", "1e3ms", 0, UINT64_MAX, &v, err, sizeof(err)), 2);
-	assert_int_equal(cli_parse_duration_us("--x", "0x10ms", 0, UINT64_MAX, &v, err, sizeof(err)), 2);
-	assert_int_equal(cli_parse_duration_us("--x", "1.2.3ms", 0, UINT64_MAX, &v, err, sizeof(err)), 2);
+	assert_int_equal(cli_parse_duration_us("--x", "1e3ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(cli_parse_duration_us("--x", "0x10ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(cli_parse_duration_us("--x", "1.2.3ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
 	assert_dur("2.5ms", 0, 2500);
 }
 
@@ -200,7 +201,7 @@ static void test_duration_top_of_range(void **state)
 	(void)state;
 	rc = cli_parse_duration_us("--x", "18446744073709551616us", 0, UINT64_MAX, &v, err,
 				   sizeof(err));
-	if (rc != 2)
+	if (rc != -EINVAL)
 		fail_msg("2^64 us accepted with max UINT64_MAX, as %llu", (unsigned long long)v);
 }
 
@@ -231,7 +232,7 @@ static void assert_target_bad(const char *s)
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
 
-	if (target(s, &cfg, err) != 2)
+	if (target(s, &cfg, err) != -EINVAL)
 		fail_msg("'%s' accepted: host '%s' port '%s' path '%s'", s, cfg.target_host,
 			 cfg.target_port, cfg.target_path);
 	assert_err_has(err, "--target", NULL);
@@ -273,15 +274,15 @@ static void test_target_messages(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(target("https://x/", &cfg, err), 2);
+	assert_int_equal(target("https://x/", &cfg, err), -EINVAL);
 	assert_err_has(err, "--target", "https://x/");
-	assert_int_equal(target("http://h:70000/", &cfg, err), 2);
+	assert_int_equal(target("http://h:70000/", &cfg, err), -EINVAL);
 	assert_err_has(err, "--target", "70000");
-	assert_int_equal(target("http://h:abc/", &cfg, err), 2);
+	assert_int_equal(target("http://h:abc/", &cfg, err), -EINVAL);
 	assert_err_has(err, "--target", "abc");
 	/* a path longer than target_path holds */
 	snprintf(longurl, sizeof(longurl), "http://h/%0600d", 0);
-	assert_int_equal(target(longurl, &cfg, err), 2);
+	assert_int_equal(target(longurl, &cfg, err), -EINVAL);
 	assert_err_has(err, "--target", NULL);
 }
 
@@ -384,9 +385,9 @@ static void test_run_unknown_names(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), -EINVAL);
 	assert_err_has(err, "--model", "fibers");
-	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), -EINVAL);
 	assert_err_has(err, "--workload", "disk");
 }
 
@@ -402,17 +403,17 @@ static void test_run_bad_values(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(conc0), conc0, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(conc0), conc0, &cfg, err), -EINVAL);
 	assert_err_has(err, "--concurrency", "0");
-	assert_int_equal(run_args(ARGC(conn), conn, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(conn), conn, &cfg, err), -EINVAL);
 	assert_err_has(err, "--conn", "bogus");
-	assert_int_equal(run_args(ARGC(fmt), fmt, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(fmt), fmt, &cfg, err), -EINVAL);
 	assert_err_has(err, "--format", "xml");
-	assert_int_equal(run_args(ARGC(tasks), tasks, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(tasks), tasks, &cfg, err), -EINVAL);
 	assert_err_has(err, "--tasks", "12x");
-	assert_int_equal(run_args(ARGC(lat), lat, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(lat), lat, &cfg, err), -EINVAL);
 	assert_err_has(err, "--io-latency", "50");
-	assert_int_equal(run_args(ARGC(tmo), tmo, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(tmo), tmo, &cfg, err), -EINVAL);
 	assert_err_has(err, "--timeout", NULL);
 }
 
@@ -425,11 +426,11 @@ static void test_run_missing_required(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(nomodel), nomodel, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(nomodel), nomodel, &cfg, err), -EINVAL);
 	assert_err_has(err, "--model", NULL);
-	assert_int_equal(run_args(ARGC(nowl), nowl, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(nowl), nowl, &cfg, err), -EINVAL);
 	assert_err_has(err, "--workload", NULL);
-	assert_int_equal(run_args(ARGC(nothing), nothing, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(nothing), nothing, &cfg, err), -EINVAL);
 }
 
 static void test_run_cpu_and_iters(void **state)
@@ -440,7 +441,7 @@ static void test_run_cpu_and_iters(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), -EINVAL);
 	assert_err_has(err, "--cpu", "--cpu-iters");
 }
 
@@ -453,11 +454,11 @@ static void test_run_unknown_flag(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), -EINVAL);
 	assert_err_has(err, "--frobnicate", NULL);
-	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), -EINVAL);
 	assert_err_has(err, "--frobnicate", NULL);
-	assert_int_equal(run_args(ARGC(argv3), argv3, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv3), argv3, &cfg, err), -EINVAL);
 	assert_err_has(err, "stray", NULL);
 }
 
@@ -469,9 +470,9 @@ static void test_run_flag_without_value(void **state)
 	struct run_cfg cfg;
 
 	(void)state;
-	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), -EINVAL);
 	assert_err_has(err, "--tasks", NULL);
-	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), 2);
+	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), -EINVAL);
 	assert_err_has(err, "--model", NULL);
 }
 
@@ -536,7 +537,7 @@ static void test_fd_limit(void **state)
 	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= 10000000 + 64)
 		skip(); /* this machine allows that many open files */
 	cfg.concurrency = 10000000;
-	assert_int_equal(cli_check_fd_limit(&cfg, err, sizeof(err)), 2);
+	assert_int_equal(cli_check_fd_limit(&cfg, err, sizeof(err)), -EINVAL);
 	assert_err_has(err, "open-file limit", "10000000");
 	/* the cpu workload opens no sockets: no limit to hit */
 	cfg.workload = &workload_cpu;

@@ -108,18 +108,22 @@ static void make_cfg(struct run_cfg *cfg, uint64_t iters)
 	cfg->cpu_iters = iters;
 }
 
-static void test_finish_io(void **state)
+/* The cpu workload's result for task id, through its state machine and
+ * the blocking driver. */
+static uint64_t cpu_task(const struct run_cfg *cfg, uint64_t id)
 {
-	static const uint64_t hashes[] = { 0, 1, 0x123456789abcdefull, UINT64_MAX };
-	struct run_cfg cfg;
+	struct wl_slot slot = { 0 };
+	uint64_t r;
 
-	(void)state;
-	make_cfg(&cfg, 1000);
-	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
-		for (uint64_t id = 0; id < 5; id++)
-			assert_int_equal(workload_io.finish(&cfg, id, hashes[i]), hashes[i]);
-	assert_true(workload_io.does_io);
-	assert_false(workload_io.does_cpu);
+	assert_int_equal(wl_slot_init(&slot, cfg), 0);
+	assert_int_equal(wl_begin(&slot, id), WL_RUN);
+	slot.sync(&slot);
+	assert_int_equal(slot.err, TASK_OK);
+	r = slot.result;
+	wl_run_task(&slot, id); /* the driver gives the same */
+	assert_int_equal(slot.result, r);
+	wl_slot_fini(&slot);
+	return r;
 }
 
 static void test_finish_cpu(void **state)
@@ -128,39 +132,23 @@ static void test_finish_cpu(void **state)
 
 	(void)state;
 	make_cfg(&cfg, 1000);
+	cfg.workload = &workload_cpu;
 	for (uint64_t id = 0; id < 20; id++) {
-		uint64_t got = workload_cpu.finish(&cfg, id, 0);
+		uint64_t got = cpu_task(&cfg, id);
 
 		assert_int_equal(got, cpu_kernel(mix64(id), cfg.cpu_iters));
 		assert_int_equal(got, ref_kernel(ref_mix64(id), 1000));
-		/* the io hash plays no part */
-		assert_int_equal(workload_cpu.finish(&cfg, id, 0xabcdef), got);
 	}
 	/* ids give different results */
-	assert_int_not_equal(workload_cpu.finish(&cfg, 1, 0), workload_cpu.finish(&cfg, 2, 0));
+	assert_int_not_equal(cpu_task(&cfg, 1), cpu_task(&cfg, 2));
 	/* and so do iteration counts */
 	make_cfg(&cfg, 1001);
-	assert_int_equal(workload_cpu.finish(&cfg, 3, 0), ref_kernel(ref_mix64(3), 1001));
+	cfg.workload = &workload_cpu;
+	assert_int_equal(cpu_task(&cfg, 3), ref_kernel(ref_mix64(3), 1001));
 	assert_false(workload_cpu.does_io);
 	assert_true(workload_cpu.does_cpu);
-}
-
-static void test_finish_mixed(void **state)
-{
-	static const uint64_t hashes[] = { 0, 1, 0x123456789abcdefull, UINT64_MAX };
-	struct run_cfg cfg;
-
-	(void)state;
-	make_cfg(&cfg, 777);
-	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
-		uint64_t got = workload_mixed.finish(&cfg, 5, hashes[i]);
-
-		assert_int_equal(got, cpu_kernel(hashes[i], 777));
-		assert_int_equal(got, ref_kernel(hashes[i], 777));
-	}
-	assert_int_not_equal(workload_mixed.finish(&cfg, 5, 1), workload_mixed.finish(&cfg, 5, 2));
-	assert_true(workload_mixed.does_io);
-	assert_true(workload_mixed.does_cpu);
+	assert_true(workload_mixed.does_io && workload_mixed.does_cpu);
+	assert_true(workload_io.does_io && !workload_io.does_cpu);
 }
 
 /* Folding the same (id, result) pairs in any order gives the same sum. */
@@ -253,9 +241,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_deterministic),
 		cmocka_unit_test(test_kernel_zero_iters),
 		cmocka_unit_test(test_kernel_known_values),
-		cmocka_unit_test(test_finish_io),
 		cmocka_unit_test(test_finish_cpu),
-		cmocka_unit_test(test_finish_mixed),
 		cmocka_unit_test(test_checksum_fold_order),
 		cmocka_unit_test(test_workload_find),
 		cmocka_unit_test(test_calibrate),

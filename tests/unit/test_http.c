@@ -200,6 +200,16 @@ static void test_missing_content_length(void **state)
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"), HTTP_BAD);
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n"), HTTP_BAD);
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n"), HTTP_BAD);
+	/* a sign, trailing junk, an overflow, or two that disagree */
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: +16\r\n\r\n"), HTTP_BAD);
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 16 7\r\n\r\n"), HTTP_BAD);
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n"),
+			 HTTP_BAD);
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+			 HTTP_BAD);
+	/* two that agree, and trailing blanks, are fine */
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1 \r\n\r\nx"),
+			 HTTP_DONE);
 	/* header names are case-insensitive */
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"), HTTP_DONE);
 	assert_int_equal(r.body_got, 2);

@@ -1,0 +1,75 @@
+/* result_text.c - the human block of one run, in the style of wrk: every
+ * figure in the unit that suits it, and which mode produced it. */
+#include <math.h>
+#include <stdio.h>
+
+#include "../workloads/workload.h"
+#include "result.h"
+#include "util.h"
+
+/* " (connect 1, timeout 2)": the kinds that occurred, from the table. */
+void result_print_error_kinds(FILE *f, const struct result_row *r)
+{
+	const char *sep = " (";
+	char name[32];
+
+	for (int k = 1; k < TASK_ERR_KINDS; k++) {
+		const struct result_col *c;
+		double v;
+
+		snprintf(name, sizeof(name), "errors_%s", task_err_names[k]);
+		c = result_col_find(name);
+		v = c ? result_num(r, c) : 0;
+		if (v > 0) {
+			fprintf(f, "%s%s %.0f", sep, task_err_names[k], v);
+			sep = ", ";
+		}
+	}
+	if (r->workers_lost > 0)
+		fprintf(f, "%sworkers lost %.0f", sep, r->workers_lost), sep = ", ";
+	fputs(sep[0] == ',' ? ")\n" : "\n", f);
+}
+
+void result_print_text(FILE *f, const struct result_row *r)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+
+	fprintf(f,
+		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
+		"libuv %s\n",
+		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
+	if (r->io_latency_us > 0 || r->payload > 0)
+		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
+			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);
+	if (r->cpu_iters > 0)
+		fprintf(f, "  cpu:  %.0f iterations per task = %s on one core\n", r->cpu_iters,
+			fmt_us(a, sizeof(a), r->cpu_us_per_task, FMT_TERSE));
+	if (isfinite(r->efficiency))
+		snprintf(c, sizeof(c), "%.1f%%", r->efficiency * 100);
+	else
+		snprintf(c, sizeof(c), "n/a");
+	fprintf(f, "  Makespan %s   throughput %.1f tasks/s   bound %s   efficiency %s\n",
+		fmt_us(a, sizeof(a), r->makespan_s * 1e6, FMT_TERSE), r->throughput_tps,
+		fmt_us(b, sizeof(b), r->bound_s * 1e6, FMT_TERSE), c);
+	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
+	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
+		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
+		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE), fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
+		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
+	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
+		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
+	fprintf(f,
+		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
+		"involuntary\n",
+		r->cpu_user_s, r->cpu_sys_s, r->ctx_voluntary, r->ctx_involuntary);
+	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
+		fmt_kib(a, sizeof(a), r->rss_peak_kib, FMT_TERSE), fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
+		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
+	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
+		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
+	fprintf(f, "  Tasks    %.0f released, %.0f completed, %.0f errors", r->tasks, r->completed,
+		r->errors);
+	result_print_error_kinds(f, r);
+	fprintf(f, "  Checksum %s\n", r->checksum);
+}
+

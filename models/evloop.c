@@ -1,0 +1,343 @@
+/* evloop.c - the libuv driver shared by the loop models.
+ *
+ * A slot walks a workload's state machine: start() or step() says what the
+ * task waits for next, and the driver turns that into a uv_poll_t on the
+ * fd (one per fd, allocated, freed in its close callback, so a slot can
+ * start its next task while its old watch is still closing) and a
+ * uv_timer_t on the deadline (re-armed only when the deadline changes:
+ * once per task). WL_RUN goes to the model's policy. Between tasks a kept
+ * connection stays watched for readability, which costs no system call
+ * and lets the workload see a peer that closed or spoke unasked. New tasks
+ * start from an idle callback, so a task finishing inside another's
+ * callback never recurses into the next. */
+#include "evloop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../harness/clock.h"
+
+enum { EL_IDLE, EL_WAIT, EL_RUN };
+
+struct el_watch {
+	uv_poll_t poll;	      /* on fd */
+	struct el_slot *slot; /* owner; NULL once forgotten */
+	int fd;		      /* the fd it watches */
+	int events;	      /* UV_READABLE / UV_WRITABLE it polls for */
+};
+
+struct el_run {
+	uv_loop_t loop;
+	uv_idle_t starter; /* starts tasks outside any callback chain */
+	const struct run_cfg *cfg;
+	const struct el_policy *pol;
+	struct task_stats *stats;
+	struct el_slot *slots; /* nslots of them */
+	uint64_t nslots;
+	struct el_slot *free;  /* slots with no task */
+	uint64_t *shared_next; /* prefork: the counter shared with siblings */
+	uint64_t next_id;      /* next task to start (own counter) */
+	bool exhausted;	       /* no task is left to start */
+	uint64_t running;      /* tasks started and not done */
+	uint64_t t0;	       /* release time */
+};
+
+static void starter_cb(uv_idle_t *h);
+static void handle(struct el_slot *slot, enum wl_status st);
+
+uv_loop_t *evloop_loop(struct el_slot *slot)
+{
+	return &slot->run->loop;
+}
+
+static void on_watch_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void watch_drop(struct el_slot *slot)
+{
+	struct el_watch *w = slot->watch;
+
+	if (!w)
+		return;
+	w->slot = NULL;
+	slot->watch = NULL;
+	slot->ws.idle_watched = false;
+	/* closing a poll handle takes its fd out of epoll now, so the fd
+	 * can be closed right after */
+	uv_close((uv_handle_t *)&w->poll, on_watch_closed);
+}
+
+/* wl_slot.forget_fd: the workload is about to close fd. */
+static void forget_fd(struct wl_slot *ws, int fd)
+{
+	struct el_slot *slot = ws->driver;
+
+	if (slot->watch && slot->watch->fd == fd)
+		watch_drop(slot);
+}
+
+static int wl_events(int uv_events, int status)
+{
+	int ev = 0;
+
+	if (status < 0)
+		return WL_EV_READ | WL_EV_WRITE; /* the step's own call sees why */
+	if (uv_events & (UV_READABLE | UV_DISCONNECT))
+		ev |= WL_EV_READ;
+	if (uv_events & UV_WRITABLE)
+		ev |= WL_EV_WRITE;
+	return ev;
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	struct el_watch *w = h->data;
+	struct el_slot *slot = w->slot;
+	int ev = wl_events(events, status);
+
+	if (!slot)
+		return;
+	if (slot->phase != EL_WAIT) {
+		/* a kept connection between tasks (or while the task's
+		 * synchronous part runs): only the workload knows what it means */
+		slot->ws.wl->step(&slot->ws, ev | WL_EV_IDLE);
+		return;
+	}
+	handle(slot, slot->ws.wl->step(&slot->ws, ev));
+}
+
+static int watch(struct el_slot *slot, int fd, int uv_events)
+{
+	struct el_watch *w = slot->watch;
+
+	if (w && w->fd != fd)
+		watch_drop(slot);
+	w = slot->watch;
+	if (!w) {
+		w = malloc(sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		if (uv_poll_init_socket(&slot->run->loop, &w->poll, fd) < 0) {
+			free(w);
+			return -EIO;
+		}
+		w->poll.data = w;
+		w->slot = slot;
+		w->fd = fd;
+		w->events = 0;
+		slot->watch = w;
+		slot->ws.idle_watched = true;
+	}
+	if (w->events != uv_events) {
+		w->events = uv_events;
+		return uv_poll_start(&w->poll, uv_events, on_poll);
+	}
+	return 0;
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+	struct el_slot *slot = t->data;
+
+	slot->armed_ns = 0;
+	if (slot->phase == EL_WAIT)
+		handle(slot, slot->ws.wl->step(&slot->ws, WL_EV_TIMEOUT));
+}
+
+static void arm(struct el_slot *slot, uint64_t deadline)
+{
+	uint64_t now, ms;
+
+	if (deadline == slot->armed_ns)
+		return;
+	now = clock_now_ns();
+	ms = deadline > now ? (deadline - now + 999999) / 1000000 : 0;
+	slot->armed_ns = deadline;
+	uv_timer_start(&slot->timer, on_timeout, ms, 0);
+}
+
+static void disarm(struct el_slot *slot)
+{
+	if (slot->armed_ns) {
+		uv_timer_stop(&slot->timer);
+		slot->armed_ns = 0;
+	}
+}
+
+/* Between tasks a kept fd is watched for readability only. */
+static void watch_idle(struct el_slot *slot)
+{
+	if (slot->watch && watch(slot, slot->watch->fd, UV_READABLE) < 0)
+		watch_drop(slot);
+}
+
+static void handle(struct el_slot *slot, enum wl_status st)
+{
+	struct wl_slot *ws = &slot->ws;
+	int ev;
+
+	switch (st) {
+	case WL_WAIT:
+		ev = (ws->events & WL_EV_READ ? UV_READABLE : 0) |
+		     (ws->events & WL_EV_WRITE ? UV_WRITABLE : 0);
+		slot->phase = EL_WAIT;
+		if (watch(slot, ws->fd, ev) < 0) {
+			wl_close_fd(ws, ws->fd);
+			ws->err = TASK_ERR_IO;
+			evloop_task_done(slot);
+			return;
+		}
+		arm(slot, ws->deadline_ns);
+		return;
+	case WL_RUN:
+		slot->phase = EL_RUN;
+		disarm(slot); /* --timeout bounds I/O, not the synchronous part */
+		watch_idle(slot);
+		slot->run->pol->sync_part(slot);
+		return;
+	case WL_DONE:
+		evloop_task_done(slot);
+		return;
+	}
+}
+
+static void slot_free(struct el_slot *slot)
+{
+	struct el_run *r = slot->run;
+
+	slot->phase = EL_IDLE;
+	slot->next_free = r->free;
+	r->free = slot;
+	if (!r->exhausted)
+		uv_idle_start(&r->starter, starter_cb);
+}
+
+void evloop_task_done(struct el_slot *slot)
+{
+	struct el_run *r = slot->run;
+	struct wl_slot *ws = &slot->ws;
+
+	disarm(slot);
+	watch_idle(slot);
+	stats_task_done(r->stats, r->t0, slot->start_ns, clock_now_ns(), ws->id, ws->result,
+			ws->err);
+	r->running--;
+	if (r->exhausted && r->running == 0)
+		uv_stop(&r->loop);
+	slot_free(slot);
+}
+
+static bool take_id(struct el_run *r, uint64_t *id)
+{
+	if (r->shared_next)
+		*id = __atomic_fetch_add(r->shared_next, 1, __ATOMIC_RELAXED);
+	else
+		*id = r->next_id++;
+	if (*id < r->cfg->tasks)
+		return true;
+	r->exhausted = true;
+	return false;
+}
+
+static void task_start(struct el_slot *slot, uint64_t id)
+{
+	slot->start_ns = clock_now_ns();
+	slot->run->running++;
+	handle(slot, wl_begin(&slot->ws, id));
+}
+
+static void starter_cb(uv_idle_t *h)
+{
+	struct el_run *r = h->data;
+	struct el_slot *slot;
+	uint64_t id;
+
+	while (r->free && !r->exhausted) {
+		if (!take_id(r, &id))
+			break;
+		slot = r->free;
+		r->free = slot->next_free;
+		task_start(slot, id);
+	}
+	if (r->exhausted || !r->free)
+		uv_idle_stop(h);
+	if (r->exhausted && r->running == 0)
+		uv_stop(&r->loop);
+}
+
+static void close_any(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, h->type == UV_POLL ? on_watch_closed : NULL);
+}
+
+static int slots_init(struct el_run *r)
+{
+	int rc;
+
+	/* slots are pushed in reverse so the first task takes slot 0 */
+	for (uint64_t i = r->nslots; i-- > 0;) {
+		struct el_slot *slot = &r->slots[i];
+
+		slot->run = r;
+		slot->ws.driver = slot;
+		slot->ws.forget_fd = forget_fd;
+		uv_timer_init(&r->loop, &slot->timer);
+		slot->timer.data = slot;
+		rc = wl_slot_init(&slot->ws, r->cfg);
+		if (rc == -ENOMEM)
+			return rc;
+		slot->next_free = r->free;
+		r->free = slot;
+	}
+	return 0;
+}
+
+static void teardown(struct el_run *r)
+{
+	for (uint64_t i = 0; i < r->nslots; i++)
+		wl_slot_fini(&r->slots[i].ws);
+	uv_walk(&r->loop, close_any, NULL);
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&r->loop);
+}
+
+int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out,
+	       const struct el_policy *pol, const struct el_tasks *tasks)
+{
+	struct el_run *r;
+	int rc;
+
+	stats_init(out);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->nslots = tasks && tasks->slots ? tasks->slots : cfg->concurrency;
+	r->shared_next = tasks ? tasks->shared_next : NULL;
+	r->slots = calloc(r->nslots, sizeof(*r->slots));
+	r->cfg = cfg;
+	r->pol = pol;
+	r->stats = out;
+	rc = r->slots ? uv_loop_init(&r->loop) : -ENOMEM;
+	if (rc < 0)
+		goto out_free;
+	uv_idle_init(&r->loop, &r->starter);
+	r->starter.data = r;
+	rc = slots_init(r);
+	if (rc == 0 && pol->prepare)
+		rc = pol->prepare(&r->loop, cfg);
+	if (rc == 0) {
+		r->t0 = ctl->go(ctl);
+		uv_idle_start(&r->starter, starter_cb);
+		uv_run(&r->loop, UV_RUN_DEFAULT);
+		ctl->end(ctl);
+	}
+	teardown(r);
+out_free:
+	free(r->slots);
+	free(r);
+	return rc;
+}

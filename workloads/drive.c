@@ -1,0 +1,105 @@
+/* drive.c - the blocking driver, and the slot life cycle every driver
+ * shares. The blocking driver runs a task's steps on the calling thread,
+ * waiting in poll() on the task's one fd; the sequential, thread and
+ * process models use it. The libuv driver is in models/evloop.c. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../harness/clock.h"
+#include "workload.h"
+
+const char *const task_err_names[TASK_ERR_KINDS] = {
+	[TASK_OK] = "ok",	       [TASK_ERR_CONNECT] = "connect", [TASK_ERR_TIMEOUT] = "timeout",
+	[TASK_ERR_IO] = "io",	       [TASK_ERR_HTTP] = "http",       [TASK_ERR_QUERY] = "query",
+	[TASK_ERR_WORKER] = "worker",
+};
+
+int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg)
+{
+	const struct workload_ops *wl = cfg->workload;
+
+	s->cfg = cfg;
+	s->wl = wl;
+	s->fd = -1;
+	s->priv = NULL;
+	if (wl->slot_size) {
+		s->priv = calloc(1, wl->slot_size);
+		if (!s->priv)
+			return -ENOMEM;
+	}
+	return wl->slot_open ? wl->slot_open(s) : 0;
+}
+
+void wl_slot_fini(struct wl_slot *s)
+{
+	if (s->wl && s->wl->slot_close)
+		s->wl->slot_close(s);
+	free(s->priv);
+	s->priv = NULL;
+}
+
+enum wl_status wl_begin(struct wl_slot *s, uint64_t id)
+{
+	s->id = id;
+	s->err = TASK_OK;
+	s->result = 0;
+	if (s->wl->start)
+		return s->wl->start(s);
+	s->sync = s->wl->run_blocking;
+	return WL_RUN;
+}
+
+void wl_close_fd(struct wl_slot *s, int fd)
+{
+	if (s->forget_fd)
+		s->forget_fd(s, fd);
+	close(fd);
+}
+
+int wl_poll_wait(struct wl_slot *s)
+{
+	struct pollfd p = { .fd = s->fd };
+	uint64_t now;
+	int ms, rc, ev = 0;
+
+	p.events = (short)((s->events & WL_EV_READ ? POLLIN : 0) |
+			   (s->events & WL_EV_WRITE ? POLLOUT : 0));
+	for (;;) {
+		now = clock_now_ns();
+		if (now >= s->deadline_ns)
+			return WL_EV_TIMEOUT;
+		/* round up so a wait never ends a hair before the deadline */
+		ms = (int)((s->deadline_ns - now + 999999) / 1000000);
+		rc = poll(&p, 1, ms);
+		if (rc > 0)
+			break;
+		if (rc < 0 && errno != EINTR)
+			return s->events; /* let the step's own call see the error */
+	}
+	if (p.revents & (POLLIN | POLLHUP | POLLERR))
+		ev |= WL_EV_READ;
+	if (p.revents & (POLLOUT | POLLHUP | POLLERR))
+		ev |= WL_EV_WRITE;
+	return ev ? ev : s->events;
+}
+
+void wl_run_task(struct wl_slot *s, uint64_t id)
+{
+	const struct workload_ops *wl = s->wl;
+	enum wl_status st;
+
+	if (wl->run_blocking) {
+		s->id = id;
+		s->err = TASK_OK;
+		s->result = 0;
+		wl->run_blocking(s);
+		return;
+	}
+	st = wl_begin(s, id);
+	while (st == WL_WAIT)
+		st = wl->step(s, wl_poll_wait(s));
+	if (st == WL_RUN)
+		s->sync(s);
+}

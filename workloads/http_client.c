@@ -1,0 +1,244 @@
+/* http_client.c - one HTTP/1.1 GET as a state machine that never blocks:
+ * connect (when the slot has no connection), send the request, read until
+ * the parser says the response is complete. Both drivers run it; every
+ * wait has the task's deadline (--timeout from the start of the task).
+ *
+ * A keep-alive connection is checked for stray bytes: a byte after the end
+ * of a response, or one that arrives while no request is out, would
+ * otherwise be read as the next task's answer. Either fails the task that
+ * sees it as an http error, and the connection is dropped. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../harness/clock.h"
+#include "http.h"
+
+void http_conn_init(struct http_conn *c)
+{
+	c->fd = -1;
+	c->phase = HTTP_PH_NONE;
+	c->junk = false;
+	c->sent = 0;
+}
+
+void http_conn_close(struct wl_slot *s, struct http_conn *c)
+{
+	if (c->fd >= 0)
+		wl_close_fd(s, c->fd);
+	c->fd = -1;
+	c->phase = HTTP_PH_NONE;
+}
+
+static enum wl_status fail(struct wl_slot *s, struct http_conn *c, int err)
+{
+	http_conn_close(s, c);
+	c->junk = false;
+	return wl_done(s, err, 0);
+}
+
+static int socket_nonblock(int family)
+{
+	int fd, one = 1;
+
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* requests are one small write: do not let Nagle hold them back */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* Start a connect; 0 connected, 1 in progress, or a task_err. */
+static int connect_begin(const struct run_cfg *cfg, struct http_conn *c)
+{
+	int fd = socket_nonblock(cfg->target_addr.ss_family);
+
+	if (fd < 0)
+		return TASK_ERR_CONNECT;
+	c->fd = fd;
+	if (connect(fd, (const struct sockaddr *)&cfg->target_addr, cfg->target_addrlen) == 0)
+		return 0;
+	return errno == EINPROGRESS ? 1 : TASK_ERR_CONNECT;
+}
+
+static bool connect_ok(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+}
+
+/* Send (the rest of) the request; it is rebuilt from (cfg, id) rather than
+ * kept, so a slot holds no request buffer. */
+static enum wl_status send_request(struct wl_slot *s, struct http_conn *c)
+{
+	char req[HTTP_REQ_MAX];
+	size_t n = http_request(req, sizeof(req), s->cfg, s->id);
+	ssize_t w;
+
+	if (n == 0)
+		return fail(s, c, TASK_ERR_HTTP);
+	c->phase = HTTP_PH_SENDING;
+	while (c->sent < n) {
+		w = send(c->fd, req + c->sent, n - c->sent, MSG_NOSIGNAL);
+		if (w > 0) {
+			c->sent += (uint32_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return wl_wait(s, c->fd, WL_EV_WRITE, c->deadline_ns);
+		return fail(s, c, TASK_ERR_IO);
+	}
+	c->phase = HTTP_PH_READING;
+	http_resp_init(&c->resp);
+	return wl_wait(s, c->fd, WL_EV_READ, c->deadline_ns);
+}
+
+static enum wl_status response_done(struct wl_slot *s, struct http_conn *c)
+{
+	uint64_t hash = http_resp_hash(&c->resp);
+
+	if (!s->cfg->keepalive || c->resp.conn_close)
+		http_conn_close(s, c);
+	else
+		c->phase = HTTP_PH_IDLE;
+	return wl_done(s, TASK_OK, hash);
+}
+
+static int parse_err(int st)
+{
+	return st == HTTP_TRUNCATED ? TASK_ERR_IO : TASK_ERR_HTTP;
+}
+
+static enum wl_status read_response(struct wl_slot *s, struct http_conn *c)
+{
+	char buf[16384];
+	size_t used;
+	ssize_t r;
+	int st;
+
+	for (;;) {
+		r = recv(c->fd, buf, sizeof(buf), 0);
+		if (r > 0) {
+			st = http_resp_feed(&c->resp, buf, (size_t)r, &used);
+			if (st == HTTP_DONE && used < (size_t)r)
+				return fail(s, c, TASK_ERR_HTTP); /* bytes past the response */
+			if (st == HTTP_DONE)
+				return response_done(s, c);
+			if (st != HTTP_MORE)
+				return fail(s, c, parse_err(st));
+			continue;
+		}
+		if (r == 0) {
+			st = http_resp_eof(&c->resp);
+			if (st != HTTP_DONE)
+				return fail(s, c, parse_err(st));
+			c->resp.conn_close = true;
+			return response_done(s, c);
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return wl_wait(s, c->fd, WL_EV_READ, c->deadline_ns);
+		return fail(s, c, TASK_ERR_IO);
+	}
+}
+
+/* The idle connection fired: EOF means the server closed it (the next task
+ * reconnects); bytes mean it spoke unasked (the next task fails). */
+static enum wl_status idle_event(struct wl_slot *s, struct http_conn *c)
+{
+	char buf[512];
+	ssize_t r = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return WL_DONE;
+	if (r > 0)
+		c->junk = true;
+	http_conn_close(s, c);
+	return WL_DONE;
+}
+
+/* A kept connection that is not watched while idle is checked before use,
+ * with one non-blocking peek. */
+static void idle_check(struct wl_slot *s, struct http_conn *c)
+{
+	if (c->fd >= 0 && !s->idle_watched)
+		idle_event(s, c);
+}
+
+enum wl_status http_start(struct wl_slot *s, struct http_conn *c)
+{
+	int rc;
+
+	c->deadline_ns = clock_now_ns() + s->cfg->timeout_us * 1000;
+	c->sent = 0;
+	idle_check(s, c);
+	if (c->junk)
+		return fail(s, c, TASK_ERR_HTTP);
+	if (c->fd >= 0)
+		return send_request(s, c);
+	rc = connect_begin(s->cfg, c);
+	if (rc == 0)
+		return send_request(s, c);
+	if (rc != 1)
+		return fail(s, c, rc);
+	c->phase = HTTP_PH_CONNECTING;
+	return wl_wait(s, c->fd, WL_EV_WRITE, c->deadline_ns);
+}
+
+enum wl_status http_step(struct wl_slot *s, struct http_conn *c, int events)
+{
+	if (events & WL_EV_IDLE)
+		return c->fd >= 0 ? idle_event(s, c) : WL_DONE;
+	if (events & WL_EV_TIMEOUT)
+		return fail(s, c, TASK_ERR_TIMEOUT);
+	switch (c->phase) {
+	case HTTP_PH_CONNECTING:
+		if (!connect_ok(c->fd))
+			return fail(s, c, TASK_ERR_CONNECT);
+		return send_request(s, c);
+	case HTTP_PH_SENDING:
+		return send_request(s, c);
+	case HTTP_PH_READING:
+		return read_response(s, c);
+	default:
+		return fail(s, c, TASK_ERR_IO);
+	}
+}
+
+int http_conn_open(struct wl_slot *s, struct http_conn *c)
+{
+	uint64_t deadline = clock_now_ns() + s->cfg->timeout_us * 1000;
+	int rc = connect_begin(s->cfg, c), ev;
+
+	if (rc == 1) {
+		s->fd = c->fd;
+		s->events = WL_EV_WRITE;
+		s->deadline_ns = deadline;
+		ev = wl_poll_wait(s);
+		rc = (ev & WL_EV_WRITE) && connect_ok(c->fd) ? 0 : TASK_ERR_CONNECT;
+	}
+	if (rc != 0) {
+		http_conn_close(s, c);
+		return -ECONNREFUSED;
+	}
+	c->phase = HTTP_PH_IDLE;
+	return 0;
+}
+
+void http_fetch_blocking(struct wl_slot *s, struct http_conn *c)
+{
+	enum wl_status st = http_start(s, c);
+
+	while (st == WL_WAIT)
+		st = http_step(s, c, wl_poll_wait(s));
+}

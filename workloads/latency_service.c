@@ -1,0 +1,170 @@
+/* latency_service.c - the latency server as the service of the workloads
+ * that make a GET: a child process running `cmbench serve` on 127.0.0.1
+ * and an ephemeral port, started before the trial and stopped after it, so
+ * it is never part of what is measured. With --target no server is
+ * started; the target's name is resolved instead. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/clock.h"
+#include "../harness/server.h"
+#include "http.h"
+
+struct latency_svc {
+	pid_t pid; /* the server, or 0 with --target */
+};
+
+/* One line from fd within ms milliseconds; 0 or -ETIMEDOUT. */
+static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t deadline = clock_now_ns() + (uint64_t)ms * 1000000;
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		uint64_t now = clock_now_ns();
+
+		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000) + 1) <= 0)
+			return -ETIMEDOUT;
+		if (read(fd, buf + n, 1) != 1)
+			return -EPIPE;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static void server_child(pid_t parent, int wfd)
+{
+	int devnull;
+
+	die_with_parent(parent, SIGTERM);
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDOUT_FILENO);
+	_exit(server_run("127.0.0.1", 0, wfd) == 0 ? 0 : 1);
+}
+
+static void use_port(struct run_cfg *cfg, int port)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->target_addr;
+
+	memset(&cfg->target_addr, 0, sizeof(cfg->target_addr));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	sin->sin_addr.s_addr = htonl(0x7f000001);
+	cfg->target_addrlen = sizeof(*sin);
+	snprintf(cfg->target_port, sizeof(cfg->target_port), "%d", port);
+}
+
+static void server_stop(pid_t pid)
+{
+	int st;
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err, size_t errlen)
+{
+	pid_t parent = getpid();
+	char line[32];
+	int p[2], rc;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return rc;
+	}
+	fflush(NULL);
+	svc->pid = fork();
+	if (svc->pid < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "fork of the latency server: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return rc;
+	}
+	if (svc->pid == 0) {
+		close(p[0]);
+		server_child(parent, p[1]);
+	}
+	close(p[1]);
+	rc = read_line_timeout(p[0], line, sizeof(line), 5000);
+	close(p[0]);
+	if (rc < 0 || atoi(line) <= 0) {
+		snprintf(err, errlen, "the latency server did not start");
+		server_stop(svc->pid);
+		return rc < 0 ? rc : -EPROTO;
+	}
+	use_port(cfg, atoi(line));
+	return 0;
+}
+
+static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	int rc = getaddrinfo(cfg->target_host, cfg->target_port, &hints, &res);
+
+	if (rc != 0) {
+		snprintf(err, errlen, "--target: cannot resolve '%s': %s", cfg->target_host,
+			 gai_strerror(rc));
+		return -EHOSTUNREACH;
+	}
+	memcpy(&cfg->target_addr, res->ai_addr, res->ai_addrlen);
+	cfg->target_addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int latency_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+{
+	struct latency_svc *svc = calloc(1, sizeof(*svc));
+	int rc;
+
+	if (!svc)
+		return -ENOMEM;
+	rc = cfg->target_external ? target_resolve(cfg, err, errlen)
+				  : server_spawn(cfg, svc, err, errlen);
+	if (rc < 0) {
+		free(svc);
+		return rc;
+	}
+	*out = svc;
+	return 0;
+}
+
+static void latency_stop(void *p)
+{
+	struct latency_svc *svc = p;
+
+	if (!svc)
+		return;
+	server_stop(svc->pid);
+	free(svc);
+}
+
+const struct wl_service wl_service_latency = {
+	.name = "latency server",
+	.start = latency_start,
+	.stop = latency_stop,
+};
