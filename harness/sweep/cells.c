@@ -12,35 +12,49 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
+#include "../result.h"
 #include "../util.h"
 #include "setio.h"
 
-static const char *const metrics[] = {
-	"makespan_s",	   "throughput_tps", "bound_s",	      "efficiency",
-	"cpu_us_per_task", "lat_p50_us",     "lat_p90_us",    "lat_p99_us",
-	"lat_p999_us",	   "lat_max_us",     "svc_p50_us",    "svc_p99_us",
-	"cpu_user_s",	   "cpu_sys_s",	     "ctx_voluntary", "ctx_involuntary",
-	"rss_peak_kib",	   "pss_peak_kib",   "pss_base_kib",  "mem_per_task_kib",
-	"processes",	   "threads",	     "errors",	      "setup_s",
-	"wall_s",
-};
-#define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
-#define WALL (NMETRICS - 1) /* hyperfine's, not a run column */
+#define WALL_S "wall_s" /* hyperfine's wall time of a run: the last metric */
+
+/* The metric columns of the core's column table, in its order (found
+ * once; NULL and 0 only when out of memory). */
+static const struct result_col **metric_cols(size_t *n)
+{
+	static const struct result_col **cols;
+	static size_t ncols;
+	size_t nall;
+	const struct result_col *all = result_columns(&nall);
+
+	if (!cols && (cols = calloc(nall ? nall : 1, sizeof(*cols))))
+		for (size_t i = 0; i < nall; i++)
+			if (all[i].flags & COL_METRIC)
+				cols[ncols++] = &all[i];
+	*n = ncols;
+	return cols;
+}
 
 size_t cells_nmetrics(void)
 {
-	return NMETRICS;
+	size_t n;
+
+	metric_cols(&n);
+	return n + 1;
 }
 
 const char *cells_metric(size_t i)
 {
-	return i < NMETRICS ? metrics[i] : NULL;
+	size_t n;
+	const struct result_col **cols = metric_cols(&n);
+
+	return i < n ? cols[i]->name : i == n ? WALL_S : NULL;
 }
 
 int cells_metric_index(const char *name)
 {
-	for (size_t i = 0; i < NMETRICS; i++)
-		if (strcmp(metrics[i], name) == 0)
+	for (size_t i = 0; cells_metric(i); i++)
+		if (strcmp(cells_metric(i), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -124,25 +138,26 @@ int cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
 	double v[CELLS_MAX_REPS];
 	int csum = cells_csv_col(res, "checksum");
 	unsigned n = pick_rows(cell, res, rows);
+	size_t wall = cells_nmetrics() - 1;
 
 	memset(s, 0, sizeof(*s));
 	s->cell = *cell;
 	s->reps = n;
 	if (n == 0)
 		return 0;
-	s->fig = calloc(NMETRICS, sizeof(*s->fig));
+	s->fig = calloc(wall + 1, sizeof(*s->fig));
 	if (!s->fig)
 		return -ENOMEM;
 	snprintf(s->checksum, sizeof(s->checksum), "%s", csum < 0 ? "" : rows[0][csum]);
 	s->ok = trials_ok(res, rows, n, hf, s->checksum);
-	for (size_t m = 0; m < WALL; m++) {
+	for (size_t m = 0; m < wall; m++) {
 		for (unsigned i = 0; i < n; i++)
-			v[i] = field(res, rows[i], metrics[m]);
+			v[i] = field(res, rows[i], cells_metric(m));
 		cells_stats(v, n, &s->fig[m]);
 	}
 	if (hf && hf->ntimes) {
 		memcpy(v, hf->times, hf->ntimes * sizeof(v[0]));
-		cells_stats(v, hf->ntimes, &s->fig[WALL]);
+		cells_stats(v, hf->ntimes, &s->fig[wall]);
 	}
 	return (int)n;
 }
@@ -154,18 +169,20 @@ void cells_summary_free(struct cells_summary *s)
 }
 
 static const char *const param_cols[] = {
-	"cell",	   "grid",	    "model",   "workload",  "tasks", "concurrency", "workers", "conn",
-	"io_latency_us", "payload", "cpu_iters", "share_pct", "reps",	"ok",		 "checksum",
+	"cell",	   "grid", "model",	    "workload", "tasks",     "concurrency",
+	"workers", "conn", "io_latency_us", "payload",	"cpu_iters", "share_pct",
+	"reps",	   "ok",   "checksum",
 };
 #define NPARAMS (sizeof(param_cols) / sizeof(param_cols[0]))
 
 static void write_header(FILE *f)
 {
+	const char *m;
+
 	for (size_t i = 0; i < NPARAMS; i++)
 		fprintf(f, "%s%s", i ? "," : "", param_cols[i]);
-	for (size_t m = 0; m < NMETRICS; m++)
-		fprintf(f, ",%s_med,%s_min,%s_max,%s_sd", metrics[m], metrics[m], metrics[m],
-			metrics[m]);
+	for (size_t i = 0; (m = cells_metric(i)); i++)
+		fprintf(f, ",%s_med,%s_min,%s_max,%s_sd", m, m, m, m);
 	fputc('\n', f);
 }
 
@@ -181,7 +198,7 @@ static void write_row(FILE *f, const struct cells_summary *s)
 		r->keepalive ? "keepalive" : "new", (unsigned long long)r->io_latency_us,
 		(unsigned long long)r->payload, (unsigned long long)r->cpu_iters, c->share_pct,
 		s->reps, s->ok ? 1 : 0, s->checksum);
-	for (size_t m = 0; m < NMETRICS; m++) {
+	for (size_t m = 0; m < cells_nmetrics(); m++) {
 		const struct cells_fig *x = s->fig ? &s->fig[m] : &none;
 
 		fprintf(f, ",%.6g,%.6g,%.6g,%.6g", x->med, x->min, x->max, x->sd);
@@ -191,7 +208,7 @@ static void write_row(FILE *f, const struct cells_summary *s)
 
 struct cells_table {
 	const struct cells_summary *s; /* the rows */
-	size_t n;                      /* how many */
+	size_t n;		       /* how many */
 };
 
 static int put_cells(FILE *f, const void *arg)

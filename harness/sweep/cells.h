@@ -15,11 +15,11 @@
 /* A csv file held in memory: the fields point into buf. No quoting: no
  * field cmbench writes holds a comma or a newline. */
 struct cells_csv {
-	char *buf;      /* the file's text, split in place */
-	char **hdr;     /* column names */
+	char *buf;  /* the file's text, split in place */
+	char **hdr; /* column names */
 	size_t ncols;
-	char ***rows;   /* rows[i][j]: field j of data row i */
-	size_t nrows;   /* rows with ncols fields; others are dropped */
+	char ***rows;	/* rows[i][j]: field j of data row i */
+	size_t nrows;	/* rows with ncols fields; others are dropped */
 	size_t dropped; /* rows with another number of fields */
 };
 
@@ -37,11 +37,11 @@ struct cells_fig {
 
 /* One row of cells.csv. */
 struct cells_summary {
-	struct spec_cell cell;  /* the parameters */
-	unsigned reps;          /* trials found */
-	bool ok;                /* all complete, no errors, one checksum */
-	char checksum[24];      /* the first trial's checksum */
-	struct cells_fig *fig;  /* per metric, cells_metric() order (malloc'd) */
+	struct spec_cell cell; /* the parameters */
+	unsigned reps;	       /* trials found */
+	bool ok;	       /* all complete, no errors, one checksum */
+	char checksum[24];     /* the first trial's checksum */
+	struct cells_fig *fig; /* per metric, cells_metric() order (malloc'd) */
 };
 
 /* The metrics of cells.csv: the measured columns of a run, then

@@ -11,7 +11,7 @@
 
 #include <getopt.h>
 
-#define CMD_EUSAGE 4096  /* the input is wrong: exit 2 (beyond every errno) */
+#define CMD_EUSAGE 4096	 /* the input is wrong: exit 2 (beyond every errno) */
 #define CMD_EFAILED 4097 /* the work ran and some of it failed: exit 1 */
 
 /* One line "cmbench CMD: ..." on stderr. */

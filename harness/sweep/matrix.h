@@ -16,25 +16,25 @@ struct matrix_cell {
 	const char *model;  /* model name */
 	double share_pct;   /* cpu share of a task: 0 (io) .. 100 (cpu) */
 	double concurrency; /* the level the cell ran at */
-	bool ok;            /* every rep finished every task cleanly */
-	double med;         /* criterion: median over reps (lower is better) */
-	double min;         /* criterion: smallest rep */
-	double max;         /* criterion: largest rep */
-	bool any_level;     /* a one-slot model's cell: it competes at every level
+	bool ok;	    /* every rep finished every task cleanly */
+	double med;	    /* criterion: median over reps (lower is better) */
+	double min;	    /* criterion: smallest rep */
+	double max;	    /* criterion: largest rep */
+	bool any_level;	    /* a one-slot model's cell: it competes at every level
 			       of its share (it runs one task at a time anyway) */
 };
 
 struct matrix_verdict {
-	double share_pct;          /* the grid cell: cpu share ... */
-	double concurrency;        /* ... and concurrency level */
-	int winner;                /* index into the input of the best valid cell, -1: none */
-	int runner_up;             /* index of the second best, -1: none */
-	double margin;             /* runner-up med / winner med - 1 (0 without runner-up) */
-	bool tie;                  /* the two best cannot be told apart */
-	int *tied;                 /* on a tie: winner first, then all tied with it */
-	int ntied;                 /* entries in tied (0 unless tie; malloc'd) */
-	int nvalid;                /* contenders with ok set and finite figures */
-	int nfailed;               /* contenders left out: not ok or not finite */
+	double share_pct;   /* the grid cell: cpu share ... */
+	double concurrency; /* ... and concurrency level */
+	int winner;	    /* index into the input of the best valid cell, -1: none */
+	int runner_up;	    /* index of the second best, -1: none */
+	double margin;	    /* runner-up med / winner med - 1 (0 without runner-up) */
+	bool tie;	    /* the two best cannot be told apart */
+	int *tied;	    /* on a tie: winner first, then all tied with it */
+	int ntied;	    /* entries in tied (0 unless tie; malloc'd) */
+	int nvalid;	    /* contenders with ok set and finite figures */
+	int nfailed;	    /* contenders left out: not ok or not finite */
 };
 
 /* True when a cell can compete: ok and its med, min and max are finite. */

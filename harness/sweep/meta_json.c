@@ -73,8 +73,8 @@ static int put_sweep(json_t *o, const struct meta *m)
 	       set_num(o, "warmup", m->warmup) + set_num(o, "cells_total", m->cells_total) +
 	       set_num(o, "cells_done", m->cells_done) +
 	       set_num(o, "cells_failed", m->cells_failed) +
-	       set(o, "cpu_calibration", calibration_json(m)) + set(o, "cpu_iters", levels_json(m)) +
-	       set_str(o, "start_utc", m->start_utc);
+	       set(o, "cpu_calibration", calibration_json(m)) +
+	       set(o, "cpu_iters", levels_json(m)) + set_str(o, "start_utc", m->start_utc);
 	bad += m->end_utc[0] ? set_str(o, "end_utc", m->end_utc) : set(o, "end_utc", json_null());
 	return bad;
 }

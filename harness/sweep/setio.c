@@ -115,8 +115,7 @@ int setio_append(int fd, const char *buf, size_t len)
 }
 
 /* The text put() writes, in memory. */
-static int render(int (*put)(FILE *f, const void *arg), const void *arg, char **buf,
-		  size_t *len)
+static int render(int (*put)(FILE *f, const void *arg), const void *arg, char **buf, size_t *len)
 {
 	FILE *m = open_memstream(buf, len);
 	int rc;
@@ -236,8 +235,9 @@ static bool is_temp(const char *name)
 {
 	size_t n = strlen(name), k = strlen(TEMP_SUFFIX);
 
-	return n > k && name[n - k] == '.' && strspn(name + n - k + 1, "abcdefghijklmnopqrstuvwxyz"
-						    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == k - 1;
+	return n > k && name[n - k] == '.' &&
+	       strspn(name + n - k + 1, "abcdefghijklmnopqrstuvwxyz"
+					"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == k - 1;
 }
 
 void setio_sweep_temps(const char *dir)
@@ -250,7 +250,8 @@ void setio_sweep_temps(const char *dir)
 	while (d && (e = readdir(d)))
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strncmp(e->d_name, names[i], strlen(names[i])) == 0 &&
-			    is_temp(e->d_name) && setio_path(path, sizeof(path), dir, e->d_name) == 0)
+			    is_temp(e->d_name) &&
+			    setio_path(path, sizeof(path), dir, e->d_name) == 0)
 				unlink(path);
 	if (d)
 		closedir(d);

@@ -22,22 +22,14 @@ struct cell_list {
 /* What expansion needs besides the grid. */
 struct expansion {
 	const struct spec *spec;
-	const struct spec_grid *g; /* the grid being expanded */
-	int nproc;                 /* usable cores of the host */
+	const struct spec_grid *g;  /* the grid being expanded */
+	int nproc;		    /* usable cores of the host */
 	uint64_t lv[SPEC_LIST_MAX]; /* the grid's levels, sorted, once each */
 	size_t nlv;
 	struct cell_list l; /* the result */
 	char *err;
 	size_t errlen;
 };
-
-const struct workload_ops *spec_workload_by_parts(bool io, bool cpu)
-{
-	for (size_t i = 0; workload_table[i]; i++)
-		if (workload_table[i]->does_io == io && workload_table[i]->does_cpu == cpu)
-			return workload_table[i];
-	return NULL;
-}
 
 void spec_cell_id(struct spec_cell *c, bool with_workers)
 {
@@ -211,7 +203,7 @@ static int expand_shares(struct expansion *x, struct spec_cell *c)
 		int pct = g->shares[s];
 
 		c->share_pct = pct;
-		c->cfg.workload = spec_workload_by_parts(pct < 100, pct > 0);
+		c->cfg.workload = workload_by_parts(pct<100, pct> 0);
 		if (!c->cfg.workload)
 			return expand_err(x, g->line, "no workload has the parts this share needs");
 		c->cfg.io_latency_us = g->task_time_us * (uint64_t)(100 - pct) / 100;
@@ -265,11 +257,12 @@ static int expand_grid(struct expansion *x)
 	return rc ? rc : expand_workloads(x, &c);
 }
 
-int spec_expand(const struct spec *spec, int nproc, struct spec_cell **cells, size_t *n,
-		char *err, size_t errlen)
+int spec_expand(const struct spec *spec, int nproc, struct spec_cell **cells, size_t *n, char *err,
+		size_t errlen)
 {
-	struct expansion x = { .spec = spec, .nproc = nproc < 1 ? 1 : nproc, .err = err,
-			       .errlen = errlen };
+	struct expansion x = {
+		.spec = spec, .nproc = nproc < 1 ? 1 : nproc, .err = err, .errlen = errlen
+	};
 	int rc;
 
 	for (size_t i = 0; i < spec->n_grids; i++) {

@@ -11,11 +11,11 @@
 #define EXPR_LIMIT 1000000000LL /* no value of an expression may exceed this */
 
 struct expr {
-	const char *s;   /* the whole expression, for messages */
-	const char *p;   /* the next character to read */
-	long long c;     /* the value of C, < 0: undefined */
+	const char *s;	 /* the whole expression, for messages */
+	const char *p;	 /* the next character to read */
+	long long c;	 /* the value of C, < 0: undefined */
 	long long nproc; /* the value of nproc */
-	char *err;       /* where a problem is described */
+	char *err;	 /* where a problem is described */
 	size_t errlen;
 };
 

@@ -6,11 +6,11 @@
 #include "spec.h"
 
 struct spec_parser {
-	const char *file;       /* for messages */
-	int line;               /* the line being parsed */
+	const char *file; /* for messages */
+	int line;	  /* the line being parsed */
 	struct spec *spec;
 	struct spec_grid *grid; /* the open grid, NULL before the first */
-	unsigned global_seen;   /* bit per global key given */
+	unsigned global_seen;	/* bit per global key given */
 	char *err;
 	size_t errlen;
 };
@@ -21,10 +21,10 @@ int spec_perr(struct spec_parser *ps, const char *fmt, ...) __attribute__((forma
 enum spec_key_scope { SPEC_GLOBAL, SPEC_GRID };
 
 struct spec_key {
-	const char *name;          /* before the colon */
+	const char *name;	   /* as written in a spec, with its colon: "reps:" */
 	enum spec_key_scope scope; /* before the first grid, or in one */
-	bool whole;                /* the value is one item: blanks are part of it */
-	bool repeats;              /* may be given more than once */
+	bool whole;		   /* the value is one item: blanks are part of it */
+	bool repeats;		   /* may be given more than once */
 	/* items[0..n) are the value's items; 0 or -EINVAL / -ENOMEM */
 	int (*fn)(struct spec_parser *ps, const char *key, char **items, int n);
 };
@@ -39,7 +39,5 @@ int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n);
  * place, into a malloc'd array *items (the caller frees it). Returns the
  * count, or -ENOMEM. */
 int spec_split(char *value, char ***items);
-/* Whether the grid was given the key called name. */
-bool spec_grid_has(const struct spec_grid *g, const char *name);
 
 #endif

@@ -54,8 +54,8 @@ static int key_name(struct spec_parser *ps, const char *key, char **items, int n
 		return -EINVAL;
 	for (const char *p = items[0]; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-			return spec_perr(ps, "%s: '%s' may hold only letters, digits, - and _",
-					 key, items[0]);
+			return spec_perr(ps, "%s: '%s' may hold only letters, digits, - and _", key,
+					 items[0]);
 	if (strlen(items[0]) >= sizeof(ps->spec->name))
 		return spec_perr(ps, "%s: '%s' is too long", key, items[0]);
 	snprintf(ps->spec->name, sizeof(ps->spec->name), "%s", items[0]);
@@ -103,8 +103,7 @@ int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n)
 		return spec_perr(ps, "grid: '%s' is too long", items[0]);
 	g = (struct spec_grid *)spec_grid_find(s, items[0]);
 	if (g)
-		return spec_perr(ps, "grid: '%s' is already defined on line %d", items[0],
-				 g->line);
+		return spec_perr(ps, "grid: '%s' is already defined on line %d", items[0], g->line);
 	g = realloc(s->grids, (s->n_grids + 1) * sizeof(*g));
 	if (!g)
 		return -ENOMEM;
@@ -368,24 +367,25 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 	return 0;
 }
 
+/* The keys as a spec spells them, colon included. */
 /* clang-format off */
 const struct spec_key spec_keys[] = {
-	{ "name", SPEC_GLOBAL, false, false, key_name },
-	{ "reps", SPEC_GLOBAL, false, false, key_reps },
-	{ "warmup", SPEC_GLOBAL, false, false, key_warmup },
-	{ "timeout", SPEC_GLOBAL, false, false, key_timeout },
-	{ "models", SPEC_GRID, false, false, key_models },
-	{ "workload", SPEC_GRID, false, false, key_workload },
-	{ "share", SPEC_GRID, false, false, key_share },
-	{ "task_time", SPEC_GRID, false, false, key_task_time },
-	{ "io_latency", SPEC_GRID, false, false, key_io_latency },
-	{ "cpu", SPEC_GRID, false, false, key_cpu },
-	{ "payload", SPEC_GRID, false, false, key_payload },
-	{ "conn", SPEC_GRID, false, false, key_conn },
-	{ "concurrency", SPEC_GRID, false, false, key_concurrency },
-	{ "workers", SPEC_GRID, false, false, key_workers },
-	{ "tasks", SPEC_GRID, true, false, key_tasks },
-	{ "folklore", SPEC_GRID, true, true, key_folklore },
+	{ "name:", SPEC_GLOBAL, false, false, key_name },
+	{ "reps:", SPEC_GLOBAL, false, false, key_reps },
+	{ "warmup:", SPEC_GLOBAL, false, false, key_warmup },
+	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
+	{ "models:", SPEC_GRID, false, false, key_models },
+	{ "workload:", SPEC_GRID, false, false, key_workload },
+	{ "share:", SPEC_GRID, false, false, key_share },
+	{ "task_time:", SPEC_GRID, false, false, key_task_time },
+	{ "io_latency:", SPEC_GRID, false, false, key_io_latency },
+	{ "cpu:", SPEC_GRID, false, false, key_cpu },
+	{ "payload:", SPEC_GRID, false, false, key_payload },
+	{ "conn:", SPEC_GRID, false, false, key_conn },
+	{ "concurrency:", SPEC_GRID, false, false, key_concurrency },
+	{ "workers:", SPEC_GRID, false, false, key_workers },
+	{ "tasks:", SPEC_GRID, true, false, key_tasks },
+	{ "folklore:", SPEC_GRID, true, true, key_folklore },
 };
 /* clang-format on */
 const size_t spec_nkeys = sizeof(spec_keys) / sizeof(spec_keys[0]);

@@ -61,14 +61,6 @@ int spec_split(char *value, char ***items)
 	return n;
 }
 
-bool spec_grid_has(const struct spec_grid *g, const char *name)
-{
-	for (size_t i = 0; i < spec_nkeys; i++)
-		if (strcmp(spec_keys[i].name, name) == 0)
-			return g->seen & (1u << i);
-	return false;
-}
-
 /* Whether one of the grid's workloads has an io part (io) or a cpu part. */
 static bool grid_uses(const struct spec_grid *g, bool io)
 {
@@ -78,33 +70,36 @@ static bool grid_uses(const struct spec_grid *g, bool io)
 	return false;
 }
 
-/* What is wrong with the closed grid's keys, or NULL. */
+/* What is wrong with the closed grid's keys, or NULL. Every key but
+ * payload: and conn: stores at least one value, so what a grid holds says
+ * which keys it was given. */
 static const char *grid_problem(const struct spec_grid *g)
 {
-	bool share = spec_grid_has(g, "share"), wl = spec_grid_has(g, "workload");
+	bool share = g->n_shares > 0, wl = g->n_workloads > 0;
+	bool io = g->n_io > 0, cpu = g->n_cpu > 0, task_time = g->task_time_us > 0;
 
-	if (!spec_grid_has(g, "models"))
+	if (!g->n_models)
 		return "no models: line";
-	if (!spec_grid_has(g, "concurrency"))
+	if (!g->n_conc)
 		return "no concurrency: line";
-	if (!spec_grid_has(g, "tasks"))
+	if (!g->tasks[0])
 		return "no tasks: line";
 	if (share && wl)
 		return "give share: (with task_time:) or workload:, not both";
-	if (share && !spec_grid_has(g, "task_time"))
+	if (share && !task_time)
 		return "share: needs task_time:";
-	if (share && (spec_grid_has(g, "io_latency") || spec_grid_has(g, "cpu")))
+	if (share && (io || cpu))
 		return "share: sets io_latency and cpu from task_time; drop them";
-	if (spec_grid_has(g, "task_time") && !share)
+	if (task_time && !share)
 		return "task_time: needs share:";
 	if (!share && !wl)
 		return "no workload: (or share:) line";
-	if (wl && grid_uses(g, true) != spec_grid_has(g, "io_latency"))
-		return grid_uses(g, true) ? "a workload with an io part needs io_latency:"
-					  : "io_latency: is unused without a workload with an io part";
-	if (wl && grid_uses(g, false) != spec_grid_has(g, "cpu"))
-		return grid_uses(g, false) ? "a workload with a cpu part needs cpu:"
-					   : "cpu: is unused without a workload with a cpu part";
+	if (wl && grid_uses(g, true) != io)
+		return io ? "io_latency: is unused without a workload with an io part"
+			  : "a workload with an io part needs io_latency:";
+	if (wl && grid_uses(g, false) != cpu)
+		return cpu ? "cpu: is unused without a workload with a cpu part"
+			   : "a workload with a cpu part needs cpu:";
 	return NULL;
 }
 
@@ -128,30 +123,31 @@ static int grid_check(struct spec_parser *ps, struct spec_grid *g)
 	return 0;
 }
 
+/* The key called name (without its colon), or NULL. */
 static const struct spec_key *key_find(const char *name)
 {
+	size_t n = strlen(name);
+
 	for (size_t i = 0; i < spec_nkeys; i++)
-		if (strcmp(spec_keys[i].name, name) == 0)
+		if (strncmp(spec_keys[i].name, name, n) == 0 &&
+		    strcmp(spec_keys[i].name + n, ":") == 0)
 			return &spec_keys[i];
 	return NULL;
 }
 
 /* Is key k allowed here, and not given before? Marks it given. */
-static int key_scope(struct spec_parser *ps, const struct spec_key *k)
+static int key_scope(struct spec_parser *ps, const struct spec_key *k, const char *key)
 {
 	unsigned bit = 1u << (k - spec_keys), *seen;
 
 	if (k->scope == SPEC_GLOBAL && ps->grid)
-		return spec_perr(ps, "%s: a global key; put it before the first grid: line",
-				 k->name);
+		return spec_perr(ps, "%s: a global key; put it before the first grid: line", key);
 	if (k->scope == SPEC_GRID && !ps->grid)
-		return spec_perr(ps, "%s: belongs to a grid; start one with 'grid: NAME'",
-				 k->name);
+		return spec_perr(ps, "%s: belongs to a grid; start one with 'grid: NAME'", key);
 	seen = ps->grid ? &ps->grid->seen : &ps->global_seen;
 	if ((*seen & bit) && !k->repeats)
-		return ps->grid ? spec_perr(ps, "%s: given twice in grid %s", k->name,
-					    ps->grid->name)
-				: spec_perr(ps, "%s: given twice", k->name);
+		return ps->grid ? spec_perr(ps, "%s: given twice in grid %s", key, ps->grid->name)
+				: spec_perr(ps, "%s: given twice", key);
 	*seen |= bit;
 	return 0;
 }
@@ -212,7 +208,7 @@ static int parse_line(struct spec_parser *ps, char *s)
 	else if (!k)
 		rc = ps->grid ? grid_check(ps, ps->grid) : 0;
 	else
-		rc = key_scope(ps, k);
+		rc = key_scope(ps, k, key);
 	if (rc == 0)
 		rc = k ? k->fn(ps, key, items, n) : spec_key_grid(ps, key, items, n);
 	free(items);

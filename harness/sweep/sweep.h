@@ -19,24 +19,26 @@
 #include "meta.h"
 #include "spec.h"
 
+#define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
+
 struct sweep {
-	const char *spec_arg;      /* SPEC as given */
-	char spec_path[PATH_MAX];  /* the file read */
-	char *spec_text;           /* its text */
+	const char *spec_arg;		/* SPEC as given */
+	char spec_path[SWEEP_PATH_MAX]; /* the file read */
+	char *spec_text;		/* its text */
 	struct spec spec;
-	const char *out_arg;       /* -o DIR, or NULL */
-	bool resume;               /* --resume */
-	unsigned shard_i, shard_n; /* --shard i/n (1/1: all) */
-	char cmbench[PATH_MAX];    /* the binary the runs use */
-	char dir[PATH_MAX];        /* the result set */
-	bool update_latest;        /* dir is results/<run-id>: keep results/latest */
-	int lock_fd;               /* holds DIR/.lock, -1 before */
-	struct spec_cell *cells;   /* this shard's cells, in spec order */
+	const char *out_arg;	      /* -o DIR, or NULL */
+	bool resume;		      /* --resume */
+	unsigned shard_i, shard_n;    /* --shard i/n (1/1: all) */
+	char cmbench[SWEEP_PATH_MAX]; /* the binary the runs use */
+	char dir[SWEEP_PATH_MAX];     /* the result set */
+	bool update_latest;	      /* dir is results/<run-id>: keep results/latest */
+	int lock_fd;		      /* holds DIR/.lock, -1 before */
+	struct spec_cell *cells;      /* this shard's cells, in spec order */
 	size_t ncells;
-	bool *done;                /* cell has all its trials in results.csv */
-	bool *ok;                  /* and they are good */
-	double *est;               /* estimated seconds per cell */
-	struct meta meta;          /* meta.json */
+	bool *done;	  /* cell has all its trials in results.csv */
+	bool *ok;	  /* and they are good */
+	double *est;	  /* estimated seconds per cell */
+	struct meta meta; /* meta.json */
 };
 
 /* The signal that asked the sweep to stop (0: none); sweep_run.c sets it. */

@@ -20,7 +20,6 @@
 #include "../cli.h"
 #include "../result.h"
 #include "cells.h"
-#include "cli_shim.h"
 #include "cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
@@ -30,7 +29,7 @@
 /* The files of one cell. */
 struct cell_paths {
 	char scratch[PATH_MAX]; /* the runs' rows, warm-ups first */
-	char log[PATH_MAX];     /* hyperfine's and the runs' output */
+	char log[PATH_MAX];	/* hyperfine's and the runs' output */
 	char spectrum[PATH_MAX];
 	char json[PATH_MAX]; /* hyperfine's export */
 };
@@ -248,8 +247,7 @@ static bool same_columns(const struct cells_csv *t)
 	p = hdr ? hdr + strlen("cell,rep,") : NULL;
 	for (size_t k = 0; same && k < t->ncols; k++) {
 		len = strlen(t->hdr[k]);
-		same = strncmp(p, t->hdr[k], len) == 0 &&
-		       p[len] == (k + 1 < t->ncols ? ',' : '\n');
+		same = strncmp(p, t->hdr[k], len) == 0 && p[len] == (k + 1 < t->ncols ? ',' : '\n');
 		p += len + 1;
 	}
 	free(hdr);
@@ -337,9 +335,24 @@ int sweep_run_cell(struct sweep *sw, const struct spec_cell *c)
 	cmd = run_command(sw, c, &p);
 	if (!cmd)
 		return -ENOMEM;
-	char *argv[] = { "hyperfine", "-N", "--warmup", warm, "--runs", runs, "--ignore-failure",
-			 "--style", "none", "--output", "inherit", "--export-json", p.json,
-			 "--command-name", (char *)c->id, "--", cmd, NULL };
+	char *argv[] = { "hyperfine",
+			 "-N",
+			 "--warmup",
+			 warm,
+			 "--runs",
+			 runs,
+			 "--ignore-failure",
+			 "--style",
+			 "none",
+			 "--output",
+			 "inherit",
+			 "--export-json",
+			 p.json,
+			 "--command-name",
+			 (char *)c->id,
+			 "--",
+			 cmd,
+			 NULL };
 	st = run_hyperfine(argv, p.log);
 	free(cmd);
 	if (sweep_stop_sig) {
@@ -347,7 +360,8 @@ int sweep_run_cell(struct sweep *sw, const struct spec_cell *c)
 		return -EINTR;
 	}
 	if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127)) {
-		cmd_say("sweep", "hyperfine did not run (see %s); is it installed? (make deps-bench)",
+		cmd_say("sweep",
+			"hyperfine did not run (see %s); is it installed? (make deps-bench)",
 			p.log);
 		return -ENOENT;
 	}

@@ -59,7 +59,8 @@ static int take_flag(struct sweep *sw, int c, const char *val)
 		sw->out_arg = val;
 		return 0;
 	case 'c':
-		if (snprintf(sw->cmbench, sizeof(sw->cmbench), "%s", val) < (int)sizeof(sw->cmbench))
+		if (snprintf(sw->cmbench, sizeof(sw->cmbench), "%s", val) <
+		    (int)sizeof(sw->cmbench))
 			return 0;
 		cmd_say("sweep", "--cmbench: path too long");
 		return -CMD_EUSAGE;
@@ -77,9 +78,12 @@ static int take_flag(struct sweep *sw, int c, const char *val)
 static int parse_args(struct sweep *sw, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },	    { "resume", no_argument, NULL, 'r' },
-		{ "shard", required_argument, NULL, 's' }, { "cmbench", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ "resume", no_argument, NULL, 'r' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "cmbench", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
 

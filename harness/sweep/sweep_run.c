@@ -16,7 +16,7 @@
 #include "cmdutil.h"
 #include "sweep.h"
 
-#define CAL_REF_US 1000     /* the calibration's reference work */
+#define CAL_REF_US 1000	    /* the calibration's reference work */
 #define RUN_OVERHEAD_S 0.08 /* a run's fixed cost, for the first estimate */
 
 volatile sig_atomic_t sweep_stop_sig;
@@ -81,7 +81,8 @@ static int calibrate_ref(struct sweep *sw)
 	m->cal_ref_us = CAL_REF_US;
 	m->cal_ref_iters = strtoull(out, &e, 10);
 	if (e == out || m->cal_ref_iters == 0) {
-		cmd_say("sweep", "%s calibrate %s printed '%s', not a count", sw->cmbench, ref, out);
+		cmd_say("sweep", "%s calibrate %s printed '%s', not a count", sw->cmbench, ref,
+			out);
 		return -EINVAL;
 	}
 	return 0;
@@ -121,9 +122,9 @@ int sweep_calibrate(struct sweep *sw)
 /* How many of the host's cores a cell's CPU parts can use. */
 static double cpu_lanes(const struct run_cfg *r, int cores)
 {
-	double lanes = r->model->one_slot ? 1 : (double)r->concurrency;
+	uint64_t lanes = model_cpu_lanes(r->model, r->concurrency, r->workers);
 
-	return fmax(1, fmin(lanes, cores));
+	return fmax(1, fmin((double)lanes, cores));
 }
 
 /* Seconds one cell should take: its runs times the bound of its work on
@@ -202,7 +203,8 @@ static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 			return rc;
 		sweep_keep_log(sw, &sw->cells[i], sw->ok[i]);
 		if (!sw->ok[i])
-			cmd_say("sweep", "cell %s failed (log in %s/logs/)", sw->cells[i].id, sw->dir);
+			cmd_say("sweep", "cell %s failed (log in %s/logs/)", sw->cells[i].id,
+				sw->dir);
 		if ((rc = sweep_write_meta(sw)))
 			return rc;
 		spent_est += sw->est[i];
@@ -240,9 +242,11 @@ static int conclude(struct sweep *sw, double t0)
 	char t[32];
 
 	if (sweep_stop_sig) {
-		cmd_say("sweep", "stopped by signal %d after %u of %zu cells; the finished rows are "
-				 "kept; go on with: cmbench sweep %s -o %s --resume",
-			(int)sweep_stop_sig, sw->meta.cells_done, sw->ncells, sw->spec_arg, sw->dir);
+		cmd_say("sweep",
+			"stopped by signal %d after %u of %zu cells; the finished rows are "
+			"kept; go on with: cmbench sweep %s -o %s --resume",
+			(int)sweep_stop_sig, sw->meta.cells_done, sw->ncells, sw->spec_arg,
+			sw->dir);
 		return -EINTR;
 	}
 	fprintf(stderr, "cmbench sweep: %u cells done, %u failed, in %s; results in %s\n",

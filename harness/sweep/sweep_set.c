@@ -113,8 +113,9 @@ int sweep_open_dir(struct sweep *sw)
 	if (rc)
 		return rc;
 	if (!setio_path_safe(sw->dir)) {
-		cmd_say("sweep", "%s: quotes, backquotes, backslashes, $ and control characters "
-				 "are not allowed in the set's path",
+		cmd_say("sweep",
+			"%s: quotes, backquotes, backslashes, $ and control characters "
+			"are not allowed in the set's path",
 			sw->dir);
 		return -CMD_EUSAGE;
 	}
@@ -188,8 +189,7 @@ int sweep_open_results(struct sweep *sw)
 
 /* The summary of every cell of this shard that has trials, into sum[];
  * done[] and ok[] follow. Returns how many, or -errno. */
-static int summarize_all(struct sweep *sw, const struct cells_csv *res,
-			 struct cells_summary *sum)
+static int summarize_all(struct sweep *sw, const struct cells_csv *res, struct cells_summary *sum)
 {
 	char path[PATH_MAX * 2];
 	struct cells_hf hf;
@@ -263,14 +263,16 @@ static int resume_meta(struct sweep *sw, const struct meta *old)
 	struct meta *m = &sw->meta;
 
 	if (strcmp(old->spec_name, sw->spec.name) != 0) {
-		cmd_say("sweep", "%s holds a '%s' sweep, not '%s'; resume it with its own spec or "
-				 "pick the set with -o",
+		cmd_say("sweep",
+			"%s holds a '%s' sweep, not '%s'; resume it with its own spec or "
+			"pick the set with -o",
 			sw->dir, old->spec_name, sw->spec.name);
 		return -CMD_EUSAGE;
 	}
 	if (old->spec_text && strcmp(old->spec_text, sw->spec_text) != 0)
-		cmd_say("sweep", "note: %s changed since %s was started; cells are matched by "
-				 "their parameters",
+		cmd_say("sweep",
+			"note: %s changed since %s was started; cells are matched by "
+			"their parameters",
 			sw->spec_path, sw->dir);
 	if (old->cores != m->cores || strcmp(old->cpu_model, m->cpu_model) != 0)
 		cmd_say("sweep", "warning: %s was started on another host (%s, %d cores)", sw->dir,
