@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define TEMP_SUFFIX ".XXXXXX" /* mkstemp's pattern after the file's name */
@@ -255,6 +256,15 @@ void setio_sweep_temps(const char *dir)
 				unlink(path);
 	if (d)
 		closedir(d);
+}
+
+bool setio_nearly_full(const char *dir, unsigned long long min_bytes)
+{
+	struct statvfs st;
+
+	if (statvfs(dir, &st) != 0)
+		return false;
+	return (unsigned long long)st.f_bavail * st.f_frsize < min_bytes;
 }
 
 int setio_lock(const char *dir)

@@ -34,6 +34,9 @@ int setio_repair_tail(const char *path, size_t *cut);
 /* Remove what an interrupted setio_replace may have left in dir. */
 void setio_sweep_temps(const char *dir);
 
+/* Whether the file system of dir has less than min_bytes left for us. */
+bool setio_nearly_full(const char *dir, unsigned long long min_bytes);
+
 /* Take the set's lock, DIR/.lock, without waiting: an open fd (close it
  * to let go), -EWOULDBLOCK when another process holds it, or -errno. */
 int setio_lock(const char *dir);

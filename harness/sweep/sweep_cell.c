@@ -24,7 +24,8 @@
 #include "setio.h"
 #include "sweep.h"
 
-#define KILL_GRACE_S 3.0 /* after forwarding a signal, SIGKILL stragglers */
+#define KILL_GRACE_S 3.0     /* after forwarding a signal, SIGKILL stragglers */
+#define MIN_FREE_BYTES 16384 /* less left after a cell: its runs may have lost files */
 
 /* The files of one cell. */
 struct cell_paths {
@@ -312,6 +313,30 @@ static int keep_rows(struct sweep *sw, const struct spec_cell *c, const char *sc
 	return rc;
 }
 
+/* Whether hyperfine ran the cell, and its files could all be written: a
+ * cell measured on a full disk is not kept (its runs may have failed for
+ * want of space, not by their own fault); the sweep stops instead. */
+static int check_hyperfine(const struct sweep *sw, int st, const char *log)
+{
+	if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127)) {
+		cmd_say("sweep",
+			"hyperfine did not run (see %s); is it installed? (make deps-bench)", log);
+		return -ENOENT;
+	}
+	if (setio_nearly_full(sw->dir, MIN_FREE_BYTES)) {
+		cmd_say("sweep", "cannot write %s: %s; the cell in flight is not kept", sw->dir,
+			strerror(ENOSPC));
+		return -ENOSPC;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		cmd_say("sweep", "hyperfine failed (%s %d; see %s)",
+			WIFEXITED(st) ? "status" : "signal",
+			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), log);
+		return -EIO;
+	}
+	return 0;
+}
+
 static void cell_paths(const struct sweep *sw, const struct spec_cell *c, struct cell_paths *p)
 {
 	int pid = (int)getpid();
@@ -359,13 +384,9 @@ int sweep_run_cell(struct sweep *sw, const struct spec_cell *c)
 		unlink(p.scratch);
 		return -EINTR;
 	}
-	if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127)) {
-		cmd_say("sweep",
-			"hyperfine did not run (see %s); is it installed? (make deps-bench)",
-			p.log);
-		return -ENOENT;
-	}
-	rc = keep_rows(sw, c, p.scratch);
+	rc = check_hyperfine(sw, st, p.log);
+	if (rc == 0)
+		rc = keep_rows(sw, c, p.scratch);
 	unlink(p.scratch);
 	return rc;
 }
