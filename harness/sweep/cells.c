@@ -101,64 +101,98 @@ static unsigned pick_rows(const struct spec_cell *cell, const struct cells_csv *
 	return n;
 }
 
-static double field(const struct cells_csv *res, char **row, const char *name)
+/* Fields joined by commas: a csv line again. */
+static char *join(char **f, size_t n)
 {
-	int c = cells_csv_col(res, name);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
 
-	return c < 0 ? 0 : strtod(row[c], NULL);
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		fprintf(m, "%s%s", i ? "," : "", f[i]);
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* A results.csv row as a result row: the columns the column table knows
+ * (cell and rep are not among them). 0, -EINVAL or -ENOMEM. */
+static int parse_trial(const struct cells_csv *res, char **fields, struct result_row *row)
+{
+	char *hdr = join(res->hdr, res->ncols), *line = join(fields, res->ncols);
+	int rc = hdr && line ? result_csv_parse(hdr, line, row) : -ENOMEM;
+
+	free(hdr);
+	free(line);
+	return rc;
 }
 
 /* Every trial completed every task without error, with one checksum, and
  * hyperfine saw every measured run exit 0. */
-static bool trials_ok(const struct cells_csv *res, char **rows[], unsigned n,
-		      const struct cells_hf *hf, const char *checksum)
+static bool trials_ok(const struct result_row *t, unsigned n, const struct cells_hf *hf)
 {
-	int csum = cells_csv_col(res, "checksum");
-	bool ok = csum >= 0;
+	bool ok = true;
 
-	for (unsigned i = 0; i < n; i++) {
-		double tasks = field(res, rows[i], "tasks");
-
-		if (field(res, rows[i], "completed") != tasks ||
-		    field(res, rows[i], "errors") != 0 || tasks <= 0)
+	for (unsigned i = 0; i < n; i++)
+		if (t[i].completed != t[i].tasks || t[i].errors != 0 || t[i].tasks <= 0 ||
+		    strcmp(t[i].checksum, t[0].checksum) != 0)
 			ok = false;
-		if (csum >= 0 && strcmp(rows[i][csum], checksum) != 0)
-			ok = false;
-	}
 	for (size_t i = 0; hf && i < hf->ncodes; i++)
 		if (hf->codes[i] != 0)
 			ok = false;
 	return ok;
 }
 
+/* The figures of the trials, and hyperfine's wall times, into s->fig. */
+static void summarize_figures(const struct result_row *t, unsigned n, const struct cells_hf *hf,
+			      struct cells_summary *s)
+{
+	double v[CELLS_MAX_REPS];
+	size_t ncols;
+	const struct result_col **cols = metric_cols(&ncols);
+
+	for (size_t m = 0; m < ncols; m++) {
+		for (unsigned i = 0; i < n; i++)
+			v[i] = result_num(&t[i], cols[m]);
+		cells_stats(v, n, &s->fig[m]);
+	}
+	if (hf && hf->ntimes) {
+		memcpy(v, hf->times, hf->ntimes * sizeof(v[0]));
+		cells_stats(v, hf->ntimes, &s->fig[ncols]);
+	}
+}
+
 int cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
 		    const struct cells_hf *hf, struct cells_summary *s)
 {
 	char **rows[CELLS_MAX_REPS];
-	double v[CELLS_MAX_REPS];
-	int csum = cells_csv_col(res, "checksum");
+	struct result_row *t;
 	unsigned n = pick_rows(cell, res, rows);
-	size_t wall = cells_nmetrics() - 1;
+	bool parsed = cells_csv_col(res, "checksum") >= 0;
 
 	memset(s, 0, sizeof(*s));
 	s->cell = *cell;
 	s->reps = n;
 	if (n == 0)
 		return 0;
-	s->fig = calloc(wall + 1, sizeof(*s->fig));
-	if (!s->fig)
+	t = calloc(n, sizeof(*t));
+	s->fig = calloc(cells_nmetrics(), sizeof(*s->fig));
+	if (!t || !s->fig) {
+		free(t);
+		cells_summary_free(s);
 		return -ENOMEM;
-	snprintf(s->checksum, sizeof(s->checksum), "%s", csum < 0 ? "" : rows[0][csum]);
-	s->ok = trials_ok(res, rows, n, hf, s->checksum);
-	for (size_t m = 0; m < wall; m++) {
-		for (unsigned i = 0; i < n; i++)
-			v[i] = field(res, rows[i], cells_metric(m));
-		cells_stats(v, n, &s->fig[m]);
 	}
-	if (hf && hf->ntimes) {
-		memcpy(v, hf->times, hf->ntimes * sizeof(v[0]));
-		cells_stats(v, hf->ntimes, &s->fig[wall]);
-	}
+	for (unsigned i = 0; i < n; i++)
+		if (parse_trial(res, rows[i], &t[i]) != 0)
+			parsed = false; /* a row this cmbench cannot read is no good trial */
+	snprintf(s->checksum, sizeof(s->checksum), "%s", t[0].checksum);
+	s->ok = parsed && trials_ok(t, n, hf);
+	summarize_figures(t, n, hf, s);
+	free(t);
 	return (int)n;
 }
 
@@ -168,19 +202,69 @@ void cells_summary_free(struct cells_summary *s)
 	s->fig = NULL;
 }
 
-static const char *const param_cols[] = {
-	"cell",	   "grid", "model",	    "workload", "tasks",     "concurrency",
-	"workers", "conn", "io_latency_us", "payload",	"cpu_iters", "share_pct",
-	"reps",	   "ok",   "checksum",
-};
-#define NPARAMS (sizeof(param_cols) / sizeof(param_cols[0]))
+/* cells.csv: the cell and its grid, the run's parameter columns (those
+ * of the column table marked COL_PARAM), the share, then reps, ok and the
+ * checksum, then four columns per metric. */
+static const char *const head_cols[] = { "cell", "grid" };
+static const char *const tail_cols[] = { "share_pct", "reps", "ok", "checksum" };
+
+void cells_param_row(const struct run_cfg *cfg, struct result_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->model, sizeof(r->model), "%s", cfg->model->name);
+	snprintf(r->workload, sizeof(r->workload), "%s", cfg->workload->name);
+	snprintf(r->conn, sizeof(r->conn), "%s", cfg->keepalive ? "keepalive" : "new");
+	r->tasks = (double)cfg->tasks;
+	r->concurrency = (double)cfg->concurrency;
+	r->workers = (double)cfg->workers;
+	r->io_latency_us = (double)cfg->io_latency_us;
+	r->payload = (double)cfg->payload;
+	r->cpu_iters = (double)cfg->cpu_iters;
+}
+
+/* The run of a result row's parameters: the inverse of cells_param_row. */
+static int param_cfg(const struct result_row *r, struct run_cfg *cfg)
+{
+	cli_run_defaults(cfg);
+	cfg->model = model_find(r->model);
+	cfg->workload = workload_find(r->workload);
+	if (!cfg->model || !cfg->workload)
+		return -EINVAL;
+	cfg->format = FMT_CSV;
+	cfg->keepalive = strcmp(r->conn, "keepalive") == 0;
+	cfg->tasks = (uint64_t)r->tasks;
+	cfg->concurrency = (uint64_t)r->concurrency;
+	cfg->workers = (uint64_t)r->workers;
+	cfg->io_latency_us = (uint64_t)r->io_latency_us;
+	cfg->payload = (uint64_t)r->payload;
+	cfg->cpu_iters = (uint64_t)r->cpu_iters;
+	cfg->cpu_target_us = 0;
+	return 0;
+}
+
+/* A value as result_csv_row prints it. */
+static void put_value(FILE *f, const struct result_row *r, const struct result_col *c)
+{
+	double v = result_num(r, c);
+
+	if (c->kind == COL_STR)
+		fprintf(f, ",%s", result_str(r, c));
+	else
+		fprintf(f, c->kind == COL_INT ? ",%.0f" : ",%.6g", v);
+}
 
 static void write_header(FILE *f)
 {
+	size_t ncols;
+	const struct result_col *cols = result_columns(&ncols);
 	const char *m;
 
-	for (size_t i = 0; i < NPARAMS; i++)
-		fprintf(f, "%s%s", i ? "," : "", param_cols[i]);
+	fprintf(f, "%s,%s", head_cols[0], head_cols[1]);
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].flags & COL_PARAM)
+			fprintf(f, ",%s", cols[i].name);
+	for (size_t i = 0; i < sizeof(tail_cols) / sizeof(tail_cols[0]); i++)
+		fprintf(f, ",%s", tail_cols[i]);
 	for (size_t i = 0; (m = cells_metric(i)); i++)
 		fprintf(f, ",%s_med,%s_min,%s_max,%s_sd", m, m, m, m);
 	fputc('\n', f);
@@ -189,15 +273,17 @@ static void write_header(FILE *f)
 static void write_row(FILE *f, const struct cells_summary *s)
 {
 	const struct spec_cell *c = &s->cell;
-	const struct run_cfg *r = &c->cfg;
 	static const struct cells_fig none;
+	size_t ncols;
+	const struct result_col *cols = result_columns(&ncols);
+	struct result_row r;
 
-	fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%s,%llu,%llu,%llu,%d,%u,%d,%s", c->id, c->grid,
-		r->model->name, r->workload->name, (unsigned long long)r->tasks,
-		(unsigned long long)r->concurrency, (unsigned long long)r->workers,
-		r->keepalive ? "keepalive" : "new", (unsigned long long)r->io_latency_us,
-		(unsigned long long)r->payload, (unsigned long long)r->cpu_iters, c->share_pct,
-		s->reps, s->ok ? 1 : 0, s->checksum);
+	cells_param_row(&c->cfg, &r);
+	fprintf(f, "%s,%s", c->id, c->grid);
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].flags & COL_PARAM)
+			put_value(f, &r, &cols[i]);
+	fprintf(f, ",%d,%u,%d,%s", c->share_pct, s->reps, s->ok ? 1 : 0, s->checksum);
 	for (size_t m = 0; m < cells_nmetrics(); m++) {
 		const struct cells_fig *x = s->fig ? &s->fig[m] : &none;
 
@@ -228,50 +314,48 @@ int cells_write(const char *path, const struct cells_summary *s, size_t n)
 	return setio_replace(path, put_cells, &t);
 }
 
-/* Row r of t (columns col, in param_cols order) as a cell. */
-static int param_row(char **r, const int *col, struct spec_cell *c)
+/* Row i of a cells table as a cell: its parameters through the column
+ * table, then the columns of cells.csv's own. */
+static int param_row(const struct cells_csv *t, size_t i, const int *own, struct spec_cell *c)
 {
-	struct run_cfg *cfg = &c->cfg;
+	struct result_row r;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	cli_run_defaults(cfg);
-	cfg->model = model_find(r[col[2]]);
-	cfg->workload = workload_find(r[col[3]]);
-	if (!cfg->model || !cfg->workload)
-		return -EINVAL;
-	snprintf(c->id, sizeof(c->id), "%s", r[col[0]]);
-	snprintf(c->grid, sizeof(c->grid), "%s", r[col[1]]);
-	cfg->format = FMT_CSV;
-	cfg->tasks = strtoull(r[col[4]], NULL, 10);
-	cfg->concurrency = strtoull(r[col[5]], NULL, 10);
-	cfg->workers = strtoull(r[col[6]], NULL, 10);
-	cfg->keepalive = strcmp(r[col[7]], "keepalive") == 0;
-	cfg->io_latency_us = strtoull(r[col[8]], NULL, 10);
-	cfg->payload = strtoull(r[col[9]], NULL, 10);
-	cfg->cpu_iters = strtoull(r[col[10]], NULL, 10);
-	cfg->cpu_target_us = 0;
-	c->share_pct = (int)strtol(r[col[11]], NULL, 10);
+	rc = parse_trial(t, t->rows[i], &r);
+	if (rc == 0)
+		rc = param_cfg(&r, &c->cfg);
+	if (rc)
+		return rc;
+	snprintf(c->id, sizeof(c->id), "%s", t->rows[i][own[0]]);
+	snprintf(c->grid, sizeof(c->grid), "%s", t->rows[i][own[1]]);
+	c->share_pct = (int)strtol(t->rows[i][own[2]], NULL, 10);
 	return 0;
 }
 
 int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n)
 {
-	int col[NPARAMS];
+	size_t ncols;
+	const struct result_col *cols = result_columns(&ncols);
+	int own[3] = { cells_csv_col(t, head_cols[0]), cells_csv_col(t, head_cols[1]),
+		       cells_csv_col(t, tail_cols[0]) };
 	struct spec_cell *v;
+	int rc = 0;
 
-	for (size_t i = 0; i < NPARAMS; i++) {
-		col[i] = cells_csv_col(t, param_cols[i]);
-		if (col[i] < 0)
+	for (size_t i = 0; i < ncols; i++)
+		if ((cols[i].flags & COL_PARAM) && cells_csv_col(t, cols[i].name) < 0)
 			return -EINVAL;
-	}
+	if (own[0] < 0 || own[1] < 0 || own[2] < 0)
+		return -EINVAL;
 	v = calloc(t->nrows ? t->nrows : 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < t->nrows; i++)
-		if (param_row(t->rows[i], col, &v[i])) {
-			free(v);
-			return -EINVAL;
-		}
+	for (size_t i = 0; rc == 0 && i < t->nrows; i++)
+		rc = param_row(t, i, own, &v[i]);
+	if (rc) {
+		free(v);
+		return rc;
+	}
 	*cells = v;
 	*n = t->nrows;
 	return 0;

@@ -218,21 +218,11 @@ static int run_hyperfine(char *const argv[], const char *log)
  * nothing completed, so the cell reads as failed. */
 static int failure_row(FILE *f, const struct spec_cell *c, int cores)
 {
-	const struct run_cfg *cfg = &c->cfg;
 	struct result_row r;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.model, sizeof(r.model), "%s", cfg->model->name);
-	snprintf(r.workload, sizeof(r.workload), "%s", cfg->workload->name);
-	snprintf(r.conn, sizeof(r.conn), "%s", cfg->keepalive ? "keepalive" : "new");
+	cells_param_row(&c->cfg, &r);
 	snprintf(r.checksum, sizeof(r.checksum), "%s", "0000000000000000");
 	snprintf(r.libuv, sizeof(r.libuv), "%s", "none");
-	r.tasks = (double)cfg->tasks;
-	r.concurrency = (double)cfg->concurrency;
-	r.workers = (double)cfg->workers;
-	r.io_latency_us = (double)cfg->io_latency_us;
-	r.payload = (double)cfg->payload;
-	r.cpu_iters = (double)cfg->cpu_iters;
 	r.cores = cores;
 	result_csv_row(f, &r);
 	return 0;
