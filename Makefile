@@ -23,7 +23,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all test bench plots clean deps deps-build deps-test deps-bench asan
+.PHONY: all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 all: cmbench
 
@@ -59,6 +59,8 @@ deps-test:
 	@tools/deps.sh test
 deps-bench:
 	@tools/deps.sh bench
+deps-peers:
+	@tools/deps.sh peers
 
 test: deps-test
 	$(MAKE) --no-print-directory cmbench $(UNIT_BIN)
@@ -66,17 +68,37 @@ test: deps-test
 
 # the sanitizer build: the same tests against an ASan/UBSan binary
 asan: deps-test
-	$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	$(MAKE) --no-print-directory B=build-asan CFLAGS="$(SAN_ASAN)" \
 		build-asan/cmbench $(UNIT_BIN:$(B)/%=build-asan/%)
 	@CMBENCH=build-asan/cmbench tests/run.sh $(UNIT_BIN:$(B)/%=build-asan/%)
+
+# ASan+UBSan and TSan builds, each model x workload once at small sizes
+SAN_ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_TSAN := -O1 -g -fsanitize=thread
+check-sanitizers: deps-test
+	$(MAKE) --no-print-directory B=build-asan CFLAGS="$(SAN_ASAN)" build-asan/cmbench
+	$(MAKE) --no-print-directory B=build-tsan CFLAGS="$(SAN_TSAN)" build-tsan/cmbench
+	@tests/sanitizers.sh build-asan/cmbench build-tsan/cmbench
+
+# the two libFuzzer harnesses, FUZZ_SECONDS each
+FUZZ_SECONDS ?= 30
+fuzz: deps-test
+	tests/fuzz/run_client.sh $(FUZZ_SECONDS)
+	@[ ! -x tests/fuzz/run_server.sh ] || tests/fuzz/run_server.sh $(FUZZ_SECONDS)
 
 bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@QUICK="$(QUICK)" tools/bench.sh
+
+# cmbench side by side with the best peer of each kind (nginx, wrk, OpenMP):
+# results/peers-*/peers.md
+peers: deps-peers
+	$(MAKE) --no-print-directory cmbench
+	@tools/peers.sh
 
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench
 	./cmbench plots $(or $(RESULTS),results/latest)
 
 clean:
-	rm -rf build build-asan cmbench
+	rm -rf build build-asan build-tsan build-fuzz cmbench

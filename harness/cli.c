@@ -16,6 +16,7 @@
 
 #include "../models/model.h"
 #include "../workloads/workload.h"
+#include "sched.h"
 
 /* One line into err; the error convention's -EINVAL. */
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -181,6 +182,10 @@ enum {
 	O_SPECTRUM,
 	O_APPEND,
 	O_SPAWN,
+	O_RATE,
+	O_ARRIVALS,
+	O_SEED,
+	O_DURATION,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
 };
@@ -202,6 +207,10 @@ static const struct option core_opts[] = {
 	{ "spectrum", required_argument, NULL, O_SPECTRUM },
 	{ "append", required_argument, NULL, O_APPEND },
 	{ "spawn", required_argument, NULL, O_SPAWN },
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "arrivals", required_argument, NULL, O_ARRIVALS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "duration", required_argument, NULL, O_DURATION },
 	{ "help", no_argument, NULL, O_HELP },
 };
 #define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
@@ -285,6 +294,25 @@ static int parse_choice(const char *flag, const char *val, const char *const *na
 static const char *const conn_names[] = { "new", "keepalive", NULL };
 static const char *const format_names[] = { "text", "csv", "json", NULL };
 static const char *const spawn_names[] = { "fork", "exec", NULL };
+static const char *const arrival_names[] = { "const", "poisson", NULL };
+
+/* Tasks per second: a plain decimal in (0, 10^7]. */
+static int parse_rate(const char *val, double *out, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)val[0]) && val[0] != '.')
+		return fail(err, errlen, "--rate: '%s' is not a number of tasks per second", val);
+	v = strtod(val, &end);
+	if (*end != '\0' || !isfinite(v) || strpbrk(val, "eExXpP"))
+		return fail(err, errlen, "--rate: '%s' is not a number of tasks per second", val);
+	if (v <= 0 || v > 1e7)
+		return fail(err, errlen, "--rate: %s is out of range (above 0, at most 10000000)",
+			    val);
+	*out = v;
+	return 0;
+}
 
 /* One core flag. */
 static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
@@ -304,8 +332,6 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 				     : fail(err, errlen,
 					    "--workload: unknown workload '%s' (see cmbench list)",
 					    val);
-	case O_TASKS:
-		return cli_parse_u64("--tasks", val, 1, 100000000, &cfg->tasks, err, errlen);
 	case O_CONCURRENCY:
 		return cli_parse_u64("--concurrency", val, 1, 1000000, &cfg->concurrency, err,
 				     errlen);
@@ -342,6 +368,24 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 		rc = parse_choice("--spawn", val, spawn_names, &k, err, errlen);
 		cfg->spawn_exec = k == 1;
 		return rc;
+	case O_RATE:
+		*seen |= 8;
+		return parse_rate(val, &cfg->rate_tps, err, errlen);
+	case O_ARRIVALS:
+		*seen |= 16;
+		rc = parse_choice("--arrivals", val, arrival_names, &k, err, errlen);
+		cfg->poisson = k == 1;
+		return rc;
+	case O_SEED:
+		*seen |= 16;
+		return cli_parse_u64("--seed", val, 0, UINT64_MAX, &cfg->seed, err, errlen);
+	case O_DURATION:
+		*seen |= 32;
+		return cli_parse_duration_us("--duration", val, 1000, 86400000000ull,
+					     &cfg->duration_us, err, errlen);
+	case O_TASKS:
+		*seen |= 64;
+		return cli_parse_u64("--tasks", val, 1, 100000000, &cfg->tasks, err, errlen);
 	case O_SPECTRUM:
 		cfg->spectrum_path = val;
 		return 0;
@@ -397,6 +441,21 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 		return fail(err, errlen, "run: --workload is required (see cmbench list)");
 	if ((seen & 3) == 3)
 		return fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
+	if (((seen & 16) || (seen & 32)) && !(seen & 8))
+		return fail(err, errlen, "--arrivals, --seed and --duration need --rate");
+	if ((seen & 32) && (seen & 64))
+		return fail(err, errlen, "--tasks and --duration: give one or the other");
+	if (seen & 32) {
+		double n = ceil(cfg->rate_tps * (double)cfg->duration_us / 1e6);
+
+		if (n < 1 || n > SCHED_MAX_TASKS)
+			return fail(err, errlen, "--duration: rate x duration is %.0f tasks (1 to %d)",
+				    n, SCHED_MAX_TASKS);
+		cfg->tasks = (uint64_t)n;
+	}
+	if (cfg->rate_tps > 0 && cfg->tasks > SCHED_MAX_TASKS)
+		return fail(err, errlen, "--tasks: an open-loop run takes at most %d tasks",
+			    SCHED_MAX_TASKS);
 	if ((seen & 4) && !cfg->model->spawns)
 		return fail(err, errlen, "--spawn: model %s starts no process per task",
 			    cfg->model->name);

@@ -112,6 +112,13 @@ char **cli_format_run(const struct run_cfg *cfg)
 	else if (cfg->workload->does_cpu)
 		push_u64(&b, "--cpu-iters", cfg->cpu_iters);
 	push_us(&b, "--timeout", cfg->timeout_us);
+	if (cfg->rate_tps > 0) {
+		push(&b, "--rate");
+		push(&b, "%.17g", cfg->rate_tps);
+		push(&b, "--arrivals");
+		push(&b, cfg->poisson ? "poisson" : "const");
+		push_u64(&b, "--seed", cfg->seed);
+	}
 	if (cfg->model->spawns) {
 		push(&b, "--spawn");
 		push(&b, cfg->spawn_exec ? "exec" : "fork");
@@ -152,6 +159,7 @@ void cli_run_usage(FILE *f)
 		"                   [--cpu 200us | --cpu-iters N] [--timeout 5s] [--target URL]\n"
 		"                   [--format text|csv|json] [--append FILE] [--spectrum FILE]\n"
 		"                   [--spawn fork|exec] (models that start a process per task)\n"
+		"                   [--rate R [--arrivals const|poisson] [--seed N] [--duration D]]\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"
 		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout 5s\n",
 		CLI_DEFAULT_CPU_ITERS);

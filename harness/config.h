@@ -27,6 +27,10 @@ struct run_cfg {
 	uint64_t cpu_iters;		     /* kernel iterations per task */
 	uint64_t cpu_target_us;		     /* --cpu DURATION (0: --cpu-iters given) */
 	uint64_t timeout_us;		     /* --timeout per task I/O */
+	double rate_tps;		     /* --rate: open loop, tasks per second (0: batch) */
+	bool poisson;			     /* --arrivals poisson (else const) */
+	uint64_t seed;			     /* --seed of the poisson arrivals */
+	uint64_t duration_us;		     /* --duration: tasks = rate x duration */
 	enum out_format format;		     /* --format */
 	char target_host[256];		     /* host of the HTTP server */
 	char target_port[16];		     /* its port, as text */

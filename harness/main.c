@@ -3,6 +3,7 @@
  * command function or from result.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,9 @@ int run_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* a file size limit shows as EFBIG on the write, reported, instead of
+	 * killing the command silently */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -12,8 +12,10 @@ struct probe_sample {
 	uint64_t threads;   /* threads in the tree */
 };
 
-/* Sample `root` and all its descendants. 0, or -errno if root is gone. */
-int probe_tree(pid_t root, struct probe_sample *out);
+/* Sample every process of process group pgid: one pass over /proc, which
+ * costs the same however many threads the group has. 0, or -ESRCH if the
+ * group is empty. */
+int probe_group(pid_t pgid, struct probe_sample *out);
 /* Fold a sample into a running peak, field by field. */
 void probe_peak(struct probe_sample *peak, const struct probe_sample *s);
 /* Usable CPUs of this process (its affinity mask). */

@@ -20,8 +20,9 @@
 #define X(f, k, u) { #f, k, 0, offsetof(struct result_row, f), u }
 /* The result columns of DESIGN.md, in order, then ours: the error kinds
  * beyond http, `workers_lost`, `completed` (tasks that finished, ok or
- * failed) and `setup_s` (time the model took to create its workers and
- * connections, outside the clock). */
+ * failed), `setup_s` (time the model took to create its workers and
+ * connections, outside the clock), and the monitor's own cost between go
+ * and end: `monitor_cpu_s` and the number of tree `samples` it took. */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -42,6 +43,10 @@ static const struct result_col columns[] = {
 	X(checksum, COL_STR, ""), X(libuv, COL_STR, ""), X(cores, COL_INT, ""),
 	M(completed, COL_INT, ""), M(setup_s, COL_REAL, "s"),
 	M(errors_query, COL_INT, ""), M(errors_worker, COL_INT, ""), M(workers_lost, COL_INT, ""),
+	M(monitor_cpu_s, COL_REAL, "s"), M(samples, COL_INT, ""),
+	M(io_floor_us, COL_REAL, "us"), M(bound_floor_s, COL_REAL, "s"),
+	M(efficiency_floor, COL_REAL, ""),
+	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
 };
 #undef P
 #undef M
@@ -89,6 +94,7 @@ static size_t str_cap(const struct result_col *c)
 		{ offsetof(struct result_row, conn), sizeof(((struct result_row *)0)->conn) },
 		{ offsetof(struct result_row, checksum), sizeof(((struct result_row *)0)->checksum) },
 		{ offsetof(struct result_row, libuv), sizeof(((struct result_row *)0)->libuv) },
+		{ offsetof(struct result_row, arrivals), sizeof(((struct result_row *)0)->arrivals) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -164,6 +170,21 @@ double result_bound_s(double n, double c, double p, double l_us, double w_us)
 	return fmax(a, b) / 1e6;
 }
 
+/* Three things no run can beat, the largest of which is the bound: every
+ * round of C tasks waits L and does w + f of CPU; all the CPU is spread at
+ * best over the cores; and the requests of one round are not all sent at
+ * once: at least half of each one's floor (connect, send, the server's
+ * accept and parse) comes before its wait, so the last of a full round is
+ * sent no earlier than min(N,C)*f/(2P) after the start. */
+double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us)
+{
+	double rounds = ceil(n / c) * (l_us + w_us + f_us);
+	double cpu = n * (w_us + f_us) / fmin(c, p) ;
+	double fill = fmin(n, c) * f_us / (2 * p) + l_us + w_us + f_us / 2;
+
+	return fmax(rounds, fmax(cpu, f_us > 0 ? fill : 0)) / 1e6;
+}
+
 static double us(uint64_t ns)
 {
 	return (double)ns / 1e3;
@@ -195,15 +216,26 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->cores = rep->cores;
 	row->completed = (double)s->completed;
 	row->setup_s = (double)rep->setup_ns / 1e9;
+	row->monitor_cpu_s = rep->monitor_cpu_s;
+	row->samples = (double)rep->samples;
 	if (s->last_done_ns > rep->t0_ns)
 		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
+	snprintf(row->arrivals, sizeof(row->arrivals), "%s",
+		 cfg->rate_tps <= 0 ? "batch" : cfg->poisson ? "poisson" : "const");
+	row->rate_tps = cfg->rate_tps;
+	row->achieved_tps = row->makespan_s > 0 ? (double)s->completed / row->makespan_s : 0;
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
+	row->io_floor_us = rep->io_floor_us;
+	row->bound_floor_s = result_bound_floor_s(row->tasks, row->concurrency, row->cores,
+						  row->io_latency_us, row->cpu_us_per_task,
+						  row->io_floor_us);
 	/* no figure when nothing finished well or there is no bound to reach */
 	row->efficiency = row->makespan_s > 0 && row->bound_s > 0 && s->completed > stats_errors(s)
 				  ? row->bound_s / row->makespan_s
 				  : NAN;
+	row->efficiency_floor = isfinite(row->efficiency) ? row->bound_floor_s / row->makespan_s : NAN;
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));
@@ -310,22 +342,34 @@ int result_append(const char *path, const struct result_row *row)
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	mem = open_memstream(&buf, &len);
 	if (!mem) {
 		close(fd);
 		return -ENOMEM;
 	}
-	if (fstat(fd, &st) == 0 && st.st_size == 0) {
+	if (st.st_size == 0) {
 		result_csv_header(mem);
 		fputc('\n', mem);
 	}
 	result_csv_row(mem, row);
 	fputc('\n', mem);
 	fclose(mem);
-	/* one write: a crash never leaves half a row */
+	/* one write, and a short one is undone: a full disk never leaves half
+	 * a row (SIGXFSZ is ignored by the command, so a size limit shows
+	 * here as EFBIG) */
 	w = write(fd, buf, len);
-	if (w != (ssize_t)len)
+	if (w >= 0 && w < (ssize_t)len) /* short: the next write says why */
+		w = write(fd, buf + w, len - (size_t)w) < 0 ? -1 : w;
+	if (w != (ssize_t)len) {
 		rc = w < 0 ? -errno : -EIO;
+		if (ftruncate(fd, st.st_size) < 0)
+			rc = -errno;
+	}
 	free(buf);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;

@@ -20,6 +20,10 @@ struct result_row {
 	double processes, threads;
 	double errors, errors_connect, errors_timeout, errors_io, errors_http, errors_query;
 	double errors_worker, workers_lost;
+	double monitor_cpu_s, samples;
+	double io_floor_us, bound_floor_s, efficiency_floor;
+	double rate_tps, achieved_tps; /* open loop: offered, and completed per second */
+	char arrivals[8];	       /* batch, const or poisson */
 	double cores, completed, setup_s;
 };
 
@@ -45,6 +49,9 @@ int result_csv_parse(const char *header_line, const char *row_line, struct resul
 
 /* bound_s of DESIGN.md: max(ceil(N/C)*(L+w), N*w/min(C,P)), in seconds. */
 double result_bound_s(double n, double c, double p, double l_us, double w_us);
+/* bound_floor_s: bound_s with the machine's CPU floor f per request added
+ * (README, "The two bounds"), in seconds. */
+double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us);
 /* Fill the row from a finished trial. */
 void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row);
 void result_print(FILE *f, enum out_format fmt, const struct result_row *row);

@@ -38,6 +38,12 @@ void result_print_text(FILE *f, const struct result_row *r)
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
 		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
+	if (r->rate_tps > 0)
+		fprintf(f, "  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
+			   "latency from each task's due time\n",
+			r->arrivals, r->rate_tps, r->achieved_tps);
+	else
+		fprintf(f, "  mode: batch, every task released at the start\n");
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
 			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);
@@ -51,6 +57,16 @@ void result_print_text(FILE *f, const struct result_row *r)
 	fprintf(f, "  Makespan %s   throughput %.1f tasks/s   bound %s   efficiency %s\n",
 		fmt_us(a, sizeof(a), r->makespan_s * 1e6, FMT_TERSE), r->throughput_tps,
 		fmt_us(b, sizeof(b), r->bound_s * 1e6, FMT_TERSE), c);
+	if (r->io_floor_us > 0) {
+		if (isfinite(r->efficiency_floor))
+			snprintf(c, sizeof(c), "%.1f%%", r->efficiency_floor * 100);
+		else
+			snprintf(c, sizeof(c), "n/a");
+		fprintf(f, "  Floor    %s CPU per request (client + server)   bound with it %s   "
+			   "efficiency %s\n",
+			fmt_us(a, sizeof(a), r->io_floor_us, FMT_TERSE),
+			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
+	}
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
 		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
@@ -67,6 +83,11 @@ void result_print_text(FILE *f, const struct result_row *r)
 		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
 		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
+	fprintf(f, "  Monitor  %.0f samples, %s of CPU (%.1f%% of the trial's)\n", r->samples,
+		fmt_us(a, sizeof(a), r->monitor_cpu_s * 1e6, FMT_TERSE),
+		r->cpu_user_s + r->cpu_sys_s > 0
+			? 100 * r->monitor_cpu_s / (r->cpu_user_s + r->cpu_sys_s)
+			: 0.0);
 	fprintf(f, "  Tasks    %.0f released, %.0f completed, %.0f errors", r->tasks, r->completed,
 		r->errors);
 	result_print_error_kinds(f, r);

@@ -8,8 +8,8 @@ void stats_init(struct task_stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void stats_task_done(struct task_stats *s, uint64_t t0, uint64_t start_ns, uint64_t end_ns,
-		     uint64_t id, uint64_t result, int err)
+void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns,
+		     uint64_t end_ns, uint64_t id, uint64_t result, int err)
 {
 	s->completed++;
 	if (end_ns > s->last_done_ns)
@@ -18,7 +18,7 @@ void stats_task_done(struct task_stats *s, uint64_t t0, uint64_t start_ns, uint6
 		s->errors[err < TASK_ERR_KINDS ? err : TASK_ERR_IO]++;
 		return;
 	}
-	hist_record(&s->lat, end_ns - t0);
+	hist_record(&s->lat, end_ns > release_ns ? end_ns - release_ns : 0);
 	hist_record(&s->svc, end_ns - start_ns);
 	s->checksum = checksum_fold(s->checksum, id, result);
 }

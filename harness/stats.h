@@ -9,7 +9,7 @@
 #include "hist.h"
 
 struct task_stats {
-	struct hist lat;		 /* completion - release (t0), ns */
+	struct hist lat;		 /* completion - (intended) release, ns */
 	struct hist svc;		 /* completion - start of processing, ns */
 	uint64_t completed;		 /* tasks finished, ok or failed */
 	uint64_t errors[TASK_ERR_KINDS]; /* failed tasks by kind ([0] unused) */
@@ -19,9 +19,10 @@ struct task_stats {
 };
 
 void stats_init(struct task_stats *s);
-/* Record one finished task. t0 is the release time of every task. */
-void stats_task_done(struct task_stats *s, uint64_t t0, uint64_t start_ns, uint64_t end_ns,
-		     uint64_t id, uint64_t result, int err);
+/* Record one finished task. release_ns is when it was due (t0 in a batch,
+ * its place in the schedule in an open-loop run): latency runs from it. */
+void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns,
+		     uint64_t end_ns, uint64_t id, uint64_t result, int err);
 void stats_merge(struct task_stats *dst, const struct task_stats *src);
 uint64_t stats_errors(const struct task_stats *s);
 

@@ -30,6 +30,8 @@
 
 #include "../models/model.h"
 #include "clock.h"
+#include "floor.h"
+#include "sched.h"
 #include "../workloads/workload.h"
 
 #define SAMPLE_MIN_MS 10
@@ -86,6 +88,8 @@ static void trial_deadlines(const struct run_cfg *cfg, uint64_t *setup_ms, uint6
 	double us = rounds * ((double)cfg->timeout_us + (double)cfg->io_latency_us) +
 		    (double)cfg->tasks * w;
 
+	if (cfg->rate_tps > 0) /* open loop: the schedule itself takes this long */
+		us += (double)cfg->tasks / cfg->rate_tps * 1e6;
 	*setup_ms = 60000 + (uint64_t)(c * 20);
 	*run_ms = 60000 + (uint64_t)(4 * us / 1000);
 }
@@ -95,7 +99,9 @@ static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_p
 {
 	die_with_parent(monitor, SIGKILL);
 	setpgid(0, 0); /* its own group: a deadline kills every process of it */
-	tp->ctl = (struct trial_ctl){ .go = pipes_go, .end = pipes_end, .priv = tp };
+	tp->ctl.go = pipes_go;
+	tp->ctl.end = pipes_end;
+	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	tp->shm->ran = 1;
@@ -107,7 +113,9 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 	struct probe_sample s;
 	uint64_t t = clock_now_ns();
 
-	if (probe_tree(pid, &s) == 0) {
+	/* the trial leads its own process group, and so do none of its
+	 * descendants: the group is the tree, read in one pass over /proc */
+	if (probe_group(pid, &s) == 0) {
 		if (into)
 			*into = s;
 		probe_peak(&rep->peak, &s);
@@ -125,7 +133,18 @@ struct mon_state {
 	uint64_t setup_start;	/* when the base sample was taken */
 	uint64_t deadline_ns;	/* the trial is killed past this */
 	uint64_t setup_ms, run_ms;
+	double cpu_at_go;	/* the monitor's own CPU time at go */
 };
+
+/* CPU seconds this process (the monitor) has used so far. */
+static double self_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
 
 /* One message from the trial: take the sample it asks for, and answer. */
 static int mon_message(struct mon_state *m, char c, char *answer)
@@ -145,11 +164,18 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 	case 'R':
 		rep->setup_ns = now - m->setup_start;
 		sample(m->pid, rep, NULL, &m->cost_ms);
+		/* a tree this slow to read is read less often while it runs */
+		m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50 : SAMPLE_MIN_MS;
 		m->running = 1;
+		rep->samples = 0;
+		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
 		*answer = 'G';
 		return 0;
 	case 'E':
+		/* what the monitor took from the trial while it ran: the final
+		 * sample is taken after the clock stopped */
+		rep->monitor_cpu_s = self_cpu_s() - m->cpu_at_go;
 		sample(m->pid, rep, NULL, &m->cost_ms);
 		m->running = 0;
 		m->deadline_ns = clock_now_ns() + 60000000000ull; /* teardown */
@@ -193,9 +219,9 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 		if (rc == 0) {
 			if (m->running) {
 				sample(m->pid, m->rep, NULL, &m->cost_ms);
-				/* keep the monitor's share of the CPU small even when
-				 * reading a big tree is slow */
-				m->interval = m->cost_ms * 20 > SAMPLE_MIN_MS ? m->cost_ms * 20
+				/* keep the monitor's share of the CPU under 2% even
+				 * when reading a big tree is slow */
+				m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50
 									      : SAMPLE_MIN_MS;
 			}
 			continue;
@@ -236,7 +262,8 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 }
 
 /* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
-static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, struct trial_report *rep)
+static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
+			 const uint64_t *release_off, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
@@ -257,6 +284,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, struct t
 	if (pid == 0) {
 		struct trial_pipes tp = { .to_mon = to_mon[1], .from_mon = from_mon[0], .shm = shm };
 
+		tp.ctl.release_off = release_off;
 		close(to_mon[0]);
 		close(from_mon[1]);
 		trial_child(cfg, getppid(), &tp);
@@ -286,7 +314,8 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	const struct wl_service *svc = cfg->workload->service;
 	struct trial_shared *shm;
 	void *svc_state = NULL;
-	int ret = 1;
+	uint64_t *release_off = NULL;
+	int ret = 1, rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
@@ -296,16 +325,25 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
 		return 1;
+	if (cfg->workload->does_io)
+		rep->io_floor_us = floor_io_us(cfg, svc_state);
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED) {
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
 		goto out_service;
 	}
-	ret = trial_measure(cfg, shm, rep);
+	rc = sched_make(cfg, &release_off);
+	if (rc < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "the release schedule: %s", strerror(-rc));
+		goto out_shm;
+	}
+	ret = trial_measure(cfg, shm, release_off, rep);
+	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
 		rep->t0_ns = shm->t0_ns;
 	}
+out_shm:
 	munmap(shm, sizeof(*shm));
 out_service:
 	if (svc)

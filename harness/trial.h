@@ -23,11 +23,13 @@ struct trial_report {
 	struct task_stats stats;  /* merged over every worker */
 	uint64_t t0_ns;		  /* release of every task (clock start) */
 	double cpu_us_per_task;	  /* single-core time of the cpu part */
+	double io_floor_us;	  /* client + server CPU of one request at zero latency */
 	struct rusage ru;	  /* the trial process and every child it reaped */
 	struct probe_sample base; /* the tree before the model made its workers */
 	struct probe_sample peak; /* the largest of each figure while running */
 	uint64_t setup_ns;           /* base sample to workers ready: creating them */
 	uint64_t samples;	  /* memory samples taken */
+	double monitor_cpu_s;	  /* CPU the monitor spent sampling, go to end */
 	int cores;		  /* usable CPUs */
 	char fail[512];		  /* why the trial could not run, or "" */
 };

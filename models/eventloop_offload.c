@@ -23,6 +23,9 @@ static void offload_after(uv_work_t *w, int status)
 	if (status < 0)
 		slot->ws.err = TASK_ERR_IO;
 	evloop_task_done(slot);
+	/* hand the freed pool thread its next task at once, not one loop
+	 * iteration later */
+	evloop_refill(slot);
 }
 
 static void offload_sync(struct el_slot *slot)

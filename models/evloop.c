@@ -3,9 +3,10 @@
  * A slot walks a workload's state machine: start() or step() says what the
  * task waits for next, and the driver turns that into a uv_poll_t on the
  * fd (one per fd, allocated, freed in its close callback, so a slot can
- * start its next task while its old watch is still closing) and a
- * uv_timer_t on the deadline (re-armed only when the deadline changes:
- * once per task). WL_RUN goes to the model's policy. Between tasks a kept
+ * start its next task while its old watch is still closing); deadlines
+ * are checked by one periodic timer for the whole loop (every timeout/20,
+ * between 1 and 250 ms), so a task costs no timer operation at all, as in
+ * wrk. WL_RUN goes to the model's policy. Between tasks a kept
  * connection stays watched for readability, which costs no system call
  * and lets the workload see a peer that closed or spoke unasked. New tasks
  * start from an idle callback, so a task finishing inside another's
@@ -14,6 +15,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "../harness/clock.h"
 
@@ -37,12 +40,18 @@ struct el_run {
 	struct el_slot *free;  /* slots with no task */
 	uint64_t *shared_next; /* prefork: the counter shared with siblings */
 	uint64_t next_id;      /* next task to start (own counter) */
+	struct trial_ctl *ctl; /* when each task is due */
+	uint64_t pending;      /* a task taken but not yet due, or UINT64_MAX */
+	int tfd;	       /* open loop: a timerfd set to the pending task's due time */
+	uv_poll_t tpoll;       /* the loop's watch on tfd */
+	uv_timer_t sweep;      /* checks the deadlines of waiting tasks */
 	bool exhausted;	       /* no task is left to start */
 	uint64_t running;      /* tasks started and not done */
 	uint64_t t0;	       /* release time */
 };
 
 static void starter_cb(uv_idle_t *h);
+static void due_cb(uv_poll_t *h, int status, int events);
 static void handle(struct el_slot *slot, enum wl_status st);
 
 uv_loop_t *evloop_loop(struct el_slot *slot)
@@ -137,33 +146,30 @@ static int watch(struct el_slot *slot, int fd, int uv_events)
 	return 0;
 }
 
-static void on_timeout(uv_timer_t *t)
+/* Every waiting task past its deadline gets WL_EV_TIMEOUT. */
+static void on_sweep(uv_timer_t *t)
 {
-	struct el_slot *slot = t->data;
+	struct el_run *r = t->data;
+	uint64_t now = clock_now_ns();
 
-	slot->armed_ns = 0;
-	if (slot->phase == EL_WAIT)
+	for (uint64_t i = 0; i < r->nslots; i++) {
+		struct el_slot *slot = &r->slots[i];
+
+		if (slot->phase != EL_WAIT || !slot->armed_ns || slot->armed_ns > now)
+			continue;
+		slot->armed_ns = 0;
 		handle(slot, slot->ws.wl->step(&slot->ws, WL_EV_TIMEOUT));
+	}
 }
 
 static void arm(struct el_slot *slot, uint64_t deadline)
 {
-	uint64_t now, ms;
-
-	if (deadline == slot->armed_ns)
-		return;
-	now = clock_now_ns();
-	ms = deadline > now ? (deadline - now + 999999) / 1000000 : 0;
 	slot->armed_ns = deadline;
-	uv_timer_start(&slot->timer, on_timeout, ms, 0);
 }
 
 static void disarm(struct el_slot *slot)
 {
-	if (slot->armed_ns) {
-		uv_timer_stop(&slot->timer);
-		slot->armed_ns = 0;
-	}
+	slot->armed_ns = 0;
 }
 
 /* Between tasks a kept fd is watched for readability only. */
@@ -210,7 +216,7 @@ static void slot_free(struct el_slot *slot)
 	slot->phase = EL_IDLE;
 	slot->next_free = r->free;
 	r->free = slot;
-	if (!r->exhausted)
+	if (!r->exhausted && r->pending == UINT64_MAX)
 		uv_idle_start(&r->starter, starter_cb);
 }
 
@@ -221,8 +227,8 @@ void evloop_task_done(struct el_slot *slot)
 
 	disarm(slot);
 	watch_idle(slot);
-	stats_task_done(r->stats, r->t0, slot->start_ns, clock_now_ns(), ws->id, ws->result,
-			ws->err);
+	stats_task_done(r->stats, ctl_release_ns(r->ctl, r->t0, ws->id), slot->start_ns,
+			clock_now_ns(), ws->id, ws->result, ws->err);
 	r->running--;
 	if (r->exhausted && r->running == 0)
 		uv_stop(&r->loop);
@@ -244,24 +250,70 @@ static bool take_id(struct el_run *r, uint64_t *id)
 static void task_start(struct el_slot *slot, uint64_t id)
 {
 	slot->start_ns = clock_now_ns();
+	slot->ws.now_ns = slot->start_ns;
 	slot->run->running++;
 	handle(slot, wl_begin(&slot->ws, id));
+}
+
+/* Open loop: the pending task is not due; wake when it is. The timerfd is
+ * armed at the absolute due time, so the schedule never drifts and is kept
+ * to the microsecond, not to libuv's millisecond timers. */
+static void wait_due(struct el_run *r, uint64_t due)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(due / 1000000000u),
+						.tv_nsec = (long)(due % 1000000000u) } };
+
+	timerfd_settime(r->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	uv_poll_start(&r->tpoll, UV_READABLE, due_cb);
+}
+
+/* Start tasks while slots are free and tasks are due. */
+static void start_due(struct el_run *r)
+{
+	struct el_slot *slot;
+	uint64_t due;
+
+	while (r->free && !r->exhausted) {
+		if (r->pending == UINT64_MAX && !take_id(r, &r->pending))
+			break;
+		due = ctl_release_ns(r->ctl, r->t0, r->pending);
+		if (due > r->t0 && due > clock_now_ns()) {
+			wait_due(r, due);
+			return;
+		}
+		slot = r->free;
+		r->free = slot->next_free;
+		task_start(slot, r->pending);
+		r->pending = UINT64_MAX;
+	}
+}
+
+static void due_cb(uv_poll_t *h, int status, int events)
+{
+	struct el_run *r = h->data;
+	uint64_t expirations;
+
+	(void)status;
+	(void)events;
+	if (read(r->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return;
+	uv_poll_stop(h);
+	start_due(r);
+	if (r->free && !r->exhausted && r->pending == UINT64_MAX)
+		uv_idle_start(&r->starter, starter_cb);
+}
+
+void evloop_refill(struct el_slot *slot)
+{
+	start_due(slot->run);
 }
 
 static void starter_cb(uv_idle_t *h)
 {
 	struct el_run *r = h->data;
-	struct el_slot *slot;
-	uint64_t id;
 
-	while (r->free && !r->exhausted) {
-		if (!take_id(r, &id))
-			break;
-		slot = r->free;
-		r->free = slot->next_free;
-		task_start(slot, id);
-	}
-	if (r->exhausted || !r->free)
+	start_due(r);
+	if (r->exhausted || !r->free || r->pending != UINT64_MAX)
 		uv_idle_stop(h);
 	if (r->exhausted && r->running == 0)
 		uv_stop(&r->loop);
@@ -269,9 +321,11 @@ static void starter_cb(uv_idle_t *h)
 
 static void close_any(uv_handle_t *h, void *arg)
 {
-	(void)arg;
+	struct el_run *r = arg;
+
 	if (!uv_is_closing(h))
-		uv_close(h, h->type == UV_POLL ? on_watch_closed : NULL);
+		uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&r->tpoll ? on_watch_closed
+										  : NULL);
 }
 
 static int slots_init(struct el_run *r)
@@ -285,8 +339,6 @@ static int slots_init(struct el_run *r)
 		slot->run = r;
 		slot->ws.driver = slot;
 		slot->ws.forget_fd = forget_fd;
-		uv_timer_init(&r->loop, &slot->timer);
-		slot->timer.data = slot;
 		rc = wl_slot_init(&slot->ws, r->cfg);
 		if (rc == -ENOMEM)
 			return rc;
@@ -300,7 +352,7 @@ static void teardown(struct el_run *r)
 {
 	for (uint64_t i = 0; i < r->nslots; i++)
 		wl_slot_fini(&r->slots[i].ws);
-	uv_walk(&r->loop, close_any, NULL);
+	uv_walk(&r->loop, close_any, r);
 	uv_run(&r->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&r->loop);
 }
@@ -326,16 +378,36 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 		goto out_free;
 	uv_idle_init(&r->loop, &r->starter);
 	r->starter.data = r;
+	r->ctl = ctl;
+	r->pending = UINT64_MAX;
+	r->tfd = -1;
+	if (ctl->release_off) {
+		r->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (r->tfd < 0 || uv_poll_init(&r->loop, &r->tpoll, r->tfd) < 0) {
+			rc = -EMFILE;
+			goto out_close;
+		}
+		r->tpoll.data = r;
+	}
 	rc = slots_init(r);
 	if (rc == 0 && pol->prepare)
 		rc = pol->prepare(&r->loop, cfg);
 	if (rc == 0) {
+		uint64_t period = cfg->timeout_us / 20000;
+
+		period = period < 1 ? 1 : period > 250 ? 250 : period;
+		uv_timer_init(&r->loop, &r->sweep);
+		r->sweep.data = r;
 		r->t0 = ctl->go(ctl);
+		uv_timer_start(&r->sweep, on_sweep, period, period);
 		uv_idle_start(&r->starter, starter_cb);
 		uv_run(&r->loop, UV_RUN_DEFAULT);
 		ctl->end(ctl);
 	}
+out_close:
 	teardown(r);
+	if (r->tfd >= 0)
+		close(r->tfd);
 out_free:
 	free(r->slots);
 	free(r);

@@ -20,11 +20,10 @@ struct el_slot {
 	struct wl_slot ws;	   /* the workload's view of the slot */
 	struct el_run *run;	   /* the loop it belongs to */
 	struct el_watch *watch;	   /* the uv_poll_t on ws.fd, or NULL */
-	uv_timer_t timer;	   /* the task's deadline */
 	uv_work_t work;		   /* the synchronous part, when offloaded */
 	struct el_slot *next_free; /* free-list link */
 	uint64_t start_ns;	   /* when its task started */
-	uint64_t armed_ns;	   /* the deadline the timer is set for, 0: none */
+	uint64_t armed_ns;	   /* the task's deadline while it waits, 0: none */
 	int phase;		   /* EL_* in evloop.c */
 };
 
@@ -48,5 +47,9 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 /* The task on slot is over (ws.err, ws.result are set): record it. */
 void evloop_task_done(struct el_slot *slot);
 uv_loop_t *evloop_loop(struct el_slot *slot);
+/* Start the tasks that are due on free slots now, from a callback that is
+ * not inside another task's steps (so it cannot recurse): saves the loop
+ * iteration the idle starter would otherwise take. */
+void evloop_refill(struct el_slot *slot);
 
 #endif

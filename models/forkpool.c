@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../harness/clock.h"
+#include "../harness/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 #include "procs.h"
@@ -47,12 +48,12 @@ static void set_state(struct fp_shared *sh, uint64_t me, uint32_t st, int wake_f
 }
 
 /* The worker process: never returns. */
-static void forkpool_worker(const struct run_cfg *cfg, struct fp_shared *sh, uint64_t me,
-			    struct fp_pipes *p, pid_t parent)
+static void forkpool_worker(const struct run_cfg *cfg, const struct trial_ctl *ctl,
+			    struct fp_shared *sh, uint64_t me, struct fp_pipes *p, pid_t parent)
 {
 	struct task_stats *st = &sh->stats[me];
 	struct wl_slot slot = { 0 };
-	uint64_t id, start;
+	uint64_t id, start, due;
 
 	die_with_parent(parent, SIGKILL);
 	close(p->wake[0]);
@@ -68,10 +69,15 @@ static void forkpool_worker(const struct run_cfg *cfg, struct fp_shared *sh, uin
 		id = __atomic_fetch_add(&sh->next_id, 1, __ATOMIC_RELAXED);
 		if (id >= cfg->tasks)
 			break;
+		/* open loop: a free worker takes the next task and waits until
+		 * it is due, as a dispatcher would hand it out then */
+		due = ctl_release_ns(ctl, sh->t0, id);
+		if (due > clock_now_ns())
+			sched_sleep_until(due);
 		__atomic_store_n(&sh->cur[me], id + 1, __ATOMIC_RELAXED);
 		start = clock_now_ns();
 		wl_run_task(&slot, id);
-		stats_task_done(st, sh->t0, start, clock_now_ns(), id, slot.result, slot.err);
+		stats_task_done(st, due, start, clock_now_ns(), id, slot.result, slot.err);
 		__atomic_store_n(&sh->cur[me], 0, __ATOMIC_RELEASE);
 	}
 	set_state(sh, me, FP_DONE, p->wake[1]);
@@ -103,8 +109,8 @@ static struct fp_shared *shared_map(uint64_t n, size_t *size)
 }
 
 /* Fork the n workers; the parent keeps only its ends of the pipes. */
-static int spawn(const struct run_cfg *cfg, struct fp_shared *sh, struct fp_pipes *p,
-		 struct procs *ps, uint64_t n)
+static int spawn(const struct run_cfg *cfg, const struct trial_ctl *ctl, struct fp_shared *sh,
+		 struct fp_pipes *p, struct procs *ps, uint64_t n)
 {
 	pid_t parent = getpid();
 	int rc = 0;
@@ -118,7 +124,7 @@ static int spawn(const struct run_cfg *cfg, struct fp_shared *sh, struct fp_pipe
 			break;
 		}
 		if (pid == 0)
-			forkpool_worker(cfg, sh, ps->n, p, parent);
+			forkpool_worker(cfg, ctl, sh, ps->n, p, parent);
 		ps->pid[ps->n] = pid;
 	}
 	close(p->wake[1]);
@@ -163,7 +169,7 @@ static int forkpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct
 		rc = -errno;
 		goto out_pipes;
 	}
-	rc = spawn(cfg, sh, &p, &ps, n);
+	rc = spawn(cfg, ctl, sh, &p, &ps, n);
 	if (rc == 0)
 		procs_wait_state(&ps, p.wake[0], sh->state, FP_READY, FP_DONE);
 	if (rc == 0 && ps.ndied)

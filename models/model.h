@@ -24,7 +24,17 @@ struct trial_ctl {
 	/* the last task is done: blocks until the final sample is taken */
 	void (*end)(struct trial_ctl *ctl);
 	void *priv; /* the monitor's */
+	/* open loop (--rate): task i is due at t0 + release_off[i] ns; NULL:
+	 * every task is due at t0 (a batch) */
+	const uint64_t *release_off;
 };
+
+/* When task id is due, t0 being what go() returned. A model starts no
+ * task before it is due; latency runs from this time. */
+static inline uint64_t ctl_release_ns(const struct trial_ctl *ctl, uint64_t t0, uint64_t id)
+{
+	return ctl->release_off ? t0 + ctl->release_off[id] : t0;
+}
 
 /* How many cores a model's CPU parts can use. */
 enum model_par {

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "../harness/clock.h"
+#include "../harness/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -10,7 +11,7 @@ static int sequential_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 			  struct task_stats *out)
 {
 	struct wl_slot slot = { 0 };
-	uint64_t t0, start;
+	uint64_t t0, start, release;
 	int rc;
 
 	stats_init(out);
@@ -21,9 +22,14 @@ static int sequential_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 		return rc;
 	t0 = ctl->go(ctl);
 	for (uint64_t id = 0; id < cfg->tasks; id++) {
+		release = ctl_release_ns(ctl, t0, id);
 		start = clock_now_ns();
+		if (release > start) { /* open loop: not due yet */
+			sched_sleep_until(release);
+			start = clock_now_ns();
+		}
 		wl_run_task(&slot, id);
-		stats_task_done(out, t0, start, clock_now_ns(), id, slot.result, slot.err);
+		stats_task_done(out, release, start, clock_now_ns(), id, slot.result, slot.err);
 	}
 	ctl->end(ctl);
 	wl_slot_fini(&slot);

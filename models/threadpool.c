@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "../harness/clock.h"
+#include "../harness/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -31,7 +32,8 @@ struct tp_worker {
 	pthread_t thread;
 	const struct run_cfg *cfg;
 	struct tp_queue *q;
-	const uint64_t *t0;	 /* release time, set before the first task */
+	const uint64_t *t0;	 /* go's time, set before the first task */
+	const struct trial_ctl *ctl; /* when each task is due */
 	struct task_stats stats; /* this worker's own: no lock to record */
 	int setup_rc;		 /* what its slot's set-up returned */
 };
@@ -90,8 +92,8 @@ static void *threadpool_worker(void *arg)
 	while (threadpool_take(w->q, &id)) {
 		start = clock_now_ns();
 		wl_run_task(&slot, id);
-		stats_task_done(&w->stats, *w->t0, start, clock_now_ns(), id, slot.result,
-				slot.err);
+		stats_task_done(&w->stats, ctl_release_ns(w->ctl, *w->t0, id), start,
+				clock_now_ns(), id, slot.result, slot.err);
 		if (__atomic_add_fetch(&w->q->done, 1, __ATOMIC_ACQ_REL) == w->q->total) {
 			pthread_mutex_lock(&w->q->lock);
 			pthread_cond_signal(&w->q->all_done);
@@ -127,6 +129,7 @@ static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 		w[started].cfg = cfg;
 		w[started].q = &q;
 		w[started].t0 = &t0;
+		w[started].ctl = ctl;
 		rc = -pthread_create(&w[started].thread, NULL, threadpool_worker, &w[started]);
 		if (rc)
 			goto out_join;
@@ -144,8 +147,15 @@ static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 	/* t0 is written before the first task is queued; the queue's mutex
 	 * orders that write before any worker reads it */
 	t0 = ctl->go(ctl);
-	for (uint64_t id = 0; id < cfg->tasks; id++)
+	for (uint64_t id = 0; id < cfg->tasks; id++) {
+		uint64_t due = ctl_release_ns(ctl, t0, id);
+
+		/* open loop: the submitter keeps the schedule, an absolute
+		 * sleep per due time, so it never drifts */
+		if (due > t0 && due > clock_now_ns())
+			sched_sleep_until(due);
 		threadpool_submit(&q, id);
+	}
 	threadpool_close(&q);
 	/* joining would tear the threads down: the peak is taken first */
 	pthread_mutex_lock(&q.lock);

@@ -18,29 +18,74 @@
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
 
+/* A small appender: no printf on the path every request takes. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool full;
+};
+
+static void put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n >= b->cap) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void puts_(struct sbuf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void put_u64(struct sbuf *b, uint64_t v)
+{
+	char d[20];
+	int i = 20;
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	put(b, d + i, (size_t)(20 - i));
+}
+
 size_t http_request(char *buf, size_t cap, const struct run_cfg *cfg, uint64_t id)
 {
-	const char *sep = strchr(cfg->target_path, '?') ? "&" : "?";
 	bool v6 = strchr(cfg->target_host, ':') != NULL; /* a literal: needs [] */
-	int n;
+	struct sbuf b = { .p = buf, .cap = cap };
 
-	n = snprintf(buf, cap,
-		     "GET %s%sdelay_us=%llu&bytes=%llu&id=%llu HTTP/1.1\r\n"
-		     "Host: %s%s%s:%s\r\n"
-		     "User-Agent: cmbench\r\n"
-		     "%s\r\n",
-		     cfg->target_path, sep, (unsigned long long)cfg->io_latency_us,
-		     (unsigned long long)cfg->payload, (unsigned long long)id, v6 ? "[" : "",
-		     cfg->target_host, v6 ? "]" : "", cfg->target_port, cfg->keepalive ? "" : "Connection: close\r\n");
-	if (n < 0 || (size_t)n >= cap)
+	puts_(&b, "GET ");
+	puts_(&b, cfg->target_path);
+	puts_(&b, strchr(cfg->target_path, '?') ? "&delay_us=" : "?delay_us=");
+	put_u64(&b, cfg->io_latency_us);
+	puts_(&b, "&bytes=");
+	put_u64(&b, cfg->payload);
+	puts_(&b, "&id=");
+	put_u64(&b, id);
+	puts_(&b, " HTTP/1.1\r\nHost: ");
+	puts_(&b, v6 ? "[" : "");
+	puts_(&b, cfg->target_host);
+	puts_(&b, v6 ? "]:" : ":");
+	puts_(&b, cfg->target_port);
+	puts_(&b, "\r\nUser-Agent: cmbench\r\n");
+	puts_(&b, cfg->keepalive ? "\r\n" : "Connection: close\r\n\r\n");
+	if (b.full)
 		return 0;
-	return (size_t)n;
+	buf[b.n] = '\0';
+	return b.n;
 }
 
 void http_resp_init(struct http_resp *r)
 {
 	r->state = HTTP_MORE;
 	r->in_body = false;
+	r->status_seen = false;
+	r->chunked = false;
+	r->cr = false;
+	r->line_len = 0;
+	r->line_long = false;
 	r->hdr_len = 0;
 	r->status = 0;
 	r->content_length = UINT64_MAX;
@@ -63,48 +108,129 @@ static const char *header_value(const char *line, const char *name)
 	return line;
 }
 
-/* Parse the complete header block in r->hdr (NUL-terminated, CRLFs intact). */
-static int parse_headers(struct http_resp *r)
+static int parse_status(struct http_resp *r, const char *line)
 {
-	char *line = r->hdr, *eol, *end;
-	const char *v;
-	unsigned long long cl;
-	bool chunked = false;
-
 	if (strncmp(line, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)line[7]) || line[8] != ' ')
 		return HTTP_BAD;
 	if (!isdigit((unsigned char)line[9]) || !isdigit((unsigned char)line[10]) ||
-	    !isdigit((unsigned char)line[11]) || (line[12] != ' ' && line[12] != '\r'))
+	    !isdigit((unsigned char)line[11]) || (line[12] != ' ' && line[12] != '\0'))
 		return HTTP_BAD;
 	r->status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
 	if (line[7] == '0')
 		r->conn_close = true; /* HTTP/1.0 closes unless told otherwise */
-	for (eol = strstr(line, "\r\n"); eol; eol = strstr(line, "\r\n")) {
-		*eol = '\0';
-		if ((v = header_value(line, "Content-Length")) != NULL) {
-			/* digits only (no sign, no junk), and a repeat must agree */
-			if (!isdigit((unsigned char)*v))
-				return HTTP_BAD;
-			errno = 0;
-			cl = strtoull(v, &end, 10);
-			while (*end == ' ' || *end == '\t')
-				end++;
-			if (errno == ERANGE || *end != '\0')
-				return HTTP_BAD;
-			if (r->content_length != UINT64_MAX && r->content_length != cl)
-				return HTTP_BAD;
-			r->content_length = cl;
-		} else if ((v = header_value(line, "Connection")) != NULL) {
-			r->conn_close = strncasecmp(v, "close", 5) == 0;
-		} else if ((v = header_value(line, "Transfer-Encoding")) != NULL) {
-			chunked = strncasecmp(v, "identity", 8) != 0;
-		}
-		line = eol + 2;
-	}
+	r->status_seen = true;
+	return HTTP_MORE;
+}
+
+static int parse_content_length(struct http_resp *r, const char *v)
+{
+	unsigned long long cl;
+	char *end;
+
+	/* digits only (no sign, no junk), and a repeat must agree */
+	if (!isdigit((unsigned char)*v) || r->line_long)
+		return HTTP_BAD;
+	errno = 0;
+	cl = strtoull(v, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (errno == ERANGE || *end != '\0')
+		return HTTP_BAD;
+	if (r->content_length != UINT64_MAX && r->content_length != cl)
+		return HTTP_BAD;
+	r->content_length = cl;
+	return HTTP_MORE;
+}
+
+/* One complete header line (CRLF stripped), as far as it was kept. */
+static int header_line(struct http_resp *r, const char *line)
+{
+	const char *v;
+
+	if (!r->status_seen)
+		return parse_status(r, line);
+	if ((v = header_value(line, "Content-Length")) != NULL)
+		return parse_content_length(r, v);
+	if ((v = header_value(line, "Connection")) != NULL)
+		r->conn_close = strncasecmp(v, "close", 5) == 0;
+	else if ((v = header_value(line, "Transfer-Encoding")) != NULL)
+		r->chunked = strncasecmp(v, "identity", 8) != 0;
+	return HTTP_MORE;
+}
+
+/* The blank line: the headers are complete. */
+static int headers_end(struct http_resp *r)
+{
+	if (!r->status_seen)
+		return HTTP_BAD;
 	if (r->status != 200)
 		return HTTP_STATUS;
-	if (chunked || r->content_length == UINT64_MAX)
+	if (r->chunked || r->content_length == UINT64_MAX)
 		return HTTP_BAD;
+	r->in_body = true;
+	return HTTP_MORE;
+}
+
+/* The end of a header line: the CRLF is checked and the line handled. */
+static int line_end(struct http_resp *r)
+{
+	int st;
+
+	if (!r->cr)
+		return HTTP_BAD; /* lines end in CRLF */
+	r->cr = false;
+	r->line[r->line_len] = '\0';
+	st = r->line_len == 0 && !r->line_long ? headers_end(r) : header_line(r, r->line);
+	r->line_len = 0;
+	r->line_long = false;
+	return st;
+}
+
+/* Bytes of a header line (no LF among them). A CR may only come last. */
+static int line_bytes(struct http_resp *r, const char *p, size_t n)
+{
+	const char *cr;
+	size_t keep;
+
+	if (n == 0)
+		return HTTP_MORE;
+	if (r->cr) /* a CR inside a line */
+		return HTTP_BAD;
+	cr = memchr(p, '\r', n);
+	if (cr && cr != p + n - 1)
+		return HTTP_BAD;
+	if (cr) {
+		r->cr = true;
+		n--;
+	}
+	keep = HTTP_LINE_KEEP - 1 - r->line_len;
+	if (n > keep) {
+		r->line_long = true;
+		n = keep;
+	}
+	memcpy(r->line + r->line_len, p, n);
+	r->line_len = (uint8_t)(r->line_len + n);
+	return HTTP_MORE;
+}
+
+/* Header bytes from data[*off]; stops at the end of the headers. */
+static int header_bytes(struct http_resp *r, const char *data, size_t len, size_t *off)
+{
+	while (*off < len && !r->in_body) {
+		const char *p = data + *off, *nl = memchr(p, '\n', len - *off);
+		size_t n = nl ? (size_t)(nl - p) : len - *off;
+		int st;
+
+		if (r->hdr_len + n + (nl ? 1 : 0) > HTTP_HDR_MAX)
+			return HTTP_BAD;
+		r->hdr_len = (uint16_t)(r->hdr_len + n + (nl ? 1 : 0));
+		st = line_bytes(r, p, n);
+		*off += n + (nl ? 1 : 0);
+		if (st == HTTP_MORE && nl)
+			st = line_end(r);
+		if (st != HTTP_MORE)
+			return st;
+	}
 	return HTTP_MORE;
 }
 
@@ -125,20 +251,11 @@ int http_resp_feed(struct http_resp *r, const char *data, size_t len, size_t *us
 	*used = 0;
 	if (r->state != HTTP_MORE)
 		return r->state;
-	while (!r->in_body && off < len) {
-		if (r->hdr_len >= sizeof(r->hdr) - 1)
-			return r->state = HTTP_BAD;
-		r->hdr[r->hdr_len++] = data[off++];
-		r->hdr[r->hdr_len] = '\0';
-		if (r->hdr_len >= 4 && memcmp(r->hdr + r->hdr_len - 4, "\r\n\r\n", 4) == 0) {
-			r->in_body = true;
-			r->hdr_len -= 2; /* keep one CRLF: every line ends in one */
-			r->hdr[r->hdr_len] = '\0';
-			r->state = parse_headers(r);
-			if (r->state != HTTP_MORE) {
-				*used = off;
-				return r->state;
-			}
+	if (!r->in_body) {
+		r->state = header_bytes(r, data, len, &off);
+		if (r->state != HTTP_MORE) {
+			*used = off;
+			return r->state;
 		}
 	}
 	if (r->in_body) {

@@ -22,12 +22,21 @@ enum http_state {
 	HTTP_TRUNCATED = -3
 };
 
+#define HTTP_LINE_KEEP 48 /* bytes kept of a header line: all the parser reads */
+
+/* The parser streams: it keeps only the start of the current header line,
+ * never the header block, so a connection costs about 100 bytes. */
 struct http_resp {
-	int state;		 /* HTTP_MORE until done or failed */
-	bool in_body;		 /* headers are complete */
-	char hdr[HTTP_HDR_MAX];	 /* header bytes gathered so far */
-	size_t hdr_len;		 /* bytes in hdr */
-	int status;		 /* status code, once parsed */
+	int state;		    /* HTTP_MORE until done or failed */
+	bool in_body;		    /* headers are complete */
+	bool status_seen;	    /* the status line has been parsed */
+	bool chunked;		    /* Transfer-Encoding other than identity */
+	bool cr;		    /* the last header byte was a CR */
+	uint8_t line_len;	    /* bytes kept of the current line */
+	bool line_long;		    /* the current line is longer than that */
+	uint16_t hdr_len;	    /* header bytes seen (at most HTTP_HDR_MAX) */
+	char line[HTTP_LINE_KEEP]; /* start of the current line, NUL-terminated */
+	int status;		    /* status code, once parsed */
 	uint64_t content_length; /* from the header */
 	uint64_t body_got;	 /* body bytes seen */
 	uint64_t body_hash;	 /* running FNV-1a of the body */

@@ -179,7 +179,7 @@ enum wl_status http_start(struct wl_slot *s, struct http_conn *c)
 {
 	int rc;
 
-	c->deadline_ns = clock_now_ns() + s->cfg->timeout_us * 1000;
+	c->deadline_ns = (s->now_ns ? s->now_ns : clock_now_ns()) + s->cfg->timeout_us * 1000;
 	c->sent = 0;
 	idle_check(s, c);
 	if (c->junk)

@@ -163,8 +163,31 @@ static void latency_stop(void *p)
 	free(svc);
 }
 
+/* CPU time of the server process, from the scheduler's own count in
+ * /proc/<pid>/schedstat (nanoseconds; utime and stime tick only every
+ * 10 ms). The server is one thread. */
+static double latency_cpu_s(void *p)
+{
+	struct latency_svc *svc = p;
+	unsigned long long ns = 0;
+	char path[64];
+	FILE *f;
+
+	if (!svc || svc->pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)svc->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return (double)ns / 1e9;
+}
+
 const struct wl_service wl_service_latency = {
 	.name = "latency server",
 	.start = latency_start,
 	.stop = latency_stop,
+	.cpu_s = latency_cpu_s,
 };

@@ -66,6 +66,7 @@ struct wl_slot {
 	int fd;				/* WL_WAIT: what to wait on */
 	int events;			/* WL_WAIT: WL_EV_READ and/or WL_EV_WRITE */
 	uint64_t deadline_ns;		/* WL_WAIT: CLOCK_MONOTONIC; step gets WL_EV_TIMEOUT */
+	uint64_t now_ns;		/* the driver's clock at the task's start, or 0 */
 	void (*sync)(struct wl_slot *); /* WL_RUN: the synchronous part; ends the task */
 	bool idle_watched;		/* the driver reports idle events (WL_EV_IDLE) */
 	/* set by a driver that watches fds: called before the workload
@@ -94,6 +95,9 @@ struct wl_service {
 	const char *name;
 	int (*start)(struct run_cfg *cfg, void **svc, char *err, size_t errlen);
 	void (*stop)(void *svc);
+	/* CPU seconds the service has used so far, or NULL: lets the harness
+	 * count the server's share of a request's cost (io_floor_us) */
+	double (*cpu_s)(void *svc);
 };
 
 struct workload_ops {

@@ -1,0 +1,29 @@
+#!/bin/bash
+# sanitizers.sh BIN... - every model x workload once, small, under each
+# sanitizer build given (ASan+UBSan, TSan). A run passes when it exits 0 and
+# its stderr holds no sanitizer report. Prints TAP lines and the closing
+# "N passed, N failed".
+set -u
+pass=0 fail=0
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+for bin in "$@"; do
+	for m in $("$bin" list models); do
+		for w in $("$bin" list workloads); do
+			timeout -k 5 120 "$bin" run --model "$m" --workload "$w" --tasks 20 \
+				--concurrency 4 --workers 2 --io-latency 1ms --cpu-iters 1000 \
+				--format csv >/dev/null 2>"$err"
+			rc=$?
+			if [ $rc = 0 ] && ! grep -qE 'Sanitizer|runtime error' "$err"; then
+				echo "ok - $(basename "$(dirname "$bin")") $m $w"
+				pass=$((pass + 1))
+			else
+				echo "not ok - $(basename "$(dirname "$bin")") $m $w: status $rc"
+				grep -m5 -E 'Sanitizer|runtime error|cmbench' "$err" | sed 's/^/#   /'
+				fail=$((fail + 1))
+			fi
+		done
+	done
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
