@@ -220,6 +220,9 @@ void cells_param_row(const struct run_cfg *cfg, struct result_row *r)
 	r->io_latency_us = (double)cfg->io_latency_us;
 	r->payload = (double)cfg->payload;
 	r->cpu_iters = (double)cfg->cpu_iters;
+	snprintf(r->arrivals, sizeof(r->arrivals), "%s",
+		 cfg->rate_tps <= 0 ? "batch" : cfg->poisson ? "poisson" : "const");
+	r->rate_tps = cfg->rate_tps;
 }
 
 /* The run of a result row's parameters: the inverse of cells_param_row. */
@@ -239,6 +242,8 @@ static int param_cfg(const struct result_row *r, struct run_cfg *cfg)
 	cfg->payload = (uint64_t)r->payload;
 	cfg->cpu_iters = (uint64_t)r->cpu_iters;
 	cfg->cpu_target_us = 0;
+	cfg->rate_tps = r->rate_tps > 0 ? r->rate_tps : 0;
+	cfg->poisson = strcmp(r->arrivals, "poisson") == 0;
 	return 0;
 }
 

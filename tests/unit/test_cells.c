@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+#include "harness/result.h"
 #include "harness/sweep/cells.h"
 #include "models/model.h"
 #include "workloads/workload.h"
@@ -193,6 +194,17 @@ static void test_hyperfine(void **state)
 	cells_csv_free(&t);
 }
 
+/* The run's parameter columns in the column table. */
+static size_t nparams(void)
+{
+	size_t n, k = 0;
+	const struct result_col *c = result_columns(&n);
+
+	for (size_t i = 0; i < n; i++)
+		k += (c[i].flags & COL_PARAM) != 0;
+	return k;
+}
+
 /* cells.csv: the agreed columns, written whole, read back. */
 static void test_write_read(void **state)
 {
@@ -215,14 +227,19 @@ static void test_write_read(void **state)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	assert_int_equal(access(tmp, F_OK), -1); /* no temporary file stays */
 	assert_int_equal(cells_csv_read(file, &back), 0);
-	assert_int_equal(back.ncols, 15 + 4 * cells_nmetrics());
+	/* cell, grid, the run's parameter columns, share_pct, reps, ok,
+	 * checksum, then four per metric */
+	assert_int_equal(back.ncols, 2 + nparams() + 4 + 4 * cells_nmetrics());
 	assert_string_equal(back.hdr[0], "cell");
 	assert_string_equal(back.hdr[1], "grid");
-	assert_string_equal(back.hdr[11], "share_pct");
-	assert_string_equal(back.hdr[13], "ok");
-	assert_int_equal(strncmp(back.hdr[15], cells_metric(0), strlen(cells_metric(0))), 0);
-	assert_string_equal(back.hdr[15] + strlen(cells_metric(0)), "_med");
-	assert_true(cells_csv_col(&back, "makespan_s_med") > 14);
+	assert_string_equal(back.hdr[2], "model");
+	assert_string_equal(back.hdr[2 + nparams()], "share_pct");
+	assert_string_equal(back.hdr[4 + nparams()], "ok");
+	assert_string_equal(back.hdr[5 + nparams()], "checksum");
+	assert_int_equal(strncmp(back.hdr[6 + nparams()], cells_metric(0), strlen(cells_metric(0))),
+			 0);
+	assert_string_equal(back.hdr[6 + nparams()] + strlen(cells_metric(0)), "_med");
+	assert_true(cells_csv_col(&back, "makespan_s_med") > 5 + (int)nparams());
 	assert_string_equal(back.hdr[back.ncols - 1], "wall_s_sd");
 	assert_int_equal(back.nrows, 2);
 	assert_string_equal(back.rows[0][cells_csv_col(&back, "ok")], "1");
