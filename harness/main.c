@@ -21,7 +21,7 @@
 
 const struct command command_table[] = {
 	{ "run", "run one trial of a model on a workload and print its figures", run_main },
-	{ "serve", "run the latency server (--bind ADDR --port P)", server_main },
+	{ "serve", "run the latency server (--bind ADDR --port P --idle-timeout D)", server_main },
 	{ "list", "list the models and workloads (list models | list workloads: names only)",
 	  list_main },
 	{ "calibrate", "print the kernel iterations that take DURATION on one core",

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "../harness/clock.h"
-#include "../harness/server.h"
+#include "../server/server.h"
 #include "http.h"
 
 struct latency_svc {

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness/cli.h"
-#include "harness/server.h"
+#include "server/server.h"
 #include "workloads/http.h"
 
 #define BIG 8192

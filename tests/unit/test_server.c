@@ -1,5 +1,6 @@
 /* test_server.c - the latency server's request parser and body generator
- * (harness/server.c); the running server is tested by tests/it/server.sh. */
+ * (server/request.c, server/body.c); the running server is tested by
+ * tests/it/server.sh and tests/it/server_hostile.sh. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/server.h"
+#include "server/request.h"
+#include "server/server.h"
 
 /* Parse the whole string s; the return value of server_parse_request. */
 static int parse(const char *s, struct server_req *r, size_t *used)
@@ -104,19 +106,18 @@ static void test_query_any_order_and_missing(void **state)
 	assert_int_equal(r.bytes + r.delay_us + r.id, 0);
 
 	/* unknown keys ignored, empty pieces skipped, fragment cut off */
-	assert_int_equal(parse("GET /x?foo=bar&&id=5&zz&bytes_x=q#frag HTTP/1.1\r\n\r\n", &r,
-			       &used),
-			 1);
+	assert_int_equal(
+		parse("GET /x?foo=bar&&id=5&zz&bytes_x=q#frag HTTP/1.1\r\n\r\n", &r, &used), 1);
 	assert_int_equal(r.id, 5);
 	assert_int_equal(r.bytes, 0);
 
 	/* a key given twice keeps its last value; the limits themselves are fine */
-	assert_int_equal(parse("GET /?id=1&id=2&delay_us=1000000000000&bytes=1073741824 HTTP/1.1\r\n"
+	assert_int_equal(parse("GET /?id=1&id=2&delay_us=3600000000&bytes=1073741824 HTTP/1.1\r\n"
 			       "\r\n",
 			       &r, &used),
 			 1);
 	assert_int_equal(r.id, 2);
-	assert_int_equal(r.delay_us, 1000000000000ull);
+	assert_int_equal(r.delay_us, SERVER_DELAY_MAX);
 	assert_int_equal(r.bytes, 1ull << 30);
 
 	assert_int_equal(parse("GET /?id=18446744073709551615 HTTP/1.1\r\n\r\n", &r, &used), 1);
@@ -181,8 +182,12 @@ static void test_bad_number(void **state)
 		"GET /?id=0x10 HTTP/1.1\r\n\r\n",
 		"GET /?id=1.5 HTTP/1.1\r\n\r\n",
 		"GET /?id=18446744073709551616 HTTP/1.1\r\n\r\n",
-		"GET /?delay_us=1000000000001 HTTP/1.1\r\n\r\n",
+		"GET /?delay_us=3600000001 HTTP/1.1\r\n\r\n",
+		"GET /?delay_us=1000000000000 HTTP/1.1\r\n\r\n",
+		"GET /?delay_us=99999999999999999999999999999 HTTP/1.1\r\n\r\n",
 		"GET /?bytes=1073741825 HTTP/1.1\r\n\r\n",
+		"GET /?bytes=18446744073709551616 HTTP/1.1\r\n\r\n",
+		"GET /?id=%31 HTTP/1.1\r\n\r\n",
 	};
 	struct server_req r;
 	size_t used;
@@ -238,9 +243,164 @@ static void test_keepalive(void **state)
 	assert_int_equal(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &r, &used), 1);
 	assert_true(r.keepalive);
 	/* bare LF line ends and leading empty lines are tolerated */
-	assert_int_equal(parse("\r\nGET /?id=3 HTTP/1.0\nConnection: keep-alive\n\n", &r, &used), 1);
+	assert_int_equal(parse("\r\nGET /?id=3 HTTP/1.0\nConnection: keep-alive\n\n", &r, &used),
+			 1);
 	assert_true(r.keepalive);
 	assert_int_equal(r.id, 3);
+}
+
+/* No bytes at all, as when a client closes before sending: more needed,
+ * and no NULL pointer handed to memchr (UBSan would say so). */
+static void test_empty_input(void **state)
+{
+	struct server_req r;
+	size_t used;
+
+	(void)state;
+	assert_int_equal(server_parse_request(NULL, 0, &r, &used), 0);
+	assert_int_equal(request_parse(NULL, 0, &r, &used), REQ_MORE);
+	assert_int_equal(server_parse_request("", 0, &r, &used), 0);
+	assert_int_equal(parse("\r\n", &r, &used), 0);
+	assert_int_equal(parse("\n\n\n", &r, &used), 0);
+}
+
+/* The verdicts behind -1: which error response a client gets. */
+static void test_verdicts(void **state)
+{
+	static char big[SERVER_HEAD_MAX + 16];
+	const char *s;
+	struct server_req r;
+	size_t used;
+
+	(void)state;
+	s = "POST /?id=1 HTTP/1.1\r\n\r\n";
+	assert_int_equal(request_parse(s, strlen(s), &r, &used), REQ_METHOD);
+	s = "GET / HTTP/1.1\r\nbad header\r\n\r\n";
+	assert_int_equal(request_parse(s, strlen(s), &r, &used), REQ_BAD);
+	s = "HEAD /?bytes=9 HTTP/1.1\r\n\r\n";
+	assert_int_equal(request_parse(s, strlen(s), &r, &used), REQ_DONE);
+	assert_true(r.head);
+	s = "GET /?bytes=9 HTTP/1.1\r\n\r\n";
+	assert_int_equal(request_parse(s, strlen(s), &r, &used), REQ_DONE);
+	assert_false(r.head);
+	/* an overlong request line, and overlong headers */
+	memcpy(big, "GET /", 5);
+	memset(big + 5, 'a', sizeof(big) - 5);
+	assert_int_equal(request_parse(big, sizeof(big), &r, &used), REQ_TOO_LARGE);
+	memcpy(big, "GET / HTTP/1.1\r\n", 16);
+	for (size_t i = 16; i + 10 <= sizeof(big); i += 10)
+		memcpy(big + i, "X-A: bcd\r\n", 10);
+	assert_int_equal(request_parse(big, sizeof(big), &r, &used), REQ_TOO_LARGE);
+}
+
+/* The target: visible ASCII, and a '%' starts two hex digits. */
+static void test_bad_target(void **state)
+{
+	static const char *const bad[] = {
+		"GET /%zz HTTP/1.1\r\n\r\n",	 "GET /a% HTTP/1.1\r\n\r\n",
+		"GET /a%4 HTTP/1.1\r\n\r\n",	 "GET /?id=5&x=%g1 HTTP/1.1\r\n\r\n",
+		"GET /%%41 HTTP/1.1\r\n\r\n",	 "GET /\xc3\xa9 HTTP/1.1\r\n\r\n",
+		"GET /\x7f HTTP/1.1\r\n\r\n",	 "GET /?id=1\x80 HTTP/1.1\r\n\r\n",
+		"GET /?\tid=1 HTTP/1.1\r\n\r\n",
+	};
+	struct server_req r;
+	size_t used;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse(bad[i], &r, &used) != -1)
+			fail_msg("accepted bad target #%zu", i);
+	assert_int_equal(parse("GET /a%20b?x=%2F&id=7&y=%41%4a HTTP/1.1\r\n\r\n", &r, &used), 1);
+	assert_int_equal(r.id, 7);
+	/* escapes are not decoded: %64elay_us is an unknown key */
+	assert_int_equal(parse("GET /?%64elay_us=5 HTTP/1.1\r\n\r\n", &r, &used), 1);
+	assert_int_equal(r.delay_us, 0);
+}
+
+/* 100 pipelined requests in one buffer come out one by one, in order. */
+static void test_pipelined_many(void **state)
+{
+	enum { N = 100 };
+	static char buf[N * 64];
+	size_t len = 0, pos = 0, used;
+	struct server_req r;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"GET /?id=%d&bytes=%d HTTP/1.1\r\n\r\n", i, 2 * i);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(server_parse_request(buf + pos, len - pos, &r, &used), 1);
+		assert_int_equal(r.id, i);
+		assert_int_equal(r.bytes, 2 * i);
+		pos += used;
+	}
+	assert_int_equal(pos, len);
+}
+
+/* Random bytes and random mixes of request pieces: always a verdict, never
+ * a read outside the buffer (each buffer is its own allocation). */
+static void test_garbage(void **state)
+{
+	static const char *const piece[] = {
+		"GET ",
+		"HEAD ",
+		"/",
+		"?",
+		"&",
+		"=",
+		"id",
+		"bytes",
+		"delay_us",
+		"%",
+		"4",
+		"1",
+		"99999999999999999999",
+		" HTTP/1.1",
+		" HTTP/1.0",
+		"\r\n",
+		"\n",
+		"\r",
+		":",
+		" ",
+		"Connection",
+		"close",
+		"Content-Length",
+		"0",
+		"\t",
+		"#",
+	};
+	uint64_t x = 1;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char tmp[256], *buf;
+		size_t len = 0, used = 0, want = (size_t)(x % 200);
+		struct server_req r;
+		int rc;
+
+		while (len < want) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			if (round % 2) {
+				tmp[len++] = (char)(x >> 56);
+			} else {
+				const char *p =
+					piece[(x >> 33) % (sizeof(piece) / sizeof(piece[0]))];
+				size_t n = strlen(p);
+
+				memcpy(tmp + len, p, n);
+				len += n;
+			}
+		}
+		/* exactly len bytes: under ASan a read past them fails */
+		buf = malloc(len ? len : 1);
+		assert_non_null(buf);
+		memcpy(buf, tmp, len);
+		rc = server_parse_request(buf, len, &r, &used);
+		if (rc < -1 || rc > 1 || (rc == 1 && (used == 0 || used > len)))
+			fail_msg("round %d: rc %d used %zu of %zu", round, rc, used, len);
+		free(buf);
+	}
 }
 
 static void test_body_deterministic_printable(void **state)
@@ -282,6 +442,11 @@ int main(void)
 		cmocka_unit_test(test_bad_number),
 		cmocka_unit_test(test_oversize_header),
 		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_bad_target),
+		cmocka_unit_test(test_pipelined_many),
+		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_body_deterministic_printable),
 	};
 
