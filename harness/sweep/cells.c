@@ -221,7 +221,9 @@ void cells_param_row(const struct run_cfg *cfg, struct result_row *r)
 	r->payload = (double)cfg->payload;
 	r->cpu_iters = (double)cfg->cpu_iters;
 	snprintf(r->arrivals, sizeof(r->arrivals), "%s",
-		 cfg->rate_tps <= 0 ? "batch" : cfg->poisson ? "poisson" : "const");
+		 cfg->rate_tps <= 0 ? "batch"
+		 : cfg->poisson	    ? "poisson"
+				    : "const");
 	r->rate_tps = cfg->rate_tps;
 }
 
