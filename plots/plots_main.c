@@ -2,6 +2,7 @@
  * the order of the steps; see plots.h for what each file does. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +129,10 @@ static void set_free(struct set *s)
 int plots_main(int argc, char **argv)
 {
 	struct set s = { .cores = NAN };
-	int rc = parse_args(argc, argv, &s);
+	int rc;
+
+	signal(SIGXFSZ, SIG_IGN); /* past a file size limit: EFBIG, said */
+	rc = parse_args(argc, argv, &s);
 
 	if (rc == 0)
 		rc = check_scripts(&s);

@@ -321,6 +321,16 @@ int cells_write(const char *path, const struct cells_summary *s, size_t n)
 	return setio_replace(path, put_cells, &t);
 }
 
+/* Whether s is a name cmbench makes (a cell id, a grid): [a-z0-9._-],
+ * not starting with a dot, shorter than max. It names files of the set. */
+static bool plain(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < max && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
 /* Row i of a cells table as a cell: its parameters through the column
  * table, then the columns of cells.csv's own. */
 static int param_row(const struct cells_csv *t, size_t i, const int *own, struct spec_cell *c)
@@ -334,6 +344,9 @@ static int param_row(const struct cells_csv *t, size_t i, const int *own, struct
 		rc = param_cfg(&r, &c->cfg);
 	if (rc)
 		return rc;
+	if (!plain(t->rows[i][own[0]], sizeof(c->id)) ||
+	    !plain(t->rows[i][own[1]], sizeof(c->grid)))
+		return -EINVAL;
 	snprintf(c->id, sizeof(c->id), "%s", t->rows[i][own[0]]);
 	snprintf(c->grid, sizeof(c->grid), "%s", t->rows[i][own[1]]);
 	c->share_pct = (int)strtol(t->rows[i][own[2]], NULL, 10);

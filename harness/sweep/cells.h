@@ -84,8 +84,8 @@ struct result_row;
 void cells_param_row(const struct run_cfg *cfg, struct result_row *r);
 
 /* The cell parameters of a cells.csv table, as a malloc'd array. 0,
- * -EINVAL (not a cells table, or a model or workload cmbench does not
- * know) or -ENOMEM. */
+ * -EINVAL (not a cells table, a model or workload cmbench does not know,
+ * or a cell id or grid that is not a plain name) or -ENOMEM. */
 int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n);
 
 #endif

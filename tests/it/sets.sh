@@ -68,6 +68,13 @@ rc=$?
 check "merge into a path with a quote: exit 2, one line ($rc)" \
 	eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/mo.err")" -eq 1 ]'
 
+cp -r "$TMP/t" "$TMP/evil"
+sed -i '2s/^[^,]*,/..\/..\/escape,/' "$TMP/evil/cells.csv"
+"$CMBENCH" merge "$TMP/me" "$TMP/evil" >/dev/null 2>"$TMP/me.err"
+rc=$?
+check "merge: a cell id that is a path is refused, exit 2, one line ($rc: $(cat "$TMP/me.err"))" \
+	eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/me.err")" -eq 1 ] && [ ! -e "$TMP/escape.json" ]'
+
 # ---- one writer per set; a sweep killed with SIGKILL leaves no run behind
 "$CMBENCH" sweep "$LONG" -o "$TMP/lk" >/dev/null 2>"$TMP/lk.err" &
 pid=$!
