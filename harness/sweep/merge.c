@@ -56,8 +56,8 @@ static int load_source(struct source *s, const char *dir)
 	cells_csv_free(&t);
 	if (rc) {
 		cmd_say("merge",
-			"%s/cells.csv: not a cells table of this cmbench's models and "
-			"workloads",
+			"%s/cells.csv: not a cells table (a model or workload this cmbench "
+			"lacks, or a cell id that is not a plain name)",
 			dir);
 		return -CMD_EUSAGE;
 	}
