@@ -16,7 +16,7 @@ LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -pthread -lm
 B       ?= build
 
 # Every subsystem is a folder; every .c in it is part of the one binary.
-SRC_DIRS := harness harness/sweep workloads models server plots
+SRC_DIRS := harness harness/sweep workloads models server plots claims
 LIB_SRC := $(filter-out harness/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))

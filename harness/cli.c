@@ -520,6 +520,8 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 	rc = settle(cfg, seen, err, errlen);
 	if (rc == 0)
 		rc = apply_wl_flags(cfg, wlval, wlf, nwl, err, errlen);
+	if (rc == 0 && cfg->model->check)
+		rc = cfg->model->check(cfg, err, errlen);
 	return rc;
 }
 

@@ -80,11 +80,13 @@ static void pipes_end(struct trial_ctl *ctl)
 
 /* Longest a trial may take before the monitor kills it: generous, from the
  * run's own parameters, so that no bug can hang a run or a sweep. */
-static void trial_deadlines(const struct run_cfg *cfg, uint64_t *setup_ms, uint64_t *run_ms)
+static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, uint64_t *setup_ms,
+			    uint64_t *run_ms)
 {
 	double c = cfg->concurrency ? (double)cfg->concurrency : 1;
 	double rounds = ceil((double)cfg->tasks / c);
-	double w = (double)cfg->cpu_iters / 200.0; /* µs, at a slow 200 iterations/µs */
+	/* µs, at a slow 200 iterations/µs, or as measured in a slower runtime */
+	double w = fmax((double)cfg->cpu_iters / 200.0, 2 * cpu_us_per_task);
 	double us = rounds * ((double)cfg->timeout_us + (double)cfg->io_latency_us) +
 		    (double)cfg->tasks * w;
 
@@ -269,7 +271,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
 	pid_t pid;
 
-	trial_deadlines(cfg, &m.setup_ms, &m.run_ms);
+	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
 	m.deadline_ns = clock_now_ns() + m.setup_ms * 1000000;
 	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {
 		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
@@ -320,9 +322,14 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
-	if (cfg->cpu_target_us)
-		cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
-	rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
+	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
+		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
+			return 1;
+	} else {
+		if (cfg->cpu_target_us)
+			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
+		rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
+	}
 	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
 		return 1;
 	if (cfg->workload->does_io)

@@ -1,8 +1,12 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -64,4 +68,32 @@ void die_with_parent(pid_t parent, int sig)
 	prctl(PR_SET_PDEATHSIG, sig);
 	if (getppid() != parent)
 		_exit(3);
+}
+
+/* rel under dir, if it is there. */
+static bool found_in(const char *dir, const char *rel, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, rel);
+
+	return n > 0 && (size_t)n < cap && access(out, R_OK) == 0;
+}
+
+int path_beside_binary(const char *rel, char *out, size_t cap)
+{
+	char dir[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+
+	if (n > 0) {
+		dir[n] = '\0';
+		slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = '\0';
+			if (found_in(dir, rel, out, cap))
+				return 0;
+			if (strlen(dir) + 4 <= sizeof(dir) && strcat(dir, "/..") &&
+			    found_in(dir, rel, out, cap))
+				return 0;
+		}
+	}
+	return found_in(".", rel, out, cap) ? 0 : -ENOENT;
 }

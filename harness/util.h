@@ -34,4 +34,9 @@ int cmp_double(const void *a, const void *b);
  * exit at once if it already has. */
 void die_with_parent(pid_t parent, int sig);
 
+/* A file that ships with cmbench (models/python/x.py, claims/runs.txt): rel
+ * under the directory of the running binary, its parent, or the working
+ * directory, the first that exists. 0 with the path in out, or -ENOENT. */
+int path_beside_binary(const char *rel, char *out, size_t cap);
+
 #endif

@@ -216,7 +216,9 @@ static void slot_free(struct el_slot *slot)
 	slot->phase = EL_IDLE;
 	slot->next_free = r->free;
 	r->free = slot;
-	if (!r->exhausted && r->pending == UINT64_MAX)
+	/* also with a pending task: it may have come due while no slot was
+	 * free, and then nothing else would start it */
+	if (!r->exhausted)
 		uv_idle_start(&r->starter, starter_cb);
 }
 
@@ -267,15 +269,19 @@ static void wait_due(struct el_run *r, uint64_t due)
 	uv_poll_start(&r->tpoll, UV_READABLE, due_cb);
 }
 
-/* Start tasks while slots are free and tasks are due. */
+/* Start tasks while slots are free and tasks are due. A task taken but
+ * not yet due is kept as pending, with the timerfd armed for it. */
 static void start_due(struct el_run *r)
 {
 	struct el_slot *slot;
-	uint64_t due;
+	uint64_t due, id;
 
 	while (r->free && !r->exhausted) {
-		if (r->pending == UINT64_MAX && !take_id(r, &r->pending))
-			break;
+		if (r->pending == UINT64_MAX) {
+			if (!take_id(r, &id))
+				break;
+			r->pending = id;
+		}
 		due = ctl_release_ns(r->ctl, r->t0, r->pending);
 		if (due > r->t0 && due > clock_now_ns()) {
 			wait_due(r, due);

@@ -12,6 +12,8 @@
 #ifndef CMB_MODEL_H
 #define CMB_MODEL_H
 
+#include <stddef.h>
+
 #include "../harness/config.h"
 #include "../harness/stats.h"
 
@@ -64,6 +66,17 @@ struct model_ops {
 	bool uses_workers; /* --workers sizes something (a pool, processes) */
 	bool foreign;	   /* a program that speaks the handshake */
 	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
+	/* foreign: the program that runs the tasks, under the repository
+	 * root (models/python/x.py) */
+	const char *program;
+	/* NULL, or: its CPU part runs in another runtime, so the harness asks
+	 * it (before the trial, outside the measurement) to turn --cpu D into
+	 * cfg->cpu_iters and for one task's kernel time. 0, or -errno with one
+	 * line in err. */
+	int (*cpu_cost)(struct run_cfg *cfg, double *us_per_task, char *err, size_t errlen);
+	/* a combination of flags this model cannot run: 0, or -EINVAL with one
+	 * line in err (cmbench run then exits 2). NULL: it runs anything */
+	int (*check)(const struct run_cfg *cfg, char *err, size_t errlen);
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
@@ -74,6 +87,15 @@ extern const struct model_ops model_eventloop;
 extern const struct model_ops model_eventloop_offload;
 extern const struct model_ops model_threadpool;
 extern const struct model_ops model_forkpool;
+extern const struct model_ops model_py_sequential;
+extern const struct model_ops model_py_threads;
+extern const struct model_ops model_py_processes;
+extern const struct model_ops model_py_asyncio;
+extern const struct model_ops model_py_uvloop;
+extern const struct model_ops model_py_asyncio_offload;
+extern const struct model_ops model_thread_per_task;
+extern const struct model_ops model_process_per_task;
+extern const struct model_ops model_eventloop_prefork;
 extern const struct model_ops *const model_table[]; /* NULL-terminated */
 
 const struct model_ops *model_find(const char *name);

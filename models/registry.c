@@ -5,8 +5,22 @@
 #include "model.h"
 
 const struct model_ops *const model_table[] = {
-	&model_sequential, &model_eventloop, &model_eventloop_offload,
-	&model_threadpool, &model_forkpool,  NULL,
+	&model_sequential,
+	&model_eventloop,
+	&model_eventloop_offload,
+	&model_threadpool,
+	&model_forkpool,
+	&model_thread_per_task,
+	&model_process_per_task,
+	&model_eventloop_prefork,
+	/* foreign: the seed's Python programs (python.c, models/python/) */
+	&model_py_sequential,
+	&model_py_threads,
+	&model_py_processes,
+	&model_py_asyncio,
+	&model_py_uvloop,
+	&model_py_asyncio_offload,
+	NULL,
 };
 
 const struct model_ops *model_find(const char *name)

@@ -8,6 +8,9 @@ const struct workload_ops *const workload_table[] = {
 	&workload_io,
 	&workload_cpu,
 	&workload_mixed,
+	&workload_blocking,
+	&workload_sqlite,
+	&workload_pg,
 	NULL,
 };
 

@@ -71,7 +71,7 @@ no_leftovers "monitor killed"
 
 # --- the latency server killed mid-run: errors counted, exit 1, no hang
 for m in eventloop threadpool sequential; do
-	start_run --model $m --workload io --tasks 400 --concurrency 20 --io-latency 20ms --timeout 1s
+	start_run --model $m --workload io --tasks 3000 --concurrency 20 --io-latency 20ms --timeout 1s
 	wait_trial nochild && sleep 0.2
 	pkill -9 -f "$BIN serve" 2>/dev/null
 	for c in $(pgrep -P $RUN_PID); do [ "$c" != "$TRIAL" ] && kill -9 "$c"; done

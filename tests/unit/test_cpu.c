@@ -207,14 +207,20 @@ static void test_workload_find(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (workload_find(bad[i]) != NULL)
 			fail_msg("workload_find(\"%s\") found something", bad[i]);
-	/* the table is NULL-terminated and holds the three */
+	assert_ptr_equal(workload_find("blocking"), &workload_blocking);
+	assert_ptr_equal(workload_find("sqlite"), &workload_sqlite);
+	/* the table is NULL-terminated and holds these, and may hold more */
 	{
 		size_t n = 0;
 
 		while (workload_table[n])
 			n++;
-		assert_int_equal(n, 3);
+		assert_true(n >= 5);
 	}
+	/* io, cpu and mixed by their parts; blocking-only ones are never picked */
+	assert_ptr_equal(workload_by_parts(true, false), &workload_io);
+	assert_ptr_equal(workload_by_parts(true, true), &workload_mixed);
+	assert_ptr_equal(workload_by_parts(false, true), &workload_cpu);
 }
 
 /* Order of magnitude only: calibrating for 1000 us gives a count that

@@ -1,126 +1,325 @@
-/* test_models.c - every model of the table, driven in-process through the
- * handshake (no monitor, no fork of a trial), on a tiny cpu workload: all
- * tasks complete, none fails, and the checksum is the fold of the kernel's
- * results, whatever the model. */
-#include <setjmp.h>
+/* test_models.c - every model driven in-process through a handshake of
+ * the test's own (struct trial_ctl), as harness/trial.c drives them: all
+ * tasks done, the sequential checksum, go and end called once each and in
+ * that order; the sqlite workload and its service (the file generated and
+ * removed, read and write results that do not depend on the order tasks
+ * run in); and the flags the newer models and workloads add (the check
+ * trait, the sqlite flags through cli_format_run and back). */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
 #include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness/cli.h"
 #include "harness/clock.h"
 #include "models/model.h"
 #include "workloads/workload.h"
 
-struct test_ctl {
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* The test's side of the handshake. */
+struct fake_ctl {
 	struct trial_ctl ctl;
-	int go, end; /* how often each was called */
-	uint64_t t0;
+	int gos, ends;
 };
 
-static uint64_t t_go(struct trial_ctl *c)
+static uint64_t fake_go(struct trial_ctl *ctl)
 {
-	struct test_ctl *t = c->priv;
+	struct fake_ctl *f = ctl->priv;
 
-	t->go++;
-	t->t0 = clock_now_ns();
-	return t->t0;
+	assert_int_equal(f->ends, 0);
+	f->gos++;
+	return clock_now_ns();
 }
 
-static void t_end(struct trial_ctl *c)
+static void fake_end(struct trial_ctl *ctl)
 {
-	((struct test_ctl *)c->priv)->end++;
+	struct fake_ctl *f = ctl->priv;
+
+	assert_int_equal(f->gos, 1);
+	f->ends++;
 }
 
-static uint64_t expected_checksum(uint64_t tasks, uint64_t iters)
+static void parse(struct run_cfg *cfg, int argc, char **argv)
 {
-	uint64_t sum = 0;
+	char err[CLI_ERR_MAX] = "";
 
-	for (uint64_t id = 0; id < tasks; id++)
-		sum = checksum_fold(sum, id, cpu_kernel(mix64(id), iters));
+	if (cli_parse_run(argc, argv, cfg, err, sizeof(err)) != 0)
+		fail_msg("cli_parse_run: %s", err);
+}
+
+/* Run cfg under model m in this process; the checksum of its tasks. */
+static uint64_t drive(struct run_cfg *cfg, const struct model_ops *m)
+{
+	struct fake_ctl f = { .ctl = { .go = fake_go, .end = fake_end } };
+	struct task_stats *st = calloc(1, sizeof(*st));
+	uint64_t sum;
+
+	assert_non_null(st);
+	f.ctl.priv = &f;
+	cfg->model = m;
+	cfg->concurrency = m->one_slot ? 1 : cfg->concurrency;
+	if (m->run(cfg, &f.ctl, st) != 0)
+		fail_msg("%s: run failed", m->name);
+	if (f.gos != 1 || f.ends != 1)
+		fail_msg("%s: go %d times, end %d times", m->name, f.gos, f.ends);
+	if (st->completed != cfg->tasks || stats_errors(st) != 0 || st->workers_lost != 0)
+		fail_msg("%s: %llu of %llu completed, %llu errors, %llu workers lost", m->name,
+			 (unsigned long long)st->completed, (unsigned long long)cfg->tasks,
+			 (unsigned long long)stats_errors(st),
+			 (unsigned long long)st->workers_lost);
+	sum = st->checksum;
+	free(st);
 	return sum;
 }
 
-static void run_model(const struct model_ops *m, uint64_t tasks, uint64_t conc)
+/* Every model that runs in this process, on the cpu workload. */
+static void test_models_cpu(void **state)
 {
-	struct test_ctl t = { .ctl = { .go = t_go, .end = t_end } };
-	struct task_stats *out = test_calloc(1, sizeof(*out));
+	char *argv[] = { "run", "--model",	 "sequential", "--workload", "cpu", "--tasks",
+			 "60",	"--concurrency", "7",	       "--workers",  "3",   "--cpu-iters",
+			 "500" };
+	struct run_cfg cfg;
+	uint64_t want;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	want = drive(&cfg, &model_sequential);
+	for (size_t i = 0; model_table[i]; i++) {
+		if (model_table[i]->foreign)
+			continue;
+		if (drive(&cfg, model_table[i]) != want)
+			fail_msg("%s: a checksum other than sequential's", model_table[i]->name);
+	}
+}
+
+/* More slots than tasks, one task, and more workers than slots. */
+static void test_models_edges(void **state)
+{
+	char *argv[] = { "run", "--model",	 "sequential", "--workload", "cpu", "--tasks",
+			 "1",	"--concurrency", "50",	       "--workers",  "8",   "--cpu-iters",
+			 "100" };
+	const struct model_ops *m[] = { &model_thread_per_task, &model_process_per_task,
+					&model_eventloop_prefork };
+	struct run_cfg cfg;
+	uint64_t want;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	want = drive(&cfg, &model_sequential);
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		assert_true(drive(&cfg, m[i]) == want);
+	cfg.tasks = 9;
+	cfg.concurrency = 2; /* 8 workers, 2 slots: 2 loops */
+	want = drive(&cfg, &model_sequential);
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		assert_true(drive(&cfg, m[i]) == want);
+}
+
+static char tmpdir[64];
+
+static void sqlite_service(struct run_cfg *cfg, void **svc)
+{
+	char err[CLI_ERR_MAX] = "";
+
+	if (workload_sqlite.service->start(cfg, svc, err, sizeof(err)) != 0)
+		fail_msg("sqlite service: %s", err);
+}
+
+/* The temp directory the service made, and that it is gone after stop. */
+static void sqlite_stop(void *svc, const char *path)
+{
+	char dir[256];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(stat(path, &st), 0);
+	workload_sqlite.service->stop(svc);
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void test_sqlite_models(void **state)
+{
+	char *argv[] = { "run",	   "--model",	    "sequential", "--workload",
+			 "sqlite", "--tasks",	    "80",	  "--concurrency",
+			 "6",	   "--sqlite-rows", "3000",	  "--sqlite-range",
+			 "40" };
+	const struct model_ops *m[] = { &model_eventloop,	 &model_eventloop_offload,
+					&model_threadpool,	 &model_thread_per_task,
+					&model_process_per_task, &model_eventloop_prefork };
+	struct run_cfg cfg;
+	uint64_t want;
+	void *svc;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	assert_int_equal(cfg.wl_num[0], 3000);
+	assert_int_equal(cfg.wl_num[1], 40);
+	sqlite_service(&cfg, &svc);
+	assert_true(strncmp(cfg.wl_str[0], tmpdir, strlen(tmpdir)) == 0);
+	want = drive(&cfg, &model_sequential);
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (drive(&cfg, m[i]) != want)
+			fail_msg("sqlite read: %s disagrees with sequential", m[i]->name);
+	sqlite_stop(svc, cfg.wl_str[0]);
+}
+
+/* Write mode: a task's result is what it wrote, so neither the order of
+ * the tasks nor what earlier runs wrote changes the checksum. */
+static void test_sqlite_write(void **state)
+{
+	char *argv[] = { "run",	   "--model",	    "sequential", "--workload",
+			 "sqlite", "--tasks",	    "30",	  "--concurrency",
+			 "4",	   "--sqlite-rows", "500",	  "--sqlite-range",
+			 "50",	   "--sqlite-mode", "write" };
+	struct run_cfg cfg;
+	uint64_t want, read_sum;
+	void *svc;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	assert_int_equal(cfg.wl_num[2], 1);
+	sqlite_service(&cfg, &svc);
+	want = drive(&cfg, &model_sequential);
+	assert_true(drive(&cfg, &model_threadpool) == want);
+	assert_true(drive(&cfg, &model_process_per_task) == want);
+	assert_true(drive(&cfg, &model_sequential) == want);
+	/* and it is not the read checksum of the same rows */
+	cfg.wl_num[2] = 0;
+	read_sum = drive(&cfg, &model_sequential);
+	assert_true(read_sum != want);
+	sqlite_stop(svc, cfg.wl_str[0]);
+}
+
+/* A range that runs past the end of the table, and a one-row table. */
+static void test_sqlite_edges(void **state)
+{
+	char *argv[] = { "run",	   "--model",	     "sequential", "--workload",
+			 "sqlite", "--tasks",	     "20",	   "--sqlite-rows",
+			 "1",	   "--sqlite-range", "1000" };
+	struct run_cfg cfg;
+	void *svc;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	sqlite_service(&cfg, &svc);
+	assert_true(drive(&cfg, &model_sequential) == drive(&cfg, &model_thread_per_task));
+	sqlite_stop(svc, cfg.wl_str[0]);
+}
+
+static int run_err(int argc, char **argv, char *err)
+{
 	struct run_cfg cfg;
 
-	t.ctl.priv = &t;
-	cli_run_defaults(&cfg);
-	cfg.model = m;
-	cfg.workload = &workload_cpu;
-	cfg.tasks = tasks;
-	cfg.concurrency = m->one_slot ? 1 : conc;
-	cfg.workers = 2;
-	cfg.cpu_iters = 500;
-	cfg.io_latency_us = cfg.payload = 0;
-	if (m->foreign) { /* a program, not in-process */
-		test_free(out);
-		return;
-	}
-	assert_int_equal(m->run(&cfg, &t.ctl, out), 0);
-	if (out->completed != tasks || out->checksum != expected_checksum(tasks, 500))
-		fail_msg("%s: %llu of %llu tasks, checksum %016llx", m->name,
-			 (unsigned long long)out->completed, (unsigned long long)tasks,
-			 (unsigned long long)out->checksum);
-	assert_int_equal(stats_errors(out), 0);
-	assert_int_equal(t.go, 1);
-	assert_int_equal(t.end, 1);
-	assert_true(out->last_done_ns >= t.t0);
-	test_free(out);
+	err[0] = '\0';
+	return cli_parse_run(argc, argv, &cfg, err, CLI_ERR_MAX);
 }
 
-static void test_every_model(void **state)
+/* The check trait and the workload flags: one line naming the flag. */
+static void test_flags(void **state)
 {
+	char *ka[] = { "run", "--model", "process-per-task", "--workload",
+		       "io",  "--conn",	 "keepalive" };
+	char *ka_cpu[] = { "run", "--model", "process-per-task", "--workload",
+			   "cpu", "--conn",  "keepalive" };
+	char *spawn[] = {
+		"run", "--model", "thread-per-task", "--workload", "io", "--spawn", "exec"
+	};
+	char *alien[] = {
+		"run", "--model", "threadpool", "--workload", "io", "--sqlite-rows", "5"
+	};
+	char *mode[] = { "run",	   "--model",	    "threadpool", "--workload",
+			 "sqlite", "--sqlite-mode", "append" };
+	char *rows0[] = { "run",    "--model",	     "threadpool", "--workload",
+			  "sqlite", "--sqlite-rows", "0" };
+	char err[CLI_ERR_MAX];
+
 	(void)state;
-	for (size_t i = 0; model_table[i]; i++) {
-		run_model(model_table[i], 37, 4);
-		run_model(model_table[i], 3, 8); /* fewer tasks than slots */
-	}
+	assert_int_equal(run_err(ARGC(ka), ka, err), -EINVAL);
+	assert_non_null(strstr(err, "--conn keepalive"));
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(run_err(ARGC(ka_cpu), ka_cpu, err), 0); /* no connection to keep */
+	assert_int_equal(run_err(ARGC(spawn), spawn, err), -EINVAL);
+	assert_non_null(strstr(err, "--spawn"));
+	assert_int_equal(run_err(ARGC(alien), alien, err), -EINVAL);
+	assert_non_null(strstr(err, "--sqlite-rows"));
+	assert_int_equal(run_err(ARGC(mode), mode, err), -EINVAL);
+	assert_non_null(strstr(err, "--sqlite-mode"));
+	assert_int_equal(run_err(ARGC(rows0), rows0, err), -EINVAL);
+	assert_non_null(strstr(err, "--sqlite-rows"));
 }
 
-static void test_traits(void **state)
+/* What an exec'd worker parses is the run it was started from. */
+static void test_format_round_trip(void **state)
+{
+	char *argv[] = { "run",
+			 "--model",
+			 "process-per-task",
+			 "--spawn",
+			 "exec",
+			 "--workload",
+			 "sqlite",
+			 "--tasks",
+			 "12",
+			 "--concurrency",
+			 "3",
+			 "--sqlite-rows",
+			 "777",
+			 "--sqlite-mode",
+			 "write" };
+	struct run_cfg a, b;
+	char **v;
+	int n = 0;
+
+	(void)state;
+	parse(&a, ARGC(argv), argv);
+	v = cli_format_run(&a);
+	assert_non_null(v);
+	while (v[n])
+		n++;
+	parse(&b, n, v);
+	cli_argv_free(v);
+	assert_ptr_equal(b.model, &model_process_per_task);
+	assert_ptr_equal(b.workload, &workload_sqlite);
+	assert_true(b.spawn_exec);
+	assert_int_equal(b.tasks, 12);
+	assert_int_equal(b.concurrency, 3);
+	assert_memory_equal(b.wl_num, a.wl_num, sizeof(a.wl_num));
+}
+
+static int setup_tmp(void **state)
 {
 	(void)state;
-	for (size_t i = 0; model_table[i]; i++) {
-		const struct model_ops *m = model_table[i];
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_models.XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return setenv("TMPDIR", tmpdir, 1);
+}
 
-		assert_non_null(m->name);
-		assert_non_null(m->summary);
-		assert_non_null(m->label);
-		assert_non_null(m->color);
-		assert_int_equal(strlen(m->color), 7);
-		assert_ptr_equal(model_find(m->name), m);
-		for (size_t k = 0; k < i; k++) /* distinct names and colours */
-			assert_true(strcmp(model_table[k]->name, m->name) != 0 &&
-				    strcmp(model_table[k]->color, m->color) != 0);
-		assert_true(model_cpu_lanes(m, 8, 2) >= 1);
-	}
-	for (size_t i = 0; workload_table[i]; i++) {
-		const struct workload_ops *w = workload_table[i];
-
-		assert_non_null(w->label);
-		assert_ptr_equal(workload_find(w->name), w);
-		assert_true(w->start || w->run_blocking);
-		assert_true(!w->blocking_only || !w->start);
-	}
-	assert_ptr_equal(workload_by_parts(true, false), &workload_io);
-	assert_ptr_equal(workload_by_parts(false, true), &workload_cpu);
-	assert_ptr_equal(workload_by_parts(true, true), &workload_mixed);
+static int teardown_tmp(void **state)
+{
+	(void)state;
+	return rmdir(tmpdir); /* fails, and so does the test, if anything was left */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_model),
-		cmocka_unit_test(test_traits),
+		cmocka_unit_test(test_models_cpu),	  cmocka_unit_test(test_models_edges),
+		cmocka_unit_test(test_sqlite_models),	  cmocka_unit_test(test_sqlite_write),
+		cmocka_unit_test(test_sqlite_edges),	  cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_format_round_trip),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

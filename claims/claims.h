@@ -1,0 +1,54 @@
+/* claims.h - `cmbench claims`: every numeric claim of the seed article,
+ * measured on this machine in C and in CPython.
+ *
+ * claims.c runs the measurements listed in claims/runs.txt, one at a time,
+ * each a `cmbench run` child process writing its csv row to a file, and
+ * writes claims.md; verdicts.c is the list of claims: the article's words,
+ * what is measured and how, and the rule that turns figures into a
+ * verdict. Neither names a model: the runs file does. */
+#ifndef CMB_CLAIMS_H
+#define CMB_CLAIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../harness/result.h"
+
+/* One measurement: a line of runs.txt and what it gave. */
+struct claims_run {
+	char name[64];	       /* NAME, or NAME.N for the Nth repetition */
+	char args[512];	       /* the arguments of `cmbench run` */
+	struct result_row row; /* its row, when it could be read */
+	bool ok;	       /* it ran clean: exit 0 and a row */
+	double wall_s;	       /* how long the child took, start-up included */
+	char why[256];	       /* why not ok: the first line of its stderr */
+};
+
+struct claims_set {
+	struct claims_run *runs;
+	size_t n;
+};
+
+/* The median of column `col` over the clean runs named `name` or
+ * `name.N`; NAN when there is none. */
+double claims_fig(const struct claims_set *s, const char *name, const char *col);
+/* The best of them: the highest (a throughput) or the lowest (a time): the
+ * least disturbed repetition, for timings on a machine that is not idle. */
+double claims_best(const struct claims_set *s, const char *name, const char *col, bool highest);
+
+/* What a claim comes to. */
+struct claim_result {
+	char figure[1024]; /* the measured figures, one markdown table cell */
+	char verdict[160]; /* holds / doesn't hold here / holds only for CPython, and why */
+};
+
+struct claim {
+	const char *claim; /* the claim in a few words */
+	const char *quote; /* where the article says it: its own words */
+	const char *how;   /* what is measured, and how */
+	void (*judge)(const struct claims_set *s, struct claim_result *r);
+};
+
+extern const struct claim claims_table[]; /* ends with a NULL claim */
+
+#endif

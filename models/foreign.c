@@ -1,0 +1,555 @@
+/* foreign.c - the runner of every foreign model: a program in another
+ * language runs the tasks itself and speaks the protocol of
+ * models/python/README.md over one socketpair, inherited as fd 3:
+ *
+ *   cmbench (trial process)             the program (its child)
+ *                                       sets up: pools, connections
+ *                            <- ready
+ *   ctl->go() -> t0
+ *                            go T0 ->
+ *                                       runs the tasks
+ *                            <- task ID START_NS END_NS RESULT_HEX ERR
+ *                            <- ...     (one per task, any order)
+ *                            <- end
+ *   ctl->end(): final sample
+ *                            bye ->
+ *                                       tears down, exits 0
+ *   reap it (and any orphan)
+ *
+ * The trial process stays the program's parent, so the monitor measures the
+ * interpreter and every process it starts as the model's tree. The run's
+ * parameters go as key=value arguments. Nothing the program does can hang
+ * the run: the runner polls, notices the program's death (waitpid) and
+ * the socket's EOF, and kills a program that stops reporting for longer
+ * than the run's own deadlines allow. Every task must be reported exactly
+ * once: a task never reported (the program died, or forgot it) is a failed
+ * task of kind worker; a second report of a task, or a record that cannot
+ * be read, counts one more worker error; a program that died or exited
+ * non-zero counts as a lost worker. The run then exits 1. */
+#define _GNU_SOURCE
+#include "foreign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/clock.h"
+#include "../harness/util.h"
+#include "../workloads/workload.h"
+
+#define FOREIGN_FD 3	     /* the protocol's fd in the program */
+#define FOREIGN_POLL_MS 20   /* how often a waiting runner looks for a death */
+#define FOREIGN_ARGS 24	     /* argv entries at most */
+#define FOREIGN_ARG_MAX 600  /* bytes per key=value */
+#define FOREIGN_LINE_MAX 256 /* a protocol line, newline included */
+/* A kernel round in the slowest runtime we expect (CPython: ~0.7 µs here),
+ * with room to spare; it only sizes deadlines. */
+#define FOREIGN_ITER_NS_MAX 5000.0
+#define NS_PER_S 1000000000ull
+
+/* The program as it runs, and what it has said. */
+struct fg {
+	const struct run_cfg *cfg;	 /* the run */
+	struct task_stats *out;		 /* its records go here; NULL in mode=cpu */
+	pid_t pid;			 /* the program; 0 once reaped */
+	int status;			 /* its wait status, once reaped */
+	int fd;				 /* our end of the socketpair; -1 after EOF */
+	char line[FOREIGN_LINE_MAX];	 /* the line being received */
+	size_t len;			 /* bytes in line */
+	bool overlong;			 /* the line being received is too long: dropped */
+	bool ready, ended;		 /* it said "ready", "end" */
+	bool went;			 /* "go" was sent: records are expected */
+	uint64_t t0;			 /* the release time of every task */
+	uint64_t last_heard;		 /* when the last line arrived */
+	uint8_t *seen;			 /* one bit per task id: reported */
+	uint64_t reported;		 /* tasks reported once */
+	char cpu_line[FOREIGN_LINE_MAX]; /* mode=cpu: its answer */
+};
+
+/* --- the program and its argv ------------------------------------------ */
+
+struct fg_argv {
+	char buf[FOREIGN_ARGS][FOREIGN_ARG_MAX]; /* the words */
+	char *v[FOREIGN_ARGS + 1];		 /* argv: into buf, NULL-terminated */
+	int n;					 /* words so far */
+};
+
+static void arg(struct fg_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(struct fg_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->n >= FOREIGN_ARGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->buf[a->n], FOREIGN_ARG_MAX, fmt, ap);
+	va_end(ap);
+	a->v[a->n] = a->buf[a->n];
+	a->v[++a->n] = NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The interpreter (for a .py) and the program. 0 or -ENOENT. */
+static int program_argv(const struct model_ops *m, struct fg_argv *a)
+{
+	const char *override = getenv(FOREIGN_PROGRAM_ENV), *py = getenv("CMBENCH_PYTHON");
+	char path[FOREIGN_ARG_MAX];
+
+	if (override && *override)
+		snprintf(path, sizeof(path), "%s", override);
+	else if (!m->program || path_beside_binary(m->program, path, sizeof(path)) < 0)
+		return -ENOENT;
+	if (ends_with(path, ".py")) {
+		arg(a, "%s", py && *py ? py : FOREIGN_PYTHON);
+		arg(a, "-B"); /* no __pycache__ written into the source tree */
+	}
+	arg(a, "%s", path);
+	return access(a->v[0], X_OK) == 0 ? 0 : -ENOENT;
+}
+
+/* The run's parameters, as the protocol passes them. */
+static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
+{
+	arg(a, "mode=run");
+	arg(a, "model=%s", cfg->model->name);
+	arg(a, "workload=%s", cfg->workload->name);
+	arg(a, "tasks=%" PRIu64, cfg->tasks);
+	arg(a, "concurrency=%" PRIu64, cfg->concurrency);
+	arg(a, "workers=%" PRIu64, cfg->workers);
+	arg(a, "host=%s", cfg->target_host);
+	arg(a, "port=%s", cfg->target_port);
+	arg(a, "path=%s", cfg->target_path);
+	arg(a, "io_latency_us=%" PRIu64, cfg->io_latency_us);
+	arg(a, "payload=%" PRIu64, cfg->payload);
+	arg(a, "conn=%s", cfg->keepalive ? "keepalive" : "new");
+	arg(a, "cpu_iters=%" PRIu64, cfg->cpu_iters);
+	arg(a, "timeout_us=%" PRIu64, cfg->timeout_us);
+	arg(a, "spawn=%s", cfg->spawn_exec ? "exec" : "fork");
+	arg(a, "fd=%d", FOREIGN_FD);
+}
+
+/* In the child: the socket becomes fd 3, stdout goes to stderr (stdout
+ * carries cmbench's result), then exec. Never returns. */
+static void child_exec(int sock, char *const argv[], pid_t parent)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	die_with_parent(parent, SIGKILL);
+	signal(SIGPIPE, SIG_DFL);
+	if (sock == FOREIGN_FD)
+		fcntl(sock, F_SETFD, 0);
+	else if (dup2(sock, FOREIGN_FD) < 0)
+		_exit(127);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static int fg_start(struct fg *g, char *const argv[])
+{
+	pid_t parent = getpid();
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	fflush(NULL);
+	g->pid = fork();
+	if (g->pid < 0) {
+		int rc = -errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return rc;
+	}
+	if (g->pid == 0) {
+		close(sv[0]);
+		child_exec(sv[1], argv, parent);
+	}
+	close(sv[1]);
+	g->fd = sv[0];
+	g->last_heard = clock_now_ns();
+	return 0;
+}
+
+/* --- what it says --------------------------------------------------------- */
+
+static void count_bad(struct fg *g)
+{
+	if (g->out)
+		g->out->errors[TASK_ERR_WORKER]++;
+}
+
+static int err_kind(const char *name)
+{
+	for (int k = 0; k < TASK_ERR_KINDS; k++)
+		if (strcmp(task_err_names[k], name) == 0)
+			return k;
+	return -1;
+}
+
+/* "task ID START END RESULT ERR": one task's record. */
+static void on_record(struct fg *g, const char *line)
+{
+	uint64_t id, start, end, result;
+	char kind[16], extra;
+	int err;
+
+	if (sscanf(line, "task %" SCNu64 " %" SCNu64 " %" SCNu64 " %16" SCNx64 " %15s %c", &id,
+		   &start, &end, &result, kind, &extra) != 5 ||
+	    (err = err_kind(kind)) < 0 || id >= g->cfg->tasks || start < g->t0 || end < start ||
+	    (g->seen[id / 8] & (1u << (id % 8)))) {
+		count_bad(g); /* unreadable, out of range, or a second report */
+		return;
+	}
+	g->seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	g->reported++;
+	stats_task_done(g->out, g->t0, start, end, id, result, err);
+}
+
+static void on_line(struct fg *g, const char *line)
+{
+	g->last_heard = clock_now_ns();
+	if (!g->went && !g->ready && strcmp(line, "ready") == 0)
+		g->ready = true;
+	else if (g->went && !g->ended && strncmp(line, "task ", 5) == 0)
+		on_record(g, line);
+	else if (g->went && !g->ended && strcmp(line, "end") == 0)
+		g->ended = true;
+	else if (!g->out && strncmp(line, "cpu ", 4) == 0)
+		snprintf(g->cpu_line, sizeof(g->cpu_line), "%s", line);
+	else
+		count_bad(g); /* a line out of place */
+}
+
+static void take_bytes(struct fg *g, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '\n') {
+			if (g->len + 1 < sizeof(g->line))
+				g->line[g->len++] = p[i];
+			else
+				g->overlong = true;
+			continue;
+		}
+		g->line[g->len] = '\0';
+		if (g->overlong)
+			count_bad(g);
+		else
+			on_line(g, g->line);
+		g->len = 0;
+		g->overlong = false;
+	}
+}
+
+/* Has the program exited? Reaps it. */
+static bool fg_gone(struct fg *g)
+{
+	if (g->pid > 0 && waitpid(g->pid, &g->status, WNOHANG) == g->pid)
+		g->pid = 0;
+	return g->pid == 0;
+}
+
+/* Read what has arrived, waiting up to ms for it. false at EOF (or when the
+ * program is gone and nothing is left to read). */
+static bool fg_pump(struct fg *g, int ms)
+{
+	struct pollfd p = { .fd = g->fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t r;
+
+	if (g->fd < 0)
+		return false;
+	if (poll(&p, 1, ms) <= 0)
+		return !fg_gone(g);
+	r = read(g->fd, buf, sizeof(buf));
+	if (r < 0 && errno == EINTR)
+		return true;
+	if (r <= 0) {
+		close(g->fd);
+		g->fd = -1;
+		return false;
+	}
+	take_bytes(g, buf, (size_t)r);
+	return true;
+}
+
+static int ms_until(uint64_t deadline)
+{
+	uint64_t now = clock_now_ns();
+
+	if (now >= deadline)
+		return 0;
+	return (deadline - now) / 1000000 < FOREIGN_POLL_MS ? (int)((deadline - now) / 1000000) + 1
+							    : FOREIGN_POLL_MS;
+}
+
+static void say(struct fg *g, const char *line)
+{
+	size_t n = strlen(line), off = 0;
+
+	while (g->fd >= 0 && off < n) {
+		ssize_t w = write(g->fd, line + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* it is gone: the reading side will notice */
+		off += (size_t)w;
+	}
+}
+
+/* --- its end ---------------------------------------------------------------- */
+
+/* Kill the program if it still runs, and reap it. */
+static void fg_kill(struct fg *g)
+{
+	if (g->pid <= 0)
+		return;
+	kill(g->pid, SIGKILL);
+	while (waitpid(g->pid, &g->status, 0) < 0 && errno == EINTR)
+		;
+	g->pid = 0;
+}
+
+/* Kill and reap the processes it started that outlived it: we are their
+ * subreaper, and in the trial process the program was our only child. */
+static void kill_orphans(void)
+{
+	char path[64], buf[4096];
+	bool any = true;
+
+	for (int round = 0; any && round < 100; round++) {
+		ssize_t n;
+		int fd;
+
+		any = false;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = '\0';
+		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
+			pid_t pid = (pid_t)atoi(tok);
+
+			if (pid > 0 && kill(pid, SIGKILL) == 0) {
+				waitpid(pid, NULL, 0);
+				any = true;
+			}
+		}
+	}
+}
+
+/* Let it exit by itself until the deadline, then kill it. */
+static void fg_reap(struct fg *g, uint64_t deadline)
+{
+	while (!fg_gone(g) && clock_now_ns() < deadline)
+		poll(NULL, 0, FOREIGN_POLL_MS);
+	fg_kill(g);
+}
+
+static bool exited_ok(const struct fg *g)
+{
+	return WIFEXITED(g->status) && WEXITSTATUS(g->status) == 0;
+}
+
+/* --- deadlines ------------------------------------------------------------ */
+
+/* Set-up may take long: an interpreter per worker with --spawn exec. */
+static uint64_t setup_ns(const struct run_cfg *cfg)
+{
+	return (20 + (cfg->concurrency + cfg->workers) / 25) * NS_PER_S;
+}
+
+/* The longest a running program may stay silent: every slot's task may end
+ * at about the same time, after its I/O deadline and its CPU part run on
+ * one shared core in a slow runtime. */
+static uint64_t silence_ns(const struct run_cfg *cfg)
+{
+	double io = 2.0 * ((double)cfg->timeout_us + (double)cfg->io_latency_us) * 1e3;
+	double cpu = (double)cfg->concurrency * (double)cfg->cpu_iters * FOREIGN_ITER_NS_MAX;
+	double ns = 2e9 + io + cpu;
+
+	return ns > 1e18 ? (uint64_t)1e18 : (uint64_t)ns;
+}
+
+/* --- the run ---------------------------------------------------------------- */
+
+/* Until it says ready (0), dies (-ECHILD), says something else (-EPROTO)
+ * or takes too long (-ETIMEDOUT). */
+static int wait_ready(struct fg *g)
+{
+	uint64_t deadline = clock_now_ns() + setup_ns(g->cfg);
+
+	while (!g->ready) {
+		if (clock_now_ns() >= deadline)
+			return -ETIMEDOUT;
+		if (!fg_pump(g, ms_until(deadline)))
+			return -ECHILD;
+		if (g->out->errors[TASK_ERR_WORKER])
+			return -EPROTO;
+	}
+	return 0;
+}
+
+/* Records until "end", EOF, its death, or a silence too long. */
+static void take_records(struct fg *g)
+{
+	uint64_t quiet = silence_ns(g->cfg);
+
+	while (!g->ended) {
+		uint64_t now = clock_now_ns();
+
+		if (now - g->last_heard > quiet) {
+			fg_kill(g); /* alive but silent: stuck */
+			break;
+		}
+		if (!fg_pump(g, ms_until(g->last_heard + quiet))) {
+			while (g->fd >= 0 && fg_pump(g, 0)) /* what it wrote before it died */
+				;
+			break;
+		}
+	}
+}
+
+/* Tasks never reported failed; a program that did not end well lost its
+ * worker. */
+static void count_missing(struct fg *g)
+{
+	uint64_t missing = g->cfg->tasks - g->reported;
+
+	g->out->completed += missing;
+	g->out->errors[TASK_ERR_WORKER] += missing;
+	if (!g->ended || (g->pid == 0 && !exited_ok(g)))
+		g->out->workers_lost = 1;
+}
+
+static void fg_free(struct fg *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	free(g->seen);
+}
+
+int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
+{
+	if (workload_by_parts(cfg->workload->does_io, cfg->workload->does_cpu) == cfg->workload)
+		return 0;
+	snprintf(err, errlen, "--workload: %s runs io, cpu and mixed only, not %s",
+		 cfg->model->name, cfg->workload->name);
+	return -EINVAL;
+}
+
+int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
+{
+	struct fg g = { .cfg = cfg, .out = out, .fd = -1 };
+	struct fg_argv a = { .n = 0 };
+	char go[64], why[160];
+	int rc;
+
+	stats_init(out);
+	if (foreign_check(cfg, why, sizeof(why)) < 0)
+		return -ENOTSUP; /* the protocol carries io, cpu and mixed */
+	rc = program_argv(cfg->model, &a);
+	if (rc < 0)
+		return rc;
+	run_args(cfg, &a);
+	g.seen = calloc(cfg->tasks / 8 + 1, 1);
+	if (!g.seen)
+		return -ENOMEM;
+	/* the processes it starts stay ours to reap, even when it dies */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	rc = fg_start(&g, a.v);
+	if (rc == 0)
+		rc = wait_ready(&g);
+	if (rc < 0) {
+		fg_kill(&g);
+		kill_orphans();
+		fg_free(&g);
+		return rc;
+	}
+	g.t0 = ctl->go(ctl);
+	g.went = true;
+	snprintf(go, sizeof(go), "go %" PRIu64 "\n", g.t0);
+	say(&g, go);
+	g.last_heard = clock_now_ns();
+	take_records(&g);
+	ctl->end(ctl);
+	if (g.ended) { /* it may tear down now */
+		say(&g, "bye\n");
+		if (g.fd >= 0)
+			shutdown(g.fd, SHUT_WR);
+		fg_reap(&g, clock_now_ns() + 30 * NS_PER_S);
+	}
+	fg_kill(&g);
+	kill_orphans();
+	count_missing(&g);
+	fg_free(&g);
+	return 0;
+}
+
+/* --- the cpu cost (in the monitor, before the trial) ------------------------ */
+
+int foreign_cpu_cost(struct run_cfg *cfg, double *us_per_task, char *err, size_t errlen)
+{
+	struct fg g = { .cfg = cfg, .fd = -1 };
+	struct fg_argv a = { .n = 0 };
+	double big = (double)cfg->cpu_target_us * 1e3, w = 0;
+	uint64_t iters = 0, deadline;
+	int rc = program_argv(cfg->model, &a);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot find its program %s (or %s)", cfg->model->name,
+			 cfg->model->program ? cfg->model->program : "(none)", FOREIGN_PYTHON);
+		return rc;
+	}
+	arg(&a, "mode=cpu");
+	arg(&a, "model=%s", cfg->model->name);
+	arg(&a, "workload=%s", cfg->workload->name);
+	arg(&a, "cpu_iters=%" PRIu64, cfg->cpu_iters);
+	arg(&a, "cpu_us=%" PRIu64, cfg->cpu_target_us);
+	arg(&a, "fd=%d", FOREIGN_FD);
+	if ((double)cfg->cpu_iters * FOREIGN_ITER_NS_MAX > big)
+		big = (double)cfg->cpu_iters * FOREIGN_ITER_NS_MAX;
+	/* a calibration, then at most 15 calls or 100 ms of them */
+	deadline = clock_now_ns() + 30 * NS_PER_S + (uint64_t)(big * 20 < 1e15 ? big * 20 : 1e15);
+	rc = fg_start(&g, a.v);
+	while (rc == 0 && !g.cpu_line[0] && clock_now_ns() < deadline)
+		if (!fg_pump(&g, ms_until(deadline)))
+			break;
+	fg_reap(&g, clock_now_ns() + 5 * NS_PER_S);
+	fg_free(&g);
+	if (rc == 0 && (sscanf(g.cpu_line, "cpu %" SCNu64 " %lf", &iters, &w) != 2 || iters == 0))
+		rc = -EPROTO;
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: its program did not say what its cpu kernel costs",
+			 cfg->model->name);
+		return rc;
+	}
+	if (cfg->cpu_target_us)
+		cfg->cpu_iters = iters;
+	*us_per_task = w;
+	return 0;
+}

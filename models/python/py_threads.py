@@ -1,0 +1,48 @@
+"""py-threads - concurrent.futures.ThreadPoolExecutor(max_workers=C): every
+task submitted at once, results taken as_completed. Blocking http.client
+calls release the GIL while they wait; the cpu kernel holds it. See
+README.md for the protocol."""
+
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import foreign
+
+
+def main(run):
+    # --conn keepalive: C connections opened before the clock, each task
+    # borrows one (a pool of C threads never waits for one)
+    conns = queue.Queue()
+    if run.keepalive:
+        for _ in range(run.concurrency):
+            conns.put(foreign.http_connection(run, connect=True))
+
+    def task(task_id):
+        start = time.monotonic_ns()
+        conn = conns.get() if run.keepalive else None
+        try:
+            result, err = foreign.blocking_task(run, conn, task_id)
+        finally:
+            if conn is not None:
+                conns.put(conn)
+        return task_id, start, time.monotonic_ns(), result, err
+
+    with ThreadPoolExecutor(max_workers=run.concurrency) as pool:
+        # The executor starts a thread per submit until it has C; start all
+        # C before the clock, as the C threadpool does, so that creating
+        # them is set-up and not part of the run.
+        started = threading.Barrier(run.concurrency + 1)
+        for _ in range(run.concurrency):
+            pool.submit(started.wait)
+        started.wait()
+        run.ready()
+        futures = [pool.submit(task, i) for i in range(run.tasks)]
+        for f in as_completed(futures):
+            run.record(*f.result())
+        run.end()
+
+
+if __name__ == "__main__":
+    foreign.main(main)

@@ -1,0 +1,125 @@
+#!/bin/bash
+# foreign.sh - foreign models (models/foreign.c, models/python/README.md):
+# every foreign model of the table runs io, cpu and mixed clean with the C
+# models' checksums for equal --cpu-iters, and its row carries its process
+# tree's real memory, CPU and context switches; --cpu is calibrated in the
+# program's own runtime; and the protocol is enforced on a minimal foreign
+# model in bash (tests/it/helpers/foreign_fixture.sh) that misbehaves on
+# purpose: every failure counted, exit 1, no hang, nothing left behind.
+source "$(dirname "$0")/lib.sh"
+
+FIXTURE_PROG="$(cd "$(dirname "$0")" && pwd)/helpers/foreign_fixture.sh"
+# the lists come from the table: foreign models are marked in `cmbench list`
+FOREIGN=$("$CMBENCH" list | awk '/\(foreign\)$/ { print $1 }')
+REF=$("$CMBENCH" list | awk '/^workloads:/ { exit } /^  / && !/\(foreign\)$/ { print $1; exit }')
+[ -n "$FOREIGN" ] || { ok "# skip: no foreign model in the table"; exit 0; }
+first=${FOREIGN%%$'\n'*}
+args=(--tasks 12 --concurrency 3 --io-latency 5ms --payload 300 --cpu-iters 3000)
+
+# row FILE: "col=value ..." of the figures the checks print
+row() {
+	echo "errors=$(csv_field "$1" errors) completed=$(csv_field "$1" completed)" \
+		"rss=$(csv_field "$1" rss_peak_kib) pss=$(csv_field "$1" pss_peak_kib)" \
+		"user=$(csv_field "$1" cpu_user_s) ctx=$(csv_field "$1" ctx_voluntary)"
+}
+
+# --- every foreign model x io, cpu, mixed: clean, the C checksum, real figures
+for w in io cpu mixed; do
+	"$CMBENCH" run --model "$REF" --workload "$w" "${args[@]}" --format csv >"$TMP/ref-$w.csv" 2>&1
+	want=$(csv_field "$TMP/ref-$w.csv" checksum)
+	for m in $FOREIGN; do
+		f="$TMP/$m-$w.csv"
+		"$CMBENCH" run --model "$m" --workload "$w" "${args[@]}" --format csv >"$f" 2>"$TMP/err"
+		rc=$?
+		what="$m $w: exit 0, 12 tasks, 0 errors, the checksum of $REF ($want)"
+		check "$what ($(row "$f"); $(head -c 200 "$TMP/err"))" test "$rc" = 0 -a \
+			"$(csv_field "$f" completed)" = 12 -a "$(csv_field "$f" errors)" = 0 -a \
+			"$(csv_field "$f" checksum)" = "$want"
+		# an interpreter is megabytes; its tree is at least two processes
+		what="$m $w: its tree measured: RSS > 4 MiB, PSS above base, >= 2 processes, CPU time"
+		check "$what, context switches ($(row "$f"))" \
+			awk -v r="$(csv_field "$f" rss_peak_kib)" -v p="$(csv_field "$f" pss_peak_kib)" \
+			-v b="$(csv_field "$f" pss_base_kib)" -v n="$(csv_field "$f" processes)" \
+			-v u="$(csv_field "$f" cpu_user_s)" -v s="$(csv_field "$f" cpu_sys_s)" \
+			-v v="$(csv_field "$f" ctx_voluntary)" -v i="$(csv_field "$f" ctx_involuntary)" \
+			'BEGIN { exit !(r > 4096 && p > b && n >= 2 && u + s > 0.01 && v + i > 0) }'
+	done
+done
+
+# --- keep-alive: the same work, so the same checksum
+for m in $FOREIGN; do
+	"$CMBENCH" run --model "$m" --workload mixed "${args[@]}" --conn keepalive --format csv \
+		>"$TMP/ka.csv" 2>/dev/null
+	# 12 tasks of 5 ms, 3 at a time: far under the 5 s I/O timeout that
+	# a connection waiting for nothing would take
+	ms=$(csv_field "$TMP/ka.csv" makespan_s)
+	check "$m mixed --conn keepalive: 0 errors, the checksum of --conn new, ${ms}s < 2s" \
+		test "$(csv_field "$TMP/ka.csv" errors)" = 0 -a \
+		"$(csv_field "$TMP/ka.csv" checksum)" = "$(csv_field "$TMP/ref-mixed.csv" checksum)" -a \
+		-n "$(awk -v m="$ms" 'BEGIN { if (m < 2) print 1 }')"
+done
+
+# --- --spawn exec where a model takes it (the others refuse it: exit 2)
+for m in $FOREIGN; do
+	"$CMBENCH" run --model "$m" --workload cpu "${args[@]}" --spawn exec --format csv \
+		>"$TMP/sp.csv" 2>/dev/null
+	rc=$?
+	[ "$rc" = 2 ] && continue
+	check "$m --spawn exec: exit 0 and the checksum of $REF" \
+		test "$rc" = 0 -a "$(csv_field "$TMP/sp.csv" checksum)" = "$(csv_field "$TMP/ref-cpu.csv" checksum)"
+done
+
+# --- --cpu D: calibrated in the program's runtime, and the row says so
+"$CMBENCH" run --model "$REF" --workload cpu --tasks 4 --cpu 2ms --format csv >"$TMP/c.csv"
+"$CMBENCH" run --model "$first" --workload cpu --tasks 4 --cpu 2ms --format csv >"$TMP/p.csv"
+ci=$(csv_field "$TMP/c.csv" cpu_iters)
+pi=$(csv_field "$TMP/p.csv" cpu_iters)
+pu=$(csv_field "$TMP/p.csv" cpu_us_per_task)
+check "$first --cpu 2ms: its own iterations ($pi, $REF: $ci, over 10x more) taking ~2ms ($pu us)" \
+	awk -v c="$ci" -v p="$pi" -v u="$pu" 'BEGIN { exit !(p > 0 && c > 10 * p && u > 500 && u < 20000) }'
+
+# --- the protocol, on the bash fixture (run as $first's program)
+fixture() { # FIXTURE args...: run it; sets RC and MS (elapsed)
+	local f=$1 start
+	shift
+	start=$(date +%s%N)
+	FIXTURE=$f CMBENCH_FOREIGN_PROGRAM="$FIXTURE_PROG" "$CMBENCH" run --model "$first" \
+		--workload cpu --tasks 10 --cpu-iters 50 --format csv "$@" >"$TMP/fx.csv" 2>"$TMP/fx.err"
+	RC=$?
+	MS=$((($(date +%s%N) - start) / 1000000))
+}
+"$CMBENCH" run --model "$REF" --workload cpu --tasks 10 --cpu-iters 50 --format csv >"$TMP/fref.csv"
+fixture ok
+check "bash fixture: exit 0, 0 errors, the checksum of $REF" \
+	test "$RC" = 0 -a "$(csv_field "$TMP/fx.csv" errors)" = 0 -a \
+	"$(csv_field "$TMP/fx.csv" checksum)" = "$(csv_field "$TMP/fref.csv" checksum)"
+for f in die kill; do
+	fixture $f
+	check "fixture dies halfway ($f): exit 1, its 5 missing tasks counted, a worker lost, ${MS}ms" \
+		test "$RC" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" = 5 -a \
+		"$(csv_field "$TMP/fx.csv" workers_lost)" = 1 -a "$(csv_field "$TMP/fx.csv" completed)" = 10
+done
+fixture dup
+check "fixture reports a task twice: exit 1, one worker error ($(head -1 "$TMP/fx.err"))" \
+	test "$RC" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" = 1
+fixture never
+check "fixture never reports a task: exit 1, one worker error ($(head -1 "$TMP/fx.err"))" \
+	test "$RC" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" = 1 -a \
+	"$(csv_field "$TMP/fx.csv" completed)" = 10
+fixture garbage
+check "fixture writes a line that is no record: exit 1, one worker error" \
+	test "$RC" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" = 1
+fixture silent --timeout 1ms
+check "fixture goes silent halfway: killed, 5 tasks counted, exit 1, no hang (${MS}ms < 8000)" \
+	test "$RC" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" = 5 -a "$MS" -lt 8000
+fixture noready
+check "fixture exits before ready: exit 1, set-up failed ($(head -1 "$TMP/fx.err"))" \
+	test "$RC" = 1 -a -n "$(grep 'set-up failed' "$TMP/fx.err")"
+CMBENCH_FOREIGN_PROGRAM=/nonexistent/program "$CMBENCH" run --model "$first" --workload io \
+	--tasks 2 >/dev/null 2>"$TMP/nx.err"
+rc=$?
+check "a missing program: exit 1, one line ($(head -1 "$TMP/nx.err"))" \
+	test "$rc" = 1 -a "$(wc -l <"$TMP/nx.err")" = 1
+sleep 0.2
+left=$(pgrep -f 'cmbfixture|models/python/py_' | head -3)
+check "no foreign process left behind${left:+ ($left)}" test -z "$left"

@@ -1,0 +1,42 @@
+/* blocking.c - the blocking workload: the same GET as io (same request,
+ * same result: the body hash, so the same checksum), made with blocking
+ * waits inside every model. It is blocking_only: the whole task is
+ * run_blocking(), so the loop models run it on the loop thread (eventloop:
+ * requests.get() inside an async def, the seed's central warning, and the
+ * loop stalls for every request) or hand it to their pool
+ * (eventloop-offload: loop.run_in_executor). Thread and process models
+ * see no difference from io. */
+#include "http.h"
+#include "workload.h"
+
+static int blocking_slot_open(struct wl_slot *s)
+{
+	struct http_conn *c = s->priv;
+
+	http_conn_init(c);
+	return s->cfg->keepalive ? http_conn_open(s, c) : 0;
+}
+
+static void blocking_slot_close(struct wl_slot *s)
+{
+	http_conn_close(s, s->priv);
+}
+
+static void blocking_fetch(struct wl_slot *s)
+{
+	http_fetch_blocking(s, s->priv);
+}
+
+const struct workload_ops workload_blocking = {
+	.name = "blocking",
+	.summary = "the io GET made with blocking calls: a loop runs it inline (stalls) or "
+		   "offloads it",
+	.label = "blocking",
+	.does_io = true,
+	.blocking_only = true,
+	.service = &wl_service_latency,
+	.slot_size = sizeof(struct http_conn),
+	.slot_open = blocking_slot_open,
+	.slot_close = blocking_slot_close,
+	.run_blocking = blocking_fetch,
+};
