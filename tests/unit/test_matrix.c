@@ -191,7 +191,7 @@ static void test_tie_lists_everyone_close(void **state)
 /* No cap on the models in one tie: 40 models within 1% all listed. */
 static void test_tie_without_cap(void **state)
 {
-	static char names[40][8];
+	static char names[40][16];
 	struct matrix_cell c[40];
 	struct matrix_verdict *v;
 	size_t n;
