@@ -12,28 +12,18 @@ load dir.'/plotdata/vars.gp'
 
 set encoding utf8
 
-# One colour and point shape per model (Okabe-Ito colours, readable by
-# colour-blind viewers): the two event loops in blues, the pools warm.
-model_color(m) = \
-	m eq "sequential"        ? "#555555" : \
-	m eq "eventloop"         ? "#0072B2" : \
-	m eq "eventloop-offload" ? "#56B4E9" : \
-	m eq "threadpool"        ? "#E69F00" : \
-	m eq "forkpool"          ? "#D55E00" : "#009E73"
-model_point(m) = \
-	m eq "sequential"        ? 5 : \
-	m eq "eventloop"         ? 7 : \
-	m eq "eventloop-offload" ? 9 : \
-	m eq "threadpool"        ? 11 : \
-	m eq "forkpool"          ? 13 : 15
-
-# Line type i is the i-th word of `models` (vars.gp), on every chart.
+# One colour and point shape per model, on every chart: line type i is
+# the i-th word of `models`, its colour the i-th word of `model_colors`
+# (vars.gp; cmbench takes both from the model table: Okabe-Ito colours,
+# readable by colour-blind viewers, the event loops in blues, the pools
+# warm), its point shape the i-th of the filled shapes.
+model_point(i) = 5 + 2 * ((i - 1) % 6)
 do for [i = 1:words(models)] {
-	set linetype i lc rgb model_color(word(models, i)) lw 3 pt model_point(word(models, i)) ps 1.6 dt 1
+	set linetype i lc rgb word(model_colors, i) lw 3 pt model_point(i) ps 1.6 dt 1
 }
 # the line type of a grid cell with no valid contender (matrix.gp)
-set linetype 9 lc rgb "#bbbbbb" lw 2 pt 2 ps 2 dt 1
-model_lt_from(m, i) = i > words(models) ? 8 : word(models, i) eq m ? i : model_lt_from(m, i + 1)
+set linetype fail_lt lc rgb "#bbbbbb" lw 2 pt 2 ps 2 dt 1
+model_lt_from(m, i) = i > words(models) ? fail_lt : word(models, i) eq m ? i : model_lt_from(m, i + 1)
 model_lt(m) = model_lt_from(m, 1)
 
 # Classroom sizes: big fonts, thick lines. noenhanced keeps "_" as is.

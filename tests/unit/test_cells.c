@@ -1,4 +1,4 @@
-/* test_cells.c - folding trials into cells (harness/cells.c): median, min,
+/* test_cells.c - folding trials into cells (harness/sweep/cells.c): median, min,
  * max and sample stddev on known rows, the ok flag, hyperfine's export,
  * and cells.csv written and read back. */
 #include <stdarg.h>
@@ -7,13 +7,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cells.h"
+#include "harness/cli.h"
+#include "harness/result.h"
+#include "harness/sweep/cells.h"
+#include "models/model.h"
+#include "workloads/workload.h"
 
 /* A results table: a few of the run columns are enough. */
 static const char results[] =
@@ -41,46 +46,47 @@ static struct spec_cell cell(const char *id)
 	struct spec_cell c;
 
 	memset(&c, 0, sizeof(c));
+	cli_run_defaults(&c.cfg);
 	snprintf(c.id, sizeof(c.id), "%s", id);
 	snprintf(c.grid, sizeof(c.grid), "matrix");
-	snprintf(c.model, sizeof(c.model), "threadpool");
-	snprintf(c.workload, sizeof(c.workload), "mixed");
-	c.tasks = 10;
-	c.concurrency = 4;
-	c.workers = 2;
-	c.io_latency_us = 1000;
-	c.payload = 256;
-	c.cpu_iters = 12345;
+	c.cfg.model = model_find("threadpool");
+	c.cfg.workload = workload_by_parts(true, true);
+	c.cfg.tasks = 10;
+	c.cfg.concurrency = 4;
+	c.cfg.workers = 2;
+	c.cfg.io_latency_us = 1000;
+	c.cfg.payload = 256;
+	c.cfg.cpu_iters = 12345;
 	c.share_pct = 50;
 	return c;
 }
 
 static int metric(const char *name)
 {
-	for (int m = 0; m < CELLS_NMETRICS; m++)
-		if (strcmp(cells_metrics[m], name) == 0)
-			return m;
-	fail_msg("no metric %s", name);
-	return -1;
+	int m = cells_metric_index(name);
+
+	if (m < 0)
+		fail_msg("no metric %s", name);
+	return m;
 }
 
 static void test_stats(void **state)
 {
 	double v3[] = { 3, 1, 2 }, v4[] = { 4, 1, 3, 2 }, v1[] = { 7 };
-	double med, min, max, sd;
+	struct cells_fig f;
 
 	(void)state;
-	cells_stats(v3, 3, &med, &min, &max, &sd);
-	assert_float_equal(med, 2, 1e-12);
-	assert_float_equal(min, 1, 1e-12);
-	assert_float_equal(max, 3, 1e-12);
-	assert_float_equal(sd, 1, 1e-12);
-	cells_stats(v4, 4, &med, &min, &max, &sd);
-	assert_float_equal(med, 2.5, 1e-12);
-	assert_float_equal(sd, sqrt(5.0 / 3.0), 1e-12);
-	cells_stats(v1, 1, &med, &min, &max, &sd);
-	assert_float_equal(med, 7, 1e-12);
-	assert_float_equal(sd, 0, 1e-12);
+	cells_stats(v3, 3, &f);
+	assert_float_equal(f.med, 2, 1e-12);
+	assert_float_equal(f.min, 1, 1e-12);
+	assert_float_equal(f.max, 3, 1e-12);
+	assert_float_equal(f.sd, 1, 1e-12);
+	cells_stats(v4, 4, &f);
+	assert_float_equal(f.med, 2.5, 1e-12);
+	assert_float_equal(f.sd, sqrt(5.0 / 3.0), 1e-12);
+	cells_stats(v1, 1, &f);
+	assert_float_equal(f.med, 7, 1e-12);
+	assert_float_equal(f.sd, 0, 1e-12);
 }
 
 static void test_csv(void **state)
@@ -112,15 +118,16 @@ static void test_summarize(void **state)
 	assert_int_equal(s.reps, 3);
 	assert_true(s.ok);
 	assert_string_equal(s.checksum, "00ff");
-	assert_float_equal(s.med[mk], 2, 1e-12);
-	assert_float_equal(s.min[mk], 1, 1e-12);
-	assert_float_equal(s.max[mk], 3, 1e-12);
-	assert_float_equal(s.sd[mk], 1, 1e-12);
-	assert_float_equal(s.med[p99], 200, 1e-9);
-	assert_float_equal(s.med[metric("rss_peak_kib")], 2000, 1e-9);
-	assert_float_equal(s.sd[metric("rss_peak_kib")], 0, 1e-9);
-	assert_float_equal(s.med[wall], 0, 1e-12); /* no hyperfine export */
+	assert_float_equal(s.fig[mk].med, 2, 1e-12);
+	assert_float_equal(s.fig[mk].min, 1, 1e-12);
+	assert_float_equal(s.fig[mk].max, 3, 1e-12);
+	assert_float_equal(s.fig[mk].sd, 1, 1e-12);
+	assert_float_equal(s.fig[p99].med, 200, 1e-9);
+	assert_float_equal(s.fig[metric("rss_peak_kib")].med, 2000, 1e-9);
+	assert_float_equal(s.fig[metric("rss_peak_kib")].sd, 0, 1e-9);
+	assert_float_equal(s.fig[wall].med, 0, 1e-12); /* no hyperfine export */
 	assert_string_equal(s.cell.id, "a");
+	cells_summary_free(&s);
 	cells_csv_free(&t);
 }
 
@@ -134,10 +141,13 @@ static void test_ok_flag(void **state)
 	load(&t);
 	assert_int_equal(cells_summarize(&b, &t, NULL, &s), 1);
 	assert_false(s.ok); /* an error */
+	cells_summary_free(&s);
 	assert_int_equal(cells_summarize(&c, &t, NULL, &s), 2);
 	assert_false(s.ok); /* checksums differ */
+	cells_summary_free(&s);
 	assert_int_equal(cells_summarize(&d, &t, NULL, &s), 1);
 	assert_false(s.ok); /* completed < tasks */
+	cells_summary_free(&s);
 	assert_int_equal(cells_summarize(&none, &t, NULL, &s), 0);
 	cells_csv_free(&t);
 }
@@ -163,10 +173,11 @@ static void test_hyperfine(void **state)
 	load(&t);
 	cells_summarize(&a, &t, &hf, &s);
 	assert_true(s.ok);
-	assert_float_equal(s.med[wall], 0.2, 1e-12);
-	assert_float_equal(s.min[wall], 0.1, 1e-12);
-	assert_float_equal(s.max[wall], 0.3, 1e-12);
-	assert_float_equal(s.sd[wall], 0.1, 1e-12);
+	assert_float_equal(s.fig[wall].med, 0.2, 1e-12);
+	assert_float_equal(s.fig[wall].min, 0.1, 1e-12);
+	assert_float_equal(s.fig[wall].max, 0.3, 1e-12);
+	assert_float_equal(s.fig[wall].sd, 0.1, 1e-12);
+	cells_summary_free(&s);
 
 	/* a measured run that exited non-zero fails the cell */
 	p = strstr(bad, "0\n      ]");
@@ -176,9 +187,22 @@ static void test_hyperfine(void **state)
 	assert_int_equal(hf.codes[2], 1);
 	cells_summarize(&a, &t, &hf, &s);
 	assert_false(s.ok);
+	cells_summary_free(&s);
 	free(bad);
-	assert_int_equal(cells_hf_parse("{}", &hf), -22);
+	assert_int_equal(cells_hf_parse("{}", &hf), -EINVAL);
+	assert_int_equal(cells_hf_parse("not json", &hf), -EINVAL);
 	cells_csv_free(&t);
+}
+
+/* The run's parameter columns in the column table. */
+static size_t nparams(void)
+{
+	size_t n, k = 0;
+	const struct result_col *c = result_columns(&n);
+
+	for (size_t i = 0; i < n; i++)
+		k += (c[i].flags & COL_PARAM) != 0;
+	return k;
 }
 
 /* cells.csv: the agreed columns, written whole, read back. */
@@ -201,14 +225,21 @@ static void test_write_read(void **state)
 	cells_summarize(&c, &t, NULL, &s[1]);
 	assert_int_equal(cells_write(file, s, 2), 0);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
-	assert_int_equal(access(tmp, F_OK), -1); /* renamed into place */
+	assert_int_equal(access(tmp, F_OK), -1); /* no temporary file stays */
 	assert_int_equal(cells_csv_read(file, &back), 0);
-	assert_int_equal(back.ncols, 15 + 4 * CELLS_NMETRICS);
+	/* cell, grid, the run's parameter columns, share_pct, reps, ok,
+	 * checksum, then four per metric */
+	assert_int_equal(back.ncols, 2 + nparams() + 4 + 4 * cells_nmetrics());
 	assert_string_equal(back.hdr[0], "cell");
 	assert_string_equal(back.hdr[1], "grid");
-	assert_string_equal(back.hdr[11], "share_pct");
-	assert_string_equal(back.hdr[13], "ok");
-	assert_string_equal(back.hdr[15], "makespan_s_med");
+	assert_string_equal(back.hdr[2], "model");
+	assert_string_equal(back.hdr[2 + nparams()], "share_pct");
+	assert_string_equal(back.hdr[4 + nparams()], "ok");
+	assert_string_equal(back.hdr[5 + nparams()], "checksum");
+	assert_int_equal(strncmp(back.hdr[6 + nparams()], cells_metric(0), strlen(cells_metric(0))),
+			 0);
+	assert_string_equal(back.hdr[6 + nparams()] + strlen(cells_metric(0)), "_med");
+	assert_true(cells_csv_col(&back, "makespan_s_med") > 5 + (int)nparams());
 	assert_string_equal(back.hdr[back.ncols - 1], "wall_s_sd");
 	assert_int_equal(back.nrows, 2);
 	assert_string_equal(back.rows[0][cells_csv_col(&back, "ok")], "1");
@@ -220,9 +251,12 @@ static void test_write_read(void **state)
 	assert_string_equal(params[1].id, "c");
 	assert_string_equal(params[1].grid, "matrix");
 	assert_int_equal(params[1].share_pct, 50);
-	assert_int_equal(params[1].cpu_iters, 12345);
-	assert_int_equal(params[1].concurrency, 4);
+	assert_int_equal(params[1].cfg.cpu_iters, 12345);
+	assert_int_equal(params[1].cfg.concurrency, 4);
+	assert_ptr_equal(params[1].cfg.model, model_find("threadpool"));
 	free(params);
+	cells_summary_free(&s[0]);
+	cells_summary_free(&s[1]);
 	cells_csv_free(&back);
 	cells_csv_free(&t);
 	unlink(file);

@@ -1,4 +1,4 @@
-/* test_matrix.c - the decision-matrix rules (harness/matrix.c) on
+/* test_matrix.c - the decision-matrix rules (harness/sweep/matrix.c) on
  * synthetic cells: winner and margin, both tie rules, failed cells,
  * sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
@@ -8,10 +8,11 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/matrix.h"
+#include "harness/sweep/matrix.h"
 
 /* A valid cell whose reps spread 1% around med. */
 static struct matrix_cell cell(const char *model, double share, double conc, double med)
@@ -51,15 +52,15 @@ static void test_winner_and_margin(void **state)
 	assert_int_equal(v[0].nfailed, 0);
 	assert_true(fabs(v[0].margin - 0.8) < 1e-9); /* 0.9 / 0.5 - 1 */
 	assert_true(v[0].share_pct == 0 && v[0].concurrency == 100);
-	free(v);
+	matrix_free(v, n);
 }
 
 /* Medians 20% apart, but the reps' ranges overlap: a tie. */
 static void test_tie_by_overlap(void **state)
 {
 	struct matrix_cell c[] = {
-		{ "threadpool", 100, 10, true, 1.0, 0.8, 1.5 },
-		{ "forkpool", 100, 10, true, 1.2, 1.1, 1.3 },
+		{ "threadpool", 100, 10, true, 1.0, 0.8, 1.5, false },
+		{ "forkpool", 100, 10, true, 1.2, 1.1, 1.3, false },
 	};
 	struct matrix_verdict *v;
 	size_t n;
@@ -74,15 +75,15 @@ static void test_tie_by_overlap(void **state)
 	assert_int_equal(v[0].tied[0], 0);
 	assert_int_equal(v[0].tied[1], 1);
 	assert_true(fabs(v[0].margin - 0.2) < 1e-9);
-	free(v);
+	matrix_free(v, n);
 }
 
 /* Ranges apart, medians within 5%: a tie; 6% apart: not. */
 static void test_tie_by_close_medians(void **state)
 {
-	struct matrix_cell a = { "a", 50, 10, true, 100, 100, 100 };
-	struct matrix_cell b = { "b", 50, 10, true, 104, 104, 104 };
-	struct matrix_cell d = { "d", 50, 10, true, 106, 106, 106 };
+	struct matrix_cell a = { "a", 50, 10, true, 100, 100, 100, false };
+	struct matrix_cell b = { "b", 50, 10, true, 104, 104, 104, false };
+	struct matrix_cell d = { "d", 50, 10, true, 106, 106, 106, false };
 	struct matrix_cell c[] = { d, a };
 	struct matrix_verdict *v;
 	size_t n;
@@ -94,12 +95,12 @@ static void test_tie_by_close_medians(void **state)
 	assert_false(v[0].tie);
 	assert_int_equal(v[0].winner, 1);
 	assert_int_equal(v[0].runner_up, 0);
-	free(v);
+	matrix_free(v, n);
 	c[0] = b;
 	v = decide(c, 2, &n);
 	assert_true(v[0].tie);
 	assert_int_equal(v[0].winner, 1);
-	free(v);
+	matrix_free(v, n);
 }
 
 /* A failed cell never wins, however fast; nor one with no figure. */
@@ -121,7 +122,7 @@ static void test_failed_never_wins(void **state)
 	assert_int_equal(v[0].runner_up, 1);
 	assert_int_equal(v[0].nvalid, 2);
 	assert_int_equal(v[0].nfailed, 2);
-	free(v);
+	matrix_free(v, n);
 	/* every contender failed: no winner at all */
 	c[1].ok = c[3].ok = false;
 	v = decide(c, 4, &n);
@@ -129,15 +130,15 @@ static void test_failed_never_wins(void **state)
 	assert_int_equal(v[0].runner_up, -1);
 	assert_false(v[0].tie);
 	assert_int_equal(v[0].nfailed, 4);
-	free(v);
+	matrix_free(v, n);
 }
 
-/* sequential's one cell (at concurrency 1) competes at every level of its
- * share, and only of its share. */
+/* A one-slot model's one cell (at concurrency 1, any_level) competes at
+ * every level of its share, and only of its share. */
 static void test_sequential_at_every_level(void **state)
 {
 	struct matrix_cell c[] = {
-		cell("sequential", 100, 1, 1.0),
+		cell("one-slot", 100, 1, 1.0),
 		cell("eventloop", 100, 1, 1.5),
 		cell("eventloop", 100, 10, 1.6),
 		cell("threadpool", 100, 10, 0.5),
@@ -147,31 +148,32 @@ static void test_sequential_at_every_level(void **state)
 	size_t n;
 
 	(void)state;
+	c[0].any_level = true;
 	v = decide(c, 5, &n);
 	assert_int_equal(n, 3); /* (0,10), (100,1), (100,10) */
 	assert_true(v[0].share_pct == 0 && v[0].concurrency == 10);
 	assert_int_equal(v[0].winner, 4);
-	assert_int_equal(v[0].nvalid, 1); /* sequential ran share 100 only */
+	assert_int_equal(v[0].nvalid, 1); /* the one-slot model ran share 100 only */
 	assert_int_equal(v[0].runner_up, -1);
 	assert_true(v[1].share_pct == 100 && v[1].concurrency == 1);
 	assert_int_equal(v[1].winner, 0);
 	assert_int_equal(v[1].runner_up, 1);
 	assert_true(v[2].share_pct == 100 && v[2].concurrency == 10);
 	assert_int_equal(v[2].winner, 3);
-	assert_int_equal(v[2].runner_up, 0); /* sequential beats eventloop here */
+	assert_int_equal(v[2].runner_up, 0); /* the one-slot model beats eventloop here */
 	assert_int_equal(v[2].nvalid, 3);
 	assert_true(fabs(v[2].margin - 1.0) < 1e-9);
-	free(v);
+	matrix_free(v, n);
 }
 
 /* Three models within 5% of each other: all are listed, best first. */
 static void test_tie_lists_everyone_close(void **state)
 {
 	struct matrix_cell c[] = {
-		{ "c", 0, 1, true, 103, 103, 103 },
-		{ "a", 0, 1, true, 100, 100, 100 },
-		{ "far", 0, 1, true, 200, 200, 200 },
-		{ "b", 0, 1, true, 101, 101, 101 },
+		{ "c", 0, 1, true, 103, 103, 103, false },
+		{ "a", 0, 1, true, 100, 100, 100, false },
+		{ "far", 0, 1, true, 200, 200, 200, false },
+		{ "b", 0, 1, true, 101, 101, 101, false },
 	};
 	struct matrix_verdict *v;
 	size_t n;
@@ -183,15 +185,36 @@ static void test_tie_lists_everyone_close(void **state)
 	assert_int_equal(v[0].tied[0], 1);
 	assert_int_equal(v[0].tied[1], 3);
 	assert_int_equal(v[0].tied[2], 0);
-	free(v);
+	matrix_free(v, n);
+}
+
+/* No cap on the models in one tie: 40 models within 1% all listed. */
+static void test_tie_without_cap(void **state)
+{
+	static char names[40][16];
+	struct matrix_cell c[40];
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "m%02d", i);
+		c[i] = cell(names[i], 0, 10, 1.0 + i * 0.0001);
+	}
+	v = decide(c, 40, &n);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].ntied, 40);
+	assert_int_equal(v[0].tied[0], 0);
+	assert_int_equal(v[0].tied[39], 39);
+	matrix_free(v, n);
 }
 
 /* The same verdict whatever the input order; equal medians go by name. */
 static void test_order_independent(void **state)
 {
 	struct matrix_cell c[] = {
-		{ "zeta", 0, 1, true, 5, 5, 5 },
-		{ "alpha", 0, 1, true, 5, 5, 5 },
+		{ "zeta", 0, 1, true, 5, 5, 5, false },
+		{ "alpha", 0, 1, true, 5, 5, 5, false },
 	};
 	struct matrix_cell r[] = { c[1], c[0] };
 	struct matrix_verdict *v, *w;
@@ -203,8 +226,8 @@ static void test_order_independent(void **state)
 	assert_string_equal(c[v[0].winner].model, "alpha");
 	assert_string_equal(r[w[0].winner].model, "alpha");
 	assert_true(v[0].tie);
-	free(v);
-	free(w);
+	matrix_free(v, n);
+	matrix_free(w, n);
 }
 
 /* A model that appears twice at one level counts once: the first. */
@@ -223,7 +246,7 @@ static void test_duplicate_counts_once(void **state)
 	assert_int_equal(v[0].nvalid, 2);
 	assert_int_equal(v[0].winner, 2);
 	assert_int_equal(v[0].runner_up, 0);
-	free(v);
+	matrix_free(v, n);
 }
 
 /* Memory can read 0 KiB per task: the margin is then unbounded. */
@@ -255,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_failed_never_wins),
 		cmocka_unit_test(test_sequential_at_every_level),
 		cmocka_unit_test(test_tie_lists_everyone_close),
+		cmocka_unit_test(test_tie_without_cap),
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_duplicate_counts_once),
 		cmocka_unit_test(test_margin_edges),

@@ -1,5 +1,5 @@
 /* test_spec.c - the sweep spec parser and its grid expansion
- * (harness/spec.c): good specs expand to the expected cells, every kind of
+ * (harness/sweep/spec_*.c): good specs expand to the expected cells, every kind of
  * bad spec is one line naming file:line and the problem. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,11 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/spec.h"
+#include "harness/sweep/spec.h"
+#include "models/model.h"
+#include "workloads/workload.h"
 
 static const char good[] = "# a comment line\n"
 			   "name: unit\n"
@@ -58,6 +61,7 @@ static void test_globals(void **state)
 	assert_int_equal(s.grids[0].n_models, 2);
 	assert_int_equal(s.grids[0].n_payload, 1); /* the default 256 */
 	assert_int_equal(s.grids[0].payload[0], 256);
+	spec_free(&s);
 }
 
 static void test_defaults_and_name(void **state)
@@ -68,11 +72,12 @@ static void test_defaults_and_name(void **state)
 			"concurrency: 5\ntasks: 50\n";
 
 	(void)state;
-	assert_int_equal(spec_parse("harness/sweeps/my-spec.txt", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_parse("sweeps/my-spec.txt", t, &s, err, sizeof(err)), 0);
 	assert_string_equal(s.name, "my-spec");
 	assert_int_equal(s.reps, 3);
 	assert_int_equal(s.warmup, 1);
 	assert_int_equal(s.timeout_us, 5000000);
+	spec_free(&s);
 }
 
 /* The share grid: sequential once per share (concurrency 1), threadpool at
@@ -94,27 +99,28 @@ static void test_expand_share_grid(void **state)
 	assert_string_equal(c[0].id, "m-sequential-io-s0-c1-n20-io2000us-p256-new");
 	assert_string_equal(c[0].grid, "m");
 	assert_int_equal(c[0].share_pct, 0);
-	assert_int_equal(c[0].io_latency_us, 2000);
+	assert_int_equal(c[0].cfg.io_latency_us, 2000);
 	assert_int_equal(c[0].cpu_us, 0);
-	assert_int_equal(c[0].workers, 2);
+	assert_int_equal(c[0].cfg.workers, 2);
 
 	x = find(c, n, "m-threadpool-mixed-s50-c10-n20-io1000us-p256-new-cpu1000us");
 	assert_non_null(x);
-	assert_string_equal(x->workload, "mixed");
-	assert_int_equal(x->concurrency, 10);
-	assert_int_equal(x->tasks, 20);
+	assert_true(x->cfg.workload->does_io && x->cfg.workload->does_cpu);
+	assert_int_equal(x->cfg.concurrency, 10);
+	assert_int_equal(x->cfg.tasks, 20);
 
 	x = find(c, n, "m-threadpool-cpu-s100-c10-n20-cpu2000us");
 	assert_non_null(x);
-	assert_int_equal(x->io_latency_us, 0);
-	assert_int_equal(x->payload, 0);
+	assert_int_equal(x->cfg.io_latency_us, 0);
+	assert_int_equal(x->cfg.payload, 0);
 	assert_int_equal(x->cpu_us, 2000);
 
 	/* no sequential cell at concurrency 10 */
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(c[i].model, "sequential") == 0)
-			assert_int_equal(c[i].concurrency, 1);
+		if (c[i].cfg.model->one_slot)
+			assert_int_equal(c[i].cfg.concurrency, 1);
 	free(c);
+	spec_free(&s);
 }
 
 /* The scaling grid: levels 1 2 nproc 2*nproc with nproc 2 are 1 2 4, each
@@ -135,7 +141,7 @@ static void test_expand_scaling_grid(void **state)
 	assert_int_equal(x->share_pct, -1);
 	x = find(c, n, "scale-threadpool-cpu-c4-n20-w4-cpu1000us");
 	assert_non_null(x);
-	assert_int_equal(x->workers, 4);
+	assert_int_equal(x->cfg.workers, 4);
 	assert_null(find(c, n, "scale-threadpool-cpu-c8-n20-w8-cpu1000us"));
 	free(c);
 
@@ -143,6 +149,7 @@ static void test_expand_scaling_grid(void **state)
 	assert_int_equal(spec_expand(&s, 4, &c, &n, err, sizeof(err)), 0);
 	assert_non_null(find(c, n, "scale-threadpool-cpu-c8-n40-w8-cpu1000us"));
 	free(c);
+	spec_free(&s);
 }
 
 /* Workload axes: io ignores cpu, cpu ignores io latency, so no duplicates. */
@@ -165,6 +172,7 @@ static void test_expand_workload_axes(void **state)
 	assert_non_null(find(c, n, "w-eventloop-cpu-c3-n9-cpu100us"));
 	assert_non_null(find(c, n, "w-eventloop-mixed-c3-n9-io1000us-p0-new-cpu100us"));
 	free(c);
+	spec_free(&s);
 }
 
 static void test_eval(void **state)
@@ -183,14 +191,14 @@ static void test_eval(void **state)
 	assert_int_equal(v, 7);
 	assert_int_equal(spec_eval("C/3", 10, 1, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 3);
-	assert_int_equal(spec_eval("1/0", -1, 1, &v, err, sizeof(err)), -1);
+	assert_int_equal(spec_eval("1/0", -1, 1, &v, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "division by zero"));
-	assert_int_equal(spec_eval("C", -1, 1, &v, err, sizeof(err)), -1);
+	assert_int_equal(spec_eval("C", -1, 1, &v, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "C (the concurrency) cannot be used here"));
-	assert_int_equal(spec_eval("max(1", -1, 1, &v, err, sizeof(err)), -1);
-	assert_int_equal(spec_eval("nprocs", -1, 1, &v, err, sizeof(err)), -1);
-	assert_int_equal(spec_eval("2 3", -1, 1, &v, err, sizeof(err)), -1);
-	assert_int_equal(spec_eval("99999999999", -1, 1, &v, err, sizeof(err)), -1);
+	assert_int_equal(spec_eval("max(1", -1, 1, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(spec_eval("nprocs", -1, 1, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(spec_eval("2 3", -1, 1, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(spec_eval("99999999999", -1, 1, &v, err, sizeof(err)), -EINVAL);
 }
 
 struct bad {
@@ -244,7 +252,7 @@ static void test_bad_specs(void **state)
 		char err[SPEC_ERR_MAX] = "";
 		int rc = spec_parse("bad.spec", bads[i].text, &s, err, sizeof(err));
 
-		if (rc != 2 || strncmp(err, bads[i].where, strlen(bads[i].where)) != 0 ||
+		if (rc != -EINVAL || strncmp(err, bads[i].where, strlen(bads[i].where)) != 0 ||
 		    !strstr(err, bads[i].what) || strchr(err, '\n'))
 			fail_msg("bad spec %zu: rc %d, message '%s', wanted '%s...%s'", i, rc, err,
 				 bads[i].where, bads[i].what);
@@ -264,21 +272,84 @@ static void test_expand_errors(void **state)
 
 	(void)state;
 	assert_int_equal(spec_parse("e.spec", t, &s, err, sizeof(err)), 0);
-	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 2);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "grid g (line 6)"));
 	assert_non_null(strstr(err, "must be at least 1"));
+	spec_free(&s);
 
 	/* sequential's one cell competes at every level: tasks may not vary */
 	t = "grid: g\nmodels: sequential threadpool\nworkload: io\nio_latency: 1ms\n"
 	    "concurrency: 1 1000\ntasks: max(200, C)\n";
 	assert_int_equal(spec_parse("e.spec", t, &s, err, sizeof(err)), 0);
-	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 2);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "the same at every concurrency level"));
+	spec_free(&s);
 	t = "grid: g\nmodels: threadpool\nworkload: io\nio_latency: 1ms\n"
 	    "concurrency: 1 1000\ntasks: max(200, C)\n";
 	assert_int_equal(spec_parse("e.spec", t, &s, err, sizeof(err)), 0);
 	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
 	free(c);
+	spec_free(&s);
+}
+
+/* folklore: lines are data: a range of shares, what it says, the models. */
+static void test_folklore(void **state)
+{
+	struct spec s;
+	char err[SPEC_ERR_MAX] = "";
+	const struct spec_folklore *f;
+	const char *t = "grid: g\nmodels: threadpool forkpool\nshare: 0 50 100\ntask_time: 1ms\n"
+			"concurrency: 4\ntasks: 8\n"
+			"folklore: 0 | event loop | eventloop\n"
+			"folklore: 1-99 | threads, surely | threadpool, forkpool\n";
+
+	(void)state;
+	assert_int_equal(spec_parse("f.spec", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.grids[0].n_folklore, 2);
+	f = spec_folklore_at(&s.grids[0], 50);
+	assert_non_null(f);
+	assert_int_equal(f->lo, 1);
+	assert_int_equal(f->hi, 99);
+	assert_string_equal(f->says, "threads, surely");
+	assert_int_equal(f->n_models, 2);
+	assert_ptr_equal(f->models[1], model_find("forkpool"));
+	assert_string_equal(spec_folklore_at(&s.grids[0], 0)->says, "event loop");
+	assert_null(spec_folklore_at(&s.grids[0], 100));
+	spec_free(&s);
+	/* the parts are checked like every other key */
+	t = "grid: g\nfolklore: 0 | event loop\n";
+	assert_int_equal(spec_parse("f.spec", t, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "f.spec:2: folklore: expected"));
+	t = "grid: g\nfolklore: 60-40 | x | threadpool\n";
+	assert_int_equal(spec_parse("f.spec", t, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "backwards"));
+	t = "grid: g\nfolklore: 0 | x | nosuch\n";
+	assert_int_equal(spec_parse("f.spec", t, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown model 'nosuch'"));
+}
+
+/* The cells carry the whole run: defaults filled, the spec's timeout, the
+ * workload from the table, and a run_cfg that cli_format_run can print. */
+static void test_cells_carry_run_cfg(void **state)
+{
+	struct spec s;
+	struct spec_cell *c;
+	size_t n;
+	char err[SPEC_ERR_MAX] = "";
+
+	(void)state;
+	assert_int_equal(spec_parse("good.spec", good, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(c[i].cfg.model);
+		assert_non_null(c[i].cfg.workload);
+		assert_int_equal(c[i].cfg.timeout_us, 2000000);
+		assert_int_equal(c[i].cfg.cpu_iters, 0); /* the sweep calibrates it */
+		assert_true(c[i].cfg.workload->does_io == (c[i].share_pct != 100 &&
+							   c[i].share_pct != -1));
+	}
+	free(c);
+	spec_free(&s);
 }
 
 static void test_load_missing(void **state)
@@ -287,14 +358,14 @@ static void test_load_missing(void **state)
 	char err[SPEC_ERR_MAX] = "";
 
 	(void)state;
-	assert_int_equal(spec_load("/nonexistent/x.spec", &s, NULL, err, sizeof(err)), 2);
+	assert_int_equal(spec_load("/nonexistent/x.spec", &s, NULL, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/x.spec: cannot open"));
 }
 
 /* The shipped specs parse, and their matrix reaches concurrency 1000. */
 static void test_shipped_specs(void **state)
 {
-	static const char *const files[] = { "harness/sweeps/default", "harness/sweeps/quick" };
+	static const char *const files[] = { "sweeps/default", "sweeps/quick" };
 	static const char *const ids[] = {
 		"matrix-forkpool-mixed-s50-c1000-n1000-io500us-p256-new-cpu500us",
 		"matrix-forkpool-mixed-s50-c1000-n1000-io125us-p256-new-cpu125us",
@@ -311,7 +382,9 @@ static void test_shipped_specs(void **state)
 		assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
 		assert_true(n > 20 && n < 200);
 		assert_non_null(find(c, n, ids[i]));
+		assert_non_null(spec_folklore_at(spec_grid_find(&s, "matrix"), 50));
 		free(c);
+		spec_free(&s);
 	}
 }
 
@@ -326,6 +399,8 @@ int main(void)
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_expand_errors),
+		cmocka_unit_test(test_folklore),
+		cmocka_unit_test(test_cells_carry_run_cfg),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_shipped_specs),
 	};

@@ -11,32 +11,30 @@
 #include <stddef.h>
 
 #define MATRIX_TIE_PCT 5.0 /* medians closer than this (percent) tie */
-#define MATRIX_MAX_TIED 16 /* most models listed in one tie */
-/* The model that always runs one task at a time: its one cell per share
- * (at concurrency 1) competes at every concurrency level of that share. */
-#define MATRIX_ANY_LEVEL_MODEL "sequential"
 
 struct matrix_cell {
 	const char *model;  /* model name */
 	double share_pct;   /* cpu share of a task: 0 (io) .. 100 (cpu) */
 	double concurrency; /* the level the cell ran at */
-	bool ok;            /* every rep finished every task cleanly */
-	double med;         /* criterion: median over reps (lower is better) */
-	double min;         /* criterion: smallest rep */
-	double max;         /* criterion: largest rep */
+	bool ok;	    /* every rep finished every task cleanly */
+	double med;	    /* criterion: median over reps (lower is better) */
+	double min;	    /* criterion: smallest rep */
+	double max;	    /* criterion: largest rep */
+	bool any_level;	    /* a one-slot model's cell: it competes at every level
+			       of its share (it runs one task at a time anyway) */
 };
 
 struct matrix_verdict {
-	double share_pct;          /* the grid cell: cpu share ... */
-	double concurrency;        /* ... and concurrency level */
-	int winner;                /* index into the input of the best valid cell, -1: none */
-	int runner_up;             /* index of the second best, -1: none */
-	double margin;             /* runner-up med / winner med - 1 (0 without runner-up) */
-	bool tie;                  /* the two best cannot be told apart */
-	int tied[MATRIX_MAX_TIED]; /* on a tie: winner first, then all tied with it */
-	int ntied;                 /* entries in tied (0 unless tie) */
-	int nvalid;                /* contenders with ok set and finite figures */
-	int nfailed;               /* contenders left out: not ok or not finite */
+	double share_pct;   /* the grid cell: cpu share ... */
+	double concurrency; /* ... and concurrency level */
+	int winner;	    /* index into the input of the best valid cell, -1: none */
+	int runner_up;	    /* index of the second best, -1: none */
+	double margin;	    /* runner-up med / winner med - 1 (0 without runner-up) */
+	bool tie;	    /* the two best cannot be told apart */
+	int *tied;	    /* on a tie: winner first, then all tied with it */
+	int ntied;	    /* entries in tied (0 unless tie; malloc'd) */
+	int nvalid;	    /* contenders with ok set and finite figures */
+	int nfailed;	    /* contenders left out: not ok or not finite */
 };
 
 /* True when a cell can compete: ok and its med, min and max are finite. */
@@ -52,14 +50,15 @@ bool matrix_is_tie(const struct matrix_cell *a, const struct matrix_cell *b);
 double matrix_margin(double winner_med, double runner_med);
 
 /* Decide every (share, concurrency) pair present in cells[0..n). A share's
- * levels are the distinct concurrency values of its cells; the
- * MATRIX_ANY_LEVEL_MODEL cell of a share is a contender at each of them.
+ * levels are the distinct concurrency values of its cells; an any_level
+ * cell of a share is a contender at each of them.
  * A model that appears twice at one level counts once (the first). Cells
  * that are not valid never win; they are counted in nfailed.
  * On success *out is a malloc'd array sorted by share, then concurrency,
- * and *nout its length (0 and NULL for empty input); the caller frees it.
- * Returns 0, or -ENOMEM. */
+ * and *nout its length (0 and NULL for empty input); matrix_free
+ * releases it. Returns 0, or -ENOMEM. */
 int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdict **out,
 		  size_t *nout);
+void matrix_free(struct matrix_verdict *v, size_t n);
 
 #endif

@@ -65,11 +65,6 @@ static struct level *collect_levels(const struct matrix_cell *cells, size_t n, s
 	return lv;
 }
 
-static bool is_any_level(const struct matrix_cell *c)
-{
-	return c->model && strcmp(c->model, MATRIX_ANY_LEVEL_MODEL) == 0;
-}
-
 static bool same_model(const struct matrix_cell *a, const struct matrix_cell *b)
 {
 	if (!a->model || !b->model)
@@ -84,11 +79,11 @@ static bool contends(const struct matrix_cell *cells, size_t i, const struct lev
 
 	if (c->share_pct != lv->share_pct)
 		return false;
-	if (c->concurrency != lv->concurrency && !is_any_level(c))
+	if (c->concurrency != lv->concurrency && !c->any_level)
 		return false;
 	for (size_t j = 0; j < i; j++)
 		if (same_model(&cells[j], c) && cells[j].share_pct == lv->share_pct &&
-		    (cells[j].concurrency == lv->concurrency || is_any_level(&cells[j])))
+		    (cells[j].concurrency == lv->concurrency || cells[j].any_level))
 			return false;
 	return true;
 }
@@ -104,13 +99,10 @@ static bool better(const struct matrix_cell *cells, int a, int b)
 	return a < b;
 }
 
-static void decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-			 struct matrix_verdict *v)
+/* The best and second best valid contenders at lv into v. */
+static void rank_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+		       struct matrix_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
-	v->share_pct = lv->share_pct;
-	v->concurrency = lv->concurrency;
-	v->winner = v->runner_up = -1;
 	for (size_t i = 0; i < n; i++) {
 		int k = (int)i;
 
@@ -128,16 +120,19 @@ static void decide_level(const struct matrix_cell *cells, size_t n, const struct
 			v->runner_up = k;
 		}
 	}
-	if (v->runner_up < 0)
-		return;
-	v->margin = matrix_margin(cells[v->winner].med, cells[v->runner_up].med);
-	v->tie = matrix_is_tie(&cells[v->winner], &cells[v->runner_up]);
-	if (!v->tie)
-		return;
-	/* everyone tied with the winner, best first after it */
+}
+
+/* Everyone tied with the winner into v->tied: winner, runner-up, then the
+ * others best first. 0 or -ENOMEM. */
+static int list_tied(const struct matrix_cell *cells, size_t n, const struct level *lv,
+		     struct matrix_verdict *v)
+{
+	v->tied = calloc((size_t)v->nvalid, sizeof(*v->tied));
+	if (!v->tied)
+		return -ENOMEM;
 	v->tied[v->ntied++] = v->winner;
 	v->tied[v->ntied++] = v->runner_up;
-	for (size_t i = 0; i < n && v->ntied < MATRIX_MAX_TIED; i++) {
+	for (size_t i = 0; i < n && v->ntied < v->nvalid; i++) {
 		int k = (int)i, j;
 
 		if (k == v->winner || k == v->runner_up || !contends(cells, i, lv) ||
@@ -148,6 +143,22 @@ static void decide_level(const struct matrix_cell *cells, size_t n, const struct
 		v->tied[j] = k;
 		v->ntied++;
 	}
+	return 0;
+}
+
+static int decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+			struct matrix_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->share_pct = lv->share_pct;
+	v->concurrency = lv->concurrency;
+	v->winner = v->runner_up = -1;
+	rank_level(cells, n, lv, v);
+	if (v->runner_up < 0)
+		return 0;
+	v->margin = matrix_margin(cells[v->winner].med, cells[v->runner_up].med);
+	v->tie = matrix_is_tie(&cells[v->winner], &cells[v->runner_up]);
+	return v->tie ? list_tied(cells, n, lv, v) : 0;
 }
 
 int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdict **out,
@@ -169,8 +180,20 @@ int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdi
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nlev; i++)
-		decide_level(cells, n, &lv[i], &(*out)[i]);
+		if (decide_level(cells, n, &lv[i], &(*out)[i])) {
+			matrix_free(*out, i + 1);
+			*out = NULL;
+			free(lv);
+			return -ENOMEM;
+		}
 	*nout = nlev;
 	free(lv);
 	return 0;
+}
+
+void matrix_free(struct matrix_verdict *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].tied);
+	free(v);
 }

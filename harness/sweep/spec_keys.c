@@ -1,0 +1,391 @@
+/* spec_keys.c - one handler per key of a sweep spec, and the key table.
+ * Each handler checks its value and stores it in the spec or the open
+ * grid; the parser (spec_parse.c) has already split the value into items
+ * and checked the key's scope. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../models/model.h"
+#include "../../workloads/workload.h"
+#include "../cli.h"
+#include "spec_int.h"
+
+static int parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *out)
+{
+	char err[CLI_ERR_MAX];
+
+	if (cli_parse_u64(key, s, min, max, out, err, sizeof(err)))
+		return spec_perr(ps, "%s", err);
+	return 0;
+}
+
+static int parse_dur(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
+		     uint64_t *out)
+{
+	char err[CLI_ERR_MAX];
+
+	if (cli_parse_duration_us(key, s, min, 3600000000ull, out, err, sizeof(err)))
+		return spec_perr(ps, "%s", err);
+	return 0;
+}
+
+static int one_item(struct spec_parser *ps, const char *key, int n)
+{
+	if (n != 1)
+		return spec_perr(ps, "%s: takes one value, got %d", key, n);
+	return 0;
+}
+
+/* n more values fit an axis that holds *have of SPEC_LIST_MAX. */
+static int axis_room(struct spec_parser *ps, const char *key, size_t have, int n)
+{
+	if (have + (size_t)n > SPEC_LIST_MAX)
+		return spec_perr(ps, "%s: more than %d values", key, SPEC_LIST_MAX);
+	return 0;
+}
+
+static int key_name(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	for (const char *p = items[0]; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return spec_perr(ps, "%s: '%s' may hold only letters, digits, - and _", key,
+					 items[0]);
+	if (strlen(items[0]) >= sizeof(ps->spec->name))
+		return spec_perr(ps, "%s: '%s' is too long", key, items[0]);
+	snprintf(ps->spec->name, sizeof(ps->spec->name), "%s", items[0]);
+	return 0;
+}
+
+static int key_reps(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	uint64_t v;
+
+	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, 100, &v))
+		return -EINVAL;
+	ps->spec->reps = (unsigned)v;
+	return 0;
+}
+
+static int key_warmup(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	uint64_t v;
+
+	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 0, 10, &v))
+		return -EINVAL;
+	ps->spec->warmup = (unsigned)v;
+	return 0;
+}
+
+static int key_timeout(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	return parse_dur(ps, key, items[0], 1000, &ps->spec->timeout_us);
+}
+
+int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec *s = ps->spec;
+	struct spec_grid *g;
+
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	for (const char *p = items[0]; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			return spec_perr(ps, "grid: '%s' may hold only a-z, 0-9 and _", items[0]);
+	if (strlen(items[0]) >= sizeof(g->name))
+		return spec_perr(ps, "grid: '%s' is too long", items[0]);
+	g = (struct spec_grid *)spec_grid_find(s, items[0]);
+	if (g)
+		return spec_perr(ps, "grid: '%s' is already defined on line %d", items[0], g->line);
+	g = realloc(s->grids, (s->n_grids + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	s->grids = g;
+	g = &s->grids[s->n_grids++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", items[0]);
+	g->line = ps->line;
+	ps->grid = g;
+	return 0;
+}
+
+/* Look up n model names into a malloc'd array; 0 or -EINVAL / -ENOMEM. */
+static int model_list(struct spec_parser *ps, const char *key, char **items, int n,
+		      const struct model_ops ***out, size_t *nout)
+{
+	const struct model_ops **v = calloc((size_t)n, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		v[i] = model_find(items[i]);
+		for (int j = 0; v[i] && j < i; j++)
+			if (v[j] == v[i]) {
+				free(v);
+				return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
+			}
+		if (!v[i]) {
+			free(v);
+			return spec_perr(ps, "%s: unknown model '%s' (cmbench list shows them)",
+					 key, items[i]);
+		}
+	}
+	*out = v;
+	*nout = (size_t)n;
+	return 0;
+}
+
+static int key_models(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	return model_list(ps, key, items, n, &ps->grid->models, &ps->grid->n_models);
+}
+
+static int key_workload(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	g->workloads = calloc((size_t)n, sizeof(*g->workloads));
+	if (!g->workloads)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		const struct workload_ops *w = workload_find(items[i]);
+
+		if (!w)
+			return spec_perr(ps, "%s: unknown workload '%s' (cmbench list shows them)",
+					 key, items[i]);
+		for (size_t j = 0; j < g->n_workloads; j++)
+			if (g->workloads[j] == w)
+				return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
+		g->workloads[g->n_workloads++] = w;
+	}
+	return 0;
+}
+
+static int key_share(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+	uint64_t v;
+
+	if (axis_room(ps, key, g->n_shares, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (parse_u64(ps, key, items[i], 0, 100, &v))
+			return -EINVAL;
+		g->shares[g->n_shares++] = (int)v;
+	}
+	return 0;
+}
+
+static int key_task_time(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	return parse_dur(ps, key, items[0], 1, &ps->grid->task_time_us);
+}
+
+/* A list of durations of at least min into v (n_v values so far). */
+static int dur_list(struct spec_parser *ps, const char *key, char **items, int n, uint64_t min,
+		    uint64_t *v, size_t *n_v)
+{
+	if (axis_room(ps, key, *n_v, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (parse_dur(ps, key, items[i], min, &v[(*n_v)++]))
+			return -EINVAL;
+	return 0;
+}
+
+static int key_io_latency(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	return dur_list(ps, key, items, n, 0, ps->grid->io_latency_us, &ps->grid->n_io);
+}
+
+static int key_cpu(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	return dur_list(ps, key, items, n, 1, ps->grid->cpu_us, &ps->grid->n_cpu);
+}
+
+static int key_payload(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	if (axis_room(ps, key, g->n_payload, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (parse_u64(ps, key, items[i], 0, 1 << 30, &g->payload[g->n_payload++]))
+			return -EINVAL;
+	return 0;
+}
+
+static int key_conn(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	if (n > 2)
+		return spec_perr(ps, "%s: at most new and keepalive", key);
+	for (int i = 0; i < n; i++) {
+		bool ka = strcmp(items[i], "keepalive") == 0;
+
+		if (!ka && strcmp(items[i], "new") != 0)
+			return spec_perr(ps, "%s: '%s' is not new or keepalive", key, items[i]);
+		if (g->n_conn == 1 && g->keepalive[0] == ka)
+			return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
+		g->keepalive[g->n_conn++] = ka;
+	}
+	return 0;
+}
+
+/* Check an expression's syntax now, with C = 1 and nproc = 1 where allowed. */
+static int check_expr(struct spec_parser *ps, const char *key, const char *s, bool c_ok)
+{
+	char err[SPEC_ERR_MAX];
+	long long v;
+
+	if (strlen(s) >= SPEC_EXPR_MAX)
+		return spec_perr(ps, "%s: '%s' is too long", key, s);
+	if (spec_eval(s, c_ok ? 1 : -1, 1, &v, err, sizeof(err)))
+		return spec_perr(ps, "%s: %s", key, err);
+	return 0;
+}
+
+/* A list of expressions into v (n_v so far); C allowed when c_ok. */
+static int expr_list(struct spec_parser *ps, const char *key, char **items, int n, bool c_ok,
+		     char (*v)[SPEC_EXPR_MAX], size_t *n_v)
+{
+	if (axis_room(ps, key, *n_v, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (check_expr(ps, key, items[i], c_ok))
+			return -EINVAL;
+		snprintf(v[(*n_v)++], SPEC_EXPR_MAX, "%s", items[i]);
+	}
+	return 0;
+}
+
+static int key_concurrency(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	ps->grid->conc_line = ps->line;
+	return expr_list(ps, key, items, n, false, ps->grid->conc, &ps->grid->n_conc);
+}
+
+static int key_workers(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	ps->grid->workers_line = ps->line;
+	return expr_list(ps, key, items, n, true, ps->grid->workers, &ps->grid->n_workers);
+}
+
+static int key_tasks(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n) || check_expr(ps, key, items[0], true))
+		return -EINVAL;
+	snprintf(ps->grid->tasks, SPEC_EXPR_MAX, "%s", items[0]);
+	ps->grid->tasks_line = ps->line;
+	return 0;
+}
+
+/* s without its leading and trailing blanks (s is modified). */
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	return s;
+}
+
+/* "A" or "A-B", shares in percent, into f->lo and f->hi. */
+static int folklore_shares(struct spec_parser *ps, const char *key, char *s,
+			   struct spec_folklore *f)
+{
+	char *dash = strchr(s, '-');
+	uint64_t lo, hi;
+
+	if (dash)
+		*dash = '\0';
+	if (parse_u64(ps, key, trim(s), 0, 100, &lo) ||
+	    parse_u64(ps, key, dash ? trim(dash + 1) : s, 0, 100, &hi))
+		return -EINVAL;
+	if (lo > hi)
+		return spec_perr(ps, "%s: the share range %d-%d is backwards", key, (int)lo,
+				 (int)hi);
+	f->lo = (int)lo;
+	f->hi = (int)hi;
+	return 0;
+}
+
+/* folklore: SHARES | what it says | MODELS - the common answer for a
+ * range of cpu shares, which decision-matrix.md holds the measured
+ * winner against. */
+static int key_folklore(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+	struct spec_folklore f = { 0 }, *nv;
+	char *part[3], *says, **names = NULL;
+	int nn, rc;
+
+	(void)n;
+	part[0] = items[0];
+	part[1] = strchr(part[0], '|');
+	part[2] = part[1] ? strchr(part[1] + 1, '|') : NULL;
+	if (!part[2] || strchr(part[2] + 1, '|'))
+		return spec_perr(ps, "%s: expected 'SHARES | what it says | MODELS'", key);
+	*part[1]++ = '\0';
+	*part[2]++ = '\0';
+	says = trim(part[1]);
+	if (!*says || strlen(says) >= sizeof(f.says))
+		return spec_perr(ps, "%s: say something, in under %zu characters", key,
+				 sizeof(f.says));
+	snprintf(f.says, sizeof(f.says), "%s", says);
+	if (folklore_shares(ps, key, part[0], &f))
+		return -EINVAL;
+	nn = spec_split(part[2], &names);
+	if (nn <= 0) {
+		free(names);
+		return nn < 0 ? nn : spec_perr(ps, "%s: name the models it means", key);
+	}
+	rc = model_list(ps, key, names, nn, &f.models, &f.n_models);
+	free(names);
+	if (rc)
+		return rc;
+	nv = realloc(g->folklore, (g->n_folklore + 1) * sizeof(*nv));
+	if (!nv) {
+		free(f.models);
+		return -ENOMEM;
+	}
+	g->folklore = nv;
+	g->folklore[g->n_folklore++] = f;
+	return 0;
+}
+
+/* The keys as a spec spells them, colon included. */
+/* clang-format off */
+const struct spec_key spec_keys[] = {
+	{ "name:", SPEC_GLOBAL, false, false, key_name },
+	{ "reps:", SPEC_GLOBAL, false, false, key_reps },
+	{ "warmup:", SPEC_GLOBAL, false, false, key_warmup },
+	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
+	{ "models:", SPEC_GRID, false, false, key_models },
+	{ "workload:", SPEC_GRID, false, false, key_workload },
+	{ "share:", SPEC_GRID, false, false, key_share },
+	{ "task_time:", SPEC_GRID, false, false, key_task_time },
+	{ "io_latency:", SPEC_GRID, false, false, key_io_latency },
+	{ "cpu:", SPEC_GRID, false, false, key_cpu },
+	{ "payload:", SPEC_GRID, false, false, key_payload },
+	{ "conn:", SPEC_GRID, false, false, key_conn },
+	{ "concurrency:", SPEC_GRID, false, false, key_concurrency },
+	{ "workers:", SPEC_GRID, false, false, key_workers },
+	{ "tasks:", SPEC_GRID, true, false, key_tasks },
+	{ "folklore:", SPEC_GRID, true, true, key_folklore },
+};
+/* clang-format on */
+const size_t spec_nkeys = sizeof(spec_keys) / sizeof(spec_keys[0]);

@@ -1,0 +1,73 @@
+/* sweep.h - `cmbench sweep`: what its files share. Not for use outside
+ * harness/sweep/sweep_*.c.
+ *
+ * A sweep expands a spec (spec_*.c) into cells and runs each cell as one
+ * hyperfine invocation of `cmbench run`: warm-up runs, then reps measured
+ * runs, each a fresh process that appends its csv row to a scratch file.
+ * When hyperfine is done the cell's measured rows are appended to
+ * results.csv in one write (all or none), and cells.csv and meta.json are
+ * replaced whole, so an interrupted sweep keeps every finished cell and
+ * --resume goes on from there. Only one sweep or merge writes a set at a
+ * time (DIR/.lock). */
+#ifndef CMB_SWEEP_H
+#define CMB_SWEEP_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "meta.h"
+#include "spec.h"
+
+#define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
+
+struct sweep {
+	const char *spec_arg;		/* SPEC as given */
+	char spec_path[SWEEP_PATH_MAX]; /* the file read */
+	char *spec_text;		/* its text */
+	struct spec spec;
+	const char *out_arg;	      /* -o DIR, or NULL */
+	bool resume;		      /* --resume */
+	unsigned shard_i, shard_n;    /* --shard i/n (1/1: all) */
+	char cmbench[SWEEP_PATH_MAX]; /* the binary the runs use */
+	char dir[SWEEP_PATH_MAX];     /* the result set */
+	bool update_latest;	      /* dir is results/<run-id>: keep results/latest */
+	int lock_fd;		      /* holds DIR/.lock, -1 before */
+	struct spec_cell *cells;      /* this shard's cells, in spec order */
+	size_t ncells;
+	bool *done;	  /* cell has all its trials in results.csv */
+	bool *ok;	  /* and they are good */
+	double *est;	  /* estimated seconds per cell */
+	struct meta meta; /* meta.json */
+};
+
+/* The signal that asked the sweep to stop (0: none); sweep_run.c sets it. */
+extern volatile sig_atomic_t sweep_stop_sig;
+/* hyperfine's process group while a cell runs, else 0. */
+extern volatile pid_t sweep_child_pgid;
+
+/* sweep_set.c: the result set's files */
+int sweep_open_dir(struct sweep *sw);
+int sweep_open_results(struct sweep *sw);
+int sweep_init_meta(struct sweep *sw);
+int sweep_write_meta(struct sweep *sw);
+/* Fold results.csv into cells.csv and note which cells are done. */
+int sweep_refresh_cells(struct sweep *sw);
+void sweep_update_latest(const struct sweep *sw);
+/* The results.csv header: "cell,rep," and the run columns, with newline. */
+char *sweep_results_header(void);
+
+/* sweep_cell.c: one cell through hyperfine. 0; -EINTR when a stop signal
+ * came (nothing of the cell is kept); -errno when the set cannot be
+ * written or hyperfine cannot run (said; the sweep stops). */
+int sweep_run_cell(struct sweep *sw, const struct spec_cell *c);
+/* Keep the log of a failed cell in logs/, drop the others. */
+void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
+
+/* sweep_run.c: calibrate, plan and run the cells */
+int sweep_plan(struct sweep *sw);
+int sweep_calibrate(struct sweep *sw);
+int sweep_run(struct sweep *sw);
+void sweep_install_signals(void);
+
+#endif

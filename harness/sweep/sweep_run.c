@@ -1,0 +1,290 @@
+/* sweep_run.c - the sweep's plan and its loop: the shard's cells, one
+ * kernel calibration for every cpu work level, an estimate of the time
+ * each cell takes (the ETA), the signals that stop the sweep after the
+ * cell in flight, and the cells run one after another. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../models/model.h"
+#include "../result.h"
+#include "cmdutil.h"
+#include "sweep.h"
+
+#define CAL_REF_US 1000	    /* the calibration's reference work */
+#define RUN_OVERHEAD_S 0.08 /* a run's fixed cost, for the first estimate */
+
+volatile sig_atomic_t sweep_stop_sig;
+volatile pid_t sweep_child_pgid;
+
+/* Forward the signal to hyperfine's whole group (it and its runs), and
+ * remember it: the sweep stops after that cell, keeping what is done. */
+static void on_stop(int sig)
+{
+	sweep_stop_sig = sig;
+	if (sweep_child_pgid > 0)
+		kill(-sweep_child_pgid, sig);
+}
+
+void sweep_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: waitpid returns EINTR and the loop looks at the signal */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* mm:ss, or h:mm:ss past an hour. */
+static const char *fmt_dur(double s, char *buf, size_t len)
+{
+	long t = s > 0 ? (long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%02ld:%02ld", t / 60, t % 60);
+	return buf;
+}
+
+/* Iterations per CAL_REF_US of kernel work, from `cmbench calibrate`. */
+static int calibrate_ref(struct sweep *sw)
+{
+	struct meta *m = &sw->meta;
+	char out[128], ref[32], *e;
+	char *argv[] = { sw->cmbench, "calibrate", ref, NULL };
+	int rc;
+
+	snprintf(ref, sizeof(ref), "%dus", CAL_REF_US);
+	rc = meta_capture(argv, out, sizeof(out));
+	if (rc) {
+		cmd_say("sweep", "%s calibrate %s failed: %s", sw->cmbench, ref, out);
+		return rc;
+	}
+	m->cal_ref_us = CAL_REF_US;
+	m->cal_ref_iters = strtoull(out, &e, 10);
+	if (e == out || m->cal_ref_iters == 0) {
+		cmd_say("sweep", "%s calibrate %s printed '%s', not a count", sw->cmbench, ref,
+			out);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every cell of one cpu work level gets the same --cpu-iters, so the
+ * checksums agree across models. A resumed set keeps its calibration. */
+int sweep_calibrate(struct sweep *sw)
+{
+	struct meta *m = &sw->meta;
+	bool need = false;
+	int rc;
+
+	for (size_t i = 0; i < sw->ncells; i++)
+		need |= sw->cells[i].cpu_us > 0;
+	if (need && !(m->cal_ref_us && m->cal_ref_iters) && (rc = calibrate_ref(sw)))
+		return rc;
+	for (size_t i = 0; i < sw->ncells; i++) {
+		struct spec_cell *c = &sw->cells[i];
+		bool known = false;
+
+		if (c->cpu_us == 0)
+			continue;
+		c->cfg.cpu_iters = meta_iters(m, c->cpu_us);
+		if (c->cfg.cpu_iters == 0)
+			c->cfg.cpu_iters = 1;
+		for (size_t k = 0; k < m->nlevels; k++)
+			known |= m->level_us[k] == c->cpu_us;
+		if (!known && m->nlevels < META_LEVELS) {
+			m->level_us[m->nlevels] = c->cpu_us;
+			m->level_iters[m->nlevels++] = c->cfg.cpu_iters;
+		}
+	}
+	return 0;
+}
+
+/* How many of the host's cores a cell's CPU parts can use. */
+static double cpu_lanes(const struct run_cfg *r, int cores)
+{
+	uint64_t lanes = model_cpu_lanes(r->model, r->concurrency, r->workers);
+
+	return fmax(1, fmin((double)lanes, cores));
+}
+
+/* Seconds one cell should take: its runs times the bound of its work on
+ * the cores its model can use, plus the fixed cost of a run. Only the ETA
+ * uses it. */
+static double cell_estimate(const struct spec_cell *c, int cores, unsigned runs)
+{
+	const struct run_cfg *r = &c->cfg;
+	double n = (double)r->tasks, conc = (double)r->concurrency;
+	double l = (double)r->io_latency_us, w = (double)c->cpu_us;
+
+	return runs * (RUN_OVERHEAD_S + result_bound_s(n, conc, cpu_lanes(r, cores), l, w));
+}
+
+int sweep_plan(struct sweep *sw)
+{
+	struct spec_cell *all;
+	size_t n, k = 0;
+	char err[SPEC_ERR_MAX];
+	int rc;
+
+	rc = spec_expand(&sw->spec, sw->meta.cores, &all, &n, err, sizeof(err));
+	if (rc) {
+		cmd_say("sweep", "%s: %s", sw->spec_path, err);
+		return rc == -ENOMEM ? rc : -CMD_EUSAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (i % sw->shard_n == sw->shard_i - 1)
+			all[k++] = all[i];
+	sw->cells = all;
+	sw->ncells = k;
+	sw->done = calloc(k ? k : 1, sizeof(bool));
+	sw->ok = calloc(k ? k : 1, sizeof(bool));
+	sw->est = calloc(k ? k : 1, sizeof(double));
+	if (!sw->done || !sw->ok || !sw->est) {
+		cmd_say("sweep", "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void progress(const struct sweep *sw, size_t i, size_t pos, size_t todo, double eta)
+{
+	const struct spec_cell *c = &sw->cells[i];
+	char t[32], share[16];
+
+	if (c->share_pct >= 0)
+		snprintf(share, sizeof(share), "%d%%", c->share_pct);
+	else
+		snprintf(share, sizeof(share), "-");
+	fprintf(stderr, "[%zu/%zu] %s %s C=%llu share=%s tasks=%llu ETA %s\n", pos, todo,
+		c->cfg.model->name, c->cfg.workload->name, (unsigned long long)c->cfg.concurrency,
+		share, (unsigned long long)c->cfg.tasks, fmt_dur(eta, t, sizeof(t)));
+}
+
+/* Run the cells not done, one after another, until a stop signal. */
+static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
+{
+	double t0 = now_s(), spent_est = 0, eta;
+	size_t pos = 0;
+	int rc;
+
+	for (size_t i = 0; i < sw->ncells && !sweep_stop_sig; i++) {
+		if (sw->done[i])
+			continue;
+		pos++;
+		/* scale the estimate by how fast the finished cells really went */
+		eta = spent_est > 0 ? est_left * (now_s() - t0) / spent_est : est_left;
+		progress(sw, i, pos, todo, eta);
+		rc = sweep_run_cell(sw, &sw->cells[i]);
+		if (rc == -EINTR)
+			break;
+		if (rc == 0)
+			rc = sweep_refresh_cells(sw);
+		if (rc)
+			return rc;
+		sweep_keep_log(sw, &sw->cells[i], sw->ok[i]);
+		if (!sw->ok[i])
+			cmd_say("sweep", "cell %s failed (log in %s/logs/)", sw->cells[i].id,
+				sw->dir);
+		if ((rc = sweep_write_meta(sw)))
+			return rc;
+		spent_est += sw->est[i];
+		est_left -= sw->est[i];
+	}
+	return 0;
+}
+
+/* The line that says what the sweep will do. */
+static void announce(struct sweep *sw)
+{
+	unsigned runs = sw->spec.reps + sw->spec.warmup;
+	size_t todo = 0;
+	double est = 0;
+	char t[32];
+
+	for (size_t i = 0; i < sw->ncells; i++) {
+		sw->est[i] = cell_estimate(&sw->cells[i], sw->meta.cores, runs);
+		if (!sw->done[i]) {
+			todo++;
+			est += sw->est[i];
+		}
+	}
+	fprintf(stderr,
+		"cmbench sweep: %s: %zu cells%s, %zu to run x %u runs (%u warm-up) = %zu runs, "
+		"about %s; results in %s\n",
+		sw->spec.name, sw->ncells, sw->shard_n > 1 ? " in this shard" : "", todo, runs,
+		sw->spec.warmup, todo * runs, fmt_dur(est, t, sizeof(t)), sw->dir);
+}
+
+/* The closing lines: how to go on after a signal, or what failed. */
+static int conclude(struct sweep *sw, double t0)
+{
+	unsigned failed = sw->meta.cells_failed;
+	char t[32];
+
+	if (sweep_stop_sig) {
+		cmd_say("sweep",
+			"stopped by signal %d after %u of %zu cells; the finished rows are "
+			"kept; go on with: cmbench sweep %s -o %s --resume",
+			(int)sweep_stop_sig, sw->meta.cells_done, sw->ncells, sw->spec_arg,
+			sw->dir);
+		return -EINTR;
+	}
+	fprintf(stderr, "cmbench sweep: %u cells done, %u failed, in %s; results in %s\n",
+		sw->meta.cells_done, failed, fmt_dur(now_s() - t0, t, sizeof(t)), sw->dir);
+	for (size_t i = 0, shown = 0; failed && i < sw->ncells && shown < 10; i++)
+		if (sw->done[i] && !sw->ok[i] && ++shown)
+			fprintf(stderr, "  failed: %s\n", sw->cells[i].id);
+	return failed ? -CMD_EFAILED : 0;
+}
+
+int sweep_run(struct sweep *sw)
+{
+	char path[PATH_MAX * 2];
+	double t0 = now_s();
+	size_t todo = 0;
+	double est = 0;
+	int rc, rc2;
+
+	rc = sweep_refresh_cells(sw);
+	if (rc == 0)
+		rc = sweep_write_meta(sw);
+	if (rc)
+		return rc;
+	announce(sw);
+	sweep_update_latest(sw);
+	for (size_t i = 0; i < sw->ncells; i++)
+		if (!sw->done[i]) {
+			todo++;
+			est += sw->est[i];
+		}
+	rc = sweep_loop(sw, todo, est);
+	snprintf(path, sizeof(path), "%s/.scratch", sw->dir);
+	rmdir(path); /* empty unless a cell was cut short */
+	rc2 = sweep_refresh_cells(sw);
+	meta_utc_now(sw->meta.end_utc, sizeof(sw->meta.end_utc));
+	rc2 = rc2 ? rc2 : sweep_write_meta(sw);
+	sweep_update_latest(sw);
+	if (rc)
+		return rc;
+	return rc2 ? rc2 : conclude(sw, t0);
+}

@@ -1,0 +1,178 @@
+/* plots.h - `cmbench plots DIR [--scripts PLOTS_DIR]`: what its files
+ * share. Not for use outside plots/.
+ *
+ * From a result set's cells.csv (and meta.json, spectra/) it writes:
+ *   DIR/plotdata/        the plot-ready series and vars.gp, which every
+ *                        plots/NAME.gp loads (gnuplot reads nothing else)
+ *   DIR/<chart>.png/.svg one gnuplot run per script in PLOTS_DIR
+ *   DIR/decision-matrix.md  the measured decision matrix (matrix.c decides)
+ *   DIR/REPORT.md        one page: host, charts, matrix, findings
+ * Every table cell and sentence is computed from the numbers. A cell whose
+ * ok column is not 1 never wins and is never drawn as a result; the charts
+ * name it in a note instead. Models are known by their traits in the model
+ * table; what the folklore says comes from the sweep's spec (meta.json).
+ *
+ * Files: plots_main.c (flags, order), plots_load.c (cells.csv, meta.json,
+ * the grid), plots_text.c (numbers and words), plots_data.c (the series
+ * of the charts), plots_matrix.c (verdicts, decision-matrix.md, heatmap
+ * data), plots_report.c (REPORT.md), plots_gnuplot.c (vars.gp, gnuplot). */
+#ifndef CMB_PLOTS_H
+#define CMB_PLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../harness/sweep/cells.h"
+#include "../harness/sweep/matrix.h"
+#include "../harness/sweep/meta.h"
+#include "../harness/sweep/spec.h"
+
+#define PLOTS_MAX_AXIS 64   /* distinct shares or concurrency levels */
+#define PLOTS_PATH_LEN 4096 /* longest path we build */
+#define PLOTS_NOTE_LEN 512  /* a chart note */
+#define PLOTS_LIST_LEN 4096 /* a list of model names */
+
+/* The figures of cells.csv the charts and the matrix use. */
+enum metric { M_MAKESPAN, M_BOUND, M_P99, M_MEM, NMETRIC };
+enum figure { MED, MIN, MAX };
+extern const char *const plots_metric_col[NMETRIC];
+
+/* The three criteria of the decision matrix; lower is better in each. */
+struct criterion {
+	const char *key;   /* file names: matrix-<key>.dat */
+	const char *title; /* column and panel title */
+	enum metric m;	   /* the metric it compares */
+};
+extern const struct criterion plots_criteria[];
+#define NCRIT 3
+
+/* One row of cells.csv, with the figures this command uses. */
+struct cell {
+	const char *id;		   /* cell column: names spectra/<id>.csv */
+	const char *grid;	   /* the spec's grid: matrix, scaling, ... */
+	const char *model;	   /* model name */
+	const struct model_ops *m; /* its traits; NULL for a model this cmbench lacks */
+	bool one_slot;		   /* runs one task at a time: one cell for every level */
+	double share;		   /* cpu share in percent (NAN: unknown) */
+	double conc;		   /* concurrency */
+	double workers;		   /* --workers (offload pool size) */
+	double tasks;		   /* tasks per rep */
+	double reps;		   /* reps aggregated */
+	bool ok;		   /* every rep clean */
+	int lt;			   /* gnuplot line type of the model */
+	double v[NMETRIC][3];	   /* med, min, max of each metric */
+};
+
+/* A panel of the per-workload charts: one cpu share of the main grid. */
+struct panel {
+	char key[32]; /* the plain workload of that share: in file and variable names */
+	double share; /* its cpu share */
+};
+
+/* Everything one `cmbench plots` run knows. */
+struct set {
+	const char *dir;      /* the result set */
+	const char *scripts;  /* where the *.gp live */
+	char run_id[256];     /* DIR's last component */
+	struct cells_csv tab; /* cells.csv, fields owned */
+	struct cell *cells;   /* one per row of tab */
+	size_t ncells;
+	const char **models; /* line type i+1 is models[i] */
+	size_t nmodels;
+	int fail_lt;			   /* line type of a cell no one won */
+	struct meta meta;		   /* from meta.json (zeroed if none) */
+	struct spec spec;		   /* its spec, for the folklore (may be empty) */
+	const struct spec_grid *spec_grid; /* the main grid there, or NULL */
+	double cores;			   /* usable CPUs, NAN if unknown */
+	char subtitle[1024];		   /* host line under every title */
+	const char *grid;		   /* grid of the workload charts */
+	struct panel panels[3];		   /* io, mixed, cpu if present */
+	size_t npanels;
+	double shares[PLOTS_MAX_AXIS]; /* main grid: cpu shares */
+	size_t nshares;
+	double levels[PLOTS_MAX_AXIS]; /* main grid: concurrency levels */
+	size_t nlevels;
+	struct matrix_cell *mc; /* matrix input, one per grid cell */
+	struct cell **mc_src;	/* the cell behind each mc entry */
+	size_t nmc;
+	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
+	size_t nverdict[NCRIT];
+	FILE *vars; /* plotdata/vars.gp while writing */
+};
+
+/* plots_load.c */
+int plots_load_cells(struct set *s);
+void plots_read_meta(struct set *s);
+void plots_plan_grid(struct set *s);
+/* The cell of grid/model/share at concurrency conc (any concurrency for a
+ * one-slot model); failed ones only when want_failed. */
+const struct cell *plots_find_cell(const struct set *s, const char *grid, const char *model,
+				   double share, double conc, bool want_failed);
+/* Does cell c count as a valid figure for metric m (positive if log)? */
+bool plots_usable(const struct cell *c, enum metric m, bool log_axis);
+/* How many CPUs a cell's model could use. */
+double plots_parallelism(const struct cell *c);
+/* Add v to a sorted set of doubles; the index of v in one. */
+void plots_axis_add(double *axis, size_t *n, double v);
+size_t plots_axis_index(const double *axis, size_t n, double v);
+/* The model's short chart label and colour. */
+const char *plots_label(const struct set *s, size_t k);
+const char *plots_color(const struct set *s, size_t k);
+/* The name of the set's first one-slot model ("one-slot" when none). */
+const char *plots_one_slot_model(const struct set *s);
+/* The first model of the set (in line type order) with these traits:
+ * a loop, offloading or not, its CPU parts on one thread or not. */
+const char *plots_loop_model(const struct set *s, bool offload);
+
+/* plots_text.c */
+const char *plots_count(double v, char *b, size_t n);
+const char *plots_crit_value(size_t k, double v, char *b, size_t n);
+const char *plots_margin(double margin, const char *other, char *b, size_t n);
+const char *plots_regime(double share, char *b, size_t n);
+const char *plots_regime_range(int lo, int hi, char *b, size_t n);
+const char *plots_cores(const struct set *s, char *b, size_t n);
+void plots_list_add(char *list, size_t n, const char *word);
+void plots_join(char *b, size_t n, size_t i, size_t count, const char *item);
+
+/* plots_data.c */
+int plots_write_workload_charts(struct set *s);
+int plots_write_speedup(struct set *s);
+int plots_write_spectrum(struct set *s);
+FILE *plots_dat_open(const struct set *s, const char *name, const char *what, const char *columns);
+
+/* plots_matrix.c */
+int plots_decide_all(struct set *s);
+const struct matrix_verdict *plots_verdict_at(const struct set *s, size_t k, double share,
+					      double conc);
+const char *plots_vmodel(const struct set *s, int idx);
+const char *plots_verdict_text(const struct set *s, size_t k, const struct matrix_verdict *v,
+			       char *b, size_t n);
+/* 1 when the time verdict agrees with the folklore, 0 no, -1 no verdict
+ * or no folklore for the share. */
+int plots_folklore_agrees(const struct set *s, const struct matrix_verdict *v);
+double plots_top_level(const struct set *s, double share);
+void plots_summary_table(const struct set *s, FILE *f);
+int plots_write_matrix_md(const struct set *s);
+int plots_write_heatmap_data(struct set *s);
+
+/* plots_report.c */
+int plots_write_report(const struct set *s);
+
+/* plots_gnuplot.c */
+/* The charts: plots/<name>.gp draws <name>.png and .svg. */
+struct chart {
+	const char *name;  /* the script and the image */
+	const char *title; /* in REPORT.md */
+};
+#define PLOTS_NCHARTS 6
+extern const struct chart plots_charts[PLOTS_NCHARTS];
+/* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
+ * nothing in it, whatever a result set holds. */
+void plots_var_str(struct set *s, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int plots_write_plotdata(struct set *s);
+bool plots_on_path(const char *prog);
+int plots_run_gnuplot(const struct set *s, const char *name);
+
+#endif

@@ -1,0 +1,377 @@
+/* plots_load.c - what `cmbench plots` reads: cells.csv (every name in it
+ * checked, since they end up in file names and chart labels), meta.json
+ * and the spec it holds, and the main grid with its shares and levels. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/result.h"
+#include "../harness/sweep/cmdutil.h"
+#include "../models/model.h"
+#include "../workloads/workload.h"
+#include "plots.h"
+
+#define NAME_MAX_LEN 64	       /* a model or workload name read from cells.csv */
+#define OTHER_COLOR "#009E73"  /* a model this cmbench does not know */
+#define MAIN_GRID "matrix"     /* the grid of the workload charts and the matrix */
+#define SCALING_GRID "scaling" /* the grid of the speedup chart */
+
+const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p99_us",
+						"mem_per_task_kib" };
+
+/* The columns of cells.csv a row is read from. */
+struct cols {
+	int id, grid, model, wl, share, conc, work, tasks, reps, ok;
+	int v[NMETRIC][3];
+};
+
+/* Only [a-z0-9] and the characters in extra, and shorter than max. */
+static bool plain_name(const char *s, const char *extra, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    !strchr(extra, *s))
+			return false;
+	return true;
+}
+
+/* Field col of data row r; "" when the column is absent. */
+static const char *str_at(const struct cells_csv *t, size_t r, int col)
+{
+	return col < 0 ? "" : t->rows[r][col];
+}
+
+/* The field as a number; NAN when absent, empty or not wholly numeric. */
+static double num_at(const struct cells_csv *t, size_t r, int col)
+{
+	const char *f = str_at(t, r, col);
+	char *end;
+	double v;
+
+	if (!*f)
+		return NAN;
+	v = strtod(f, &end);
+	return *end ? NAN : v;
+}
+
+/* The line type of a model: its place in the list, added when new. */
+static int model_lt(struct set *s, const char *model)
+{
+	const char **nv;
+
+	for (size_t i = 0; i < s->nmodels; i++)
+		if (strcmp(s->models[i], model) == 0)
+			return (int)i + 1;
+	nv = realloc(s->models, (s->nmodels + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	s->models = nv;
+	s->models[s->nmodels++] = model;
+	return (int)s->nmodels;
+}
+
+/* The table's columns, checked; -CMD_EUSAGE said when one is missing. */
+static int find_cols(const struct set *s, const char *path, struct cols *c)
+{
+	static const char *const need[] = { "cell",	   "grid", "model",	    "workload",
+					    "concurrency", "ok",   "makespan_s_med" };
+	static const char *const suffix[3] = { "med", "min", "max" };
+	const struct cells_csv *t = &s->tab;
+	char name[96];
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (cells_csv_col(t, need[i]) < 0) {
+			cmd_say("plots", "%s: no column '%s'", path, need[i]);
+			return -CMD_EUSAGE;
+		}
+	c->id = cells_csv_col(t, "cell");
+	c->grid = cells_csv_col(t, "grid");
+	c->model = cells_csv_col(t, "model");
+	c->wl = cells_csv_col(t, "workload");
+	c->share = cells_csv_col(t, "share_pct");
+	c->conc = cells_csv_col(t, "concurrency");
+	c->work = cells_csv_col(t, "workers");
+	c->tasks = cells_csv_col(t, "tasks");
+	c->reps = cells_csv_col(t, "reps");
+	c->ok = cells_csv_col(t, "ok");
+	for (int m = 0; m < NMETRIC; m++)
+		for (int k = 0; k < 3; k++) {
+			snprintf(name, sizeof(name), "%s_%s", plots_metric_col[m], suffix[k]);
+			c->v[m][k] = cells_csv_col(t, name);
+		}
+	return 0;
+}
+
+/* A share for a row off the share axis: that of its workload's parts. */
+static double workload_share(const char *name)
+{
+	const struct workload_ops *w = workload_find(name);
+
+	if (!w || w->does_io == w->does_cpu)
+		return NAN;
+	return w->does_io ? 0 : 100;
+}
+
+/* Why row r's names cannot be used, or NULL: they go into file names and
+ * chart labels, so each must be a name this cmbench knows or a plain one. */
+static const char *bad_names(const struct cell *c, const char *workload)
+{
+	if (!plain_name(c->id, "-_.", SPEC_ID_MAX))
+		return "a cell id other than [a-z0-9._-]";
+	if (!plain_name(c->grid, "_", SPEC_NAME_MAX))
+		return "a grid name other than [a-z0-9_]";
+	if (!model_find(c->model) && !plain_name(c->model, "-", NAME_MAX_LEN))
+		return "a model name other than [a-z0-9-]";
+	if (!workload_find(workload) && !plain_name(workload, "-", NAME_MAX_LEN))
+		return "a workload name other than [a-z0-9-]";
+	return NULL;
+}
+
+/* Row r of the table into c. */
+static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *c, const char *path)
+{
+	const struct cells_csv *t = &s->tab;
+	const char *workload = str_at(t, r, k->wl), *why;
+
+	c->id = str_at(t, r, k->id);
+	c->grid = str_at(t, r, k->grid);
+	c->model = str_at(t, r, k->model);
+	c->m = model_find(c->model);
+	c->one_slot = c->m && c->m->one_slot;
+	c->share = num_at(t, r, k->share);
+	c->conc = num_at(t, r, k->conc);
+	c->workers = num_at(t, r, k->work);
+	c->tasks = num_at(t, r, k->tasks);
+	c->reps = num_at(t, r, k->reps);
+	c->ok = num_at(t, r, k->ok) == 1;
+	if (isnan(c->share) || c->share < 0) /* -1: not on a share axis */
+		c->share = workload_share(workload);
+	if (!*c->model || !isfinite(c->conc)) {
+		cmd_say("plots", "%s: row %zu has no model or concurrency", path, r + 2);
+		return -CMD_EUSAGE;
+	}
+	if ((why = bad_names(c, workload))) {
+		cmd_say("plots", "%s: row %zu has %s", path, r + 2, why);
+		return -CMD_EUSAGE;
+	}
+	for (int m = 0; m < NMETRIC; m++)
+		for (int j = 0; j < 3; j++)
+			c->v[m][j] = num_at(t, r, k->v[m][j]);
+	c->lt = model_lt(s, c->model);
+	return c->lt < 0 ? c->lt : 0;
+}
+
+/* cells.csv whole, with the shape a cells table has. */
+static int read_table(struct set *s, const char *path)
+{
+	int rc = cells_csv_read(path, &s->tab);
+
+	if (rc)
+		cmd_say("plots", "%s: %s", path, strerror(-rc));
+	else if (!s->tab.hdr)
+		cmd_say("plots", "%s: empty file", path);
+	else if (s->tab.dropped)
+		cmd_say("plots", "%s: %zu row(s) without the header's %zu fields", path,
+			s->tab.dropped, s->tab.ncols);
+	else if (s->tab.nrows == 0)
+		cmd_say("plots", "%s: no cells", path);
+	else
+		return 0;
+	return rc == -ENOMEM ? rc : -CMD_EUSAGE;
+}
+
+int plots_load_cells(struct set *s)
+{
+	char path[PLOTS_PATH_LEN];
+	struct cols k;
+	int rc;
+
+	for (size_t i = 0; i < NMETRIC; i++)
+		if (!result_col_find(plots_metric_col[i])) {
+			cmd_say("plots", "the result columns have no %s any more",
+				plots_metric_col[i]);
+			return -EINVAL;
+		}
+	snprintf(path, sizeof(path), "%s/cells.csv", s->dir);
+	if ((rc = read_table(s, path)) || (rc = find_cols(s, path, &k)))
+		return rc;
+	for (size_t i = 0; model_table[i]; i++)
+		if ((rc = model_lt(s, model_table[i]->name)) < 0)
+			return rc;
+	s->cells = calloc(s->tab.nrows, sizeof(*s->cells));
+	rc = s->cells ? 0 : -ENOMEM;
+	for (size_t r = 0; rc == 0 && r < s->tab.nrows; r++)
+		rc = read_row(s, &k, r, &s->cells[s->ncells++], path);
+	if (rc == -ENOMEM)
+		cmd_say("plots", "out of memory");
+	if (rc)
+		return rc;
+	s->fail_lt = (int)s->nmodels + 1;
+	return 0;
+}
+
+void plots_read_meta(struct set *s)
+{
+	char path[PLOTS_PATH_LEN], err[SPEC_ERR_MAX];
+
+	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
+	if (meta_read(path, &s->meta) != 0)
+		memset(&s->meta, 0, sizeof(s->meta));
+	if (s->meta.cores > 0)
+		s->cores = s->meta.cores;
+	if (s->meta.spec_text &&
+	    spec_parse(s->meta.spec_file, s->meta.spec_text, &s->spec, err, sizeof(err)) != 0)
+		memset(&s->spec, 0, sizeof(s->spec));
+}
+
+static bool has_grid(const struct set *s, const char *grid)
+{
+	for (size_t i = 0; i < s->ncells; i++)
+		if (strcmp(s->cells[i].grid, grid) == 0)
+			return true;
+	return false;
+}
+
+void plots_axis_add(double *axis, size_t *n, double v)
+{
+	size_t i;
+
+	if (!isfinite(v) || *n == PLOTS_MAX_AXIS)
+		return;
+	for (i = 0; i < *n && axis[i] < v; i++)
+		;
+	if (i < *n && axis[i] == v)
+		return;
+	memmove(axis + i + 1, axis + i, (*n - i) * sizeof(*axis));
+	axis[i] = v;
+	(*n)++;
+}
+
+size_t plots_axis_index(const double *axis, size_t n, double v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (axis[i] == v)
+			return i;
+	return n;
+}
+
+/* A panel for share, keyed by the plain workload of that share. */
+static void add_panel(struct set *s, double share)
+{
+	const struct workload_ops *w = workload_by_parts(share<100, share> 0);
+	struct panel *p = &s->panels[s->npanels];
+
+	if (!w)
+		return;
+	snprintf(p->key, sizeof(p->key), "%s", w->name);
+	for (char *c = p->key; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			*c = '_'; /* a part of gnuplot variable names */
+	p->share = share;
+	s->npanels++;
+}
+
+/* Pick the main grid (matrix, else the first that is not scaling), its
+ * shares and levels, and the io / mixed / cpu panels. */
+void plots_plan_grid(struct set *s)
+{
+	double mid = NAN;
+
+	s->grid = MAIN_GRID;
+	for (size_t i = 0; !has_grid(s, s->grid) && i < s->ncells; i++)
+		if (strcmp(s->cells[i].grid, SCALING_GRID) != 0)
+			s->grid = s->cells[i].grid;
+	s->spec_grid = spec_grid_find(&s->spec, s->grid);
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (strcmp(c->grid, s->grid) != 0 || isnan(c->share))
+			continue;
+		plots_axis_add(s->shares, &s->nshares, c->share);
+		plots_axis_add(s->levels, &s->nlevels, c->conc);
+	}
+	for (size_t i = 0; i < s->nshares; i++)
+		if (s->shares[i] > 0 && s->shares[i] < 100 &&
+		    (isnan(mid) || fabs(s->shares[i] - 50) < fabs(mid - 50)))
+			mid = s->shares[i];
+	if (s->nshares && s->shares[0] == 0)
+		add_panel(s, 0);
+	if (!isnan(mid))
+		add_panel(s, mid);
+	if (s->nshares && s->shares[s->nshares - 1] == 100)
+		add_panel(s, 100);
+}
+
+const struct cell *plots_find_cell(const struct set *s, const char *grid, const char *model,
+				   double share, double conc, bool want_failed)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (strcmp(c->grid, grid) != 0 || strcmp(c->model, model) != 0 ||
+		    c->share != share || (c->conc != conc && !c->one_slot))
+			continue;
+		if (c->ok || want_failed)
+			return c;
+	}
+	return NULL;
+}
+
+bool plots_usable(const struct cell *c, enum metric m, bool log_axis)
+{
+	return c->ok && isfinite(c->v[m][MED]) && (!log_axis || c->v[m][MED] > 0);
+}
+
+double plots_parallelism(const struct cell *c)
+{
+	uint64_t conc = isfinite(c->conc) && c->conc > 0 ? (uint64_t)c->conc : 1;
+	uint64_t workers = isfinite(c->workers) && c->workers > 0 ? (uint64_t)c->workers : conc;
+
+	if (!c->m)
+		return (double)conc;
+	return (double)model_cpu_lanes(c->m, c->one_slot ? 1 : conc, workers);
+}
+
+const char *plots_label(const struct set *s, size_t k)
+{
+	const struct model_ops *m = model_find(s->models[k]);
+
+	return m && m->label ? m->label : s->models[k];
+}
+
+const char *plots_color(const struct set *s, size_t k)
+{
+	const struct model_ops *m = model_find(s->models[k]);
+
+	return m && m->color ? m->color : OTHER_COLOR;
+}
+
+const char *plots_one_slot_model(const struct set *s)
+{
+	for (size_t k = 0; k < s->nmodels; k++) {
+		const struct model_ops *m = model_find(s->models[k]);
+
+		if (m && m->one_slot)
+			return m->name;
+	}
+	return "one-slot";
+}
+
+const char *plots_loop_model(const struct set *s, bool offload)
+{
+	for (size_t k = 0; k < s->nmodels; k++) {
+		const struct model_ops *m = model_find(s->models[k]);
+
+		if (m && m->kind == MODEL_KIND_LOOP && m->offload == offload &&
+		    (offload || m->par == MODEL_PAR_ONE))
+			return m->name;
+	}
+	return NULL;
+}

@@ -1,0 +1,332 @@
+/* plots_report.c - REPORT.md: the host, the findings (sentences computed
+ * from the numbers), the charts and the matrix's summary on one page. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../harness/sweep/cmdutil.h"
+#include "../harness/util.h"
+#include "../workloads/workload.h"
+#include "plots.h"
+
+#define SCALING_GRID "scaling" /* the grid of the speedup chart */
+
+/* The io workload's name, for sentences about share 0. */
+static const char *io_name(void)
+{
+	const struct workload_ops *w = workload_by_parts(true, false);
+
+	return w ? w->name : "i/o";
+}
+
+/* The concurrent cell of model k on io work at the top level, if usable. */
+static const struct cell *io_top_cell(const struct set *s, size_t k, double top, enum metric m,
+				      bool log_axis)
+{
+	const struct cell *c = plots_find_cell(s, s->grid, s->models[k], 0, top, false);
+
+	return c && !c->one_slot && plots_usable(c, m, log_axis) ? c : NULL;
+}
+
+/* Memory per task of each concurrent model at the top io level. */
+static void finding_memory(const struct set *s, FILE *f)
+{
+	char list[1024] = "", item[128], v[32], cnt[32];
+	double top = plots_top_level(s, 0);
+	size_t n = 0, count = 0;
+
+	if (isnan(top) || top <= 1)
+		return;
+	for (size_t k = 0; k < s->nmodels; k++)
+		count += io_top_cell(s, k, top, M_MEM, false) != NULL;
+	if (count < 2)
+		return;
+	for (size_t k = 0; k < s->nmodels; k++) {
+		const struct cell *c = io_top_cell(s, k, top, M_MEM, false);
+
+		if (!c)
+			continue;
+		snprintf(item, sizeof(item), "%s %s", c->model,
+			 fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
+		plots_join(list, sizeof(list), n++, count, item);
+	}
+	fprintf(f,
+		"- **Memory.** At %s concurrent %s tasks, the memory per concurrent task (PSS "
+		"growth over the set-up baseline, divided by the concurrency) was: %s.\n",
+		plots_count(top, cnt, sizeof(cnt)), io_name(), list);
+}
+
+/* Makespan against the ideal bound on io at the top level. */
+static void finding_bound(const struct set *s, FILE *f)
+{
+	char list[1024] = "", item[160], a[32], b[32], cnt[32];
+	double top = plots_top_level(s, 0), bound = NAN;
+	size_t n = 0, count = 0;
+
+	for (size_t k = 0; !isnan(top) && k < s->nmodels; k++) {
+		const struct cell *c = io_top_cell(s, k, top, M_MAKESPAN, true);
+
+		count += c != NULL;
+		if (c && isnan(bound) && c->v[M_BOUND][MED] > 0)
+			bound = c->v[M_BOUND][MED];
+	}
+	if (count < 2 || isnan(bound))
+		return;
+	for (size_t k = 0; k < s->nmodels; k++) {
+		const struct cell *c = io_top_cell(s, k, top, M_MAKESPAN, true);
+
+		if (!c)
+			continue;
+		snprintf(item, sizeof(item), "%s took %s (%.0f%% of ideal)", c->model,
+			 fmt_us(a, sizeof(a), c->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+			 100 * bound / c->v[M_MAKESPAN][MED]);
+		plots_join(list, sizeof(list), n++, count, item);
+	}
+	fprintf(f, "- **Against the bound.** On %s at concurrency %s the ideal bound is %s: %s.\n",
+		io_name(), plots_count(top, cnt, sizeof(cnt)),
+		fmt_us(b, sizeof(b), bound * 1e6, FMT_PROSE), list);
+}
+
+/* The one-slot baseline of the scaling grid, and the largest parallelism
+ * of another cell that the host's cores can serve. */
+static const struct cell *speedup_target(const struct set *s, double *target)
+{
+	const struct cell *base = NULL;
+
+	*target = 0;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+		double par = plots_parallelism(c);
+
+		if (strcmp(c->grid, SCALING_GRID) != 0 || !plots_usable(c, M_MAKESPAN, true))
+			continue;
+		if (c->one_slot)
+			base = base ? base : c;
+		else if (par > *target && (!isfinite(s->cores) || par <= s->cores))
+			*target = par;
+	}
+	return base;
+}
+
+/* The scaling cell of model k at parallelism target, if usable. */
+static const struct cell *scaling_cell(const struct set *s, size_t k, double target)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (strcmp(c->grid, SCALING_GRID) == 0 && strcmp(c->model, s->models[k]) == 0 &&
+		    !c->one_slot && plots_parallelism(c) == target &&
+		    plots_usable(c, M_MAKESPAN, true))
+			return c;
+	}
+	return NULL;
+}
+
+/* CPU speedup over the one-slot model at the host's core count (or the
+ * largest worker count below it). */
+static void finding_speedup(const struct set *s, FILE *f)
+{
+	char list[1024] = "", item[160], cores[16];
+	double target;
+	const struct cell *base = speedup_target(s, &target);
+	size_t n = 0, count = 0;
+
+	if (!base || target < 2)
+		return;
+	for (size_t k = 0; k < s->nmodels; k++)
+		count += scaling_cell(s, k, target) != NULL;
+	for (size_t k = 0; k < s->nmodels; k++) {
+		const struct cell *c = scaling_cell(s, k, target);
+
+		if (!c)
+			continue;
+		snprintf(item, sizeof(item), "%s %.2f×", c->model,
+			 base->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED]);
+		plots_join(list, sizeof(list), n++, count, item);
+	}
+	if (!count)
+		return;
+	fprintf(f,
+		"- **CPU scaling.** On pure cpu work with %g workers (the host has %s cores, so "
+		"the ideal is %g×), the speedup over %s was: %s.\n",
+		target, plots_cores(s, cores, sizeof(cores)),
+		isfinite(s->cores) ? fmin(target, s->cores) : target, base->model, list);
+}
+
+/* The event loop with CPU inline against offload on mixed work. */
+static void finding_offload(const struct set *s, FILE *f)
+{
+	const char *inl = plots_loop_model(s, false), *offl = plots_loop_model(s, true);
+	const struct cell *in, *off;
+	char reg[64], cnt[32], a[32], b[32], c1[32], c2[32];
+	double share = NAN, top, r;
+
+	for (size_t i = 0; i < s->npanels; i++)
+		if (s->panels[i].share > 0 && s->panels[i].share < 100)
+			share = s->panels[i].share;
+	if (isnan(share) || !inl || !offl)
+		return;
+	top = plots_top_level(s, share);
+	in = plots_find_cell(s, s->grid, inl, share, top, false);
+	off = plots_find_cell(s, s->grid, offl, share, top, false);
+	if (!in || !off || !plots_usable(in, M_MAKESPAN, true) ||
+	    !plots_usable(off, M_MAKESPAN, true))
+		return;
+	r = in->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED];
+	fprintf(f,
+		"- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
+		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s was %.2f× faster.\n",
+		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
+		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
+		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE),
+		r >= 1 ? "offload" : "inline", r >= 1 ? r : 1 / r);
+}
+
+/* The p99 winner on io at the top level. */
+static void finding_p99(const struct set *s, FILE *f)
+{
+	double top = plots_top_level(s, 0);
+	const struct matrix_verdict *v = isnan(top) ? NULL : plots_verdict_at(s, 1, 0, top);
+	char cnt[32], text[512];
+
+	if (!v || v->winner < 0 || v->runner_up < 0)
+		return;
+	plots_verdict_text(s, 1, v, text, sizeof(text));
+	fprintf(f, "- **Tail latency.** On %s at concurrency %s, the lowest p99 latency %s %s.\n",
+		io_name(), plots_count(top, cnt, sizeof(cnt)), v->tie ? "is a" : "belongs to",
+		text);
+}
+
+/* "io-bound → event loop, ..." from the spec's folklore lines. */
+static void folklore_quote(const struct set *s, char *b, size_t n)
+{
+	char reg[64];
+	size_t o = 0;
+
+	b[0] = '\0';
+	for (size_t i = 0; s->spec_grid && i < s->spec_grid->n_folklore && o < n; i++) {
+		const struct spec_folklore *fl = &s->spec_grid->folklore[i];
+
+		o += (size_t)snprintf(b + o, n - o, "%s%s → %s", i ? ", " : "",
+				      plots_regime_range(fl->lo, fl->hi, reg, sizeof(reg)),
+				      fl->says);
+	}
+}
+
+/* How often the measured time winner agrees with the folklore. */
+static void finding_folklore(const struct set *s, FILE *f)
+{
+	char reg[64], list[1024] = "", item[160], quote[512];
+	size_t yes = 0, n = 0;
+
+	for (size_t i = 0; i < s->nshares; i++) {
+		const struct matrix_verdict *v =
+			plots_verdict_at(s, 0, s->shares[i], plots_top_level(s, s->shares[i]));
+		int ag = plots_folklore_agrees(s, v);
+
+		if (ag < 0)
+			continue;
+		n++;
+		yes += (size_t)ag;
+		if (ag)
+			continue;
+		snprintf(item, sizeof(item), "%s%s (won by %s)", *list ? "; " : "",
+			 plots_regime(s->shares[i], reg, sizeof(reg)), plots_vmodel(s, v->winner));
+		strncat(list, item, sizeof(list) - strlen(list) - 1);
+	}
+	if (!n)
+		return;
+	folklore_quote(s, quote, sizeof(quote));
+	fprintf(f,
+		"- **Folklore.** At the highest concurrency, the fastest model agrees with "
+		"\"%s\" in %zu of %zu regimes%s%s.\n",
+		quote, yes, n, *list ? "; it does not in: " : "", list);
+}
+
+static void finding_failures(const struct set *s, FILE *f)
+{
+	char list[1024] = "", item[160];
+	size_t failed = 0;
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		if (s->cells[i].ok)
+			continue;
+		snprintf(item, sizeof(item), "%s`%s`", failed ? ", " : "", s->cells[i].id);
+		strncat(list, item, sizeof(list) - strlen(list) - 1);
+		failed++;
+	}
+	if (failed)
+		fprintf(f,
+			"- **Failures.** %zu of %zu cells failed their self-check (lost tasks, "
+			"errors or unequal checksums) and are left out of every comparison: %s.\n",
+			failed, s->ncells, list);
+	else
+		fprintf(f,
+			"- **Self-check.** All %zu cells passed: every rep finished every task "
+			"with no error, and the checksums agree.\n",
+			s->ncells);
+}
+
+/* The table of the host, the build and the sweep. */
+static void write_host(const struct set *s, FILE *f)
+{
+	const struct meta *m = &s->meta;
+	char cores[16];
+
+	fprintf(f, "| host | |\n|---|---|\n");
+	fprintf(f, "| CPU | %s |\n| cores | %s |\n| kernel | Linux %s |\n",
+		*m->cpu_model ? m->cpu_model : "not recorded", plots_cores(s, cores, sizeof(cores)),
+		*m->kernel ? m->kernel : "not recorded");
+	if (*m->clocksource)
+		fprintf(f, "| clock source | %s |\n", m->clocksource);
+	if (*m->compiler)
+		fprintf(f, "| compiler | %s %s |\n", m->compiler, m->cflags);
+	if (*m->libuv)
+		fprintf(f, "| libuv | %s |\n", m->libuv);
+	if (*m->git_rev)
+		fprintf(f, "| cmbench | %s%s |\n", m->git_rev,
+			m->git_dirty ? " (uncommitted changes)" : "");
+	if (*m->spec_name)
+		fprintf(f, "| sweep | %s, %u reps per cell |\n", m->spec_name, m->reps);
+	if (*m->start_utc)
+		fprintf(f, "| started | %s |\n", m->start_utc);
+	if (*m->note)
+		fprintf(f, "\n%s\n", m->note);
+}
+
+int plots_write_report(const struct set *s)
+{
+	char path[PLOTS_PATH_LEN];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/REPORT.md", s->dir);
+	f = fopen(path, "w");
+	if (!f) {
+		cmd_say("plots", "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(f, "# cmbench report: %s\n\n", s->run_id);
+	write_host(s, f);
+	fprintf(f, "\n## Findings\n\n");
+	finding_memory(s, f);
+	finding_bound(s, f);
+	finding_p99(s, f);
+	finding_speedup(s, f);
+	finding_offload(s, f);
+	finding_folklore(s, f);
+	finding_failures(s, f);
+	fprintf(f, "\n## Charts\n\n");
+	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
+		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
+	fprintf(f, "## Decision matrix (highest concurrency; all cells in "
+		   "[decision-matrix.md](decision-matrix.md))\n\n");
+	plots_summary_table(s, f);
+	if (fclose(f) != 0) {
+		cmd_say("plots", "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
