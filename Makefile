@@ -39,9 +39,11 @@ $(B)/%.o: %.c $(HDRS)
 REV_STAMP := $(B)/gitrev.stamp
 REV_NOW   := $(GIT_REV) $(GIT_DIRTY) $(CFLAGS)
 $(shell mkdir -p $(B); [ "$$(cat $(REV_STAMP) 2>/dev/null)" = "$(REV_NOW)" ] || echo "$(REV_NOW)" > $(REV_STAMP))
-$(B)/harness/main.o $(B)/harness/meta.o: $(REV_STAMP)
+$(B)/harness/main.o $(B)/harness/sweep/meta.o: $(REV_STAMP)
 
+# rebuilt whole: ar would keep the objects of files that are gone
 $(B)/libcmb.a: $(LIB_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 $(B)/cmbench: $(B)/harness/main.o $(B)/libcmb.a
