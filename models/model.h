@@ -82,20 +82,6 @@ struct model_ops {
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
 };
 
-extern const struct model_ops model_sequential;
-extern const struct model_ops model_eventloop;
-extern const struct model_ops model_eventloop_offload;
-extern const struct model_ops model_threadpool;
-extern const struct model_ops model_forkpool;
-extern const struct model_ops model_py_sequential;
-extern const struct model_ops model_py_threads;
-extern const struct model_ops model_py_processes;
-extern const struct model_ops model_py_asyncio;
-extern const struct model_ops model_py_uvloop;
-extern const struct model_ops model_py_asyncio_offload;
-extern const struct model_ops model_thread_per_task;
-extern const struct model_ops model_process_per_task;
-extern const struct model_ops model_eventloop_prefork;
 extern const struct model_ops *const model_table[]; /* NULL-terminated */
 
 const struct model_ops *model_find(const char *name);

@@ -4,6 +4,22 @@
 
 #include "model.h"
 
+/* each model file exports one of these */
+extern const struct model_ops model_sequential;
+extern const struct model_ops model_eventloop;
+extern const struct model_ops model_eventloop_offload;
+extern const struct model_ops model_threadpool;
+extern const struct model_ops model_forkpool;
+extern const struct model_ops model_py_sequential;
+extern const struct model_ops model_py_threads;
+extern const struct model_ops model_py_processes;
+extern const struct model_ops model_py_asyncio;
+extern const struct model_ops model_py_uvloop;
+extern const struct model_ops model_py_asyncio_offload;
+extern const struct model_ops model_thread_per_task;
+extern const struct model_ops model_process_per_task;
+extern const struct model_ops model_eventloop_prefork;
+
 const struct model_ops *const model_table[] = {
 	&model_sequential,
 	&model_eventloop,

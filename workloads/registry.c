@@ -4,6 +4,14 @@
 
 #include "workload.h"
 
+/* each workload file exports one of these */
+extern const struct workload_ops workload_io;
+extern const struct workload_ops workload_cpu;
+extern const struct workload_ops workload_mixed;
+extern const struct workload_ops workload_pg;
+extern const struct workload_ops workload_blocking;
+extern const struct workload_ops workload_sqlite;
+
 const struct workload_ops *const workload_table[] = {
 	&workload_io,
 	&workload_cpu,

@@ -119,12 +119,6 @@ struct workload_ops {
 	void (*run_blocking)(struct wl_slot *s);		/* the task, blocking; or NULL */
 };
 
-extern const struct workload_ops workload_io;
-extern const struct workload_ops workload_cpu;
-extern const struct workload_ops workload_mixed;
-extern const struct workload_ops workload_pg;
-extern const struct workload_ops workload_blocking;
-extern const struct workload_ops workload_sqlite;
 extern const struct workload_ops *const workload_table[]; /* NULL-terminated */
 
 const struct workload_ops *workload_find(const char *name);

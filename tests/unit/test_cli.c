@@ -302,8 +302,8 @@ static void test_run_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 0);
-	assert_ptr_equal(cfg.model, &model_eventloop);
-	assert_ptr_equal(cfg.workload, &workload_io);
+	assert_ptr_equal(cfg.model, model_find("eventloop"));
+	assert_ptr_equal(cfg.workload, workload_find("io"));
 	assert_int_equal(cfg.tasks, 1000);
 	assert_int_equal(cfg.concurrency, 100);
 	assert_int_equal(cfg.io_latency_us, 50000);
@@ -329,8 +329,8 @@ static void test_run_equals_form(void **state)
 
 	(void)state;
 	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 0);
-	assert_ptr_equal(cfg.model, &model_threadpool);
-	assert_ptr_equal(cfg.workload, &workload_mixed);
+	assert_ptr_equal(cfg.model, model_find("threadpool"));
+	assert_ptr_equal(cfg.workload, workload_find("mixed"));
 	assert_int_equal(cfg.tasks, 50);
 	assert_int_equal(cfg.concurrency, 7);
 	assert_int_equal(cfg.workers, 3);
@@ -355,8 +355,8 @@ static void test_run_space_form(void **state)
 
 	(void)state;
 	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 0);
-	assert_ptr_equal(cfg.model, &model_forkpool);
-	assert_ptr_equal(cfg.workload, &workload_cpu);
+	assert_ptr_equal(cfg.model, model_find("forkpool"));
+	assert_ptr_equal(cfg.workload, workload_find("cpu"));
 	assert_int_equal(cfg.format, FMT_CSV);
 	assert_int_equal(cfg.cpu_target_us, 200);
 	assert_int_equal(cfg.tasks, 9);
@@ -371,7 +371,7 @@ static void test_run_sequential_one_slot(void **state)
 
 	(void)state;
 	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 0);
-	assert_ptr_equal(cfg.model, &model_sequential);
+	assert_ptr_equal(cfg.model, model_find("sequential"));
 	assert_int_equal(cfg.concurrency, 1);
 	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), 0);
 	assert_int_equal(cfg.concurrency, 50);
@@ -540,7 +540,7 @@ static void test_fd_limit(void **state)
 	assert_int_equal(cli_check_fd_limit(&cfg, err, sizeof(err)), -EINVAL);
 	assert_err_has(err, "open-file limit", "10000000");
 	/* the cpu workload opens no sockets: no limit to hit */
-	cfg.workload = &workload_cpu;
+	cfg.workload = workload_find("cpu");
 	err[0] = '\0';
 	assert_int_equal(cli_check_fd_limit(&cfg, err, sizeof(err)), 0);
 }

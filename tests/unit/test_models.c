@@ -92,7 +92,7 @@ static void test_models_cpu(void **state)
 
 	(void)state;
 	parse(&cfg, ARGC(argv), argv);
-	want = drive(&cfg, &model_sequential);
+	want = drive(&cfg, model_find("sequential"));
 	for (size_t i = 0; model_table[i]; i++) {
 		if (model_table[i]->foreign)
 			continue;
@@ -107,19 +107,19 @@ static void test_models_edges(void **state)
 	char *argv[] = { "run", "--model",	 "sequential", "--workload", "cpu", "--tasks",
 			 "1",	"--concurrency", "50",	       "--workers",  "8",   "--cpu-iters",
 			 "100" };
-	const struct model_ops *m[] = { &model_thread_per_task, &model_process_per_task,
-					&model_eventloop_prefork };
+	const struct model_ops *m[] = { model_find("thread-per-task"), model_find("process-per-task"),
+					model_find("eventloop-prefork") };
 	struct run_cfg cfg;
 	uint64_t want;
 
 	(void)state;
 	parse(&cfg, ARGC(argv), argv);
-	want = drive(&cfg, &model_sequential);
+	want = drive(&cfg, model_find("sequential"));
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 		assert_true(drive(&cfg, m[i]) == want);
 	cfg.tasks = 9;
 	cfg.concurrency = 2; /* 8 workers, 2 slots: 2 loops */
-	want = drive(&cfg, &model_sequential);
+	want = drive(&cfg, model_find("sequential"));
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 		assert_true(drive(&cfg, m[i]) == want);
 }
@@ -130,7 +130,7 @@ static void sqlite_service(struct run_cfg *cfg, void **svc)
 {
 	char err[CLI_ERR_MAX] = "";
 
-	if (workload_sqlite.service->start(cfg, svc, err, sizeof(err)) != 0)
+	if (workload_find("sqlite")->service->start(cfg, svc, err, sizeof(err)) != 0)
 		fail_msg("sqlite service: %s", err);
 }
 
@@ -143,7 +143,7 @@ static void sqlite_stop(void *svc, const char *path)
 	snprintf(dir, sizeof(dir), "%s", path);
 	*strrchr(dir, '/') = '\0';
 	assert_int_equal(stat(path, &st), 0);
-	workload_sqlite.service->stop(svc);
+	workload_find("sqlite")->service->stop(svc);
 	assert_int_equal(stat(dir, &st), -1);
 	assert_int_equal(errno, ENOENT);
 }
@@ -154,9 +154,9 @@ static void test_sqlite_models(void **state)
 			 "sqlite", "--tasks",	    "80",	  "--concurrency",
 			 "6",	   "--sqlite-rows", "3000",	  "--sqlite-range",
 			 "40" };
-	const struct model_ops *m[] = { &model_eventloop,	 &model_eventloop_offload,
-					&model_threadpool,	 &model_thread_per_task,
-					&model_process_per_task, &model_eventloop_prefork };
+	const struct model_ops *m[] = { model_find("eventloop"),	 model_find("eventloop-offload"),
+					model_find("threadpool"),	 model_find("thread-per-task"),
+					model_find("process-per-task"), model_find("eventloop-prefork") };
 	struct run_cfg cfg;
 	uint64_t want;
 	void *svc;
@@ -167,7 +167,7 @@ static void test_sqlite_models(void **state)
 	assert_int_equal(cfg.wl_num[1], 40);
 	sqlite_service(&cfg, &svc);
 	assert_true(strncmp(cfg.wl_str[0], tmpdir, strlen(tmpdir)) == 0);
-	want = drive(&cfg, &model_sequential);
+	want = drive(&cfg, model_find("sequential"));
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 		if (drive(&cfg, m[i]) != want)
 			fail_msg("sqlite read: %s disagrees with sequential", m[i]->name);
@@ -190,13 +190,13 @@ static void test_sqlite_write(void **state)
 	parse(&cfg, ARGC(argv), argv);
 	assert_int_equal(cfg.wl_num[2], 1);
 	sqlite_service(&cfg, &svc);
-	want = drive(&cfg, &model_sequential);
-	assert_true(drive(&cfg, &model_threadpool) == want);
-	assert_true(drive(&cfg, &model_process_per_task) == want);
-	assert_true(drive(&cfg, &model_sequential) == want);
+	want = drive(&cfg, model_find("sequential"));
+	assert_true(drive(&cfg, model_find("threadpool")) == want);
+	assert_true(drive(&cfg, model_find("process-per-task")) == want);
+	assert_true(drive(&cfg, model_find("sequential")) == want);
 	/* and it is not the read checksum of the same rows */
 	cfg.wl_num[2] = 0;
-	read_sum = drive(&cfg, &model_sequential);
+	read_sum = drive(&cfg, model_find("sequential"));
 	assert_true(read_sum != want);
 	sqlite_stop(svc, cfg.wl_str[0]);
 }
@@ -213,7 +213,7 @@ static void test_sqlite_edges(void **state)
 	(void)state;
 	parse(&cfg, ARGC(argv), argv);
 	sqlite_service(&cfg, &svc);
-	assert_true(drive(&cfg, &model_sequential) == drive(&cfg, &model_thread_per_task));
+	assert_true(drive(&cfg, model_find("sequential")) == drive(&cfg, model_find("thread-per-task")));
 	sqlite_stop(svc, cfg.wl_str[0]);
 }
 
@@ -289,8 +289,8 @@ static void test_format_round_trip(void **state)
 		n++;
 	parse(&b, n, v);
 	cli_argv_free(v);
-	assert_ptr_equal(b.model, &model_process_per_task);
-	assert_ptr_equal(b.workload, &workload_sqlite);
+	assert_ptr_equal(b.model, model_find("process-per-task"));
+	assert_ptr_equal(b.workload, workload_find("sqlite"));
 	assert_true(b.spawn_exec);
 	assert_int_equal(b.tasks, 12);
 	assert_int_equal(b.concurrency, 3);

@@ -67,7 +67,7 @@ static uint64_t expected_checksum(void)
 static void cfg_pg(struct run_cfg *cfg)
 {
 	cli_run_defaults(cfg);
-	cfg->workload = &workload_pg;
+	cfg->workload = workload_find("pg");
 	cfg->tasks = TASKS;
 	cfg->concurrency = 8;
 	cfg->workers = 2;
@@ -137,7 +137,7 @@ static void test_cluster(void **state)
 	if (pg_find_bindir(bindir, sizeof(bindir)) < 0)
 		skip();
 	cfg_pg(&cfg);
-	if (workload_pg.service->start(&cfg, &svc, err, sizeof(err)) < 0)
+	if (workload_find("pg")->service->start(&cfg, &svc, err, sizeof(err)) < 0)
 		fail_msg("service start: %s", err);
 	conninfo_host(cfg.wl_str[PG_STR_URL], host, sizeof(host));
 	assert_true(stat(host, &st) == 0);
@@ -146,7 +146,7 @@ static void test_cluster(void **state)
 	run_model("threadpool", &cfg, expected_checksum());
 	cfg.wl_num[PG_NUM_CONN] = PG_CONN_NEW;
 	run_model("eventloop", &cfg, expected_checksum());
-	workload_pg.service->stop(svc);
+	workload_find("pg")->service->stop(svc);
 	assert_true(stat(host, &st) < 0); /* the folder is gone */
 	t = pg_service_times();
 	assert_true(t->embedded && t->initdb_ns > 0 && t->start_ns > 0 && t->fill_ns > 0);

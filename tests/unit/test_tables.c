@@ -37,9 +37,9 @@ static void test_traits(void **state)
 		assert_true(w->start || w->run_blocking);
 		assert_true(!w->blocking_only || !w->start);
 	}
-	assert_ptr_equal(workload_by_parts(true, false), &workload_io);
-	assert_ptr_equal(workload_by_parts(false, true), &workload_cpu);
-	assert_ptr_equal(workload_by_parts(true, true), &workload_mixed);
+	assert_ptr_equal(workload_by_parts(true, false), workload_find("io"));
+	assert_ptr_equal(workload_by_parts(false, true), workload_find("cpu"));
+	assert_ptr_equal(workload_by_parts(true, true), workload_find("mixed"));
 }
 
 int main(void)
