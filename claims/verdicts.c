@@ -94,15 +94,7 @@ static void judged(struct claim_result *r, bool holds, const char *claimed, cons
 /* A size given in KiB, in the unit that suits it. */
 static const char *kib(char *b, size_t n, double v)
 {
-	if (v < 10)
-		snprintf(b, n, "%.1f KiB", v);
-	else if (v < 1024)
-		snprintf(b, n, "%.0f KiB", v);
-	else if (v < 1024 * 1024)
-		snprintf(b, n, "%.1f MiB", v / 1024);
-	else
-		snprintf(b, n, "%.2f GiB", v / (1024 * 1024));
-	return b;
+	return fmt_kib(b, n, v, FMT_PROSE);
 }
 
 static const char *us(char *b, size_t n, double v)

@@ -45,8 +45,12 @@ const char *fmt_kib(char *b, size_t n, double k, enum fmt_style style)
 {
 	if (!isfinite(k))
 		snprintf(b, n, "n/a");
-	else if (style == FMT_PROSE)
+	else if (style == FMT_PROSE && fabs(k) < 1024)
 		snprintf(b, n, fabs(k) < 10 ? "%.2g KiB" : "%.0f KiB", k);
+	else if (style == FMT_PROSE && fabs(k) < 1024 * 1024)
+		snprintf(b, n, "%.1f MiB", k / 1024);
+	else if (style == FMT_PROSE)
+		snprintf(b, n, "%.2f GiB", k / (1024 * 1024));
 	else if (k < 1024)
 		snprintf(b, n, "%.1fKiB", k);
 	else if (k < 1024 * 1024)

@@ -19,7 +19,7 @@ static inline uint64_t mix64(uint64_t x)
 
 /* How a figure is written: FMT_TERSE for the terminal block (like wrk:
  * 635.91us, 12.92ms, 1.20s; 812.0KiB, 3.42MiB), FMT_PROSE for reports and
- * charts (636 µs, 12.9 ms; 3.4 KiB, 812 KiB). Both write "n/a" for a value
+ * charts (636 µs, 12.9 ms; 3.4 KiB, 812 KiB, 30.1 MiB). Both write "n/a" for a value
  * that is not finite. */
 enum fmt_style { FMT_TERSE, FMT_PROSE };
 
