@@ -159,13 +159,18 @@ int plots_write_heatmap_data(struct set *s);
 /* plots_report.c */
 int plots_write_report(const struct set *s);
 
+/* plots_openloop.c: the open-loop cells (a grid with rate:) */
+int plots_write_openloop(struct set *s); /* plotdata and vars of latency*.gp */
+int plots_openloop_md(const struct set *s, FILE *f);	/* decision-matrix.md section */
+int plots_openloop_report(const struct set *s, FILE *f); /* REPORT.md findings */
+
 /* plots_gnuplot.c */
 /* The charts: plots/<name>.gp draws <name>.png and .svg. */
 struct chart {
 	const char *name;  /* the script and the image */
 	const char *title; /* in REPORT.md */
 };
-#define PLOTS_NCHARTS 6
+#define PLOTS_NCHARTS 8
 extern const struct chart plots_charts[PLOTS_NCHARTS];
 /* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
  * nothing in it, whatever a result set holds. */

@@ -22,6 +22,8 @@ const struct chart plots_charts[PLOTS_NCHARTS] = {
 	{ "makespan", "Makespan vs concurrency" },     { "p99", "p99 latency vs concurrency" },
 	{ "memory", "Memory per concurrent task" },    { "speedup", "CPU speedup vs workers" },
 	{ "spectrum", "Latency percentile spectrum" }, { "matrix", "Decision matrix" },
+	{ "latency", "Open loop: latency vs offered load" },
+	{ "latency-spectrum", "Open loop: latency spectrum under load" },
 };
 
 /* s as a gnuplot single-quoted string: ' doubled, control characters as
@@ -114,6 +116,8 @@ int plots_write_plotdata(struct set *s)
 		rc = plots_write_spectrum(s);
 	if (!rc)
 		rc = plots_write_heatmap_data(s);
+	if (!rc)
+		rc = plots_write_openloop(s);
 	if (fclose(s->vars) && !rc) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		rc = -errno;

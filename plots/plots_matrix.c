@@ -255,6 +255,7 @@ int plots_write_matrix_md(const struct set *s)
 	plots_summary_table(s, f);
 	fprintf(f, "\n## Every cell of the grid\n\n");
 	write_detail_table(s, f);
+	plots_openloop_md(s, f);
 	if (fclose(f) != 0) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		return -errno;

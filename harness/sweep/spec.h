@@ -19,6 +19,9 @@
 #define SPEC_ID_MAX 192	    /* a cell identifier */
 #define SPEC_TEXT_MAX 65536 /* a spec file */
 #define SPEC_SAYS_MAX 96    /* what a folklore line says */
+#define SPEC_DURATION_US 1000000 /* duration: of an open-loop cell, by default */
+#define SPEC_SLO_US 100000	 /* slo: the p99 target, by default */
+#define SPEC_OPEN_MIN_TASKS 10	 /* an open-loop cell runs at least these */
 
 /* One `folklore:` line of a grid: what common wisdom answers for a range
  * of cpu shares, and the models that answer means. */
@@ -54,6 +57,15 @@ struct spec_grid {
 	char tasks[SPEC_EXPR_MAX];		    /* tasks: one expression of C, nproc */
 	struct spec_folklore *folklore;		    /* folklore: lines, in order */
 	size_t n_folklore;
+	/* open loop (see "rate:" in sweeps/default) */
+	double rates[SPEC_LIST_MAX]; /* rate: tasks/s, or percent of capacity */
+	bool rate_rel[SPEC_LIST_MAX]; /* rates[i] is a percent of the measured capacity */
+	size_t n_rates;		      /* 0: a batch grid */
+	bool poisson;		      /* arrivals: poisson (default const) */
+	uint64_t duration_us;	      /* duration: of one open-loop run (default 1s) */
+	uint64_t slo_us;	      /* slo: the p99 target (default 100ms) */
+	unsigned reps, warmup;	      /* reps:, warmup: of this grid; 0 / -1u: the spec's */
+	bool own_reps, own_warmup;    /* given in the grid */
 	int conc_line, workers_line, tasks_line; /* where they were, for messages */
 	unsigned seen;				 /* bit per key given in this grid */
 };
@@ -73,6 +85,10 @@ struct spec_cell {
 	char grid[SPEC_NAME_MAX]; /* the grid it came from */
 	int share_pct;		  /* the share axis value, -1 when not on it */
 	uint64_t cpu_us;	  /* nominal CPU work per task; 0 without a cpu part */
+	unsigned reps, warmup;	  /* measured and warm-up runs (the grid's, else the spec's) */
+	uint64_t duration_us;	  /* an open-loop cell's length; 0: a batch cell */
+	int load_pct;		  /* rate as percent of the measured capacity; 0: absolute */
+	uint64_t batch_tasks;	  /* tasks of the capacity run (load_pct > 0) */
 	struct run_cfg cfg;	  /* the run; cfg.cpu_iters is set by the sweep's calibration */
 };
 
@@ -95,6 +111,11 @@ int spec_eval(const char *expr, long long c, long long nproc, long long *out, ch
 	      size_t errlen);
 /* Fill cell->id from its parameters; with_workers adds the workers. */
 void spec_cell_id(struct spec_cell *cell, bool with_workers);
+/* The id of the batch run that measures the capacity of c's work (c an
+ * open-loop cell with load_pct > 0) into id (SPEC_ID_MAX). */
+void spec_capacity_id(const struct spec_cell *c, char *id);
+/* Rate and tasks of open-loop cell c at capacity cap_tps (tasks/s). */
+void spec_cell_set_rate(struct spec_cell *c, double cap_tps);
 /* The grid called name, or NULL. */
 const struct spec_grid *spec_grid_find(const struct spec *spec, const char *name);
 /* The first folklore line of g that speaks of share_pct, or NULL. */

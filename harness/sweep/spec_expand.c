@@ -3,6 +3,7 @@
  * concurrency 1 whatever the level, so it gets one cell per work setting;
  * duplicates (the same id) count once. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
+#include "../sched.h"
 #include "spec.h"
 
 #define WORKERS_MAX 1024 /* the limit of cmbench run --workers */
@@ -40,7 +42,17 @@ void spec_cell_id(struct spec_cell *c, bool with_workers)
 	ADD("%s-%s-%s", c->grid, r->model->name, r->workload->name);
 	if (c->share_pct >= 0)
 		ADD("-s%d", c->share_pct);
-	ADD("-c%llu-n%llu", (unsigned long long)r->concurrency, (unsigned long long)r->tasks);
+	if (c->duration_us == 0)
+		ADD("-c%llu-n%llu", (unsigned long long)r->concurrency,
+		    (unsigned long long)r->tasks);
+	else if (c->load_pct > 0) /* open loop: the rate, as given */
+		ADD("-c%llu-l%dpct-d%llums", (unsigned long long)r->concurrency, c->load_pct,
+		    (unsigned long long)(c->duration_us / 1000));
+	else
+		ADD("-c%llu-r%.6gtps-d%llums", (unsigned long long)r->concurrency, r->rate_tps,
+		    (unsigned long long)(c->duration_us / 1000));
+	if (c->duration_us && r->poisson)
+		ADD("-poisson");
 	if (with_workers)
 		ADD("-w%llu", (unsigned long long)r->workers);
 	if (r->workload->does_io)
@@ -49,6 +61,34 @@ void spec_cell_id(struct spec_cell *c, bool with_workers)
 	if (r->workload->does_cpu)
 		ADD("-cpu%lluus", (unsigned long long)c->cpu_us);
 #undef ADD
+}
+
+void spec_capacity_id(const struct spec_cell *c, char *id)
+{
+	struct spec_cell b = *c;
+
+	b.duration_us = 0;
+	b.load_pct = 0;
+	b.cfg.tasks = c->batch_tasks;
+	b.cfg.rate_tps = 0;
+	b.cfg.poisson = false;
+	spec_cell_id(&b, false);
+	snprintf(id, SPEC_ID_MAX, "%s", b.id);
+}
+
+void spec_cell_set_rate(struct spec_cell *c, double cap_tps)
+{
+	double n;
+
+	if (c->load_pct > 0)
+		c->cfg.rate_tps = cap_tps * c->load_pct / 100.0;
+	if (c->cfg.rate_tps < 0.001)
+		c->cfg.rate_tps = 0.001;
+	n = ceil(c->cfg.rate_tps * (double)c->duration_us / 1e6);
+	/* at least a few tasks, so a percentile means something */
+	c->cfg.tasks = n < SPEC_OPEN_MIN_TASKS ? SPEC_OPEN_MIN_TASKS
+		       : n > SCHED_MAX_TASKS  ? SCHED_MAX_TASKS
+					      : (uint64_t)n;
 }
 
 static int list_add(struct cell_list *l, const struct spec_cell *c)
@@ -115,6 +155,35 @@ static int grid_levels(struct expansion *x)
 	return 0;
 }
 
+/* c once, or once per rate of an open-loop grid. A rate in percent of
+ * capacity is set when the sweep has measured the capacity (the cell
+ * keeps the grid's tasks for that batch run until then). */
+static int expand_rates(struct expansion *x, struct spec_cell *c, bool with_workers)
+{
+	const struct spec_grid *g = x->g;
+	struct spec_cell o;
+
+	if (g->n_rates == 0) {
+		spec_cell_id(c, with_workers);
+		return list_add(&x->l, c);
+	}
+	for (size_t i = 0; i < g->n_rates; i++) {
+		o = *c;
+		o.duration_us = g->duration_us;
+		o.batch_tasks = c->cfg.tasks;
+		o.cfg.poisson = g->poisson;
+		o.cfg.seed = 1;
+		o.load_pct = g->rate_rel[i] ? (int)g->rates[i] : 0;
+		o.cfg.rate_tps = g->rate_rel[i] ? 0 : g->rates[i];
+		if (!g->rate_rel[i])
+			spec_cell_set_rate(&o, 0);
+		spec_cell_id(&o, with_workers);
+		if (list_add(&x->l, &o))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* The cells of c's model at one concurrency level, over the workers axis. */
 static int expand_model(struct expansion *x, struct spec_cell *c, uint64_t level)
 {
@@ -134,8 +203,7 @@ static int expand_model(struct expansion *x, struct spec_cell *c, uint64_t level
 		if (r->workers > WORKERS_MAX)
 			return expand_err(x, g->workers_line,
 					  "workers over 1024 (the limit of cmbench run)");
-		spec_cell_id(c, g->n_workers > 0);
-		if (list_add(&x->l, c))
+		if (expand_rates(x, c, g->n_workers > 0))
 			return -ENOMEM;
 	}
 	return 0;
@@ -250,6 +318,8 @@ static int expand_grid(struct expansion *x)
 	snprintf(c.grid, sizeof(c.grid), "%s", x->g->name);
 	cli_run_defaults(&c.cfg);
 	c.cfg.timeout_us = x->spec->timeout_us;
+	c.reps = x->g->own_reps ? x->g->reps : x->spec->reps;
+	c.warmup = x->g->own_warmup ? x->g->warmup : x->spec->warmup;
 	c.cfg.format = FMT_CSV;
 	c.cfg.cpu_iters = 0; /* the sweep's calibration sets it */
 	c.cfg.cpu_target_us = 0;

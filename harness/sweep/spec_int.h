@@ -18,7 +18,7 @@ struct spec_parser {
 /* One line "file:line: problem" into err; returns -EINVAL. */
 int spec_perr(struct spec_parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-enum spec_key_scope { SPEC_GLOBAL, SPEC_GRID };
+enum spec_key_scope { SPEC_GLOBAL, SPEC_GRID, SPEC_ANY /* global, or a grid's own */ };
 
 struct spec_key {
 	const char *name;	   /* as written in a spec, with its colon: "reps:" */

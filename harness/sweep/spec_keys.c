@@ -68,7 +68,12 @@ static int key_reps(struct spec_parser *ps, const char *key, char **items, int n
 
 	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, 100, &v))
 		return -EINVAL;
-	ps->spec->reps = (unsigned)v;
+	if (ps->grid) {
+		ps->grid->reps = (unsigned)v;
+		ps->grid->own_reps = true;
+	} else {
+		ps->spec->reps = (unsigned)v;
+	}
 	return 0;
 }
 
@@ -78,7 +83,12 @@ static int key_warmup(struct spec_parser *ps, const char *key, char **items, int
 
 	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 0, 10, &v))
 		return -EINVAL;
-	ps->spec->warmup = (unsigned)v;
+	if (ps->grid) {
+		ps->grid->warmup = (unsigned)v;
+		ps->grid->own_warmup = true;
+	} else {
+		ps->spec->warmup = (unsigned)v;
+	}
 	return 0;
 }
 
@@ -112,6 +122,8 @@ int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n)
 	memset(g, 0, sizeof(*g));
 	snprintf(g->name, sizeof(g->name), "%s", items[0]);
 	g->line = ps->line;
+	g->duration_us = SPEC_DURATION_US;
+	g->slo_us = SPEC_SLO_US;
 	ps->grid = g;
 	return 0;
 }
@@ -367,12 +379,71 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 	return 0;
 }
 
+/* rate: open-loop arrival rates, each a number of tasks per second (500,
+ * 2.5) or a percent of the capacity the sweep measures (70%). */
+static int key_rate(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	if (axis_room(ps, key, g->n_rates, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		char *end;
+		double v;
+		bool rel;
+
+		errno = 0;
+		v = strtod(items[i], &end);
+		rel = *end == '%';
+
+		if (end == items[i] || errno || (rel ? end[1] != '\0' : *end != '\0') ||
+		    !(v > 0) || v > (rel ? 1000 : 10000000))
+			return spec_perr(ps,
+					 "%s: '%s' is not a rate (tasks/s above 0, at most 1e7, "
+					 "or a percent of capacity like 70%%, at most 1000%%)",
+					 key, items[i]);
+		if (rel && v != (double)(int)v)
+			return spec_perr(ps, "%s: '%s': a percent of capacity is a whole number",
+					 key, items[i]);
+		for (size_t j = 0; j < g->n_rates; j++)
+			if (g->rates[j] == v && g->rate_rel[j] == rel)
+				return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
+		g->rates[g->n_rates] = v;
+		g->rate_rel[g->n_rates++] = rel;
+	}
+	return 0;
+}
+
+static int key_arrivals(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	if (strcmp(items[0], "poisson") != 0 && strcmp(items[0], "const") != 0)
+		return spec_perr(ps, "%s: '%s' is not const or poisson", key, items[0]);
+	ps->grid->poisson = strcmp(items[0], "poisson") == 0;
+	return 0;
+}
+
+static int key_duration(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	return parse_dur(ps, key, items[0], 1000, &ps->grid->duration_us);
+}
+
+static int key_slo(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	return parse_dur(ps, key, items[0], 1, &ps->grid->slo_us);
+}
+
 /* The keys as a spec spells them, colon included. */
 /* clang-format off */
 const struct spec_key spec_keys[] = {
 	{ "name:", SPEC_GLOBAL, false, false, key_name },
-	{ "reps:", SPEC_GLOBAL, false, false, key_reps },
-	{ "warmup:", SPEC_GLOBAL, false, false, key_warmup },
+	{ "reps:", SPEC_ANY, false, false, key_reps },
+	{ "warmup:", SPEC_ANY, false, false, key_warmup },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
 	{ "models:", SPEC_GRID, false, false, key_models },
 	{ "workload:", SPEC_GRID, false, false, key_workload },
@@ -386,6 +457,10 @@ const struct spec_key spec_keys[] = {
 	{ "workers:", SPEC_GRID, false, false, key_workers },
 	{ "tasks:", SPEC_GRID, true, false, key_tasks },
 	{ "folklore:", SPEC_GRID, true, true, key_folklore },
+	{ "rate:", SPEC_GRID, false, false, key_rate },
+	{ "arrivals:", SPEC_GRID, false, false, key_arrivals },
+	{ "duration:", SPEC_GRID, false, false, key_duration },
+	{ "slo:", SPEC_GRID, false, false, key_slo },
 };
 /* clang-format on */
 const size_t spec_nkeys = sizeof(spec_keys) / sizeof(spec_keys[0]);

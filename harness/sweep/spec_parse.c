@@ -140,7 +140,9 @@ static int key_scope(struct spec_parser *ps, const struct spec_key *k, const cha
 {
 	unsigned bit = 1u << (k - spec_keys), *seen;
 
-	if (k->scope == SPEC_GLOBAL && ps->grid)
+	if (k->scope == SPEC_ANY)
+		; /* reps: and warmup: - the spec's, or a grid's own */
+	else if (k->scope == SPEC_GLOBAL && ps->grid)
 		return spec_perr(ps, "%s: a global key; put it before the first grid: line", key);
 	if (k->scope == SPEC_GRID && !ps->grid)
 		return spec_perr(ps, "%s: belongs to a grid; start one with 'grid: NAME'", key);

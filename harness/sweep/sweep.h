@@ -67,6 +67,9 @@ void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
 /* sweep_run.c: calibrate, plan and run the cells */
 int sweep_plan(struct sweep *sw);
 int sweep_calibrate(struct sweep *sw);
+/* sweep_capacity.c: measure (or read back) the capacity behind relative
+ * rates and set those cells' rates and tasks. 0 or -errno (said). */
+int sweep_capacity(struct sweep *sw);
 int sweep_run(struct sweep *sw);
 void sweep_install_signals(void);
 

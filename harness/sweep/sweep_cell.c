@@ -251,7 +251,7 @@ static bool same_columns(const struct cells_csv *t)
 static void put_rows(FILE *m, const struct sweep *sw, const struct spec_cell *c,
 		     const struct cells_csv *t)
 {
-	unsigned reps = sw->spec.reps;
+	unsigned reps = c->reps;
 	unsigned have = t->nrows < reps ? (unsigned)t->nrows : reps, missing = reps - have;
 	size_t from = t->nrows - have;
 
@@ -344,8 +344,8 @@ int sweep_run_cell(struct sweep *sw, const struct spec_cell *c)
 	int st, rc;
 
 	cell_paths(sw, c, &p);
-	snprintf(warm, sizeof(warm), "%u", sw->spec.warmup);
-	snprintf(runs, sizeof(runs), "%u", sw->spec.reps);
+	snprintf(warm, sizeof(warm), "%u", c->warmup);
+	snprintf(runs, sizeof(runs), "%u", c->reps);
 	unlink(p.scratch);
 	cmd = run_command(sw, c, &p);
 	if (!cmd)

@@ -204,6 +204,8 @@ int sweep_main(int argc, char **argv)
 	if (rc == 0)
 		rc = sweep_calibrate(&sw);
 	if (rc == 0)
+		rc = sweep_capacity(&sw);
+	if (rc == 0)
 		rc = sweep_open_results(&sw);
 	if (rc == 0) {
 		sweep_install_signals();

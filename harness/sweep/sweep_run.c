@@ -136,6 +136,8 @@ static double cell_estimate(const struct spec_cell *c, int cores, unsigned runs)
 	double n = (double)r->tasks, conc = (double)r->concurrency;
 	double l = (double)r->io_latency_us, w = (double)c->cpu_us;
 
+	if (c->duration_us) /* open loop: the duration, and the capacity run */
+		return runs * (RUN_OVERHEAD_S + (double)c->duration_us / 1e6) + 0.2;
 	return runs * (RUN_OVERHEAD_S + result_bound_s(n, conc, cpu_lanes(r, cores), l, w));
 }
 
@@ -217,14 +219,17 @@ static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 static void announce(struct sweep *sw)
 {
 	unsigned runs = sw->spec.reps + sw->spec.warmup;
-	size_t todo = 0;
+	size_t todo = 0, nruns = 0;
 	double est = 0;
 	char t[32];
 
 	for (size_t i = 0; i < sw->ncells; i++) {
-		sw->est[i] = cell_estimate(&sw->cells[i], sw->meta.cores, runs);
+		const struct spec_cell *c = &sw->cells[i];
+
+		sw->est[i] = cell_estimate(c, sw->meta.cores, c->reps + c->warmup);
 		if (!sw->done[i]) {
 			todo++;
+			nruns += c->reps + c->warmup;
 			est += sw->est[i];
 		}
 	}
@@ -232,7 +237,7 @@ static void announce(struct sweep *sw)
 		"cmbench sweep: %s: %zu cells%s, %zu to run x %u runs (%u warm-up) = %zu runs, "
 		"about %s; results in %s\n",
 		sw->spec.name, sw->ncells, sw->shard_n > 1 ? " in this shard" : "", todo, runs,
-		sw->spec.warmup, todo * runs, fmt_dur(est, t, sizeof(t)), sw->dir);
+		sw->spec.warmup, nruns, fmt_dur(est, t, sizeof(t)), sw->dir);
 }
 
 /* The closing lines: how to go on after a signal, or what failed. */

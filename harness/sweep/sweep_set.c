@@ -204,7 +204,7 @@ static int summarize_all(struct sweep *sw, const struct cells_csv *res, struct c
 			return got;
 		if (got == 0)
 			continue;
-		sw->done[i] = sum[n].reps >= sw->spec.reps;
+		sw->done[i] = sum[n].reps >= c->reps;
 		sw->ok[i] = sum[n].ok;
 		n++;
 	}

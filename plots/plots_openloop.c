@@ -1,0 +1,488 @@
+/* plots_openloop.c - the open-loop side of `cmbench plots`: the cells of
+ * a grid with a rate: axis (arrivals not batch), per regime (workload) and
+ * model.
+ *   latency.gp           p50 and p99 latency against the offered rate,
+ *                        the SLO as a line (the hockey stick)
+ *   latency-spectrum.gp  each model's percentile spectrum at one load
+ *   decision-matrix.md   the fourth criterion: the highest rate a model
+ *                        sustains with p99 under the SLO (ties as in
+ *                        harness/sweep/matrix.c)
+ *   REPORT.md            each model's sustainable rate, and the load at
+ *                        which its p99 leaves twice its unloaded p99
+ * A model sustains a rate when its cell is ok, its p99 (latency from each
+ * task's intended release) is at most the SLO, and it completed at least
+ * OL_KEEP_UP of the offered rate. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plots.h"
+
+#define OL_MAX_WL 4	 /* regimes (workloads) drawn */
+#define OL_MAX_PTS 64	 /* rates of one model in one regime */
+#define OL_SPECTRUM_PCT 70 /* the load of the spectrum chart, percent of capacity */
+#define OL_KEEP_UP 0.95	 /* achieved / offered to count as sustained */
+#define OL_KNEE 2.0	 /* p99 over the unloaded p99 that marks the knee */
+
+struct ol_point {
+	double rate, achieved, p50, p99; /* tasks/s, tasks/s, us, us */
+	int load_pct;			 /* percent of capacity, 0: absolute rate */
+	bool ok;
+	size_t row; /* in cells.csv */
+};
+
+struct ol_series {
+	struct ol_point p[OL_MAX_PTS]; /* sorted by rate */
+	size_t n;
+	double capacity; /* batch throughput from capacity.csv, NAN if unknown */
+};
+
+struct ol {
+	const char *wl[OL_MAX_WL]; /* regimes, in order of appearance */
+	size_t nwl;
+	double io_us[OL_MAX_WL], cpu_us[OL_MAX_WL];
+	double slo_us[OL_MAX_WL];
+	struct ol_series *s; /* [wl * nmodels + model] */
+	size_t nmodels;
+};
+
+/* The column called name of cells.csv, "" when absent. */
+static const char *field(const struct set *s, size_t row, int col)
+{
+	return col >= 0 ? s->tab.rows[row][col] : "";
+}
+
+static double num(const struct set *s, size_t row, int col)
+{
+	return col >= 0 ? strtod(s->tab.rows[row][col], NULL) : NAN;
+}
+
+/* The load percent in a cell id (its -l70pct- part), 0 without one. */
+static int id_load(const char *id)
+{
+	for (const char *p = strstr(id, "-l"); p; p = strstr(p + 1, "-l")) {
+		int v, used = 0;
+
+		if (sscanf(p, "-l%dpct%n", &v, &used) == 1 && used > 0 && v > 0)
+			return v;
+	}
+	return 0;
+}
+
+static int cmp_rate(const void *a, const void *b)
+{
+	double x = ((const struct ol_point *)a)->rate, y = ((const struct ol_point *)b)->rate;
+
+	return (x > y) - (x < y);
+}
+
+/* capacity.csv of the set, when the sweep measured one. */
+static void read_capacity(const struct set *s, struct ol *o)
+{
+	char path[PLOTS_PATH_LEN];
+	struct cells_csv t;
+	int cm, cw, ct;
+
+	snprintf(path, sizeof(path), "%s/capacity.csv", s->dir);
+	if (cells_csv_read(path, &t))
+		return;
+	cm = cells_csv_col(&t, "model");
+	cw = cells_csv_col(&t, "workload");
+	ct = cells_csv_col(&t, "capacity_tps");
+	for (size_t r = 0; cm >= 0 && cw >= 0 && ct >= 0 && r < t.nrows; r++)
+		for (size_t w = 0; w < o->nwl; w++)
+			for (size_t k = 0; k < o->nmodels; k++)
+				if (strcmp(t.rows[r][cw], o->wl[w]) == 0 &&
+				    strcmp(t.rows[r][cm], s->models[k]) == 0)
+					o->s[w * o->nmodels + k].capacity =
+						strtod(t.rows[r][ct], NULL);
+	cells_csv_free(&t);
+}
+
+/* Gather the open-loop cells of the set. 0 or -ENOMEM; o->nwl 0: none. */
+static int ol_collect(const struct set *s, struct ol *o)
+{
+	int c_arr = cells_csv_col(&s->tab, "arrivals"), c_rate = cells_csv_col(&s->tab, "rate_tps");
+	int c_wl = cells_csv_col(&s->tab, "workload"), c_model = cells_csv_col(&s->tab, "model");
+	int c_ok = cells_csv_col(&s->tab, "ok"), c_id = cells_csv_col(&s->tab, "cell");
+	int c_grid = cells_csv_col(&s->tab, "grid"), c_io = cells_csv_col(&s->tab, "io_latency_us");
+	int c_cpu = cells_csv_col(&s->tab, "cpu_us_per_task_med");
+	int c_ach = cells_csv_col(&s->tab, "achieved_tps_med");
+	int c_p50 = cells_csv_col(&s->tab, "lat_p50_us_med");
+	int c_p99 = cells_csv_col(&s->tab, "lat_p99_us_med");
+
+	memset(o, 0, sizeof(*o));
+	o->nmodels = s->nmodels;
+	if (c_arr < 0 || c_rate < 0 || c_wl < 0 || c_model < 0 || !s->nmodels)
+		return 0;
+	o->s = calloc(OL_MAX_WL * s->nmodels, sizeof(*o->s));
+	if (!o->s)
+		return -ENOMEM;
+	for (size_t i = 0; i < OL_MAX_WL * s->nmodels; i++)
+		o->s[i].capacity = NAN;
+	for (size_t r = 0; r < s->tab.nrows; r++) {
+		const char *wl = field(s, r, c_wl);
+		const struct spec_grid *g;
+		struct ol_series *ser;
+		struct ol_point *p;
+		size_t w, k;
+
+		if (strcmp(field(s, r, c_arr), "batch") == 0 || !(num(s, r, c_rate) > 0))
+			continue;
+		for (w = 0; w < o->nwl && strcmp(o->wl[w], wl) != 0; w++)
+			;
+		if (w == o->nwl) {
+			if (o->nwl == OL_MAX_WL)
+				continue;
+			o->wl[o->nwl] = wl;
+			o->io_us[w] = num(s, r, c_io);
+			o->cpu_us[w] = num(s, r, c_cpu);
+			g = spec_grid_find(&s->spec, field(s, r, c_grid));
+			o->slo_us[w] = g && g->slo_us ? (double)g->slo_us : SPEC_SLO_US;
+			o->nwl++;
+		}
+		for (k = 0; k < s->nmodels && strcmp(s->models[k], field(s, r, c_model)); k++)
+			;
+		ser = k < s->nmodels ? &o->s[w * s->nmodels + k] : NULL;
+		if (!ser || ser->n == OL_MAX_PTS)
+			continue;
+		p = &ser->p[ser->n++];
+		p->rate = num(s, r, c_rate);
+		p->achieved = num(s, r, c_ach);
+		p->p50 = num(s, r, c_p50);
+		p->p99 = num(s, r, c_p99);
+		p->ok = strcmp(field(s, r, c_ok), "1") == 0 && isfinite(p->p99) && p->p99 > 0;
+		p->load_pct = id_load(field(s, r, c_id));
+		p->row = r;
+	}
+	for (size_t i = 0; i < OL_MAX_WL * s->nmodels; i++)
+		qsort(o->s[i].p, o->s[i].n, sizeof(o->s[i].p[0]), cmp_rate);
+	read_capacity(s, o);
+	return 0;
+}
+
+static void ol_free(struct ol *o)
+{
+	free(o->s);
+}
+
+static const struct ol_series *series(const struct ol *o, size_t w, size_t k)
+{
+	return &o->s[w * o->nmodels + k];
+}
+
+static bool sustains(const struct ol_point *p, double slo_us)
+{
+	return p->ok && p->p99 <= slo_us &&
+	       (!isfinite(p->achieved) || p->achieved >= OL_KEEP_UP * p->rate);
+}
+
+/* The highest offered rate the model sustains; 0 when none. */
+static double sustainable(const struct ol_series *ser, double slo_us)
+{
+	double best = 0;
+
+	for (size_t i = 0; i < ser->n; i++)
+		if (sustains(&ser->p[i], slo_us) && ser->p[i].rate > best)
+			best = ser->p[i].rate;
+	return best;
+}
+
+/* The first point whose p99 is over OL_KNEE x the lowest load's; NULL if
+ * none (or no valid lowest load). */
+static const struct ol_point *knee(const struct ol_series *ser)
+{
+	if (ser->n == 0 || !ser->p[0].ok)
+		return NULL;
+	for (size_t i = 1; i < ser->n; i++)
+		if (!ser->p[i].ok || ser->p[i].p99 > OL_KNEE * ser->p[0].p99)
+			return &ser->p[i];
+	return NULL;
+}
+
+/* "io (10 ms io)" - the regime as a title. */
+static const char *regime(const struct ol *o, size_t w, char *b, size_t n)
+{
+	char io[32] = "", cpu[32] = "";
+
+	if (o->io_us[w] > 0)
+		snprintf(io, sizeof(io), "%.2g ms io", o->io_us[w] / 1e3);
+	if (o->cpu_us[w] > 0)
+		snprintf(cpu, sizeof(cpu), "%.2g ms cpu", o->cpu_us[w] / 1e3);
+	snprintf(b, n, "%s (%s%s%s per task)", o->wl[w], io, *io && *cpu ? " + " : "", cpu);
+	return b;
+}
+
+/* plotdata/spectrum-ol-W-MODEL.dat from spectra/<cell>.csv; rows or 0. */
+static int spectrum_dat(const struct set *s, const char *wl, const char *model, size_t row)
+{
+	struct cells_csv t;
+	char path[PLOTS_PATH_LEN], name[160];
+	const char *id = s->tab.rows[row][cells_csv_col(&s->tab, "cell")];
+	int cq, cl, rows = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/spectra/%s.csv", s->dir, id);
+	if (cells_csv_read(path, &t))
+		return 0;
+	cq = cells_csv_col(&t, "quantile");
+	cl = cells_csv_col(&t, "latency_us");
+	snprintf(name, sizeof(name), "olspectrum-%s-%s", wl, model);
+	f = cq >= 0 && cl >= 0 ? plots_dat_open(s, name, id, "quantile  1/(1-quantile)  latency_ms")
+			       : NULL;
+	for (size_t r = 0; f && r < t.nrows; r++) {
+		double q = strtod(t.rows[r][cq], NULL), l = strtod(t.rows[r][cl], NULL);
+
+		if (!(q >= 0 && q < 1) || !(l > 0))
+			continue;
+		fprintf(f, "%.8f %.6g %.6g\n", q, 1 / (1 - q), l / 1e3);
+		rows++;
+	}
+	cells_csv_free(&t);
+	if (f && fclose(f) != 0)
+		return -errno;
+	return rows;
+}
+
+/* The spectrum at the load nearest OL_SPECTRUM_PCT (relative rates), or
+ * the middle rate. */
+static const struct ol_point *spectrum_point(const struct ol_series *ser)
+{
+	const struct ol_point *best = NULL;
+
+	for (size_t i = 0; i < ser->n; i++)
+		if (ser->p[i].load_pct > 0 &&
+		    (!best || abs(ser->p[i].load_pct - OL_SPECTRUM_PCT) <
+				      abs(best->load_pct - OL_SPECTRUM_PCT)))
+			best = &ser->p[i];
+	return best ? best : ser->n ? &ser->p[ser->n / 2] : NULL;
+}
+
+int plots_write_openloop(struct set *s)
+{
+	struct ol o;
+	char wls[PLOTS_LIST_LEN] = "", b[256], var[64];
+	int rc = ol_collect(s, &o);
+
+	if (rc)
+		return rc;
+	for (size_t w = 0; w < o.nwl; w++) {
+		char models[PLOTS_LIST_LEN] = "", spec_models[PLOTS_LIST_LEN] = "";
+		int spec_pct = -1;
+
+		plots_list_add(wls, sizeof(wls), o.wl[w]);
+		for (size_t k = 0; k < o.nmodels; k++) {
+			const struct ol_series *ser = series(&o, w, k);
+			const struct ol_point *sp = spectrum_point(ser);
+			char name[160];
+			FILE *f;
+			bool any = false;
+
+			if (!ser->n)
+				continue;
+			snprintf(name, sizeof(name), "latency-%s-%s", o.wl[w], s->models[k]);
+			f = plots_dat_open(s, name, "open loop: latency against offered rate",
+					   "offered_tps  p50_ms  p99_ms  achieved_tps  load_pct");
+			if (!f)
+				return -EIO;
+			for (size_t i = 0; i < ser->n; i++)
+				if (ser->p[i].ok) {
+					fprintf(f, "%.6g %.6g %.6g %.6g %d\n", ser->p[i].rate,
+						ser->p[i].p50 / 1e3, ser->p[i].p99 / 1e3,
+						ser->p[i].achieved, ser->p[i].load_pct);
+					any = true;
+				}
+			if (fclose(f) != 0)
+				return -errno;
+			if (any)
+				plots_list_add(models, sizeof(models), s->models[k]);
+			if (sp && sp->ok && (rc = spectrum_dat(s, o.wl[w], s->models[k], sp->row)) < 0)
+				return rc;
+			if (sp && sp->ok && rc > 0) {
+				plots_list_add(spec_models, sizeof(spec_models), s->models[k]);
+				spec_pct = sp->load_pct > 0 ? sp->load_pct : spec_pct;
+			}
+		}
+		snprintf(var, sizeof(var), "ol_models_%zu", w + 1);
+		plots_var_str(s, var, "%s", models);
+		snprintf(var, sizeof(var), "ol_spectrum_models_%zu", w + 1);
+		plots_var_str(s, var, "%s", spec_models);
+		snprintf(var, sizeof(var), "ol_title_%zu", w + 1);
+		plots_var_str(s, var, "%s", regime(&o, w, b, sizeof(b)));
+		snprintf(var, sizeof(var), "ol_spectrum_title_%zu", w + 1);
+		if (spec_pct > 0)
+			plots_var_str(s, var, "%s at %d%% of each model's capacity", b, spec_pct);
+		else
+			plots_var_str(s, var, "%s at a middle rate", b);
+		fprintf(s->vars, "ol_slo_ms_%zu = %g\n", w + 1, o.slo_us[w] / 1e3);
+	}
+	plots_var_str(s, "ol_workloads", "%s", wls);
+	ol_free(&o);
+	return 0;
+}
+
+/* A rate, like 4,500 tasks/s. */
+static const char *rate_text(double v, char *b, size_t n)
+{
+	char c[64];
+
+	if (!(v > 0))
+		snprintf(b, n, "none of the rates tried");
+	else if (v < 100)
+		snprintf(b, n, "%.3g tasks/s", v);
+	else
+		snprintf(b, n, "%s tasks/s", plots_count(round(v), c, sizeof(c)));
+	return b;
+}
+
+/* The verdict of one regime through matrix_decide (lower is better: the
+ * negated rate). *idx[i] is the model of contender i. */
+static void decide(const struct set *s, const struct ol *o, size_t w, FILE *f)
+{
+	struct matrix_cell mc[64];
+	size_t idx[64], n = 0, nv = 0;
+	struct matrix_verdict *v = NULL;
+	char b1[64], b2[64], b3[160];
+
+	for (size_t k = 0; k < o->nmodels && n < 64; k++) {
+		const struct ol_series *ser = series(o, w, k);
+		double r = sustainable(ser, o->slo_us[w]);
+
+		if (!ser->n)
+			continue;
+		mc[n] = (struct matrix_cell){ .model = s->models[k],
+					      .share_pct = (double)w,
+					      .concurrency = 1,
+					      .ok = r > 0,
+					      .med = -r,
+					      .min = -r,
+					      .max = -r };
+		idx[n++] = k;
+	}
+	if (n == 0 || matrix_decide(mc, n, &v, &nv) || nv == 0) {
+		fprintf(f, "| %s | %g ms | no verdict | | |\n", regime(o, w, b3, sizeof(b3)),
+			o->slo_us[w] / 1e3);
+		return;
+	}
+	fprintf(f, "| %s | %g ms | ", regime(o, w, b3, sizeof(b3)), o->slo_us[w] / 1e3);
+	if (v[0].winner < 0) {
+		fprintf(f, "none: no model kept p99 under the SLO | | |\n");
+	} else if (v[0].tie) {
+		for (int t = 0; t < v[0].ntied; t++)
+			fprintf(f, "%s%s", t ? " ≈ " : "", s->models[idx[v[0].tied[t]]]);
+		fprintf(f, " (tie) | %s | |\n", rate_text(-mc[v[0].winner].med, b1, sizeof(b1)));
+	} else {
+		double a = -mc[v[0].winner].med;
+		double r = v[0].runner_up >= 0 ? -mc[v[0].runner_up].med : 0;
+
+		fprintf(f, "%s | %s | ", s->models[idx[v[0].winner]], rate_text(a, b1, sizeof(b1)));
+		if (v[0].runner_up >= 0)
+			fprintf(f, "%s, %s (%.2g× less) |\n", s->models[idx[v[0].runner_up]],
+				rate_text(r, b2, sizeof(b2)), a / r);
+		else
+			fprintf(f, "no other model sustains a rate |\n");
+	}
+	matrix_free(v, nv);
+}
+
+/* The per-model figures of one regime, as table rows. */
+static void model_rows(const struct set *s, const struct ol *o, size_t w, FILE *f)
+{
+	char b1[64], b2[64], b3[96];
+
+	for (size_t k = 0; k < o->nmodels; k++) {
+		const struct ol_series *ser = series(o, w, k);
+		const struct ol_point *kn = knee(ser);
+
+		if (!ser->n)
+			continue;
+		if (kn && kn->load_pct > 0)
+			snprintf(b3, sizeof(b3), "%d%% (%s)", kn->load_pct,
+				 rate_text(kn->rate, b2, sizeof(b2)));
+		else if (kn)
+			snprintf(b3, sizeof(b3), "%s", rate_text(kn->rate, b2, sizeof(b2)));
+		else
+			snprintf(b3, sizeof(b3), "not within the rates tried");
+		fprintf(f, "| %s | %s | %s | %s | %s |\n", o->wl[w], s->models[k],
+			isfinite(ser->capacity) ? rate_text(ser->capacity, b1, sizeof(b1)) : "?",
+			rate_text(sustainable(ser, o->slo_us[w]), b2, sizeof(b2)), b3);
+	}
+}
+
+int plots_openloop_md(const struct set *s, FILE *f)
+{
+	struct ol o;
+	int rc = ol_collect(s, &o);
+
+	if (rc || o.nwl == 0) {
+		ol_free(&o);
+		return rc;
+	}
+	fprintf(f, "\n## Open loop: the highest rate with p99 under the SLO\n\n"
+		   "Tasks arrive at a fixed rate whether or not the model keeps up; latency "
+		   "counts from each task's intended release. A model *sustains* a rate when "
+		   "its cell is ok, its p99 is at most the SLO and it completes at least "
+		   "%.0f%% of the offered rate. The winner sustains the highest rate; two "
+		   "models within %.0f%% of each other tie (harness/sweep/matrix.c). "
+		   "Rates are the grid's (percent of each model's measured batch capacity, "
+		   "see capacity.csv), so a verdict is only as fine as that grid.\n\n"
+		   "| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
+		OL_KEEP_UP * 100, MATRIX_TIE_PCT);
+	for (size_t w = 0; w < o.nwl; w++)
+		decide(s, &o, w, f);
+	fprintf(f, "\n| regime | model | batch capacity | sustains at the SLO | "
+		   "p99 passes %g× its unloaded p99 at |\n|---|---|---|---|---|\n",
+		OL_KNEE);
+	for (size_t w = 0; w < o.nwl; w++)
+		model_rows(s, &o, w, f);
+	ol_free(&o);
+	return 0;
+}
+
+int plots_openloop_report(const struct set *s, FILE *f)
+{
+	struct ol o;
+	char b1[64], b2[64], b3[160];
+	int rc = ol_collect(s, &o);
+
+	if (rc || o.nwl == 0) {
+		ol_free(&o);
+		return rc;
+	}
+	fprintf(f, "\n### Open loop: the rate each model sustains (latency.png)\n\n");
+	for (size_t w = 0; w < o.nwl; w++) {
+		fprintf(f, "- **%s**, SLO p99 ≤ %g ms:\n", regime(&o, w, b3, sizeof(b3)),
+			o.slo_us[w] / 1e3);
+		for (size_t k = 0; k < o.nmodels; k++) {
+			const struct ol_series *ser = series(&o, w, k);
+			const struct ol_point *kn = knee(ser);
+
+			if (!ser->n)
+				continue;
+			fprintf(f, "  - %s sustains %s", s->models[k],
+				rate_text(sustainable(ser, o.slo_us[w]), b1, sizeof(b1)));
+			if (isfinite(ser->capacity))
+				fprintf(f, " (batch capacity %s)",
+					rate_text(ser->capacity, b2, sizeof(b2)));
+			if (!ser->p[0].ok)
+				fprintf(f, "; its lowest load failed\n");
+			else if (kn && kn->load_pct > 0)
+				fprintf(f, "; its p99 passes %g× the unloaded %.3g ms at %d%% of "
+					   "capacity (%s)\n",
+					OL_KNEE, ser->p[0].p99 / 1e3, kn->load_pct,
+					rate_text(kn->rate, b2, sizeof(b2)));
+			else if (kn)
+				fprintf(f, "; its p99 passes %g× the unloaded %.3g ms at %s\n",
+					OL_KNEE, ser->p[0].p99 / 1e3,
+					rate_text(kn->rate, b2, sizeof(b2)));
+			else
+				fprintf(f, "; its p99 stays within %g× the unloaded %.3g ms at "
+					   "every rate tried\n",
+					OL_KNEE, ser->p[0].p99 / 1e3);
+		}
+	}
+	ol_free(&o);
+	return 0;
+}
