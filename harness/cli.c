@@ -279,6 +279,20 @@ static int wl_flag_set(struct run_cfg *cfg, const struct wl_flag *f, const char 
 	return -EINVAL;
 }
 
+void cli_wl_defaults(struct run_cfg *cfg)
+{
+	wl_defaults(cfg);
+}
+
+int cli_wl_flag(struct run_cfg *cfg, const char *name, const char *val, char *err, size_t errlen)
+{
+	const struct wl_flag *f = wl_flag_of(cfg->workload, name);
+
+	if (!f)
+		return fail(err, errlen, "workload %s has no flag --%s", cfg->workload->name, name);
+	return wl_flag_set(cfg, f, val, err, errlen);
+}
+
 static int parse_choice(const char *flag, const char *val, const char *const *names, int *out,
 			char *err, size_t errlen)
 {

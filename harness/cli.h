@@ -27,6 +27,11 @@ int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint
 int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errlen);
 /* Defaults of `cmbench run`. */
 void cli_run_defaults(struct run_cfg *cfg);
+/* cfg->workload's own flags at their defaults. */
+void cli_wl_defaults(struct run_cfg *cfg);
+/* Set cfg->workload's flag --name to val: 0, or -EINVAL with one line in
+ * err (no such flag of that workload, or a bad value). */
+int cli_wl_flag(struct run_cfg *cfg, const char *name, const char *val, char *err, size_t errlen);
 /* The flags of `cmbench run` (argv[0] is "run"). Returns 0, -EINVAL on bad
  * input, or 1 when --help was asked for (the caller prints usage). */
 int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t errlen);

@@ -66,6 +66,7 @@ struct model_ops {
 	bool uses_workers; /* --workers sizes something (a pool, processes) */
 	bool foreign;	   /* a program that speaks the handshake */
 	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
+	bool per_task;	   /* creates a thread or a process for every task (no pool) */
 	/* foreign: the program that runs the tasks, under the repository
 	 * root (models/python/x.py) */
 	const char *program;

@@ -454,6 +454,7 @@ const struct model_ops model_process_per_task = {
 	.color = "#882255",
 	.analog = "multiprocessing.Process(target=task).start() per task",
 	.par = MODEL_PAR_SLOTS,
+	.per_task = true,
 	.kind = MODEL_KIND_PROCESSES,
 	.spawns = true,
 	.check = ppt_check,

@@ -163,6 +163,7 @@ const struct model_ops model_thread_per_task = {
 	.color = "#CC79A7",
 	.analog = "threading.Thread(target=fetch).start() per request",
 	.par = MODEL_PAR_SLOTS,
+	.per_task = true,
 	.kind = MODEL_KIND_THREADS,
 	.run = thread_per_task_run,
 };

@@ -53,6 +53,8 @@ struct cell {
 	const char *grid;	   /* the spec's grid: matrix, scaling, ... */
 	const char *model;	   /* model name */
 	const struct model_ops *m; /* its traits; NULL for a model this cmbench lacks */
+	const struct workload_ops *w; /* its workload's traits; NULL when unknown */
+	double io_us;		   /* --io-latency in µs (NAN: unknown) */
 	bool one_slot;		   /* runs one task at a time: one cell for every level */
 	double share;		   /* cpu share in percent (NAN: unknown) */
 	double conc;		   /* concurrency */
@@ -156,6 +158,12 @@ void plots_summary_table(const struct set *s, FILE *f);
 int plots_write_matrix_md(const struct set *s);
 int plots_write_heatmap_data(struct set *s);
 
+/* plots_regimes.c: the regimes beyond the main grid (the folklore lines
+ * of the other grids), their findings, and the blocking chart's data */
+void plots_regimes_table(const struct set *s, FILE *f);
+void plots_regime_findings(const struct set *s, FILE *f);
+int plots_write_blocking(struct set *s);
+
 /* plots_report.c */
 int plots_write_report(const struct set *s);
 
@@ -170,7 +178,7 @@ struct chart {
 	const char *name;  /* the script and the image */
 	const char *title; /* in REPORT.md */
 };
-#define PLOTS_NCHARTS 8
+#define PLOTS_NCHARTS 9
 extern const struct chart plots_charts[PLOTS_NCHARTS];
 /* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
  * nothing in it, whatever a result set holds. */

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "../harness/sweep/cmdutil.h"
+#include "../harness/util.h"
+#include "../workloads/workload.h"
 #include "plots.h"
 
 /* A comment line of a .dat file: no newline may end it early. */
@@ -178,6 +180,7 @@ int plots_write_workload_charts(struct set *s)
 {
 	char list[128] = "", var[64], buf[96];
 	const struct panel *mem = s->npanels ? &s->panels[0] : NULL;
+	struct panel own;
 
 	for (size_t i = 0; i < s->npanels; i++) {
 		const struct panel *p = &s->panels[i];
@@ -190,7 +193,25 @@ int plots_write_workload_charts(struct set *s)
 			return -EIO;
 	}
 	plots_var_str(s, "panels", "%s", list);
-	/* memory: the first panel (io), where concurrency goes highest */
+	/* memory: the grid named "memory" when the set has one (it holds the
+	 * models that create a thread or a process per task beside the pools),
+	 * else the main grid's first panel (io), where concurrency goes highest */
+	for (size_t i = 0; i < s->ncells; i++)
+		if (strcmp(s->cells[i].grid, "memory") == 0) {
+			const char *main_grid = s->grid;
+			int rc;
+
+			snprintf(own.key, sizeof(own.key), "%s", "memory");
+			own.share = s->cells[i].share;
+			s->grid = "memory";
+			plots_var_str(s, "memory_panel", "%s", own.key);
+			plots_var_str(s, "memory_title", "workload %s, io %s (grid memory)",
+				      s->cells[i].w ? s->cells[i].w->name : "?",
+				      fmt_us(buf, sizeof(buf), s->cells[i].io_us, FMT_PROSE));
+			rc = panel_chart(s, &own, "memory", M_MEM, 1, false, "KiB");
+			s->grid = main_grid;
+			return rc;
+		}
 	plots_var_str(s, "memory_panel", "%s", mem ? mem->key : "");
 	plots_var_str(s, "memory_title", "%s",
 		      mem ? plots_regime(mem->share, buf, sizeof(buf)) : "no cells");

@@ -24,6 +24,7 @@ const struct chart plots_charts[PLOTS_NCHARTS] = {
 	{ "spectrum", "Latency percentile spectrum" }, { "matrix", "Decision matrix" },
 	{ "latency", "Open loop: latency vs offered load" },
 	{ "latency-spectrum", "Open loop: latency spectrum under load" },
+	{ "blocking", "A blocking call inside an event loop" },
 };
 
 /* s as a gnuplot single-quoted string: ' doubled, control characters as
@@ -118,6 +119,8 @@ int plots_write_plotdata(struct set *s)
 		rc = plots_write_heatmap_data(s);
 	if (!rc)
 		rc = plots_write_openloop(s);
+	if (!rc)
+		rc = plots_write_blocking(s);
 	if (fclose(s->vars) && !rc) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		rc = -errno;

@@ -24,7 +24,7 @@ const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p9
 
 /* The columns of cells.csv a row is read from. */
 struct cols {
-	int id, grid, model, wl, share, conc, work, tasks, reps, ok;
+	int id, grid, model, wl, share, conc, work, io, tasks, reps, ok;
 	int v[NMETRIC][3];
 };
 
@@ -98,6 +98,7 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 	c->share = cells_csv_col(t, "share_pct");
 	c->conc = cells_csv_col(t, "concurrency");
 	c->work = cells_csv_col(t, "workers");
+	c->io = cells_csv_col(t, "io_latency_us");
 	c->tasks = cells_csv_col(t, "tasks");
 	c->reps = cells_csv_col(t, "reps");
 	c->ok = cells_csv_col(t, "ok");
@@ -148,6 +149,8 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->share = num_at(t, r, k->share);
 	c->conc = num_at(t, r, k->conc);
 	c->workers = num_at(t, r, k->work);
+	c->w = workload_find(workload);
+	c->io_us = num_at(t, r, k->io);
 	c->tasks = num_at(t, r, k->tasks);
 	c->reps = num_at(t, r, k->reps);
 	c->ok = num_at(t, r, k->ok) == 1;

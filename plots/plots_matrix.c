@@ -255,6 +255,11 @@ int plots_write_matrix_md(const struct set *s)
 	plots_summary_table(s, f);
 	fprintf(f, "\n## Every cell of the grid\n\n");
 	write_detail_table(s, f);
+	fprintf(f, "\n## Regimes beyond the matrix\n\n"
+		   "The seed's other rows, one grid each: the fastest model of the grid's "
+		   "cells at the level the folklore line speaks of, against the best of the "
+		   "models it names (within 5%% counts as agreeing).\n\n");
+	plots_regimes_table(s, f);
 	plots_openloop_md(s, f);
 	if (fclose(f) != 0) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));

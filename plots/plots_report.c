@@ -317,6 +317,7 @@ int plots_write_report(const struct set *s)
 	finding_speedup(s, f);
 	finding_offload(s, f);
 	finding_folklore(s, f);
+	plots_regime_findings(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
 	fprintf(f, "\n## Charts\n\n");

@@ -22,11 +22,15 @@
 #define SPEC_DURATION_US 1000000 /* duration: of an open-loop cell, by default */
 #define SPEC_SLO_US 100000	 /* slo: the p99 target, by default */
 #define SPEC_OPEN_MIN_TASKS 10	 /* an open-loop cell runs at least these */
+#define SPEC_FLAGS_MAX 8    /* flags: of one grid */
+#define SPEC_FLAG_MAX 64    /* one flag's name or value */
 
 /* One `folklore:` line of a grid: what common wisdom answers for a range
  * of cpu shares, and the models that answer means. */
 struct spec_folklore {
 	int lo, hi;			 /* the shares it speaks of, in percent */
+	char at[SPEC_EXPR_MAX];		 /* SHARES@LEVEL: the concurrency it speaks of, an
+					  * expression of nproc; "" = the grid's top level */
 	char says[SPEC_SAYS_MAX];	 /* like "event loop with offload" */
 	const struct model_ops **models; /* the models that agree with it */
 	size_t n_models;
@@ -55,6 +59,10 @@ struct spec_grid {
 	char workers[SPEC_LIST_MAX][SPEC_EXPR_MAX]; /* workers: expressions of C, nproc */
 	size_t n_workers;			    /* 0: the run's default, nproc */
 	char tasks[SPEC_EXPR_MAX];		    /* tasks: one expression of C, nproc */
+	char flags[SPEC_FLAGS_MAX][2][SPEC_FLAG_MAX]; /* flags: NAME=VALUE, the workload's own */
+	size_t n_flags;
+	bool spawn_exec[2]; /* spawn: fork exec (models with the spawns trait; default fork) */
+	size_t n_spawn;
 	struct spec_folklore *folklore;		    /* folklore: lines, in order */
 	size_t n_folklore;
 	/* open loop (see "rate:" in sweeps/default) */
@@ -64,7 +72,7 @@ struct spec_grid {
 	bool poisson;		      /* arrivals: poisson (default const) */
 	uint64_t duration_us;	      /* duration: of one open-loop run (default 1s) */
 	uint64_t slo_us;	      /* slo: the p99 target (default 100ms) */
-	unsigned reps, warmup;	      /* reps:, warmup: of this grid; 0 / -1u: the spec's */
+	unsigned reps, warmup;	      /* reps:, warmup: of this grid, when own_reps/own_warmup */
 	bool own_reps, own_warmup;    /* given in the grid */
 	int conc_line, workers_line, tasks_line; /* where they were, for messages */
 	unsigned seen;				 /* bit per key given in this grid */

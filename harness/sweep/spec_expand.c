@@ -12,7 +12,7 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "../sched.h"
-#include "spec.h"
+#include "spec_int.h"
 
 #define WORKERS_MAX 1024 /* the limit of cmbench run --workers */
 
@@ -60,6 +60,8 @@ void spec_cell_id(struct spec_cell *c, bool with_workers)
 		    (unsigned long long)r->payload, r->keepalive ? "ka" : "new");
 	if (r->workload->does_cpu)
 		ADD("-cpu%lluus", (unsigned long long)c->cpu_us);
+	if (r->model->spawns && r->spawn_exec)
+		ADD("-exec");
 #undef ADD
 }
 
@@ -190,6 +192,7 @@ static int expand_model(struct expansion *x, struct spec_cell *c, uint64_t level
 	const struct spec_grid *g = x->g;
 	struct run_cfg *r = &c->cfg;
 	size_t nw = g->n_workers ? g->n_workers : 1;
+	size_t ns = r->model->spawns && g->n_spawn ? g->n_spawn : 1;
 	long long conc;
 
 	r->concurrency = r->model->one_slot ? 1 : level;
@@ -203,8 +206,11 @@ static int expand_model(struct expansion *x, struct spec_cell *c, uint64_t level
 		if (r->workers > WORKERS_MAX)
 			return expand_err(x, g->workers_line,
 					  "workers over 1024 (the limit of cmbench run)");
-		if (expand_rates(x, c, g->n_workers > 0))
-			return -ENOMEM;
+		for (size_t k = 0; k < ns; k++) {
+			r->spawn_exec = r->model->spawns && g->n_spawn && g->spawn_exec[k];
+			if (expand_rates(x, c, g->n_workers > 0))
+				return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -216,7 +222,15 @@ static int expand_work(struct expansion *x, struct spec_cell *c)
 	struct run_cfg *r = &c->cfg;
 	bool io = r->workload->does_io;
 	size_t np = io ? g->n_payload : 1, nc = io ? g->n_conn : 1;
+	char why[SPEC_ERR_MAX];
 	int rc;
+
+	memset(r->wl_num, 0, sizeof(r->wl_num));
+	memset(r->wl_str, 0, sizeof(r->wl_str));
+	cli_wl_defaults(r);
+	for (size_t f = 0; f < g->n_flags; f++)
+		if (cli_wl_flag(r, g->flags[f][0], g->flags[f][1], why, sizeof(why)))
+			return expand_err(x, g->line, why);
 
 	for (size_t p = 0; p < np; p++) {
 		r->payload = io ? g->payload[p] : 0;

@@ -342,7 +342,7 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 {
 	struct spec_grid *g = ps->grid;
 	struct spec_folklore f = { 0 }, *nv;
-	char *part[3], *says, **names = NULL;
+	char *part[3], *says, *at, **names = NULL;
 	int nn, rc;
 
 	(void)n;
@@ -358,6 +358,14 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 		return spec_perr(ps, "%s: say something, in under %zu characters", key,
 				 sizeof(f.says));
 	snprintf(f.says, sizeof(f.says), "%s", says);
+	at = strchr(part[0], '@');
+	if (at) {
+		*at++ = '\0';
+		at = trim(at);
+		if (check_expr(ps, key, at, false))
+			return -EINVAL;
+		snprintf(f.at, sizeof(f.at), "%s", at);
+	}
 	if (folklore_shares(ps, key, part[0], &f))
 		return -EINVAL;
 	nn = spec_split(part[2], &names);
@@ -414,6 +422,33 @@ static int key_rate(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
+/* flags: NAME=VALUE ... - a workload's own flags (cmbench run --NAME
+ * VALUE), checked against the workload's flag table when the grid is
+ * expanded. */
+static int key_flags(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(items[i], '=');
+		const char *name = items[i];
+
+		if (name[0] == '-' && name[1] == '-')
+			name += 2;
+		if (!eq || eq == name)
+			return spec_perr(ps, "%s: '%s' is not NAME=VALUE", key, items[i]);
+		if (g->n_flags == SPEC_FLAGS_MAX)
+			return spec_perr(ps, "%s: more than %d flags", key, SPEC_FLAGS_MAX);
+		*eq = '\0';
+		if (strlen(name) >= SPEC_FLAG_MAX || strlen(eq + 1) >= SPEC_FLAG_MAX)
+			return spec_perr(ps, "%s: '%s' is too long", key, name);
+		snprintf(g->flags[g->n_flags][0], SPEC_FLAG_MAX, "%s", name);
+		snprintf(g->flags[g->n_flags][1], SPEC_FLAG_MAX, "%s", eq + 1);
+		g->n_flags++;
+	}
+	return 0;
+}
+
 static int key_arrivals(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	if (one_item(ps, key, n))
@@ -436,6 +471,25 @@ static int key_slo(struct spec_parser *ps, const char *key, char **items, int n)
 	if (one_item(ps, key, n))
 		return -EINVAL;
 	return parse_dur(ps, key, items[0], 1, &ps->grid->slo_us);
+}
+
+/* spawn: fork exec - how the models with the spawns trait start a process */
+static int key_spawn(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	if (n > 2)
+		return spec_perr(ps, "%s: at most fork and exec", key);
+	for (int i = 0; i < n; i++) {
+		bool ex = strcmp(items[i], "exec") == 0;
+
+		if (!ex && strcmp(items[i], "fork") != 0)
+			return spec_perr(ps, "%s: '%s' is not fork or exec", key, items[i]);
+		if (g->n_spawn == 1 && g->spawn_exec[0] == ex)
+			return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
+		g->spawn_exec[g->n_spawn++] = ex;
+	}
+	return 0;
 }
 
 /* The keys as a spec spells them, colon included. */
@@ -461,6 +515,8 @@ const struct spec_key spec_keys[] = {
 	{ "arrivals:", SPEC_GRID, false, false, key_arrivals },
 	{ "duration:", SPEC_GRID, false, false, key_duration },
 	{ "slo:", SPEC_GRID, false, false, key_slo },
+	{ "flags:", SPEC_GRID, false, true, key_flags },
+	{ "spawn:", SPEC_GRID, false, false, key_spawn },
 };
 /* clang-format on */
 const size_t spec_nkeys = sizeof(spec_keys) / sizeof(spec_keys[0]);

@@ -97,7 +97,7 @@ int sweep_calibrate(struct sweep *sw)
 	int rc;
 
 	for (size_t i = 0; i < sw->ncells; i++)
-		need |= sw->cells[i].cpu_us > 0;
+		need |= sw->cells[i].cpu_us > 0 && !sw->cells[i].cfg.model->cpu_cost;
 	if (need && !(m->cal_ref_us && m->cal_ref_iters) && (rc = calibrate_ref(sw)))
 		return rc;
 	for (size_t i = 0; i < sw->ncells; i++) {
@@ -106,6 +106,13 @@ int sweep_calibrate(struct sweep *sw)
 
 		if (c->cpu_us == 0)
 			continue;
+		if (c->cfg.model->cpu_cost) {
+			/* its kernel runs in another runtime: it calibrates
+			 * itself from --cpu D (cli_format_run passes it) */
+			c->cfg.cpu_target_us = c->cpu_us;
+			c->cfg.cpu_iters = 0;
+			continue;
+		}
 		c->cfg.cpu_iters = meta_iters(m, c->cpu_us);
 		if (c->cfg.cpu_iters == 0)
 			c->cfg.cpu_iters = 1;

@@ -218,7 +218,7 @@ static const struct bad bads[] = {
 	{ "timeout: 5parsecs\n" G, "bad.spec:1: ", "needs a unit" },
 	{ "just words\n" G, "bad.spec:1: ", "expected 'key: value'" },
 	{ "models: threadpool\n" G, "bad.spec:1: ", "belongs to a grid" },
-	{ G "reps: 3\n", "bad.spec:7: ", "a global key" },
+	{ G "timeout: 3s\n", "bad.spec:7: ", "a global key" },
 	{ "grid: g\nmodels: threadpool nosuch\n", "bad.spec:2: ", "unknown model 'nosuch'" },
 	{ "grid: g\nmodels:\n", "bad.spec:2: ", "models: no value (an empty list)" },
 	{ "grid: g\nmodels: threadpool\nconcurrency: 1\ntasks: 10\n", "bad.spec:1: ",

@@ -1,0 +1,550 @@
+/* plots_regimes.c - the regimes of the decision table beyond the main
+ * grid: every folklore line of the spec's other grids gets a measured
+ * verdict (decision-matrix.md and REPORT.md, "Regimes"); the findings of
+ * those grids (creation cost, the inline loop's stall, prefork, SQLite,
+ * PostgreSQL, C against CPython); and the data of the blocking chart.
+ * Models and workloads are known by their traits only. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../harness/util.h"
+#include "../models/model.h"
+#include "../workloads/workload.h"
+#include "plots.h"
+
+/* What kind of work a cell's workload is, from its traits. */
+static bool wl_blocking_io(const struct workload_ops *w) /* a blocking GET */
+{
+	return w && w->blocking_only && w->does_io && !w->does_cpu;
+}
+
+static bool wl_embedded_db(const struct workload_ops *w) /* a C library: SQLite */
+{
+	return w && w->blocking_only && !w->does_io && !w->does_cpu && w->flags;
+}
+
+static bool wl_db_server(const struct workload_ops *w) /* a server: PostgreSQL */
+{
+	return w && !w->blocking_only && w->does_io && w->flags;
+}
+
+static bool wl_mixed(const struct workload_ops *w)
+{
+	return w && !w->blocking_only && w->does_io && w->does_cpu && !w->flags;
+}
+
+static bool wl_plain(const struct workload_ops *w, bool io, bool cpu)
+{
+	return w && !w->blocking_only && !w->flags && w->does_io == io && w->does_cpu == cpu;
+}
+
+static bool usable(const struct cell *c)
+{
+	return c->ok && c->m && isfinite(c->v[M_MAKESPAN][MED]) && c->v[M_MAKESPAN][MED] > 0;
+}
+
+static bool is_exec(const struct cell *c)
+{
+	size_t n = strlen(c->id);
+
+	return c->m && c->m->spawns && n > 5 && strcmp(c->id + n - 5, "-exec") == 0;
+}
+
+static double tput(const struct cell *c)
+{
+	return c->tasks / c->v[M_MAKESPAN][MED];
+}
+
+/* A cell of the same grid, work and level as ref whose model passes want. */
+static const struct cell *peer(const struct set *s, const struct cell *ref,
+			       bool (*want)(const struct model_ops *m))
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (usable(c) && strcmp(c->grid, ref->grid) == 0 && c->w == ref->w &&
+		    (c->io_us == ref->io_us || (isnan(c->io_us) && isnan(ref->io_us))) &&
+		    (c->conc == ref->conc || c->one_slot) && want(c->m) && !is_exec(c))
+			return c;
+	}
+	return NULL;
+}
+
+static bool m_inline_loop(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_LOOP && m->par == MODEL_PAR_ONE;
+}
+
+static bool m_offload_loop(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_LOOP && m->offload;
+}
+
+static bool m_prefork(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_LOOP && !m->offload &&
+	       m->par == MODEL_PAR_WORKERS;
+}
+
+static bool m_thread_pool(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_THREADS && !m->per_task;
+}
+
+static bool m_process_pool(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_PROCESSES && !m->per_task && !m->spawns;
+}
+
+static bool m_seq(const struct model_ops *m)
+{
+	return !m->foreign && m->kind == MODEL_KIND_SEQUENTIAL;
+}
+
+static bool m_py_seq(const struct model_ops *m)
+{
+	return m->foreign && m->kind == MODEL_KIND_SEQUENTIAL;
+}
+
+static bool m_py_threads(const struct model_ops *m)
+{
+	return m->foreign && m->kind == MODEL_KIND_THREADS;
+}
+
+static bool m_py_procs(const struct model_ops *m)
+{
+	return m->foreign && m->kind == MODEL_KIND_PROCESSES;
+}
+
+/* The name of a cell's model, "(exec)" added for an exec'd spawn. */
+static const char *mname(const struct cell *c, char *b, size_t n)
+{
+	snprintf(b, n, "%s%s", c->model, is_exec(c) ? " (exec)" : "");
+	return b;
+}
+
+static const char *secs(double v, char *b, size_t n)
+{
+	return fmt_us(b, n, v * 1e6, FMT_PROSE);
+}
+
+/* ---- the regimes table ---------------------------------------------- */
+
+static bool in_models(const struct spec_folklore *fl, const struct model_ops *m)
+{
+	for (size_t i = 0; i < fl->n_models; i++)
+		if (fl->models[i] == m)
+			return true;
+	return false;
+}
+
+/* The level a folklore line speaks of in grid g: its @LEVEL, else the
+ * highest concurrency of the grid's cells. */
+static double regime_level(const struct set *s, const struct spec_grid *g,
+			   const struct spec_folklore *fl)
+{
+	double top = NAN;
+	long long v;
+	char err[SPEC_ERR_MAX];
+
+	if (fl->at[0] && spec_eval(fl->at, -1, isfinite(s->cores) ? (long long)s->cores : 1, &v,
+				   err, sizeof(err)) == 0)
+		return (double)v;
+	for (size_t i = 0; i < s->ncells; i++)
+		if (strcmp(s->cells[i].grid, g->name) == 0 && !s->cells[i].one_slot &&
+		    !(s->cells[i].conc <= top))
+			top = s->cells[i].conc;
+	return top;
+}
+
+static bool regime_cell(const struct cell *c, const struct spec_grid *g,
+			const struct spec_folklore *fl, double level, double io_us)
+{
+	return strcmp(c->grid, g->name) == 0 && (c->conc == level || c->one_slot) &&
+	       (isnan(c->share) || (c->share >= fl->lo && c->share <= fl->hi)) &&
+	       (c->io_us == io_us || (isnan(c->io_us) && isnan(io_us)));
+}
+
+/* One row: the winner among the grid's valid cells at the level, against
+ * the best of the models the folklore names. */
+static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
+		       const struct spec_folklore *fl, double level, double io_us, bool show_io)
+{
+	const struct cell *best = NULL, *second = NULL, *fbest = NULL;
+	char a[64], b[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[48] = "";
+	size_t failed = 0;
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (!regime_cell(c, g, fl, level, io_us))
+			continue;
+		if (!usable(c)) {
+			failed++;
+			continue;
+		}
+		if (!best || c->v[M_MAKESPAN][MED] < best->v[M_MAKESPAN][MED]) {
+			second = best;
+			best = c;
+		} else if (!second || c->v[M_MAKESPAN][MED] < second->v[M_MAKESPAN][MED]) {
+			second = c;
+		}
+		if (in_models(fl, c->m) &&
+		    (!fbest || c->v[M_MAKESPAN][MED] < fbest->v[M_MAKESPAN][MED]))
+			fbest = c;
+	}
+	if (show_io && isfinite(io_us))
+		snprintf(io, sizeof(io), ", io %s", fmt_us(a, sizeof(a), io_us, FMT_PROSE));
+	fprintf(f, "| %s (grid %s%s, C=%s) | %s | ", best && best->w ? best->w->label : "?",
+		g->name, io, plots_count(level, lv, sizeof(lv)), fl->says);
+	if (!best) {
+		fprintf(f, "no valid cell (%zu failed) | - | - |\n", failed);
+		return;
+	}
+	fprintf(f, "**%s** %s", mname(best, n1, sizeof(n1)),
+		secs(best->v[M_MAKESPAN][MED], a, sizeof(a)));
+	if (second)
+		fprintf(f, "; next %s %s (+%.0f%%)", mname(second, n2, sizeof(n2)),
+			secs(second->v[M_MAKESPAN][MED], b, sizeof(b)),
+			100 * (second->v[M_MAKESPAN][MED] / best->v[M_MAKESPAN][MED] - 1));
+	fprintf(f, " | ");
+	if (!fbest)
+		fprintf(f, "not measured | no verdict |\n");
+	else if (fbest == best)
+		fprintf(f, "%s wins | **agrees** |\n", mname(fbest, n3, sizeof(n3)));
+	else {
+		double r = fbest->v[M_MAKESPAN][MED] / best->v[M_MAKESPAN][MED];
+
+		fprintf(f, "%s %s, %.2f× the winner's | %s |\n", mname(fbest, n3, sizeof(n3)),
+			secs(fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)), r,
+			r < 1.05 ? "**agrees** (within 5%)" : "disagrees");
+	}
+}
+
+void plots_regimes_table(const struct set *s, FILE *f)
+{
+	size_t rows = 0;
+
+	for (size_t gi = 0; gi < s->spec.n_grids; gi++) {
+		const struct spec_grid *g = &s->spec.grids[gi];
+
+		if (g == s->spec_grid)
+			continue;
+		for (size_t k = 0; k < g->n_folklore; k++) {
+			const struct spec_folklore *fl = &g->folklore[k];
+			double level = regime_level(s, g, fl), ios[PLOTS_MAX_AXIS];
+			size_t nio = 0;
+			bool any_nan = false;
+
+			for (size_t i = 0; i < s->ncells; i++) {
+				const struct cell *c = &s->cells[i];
+
+				if (strcmp(c->grid, g->name) != 0)
+					continue;
+				if (isnan(c->io_us))
+					any_nan = true;
+				else
+					plots_axis_add(ios, &nio, c->io_us);
+			}
+			if (!rows++)
+				fprintf(f, "| regime (where measured) | the folklore says | "
+					   "measured winner (makespan, median) | the folklore's pick | "
+					   "verdict |\n|---|---|---|---|---|\n");
+			if (any_nan || nio == 0)
+				regime_row(s, f, g, fl, level, NAN, false);
+			for (size_t i = 0; i < nio; i++)
+				regime_row(s, f, g, fl, level, ios[i], nio > 1);
+		}
+	}
+	if (!rows)
+		fprintf(f, "No grid besides the main one has folklore: lines.\n");
+}
+
+/* ---- findings ---------------------------------------------------------- */
+
+/* Creating a thread or a process per task, against the pool of the same
+ * kind in the same grid at the same level. */
+static void finding_creation(const struct set *s, FILE *f)
+{
+	char n1[96], a[48], b[48];
+	bool head = false;
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *pool;
+		double d;
+
+		if (!usable(c) || !c->m->per_task || !c->w || c->w->does_io)
+			continue;
+		pool = peer(s, c, c->m->kind == MODEL_KIND_THREADS ? m_thread_pool : m_process_pool);
+		if (!pool)
+			continue;
+		if (!head)
+			fprintf(f, "- **Creating a thread or a process per task** (grid %s, %s tasks "
+				   "of tiny CPU work at C=%g), against a pool of the same kind:",
+				c->grid, plots_count(c->tasks, a, sizeof(a)), c->conc);
+		head = true;
+		d = (c->v[M_MAKESPAN][MED] / c->tasks - pool->v[M_MAKESPAN][MED] / pool->tasks) *
+		    1e6;
+		fprintf(f, " %s costs %s per task more than %s (%s vs %s a task of wall time; "
+			   "×%g in flight ≈ %.0f µs of a core each);",
+			mname(c, n1, sizeof(n1)), fmt_us(a, sizeof(a), d, FMT_PROSE), pool->model,
+			fmt_us(b, sizeof(b), c->v[M_MAKESPAN][MED] / c->tasks * 1e6, FMT_PROSE),
+			fmt_us(n1, sizeof(n1), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6,
+			       FMT_PROSE),
+			c->conc, d * fmin(c->conc, isfinite(s->cores) ? s->cores : 1));
+	}
+	if (head)
+		fprintf(f, " the pool pays creation once.\n");
+}
+
+/* The inline loop on a blocking call: its makespan against the offload
+ * loop's at each level. */
+static void finding_stall(const struct set *s, FILE *f)
+{
+	char a[48], b[48], lv[32];
+	bool head = false;
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *off;
+
+		if (!usable(c) || !wl_blocking_io(c->w) || !m_inline_loop(c->m))
+			continue;
+		if (!(off = peer(s, c, m_offload_loop)))
+			continue;
+		if (!head)
+			fprintf(f, "- **The inline loop stalls on a blocking call** (%s workload, "
+				   "io %s): %s takes",
+				c->w->label, fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model);
+		fprintf(f, "%s %.1f× %s's makespan at C=%s (%s vs %s)", head ? ";" : "",
+			c->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED], off->model,
+			plots_count(c->conc, lv, sizeof(lv)), secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
+			secs(off->v[M_MAKESPAN][MED], b, sizeof(b)));
+		head = true;
+	}
+	if (head)
+		fprintf(f, ". One task at a time runs while the call blocks: concurrency does "
+			   "not help the inline loop.\n");
+}
+
+/* An event loop per core against one loop on mixed work. */
+static void finding_prefork(const struct set *s, FILE *f)
+{
+	char a[48], b[48], lv[32], cb[64];
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *one;
+		double sp;
+
+		if (!usable(c) || !wl_mixed(c->w) || !m_prefork(c->m) ||
+		    (s->grid && strcmp(c->grid, s->grid) == 0))
+			continue;
+		if (!(one = peer(s, c, m_inline_loop)))
+			continue;
+		sp = one->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
+		fprintf(f, "- **An event loop per core** (grid %s, mixed work, C=%s, %g "
+			   "loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s",
+			c->grid, plots_count(c->conc, lv, sizeof(lv)), c->workers, c->model, sp,
+			one->model, secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
+			secs(one->v[M_MAKESPAN][MED], b, sizeof(b)), plots_cores(s, cb, sizeof(cb)));
+		if (isfinite(s->cores) && s->cores > 0)
+			fprintf(f, ": %.0f%% of the ideal %g×", 100 * sp / s->cores, s->cores);
+		fprintf(f, ".\n");
+	}
+}
+
+/* Throughput (and p99) per model of a workload kind, at each level. */
+static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct workload_ops *),
+			 const char *what, bool p99)
+{
+	char grids[PLOTS_LIST_LEN] = "", a[48], lv[32], n1[96];
+	const struct cell *first = NULL;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		if (usable(&s->cells[i]) && kind(s->cells[i].w)) {
+			first = first ? first : &s->cells[i];
+			plots_list_add(grids, sizeof(grids), s->cells[i].grid);
+		}
+	if (!first)
+		return;
+	fprintf(f, "- **%s** (%s workload; grids %s), tasks per second%s:", what,
+		first->w->label, grids, p99 ? " and p99 latency" : "");
+	for (size_t i = 0, n = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (!usable(c) || !kind(c->w))
+			continue;
+		if (isfinite(c->io_us) && c->w->does_io)
+			fprintf(f, "%s %s at C=%s, io %s: %.0f/s", n++ ? ";" : "",
+				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
+				fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), tput(c));
+		else
+			fprintf(f, "%s %s at C=%s: %.0f/s", n++ ? ";" : "", mname(c, n1, sizeof(n1)),
+				plots_count(c->conc, lv, sizeof(lv)), tput(c));
+		if (p99 && isfinite(c->v[M_P99][MED]))
+			fprintf(f, " (p99 %s)", fmt_us(a, sizeof(a), c->v[M_P99][MED], FMT_PROSE));
+		if (strcmp(c->grid, first->grid) != 0)
+			fprintf(f, " [grid %s]", c->grid);
+	}
+	fprintf(f, ".\n");
+}
+
+/* C against CPython: the speed-up of threads and processes over their
+ * own sequential model on cpu work, and the Python loops on io. */
+static void finding_python(const struct set *s, FILE *f)
+{
+	char a[48], b[48], lv[32], n1[96];
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *seq, *cth, *cseq, *pp, *cpp;
+
+		if (!usable(c) || !m_py_threads(c->m) || !wl_plain(c->w, false, true))
+			continue;
+		seq = peer(s, c, m_py_seq);
+		cth = peer(s, c, m_thread_pool);
+		cseq = peer(s, c, m_seq);
+		pp = peer(s, c, m_py_procs);
+		cpp = peer(s, c, m_process_pool);
+		fprintf(f, "- **C against CPython on CPU work** (grid %s, C=%s): ", c->grid,
+			plots_count(c->conc, lv, sizeof(lv)));
+		if (seq)
+			fprintf(f, "%s runs %.2f× as fast as %s (threads do not help CPU work "
+				   "under the GIL)",
+				c->model, seq->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED], seq->model);
+		if (seq && pp)
+			fprintf(f, ", %s %.2f×", pp->model,
+				seq->v[M_MAKESPAN][MED] / pp->v[M_MAKESPAN][MED]);
+		if (cth && cseq)
+			fprintf(f, "; in C %s runs %.2f× as fast as %s", cth->model,
+				cseq->v[M_MAKESPAN][MED] / cth->v[M_MAKESPAN][MED], cseq->model);
+		if (cpp && cseq)
+			fprintf(f, ", %s %.2f×", cpp->model,
+				cseq->v[M_MAKESPAN][MED] / cpp->v[M_MAKESPAN][MED]);
+		fprintf(f, " (each runtime's --cpu is calibrated to its own kernel: a task is the "
+			   "same time of work on one core in both).\n");
+	}
+	/* the Python loops on io against the first of them, and C's loop */
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *cl;
+		bool head = false;
+
+		if (!usable(c) || !c->m->foreign || c->m->kind != MODEL_KIND_LOOP ||
+		    c->m->offload || !wl_plain(c->w, true, false))
+			continue;
+		/* c: the first foreign loop cell at this grid and level */
+		bool first = true;
+		for (size_t j = 0; j < i; j++) {
+			const struct cell *d = &s->cells[j];
+			if (usable(d) && d->m->foreign && d->m->kind == MODEL_KIND_LOOP &&
+			    !d->m->offload && strcmp(d->grid, c->grid) == 0 && d->conc == c->conc &&
+			    d->w == c->w)
+				first = false;
+		}
+		if (!first)
+			continue;
+		for (size_t j = i + 1; j < s->ncells; j++) {
+			const struct cell *d = &s->cells[j];
+
+			if (!usable(d) || !d->m->foreign || d->m->kind != MODEL_KIND_LOOP ||
+			    d->m->offload || strcmp(d->grid, c->grid) != 0 || d->conc != c->conc ||
+			    d->w != c->w)
+				continue;
+			if (!head)
+				fprintf(f, "- **Python event loops on I/O** (grid %s, C=%s, %s): %s %s",
+					c->grid, plots_count(c->conc, lv, sizeof(lv)),
+					fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model,
+					secs(c->v[M_MAKESPAN][MED], b, sizeof(b)));
+			head = true;
+			fprintf(f, "; %s %s (%.2f× as fast as %s)", mname(d, n1, sizeof(n1)),
+				secs(d->v[M_MAKESPAN][MED], a, sizeof(a)),
+				c->v[M_MAKESPAN][MED] / d->v[M_MAKESPAN][MED], c->model);
+		}
+		if (head && (cl = peer(s, c, m_inline_loop)))
+			fprintf(f, "; C's %s %s (%.2f× as fast as %s)", cl->model,
+				secs(cl->v[M_MAKESPAN][MED], a, sizeof(a)),
+				c->v[M_MAKESPAN][MED] / cl->v[M_MAKESPAN][MED], c->model);
+		if (head)
+			fprintf(f, ".\n");
+	}
+}
+
+void plots_regime_findings(const struct set *s, FILE *f)
+{
+	finding_creation(s, f);
+	finding_stall(s, f);
+	finding_prefork(s, f);
+	finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
+	finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+	finding_python(s, f);
+}
+
+/* ---- the blocking chart ------------------------------------------------ */
+
+/* plotdata/blocking-MODEL.dat: concurrency, makespan med min max (s), p99
+ * med min max (ms) of the blocking workload's cells; vars blocking_models,
+ * blocking_title, blocking_note. */
+int plots_write_blocking(struct set *s)
+{
+	char models[PLOTS_LIST_LEN] = "", note[PLOTS_NOTE_LEN] = "", name[160], a[48];
+	const char *grid = NULL;
+	double io = NAN;
+
+	for (size_t k = 0; k < s->nmodels; k++) {
+		double lv[PLOTS_MAX_AXIS];
+		size_t nlv = 0;
+		FILE *f = NULL;
+
+		for (size_t i = 0; i < s->ncells; i++) {
+			const struct cell *c = &s->cells[i];
+
+			if (wl_blocking_io(c->w) && strcmp(c->model, s->models[k]) == 0 &&
+			    (!grid || strcmp(c->grid, grid) == 0)) {
+				grid = c->grid;
+				io = c->io_us;
+				plots_axis_add(lv, &nlv, c->conc);
+			}
+		}
+		for (size_t j = 0; j < nlv; j++) {
+			const struct cell *c = NULL;
+
+			for (size_t i = 0; i < s->ncells && !c; i++)
+				if (wl_blocking_io(s->cells[i].w) &&
+				    strcmp(s->cells[i].model, s->models[k]) == 0 &&
+				    strcmp(s->cells[i].grid, grid) == 0 && s->cells[i].conc == lv[j])
+					c = &s->cells[i];
+			if (!c)
+				continue;
+			if (!usable(c)) {
+				snprintf(name, sizeof(name), "%s@%g", c->model, c->conc);
+				plots_list_add(note, sizeof(note), name);
+				continue;
+			}
+			if (!f) {
+				snprintf(name, sizeof(name), "blocking-%s", s->models[k]);
+				f = plots_dat_open(s, name, s->models[k],
+						   "concurrency  makespan_s med min max  p99_ms med min "
+						   "max");
+				if (!f)
+					return -EIO;
+			}
+			fprintf(f, "%g %.6g %.6g %.6g %.6g %.6g %.6g\n", c->conc,
+				c->v[M_MAKESPAN][MED], c->v[M_MAKESPAN][MIN], c->v[M_MAKESPAN][MAX],
+				c->v[M_P99][MED] / 1e3, c->v[M_P99][MIN] / 1e3,
+				c->v[M_P99][MAX] / 1e3);
+		}
+		if (f) {
+			if (fclose(f) != 0)
+				return -errno;
+			plots_list_add(models, sizeof(models), s->models[k]);
+		}
+	}
+	plots_var_str(s, "blocking_models", "%s", models);
+	if (grid)
+		plots_var_str(s, "blocking_title", "every task waits %s in a blocking call (grid %s)",
+			      fmt_us(a, sizeof(a), io, FMT_PROSE), grid);
+	else
+		plots_var_str(s, "blocking_title", "%s", "no cells of a blocking workload");
+	plots_var_str(s, "blocking_note", "%s%s", *note ? "failed, not drawn: " : "", note);
+	return 0;
+}
