@@ -73,18 +73,51 @@ int list_main(int argc, char **argv)
 	return 0;
 }
 
+/* cmbench calibrate [--model M] D: the kernel iterations that take D on
+ * one core. A foreign model's kernel runs in its own runtime: --model asks
+ * its program (the sweep calibrates each runtime once, so every model of
+ * it runs the same iterations and their checksums agree). */
 int calibrate_main(int argc, char **argv)
 {
 	char err[CLI_ERR_MAX];
+	const struct model_ops *m = NULL;
 	uint64_t us;
 
+	if (argc == 4 && strcmp(argv[1], "--model") == 0) {
+		m = model_find(argv[2]);
+		if (!m || !m->cpu_cost) {
+			fprintf(stderr, "cmbench calibrate: --model %s: %s\n", argv[2],
+				m ? "its kernel is cmbench's own (no --model needed)"
+				  : "no such model (cmbench list models)");
+			return 2;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "cmbench calibrate: needs one duration, like 200us\n");
+		fprintf(stderr, "cmbench calibrate: needs one duration, like 200us "
+				"(cmbench calibrate [--model M] D)\n");
 		return 2;
 	}
 	if (cli_parse_duration_us("calibrate", argv[1], 1, 60000000, &us, err, sizeof(err))) {
 		fprintf(stderr, "cmbench: %s\n", err);
 		return 2;
+	}
+	if (m) {
+		struct run_cfg cfg;
+		double w;
+
+		cli_run_defaults(&cfg);
+		cfg.model = m;
+		cfg.workload = workload_find("cpu");
+		cfg.cpu_target_us = us;
+		cfg.cpu_iters = 0;
+		if (!cfg.workload || m->cpu_cost(&cfg, &w, err, sizeof(err))) {
+			fprintf(stderr, "cmbench: %s\n", cfg.workload ? err : "no cpu workload");
+			return 1;
+		}
+		printf("%llu\n", (unsigned long long)cfg.cpu_iters);
+		return 0;
 	}
 	printf("%llu\n", (unsigned long long)cpu_calibrate(us));
 	return 0;

@@ -61,7 +61,10 @@ struct cell {
 	double workers;		   /* --workers (offload pool size) */
 	double tasks;		   /* tasks per rep */
 	double reps;		   /* reps aggregated */
-	bool ok;		   /* every rep clean */
+	bool ok;		   /* every rep clean, and its checksum that of its like cells */
+	bool sum_mismatch;	   /* its checksum differs from most cells of the same work */
+	const char *checksum;	   /* "" when the set has none */
+	double payload, iters;	   /* payload bytes, cpu_iters: what same work means */
 	int lt;			   /* gnuplot line type of the model */
 	double v[NMETRIC][3];	   /* med, min, max of each metric */
 };

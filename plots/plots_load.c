@@ -25,6 +25,7 @@ const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p9
 /* The columns of cells.csv a row is read from. */
 struct cols {
 	int id, grid, model, wl, share, conc, work, io, tasks, reps, ok;
+	int sum, payload, iters; /* checksum, payload, cpu_iters: -1 when absent */
 	int v[NMETRIC][3];
 };
 
@@ -102,6 +103,9 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 	c->tasks = cells_csv_col(t, "tasks");
 	c->reps = cells_csv_col(t, "reps");
 	c->ok = cells_csv_col(t, "ok");
+	c->sum = cells_csv_col(t, "checksum");
+	c->payload = cells_csv_col(t, "payload");
+	c->iters = cells_csv_col(t, "cpu_iters");
 	for (int m = 0; m < NMETRIC; m++)
 		for (int k = 0; k < 3; k++) {
 			snprintf(name, sizeof(name), "%s_%s", plots_metric_col[m], suffix[k]);
@@ -154,6 +158,9 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->tasks = num_at(t, r, k->tasks);
 	c->reps = num_at(t, r, k->reps);
 	c->ok = num_at(t, r, k->ok) == 1;
+	c->checksum = k->sum >= 0 ? str_at(t, r, k->sum) : "";
+	c->payload = num_at(t, r, k->payload);
+	c->iters = num_at(t, r, k->iters);
 	if (isnan(c->share) || c->share < 0) /* -1: not on a share axis */
 		c->share = workload_share(workload);
 	if (!*c->model || !isfinite(c->conc)) {
@@ -169,6 +176,43 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 			c->v[m][j] = num_at(t, r, k->v[m][j]);
 	c->lt = model_lt(s, c->model);
 	return c->lt < 0 ? c->lt : 0;
+}
+
+/* Two cells that ran the same work: same grid, workload, tasks, io
+ * latency, payload and kernel iterations (the grid fixes the workload's
+ * own flags). Their checksums must agree, whatever the model. */
+static bool same_work(const struct cell *a, const struct cell *b)
+{
+	return strcmp(a->grid, b->grid) == 0 && a->w && a->w == b->w && a->tasks == b->tasks &&
+	       a->io_us == b->io_us && a->payload == b->payload && a->iters == b->iters;
+}
+
+/* The self-check across models: in each group of cells that ran the same
+ * work, the checksum most of them have is the right one; a cell with
+ * another fails (ok = false, sum_mismatch), and REPORT.md names it. */
+static void check_sums(struct set *s)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		struct cell *c = &s->cells[i];
+		size_t agree = 0, differ = 0;
+
+		if (!*c->checksum)
+			continue;
+		for (size_t j = 0; j < s->ncells; j++) {
+			const struct cell *d = &s->cells[j];
+
+			if (j == i || !*d->checksum || !same_work(c, d))
+				continue;
+			if (strcmp(c->checksum, d->checksum) == 0)
+				agree++;
+			else
+				differ++;
+		}
+		if (differ > agree) {
+			c->sum_mismatch = true;
+			c->ok = false;
+		}
+	}
 }
 
 /* cells.csv whole, with the shape a cells table has. */
@@ -216,6 +260,7 @@ int plots_load_cells(struct set *s)
 		cmd_say("plots", "out of memory");
 	if (rc)
 		return rc;
+	check_sums(s);
 	s->fail_lt = (int)s->nmodels + 1;
 	return 0;
 }

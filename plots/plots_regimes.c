@@ -268,7 +268,7 @@ void plots_regimes_table(const struct set *s, FILE *f)
  * kind in the same grid at the same level. */
 static void finding_creation(const struct set *s, FILE *f)
 {
-	char n1[96], a[48], b[48];
+	char n1[96], n2[48], a[48], b[48];
 	bool head = false;
 
 	for (size_t i = 0; i < s->ncells; i++) {
@@ -287,16 +287,18 @@ static void finding_creation(const struct set *s, FILE *f)
 		head = true;
 		d = (c->v[M_MAKESPAN][MED] / c->tasks - pool->v[M_MAKESPAN][MED] / pool->tasks) *
 		    1e6;
-		fprintf(f, " %s costs %s per task more than %s (%s vs %s a task of wall time; "
-			   "×%g in flight ≈ %.0f µs of a core each);",
-			mname(c, n1, sizeof(n1)), fmt_us(a, sizeof(a), d, FMT_PROSE), pool->model,
-			fmt_us(b, sizeof(b), c->v[M_MAKESPAN][MED] / c->tasks * 1e6, FMT_PROSE),
-			fmt_us(n1, sizeof(n1), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6,
-			       FMT_PROSE),
-			c->conc, d * fmin(c->conc, isfinite(s->cores) ? s->cores : 1));
+		fprintf(f, " %s takes %s of wall time a task, %s %s: %s a task more;",
+			mname(c, n1, sizeof(n1)),
+			fmt_us(a, sizeof(a), c->v[M_MAKESPAN][MED] / c->tasks * 1e6, FMT_PROSE),
+			pool->model,
+			fmt_us(b, sizeof(b), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6, FMT_PROSE),
+			fmt_us(n2, sizeof(n2), d, FMT_PROSE));
 	}
 	if (head)
-		fprintf(f, " the pool pays creation once.\n");
+		fprintf(f, " a pool pays for its threads or processes once, before the clock "
+			   "(with %s cores, C tasks in flight share them: the extra wall time a "
+			   "task is the creation cost divided by the tasks created at once).\n",
+			plots_cores(s, a, sizeof(a)));
 }
 
 /* The inline loop on a blocking call: its makespan against the offload
@@ -363,8 +365,14 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 
 	for (size_t i = 0; i < s->ncells; i++)
 		if (usable(&s->cells[i]) && kind(s->cells[i].w)) {
+			bool seen = false;
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = usable(&s->cells[j]) && kind(s->cells[j].w) &&
+				       strcmp(s->cells[j].grid, s->cells[i].grid) == 0;
 			first = first ? first : &s->cells[i];
-			plots_list_add(grids, sizeof(grids), s->cells[i].grid);
+			if (!seen)
+				plots_list_add(grids, sizeof(grids), s->cells[i].grid);
 		}
 	if (!first)
 		return;
@@ -408,10 +416,13 @@ static void finding_python(const struct set *s, FILE *f)
 		cpp = peer(s, c, m_process_pool);
 		fprintf(f, "- **C against CPython on CPU work** (grid %s, C=%s): ", c->grid,
 			plots_count(c->conc, lv, sizeof(lv)));
-		if (seq)
-			fprintf(f, "%s runs %.2f× as fast as %s (threads do not help CPU work "
-				   "under the GIL)",
-				c->model, seq->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED], seq->model);
+		if (seq) {
+			double r = seq->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
+
+			fprintf(f, "%s runs %.2f× as fast as %s (%s)", c->model, r, seq->model,
+				r < 1.25 ? "threads did not help CPU work here: the GIL"
+					 : "threads did help here, against the GIL folklore");
+		}
 		if (seq && pp)
 			fprintf(f, ", %s %.2f×", pp->model,
 				seq->v[M_MAKESPAN][MED] / pp->v[M_MAKESPAN][MED]);

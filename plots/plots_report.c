@@ -254,7 +254,10 @@ static void finding_failures(const struct set *s, FILE *f)
 	for (size_t i = 0; i < s->ncells; i++) {
 		if (s->cells[i].ok)
 			continue;
-		snprintf(item, sizeof(item), "%s`%s`", failed ? ", " : "", s->cells[i].id);
+		snprintf(item, sizeof(item), "%s`%s`%s", failed ? ", " : "", s->cells[i].id,
+			 s->cells[i].sum_mismatch ? " (its checksum differs from the other models' "
+						    "on the same work)"
+						  : "");
 		strncat(list, item, sizeof(list) - strlen(list) - 1);
 		failed++;
 	}
@@ -266,7 +269,8 @@ static void finding_failures(const struct set *s, FILE *f)
 	else
 		fprintf(f,
 			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error, and the checksums agree.\n",
+			"with no error, and the checksums agree across reps and across the "
+			"models that ran the same work.\n",
 			s->ncells);
 }
 

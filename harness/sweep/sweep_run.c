@@ -88,6 +88,52 @@ static int calibrate_ref(struct sweep *sw)
 	return 0;
 }
 
+/* A foreign runtime's iterations per FOREIGN_REF_US, from `cmbench
+ * calibrate --model M`, asked once per runtime (the folder of the model's
+ * program: models/python/ for every py-* model). */
+#define FOREIGN_REF_US 10000
+#define FOREIGN_RUNTIMES 8
+static int foreign_ref(struct sweep *sw, const struct model_ops *model, uint64_t *ref)
+{
+	static struct {
+		char dir[128];
+		uint64_t iters;
+	} rt[FOREIGN_RUNTIMES];
+	static size_t nrt;
+	char dir[128], out[128], d[32], *e, *slash;
+	char *argv[] = { sw->cmbench, "calibrate", "--model", (char *)model->name, d, NULL };
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s", model->program ? model->program : model->name);
+	if ((slash = strrchr(dir, '/')))
+		*slash = '\0';
+	for (size_t i = 0; i < nrt; i++)
+		if (strcmp(rt[i].dir, dir) == 0) {
+			*ref = rt[i].iters;
+			return 0;
+		}
+	snprintf(d, sizeof(d), "%dus", FOREIGN_REF_US);
+	rc = meta_capture(argv, out, sizeof(out));
+	if (rc) {
+		cmd_say("sweep", "%s calibrate --model %s %s failed: %s", sw->cmbench, model->name,
+			d, out);
+		return rc;
+	}
+	*ref = strtoull(out, &e, 10);
+	if (e == out || *ref == 0) {
+		cmd_say("sweep", "%s calibrate --model %s printed '%s', not a count", sw->cmbench,
+			model->name, out);
+		return -EINVAL;
+	}
+	if (nrt < FOREIGN_RUNTIMES) {
+		snprintf(rt[nrt].dir, sizeof(rt[nrt].dir), "%s", dir);
+		rt[nrt++].iters = *ref;
+	}
+	cmd_say("sweep", "the %s kernel: %llu iterations per %s (cmbench calibrate --model %s)",
+		dir, (unsigned long long)*ref, d, model->name);
+	return 0;
+}
+
 /* Every cell of one cpu work level gets the same --cpu-iters, so the
  * checksums agree across models. A resumed set keeps its calibration. */
 int sweep_calibrate(struct sweep *sw)
@@ -107,10 +153,17 @@ int sweep_calibrate(struct sweep *sw)
 		if (c->cpu_us == 0)
 			continue;
 		if (c->cfg.model->cpu_cost) {
-			/* its kernel runs in another runtime: it calibrates
-			 * itself from --cpu D (cli_format_run passes it) */
-			c->cfg.cpu_target_us = c->cpu_us;
-			c->cfg.cpu_iters = 0;
+			/* its kernel runs in another runtime: calibrated once per
+			 * runtime, so its models run the same iterations */
+			uint64_t ref;
+
+			if ((rc = foreign_ref(sw, c->cfg.model, &ref)))
+				return rc;
+			c->cfg.cpu_target_us = 0;
+			c->cfg.cpu_iters = (uint64_t)((double)ref * (double)c->cpu_us /
+							FOREIGN_REF_US + 0.5);
+			if (c->cfg.cpu_iters == 0)
+				c->cfg.cpu_iters = 1;
 			continue;
 		}
 		c->cfg.cpu_iters = meta_iters(m, c->cpu_us);
