@@ -380,7 +380,7 @@ static void test_shipped_specs(void **state)
 		if (spec_load(files[i], &s, NULL, err, sizeof(err)) != 0)
 			fail_msg("%s", err);
 		assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
-		assert_true(n > 20 && n < 200);
+		assert_true(n > 20 && n < 400);
 		assert_non_null(find(c, n, ids[i]));
 		assert_non_null(spec_folklore_at(spec_grid_find(&s, "matrix"), 50));
 		free(c);
