@@ -480,8 +480,48 @@ static void finding_python(const struct set *s, FILE *f)
 	}
 }
 
+/* eventloop-offload against threadpool on CPU work with a fixed pool
+ * (a grid whose offload cells run fewer workers than tasks in flight
+ * somewhere): what the loop's hand-off costs when C = workers, and what
+ * queueing more tasks than workers buys back. */
+static void finding_offload_pool(const struct set *s, FILE *f)
+{
+	char lv[32], cb[64];
+	bool head = false, lost = false;
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *tp;
+		double r;
+
+		if (!usable(c) || !m_offload_loop(c->m) || !wl_plain(c->w, false, true) ||
+		    (s->grid && strcmp(c->grid, s->grid) == 0) || strcmp(c->grid, "offload") != 0)
+			continue;
+		if (!(tp = peer(s, c, m_thread_pool)))
+			continue;
+		if (!head)
+			fprintf(f, "- **Offload against a thread pool on CPU work** (grid %s, %s): "
+				   "eventloop-offload's makespan against threadpool's at the same "
+				   "concurrency:",
+				c->grid, plots_cores(s, cb, sizeof(cb)));
+		r = c->v[M_MAKESPAN][MED] / tp->v[M_MAKESPAN][MED];
+		fprintf(f, "%s %.2f× at C=%s with %g workers", head ? ";" : "", r,
+			plots_count(c->conc, lv, sizeof(lv)), c->workers);
+		lost |= c->conc <= c->workers && r > 1.05;
+		head = true;
+	}
+	if (head && !lost)
+		fprintf(f, ".\n");
+	if (head && lost)
+		fprintf(f, ". With as many tasks in flight as workers, a worker that finishes "
+			   "waits for the loop thread to wake, take the result and submit the next "
+			   "task, and the loop is one more thread than there are cores; with more "
+			   "tasks in flight than workers the next task is already queued "
+			   "(README, \"eventloop-offload and the lost core\").\n");
+}
+
 void plots_regime_findings(const struct set *s, FILE *f)
 {
+	finding_offload_pool(s, f);
 	finding_creation(s, f);
 	finding_stall(s, f);
 	finding_prefork(s, f);
