@@ -125,6 +125,18 @@ static const char *mname(const struct cell *c, char *b, size_t n)
 	return b;
 }
 
+/* "io 2 ms" of server wait, or "no server wait" */
+static const char *io_text(double io_us, char *b, size_t n)
+{
+	char t[48];
+
+	if (io_us == 0)
+		snprintf(b, n, "no server wait");
+	else
+		snprintf(b, n, "io %s", fmt_us(t, sizeof(t), io_us, FMT_PROSE));
+	return b;
+}
+
 static const char *secs(double v, char *b, size_t n)
 {
 	return fmt_us(b, n, v * 1e6, FMT_PROSE);
@@ -173,13 +185,20 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		       const struct spec_folklore *fl, double level, double io_us, bool show_io)
 {
 	const struct cell *best = NULL, *second = NULL, *fbest = NULL;
-	char a[64], b[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[48] = "";
+	char a[64], b[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[80] = "";
 	size_t failed = 0;
+	/* a line whose models are all foreign (or all C) speaks of that
+	 * runtime: its contest is among that runtime's models only */
+	bool py = fl->n_models && fl->models[0]->foreign, scoped = fl->n_models > 0;
+
+	for (size_t i = 0; i < fl->n_models; i++)
+		scoped &= fl->models[i]->foreign == py;
+	scoped &= py; /* C lines in a mixed grid still see every model */
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (!regime_cell(c, g, fl, level, io_us))
+		if (!regime_cell(c, g, fl, level, io_us) || (scoped && c->m && c->m->foreign != py))
 			continue;
 		if (!usable(c)) {
 			failed++;
@@ -196,9 +215,10 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 			fbest = c;
 	}
 	if (show_io && isfinite(io_us))
-		snprintf(io, sizeof(io), ", io %s", fmt_us(a, sizeof(a), io_us, FMT_PROSE));
-	fprintf(f, "| %s (grid %s%s, C=%s) | %s | ", best && best->w ? best->w->label : "?",
-		g->name, io, plots_count(level, lv, sizeof(lv)), fl->says);
+		snprintf(io, sizeof(io), ", %s", io_text(io_us, a, sizeof(a)));
+	fprintf(f, "| %s (grid %s%s, C=%s%s) | %s | ", best && best->w ? best->w->label : "?",
+		g->name, io, plots_count(level, lv, sizeof(lv)),
+		scoped ? ", among the foreign models" : "", fl->says);
 	if (!best) {
 		fprintf(f, "no valid cell (%zu failed) | - | - |\n", failed);
 		return;
@@ -346,7 +366,7 @@ static void finding_prefork(const struct set *s, FILE *f)
 			continue;
 		sp = one->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
 		fprintf(f, "- **An event loop per core** (grid %s, mixed work, C=%s, %g "
-			   "loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s",
+			   "loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s cores",
 			c->grid, plots_count(c->conc, lv, sizeof(lv)), c->workers, c->model, sp,
 			one->model, secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
 			secs(one->v[M_MAKESPAN][MED], b, sizeof(b)), plots_cores(s, cb, sizeof(cb)));
@@ -384,9 +404,9 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 		if (!usable(c) || !kind(c->w))
 			continue;
 		if (isfinite(c->io_us) && c->w->does_io)
-			fprintf(f, "%s %s at C=%s, io %s: %.0f/s", n++ ? ";" : "",
+			fprintf(f, "%s %s at C=%s, %s: %.0f/s", n++ ? ";" : "",
 				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
-				fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), tput(c));
+				io_text(c->io_us, a, sizeof(a)), tput(c));
 		else
 			fprintf(f, "%s %s at C=%s: %.0f/s", n++ ? ";" : "", mname(c, n1, sizeof(n1)),
 				plots_count(c->conc, lv, sizeof(lv)), tput(c));
@@ -402,7 +422,7 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
  * own sequential model on cpu work, and the Python loops on io. */
 static void finding_python(const struct set *s, FILE *f)
 {
-	char a[48], b[48], lv[32], n1[96];
+	char lv[32];
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *seq, *cth, *cseq, *pp, *cpp;
@@ -435,7 +455,13 @@ static void finding_python(const struct set *s, FILE *f)
 		fprintf(f, " (each runtime's --cpu is calibrated to its own kernel: a task is the "
 			   "same time of work on one core in both).\n");
 	}
-	/* the Python loops on io against the first of them, and C's loop */
+}
+
+/* The Python loops on io against the first of them, and C's loop. */
+static void finding_python_loops(const struct set *s, FILE *f)
+{
+	char a[48], b[48], lv[32], n1[96];
+
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *cl;
 		bool head = false;
@@ -499,7 +525,7 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 		if (!(tp = peer(s, c, m_thread_pool)))
 			continue;
 		if (!head)
-			fprintf(f, "- **Offload against a thread pool on CPU work** (grid %s, %s): "
+			fprintf(f, "- **Offload against a thread pool on CPU work** (grid %s, %s cores): "
 				   "eventloop-offload's makespan against threadpool's at the same "
 				   "concurrency:",
 				c->grid, plots_cores(s, cb, sizeof(cb)));
@@ -528,6 +554,7 @@ void plots_regime_findings(const struct set *s, FILE *f)
 	finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
 	finding_tput(s, f, wl_db_server, "PostgreSQL", true);
 	finding_python(s, f);
+	finding_python_loops(s, f);
 }
 
 /* ---- the blocking chart ------------------------------------------------ */

@@ -274,6 +274,34 @@ static void finding_failures(const struct set *s, FILE *f)
 			s->ncells);
 }
 
+/* The verdicts of `cmbench claims -o DIR/claims`, when the set has them:
+ * the table of DIR/claims/claims.md (its lines from "| # |" on, while they
+ * are table lines), and where the runs behind it are. */
+static void section_claims(const struct set *s, FILE *f)
+{
+	char path[PLOTS_PATH_LEN], line[4096];
+	bool in = false;
+	FILE *c;
+
+	snprintf(path, sizeof(path), "%s/claims/claims.md", s->dir);
+	if (!(c = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), c)) {
+		if (!in && strncmp(line, "| # |", 5) == 0) {
+			fprintf(f, "\n## The article's claims\n\n"
+				   "From `cmbench claims -o %s/claims` (the runs, the machine and its "
+				   "load: [claims/claims.md](claims/claims.md)).\n\n",
+				   s->run_id);
+			in = true;
+		}
+		if (in && line[0] != '|')
+			break;
+		if (in)
+			fputs(line, f);
+	}
+	fclose(c);
+}
+
 /* The table of the host, the build and the sweep. */
 static void write_host(const struct set *s, FILE *f)
 {
@@ -324,6 +352,7 @@ int plots_write_report(const struct set *s)
 	plots_regime_findings(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
+	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
 		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
