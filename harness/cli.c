@@ -342,10 +342,10 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 					 "--model: unknown model '%s' (see cmbench list)", val);
 	case O_WORKLOAD:
 		cfg->workload = workload_find(val);
-		return cfg->workload ? 0
-				     : fail(err, errlen,
-					    "--workload: unknown workload '%s' (see cmbench list)",
-					    val);
+		return cfg->workload
+			       ? 0
+			       : fail(err, errlen,
+				      "--workload: unknown workload '%s' (see cmbench list)", val);
 	case O_CONCURRENCY:
 		return cli_parse_u64("--concurrency", val, 1, 1000000, &cfg->concurrency, err,
 				     errlen);
@@ -421,8 +421,8 @@ static struct option *build_options(const struct wl_flag **wlf, size_t *nwl)
 		return NULL;
 	memcpy(o, core_opts, sizeof(core_opts));
 	for (size_t i = 0; i < *nwl; i++)
-		o[N_CORE + i] = (struct option){ wlf[i]->name, required_argument, NULL,
-						 O_WL + (int)i };
+		o[N_CORE + i] =
+			(struct option){ wlf[i]->name, required_argument, NULL, O_WL + (int)i };
 	return o;
 }
 
@@ -463,8 +463,9 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 		double n = ceil(cfg->rate_tps * (double)cfg->duration_us / 1e6);
 
 		if (n < 1 || n > SCHED_MAX_TASKS)
-			return fail(err, errlen, "--duration: rate x duration is %.0f tasks (1 to %d)",
-				    n, SCHED_MAX_TASKS);
+			return fail(err, errlen,
+				    "--duration: rate x duration is %.0f tasks (1 to %d)", n,
+				    SCHED_MAX_TASKS);
 		cfg->tasks = (uint64_t)n;
 	}
 	if (cfg->rate_tps > 0 && cfg->tasks > SCHED_MAX_TASKS)

@@ -12,9 +12,9 @@
 #include "config.h"
 
 #define CLI_ERR_MAX 512
-#define CLI_DEFAULT_CPU_ITERS 50000 /* the kernel work when no --cpu is given */
+#define CLI_DEFAULT_CPU_ITERS 50000	    /* the kernel work when no --cpu is given */
 #define CLI_MAX_IO_LATENCY_US 3600000000ull /* --io-latency: one hour */
-#define CLI_WL_FLAGS_MAX 64 /* flags of all workloads together */
+#define CLI_WL_FLAGS_MAX 64		    /* flags of all workloads together */
 
 /* A whole number in [min, max]. No sign, no suffix. */
 int cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out,

@@ -159,9 +159,11 @@ void cli_run_usage(FILE *f)
 		"                   [--cpu 200us | --cpu-iters N] [--timeout 5s] [--target URL]\n"
 		"                   [--format text|csv|json] [--append FILE] [--spectrum FILE]\n"
 		"                   [--spawn fork|exec] (models that start a process per task)\n"
-		"                   [--rate R [--arrivals const|poisson] [--seed N] [--duration D]]\n"
+		"                   [--rate R [--arrivals const|poisson] [--seed N] [--duration "
+		"D]]\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"
-		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout 5s\n",
+		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout "
+		"5s\n",
 		CLI_DEFAULT_CPU_ITERS);
 	for (size_t i = 0; workload_table[i]; i++) {
 		const struct workload_ops *w = workload_table[i];

@@ -12,7 +12,7 @@
 
 #include "../workloads/workload.h"
 
-#define FLOOR_BATCHES 5	/* the median batch is the figure */
+#define FLOOR_BATCHES 5	  /* the median batch is the figure */
 #define FLOOR_REQUESTS 40 /* per batch */
 #define FLOOR_WARMUP 20
 

@@ -60,7 +60,8 @@ int list_main(int argc, char **argv)
 			printf("models:\n");
 		for (size_t i = 0; model_table[i]; i++)
 			printf(names ? "%s\n" : "  %-18s %s%s\n", model_table[i]->name,
-			       model_table[i]->summary, model_table[i]->foreign ? " (foreign)" : "");
+			       model_table[i]->summary,
+			       model_table[i]->foreign ? " (foreign)" : "");
 	}
 	if (!names || !models) {
 		if (!names)

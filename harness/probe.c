@@ -66,7 +66,9 @@ static int proc_stat(const char *pid, struct pstat *ps)
 	/* after ")": state ppid pgrp session tty_nr tpgid flags minflt cminflt
 	 * majflt cmajflt utime stime cutime cstime priority nice num_threads
 	 * itrealvalue starttime vsize rss */
-	if (!p || sscanf(p + 1, " %*c %*d %ld %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld %*d %*u %*u %ld",
+	if (!p || sscanf(p + 1,
+			 " %*c %*d %ld %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
+			 "%*d %*u %*u %ld",
 			 &ps->pgrp, &ps->threads, &ps->rss_pages) != 3)
 		return -EIO;
 	return 0;

@@ -90,11 +90,14 @@ static size_t str_cap(const struct result_col *c)
 		size_t off, cap;
 	} caps[] = {
 		{ offsetof(struct result_row, model), sizeof(((struct result_row *)0)->model) },
-		{ offsetof(struct result_row, workload), sizeof(((struct result_row *)0)->workload) },
+		{ offsetof(struct result_row, workload),
+		  sizeof(((struct result_row *)0)->workload) },
 		{ offsetof(struct result_row, conn), sizeof(((struct result_row *)0)->conn) },
-		{ offsetof(struct result_row, checksum), sizeof(((struct result_row *)0)->checksum) },
+		{ offsetof(struct result_row, checksum),
+		  sizeof(((struct result_row *)0)->checksum) },
 		{ offsetof(struct result_row, libuv), sizeof(((struct result_row *)0)->libuv) },
-		{ offsetof(struct result_row, arrivals), sizeof(((struct result_row *)0)->arrivals) },
+		{ offsetof(struct result_row, arrivals),
+		  sizeof(((struct result_row *)0)->arrivals) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -179,7 +182,7 @@ double result_bound_s(double n, double c, double p, double l_us, double w_us)
 double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us)
 {
 	double rounds = ceil(n / c) * (l_us + w_us + f_us);
-	double cpu = n * (w_us + f_us) / fmin(c, p) ;
+	double cpu = n * (w_us + f_us) / fmin(c, p);
 	double fill = fmin(n, c) * f_us / (2 * p) + l_us + w_us + f_us / 2;
 
 	return fmax(rounds, fmax(cpu, f_us > 0 ? fill : 0)) / 1e6;
@@ -222,20 +225,23 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
 	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
 	snprintf(row->arrivals, sizeof(row->arrivals), "%s",
-		 cfg->rate_tps <= 0 ? "batch" : cfg->poisson ? "poisson" : "const");
+		 cfg->rate_tps <= 0 ? "batch"
+		 : cfg->poisson	    ? "poisson"
+				    : "const");
 	row->rate_tps = cfg->rate_tps;
 	row->achieved_tps = row->makespan_s > 0 ? (double)s->completed / row->makespan_s : 0;
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
 	row->io_floor_us = rep->io_floor_us;
-	row->bound_floor_s = result_bound_floor_s(row->tasks, row->concurrency, row->cores,
-						  row->io_latency_us, row->cpu_us_per_task,
-						  row->io_floor_us);
+	row->bound_floor_s =
+		result_bound_floor_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
+				     row->cpu_us_per_task, row->io_floor_us);
 	/* no figure when nothing finished well or there is no bound to reach */
 	row->efficiency = row->makespan_s > 0 && row->bound_s > 0 && s->completed > stats_errors(s)
 				  ? row->bound_s / row->makespan_s
 				  : NAN;
-	row->efficiency_floor = isfinite(row->efficiency) ? row->bound_floor_s / row->makespan_s : NAN;
+	row->efficiency_floor =
+		isfinite(row->efficiency) ? row->bound_floor_s / row->makespan_s : NAN;
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));
@@ -264,7 +270,8 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->workers_lost = (double)s->workers_lost;
 }
 
-static void print_value(FILE *f, const struct result_col *c, const struct result_row *row, bool json)
+static void print_value(FILE *f, const struct result_col *c, const struct result_row *row,
+			bool json)
 {
 	const char *p = (const char *)row + c->off;
 	double v;

@@ -29,7 +29,7 @@ struct result_row {
 
 /* The column table: csv, json, cells.csv and the charts all derive from it. */
 enum col_kind { COL_STR, COL_INT, COL_REAL };
-#define COL_PARAM  1 /* a parameter of the run */
+#define COL_PARAM 1  /* a parameter of the run */
 #define COL_METRIC 2 /* a measured figure: cells.csv summarises it */
 struct result_col {
 	const char *name;   /* csv header and json key */

@@ -39,8 +39,9 @@ void result_print_text(FILE *f, const struct result_row *r)
 		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
 	if (r->rate_tps > 0)
-		fprintf(f, "  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
-			   "latency from each task's due time\n",
+		fprintf(f,
+			"  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
+			"latency from each task's due time\n",
 			r->arrivals, r->rate_tps, r->achieved_tps);
 	else
 		fprintf(f, "  mode: batch, every task released at the start\n");
@@ -62,25 +63,31 @@ void result_print_text(FILE *f, const struct result_row *r)
 			snprintf(c, sizeof(c), "%.1f%%", r->efficiency_floor * 100);
 		else
 			snprintf(c, sizeof(c), "n/a");
-		fprintf(f, "  Floor    %s CPU per request (client + server)   bound with it %s   "
-			   "efficiency %s\n",
+		fprintf(f,
+			"  Floor    %s CPU per request (client + server)   bound with it %s   "
+			"efficiency %s\n",
 			fmt_us(a, sizeof(a), r->io_floor_us, FMT_TERSE),
 			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
 	}
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
-		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE), fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
-		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE), fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
+		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE),
+		fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
+		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE),
+		fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
 		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
-	fprintf(f, "  %-10s %10s %10s %10s\n", "Service", fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
+	fprintf(f, "  %-10s %10s %10s %10s\n", "Service",
+		fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
 		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
 	fprintf(f,
 		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
 		"involuntary\n",
 		r->cpu_user_s, r->cpu_sys_s, r->ctx_voluntary, r->ctx_involuntary);
 	fprintf(f, "  Memory   RSS peak %s  PSS peak %s  PSS base %s  per task %s\n",
-		fmt_kib(a, sizeof(a), r->rss_peak_kib, FMT_TERSE), fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
-		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE), fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
+		fmt_kib(a, sizeof(a), r->rss_peak_kib, FMT_TERSE),
+		fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
+		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE),
+		fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
 		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
 	fprintf(f, "  Monitor  %.0f samples, %s of CPU (%.1f%% of the trial's)\n", r->samples,
@@ -93,4 +100,3 @@ void result_print_text(FILE *f, const struct result_row *r)
 	result_print_error_kinds(f, r);
 	fprintf(f, "  Checksum %s\n", r->checksum);
 }
-

@@ -33,7 +33,8 @@ int sched_make(const struct run_cfg *cfg, uint64_t **offsets)
 		off[i] = (uint64_t)llround(t);
 		if (cfg->poisson) {
 			/* a uniform in (0, 1] from the seed and the index */
-			double u = ((double)(mix64(cfg->seed ^ mix64(i)) >> 11) + 1.0) / 9007199254740992.0;
+			double u = ((double)(mix64(cfg->seed ^ mix64(i)) >> 11) + 1.0) /
+				   9007199254740992.0;
 
 			t += -log(u) * mean_ns;
 		} else {

@@ -8,8 +8,8 @@ void stats_init(struct task_stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns,
-		     uint64_t end_ns, uint64_t id, uint64_t result, int err)
+void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns, uint64_t end_ns,
+		     uint64_t id, uint64_t result, int err)
 {
 	s->completed++;
 	if (end_ns > s->last_done_ns)

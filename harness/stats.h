@@ -21,8 +21,8 @@ struct task_stats {
 void stats_init(struct task_stats *s);
 /* Record one finished task. release_ns is when it was due (t0 in a batch,
  * its place in the schedule in an open-loop run): latency runs from it. */
-void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns,
-		     uint64_t end_ns, uint64_t id, uint64_t result, int err);
+void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_ns, uint64_t end_ns,
+		     uint64_t id, uint64_t result, int err);
 void stats_merge(struct task_stats *dst, const struct task_stats *src);
 uint64_t stats_errors(const struct task_stats *s);
 

@@ -128,14 +128,14 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 
 /* What the monitor is doing, between the trial's messages. */
 struct mon_state {
-	pid_t pid;		/* the trial */
+	pid_t pid; /* the trial */
 	struct trial_report *rep;
-	int running;		/* between go and end: sample on a timer */
-	int cost_ms, interval;	/* last sample's cost, sampling period */
-	uint64_t setup_start;	/* when the base sample was taken */
-	uint64_t deadline_ns;	/* the trial is killed past this */
+	int running;	       /* between go and end: sample on a timer */
+	int cost_ms, interval; /* last sample's cost, sampling period */
+	uint64_t setup_start;  /* when the base sample was taken */
+	uint64_t deadline_ns;  /* the trial is killed past this */
 	uint64_t setup_ms, run_ms;
-	double cpu_at_go;	/* the monitor's own CPU time at go */
+	double cpu_at_go; /* the monitor's own CPU time at go */
 };
 
 /* CPU seconds this process (the monitor) has used so far. */
@@ -264,8 +264,8 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 }
 
 /* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
-static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
-			 const uint64_t *release_off, struct trial_report *rep)
+static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
+			 struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
@@ -287,7 +287,9 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm,
 		goto out;
 	}
 	if (pid == 0) {
-		struct trial_pipes tp = { .to_mon = to_mon[1], .from_mon = from_mon[0], .shm = shm };
+		struct trial_pipes tp = { .to_mon = to_mon[1],
+					  .from_mon = from_mon[0],
+					  .shm = shm };
 
 		tp.ctl.release_off = release_off;
 		close(to_mon[0]);

@@ -27,7 +27,7 @@ struct trial_report {
 	struct rusage ru;	  /* the trial process and every child it reaped */
 	struct probe_sample base; /* the tree before the model made its workers */
 	struct probe_sample peak; /* the largest of each figure while running */
-	uint64_t setup_ns;           /* base sample to workers ready: creating them */
+	uint64_t setup_ns;	  /* base sample to workers ready: creating them */
 	uint64_t samples;	  /* memory samples taken */
 	double monitor_cpu_s;	  /* CPU the monitor spent sampling, go to end */
 	int cores;		  /* usable CPUs */

@@ -12,8 +12,7 @@ static void inline_sync(struct el_slot *slot)
 	evloop_task_done(slot);
 }
 
-static int eventloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
-			 struct task_stats *out)
+static int eventloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	static const struct el_policy pol = { .sync_part = inline_sync };
 

@@ -331,7 +331,7 @@ static void close_any(uv_handle_t *h, void *arg)
 
 	if (!uv_is_closing(h))
 		uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&r->tpoll ? on_watch_closed
-										  : NULL);
+										: NULL);
 }
 
 static int slots_init(struct el_run *r)

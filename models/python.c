@@ -6,7 +6,8 @@
  * An entry here and a line in registry.c; the program does the rest. */
 #include "foreign.h"
 
-#define PY_MODEL .foreign = true, .run = foreign_run, .cpu_cost = foreign_cpu_cost, .check = foreign_check
+#define PY_MODEL                                                                                   \
+	.foreign = true, .run = foreign_run, .cpu_cost = foreign_cpu_cost, .check = foreign_check
 
 const struct model_ops model_py_sequential = {
 	.name = "py-sequential",

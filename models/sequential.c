@@ -7,8 +7,7 @@
 #include "../workloads/workload.h"
 #include "model.h"
 
-static int sequential_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
-			  struct task_stats *out)
+static int sequential_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct wl_slot slot = { 0 };
 	uint64_t t0, start, release;

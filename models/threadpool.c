@@ -32,10 +32,10 @@ struct tp_worker {
 	pthread_t thread;
 	const struct run_cfg *cfg;
 	struct tp_queue *q;
-	const uint64_t *t0;	 /* go's time, set before the first task */
+	const uint64_t *t0;	     /* go's time, set before the first task */
 	const struct trial_ctl *ctl; /* when each task is due */
-	struct task_stats stats; /* this worker's own: no lock to record */
-	int setup_rc;		 /* what its slot's set-up returned */
+	struct task_stats stats;     /* this worker's own: no lock to record */
+	int setup_rc;		     /* what its slot's set-up returned */
 };
 
 /* Take the next task id; false once the queue is closed and empty. */
@@ -104,8 +104,7 @@ static void *threadpool_worker(void *arg)
 	return NULL;
 }
 
-static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
-			  struct task_stats *out)
+static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct tp_queue q = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			      .not_empty = PTHREAD_COND_INITIALIZER,

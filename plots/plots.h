@@ -49,24 +49,24 @@ extern const struct criterion plots_criteria[];
 
 /* One row of cells.csv, with the figures this command uses. */
 struct cell {
-	const char *id;		   /* cell column: names spectra/<id>.csv */
-	const char *grid;	   /* the spec's grid: matrix, scaling, ... */
-	const char *model;	   /* model name */
-	const struct model_ops *m; /* its traits; NULL for a model this cmbench lacks */
+	const char *id;		      /* cell column: names spectra/<id>.csv */
+	const char *grid;	      /* the spec's grid: matrix, scaling, ... */
+	const char *model;	      /* model name */
+	const struct model_ops *m;    /* its traits; NULL for a model this cmbench lacks */
 	const struct workload_ops *w; /* its workload's traits; NULL when unknown */
-	double io_us;		   /* --io-latency in µs (NAN: unknown) */
-	bool one_slot;		   /* runs one task at a time: one cell for every level */
-	double share;		   /* cpu share in percent (NAN: unknown) */
-	double conc;		   /* concurrency */
-	double workers;		   /* --workers (offload pool size) */
-	double tasks;		   /* tasks per rep */
-	double reps;		   /* reps aggregated */
-	bool ok;		   /* every rep clean, and its checksum that of its like cells */
-	bool sum_mismatch;	   /* its checksum differs from most cells of the same work */
-	const char *checksum;	   /* "" when the set has none */
-	double payload, iters;	   /* payload bytes, cpu_iters: what same work means */
-	int lt;			   /* gnuplot line type of the model */
-	double v[NMETRIC][3];	   /* med, min, max of each metric */
+	double io_us;		      /* --io-latency in µs (NAN: unknown) */
+	bool one_slot;		      /* runs one task at a time: one cell for every level */
+	double share;		      /* cpu share in percent (NAN: unknown) */
+	double conc;		      /* concurrency */
+	double workers;		      /* --workers (offload pool size) */
+	double tasks;		      /* tasks per rep */
+	double reps;		      /* reps aggregated */
+	bool ok;		      /* every rep clean, and its checksum that of its like cells */
+	bool sum_mismatch;	      /* its checksum differs from most cells of the same work */
+	const char *checksum;	      /* "" when the set has none */
+	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
+	int lt;			      /* gnuplot line type of the model */
+	double v[NMETRIC][3];	      /* med, min, max of each metric */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -171,8 +171,8 @@ int plots_write_blocking(struct set *s);
 int plots_write_report(const struct set *s);
 
 /* plots_openloop.c: the open-loop cells (a grid with rate:) */
-int plots_write_openloop(struct set *s); /* plotdata and vars of latency*.gp */
-int plots_openloop_md(const struct set *s, FILE *f);	/* decision-matrix.md section */
+int plots_write_openloop(struct set *s);		 /* plotdata and vars of latency*.gp */
+int plots_openloop_md(const struct set *s, FILE *f);	 /* decision-matrix.md section */
 int plots_openloop_report(const struct set *s, FILE *f); /* REPORT.md findings */
 
 /* plots_gnuplot.c */

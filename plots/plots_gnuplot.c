@@ -19,9 +19,12 @@
 #include "plots.h"
 
 const struct chart plots_charts[PLOTS_NCHARTS] = {
-	{ "makespan", "Makespan vs concurrency" },     { "p99", "p99 latency vs concurrency" },
-	{ "memory", "Memory per concurrent task" },    { "speedup", "CPU speedup vs workers" },
-	{ "spectrum", "Latency percentile spectrum" }, { "matrix", "Decision matrix" },
+	{ "makespan", "Makespan vs concurrency" },
+	{ "p99", "p99 latency vs concurrency" },
+	{ "memory", "Memory per concurrent task" },
+	{ "speedup", "CPU speedup vs workers" },
+	{ "spectrum", "Latency percentile spectrum" },
+	{ "matrix", "Decision matrix" },
 	{ "latency", "Open loop: latency vs offered load" },
 	{ "latency-spectrum", "Open loop: latency spectrum under load" },
 	{ "blocking", "A blocking call inside an event loop" },

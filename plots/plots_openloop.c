@@ -20,11 +20,11 @@
 
 #include "plots.h"
 
-#define OL_MAX_WL 4	 /* regimes (workloads) drawn */
-#define OL_MAX_PTS 64	 /* rates of one model in one regime */
+#define OL_MAX_WL 4	   /* regimes (workloads) drawn */
+#define OL_MAX_PTS 64	   /* rates of one model in one regime */
 #define OL_SPECTRUM_PCT 70 /* the load of the spectrum chart, percent of capacity */
-#define OL_KEEP_UP 0.95	 /* achieved / offered to count as sustained */
-#define OL_KNEE 2.0	 /* p99 over the unloaded p99 that marks the knee */
+#define OL_KEEP_UP 0.95	   /* achieved / offered to count as sustained */
+#define OL_KNEE 2.0	   /* p99 over the unloaded p99 that marks the knee */
 
 struct ol_point {
 	double rate, achieved, p50, p99; /* tasks/s, tasks/s, us, us */
@@ -298,7 +298,8 @@ int plots_write_openloop(struct set *s)
 				return -errno;
 			if (any)
 				plots_list_add(models, sizeof(models), s->models[k]);
-			if (sp && sp->ok && (rc = spectrum_dat(s, o.wl[w], s->models[k], sp->row)) < 0)
+			if (sp && sp->ok &&
+			    (rc = spectrum_dat(s, o.wl[w], s->models[k], sp->row)) < 0)
 				return rc;
 			if (sp && sp->ok && rc > 0) {
 				plots_list_add(spec_models, sizeof(spec_models), s->models[k]);
@@ -420,20 +421,22 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		ol_free(&o);
 		return rc;
 	}
-	fprintf(f, "\n## Open loop: the highest rate with p99 under the SLO\n\n"
-		   "Tasks arrive at a fixed rate whether or not the model keeps up; latency "
-		   "counts from each task's intended release. A model *sustains* a rate when "
-		   "its cell is ok, its p99 is at most the SLO and it completes at least "
-		   "%.0f%% of the offered rate. The winner sustains the highest rate; two "
-		   "models within %.0f%% of each other tie (harness/sweep/matrix.c). "
-		   "Rates are the grid's (percent of each model's measured batch capacity, "
-		   "see capacity.csv), so a verdict is only as fine as that grid.\n\n"
-		   "| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
+	fprintf(f,
+		"\n## Open loop: the highest rate with p99 under the SLO\n\n"
+		"Tasks arrive at a fixed rate whether or not the model keeps up; latency "
+		"counts from each task's intended release. A model *sustains* a rate when "
+		"its cell is ok, its p99 is at most the SLO and it completes at least "
+		"%.0f%% of the offered rate. The winner sustains the highest rate; two "
+		"models within %.0f%% of each other tie (harness/sweep/matrix.c). "
+		"Rates are the grid's (percent of each model's measured batch capacity, "
+		"see capacity.csv), so a verdict is only as fine as that grid.\n\n"
+		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
 		OL_KEEP_UP * 100, MATRIX_TIE_PCT);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);
-	fprintf(f, "\n| regime | model | batch capacity | sustains at the SLO | "
-		   "p99 passes %g× its unloaded p99 at |\n|---|---|---|---|---|\n",
+	fprintf(f,
+		"\n| regime | model | batch capacity | sustains at the SLO | "
+		"p99 passes %g× its unloaded p99 at |\n|---|---|---|---|---|\n",
 		OL_KNEE);
 	for (size_t w = 0; w < o.nwl; w++)
 		model_rows(s, &o, w, f);
@@ -469,8 +472,9 @@ int plots_openloop_report(const struct set *s, FILE *f)
 			if (!ser->p[0].ok)
 				fprintf(f, "; its lowest load failed\n");
 			else if (kn && kn->load_pct > 0)
-				fprintf(f, "; its p99 passes %g× the unloaded %.3g ms at %d%% of "
-					   "capacity (%s)\n",
+				fprintf(f,
+					"; its p99 passes %g× the unloaded %.3g ms at %d%% of "
+					"capacity (%s)\n",
 					OL_KNEE, ser->p[0].p99 / 1e3, kn->load_pct,
 					rate_text(kn->rate, b2, sizeof(b2)));
 			else if (kn)
@@ -478,8 +482,9 @@ int plots_openloop_report(const struct set *s, FILE *f)
 					OL_KNEE, ser->p[0].p99 / 1e3,
 					rate_text(kn->rate, b2, sizeof(b2)));
 			else
-				fprintf(f, "; its p99 stays within %g× the unloaded %.3g ms at "
-					   "every rate tried\n",
+				fprintf(f,
+					"; its p99 stays within %g× the unloaded %.3g ms at "
+					"every rate tried\n",
 					OL_KNEE, ser->p[0].p99 / 1e3);
 		}
 	}

@@ -270,7 +270,8 @@ void plots_regimes_table(const struct set *s, FILE *f)
 			}
 			if (!rows++)
 				fprintf(f, "| regime (where measured) | the folklore says | "
-					   "measured winner (makespan, median) | the folklore's pick | "
+					   "measured winner (makespan, median) | the folklore's "
+					   "pick | "
 					   "verdict |\n|---|---|---|---|---|\n");
 			if (any_nan || nio == 0)
 				regime_row(s, f, g, fl, level, NAN, false);
@@ -297,12 +298,14 @@ static void finding_creation(const struct set *s, FILE *f)
 
 		if (!usable(c) || !c->m->per_task || !c->w || c->w->does_io)
 			continue;
-		pool = peer(s, c, c->m->kind == MODEL_KIND_THREADS ? m_thread_pool : m_process_pool);
+		pool = peer(s, c,
+			    c->m->kind == MODEL_KIND_THREADS ? m_thread_pool : m_process_pool);
 		if (!pool)
 			continue;
 		if (!head)
-			fprintf(f, "- **Creating a thread or a process per task** (grid %s, %s tasks "
-				   "of tiny CPU work at C=%g), against a pool of the same kind:",
+			fprintf(f,
+				"- **Creating a thread or a process per task** (grid %s, %s tasks "
+				"of tiny CPU work at C=%g), against a pool of the same kind:",
 				c->grid, plots_count(c->tasks, a, sizeof(a)), c->conc);
 		head = true;
 		d = (c->v[M_MAKESPAN][MED] / c->tasks - pool->v[M_MAKESPAN][MED] / pool->tasks) *
@@ -311,13 +314,15 @@ static void finding_creation(const struct set *s, FILE *f)
 			mname(c, n1, sizeof(n1)),
 			fmt_us(a, sizeof(a), c->v[M_MAKESPAN][MED] / c->tasks * 1e6, FMT_PROSE),
 			pool->model,
-			fmt_us(b, sizeof(b), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6, FMT_PROSE),
+			fmt_us(b, sizeof(b), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6,
+			       FMT_PROSE),
 			fmt_us(n2, sizeof(n2), d, FMT_PROSE));
 	}
 	if (head)
-		fprintf(f, " a pool pays for its threads or processes once, before the clock "
-			   "(with %s cores, C tasks in flight share them: the extra wall time a "
-			   "task is the creation cost divided by the tasks created at once).\n",
+		fprintf(f,
+			" a pool pays for its threads or processes once, before the clock "
+			"(with %s cores, C tasks in flight share them: the extra wall time a "
+			"task is the creation cost divided by the tasks created at once).\n",
 			plots_cores(s, a, sizeof(a)));
 }
 
@@ -336,12 +341,14 @@ static void finding_stall(const struct set *s, FILE *f)
 		if (!(off = peer(s, c, m_offload_loop)))
 			continue;
 		if (!head)
-			fprintf(f, "- **The inline loop stalls on a blocking call** (%s workload, "
-				   "io %s): %s takes",
+			fprintf(f,
+				"- **The inline loop stalls on a blocking call** (%s workload, "
+				"io %s): %s takes",
 				c->w->label, fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model);
 		fprintf(f, "%s %.1f× %s's makespan at C=%s (%s vs %s)", head ? ";" : "",
 			c->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED], off->model,
-			plots_count(c->conc, lv, sizeof(lv)), secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
+			plots_count(c->conc, lv, sizeof(lv)),
+			secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
 			secs(off->v[M_MAKESPAN][MED], b, sizeof(b)));
 		head = true;
 	}
@@ -365,11 +372,13 @@ static void finding_prefork(const struct set *s, FILE *f)
 		if (!(one = peer(s, c, m_inline_loop)))
 			continue;
 		sp = one->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
-		fprintf(f, "- **An event loop per core** (grid %s, mixed work, C=%s, %g "
-			   "loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s cores",
+		fprintf(f,
+			"- **An event loop per core** (grid %s, mixed work, C=%s, %g "
+			"loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s cores",
 			c->grid, plots_count(c->conc, lv, sizeof(lv)), c->workers, c->model, sp,
 			one->model, secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
-			secs(one->v[M_MAKESPAN][MED], b, sizeof(b)), plots_cores(s, cb, sizeof(cb)));
+			secs(one->v[M_MAKESPAN][MED], b, sizeof(b)),
+			plots_cores(s, cb, sizeof(cb)));
 		if (isfinite(s->cores) && s->cores > 0)
 			fprintf(f, ": %.0f%% of the ideal %g×", 100 * sp / s->cores, s->cores);
 		fprintf(f, ".\n");
@@ -396,8 +405,8 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 		}
 	if (!first)
 		return;
-	fprintf(f, "- **%s** (%s workload; grids %s), tasks per second%s:", what,
-		first->w->label, grids, p99 ? " and p99 latency" : "");
+	fprintf(f, "- **%s** (%s workload; grids %s), tasks per second%s:", what, first->w->label,
+		grids, p99 ? " and p99 latency" : "");
 	for (size_t i = 0, n = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
@@ -408,8 +417,9 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
 				io_text(c->io_us, a, sizeof(a)), tput(c));
 		else
-			fprintf(f, "%s %s at C=%s: %.0f/s", n++ ? ";" : "", mname(c, n1, sizeof(n1)),
-				plots_count(c->conc, lv, sizeof(lv)), tput(c));
+			fprintf(f, "%s %s at C=%s: %.0f/s", n++ ? ";" : "",
+				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
+				tput(c));
 		if (p99 && isfinite(c->v[M_P99][MED]))
 			fprintf(f, " (p99 %s)", fmt_us(a, sizeof(a), c->v[M_P99][MED], FMT_PROSE));
 		if (strcmp(c->grid, first->grid) != 0)
@@ -488,7 +498,9 @@ static void finding_python_loops(const struct set *s, FILE *f)
 			    d->w != c->w)
 				continue;
 			if (!head)
-				fprintf(f, "- **Python event loops on I/O** (grid %s, C=%s, %s): %s %s",
+				fprintf(f,
+					"- **Python event loops on I/O** (grid %s, C=%s, %s): %s "
+					"%s",
 					c->grid, plots_count(c->conc, lv, sizeof(lv)),
 					fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model,
 					secs(c->v[M_MAKESPAN][MED], b, sizeof(b)));
@@ -525,9 +537,11 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 		if (!(tp = peer(s, c, m_thread_pool)))
 			continue;
 		if (!head)
-			fprintf(f, "- **Offload against a thread pool on CPU work** (grid %s, %s cores): "
-				   "eventloop-offload's makespan against threadpool's at the same "
-				   "concurrency:",
+			fprintf(f,
+				"- **Offload against a thread pool on CPU work** (grid %s, %s "
+				"cores): "
+				"eventloop-offload's makespan against threadpool's at the same "
+				"concurrency:",
 				c->grid, plots_cores(s, cb, sizeof(cb)));
 		r = c->v[M_MAKESPAN][MED] / tp->v[M_MAKESPAN][MED];
 		fprintf(f, "%s %.2f× at C=%s with %g workers", head ? ";" : "", r,
@@ -589,7 +603,8 @@ int plots_write_blocking(struct set *s)
 			for (size_t i = 0; i < s->ncells && !c; i++)
 				if (wl_blocking_io(s->cells[i].w) &&
 				    strcmp(s->cells[i].model, s->models[k]) == 0 &&
-				    strcmp(s->cells[i].grid, grid) == 0 && s->cells[i].conc == lv[j])
+				    strcmp(s->cells[i].grid, grid) == 0 &&
+				    s->cells[i].conc == lv[j])
 					c = &s->cells[i];
 			if (!c)
 				continue;
@@ -600,9 +615,10 @@ int plots_write_blocking(struct set *s)
 			}
 			if (!f) {
 				snprintf(name, sizeof(name), "blocking-%s", s->models[k]);
-				f = plots_dat_open(s, name, s->models[k],
-						   "concurrency  makespan_s med min max  p99_ms med min "
-						   "max");
+				f = plots_dat_open(
+					s, name, s->models[k],
+					"concurrency  makespan_s med min max  p99_ms med min "
+					"max");
 				if (!f)
 					return -EIO;
 			}
@@ -619,7 +635,8 @@ int plots_write_blocking(struct set *s)
 	}
 	plots_var_str(s, "blocking_models", "%s", models);
 	if (grid)
-		plots_var_str(s, "blocking_title", "every task waits %s in a blocking call (grid %s)",
+		plots_var_str(s, "blocking_title",
+			      "every task waits %s in a blocking call (grid %s)",
 			      fmt_us(a, sizeof(a), io, FMT_PROSE), grid);
 	else
 		plots_var_str(s, "blocking_title", "%s", "no cells of a blocking workload");

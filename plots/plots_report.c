@@ -288,10 +288,11 @@ static void section_claims(const struct set *s, FILE *f)
 		return;
 	while (fgets(line, sizeof(line), c)) {
 		if (!in && strncmp(line, "| # |", 5) == 0) {
-			fprintf(f, "\n## The article's claims\n\n"
-				   "From `cmbench claims -o %s/claims` (the runs, the machine and its "
-				   "load: [claims/claims.md](claims/claims.md)).\n\n",
-				   s->run_id);
+			fprintf(f,
+				"\n## The article's claims\n\n"
+				"From `cmbench claims -o %s/claims` (the runs, the machine and its "
+				"load: [claims/claims.md](claims/claims.md)).\n\n",
+				s->run_id);
 			in = true;
 		}
 		if (in && line[0] != '|')

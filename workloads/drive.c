@@ -11,8 +11,12 @@
 #include "workload.h"
 
 const char *const task_err_names[TASK_ERR_KINDS] = {
-	[TASK_OK] = "ok",	       [TASK_ERR_CONNECT] = "connect", [TASK_ERR_TIMEOUT] = "timeout",
-	[TASK_ERR_IO] = "io",	       [TASK_ERR_HTTP] = "http",       [TASK_ERR_QUERY] = "query",
+	[TASK_OK] = "ok",
+	[TASK_ERR_CONNECT] = "connect",
+	[TASK_ERR_TIMEOUT] = "timeout",
+	[TASK_ERR_IO] = "io",
+	[TASK_ERR_HTTP] = "http",
+	[TASK_ERR_QUERY] = "query",
 	[TASK_ERR_WORKER] = "worker",
 };
 

@@ -27,26 +27,32 @@ enum http_state {
 /* The parser streams: it keeps only the start of the current header line,
  * never the header block, so a connection costs about 100 bytes. */
 struct http_resp {
-	int state;		    /* HTTP_MORE until done or failed */
-	bool in_body;		    /* headers are complete */
-	bool status_seen;	    /* the status line has been parsed */
-	bool chunked;		    /* Transfer-Encoding other than identity */
-	bool cr;		    /* the last header byte was a CR */
-	uint8_t line_len;	    /* bytes kept of the current line */
-	bool line_long;		    /* the current line is longer than that */
-	uint16_t hdr_len;	    /* header bytes seen (at most HTTP_HDR_MAX) */
+	int state;		   /* HTTP_MORE until done or failed */
+	bool in_body;		   /* headers are complete */
+	bool status_seen;	   /* the status line has been parsed */
+	bool chunked;		   /* Transfer-Encoding other than identity */
+	bool cr;		   /* the last header byte was a CR */
+	uint8_t line_len;	   /* bytes kept of the current line */
+	bool line_long;		   /* the current line is longer than that */
+	uint16_t hdr_len;	   /* header bytes seen (at most HTTP_HDR_MAX) */
 	char line[HTTP_LINE_KEEP]; /* start of the current line, NUL-terminated */
-	int status;		    /* status code, once parsed */
-	uint64_t content_length; /* from the header */
-	uint64_t body_got;	 /* body bytes seen */
-	uint64_t body_hash;	 /* running FNV-1a of the body */
-	bool conn_close;	 /* server said Connection: close */
+	int status;		   /* status code, once parsed */
+	uint64_t content_length;   /* from the header */
+	uint64_t body_got;	   /* body bytes seen */
+	uint64_t body_hash;	   /* running FNV-1a of the body */
+	bool conn_close;	   /* server said Connection: close */
 };
 
 /* One connection of a slot and the exchange in progress on it: the HTTP
  * client as a state machine (http_client.c), shared by every workload that
  * makes a GET and driven by either driver. */
-enum http_phase { HTTP_PH_NONE, HTTP_PH_CONNECTING, HTTP_PH_SENDING, HTTP_PH_READING, HTTP_PH_IDLE };
+enum http_phase {
+	HTTP_PH_NONE,
+	HTTP_PH_CONNECTING,
+	HTTP_PH_SENDING,
+	HTTP_PH_READING,
+	HTTP_PH_IDLE
+};
 struct http_conn {
 	int fd;		       /* -1: not connected */
 	int phase;	       /* enum http_phase */

@@ -13,13 +13,8 @@ extern const struct workload_ops workload_blocking;
 extern const struct workload_ops workload_sqlite;
 
 const struct workload_ops *const workload_table[] = {
-	&workload_io,
-	&workload_cpu,
-	&workload_mixed,
-	&workload_blocking,
-	&workload_sqlite,
-	&workload_pg,
-	NULL,
+	&workload_io, &workload_cpu, &workload_mixed, &workload_blocking, &workload_sqlite,
+	&workload_pg, NULL,
 };
 
 const struct workload_ops *workload_find(const char *name)

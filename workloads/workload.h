@@ -46,10 +46,10 @@ extern const char *const task_err_names[TASK_ERR_KINDS]; /* [0] is "ok" */
 enum wl_status { WL_WAIT, WL_RUN, WL_DONE };
 
 /* Events a driver passes to step(). */
-#define WL_EV_READ    1 /* the fd is readable (or has an error or EOF) */
-#define WL_EV_WRITE   2 /* the fd is writable (or has an error) */
+#define WL_EV_READ 1	/* the fd is readable (or has an error or EOF) */
+#define WL_EV_WRITE 2	/* the fd is writable (or has an error) */
 #define WL_EV_TIMEOUT 4 /* the deadline passed first: step must end the task */
-#define WL_EV_IDLE    8 /* the fd fired while no task ran on the slot */
+#define WL_EV_IDLE 8	/* the fd fired while no task ran on the slot */
 
 struct workload_ops;
 
@@ -79,12 +79,12 @@ struct wl_slot {
  * cfg->wl_num[slot] (WLF_U64, WLF_DURATION in µs) or cfg->wl_str[slot]. */
 enum wl_flag_type { WLF_U64, WLF_DURATION, WLF_STR, WLF_CHOICE };
 struct wl_flag {
-	const char *name;	  /* long option without "--" */
-	const char *arg;	  /* placeholder for --help, like N or URL */
-	const char *help;	  /* one line */
-	enum wl_flag_type type;	  /* how the value is parsed */
-	int slot;		  /* index into cfg->wl_num or cfg->wl_str */
-	uint64_t def, min, max;	  /* numbers: default and bounds */
+	const char *name;	    /* long option without "--" */
+	const char *arg;	    /* placeholder for --help, like N or URL */
+	const char *help;	    /* one line */
+	enum wl_flag_type type;	    /* how the value is parsed */
+	int slot;		    /* index into cfg->wl_num or cfg->wl_str */
+	uint64_t def, min, max;	    /* numbers: default and bounds */
 	const char *const *choices; /* WLF_CHOICE: NULL-terminated; wl_num = index */
 };
 
@@ -101,22 +101,22 @@ struct wl_service {
 };
 
 struct workload_ops {
-	const char *name;	 /* as given to --workload */
-	const char *summary;	 /* one line for `cmbench list` */
-	const char *label;	 /* short label for charts and tables */
-	bool does_io;		 /* the task waits on I/O (--io-latency, --payload apply) */
-	bool does_cpu;		 /* the task runs the kernel (--cpu, --cpu-iters apply) */
-	bool blocking_only;	 /* no start(): the task is run_blocking() */
-	const struct wl_flag *flags;	  /* its own flags, {NULL}-terminated, or NULL */
+	const char *name;	     /* as given to --workload */
+	const char *summary;	     /* one line for `cmbench list` */
+	const char *label;	     /* short label for charts and tables */
+	bool does_io;		     /* the task waits on I/O (--io-latency, --payload apply) */
+	bool does_cpu;		     /* the task runs the kernel (--cpu, --cpu-iters apply) */
+	bool blocking_only;	     /* no start(): the task is run_blocking() */
+	const struct wl_flag *flags; /* its own flags, {NULL}-terminated, or NULL */
 	const struct wl_service *service; /* or NULL */
 	size_t slot_size;		  /* bytes of slot->priv */
 	/* before the clock, once per slot (a keep-alive connect): 0 or
 	 * -errno; a failure is retried, and counted, by the first task */
 	int (*slot_open)(struct wl_slot *s);
-	void (*slot_close)(struct wl_slot *s); /* after the last task; frees priv's contents */
-	enum wl_status (*start)(struct wl_slot *s);		/* NULL if blocking_only */
+	void (*slot_close)(struct wl_slot *s);	    /* after the last task; frees priv's contents */
+	enum wl_status (*start)(struct wl_slot *s); /* NULL if blocking_only */
 	enum wl_status (*step)(struct wl_slot *s, int events); /* after WL_WAIT */
-	void (*run_blocking)(struct wl_slot *s);		/* the task, blocking; or NULL */
+	void (*run_blocking)(struct wl_slot *s);	       /* the task, blocking; or NULL */
 };
 
 extern const struct workload_ops *const workload_table[]; /* NULL-terminated */

@@ -13,17 +13,17 @@
 #include "../config.h"
 
 #define SPEC_ERR_MAX 512
-#define SPEC_LIST_MAX 32    /* values on one numeric axis */
-#define SPEC_EXPR_MAX 64    /* one expression, like max(200, C) */
-#define SPEC_NAME_MAX 32    /* spec and grid names */
-#define SPEC_ID_MAX 192	    /* a cell identifier */
-#define SPEC_TEXT_MAX 65536 /* a spec file */
-#define SPEC_SAYS_MAX 96    /* what a folklore line says */
+#define SPEC_LIST_MAX 32	 /* values on one numeric axis */
+#define SPEC_EXPR_MAX 64	 /* one expression, like max(200, C) */
+#define SPEC_NAME_MAX 32	 /* spec and grid names */
+#define SPEC_ID_MAX 192		 /* a cell identifier */
+#define SPEC_TEXT_MAX 65536	 /* a spec file */
+#define SPEC_SAYS_MAX 96	 /* what a folklore line says */
 #define SPEC_DURATION_US 1000000 /* duration: of an open-loop cell, by default */
 #define SPEC_SLO_US 100000	 /* slo: the p99 target, by default */
 #define SPEC_OPEN_MIN_TASKS 10	 /* an open-loop cell runs at least these */
-#define SPEC_FLAGS_MAX 8    /* flags: of one grid */
-#define SPEC_FLAG_MAX 64    /* one flag's name or value */
+#define SPEC_FLAGS_MAX 8	 /* flags: of one grid */
+#define SPEC_FLAG_MAX 64	 /* one flag's name or value */
 
 /* One `folklore:` line of a grid: what common wisdom answers for a range
  * of cpu shares, and the models that answer means. */
@@ -56,17 +56,17 @@ struct spec_grid {
 	size_t n_conn;
 	char conc[SPEC_LIST_MAX][SPEC_EXPR_MAX]; /* concurrency: expressions of nproc */
 	size_t n_conc;
-	char workers[SPEC_LIST_MAX][SPEC_EXPR_MAX]; /* workers: expressions of C, nproc */
-	size_t n_workers;			    /* 0: the run's default, nproc */
-	char tasks[SPEC_EXPR_MAX];		    /* tasks: one expression of C, nproc */
+	char workers[SPEC_LIST_MAX][SPEC_EXPR_MAX];   /* workers: expressions of C, nproc */
+	size_t n_workers;			      /* 0: the run's default, nproc */
+	char tasks[SPEC_EXPR_MAX];		      /* tasks: one expression of C, nproc */
 	char flags[SPEC_FLAGS_MAX][2][SPEC_FLAG_MAX]; /* flags: NAME=VALUE, the workload's own */
 	size_t n_flags;
 	bool spawn_exec[2]; /* spawn: fork exec (models with the spawns trait; default fork) */
 	size_t n_spawn;
-	struct spec_folklore *folklore;		    /* folklore: lines, in order */
+	struct spec_folklore *folklore; /* folklore: lines, in order */
 	size_t n_folklore;
 	/* open loop (see "rate:" in sweeps/default) */
-	double rates[SPEC_LIST_MAX]; /* rate: tasks/s, or percent of capacity */
+	double rates[SPEC_LIST_MAX];  /* rate: tasks/s, or percent of capacity */
 	bool rate_rel[SPEC_LIST_MAX]; /* rates[i] is a percent of the measured capacity */
 	size_t n_rates;		      /* 0: a batch grid */
 	bool poisson;		      /* arrivals: poisson (default const) */

@@ -89,8 +89,8 @@ void spec_cell_set_rate(struct spec_cell *c, double cap_tps)
 	n = ceil(c->cfg.rate_tps * (double)c->duration_us / 1e6);
 	/* at least a few tasks, so a percentile means something */
 	c->cfg.tasks = n < SPEC_OPEN_MIN_TASKS ? SPEC_OPEN_MIN_TASKS
-		       : n > SCHED_MAX_TASKS  ? SCHED_MAX_TASKS
-					      : (uint64_t)n;
+		       : n > SCHED_MAX_TASKS   ? SCHED_MAX_TASKS
+					       : (uint64_t)n;
 }
 
 static int list_add(struct cell_list *l, const struct spec_cell *c)

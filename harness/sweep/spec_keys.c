@@ -404,8 +404,8 @@ static int key_rate(struct spec_parser *ps, const char *key, char **items, int n
 		v = strtod(items[i], &end);
 		rel = *end == '%';
 
-		if (end == items[i] || errno || (rel ? end[1] != '\0' : *end != '\0') ||
-		    !(v > 0) || v > (rel ? 1000 : 10000000))
+		if (end == items[i] || errno || (rel ? end[1] != '\0' : *end != '\0') || !(v > 0) ||
+		    v > (rel ? 1000 : 10000000))
 			return spec_perr(ps,
 					 "%s: '%s' is not a rate (tasks/s above 0, at most 1e7, "
 					 "or a percent of capacity like 70%%, at most 1000%%)",

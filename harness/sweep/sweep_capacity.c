@@ -21,9 +21,9 @@
 #define CAP_OUT_MAX 16384 /* the output of one `cmbench run --format csv` */
 
 struct cap {
-	char id[SPEC_ID_MAX];	 /* spec_capacity_id */
+	char id[SPEC_ID_MAX];	      /* spec_capacity_id */
 	const struct spec_cell *cell; /* the first cell that needs it */
-	double tps;		 /* measured throughput, tasks/s */
+	double tps;		      /* measured throughput, tasks/s */
 };
 
 struct cap_table {

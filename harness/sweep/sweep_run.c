@@ -160,8 +160,8 @@ int sweep_calibrate(struct sweep *sw)
 			if ((rc = foreign_ref(sw, c->cfg.model, &ref)))
 				return rc;
 			c->cfg.cpu_target_us = 0;
-			c->cfg.cpu_iters = (uint64_t)((double)ref * (double)c->cpu_us /
-							FOREIGN_REF_US + 0.5);
+			c->cfg.cpu_iters =
+				(uint64_t)((double)ref * (double)c->cpu_us / FOREIGN_REF_US + 0.5);
 			if (c->cfg.cpu_iters == 0)
 				c->cfg.cpu_iters = 1;
 			continue;

@@ -25,13 +25,13 @@ static const char results[] =
 	"cell,rep,model,tasks,completed,errors,checksum,makespan_s,lat_p99_us,rss_peak_kib\n"
 	"a,1,threadpool,10,10,0,00ff,1.0,100,2000\n"
 	"a,2,threadpool,10,10,0,00ff,9.0,300,2000\n" /* replaced by the later rep 2 */
-	"b,1,threadpool,10,10,1,00ff,1.0,100,2000\n"  /* one task failed */
+	"b,1,threadpool,10,10,1,00ff,1.0,100,2000\n" /* one task failed */
 	"a,3,threadpool,10,10,0,00ff,2.0,200,2000\n"
 	"a,2,threadpool,10,10,0,00ff,3.0,300,2000\n"
 	"c,1,threadpool,10,10,0,00ff,1.0,100,2000\n"
-	"c,2,threadpool,10,10,0,0aaa,1.0,100,2000\n"  /* another checksum */
-	"d,1,threadpool,10,9,0,00ff,1.0,100,2000\n"   /* one task never completed */
-	"torn,1,threadpool\n";                        /* a short row is dropped */
+	"c,2,threadpool,10,10,0,0aaa,1.0,100,2000\n" /* another checksum */
+	"d,1,threadpool,10,9,0,00ff,1.0,100,2000\n"  /* one task never completed */
+	"torn,1,threadpool\n";			     /* a short row is dropped */
 
 static void load(struct cells_csv *t)
 {
@@ -266,9 +266,9 @@ static void test_write_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stats),	   cmocka_unit_test(test_csv),
-		cmocka_unit_test(test_summarize),  cmocka_unit_test(test_ok_flag),
-		cmocka_unit_test(test_hyperfine),  cmocka_unit_test(test_write_read),
+		cmocka_unit_test(test_stats),	  cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_summarize), cmocka_unit_test(test_ok_flag),
+		cmocka_unit_test(test_hyperfine), cmocka_unit_test(test_write_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

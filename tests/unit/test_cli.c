@@ -59,8 +59,17 @@ static void test_u64_good(void **state)
 
 static void test_u64_bad(void **state)
 {
-	static const char *const bad[] = { "-1", "+1", "12x", "", " 1", "1 ", "0x10", "1.5",
-					   "18446744073709551616", "99999999999999999999999", "abc" };
+	static const char *const bad[] = { "-1",
+					   "+1",
+					   "12x",
+					   "",
+					   " 1",
+					   "1 ",
+					   "0x10",
+					   "1.5",
+					   "18446744073709551616",
+					   "99999999999999999999999",
+					   "abc" };
 	char err[CLI_ERR_MAX];
 	uint64_t v = 0;
 
@@ -164,9 +173,9 @@ static void test_duration_zero(void **state)
 
 static void test_duration_bad(void **state)
 {
-	static const char *const bad[] = { "50",   "5m",  "-5ms", "+5ms", "5 ms", "5MS",  "ms",
-					   "",     "nan", "inf",  "nanms", "infs", ".",   "5msx",
-					   "5h",   " 5ms", "1e400s", "5ms ", "1.2.3ms" };
+	static const char *const bad[] = { "50", "5m",	 "-5ms",   "+5ms",  "5 ms",   "5MS", "ms",
+					   "",	 "nan",	 "inf",	   "nanms", "infs",   ".",   "5msx",
+					   "5h", " 5ms", "1e400s", "5ms ",  "1.2.3ms" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -184,9 +193,14 @@ static void test_duration_exponent(void **state)
 	uint64_t v = 0;
 
 	(void)state;
-	assert_int_equal(cli_parse_duration_us("--x", "1e3ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
-	assert_int_equal(cli_parse_duration_us("--x", "0x10ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
-	assert_int_equal(cli_parse_duration_us("--x", "1.2.3ms", 0, UINT64_MAX, &v, err, sizeof(err)), -EINVAL);
+	assert_int_equal(cli_parse_duration_us("--x", "1e3ms", 0, UINT64_MAX, &v, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(
+		cli_parse_duration_us("--x", "0x10ms", 0, UINT64_MAX, &v, err, sizeof(err)),
+		-EINVAL);
+	assert_int_equal(
+		cli_parse_duration_us("--x", "1.2.3ms", 0, UINT64_MAX, &v, err, sizeof(err)),
+		-EINVAL);
 	assert_dur("2.5ms", 0, 2500);
 }
 
@@ -255,12 +269,29 @@ static void test_target_good(void **state)
 static void test_target_bad(void **state)
 {
 	static const char *const bad[] = {
-		"https://127.0.0.1:8443/", "ftp://h/",         "127.0.0.1:8080",   "HTTP//h/",
-		"http://",                 "http:///x",        "http://:8080/",    "http://[]:80/",
-		"http://h:0/",             "http://h:70000/",  "http://h:abc/",    "http://h:/",
-		"http://h:-1/",            "http://h:99999999999999999999/",    "http://h:+80/",
-		"http://host/a b",         "http://ho st/",    "http://h/\tx",     "http://h/x\x7f",
-		"http://[::1",             "http://[::1]x/",   "http://[::1]9000/", "",
+		"https://127.0.0.1:8443/",
+		"ftp://h/",
+		"127.0.0.1:8080",
+		"HTTP//h/",
+		"http://",
+		"http:///x",
+		"http://:8080/",
+		"http://[]:80/",
+		"http://h:0/",
+		"http://h:70000/",
+		"http://h:abc/",
+		"http://h:/",
+		"http://h:-1/",
+		"http://h:99999999999999999999/",
+		"http://h:+80/",
+		"http://host/a b",
+		"http://ho st/",
+		"http://h/\tx",
+		"http://h/x\x7f",
+		"http://[::1",
+		"http://[::1]x/",
+		"http://[::1]9000/",
+		"",
 	};
 
 	(void)state;
@@ -320,9 +351,18 @@ static void test_run_defaults(void **state)
 
 static void test_run_equals_form(void **state)
 {
-	char *argv[] = { "run", "--model=threadpool", "--workload=mixed", "--tasks=50",
-			 "--concurrency=7", "--workers=3", "--io-latency=10ms", "--payload=1024",
-			 "--conn=keepalive", "--format=json", "--timeout=2s", "--cpu-iters=4321",
+	char *argv[] = { "run",
+			 "--model=threadpool",
+			 "--workload=mixed",
+			 "--tasks=50",
+			 "--concurrency=7",
+			 "--workers=3",
+			 "--io-latency=10ms",
+			 "--payload=1024",
+			 "--conn=keepalive",
+			 "--format=json",
+			 "--timeout=2s",
+			 "--cpu-iters=4321",
 			 "--target=http://10.0.0.1:8000/p" };
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
@@ -348,8 +388,8 @@ static void test_run_equals_form(void **state)
 
 static void test_run_space_form(void **state)
 {
-	char *argv[] = { "run", "--workload", "cpu", "--model", "forkpool", "--format", "csv",
-			 "--cpu", "200us", "--tasks", "9" };
+	char *argv[] = { "run", "--workload", "cpu",   "--model", "forkpool", "--format",
+			 "csv", "--cpu",      "200us", "--tasks", "9" };
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
 
@@ -364,8 +404,12 @@ static void test_run_space_form(void **state)
 
 static void test_run_sequential_one_slot(void **state)
 {
-	char *argv[] = { "run", "--model", "sequential", "--workload", "io", "--concurrency", "50" };
-	char *argv2[] = { "run", "--model", "eventloop", "--workload", "io", "--concurrency", "50" };
+	char *argv[] = {
+		"run", "--model", "sequential", "--workload", "io", "--concurrency", "50"
+	};
+	char *argv2[] = {
+		"run", "--model", "eventloop", "--workload", "io", "--concurrency", "50"
+	};
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
 
@@ -435,8 +479,8 @@ static void test_run_missing_required(void **state)
 
 static void test_run_cpu_and_iters(void **state)
 {
-	char *argv[] = { "run", "--model", "eventloop", "--workload", "cpu", "--cpu", "200us",
-			 "--cpu-iters", "1000" };
+	char *argv[] = { "run",	  "--model", "eventloop",   "--workload", "cpu",
+			 "--cpu", "200us",   "--cpu-iters", "1000" };
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
 
@@ -492,10 +536,10 @@ static void test_run_workload_zeroes(void **state)
 {
 	char *io[] = { "run", "--model", "eventloop", "--workload", "io", "--cpu-iters", "5000" };
 	char *io2[] = { "run", "--model", "eventloop", "--workload", "io", "--cpu", "1ms" };
-	char *cpu[] = { "run", "--model", "eventloop", "--workload", "cpu", "--io-latency", "10ms",
-			"--payload", "99" };
-	char *mixed[] = { "run", "--model", "eventloop", "--workload", "mixed", "--io-latency", "10ms",
-			  "--payload", "99", "--cpu-iters", "5000" };
+	char *cpu[] = { "run",		"--model", "eventloop", "--workload", "cpu",
+			"--io-latency", "10ms",	   "--payload", "99" };
+	char *mixed[] = { "run",  "--model",   "eventloop", "--workload",  "mixed", "--io-latency",
+			  "10ms", "--payload", "99",	    "--cpu-iters", "5000" };
 	char err[CLI_ERR_MAX];
 	struct run_cfg cfg;
 

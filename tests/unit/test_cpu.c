@@ -195,7 +195,9 @@ static void test_checksum_fold_order(void **state)
 
 static void test_workload_find(void **state)
 {
-	static const char *const bad[] = { "", "IO", "Cpu", "mix", "mixed ", "io\n", "disk", "cpu2" };
+	static const char *const bad[] = {
+		"", "IO", "Cpu", "mix", "mixed ", "io\n", "disk", "cpu2"
+	};
 
 	(void)state;
 	assert_ptr_equal(workload_find("io"), workload_find("io"));

@@ -157,7 +157,7 @@ static void test_small_values_exact(void **state)
 enum dist { D_UNIFORM, D_LOGUNIFORM, D_BIMODAL, D_CONSTANT, D_NDIST };
 
 static const char *const dist_name[D_NDIST] = { "uniform 1..1e6", "log-uniform 100ns..10s",
-						 "bimodal 50us/20ms", "constant 123456" };
+						"bimodal 50us/20ms", "constant 123456" };
 
 static uint64_t draw(struct rng *r, enum dist d)
 {
@@ -320,7 +320,8 @@ static void check_value_in_bucket(uint64_t v)
 	uint64_t lo, hi;
 
 	if (idx >= HIST_BUCKETS)
-		fail_msg("value %llu: index %u is past the last bucket", (unsigned long long)v, idx);
+		fail_msg("value %llu: index %u is past the last bucket", (unsigned long long)v,
+			 idx);
 	hist_bucket_range(idx, &lo, &hi);
 	if (lo > v || v > hi)
 		fail_msg("value %llu: bucket %u is [%llu, %llu]", (unsigned long long)v, idx,

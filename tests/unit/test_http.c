@@ -33,7 +33,8 @@ static uint64_t fnv1a(const char *p, size_t n)
 static size_t make_resp(char *buf, size_t cap, const char *status_line, const char *extra_hdrs,
 			const char *body, size_t blen)
 {
-	int n = snprintf(buf, cap, "%s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n",
+	int n = snprintf(buf, cap,
+			 "%s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n",
 			 status_line, blen, extra_hdrs);
 
 	assert_true(n > 0 && (size_t)n + blen <= cap);
@@ -125,7 +126,8 @@ static void test_split_every_boundary(void **state)
 
 static void test_bad_status(void **state)
 {
-	static const char *const lines[] = { "HTTP/1.1 404 Not Found", "HTTP/1.1 500 Internal Server Error",
+	static const char *const lines[] = { "HTTP/1.1 404 Not Found",
+					     "HTTP/1.1 500 Internal Server Error",
 					     "HTTP/1.1 201 Created", "HTTP/1.0 301 Moved" };
 	static const int codes[] = { 404, 500, 201, 301 };
 	char buf[BIG];
@@ -147,9 +149,9 @@ static void test_bad_status(void **state)
 static void test_garbage_status_line(void **state)
 {
 	static const char *const lines[] = {
-		"FOO 200 OK",       "HTTP/1.1 abc OK", "HTTP/2 200 OK",   "HTTP/1.1 20 OK",
-		"http/1.1 200 OK",  "HTTP/1.1  200 OK", "HTTP/1.x 200 OK", "",
-		"200 OK",           "HTTP/1.1",        "HTTP/1.1 2x0 OK", "ICY 200 OK",
+		"FOO 200 OK",	   "HTTP/1.1 abc OK",  "HTTP/2 200 OK",	  "HTTP/1.1 20 OK",
+		"http/1.1 200 OK", "HTTP/1.1  200 OK", "HTTP/1.x 200 OK", "",
+		"200 OK",	   "HTTP/1.1",	       "HTTP/1.1 2x0 OK", "ICY 200 OK",
 	};
 	char buf[BIG];
 	struct http_resp r;
@@ -193,7 +195,8 @@ static void test_missing_content_length(void **state)
 	struct http_resp r;
 
 	(void)state;
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody"), HTTP_BAD);
+	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody"),
+			 HTTP_BAD);
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\n\r\n"), HTTP_BAD);
 	/* a bad Content-Length is no Content-Length */
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n"), HTTP_BAD);
@@ -203,13 +206,16 @@ static void test_missing_content_length(void **state)
 	/* a sign, trailing junk, an overflow, or two that disagree */
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: +16\r\n\r\n"), HTTP_BAD);
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 16 7\r\n\r\n"), HTTP_BAD);
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n"),
-			 HTTP_BAD);
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
-			 HTTP_BAD);
+	assert_int_equal(
+		feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n"),
+		HTTP_BAD);
+	assert_int_equal(
+		feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+		HTTP_BAD);
 	/* two that agree, and trailing blanks, are fine */
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1 \r\n\r\nx"),
-			 HTTP_DONE);
+	assert_int_equal(
+		feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1 \r\n\r\nx"),
+		HTTP_DONE);
 	/* header names are case-insensitive */
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"), HTTP_DONE);
 	assert_int_equal(r.body_got, 2);
@@ -283,14 +289,18 @@ static void test_connection_close(void **state)
 	struct http_resp r;
 
 	(void)state;
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"),
-			 HTTP_DONE);
+	assert_int_equal(
+		feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"),
+		HTTP_DONE);
 	assert_true(r.conn_close);
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nCONNECTION: Close\r\nContent-Length: 1\r\n\r\nx"),
-			 HTTP_DONE);
+	assert_int_equal(
+		feed_str(&r, "HTTP/1.1 200 OK\r\nCONNECTION: Close\r\nContent-Length: 1\r\n\r\nx"),
+		HTTP_DONE);
 	assert_true(r.conn_close);
-	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx"),
-			 HTTP_DONE);
+	assert_int_equal(
+		feed_str(&r,
+			 "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx"),
+		HTTP_DONE);
 	assert_false(r.conn_close);
 	assert_int_equal(feed_str(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"), HTTP_DONE);
 	assert_false(r.conn_close);
@@ -304,8 +314,10 @@ static void test_http10_closes(void **state)
 	assert_int_equal(feed_str(&r, "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx"), HTTP_DONE);
 	assert_true(r.conn_close);
 	/* unless the server says keep-alive */
-	assert_int_equal(feed_str(&r, "HTTP/1.0 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx"),
-			 HTTP_DONE);
+	assert_int_equal(
+		feed_str(&r,
+			 "HTTP/1.0 200 OK\r\nContent-Length: 1\r\nConnection: keep-alive\r\n\r\nx"),
+		HTTP_DONE);
 	assert_false(r.conn_close);
 }
 
@@ -374,7 +386,8 @@ static void test_pipelined(void **state)
 		}
 		assert_int_equal(st, HTTP_DONE);
 		if (total != len1)
-			fail_msg("split at %zu: %zu bytes used, the first response is %zu", k, total, len1);
+			fail_msg("split at %zu: %zu bytes used, the first response is %zu", k,
+				 total, len1);
 	}
 }
 
@@ -569,7 +582,8 @@ static void test_server_body_accepted(void **state)
 		size_t n = N - off < sizeof(piece) ? N - off : sizeof(piece);
 
 		server_body(7, off, piece, n);
-		assert_int_equal(http_resp_feed(&r, piece, n, &used), off + n < N ? HTTP_MORE : HTTP_DONE);
+		assert_int_equal(http_resp_feed(&r, piece, n, &used),
+				 off + n < N ? HTTP_MORE : HTTP_DONE);
 		assert_int_equal(used, n);
 	}
 	h2 = http_resp_hash(&r);

@@ -17,8 +17,12 @@
 /* A valid cell whose reps spread 1% around med. */
 static struct matrix_cell cell(const char *model, double share, double conc, double med)
 {
-	return (struct matrix_cell){ .model = model, .share_pct = share, .concurrency = conc,
-				     .ok = true, .med = med, .min = med * 0.99,
+	return (struct matrix_cell){ .model = model,
+				     .share_pct = share,
+				     .concurrency = conc,
+				     .ok = true,
+				     .med = med,
+				     .min = med * 0.99,
 				     .max = med * 1.01 };
 }
 
@@ -138,10 +142,8 @@ static void test_failed_never_wins(void **state)
 static void test_sequential_at_every_level(void **state)
 {
 	struct matrix_cell c[] = {
-		cell("one-slot", 100, 1, 1.0),
-		cell("eventloop", 100, 1, 1.5),
-		cell("eventloop", 100, 10, 1.6),
-		cell("threadpool", 100, 10, 0.5),
+		cell("one-slot", 100, 1, 1.0),	 cell("eventloop", 100, 1, 1.5),
+		cell("eventloop", 100, 10, 1.6), cell("threadpool", 100, 10, 0.5),
 		cell("eventloop", 0, 10, 2.0),
 	};
 	struct matrix_verdict *v;

@@ -107,7 +107,8 @@ static void test_models_edges(void **state)
 	char *argv[] = { "run", "--model",	 "sequential", "--workload", "cpu", "--tasks",
 			 "1",	"--concurrency", "50",	       "--workers",  "8",   "--cpu-iters",
 			 "100" };
-	const struct model_ops *m[] = { model_find("thread-per-task"), model_find("process-per-task"),
+	const struct model_ops *m[] = { model_find("thread-per-task"),
+					model_find("process-per-task"),
 					model_find("eventloop-prefork") };
 	struct run_cfg cfg;
 	uint64_t want;
@@ -154,9 +155,11 @@ static void test_sqlite_models(void **state)
 			 "sqlite", "--tasks",	    "80",	  "--concurrency",
 			 "6",	   "--sqlite-rows", "3000",	  "--sqlite-range",
 			 "40" };
-	const struct model_ops *m[] = { model_find("eventloop"),	 model_find("eventloop-offload"),
-					model_find("threadpool"),	 model_find("thread-per-task"),
-					model_find("process-per-task"), model_find("eventloop-prefork") };
+	const struct model_ops *m[] = {
+		model_find("eventloop"),	model_find("eventloop-offload"),
+		model_find("threadpool"),	model_find("thread-per-task"),
+		model_find("process-per-task"), model_find("eventloop-prefork")
+	};
 	struct run_cfg cfg;
 	uint64_t want;
 	void *svc;
@@ -213,7 +216,8 @@ static void test_sqlite_edges(void **state)
 	(void)state;
 	parse(&cfg, ARGC(argv), argv);
 	sqlite_service(&cfg, &svc);
-	assert_true(drive(&cfg, model_find("sequential")) == drive(&cfg, model_find("thread-per-task")));
+	assert_true(drive(&cfg, model_find("sequential")) ==
+		    drive(&cfg, model_find("thread-per-task")));
 	sqlite_stop(svc, cfg.wl_str[0]);
 }
 

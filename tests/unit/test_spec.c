@@ -221,10 +221,10 @@ static const struct bad bads[] = {
 	{ G "timeout: 3s\n", "bad.spec:7: ", "a global key" },
 	{ "grid: g\nmodels: threadpool nosuch\n", "bad.spec:2: ", "unknown model 'nosuch'" },
 	{ "grid: g\nmodels:\n", "bad.spec:2: ", "models: no value (an empty list)" },
-	{ "grid: g\nmodels: threadpool\nconcurrency: 1\ntasks: 10\n", "bad.spec:1: ",
-	  "no workload" },
-	{ "grid: g\nmodels: threadpool\nworkload: io\nconcurrency: 1\ntasks: 9\n", "bad.spec:1: ",
-	  "needs io_latency" },
+	{ "grid: g\nmodels: threadpool\nconcurrency: 1\ntasks: 10\n",
+	  "bad.spec:1: ", "no workload" },
+	{ "grid: g\nmodels: threadpool\nworkload: io\nconcurrency: 1\ntasks: 9\n",
+	  "bad.spec:1: ", "needs io_latency" },
 	{ "grid: g\nmodels: threadpool\nworkload: cpu\nio_latency: 1ms\ncpu: 1ms\n"
 	  "concurrency: 1\ntasks: 9\n",
 	  "bad.spec:1: ", "io_latency: is unused" },
@@ -345,8 +345,8 @@ static void test_cells_carry_run_cfg(void **state)
 		assert_non_null(c[i].cfg.workload);
 		assert_int_equal(c[i].cfg.timeout_us, 2000000);
 		assert_int_equal(c[i].cfg.cpu_iters, 0); /* the sweep calibrates it */
-		assert_true(c[i].cfg.workload->does_io == (c[i].share_pct != 100 &&
-							   c[i].share_pct != -1));
+		assert_true(c[i].cfg.workload->does_io ==
+			    (c[i].share_pct != 100 && c[i].share_pct != -1));
 	}
 	free(c);
 	spec_free(&s);

@@ -95,8 +95,8 @@ int main(int argc, char **argv)
 	 * cmbench folds each result as it arrives at no measurable cost */
 	for (uint64_t id = 0; id < tasks; id++)
 		sum = checksum_fold(sum, id, res[id]);
-	printf("makespan_s=%.6f checksum=%016" PRIx64 " tasks=%" PRIu64 " threads=%d\n",
-	       t1 - t0, sum, tasks, team);
+	printf("makespan_s=%.6f checksum=%016" PRIx64 " tasks=%" PRIu64 " threads=%d\n", t1 - t0,
+	       sum, tasks, team);
 	free(res);
 	return 0;
 }
