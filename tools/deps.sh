@@ -5,7 +5,7 @@ set -eu
 what=${1:-build}
 pkgs="build-essential pkg-config libuv1-dev libjansson-dev libsqlite3-dev libpq-dev"
 case "$what" in
-test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine postgresql clang python3 python3-uvloop" ;;
+test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine postgresql clang clang-format python3 python3-uvloop" ;;
 bench) pkgs="$pkgs procps gnuplot-nox hyperfine postgresql python3 python3-uvloop" ;;
 peers) pkgs="$pkgs procps wrk nginx-light libgomp1 hyperfine" ;;
 build) ;;
