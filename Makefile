@@ -23,7 +23,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
+.PHONY: claims all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 all: cmbench
 
@@ -97,6 +97,13 @@ bench: deps-bench
 peers: deps-peers
 	$(MAKE) --no-print-directory cmbench
 	@tools/peers.sh
+
+# the article's claims measured (about 3 minutes) into a result set's claims/
+# (results/latest by default), then its REPORT.md again, which carries them
+claims: deps-bench
+	$(MAKE) --no-print-directory cmbench
+	./cmbench claims -o $(or $(RESULTS),results/latest)/claims
+	./cmbench plots $(or $(RESULTS),results/latest)
 
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench

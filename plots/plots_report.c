@@ -292,7 +292,7 @@ static void section_claims(const struct set *s, FILE *f)
 				"\n## The article's claims\n\n"
 				"From `cmbench claims -o %s/claims` (the runs, the machine and its "
 				"load: [claims/claims.md](claims/claims.md)).\n\n",
-				s->run_id);
+				s->dir);
 			in = true;
 		}
 		if (in && line[0] != '|')
