@@ -247,10 +247,10 @@ static void write_header(FILE *f, const struct claims_env *env)
 		"- load average (1 min): %.2f before, %.2f after%s\n\n",
 		env->host, env->cores, env->kernel, env->python, env->when, env->total_s,
 		env->load_before, env->load_after,
-		env->load_before > env->cores || env->load_after > env->cores
+		env->load_before > env->cores
 			? " - **the machine was busy with other work**: the timings (not the "
 			  "memory figures) are noisier than on an idle machine"
-			: "");
+			: " (the load after counts these runs' own threads and processes)");
 }
 
 static void write_claims(FILE *f, const struct claims_set *s)
