@@ -559,6 +559,55 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 			   "(README, \"eventloop-offload and the lost core\").\n");
 }
 
+/* A grid's workload flags as "name=value ...", or "its defaults". */
+static const char *grid_flags(const struct spec_grid *g, char *b, size_t n)
+{
+	size_t o = 0;
+
+	b[0] = '\0';
+	for (size_t i = 0; g && i < g->n_flags && o < n; i++)
+		o += (size_t)snprintf(b + o, n - o, "%s%s=%s", i ? " " : "", g->flags[i][0],
+				      g->flags[i][1]);
+	if (!b[0])
+		snprintf(b, n, "its defaults");
+	return b;
+}
+
+/* Two grids of one workload that differ in its flags (pg-conn pool and
+ * new, say): each model at the same level and io in both, side by side. */
+static void finding_flags(const struct set *s, FILE *f)
+{
+	char fa[160], fb[160], lv[32], io[64], p1[48], p2[48];
+
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i], *d = NULL;
+		const struct spec_grid *gc = spec_grid_find(&s->spec, c->grid), *gd;
+
+		if (!usable(c) || !c->w || !c->w->flags || !gc)
+			continue;
+		for (size_t j = 0; j < i && !d; j++) {
+			const struct cell *e = &s->cells[j];
+
+			if (usable(e) && e->w == c->w && strcmp(e->grid, c->grid) != 0 &&
+			    e->m == c->m && e->conc == c->conc && e->io_us == c->io_us)
+				d = e;
+		}
+		if (!d || !(gd = spec_grid_find(&s->spec, d->grid)))
+			continue;
+		grid_flags(gd, fa, sizeof(fa));
+		grid_flags(gc, fb, sizeof(fb));
+		if (strcmp(fa, fb) == 0)
+			continue;
+		fprintf(f,
+			"- **%s with %s against %s** (%s at C=%s, %s): %.0f tasks/s against "
+			"%.0f (%.2f×), p99 %s against %s.\n",
+			c->w->label, fb, fa, c->model, plots_count(c->conc, lv, sizeof(lv)),
+			io_text(c->io_us, io, sizeof(io)), tput(c), tput(d), tput(c) / tput(d),
+			fmt_us(p1, sizeof(p1), c->v[M_P99][MED], FMT_PROSE),
+			fmt_us(p2, sizeof(p2), d->v[M_P99][MED], FMT_PROSE));
+	}
+}
+
 void plots_regime_findings(const struct set *s, FILE *f)
 {
 	finding_offload_pool(s, f);
@@ -567,6 +616,7 @@ void plots_regime_findings(const struct set *s, FILE *f)
 	finding_prefork(s, f);
 	finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
 	finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+	finding_flags(s, f);
 	finding_python(s, f);
 	finding_python_loops(s, f);
 }
