@@ -74,6 +74,18 @@ int list_main(int argc, char **argv)
 	return 0;
 }
 
+/* The workload that is the CPU kernel alone, found by its traits. */
+static const struct workload_ops *pure_cpu_workload(void)
+{
+	for (size_t i = 0; workload_table[i]; i++) {
+		const struct workload_ops *w = workload_table[i];
+
+		if (w->does_cpu && !w->does_io && !w->blocking_only && !w->flags)
+			return w;
+	}
+	return NULL;
+}
+
 /* cmbench calibrate [--model M] D: the kernel iterations that take D on
  * one core. A foreign model's kernel runs in its own runtime: --model asks
  * its program (the sweep calibrates each runtime once, so every model of
@@ -110,7 +122,7 @@ int calibrate_main(int argc, char **argv)
 
 		cli_run_defaults(&cfg);
 		cfg.model = m;
-		cfg.workload = workload_find("cpu");
+		cfg.workload = pure_cpu_workload();
 		cfg.cpu_target_us = us;
 		cfg.cpu_iters = 0;
 		if (!cfg.workload || m->cpu_cost(&cfg, &w, err, sizeof(err))) {

@@ -27,7 +27,7 @@ const struct chart plots_charts[PLOTS_NCHARTS] = {
 	{ "matrix", "Decision matrix" },
 	{ "latency", "Open loop: latency vs offered load" },
 	{ "latency-spectrum", "Open loop: latency spectrum under load" },
-	{ "blocking", "A blocking call inside an event loop" },
+	{ "stall", "A blocking call inside an event loop" },
 };
 
 /* s as a gnuplot single-quoted string: ' doubled, control characters as

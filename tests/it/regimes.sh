@@ -43,7 +43,7 @@ check "blocking C=10: the inline loop takes over 2x offload's makespan ($inl s v
 "$CMBENCH" plots "$TMP/s" >"$TMP/p.out" 2>"$TMP/p.err"
 rc=$?
 check "plots: exit 0 (got $rc)" [ "$rc" -eq 0 ]
-for c in blocking latency latency-spectrum memory; do
+for c in stall latency latency-spectrum memory; do
 	check "plots: $c.png drawn" [ -s "$TMP/s/$c.png" ]
 done
 dm=$TMP/s/decision-matrix.md

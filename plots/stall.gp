@@ -1,4 +1,4 @@
-# blocking.gp - the seed's central warning, measured: a blocking call in
+# stall.gp - the seed's central warning, measured: a blocking call in
 # every task. Left, makespan against concurrency; right, p99 latency. An
 # event loop that makes the call inline (eventloop, like requests.get()
 # inside async def) runs one call at a time, whatever the concurrency,
@@ -12,7 +12,7 @@ load scripts.'/common.gp'
 do for [fmt in "png svg"] {
 	eval term_for(fmt)
 	set termoption noenhanced
-	set output dir.'/blocking.'.fmt
+	set output dir.'/stall.'.fmt
 	if (words(blocking_models) == 0) {
 		set label 95 "A blocking call inside an event loop" at screen 0.5, screen 0.955 center font ",23"
 		set label 96 "no cells of a blocking workload in this result set" at graph 0.5, graph 0.5 center font ",20"
