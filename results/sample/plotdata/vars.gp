@@ -1,7 +1,7 @@
 # vars.gp - written by `cmbench plots`; every plots/NAME.gp loads it.
 models = 'sequential eventloop eventloop-offload threadpool forkpool thread-per-task process-per-task eventloop-prefork py-sequential py-threads py-processes py-asyncio py-uvloop py-asyncio-offload'
 model_colors = '#555555 #0072B2 #56B4E9 #E69F00 #D55E00 #CC79A7 #882255 #009E73 #999999 #DDCC77 #AA4499 #332288 #88CCEE #44AA99'
-present_models = 'sequential eventloop eventloop-offload threadpool forkpool thread-per-task process-per-task eventloop-prefork py-sequential py-threads py-processes py-asyncio py-uvloop'
+present_models = 'sequential eventloop eventloop-offload threadpool forkpool thread-per-task process-per-task eventloop-prefork py-sequential py-threads py-processes py-asyncio py-uvloop py-asyncio-offload'
 subtitle = 'AMD EPYC · 2 cores · Linux 6.18.44-fc-v657 · result set sample'
 run_id = 'sample'
 cores = 2
