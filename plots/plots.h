@@ -162,10 +162,11 @@ int plots_write_matrix_md(const struct set *s);
 int plots_write_heatmap_data(struct set *s);
 
 /* plots_regimes.c: the regimes beyond the main grid (the folklore lines
- * of the other grids), their findings, and the blocking chart's data */
+ * of the other grids) and the stall chart's data; plots_findings.c: their
+ * REPORT.md findings */
 void plots_regimes_table(const struct set *s, FILE *f);
-void plots_regime_findings(const struct set *s, FILE *f);
 int plots_write_blocking(struct set *s);
+void plots_regime_findings(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);
