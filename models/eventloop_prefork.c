@@ -42,16 +42,12 @@ struct pf_shared {
 
 /* Written by the workers to wake the parent; closed by the parent to say
  * go and stop. */
-struct pf_pipes {
-	int wake[2], go[2], stop[2];
-};
-
 /* A worker loop's side of the handshake. */
 struct pf_ctl {
-	struct trial_ctl ctl; /* what evloop_run calls */
-	struct pf_shared *sh; /* t0 and this worker's state */
-	struct pf_pipes *p;   /* the worker's ends */
-	uint64_t me;	      /* worker index */
+	struct trial_ctl ctl;  /* what evloop_run calls */
+	struct pf_shared *sh;  /* t0 and this worker's state */
+	struct procs_pipes *p; /* the worker's ends */
+	uint64_t me;	       /* worker index */
 };
 
 static void pf_set_state(struct pf_ctl *c, uint32_t st)
@@ -84,7 +80,7 @@ static void pf_inline_sync(struct el_slot *slot)
 }
 
 /* The worker process: never returns. */
-static void pf_worker(const struct run_cfg *cfg, struct pf_shared *sh, struct pf_pipes *p,
+static void pf_worker(const struct run_cfg *cfg, struct pf_shared *sh, struct procs_pipes *p,
 		      uint64_t me, uint64_t slots, pid_t parent)
 {
 	static const struct el_policy pol = { .sync_part = pf_inline_sync };
@@ -92,19 +88,9 @@ static void pf_worker(const struct run_cfg *cfg, struct pf_shared *sh, struct pf
 	struct el_tasks tasks = { .shared_next = &sh->next_id, .slots = slots };
 
 	die_with_parent(parent, SIGKILL);
-	close(p->wake[0]);
-	close(p->go[1]);
-	close(p->stop[1]);
+	procs_pipes_worker(p);
 	c.ctl.priv = &c;
 	_exit(evloop_run(cfg, &c.ctl, &sh->stats[me], &pol, &tasks) == 0 ? 0 : 4);
-}
-
-static void pf_close_pair(int fd[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
-	fd[0] = fd[1] = -1;
 }
 
 static struct pf_shared *pf_map(uint64_t n, size_t *size)
@@ -121,7 +107,7 @@ static struct pf_shared *pf_map(uint64_t n, size_t *size)
 }
 
 /* Fork the n loops; the parent keeps only its ends of the pipes. */
-static int pf_spawn(const struct run_cfg *cfg, struct pf_shared *sh, struct pf_pipes *p,
+static int pf_spawn(const struct run_cfg *cfg, struct pf_shared *sh, struct procs_pipes *p,
 		    struct procs *ps, uint64_t n)
 {
 	pid_t parent = getpid();
@@ -141,10 +127,7 @@ static int pf_spawn(const struct run_cfg *cfg, struct pf_shared *sh, struct pf_p
 			pf_worker(cfg, sh, p, ps->n, slots, parent);
 		ps->pid[ps->n] = pid;
 	}
-	close(p->wake[1]);
-	close(p->go[0]);
-	close(p->stop[0]);
-	p->wake[1] = p->go[0] = p->stop[0] = -1;
+	procs_pipes_parent(p);
 	return rc;
 }
 
@@ -161,7 +144,7 @@ static void pf_count_lost(const struct procs *ps, const struct run_cfg *cfg, str
 static int eventloop_prefork_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 				 struct task_stats *out)
 {
-	struct pf_pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	struct procs_pipes p = PROCS_PIPES_INIT;
 	uint64_t n = cfg->workers < cfg->concurrency ? cfg->workers : cfg->concurrency;
 	struct pf_shared *sh;
 	struct procs ps;
@@ -176,28 +159,16 @@ static int eventloop_prefork_run(const struct run_cfg *cfg, struct trial_ctl *ct
 		procs_free(&ps);
 		return -ENOMEM;
 	}
-	if (pipe2(p.wake, O_CLOEXEC) || pipe2(p.go, O_CLOEXEC) || pipe2(p.stop, O_CLOEXEC)) {
-		rc = -errno;
+	rc = procs_pipes_open(&p);
+	if (rc)
 		goto out_pipes;
-	}
 	rc = pf_spawn(cfg, sh, &p, &ps, n);
 	if (rc == 0)
-		procs_wait_state(&ps, p.wake[0], sh->state, PF_READY, PF_DONE);
-	if (rc == 0 && ps.ndied)
-		rc = -ECHILD; /* a worker died during set-up */
-	if (rc == 0) {
-		__atomic_store_n(&sh->t0, ctl->go(ctl), __ATOMIC_RELEASE);
-		pf_close_pair(p.go); /* go: t0 is in place before any loop wakes */
-		procs_wait_state(&ps, p.wake[0], sh->state, PF_DONE, PF_DONE);
-		ctl->end(ctl);
-	} else {
+		rc = procs_timed(&ps, &p, sh->state, PF_READY, PF_DONE, ctl, &sh->t0);
+	else
 		procs_kill(&ps, SIGKILL);
-	}
 out_pipes:
-	pf_close_pair(p.go);
-	pf_close_pair(p.stop);
-	procs_reap_all(&ps, sh->state, PF_DONE);
-	pf_close_pair(p.wake);
+	procs_finish(&ps, &p, sh->state, PF_DONE);
 	if (rc == 0) {
 		for (uint64_t i = 0; i < n; i++)
 			stats_merge(out, &sh->stats[i]);

@@ -37,10 +37,6 @@ struct fp_shared {
 	struct task_stats stats[]; /* one per worker */
 };
 
-struct fp_pipes {
-	int wake[2], go[2], stop[2];
-};
-
 static void set_state(struct fp_shared *sh, uint64_t me, uint32_t st, int wake_fd)
 {
 	__atomic_store_n(&sh->state[me], st, __ATOMIC_RELEASE);
@@ -49,16 +45,14 @@ static void set_state(struct fp_shared *sh, uint64_t me, uint32_t st, int wake_f
 
 /* The worker process: never returns. */
 static void forkpool_worker(const struct run_cfg *cfg, const struct trial_ctl *ctl,
-			    struct fp_shared *sh, uint64_t me, struct fp_pipes *p, pid_t parent)
+			    struct fp_shared *sh, uint64_t me, struct procs_pipes *p, pid_t parent)
 {
 	struct task_stats *st = &sh->stats[me];
 	struct wl_slot slot = { 0 };
 	uint64_t id, start, due;
 
 	die_with_parent(parent, SIGKILL);
-	close(p->wake[0]);
-	close(p->go[1]);
-	close(p->stop[1]);
+	procs_pipes_worker(p);
 	/* st is fresh zeroed shared memory: not clearing it again keeps its
 	 * untouched pages out of the worker's memory */
 	if (wl_slot_init(&slot, cfg) == -ENOMEM)
@@ -86,14 +80,6 @@ static void forkpool_worker(const struct run_cfg *cfg, const struct trial_ctl *c
 	_exit(0);
 }
 
-static void close_pair(int fd[2])
-{
-	for (int i = 0; i < 2; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
-	fd[0] = fd[1] = -1;
-}
-
 static struct fp_shared *shared_map(uint64_t n, size_t *size)
 {
 	size_t head = sizeof(struct fp_shared) + n * sizeof(struct task_stats);
@@ -110,7 +96,7 @@ static struct fp_shared *shared_map(uint64_t n, size_t *size)
 
 /* Fork the n workers; the parent keeps only its ends of the pipes. */
 static int spawn(const struct run_cfg *cfg, const struct trial_ctl *ctl, struct fp_shared *sh,
-		 struct fp_pipes *p, struct procs *ps, uint64_t n)
+		 struct procs_pipes *p, struct procs *ps, uint64_t n)
 {
 	pid_t parent = getpid();
 	int rc = 0;
@@ -127,10 +113,7 @@ static int spawn(const struct run_cfg *cfg, const struct trial_ctl *ctl, struct 
 			forkpool_worker(cfg, ctl, sh, ps->n, p, parent);
 		ps->pid[ps->n] = pid;
 	}
-	close(p->wake[1]);
-	close(p->go[0]);
-	close(p->stop[0]);
-	p->wake[1] = p->go[0] = p->stop[0] = -1;
+	procs_pipes_parent(p);
 	return rc;
 }
 
@@ -150,7 +133,7 @@ static void count_dead(const struct procs *ps, const struct fp_shared *sh, struc
 
 static int forkpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
-	struct fp_pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	struct procs_pipes p = PROCS_PIPES_INIT;
 	uint64_t n = cfg->concurrency;
 	struct procs ps;
 	struct fp_shared *sh;
@@ -165,28 +148,16 @@ static int forkpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct
 		procs_free(&ps);
 		return -ENOMEM;
 	}
-	if (pipe2(p.wake, O_CLOEXEC) || pipe2(p.go, O_CLOEXEC) || pipe2(p.stop, O_CLOEXEC)) {
-		rc = -errno;
+	rc = procs_pipes_open(&p);
+	if (rc)
 		goto out_pipes;
-	}
 	rc = spawn(cfg, ctl, sh, &p, &ps, n);
 	if (rc == 0)
-		procs_wait_state(&ps, p.wake[0], sh->state, FP_READY, FP_DONE);
-	if (rc == 0 && ps.ndied)
-		rc = -ECHILD; /* a worker died during set-up */
-	if (rc == 0) {
-		sh->t0 = ctl->go(ctl);
-		close_pair(p.go); /* go: t0 is in place before any worker wakes */
-		procs_wait_state(&ps, p.wake[0], sh->state, FP_DONE, FP_DONE);
-		ctl->end(ctl);
-	} else {
+		rc = procs_timed(&ps, &p, sh->state, FP_READY, FP_DONE, ctl, &sh->t0);
+	else
 		procs_kill(&ps, SIGKILL);
-	}
 out_pipes:
-	close_pair(p.go);
-	close_pair(p.stop);
-	procs_reap_all(&ps, sh->state, FP_DONE);
-	close_pair(p.wake);
+	procs_finish(&ps, &p, sh->state, FP_DONE);
 	if (rc == 0) {
 		for (uint64_t i = 0; i < n; i++)
 			stats_merge(out, &sh->stats[i]);

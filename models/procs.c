@@ -1,12 +1,16 @@
 /* procs.c - see procs.h. */
+#define _GNU_SOURCE
 #include "procs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "model.h"
 
 #define PROCS_POLL_MS 20 /* how often a waiting parent looks for dead workers */
 
@@ -120,4 +124,57 @@ void procs_poke(int fd)
 
 	while (write(fd, &c, 1) < 0 && errno == EINTR)
 		;
+}
+
+static void close_pair(int fd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	fd[0] = fd[1] = -1;
+}
+
+int procs_pipes_open(struct procs_pipes *p)
+{
+	if (pipe2(p->wake, O_CLOEXEC) || pipe2(p->go, O_CLOEXEC) || pipe2(p->stop, O_CLOEXEC))
+		return -errno;
+	return 0;
+}
+
+void procs_pipes_worker(struct procs_pipes *p)
+{
+	close(p->wake[0]);
+	close(p->go[1]);
+	close(p->stop[1]);
+}
+
+void procs_pipes_parent(struct procs_pipes *p)
+{
+	close(p->wake[1]);
+	close(p->go[0]);
+	close(p->stop[0]);
+	p->wake[1] = p->go[0] = p->stop[0] = -1;
+}
+
+int procs_timed(struct procs *ps, struct procs_pipes *p, const uint32_t *state, uint32_t ready,
+		uint32_t done, struct trial_ctl *ctl, uint64_t *t0)
+{
+	procs_wait_state(ps, p->wake[0], state, ready, done);
+	if (ps->ndied) {
+		procs_kill(ps, SIGKILL);
+		return -ECHILD; /* a worker died during set-up */
+	}
+	__atomic_store_n(t0, ctl->go(ctl), __ATOMIC_RELEASE);
+	close_pair(p->go); /* go: t0 is in place before any worker wakes */
+	procs_wait_state(ps, p->wake[0], state, done, done);
+	ctl->end(ctl);
+	return 0;
+}
+
+void procs_finish(struct procs *ps, struct procs_pipes *p, const uint32_t *state, uint32_t done)
+{
+	close_pair(p->go);
+	close_pair(p->stop);
+	procs_reap_all(ps, state, done);
+	close_pair(p->wake);
 }

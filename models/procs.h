@@ -34,4 +34,33 @@ void procs_reap_all(struct procs *ps, const uint32_t *state, uint32_t done_state
 void procs_poke(int fd);
 void procs_drain(int fd);
 
+/* The three pipes between a pool's parent and its workers: wake (a worker
+ * writes a byte when its state changes), go (EOF: the clock runs), stop
+ * (EOF: the parent has sampled the peak, workers may tear down). */
+struct procs_pipes {
+	int wake[2], go[2], stop[2];
+};
+#define PROCS_PIPES_INIT                                                                           \
+	{                                                                                          \
+		{ -1, -1 }, { -1, -1 },                                                            \
+		{                                                                                  \
+			-1, -1                                                                     \
+		}                                                                                  \
+	}
+int procs_pipes_open(struct procs_pipes *p); /* 0 or -errno */
+/* In a worker: close the parent's ends. */
+void procs_pipes_worker(struct procs_pipes *p);
+/* In the parent once the workers are forked: close the workers' ends. */
+void procs_pipes_parent(struct procs_pipes *p);
+
+struct trial_ctl;
+/* A pool's timed region: wait until every worker reaches ready (a worker
+ * that died first: -ECHILD), t0 = ctl->go() stored before the gate opens
+ * (go closed), wait until every worker is done, ctl->end(). */
+int procs_timed(struct procs *ps, struct procs_pipes *p, const uint32_t *state, uint32_t ready,
+		uint32_t done, struct trial_ctl *ctl, uint64_t *t0);
+/* After the run, whatever happened: release the workers (go and stop
+ * closed), reap them all, close the rest. */
+void procs_finish(struct procs *ps, struct procs_pipes *p, const uint32_t *state, uint32_t done);
+
 #endif
