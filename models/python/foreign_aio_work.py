@@ -47,8 +47,9 @@ class Aiohttp:
         self.session = lib.ClientSession(
             connector=lib.TCPConnector(limit=n, force_close=not self.run.keepalive),
             timeout=lib.ClientTimeout(total=self.run.timeout), auto_decompress=False)
-        if self.run.keepalive:  # n connections, opened before the clock
-            await asyncio.gather(*(self.warm() for _ in range(n)))
+        # keep-alive: n connections opened before the clock; otherwise one
+        # request, so that what the library does on first use is set-up
+        await asyncio.gather(*(self.warm() for _ in range(n if self.run.keepalive else 1)))
 
     async def warm(self):
         try:
@@ -91,8 +92,7 @@ class Httpx:
                             max_keepalive_connections=n if self.run.keepalive else 0)
         self.client = lib.AsyncClient(timeout=self.run.timeout, limits=limits,
                                       headers=self.run.headers())
-        if self.run.keepalive:
-            await asyncio.gather(*(self.warm() for _ in range(n)))
+        await asyncio.gather(*(self.warm() for _ in range(n if self.run.keepalive else 1)))
 
     async def warm(self):
         try:

@@ -47,6 +47,11 @@ class Requests:
         exc = self.lib.exceptions
         self.kinds = ((exc.Timeout, "timeout"), (exc.ConnectionError, "io"),
                       (exc.RequestException, "http"))
+        if not run.keepalive:  # what the library does on first use is set-up
+            try:
+                self.lib.get(warm_url(run), headers=run.headers(), timeout=run.timeout).close()
+            except exc.RequestException:
+                pass
 
     def slot(self):
         if not self.run.keepalive:
@@ -106,6 +111,11 @@ class Httpx:
         self.run = run
         self.lib = foreign_libs.need(run, "--py-http", "httpx")
         self.shared = None if run.keepalive else self.client(keep=0)
+        if self.shared is not None:  # what the library does on first use is set-up
+            try:
+                self.shared.get(warm_url(run))
+            except self.lib.HTTPError:
+                pass
 
     def client(self, keep=None):
         limits = self.lib.Limits(max_keepalive_connections=keep)

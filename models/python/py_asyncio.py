@@ -7,6 +7,7 @@ import asyncio
 import time
 
 import foreign
+import foreign_aio
 import foreign_aio_work
 
 
@@ -28,7 +29,7 @@ async def amain(run, executor=None):
             run.record(task_id, start, time.monotonic_ns(), result, err)
 
     run.ready()
-    await asyncio.gather(*(task(i) for i in range(run.tasks)))
+    await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
     run.end()
     await work.close()
 

@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import foreign
+import foreign_aio
 import foreign_aio_work
 
 
@@ -34,7 +35,7 @@ async def amain(run, executor):
             run.record(task_id, start, time.monotonic_ns(), result, err)
 
     run.ready()
-    await asyncio.gather(*(task(i) for i in range(run.tasks)))
+    await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
     run.end()
     await work.close()
 

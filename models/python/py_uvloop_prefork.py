@@ -7,7 +7,8 @@ As there, the balancer is a task counter in shared memory that every loop
 takes its next id from (a loop that runs ahead takes more), --concurrency
 is split across the loops (worker i gets C/W slots, one more for the first
 C%W; with fewer slots than workers only C are forked), and the CPU part
-runs inline on the worker's loop. Each worker sets up (its connections,
+runs inline on the worker's loop; under --rate a slot that takes a task
+waits until it is due. Each worker sets up (its connections,
 its driver's pool) before the parent says ready, starts on go, writes its
 own records on the protocol's fd (one short line per write: a unix stream
 socket keeps it whole), says done and waits for the parent's bye before
@@ -42,6 +43,9 @@ async def worker_loop(run, slots, counter, go_fd, done_fd):
 
     async def slot():
         while (task_id := next_id()) < run.tasks:
+            early = run.due_ns(task_id) - time.monotonic_ns()  # open loop: --rate
+            if early > 0:
+                await asyncio.sleep(early / 1e9)
             start = time.monotonic_ns()
             result, err = await work.io(task_id)
             if run.does_cpu and err == "ok":
