@@ -23,7 +23,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: claims all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
+.PHONY: claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 all: cmbench
 
@@ -91,6 +91,12 @@ fuzz: deps-test
 bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@QUICK="$(QUICK)" tools/bench.sh
+
+# the seed article's Python stack (issue 20): sweeps/python into its own
+# result set, with its charts and REPORT.md
+bench-python: deps-bench
+	$(MAKE) --no-print-directory cmbench
+	@SPEC=python tools/bench.sh
 
 # cmbench side by side with the best peer of each kind (nginx, wrk, OpenMP):
 # results/peers-*/peers.md

@@ -167,6 +167,9 @@ int plots_write_heatmap_data(struct set *s);
 void plots_regimes_table(const struct set *s, FILE *f);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
+/* plots_libs.c: REPORT.md's section on the grids that fix a Python
+ * library (--py-http, --py-pg); nothing when the set has none */
+void plots_libs_report(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);

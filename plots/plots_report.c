@@ -351,6 +351,7 @@ int plots_write_report(const struct set *s)
 	finding_offload(s, f);
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
+	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
 	section_claims(s, f);

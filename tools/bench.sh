@@ -1,9 +1,10 @@
 #!/bin/sh
 # bench.sh - what `make bench` runs after building: the default sweep (or
 # the quick one with QUICK=1), then the charts, the decision matrix and the
-# report of the new result set, and where it all is.
+# report of the new result set, and where it all is. SPEC=python: the
+# Python sweep (`make bench-python`).
 set -u
-spec=default
+spec=${SPEC:-default}
 [ "${QUICK:-}" = 1 ] && spec=quick
 start=$(date +%s)
 
