@@ -23,6 +23,7 @@ import foreign_libs
 SQL_PLAIN = "SELECT count(*), sum(v) FROM kv WHERE k BETWEEN {0} AND {1}"
 SQL_WAIT = SQL_PLAIN + " AND (SELECT pg_sleep({2})) IS NOT NULL"
 GRACE_S = 1.0  # past statement_timeout, before a loop gives up (PG_GRACE_US)
+SETUP_S = 60.0  # the longest a pool of C connections may take to open (set-up)
 
 
 def params(run, task_id):
@@ -166,7 +167,10 @@ class Asyncpg:
 
     async def setup(self, n):
         if pool_mode(self.run):
-            self.pool = await self.lib.create_pool(min_size=n, max_size=n, **self.kw)
+            # n connections at once before the clock: a busy server may take
+            # longer than connect_timeout to fork n backends; set-up may
+            kw = dict(self.kw, timeout=max(self.kw["timeout"], SETUP_S))
+            self.pool = await self.lib.create_pool(min_size=n, max_size=n, **kw)
 
     async def task(self, task_id):
         p = params(self.run, task_id)
@@ -202,7 +206,7 @@ class PsycopgAsync:
             self.pool = self.pools.AsyncConnectionPool(
                 self.dsn, min_size=n, max_size=n, open=False,
                 kwargs={"autocommit": True}, timeout=max(self.run.timeout, 30))
-            await self.pool.open(wait=True, timeout=60)
+            await self.pool.open(wait=True, timeout=SETUP_S)
 
     async def query(self, conn, task_id):
         async with conn.cursor() as cur:

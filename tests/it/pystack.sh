@@ -109,6 +109,24 @@ else
 	fi
 fi
 
+# --- a sweep grid that fixes a library: REPORT.md's "Python libraries"
+cat >"$TMP/libs.spec" <<SPEC
+name: libs
+reps: 1
+warmup: 0
+grid: py_libs
+models: py-asyncio eventloop
+workload: io
+flags: py-http=aiohttp
+io_latency: 1ms
+concurrency: 2
+tasks: 10
+SPEC
+"$CMBENCH" sweep "$TMP/libs.spec" -o "$TMP/libset" >/dev/null 2>&1 &&
+	"$CMBENCH" plots "$TMP/libset" >/dev/null 2>&1
+grep -q "^| py_libs | --py-http aiohttp | py-asyncio | io | 2 | [0-9]" "$TMP/libset/REPORT.md" 2>/dev/null
+check "REPORT.md shows a grid's library beside C (Python libraries)" test $? = 0
+
 sleep 0.2
 left=$(pgrep -f "models/python/py_|postgres.*${EXT:-/nonexistent}" | head -3)
 check "no Python program left behind${left:+ ($left)}" test -z "$left"

@@ -136,7 +136,9 @@ row() { # LABEL NAME: tasks/s (best) and p99 (least) in ms
 	echo
 	echo "## Verdicts (claims.md)"
 	echo
-	grep -E '^\| *(asyncpg|threads overlap|requests.get|aiohttp)' "$OUT/claims.md" 2>/dev/null ||
+	echo "| # | claim | the article says | measured, and how | figure | verdict |"
+	echo "|---|---|---|---|---|---|"
+	grep -E '^\| [0-9]+ \| (asyncpg|threads overlap|requests\.get|aiohttp)' "$OUT/claims.md" 2>/dev/null ||
 		echo "(no claims.md: see claims.out)"
 	echo
 	echo "Wall time: $(($(date +%s) - start)) s."
