@@ -51,4 +51,7 @@ struct claim {
 
 extern const struct claim claims_table[]; /* ends with a NULL claim */
 
+/* cmbench claims [-o DIR]: its exit status (0 ok, 1 failed, 2 usage) */
+int claims_main(int argc, char **argv);
+
 #endif

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "claims.h"
 
 #define HOLDS "holds"

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
