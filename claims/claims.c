@@ -30,10 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/commands.h"
-#include "../harness/probe.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/probe.h"
+#include "../lib/util.h"
 #include "../models/foreign.h"
 
 #define CLAIMS_RUNS "claims/runs.txt"
@@ -268,8 +267,12 @@ static int wait_child(pid_t pid, int timeout_s, int *st)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		uint64_t t = clock_now_ns();
 
-		if (w == pid || (w < 0 && errno != EINTR))
+		if (w == pid)
 			break;
+		if (w < 0 && errno != EINTR) {
+			rc = -errno; /* not our child: no status to read */
+			break;
+		}
 		if (w < 0 || fd < 0)
 			continue;
 		if (left_ms <= 0) { /* past its deadline */

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "pg.h"
 #include "pylib.h"
 
