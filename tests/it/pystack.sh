@@ -9,6 +9,9 @@
 source "$(dirname "$0")/lib.sh"
 
 [ -x /usr/bin/python3 ] || { ok "# skip: no /usr/bin/python3"; exit 0; }
+# every process this script starts carries the tag: what is left is ours
+export PYSTACK_TEST_TAG=$TMP
+tagged() { grep -l "PYSTACK_TEST_TAG=$TMP" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }
 A=(--tasks 12 --concurrency 3 --io-latency 3ms --payload 300 --cpu-iters 2000 --format csv)
 
 # same WHAT WANT ARGS...: a clean run with checksum WANT
@@ -31,7 +34,7 @@ for ml in py-uvloop-prefork:aiohttp py-processes:requests; do
 		--py-http "${ml#*:}" --workers 2 "${A[@]}"
 done
 want=$(ref --model eventloop --workload io "${A[@]}")
-for ml in py-asyncio:aiohttp py-uvloop:httpx py-threads:requests py-sequential:httpx; do
+for ml in py-asyncio:aiohttp py-threads:requests py-sequential:httpx; do
 	same "io ${ml%%:*} --py-http ${ml#*:}" "$want" --model "${ml%%:*}" --workload io \
 		--py-http "${ml#*:}" "${A[@]}"
 done
@@ -39,13 +42,13 @@ for ml in py-asyncio:httpx py-threads:requests; do
 	same "io --conn keepalive ${ml%%:*} --py-http ${ml#*:}" "$want" --model "${ml%%:*}" \
 		--workload io --conn keepalive --py-http "${ml#*:}" "${A[@]}"
 done
-for ml in py-asyncio:requests py-asyncio-offload:requests py-uvloop-prefork:httpx; do
+for ml in py-asyncio:requests py-asyncio-offload:requests; do
 	same "blocking ${ml%%:*} --py-http ${ml#*:}" "$want" --model "${ml%%:*}" --workload blocking \
 		--py-http "${ml#*:}" --workers 2 "${A[@]}"
 done
 
 # --- sqlite3: read and write, threads, processes, the loop inline and offloaded
-for mm in read:py-threads read:py-asyncio read:py-asyncio-offload write:py-processes; do
+for mm in read:py-threads read:py-asyncio-offload write:py-processes; do
 	S=(--workload sqlite --tasks 30 --concurrency 3 --workers 2 --sqlite-rows 3000 --sqlite-range 40
 		--sqlite-mode "${mm%%:*}" --format csv)
 	want=$(ref --model threadpool "${S[@]}")
@@ -100,7 +103,7 @@ else
 			same "pg ${ml%%:*} --py-pg ${ml#*:}" "$want" --model "${ml%%:*}" --py-pg "${ml#*:}" \
 				"${P[@]}"
 		done
-		for ml in py-uvloop:psycopg py-threads:psycopg2; do
+		for ml in py-threads:psycopg2; do
 			same "pg --pg-conn new ${ml%%:*} --py-pg ${ml#*:}" "$want" --model "${ml%%:*}" \
 				--py-pg "${ml#*:}" --pg-conn new "${P[@]}"
 		done
@@ -128,5 +131,8 @@ grep -q "^| py_libs | --py-http aiohttp | py-asyncio | io | 2 | [0-9]" "$TMP/lib
 check "REPORT.md shows a grid's library beside C (Python libraries)" test $? = 0
 
 sleep 0.2
-left=$(pgrep -f "models/python/py_|postgres.*${EXT:-/nonexistent}" | head -3)
-check "no Python program left behind${left:+ ($left)}" test -z "$left"
+[ -n "${EXT:-}" ] && as_pg "$PGBIN/pg_ctl" -D "$EXT/data" -m immediate -w -t 20 stop >/dev/null 2>&1
+left=$(for p in $(tagged); do
+	case $(cat /proc/"$p"/comm 2>/dev/null) in python3* | postgres* | cmbench*) echo "$p" ;; esac
+done | head -3)
+check "no process of this test left behind (Python, postgres)${left:+: $left}" test -z "$left"
