@@ -12,7 +12,11 @@ the --pg flag. --pg-conn pool: C connections opened before the clock (a
 slot each, or the driver's pool of C); new: each task connects and closes.
 
 Blocking drivers: psycopg2, psycopg (sequential, threads, processes).
-Async drivers: asyncpg (create_pool), psycopg (AsyncConnectionPool)."""
+Async drivers: asyncpg (create_pool), psycopg (AsyncConnectionPool).
+asyncpg's pool (0.27, Debian 12's) resets a connection when it is released
+(pg_advisory_unlock_all, CLOSE ALL, UNLISTEN, RESET ALL): one more round
+trip per task, which is what its users get; psycopg's pool and the slots of
+the blocking drivers send nothing between tasks."""
 
 import asyncio
 import re
