@@ -8,7 +8,7 @@ const char *const wl_py_pg_libs[] = { "default", "asyncpg", "psycopg", "psycopg2
 const struct wl_flag wl_py_http_flags[] = {
 	{ "py-http", "LIB",
 	  "Python models' HTTP client: streams|aiohttp|httpx on a loop, "
-	  "http.client|requests|httpx otherwise (default: streams, http.client)",
+	  "http.client|requests|httpx elsewhere and in the blocking workload",
 	  WLF_CHOICE, WL_PY_LIB, 0, 0, 0, py_http_libs },
 	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL },
 };
