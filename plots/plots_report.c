@@ -216,11 +216,12 @@ static void folklore_quote(const struct set *s, char *b, size_t n)
 	}
 }
 
-/* How often the measured time winner agrees with the folklore. */
+/* How often the measured time winner agrees with the folklore: clear
+ * wins only; ties are counted beside them, never as agreement. */
 static void finding_folklore(const struct set *s, FILE *f)
 {
-	char reg[64], list[1024] = "", item[160], quote[512];
-	size_t yes = 0, n = 0;
+	char reg[64], list[1024] = "", item[256], quote[512], r[96];
+	size_t yes = 0, ties = 0, no = 0;
 
 	for (size_t i = 0; i < s->nshares; i++) {
 		const struct matrix_verdict *v =
@@ -229,21 +230,24 @@ static void finding_folklore(const struct set *s, FILE *f)
 
 		if (ag < 0)
 			continue;
-		n++;
-		yes += (size_t)ag;
-		if (ag)
+		yes += ag == 1;
+		ties += ag == 2;
+		no += ag == 0;
+		if (ag != 0)
 			continue;
-		snprintf(item, sizeof(item), "%s%s (won by %s)", *list ? "; " : "",
-			 plots_regime(s->shares[i], reg, sizeof(reg)), plots_vmodel(s, v->winner));
+		snprintf(item, sizeof(item), "%s%s (won by %s, %s ahead of %s)", *list ? "; " : "",
+			 plots_regime(s->shares[i], reg, sizeof(reg)), plots_vmodel(s, v->winner),
+			 verdict_ratio_str(&v->vd, r, sizeof(r)), plots_vmodel(s, v->runner_up));
 		strncat(list, item, sizeof(list) - strlen(list) - 1);
 	}
-	if (!n)
+	if (!yes && !ties && !no)
 		return;
 	folklore_quote(s, quote, sizeof(quote));
 	fprintf(f,
-		"- **Folklore.** At the highest concurrency, the fastest model agrees with "
-		"\"%s\" in %zu of %zu regimes%s%s.\n",
-		quote, yes, n, *list ? "; it does not in: " : "", list);
+		"- **Folklore.** At the highest concurrency, against \"%s\": agrees %zu, ties %zu, "
+		"disagrees %zu (a clear win by the test agrees or disagrees; a tie is "
+		"neither)%s%s.\n",
+		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
 static void finding_failures(const struct set *s, FILE *f)
