@@ -29,6 +29,7 @@ struct cols {
 	int v[NMETRIC][3];
 	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
 	int ci_met, ci_stop;
+	int label; /* the model's name in its grid (models: LABEL=MODEL); -1 absent */
 };
 
 /* Only [a-z0-9] and the characters in extra, and shorter than max. */
@@ -120,6 +121,7 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 		c->ci[m][1] = cells_csv_col(t, name);
 	}
 	c->ci_met = cells_csv_col(t, "ci_met");
+	c->label = cells_csv_col(t, "label");
 	c->ci_stop = cells_csv_col(t, "ci_stop");
 	return 0;
 }
@@ -159,6 +161,8 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->grid = str_at(t, r, k->grid);
 	c->model = str_at(t, r, k->model);
 	c->m = model_find(c->model);
+	if (*str_at(t, r, k->label)) /* an alias is known by its label, with its model's traits */
+		c->model = str_at(t, r, k->label);
 	c->one_slot = c->m && c->m->one_slot;
 	c->share = num_at(t, r, k->share);
 	c->conc = num_at(t, r, k->conc);
