@@ -74,11 +74,12 @@ int cells_csv_col(const struct cells_csv *t, const char *name);
 int cells_hf_read(const char *path, struct cells_hf *hf);
 /* The same from JSON text. 0, or -EINVAL when it has no times. */
 int cells_hf_parse(const char *json, struct cells_hf *hf);
-/* Merge the exports of a cell's rounds (paths[0..n), in order; missing
- * ones skipped) into one export at out: the first one's object with every
- * round's times and exit codes, its mean, median, min, max and stddev
- * restated, and "rounds": n. 0, -ENOENT (none readable) or -errno. */
-int cells_hf_merge(const char *const *paths, size_t n, const char *out);
+/* Merge the result of command name from the exports of a point's rounds
+ * (paths[0..n), in order; missing ones skipped) into one export at out:
+ * that command's result alone, with every round's times and exit codes,
+ * its mean, median, min, max and stddev restated, and "rounds": n. 0,
+ * -ENOENT (none readable) or -errno. */
+int cells_hf_merge(const char *const *paths, size_t n, const char *name, const char *out);
 
 /* Median, min, max and sample standard deviation (0 for one value) of n
  * values; v is sorted in place. n must be at least 1. */

@@ -119,7 +119,23 @@ static int put_text(FILE *f, const void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
-int cells_hf_merge(const char *const *paths, size_t n, const char *out)
+/* The result of command name in an export, or NULL. */
+static json_t *result_named(json_t *o, const char *name)
+{
+	json_t *arr = json_object_get(o, "results"), *r;
+	size_t i;
+
+	json_array_foreach(arr, i, r)
+	{
+		const char *c = json_string_value(json_object_get(r, "command"));
+
+		if (c && strcmp(c, name) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+int cells_hf_merge(const char *const *paths, size_t n, const char *name, const char *out)
 {
 	json_t *root = NULL, *res = NULL;
 	char *text;
@@ -127,15 +143,18 @@ int cells_hf_merge(const char *const *paths, size_t n, const char *out)
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_load_file(paths[i], 0, NULL);
-		json_t *r = json_array_get(json_object_get(o, "results"), 0);
+		json_t *r = result_named(o, name);
 
 		if (!r) { /* a round whose hyperfine left nothing: its rows say so */
 			json_decref(o);
 			continue;
 		}
-		if (!root) {
-			root = o;
-			res = r;
+		if (!root) { /* the export of this cell alone: its result only */
+			root = json_object();
+			res = json_deep_copy(r);
+			json_object_set_new(root, "results", json_array());
+			json_array_append_new(json_object_get(root, "results"), res);
+			json_decref(o);
 			continue;
 		}
 		extend(res, r, "times");

@@ -156,7 +156,7 @@ static void exec_hyperfine(char *const argv[], const char *log)
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0)
 		dup2(fd, 0);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666); /* a point's rounds, one log */
 	if (fd >= 0) {
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -343,48 +343,61 @@ static void cell_paths(const struct sweep *sw, const struct spec_cell *c, struct
 	snprintf(p->json, sizeof(p->json), "%s/hyperfine/%s.json", sw->dir, c->id);
 }
 
-/* The export of round r of a cell, in the scratch folder. */
+/* The export of round r of a point (cells[0] names it), in the scratch
+ * folder. */
 static void round_json(const struct sweep *sw, const struct spec_cell *c, unsigned r, char *buf,
 		       size_t len)
 {
 	snprintf(buf, len, "%s/.scratch/%s.%d.r%u.json", sw->dir, c->id, (int)getpid(), r);
 }
 
-/* One run of cell c (after warmup unmeasured ones) under hyperfine; its
- * rows go to the cell's scratch file. 0, -EINTR or -errno (said). */
-static int run_once(struct sweep *sw, const struct spec_cell *c, const struct cell_paths *p,
-		    unsigned warmup, const char *json, const char *log)
+/* One round: hyperfine runs each cell once (after warmup unmeasured runs
+ * of each), in the order given, as one invocation with one command per
+ * cell (hyperfine runs its commands one after another). Each run's row
+ * goes to its cell's scratch file; the output is appended to log.
+ * 0, -EINTR or -errno (said). */
+static int run_round(struct sweep *sw, struct spec_cell *const *cells, const size_t *order,
+		     size_t n, const struct cell_paths *p, unsigned warmup, const char *json,
+		     const char *log)
 {
-	char warm[16], *cmd;
-	int st;
+	static const char *const head[] = { "hyperfine",	"-N",	   "--runs", "1",
+					    "--ignore-failure", "--style", "none",   "--output",
+					    "inherit",		"--warmup" };
+	size_t nh = sizeof(head) / sizeof(head[0]), k = 0;
+	char warm[16], **argv = calloc(nh + 3 + 3 * n + 2, sizeof(*argv)), **cmd;
+	int st, rc = 0;
 
-	snprintf(warm, sizeof(warm), "%u", warmup);
-	cmd = run_command(sw, c, p);
-	if (!cmd)
+	cmd = calloc(n ? n : 1, sizeof(*cmd));
+	if (!argv || !cmd) {
+		free(argv);
+		free(cmd);
 		return -ENOMEM;
-	char *argv[] = { "hyperfine",
-			 "-N",
-			 "--warmup",
-			 warm,
-			 "--runs",
-			 "1",
-			 "--ignore-failure",
-			 "--style",
-			 "none",
-			 "--output",
-			 "inherit",
-			 "--export-json",
-			 (char *)json,
-			 "--command-name",
-			 (char *)c->id,
-			 "--",
-			 cmd,
-			 NULL };
-	st = run_hyperfine(argv, log);
+	}
+	snprintf(warm, sizeof(warm), "%u", warmup);
+	for (size_t i = 0; i < nh; i++)
+		argv[k++] = (char *)head[i];
+	argv[k++] = warm;
+	argv[k++] = "--export-json";
+	argv[k++] = (char *)json;
+	for (size_t i = 0; i < n; i++) {
+		argv[k++] = "--command-name";
+		argv[k++] = (char *)cells[order[i]]->id;
+	}
+	argv[k++] = "--";
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cmd[i] = run_command(sw, cells[order[i]], &p[order[i]]);
+		argv[k++] = cmd[i];
+		rc = cmd[i] ? 0 : -ENOMEM;
+	}
+	if (rc == 0) {
+		st = run_hyperfine(argv, log);
+		rc = sweep_stop_sig ? -EINTR : check_hyperfine(sw, st, log);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cmd[i]);
 	free(cmd);
-	if (sweep_stop_sig)
-		return -EINTR;
-	return check_hyperfine(sw, st, log);
+	free(argv);
+	return rc;
 }
 
 /* The makespans of the last n rows of a scratch file into v; how many. */
@@ -458,10 +471,10 @@ static int keep_point(struct sweep *sw, struct spec_cell *const *cells, size_t n
 		c.reps = rounds; /* the rows it has: the last `rounds` of the scratch */
 		rc = keep_rows(sw, &c, p[i].scratch);
 		for (unsigned r = 0; rc == 0 && r < rounds; r++) {
-			round_json(sw, cells[i], r + 1, json[r], sizeof(json[r]));
+			round_json(sw, cells[0], r + 1, json[r], sizeof(json[r]));
 			paths[r] = json[r];
 		}
-		if (rc == 0 && cells_hf_merge(paths, rounds, p[i].json) != 0)
+		if (rc == 0 && cells_hf_merge(paths, rounds, cells[i]->id, p[i].json) != 0)
 			cmd_say("sweep", "warning: no hyperfine export for %s", cells[i]->id);
 	}
 	free(json);
@@ -474,12 +487,18 @@ static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, s
 {
 	char json[PATH_MAX];
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		unlink(p[i].scratch);
-		for (unsigned r = 1; r <= rounds; r++) {
-			round_json(sw, cells[i], r, json, sizeof(json));
-			unlink(json);
-		}
+	for (unsigned r = 1; r <= rounds; r++) {
+		round_json(sw, cells[0], r, json, sizeof(json));
+		unlink(json);
+	}
+	/* every cell of the point keeps the point's log, for sweep_keep_log */
+	for (size_t i = 1; i < n; i++) {
+		unlink(p[i].log);
+		if (link(p[0].log, p[i].log) != 0)
+			cmd_say("sweep", "warning: no log for %s: %s", cells[i]->id,
+				strerror(errno));
 	}
 }
 
@@ -524,17 +543,15 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		cell_paths(sw, cells[i], &p[i]);
 		unlink(p[i].scratch);
 	}
+	if (rc == 0)
+		unlink(p[0].log);
 	while (rc == 0) {
 		r++;
 		tr = now_s();
 		shuffle(order, n, sw->meta.seed, pt, r);
-		for (size_t k = 0; rc == 0 && k < n; k++) {
-			size_t i = order[k];
-
-			round_json(sw, cells[i], r, json, sizeof(json));
-			rc = run_once(sw, cells[i], &p[i], r == 1 ? cells[i]->warmup : 0, json,
-				      p[i].log);
-		}
+		round_json(sw, cells[0], r, json, sizeof(json));
+		rc = run_round(sw, cells, order, n, p, r == 1 ? cells[0]->warmup : 0, json,
+			       p[0].log);
 		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
 			break;
 	}
