@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
-#include "../harness/util.h"
+#include "../lib/cmdutil.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "plots.h"
 

@@ -13,8 +13,8 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "../result.h"
-#include "../util.h"
-#include "../verdict.h"
+#include "../../lib/util.h"
+#include "../../lib/verdict.h"
 #include "setio.h"
 
 #define WALL_S "wall_s" /* hyperfine's wall time of a run: the last metric */

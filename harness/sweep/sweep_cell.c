@@ -25,8 +25,8 @@
 #include "../cli.h"
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
-#include "../verdict.h"
+#include "../../lib/cmdutil.h"
+#include "../../lib/verdict.h"
 #include "setio.h"
 #include "sweep.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../verdict.h"
+#include "../lib/verdict.h"
 
 #define MATRIX_TIE_PCT 5.0 /* a ratio below 1 + this/100 is a tie (VERDICT_MIN_RATIO) */
 
