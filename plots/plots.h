@@ -6,6 +6,7 @@
  *                        plots/NAME.gp loads (gnuplot reads nothing else)
  *   DIR/<chart>.png/.svg one gnuplot run per script in PLOTS_DIR
  *   DIR/decision-matrix.md  the measured decision matrix (matrix.c decides)
+ *   DIR/decisions.json   the same verdicts for programs (cmbench report)
  *   DIR/REPORT.md        one page: host, charts, matrix, findings
  * Every table cell and sentence is computed from the numbers. A cell whose
  * ok column is not 1 never wins and is never drawn as a result; the charts
@@ -161,6 +162,11 @@ void plots_summary_table(const struct set *s, FILE *f);
 int plots_write_matrix_md(const struct set *s);
 int plots_write_heatmap_data(struct set *s);
 
+/* plots_decisions.c: decisions.json, the verdicts above for programs
+ * (and the page of `cmbench report`) */
+void plots_decisions_json(const struct set *s, FILE *f);
+int plots_write_decisions(const struct set *s);
+
 /* plots_regimes.c: the regimes beyond the main grid (the folklore lines
  * of the other grids) and the stall chart's data; plots_findings.c: their
  * REPORT.md findings */
@@ -170,6 +176,13 @@ void plots_regime_findings(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);
+/* One finding of REPORT.md by key (memory, bound, p99, speedup, offload,
+ * folklore, failures, claims, openloop, and the regime findings' keys):
+ * nothing when the set lacks its grid. */
+void plots_finding(const struct set *s, const char *key, FILE *f);
+/* plots_findings.c: creation, stall, prefork, offload_pool, sqlite, pg,
+ * flags, python, python_loops; false for another key. */
+bool plots_regime_finding(const struct set *s, const char *key, FILE *f);
 
 /* plots_openloop.c: the open-loop cells (a grid with rate:) */
 int plots_write_openloop(struct set *s);		 /* plotdata and vars of latency*.gp */

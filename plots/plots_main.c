@@ -150,6 +150,8 @@ int plots_main(int argc, char **argv)
 	if (rc == 0)
 		rc = plots_write_matrix_md(&s);
 	if (rc == 0)
+		rc = plots_write_decisions(&s);
+	if (rc == 0)
 		rc = draw(&s);
 	if (rc == 0)
 		rc = plots_write_report(&s);
