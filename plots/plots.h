@@ -104,7 +104,8 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars; /* plotdata/vars.gp while writing */
+	FILE *vars;	   /* plotdata/vars.gp while writing */
+	bool no_chart[16]; /* by plots_charts index: the set has nothing to draw */
 };
 
 /* plots_load.c */
@@ -203,6 +204,9 @@ void plots_var_str(struct set *s, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int plots_write_plotdata(struct set *s);
 bool plots_on_path(const char *prog);
+/* The set has nothing for chart name: it is not drawn (nor listed). */
+void plots_no_chart(struct set *s, const char *name);
+bool plots_chart_drawn(const struct set *s, size_t i);
 int plots_run_gnuplot(const struct set *s, const char *name);
 
 #endif

@@ -104,8 +104,19 @@ static int draw(struct set *s)
 		cmd_say("plots", "gnuplot not found; install it with: apt-get install gnuplot-nox");
 		return -ENOENT;
 	}
+	for (size_t i = 0; i < PLOTS_NCHARTS; i++) {
+		char old[PLOTS_PATH_LEN];
+
+		if (plots_chart_drawn(s, i))
+			continue;
+		/* an earlier drawing of a chart the set has no data for now */
+		snprintf(old, sizeof(old), "%s/%s.png", s->dir, plots_charts[i].name);
+		unlink(old);
+		snprintf(old, sizeof(old), "%s/%s.svg", s->dir, plots_charts[i].name);
+		unlink(old);
+	}
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		if ((rc = plots_run_gnuplot(s, plots_charts[i].name))) {
+		if (plots_chart_drawn(s, i) && (rc = plots_run_gnuplot(s, plots_charts[i].name))) {
 			cmd_say("plots", "gnuplot failed on %s/%s.gp", s->scripts,
 				plots_charts[i].name);
 			return rc;

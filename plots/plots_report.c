@@ -356,7 +356,9 @@ int plots_write_report(const struct set *s)
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
+		if (plots_chart_drawn(s, i))
+			fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title,
+				plots_charts[i].name);
 	fprintf(f, "## Decision matrix (highest concurrency; all cells in "
 		   "[decision-matrix.md](decision-matrix.md))\n\n");
 	plots_summary_table(s, f);

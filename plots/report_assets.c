@@ -68,7 +68,7 @@ const char report_js[] =
 	"function fig(f){return f.value+' (range '+f.range+'\\u2013'+f.range_hi+' over '+f.reps+"
 	"' reps)';}\n"
 	"function cellName(s,c){return D.regimes[D.shares.indexOf(s)]+', '+num(c)+"
-	"' tasks in flight';}\n"
+	"(c===1?' task':' tasks')+' in flight';}\n"
 	"function read(){var h=location.hash.replace(/^#/,''),st={};h.split('&').forEach("
 	"function(kv){var i=kv.indexOf('=');if(i>0)st[decodeURIComponent(kv.slice(0,i))]="
 	"decodeURIComponent(kv.slice(i+1));});return st;}\n"
