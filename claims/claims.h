@@ -14,6 +14,32 @@
 
 #include "../harness/result.h"
 
+/* --- the rule: one for every claim ------------------------------------------
+ *
+ * A claim holds when the measured figure falls in the range the article
+ * states ("30–100 MB", "100–500 ms", "2–4×"), both ends included, and with
+ * no tolerance added: the range is the article's own. A claim that states a
+ * single figure ("~500 seconds", "roughly 200 bytes", "8 MB") holds when the
+ * figure is within CLAIM_TOL of it, relative: |figure - point| <= CLAIM_TOL *
+ * |point|. The tolerance is the same for every claim (claims.md says so); a
+ * stated zero leaves no room. Otherwise the claim does not hold. A claim
+ * about several subjects ("with spawn", "with fork") holds only for those
+ * whose own figure passes this rule. The figure judged is the one the
+ * article's words are about (its wall-clock "takes", its "throughput"), in
+ * the unit of lo, hi and point. */
+#define CLAIM_TOL 0.25 /* ±25%: room for "~" and "roughly", none for a miss by 2× */
+
+enum claim_verdict {
+	CLAIM_UNMEASURED = -1, /* the figure is not finite: a run it needs failed */
+	CLAIM_FAILS = 0,       /* measured, outside the article's range or tolerance */
+	CLAIM_HOLDS = 1,       /* measured, inside */
+};
+
+/* figure in [lo, hi]. */
+enum claim_verdict claim_judge_range(double figure, double lo, double hi);
+/* figure within tol (pass CLAIM_TOL) of point, relative to point. */
+enum claim_verdict claim_judge_point(double figure, double point, double tol);
+
 /* One measurement: a line of runs.txt and what it gave. */
 struct claims_run {
 	char name[64];	       /* NAME, or NAME.N for the Nth repetition */

@@ -471,6 +471,11 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 	if (cfg->rate_tps > 0 && cfg->tasks > SCHED_MAX_TASKS)
 		return fail(err, errlen, "--tasks: an open-loop run takes at most %d tasks",
 			    SCHED_MAX_TASKS);
+	if ((seen & 8) && !cfg->model->open_loop)
+		return fail(
+			err, errlen,
+			"--rate: model %s cannot keep an arrival schedule; it runs batches only",
+			cfg->model->name);
 	if ((seen & 4) && !cfg->model->spawns)
 		return fail(err, errlen, "--spawn: model %s starts no process per task",
 			    cfg->model->name);

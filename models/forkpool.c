@@ -176,5 +176,6 @@ const struct model_ops model_forkpool = {
 	.analog = "multiprocessing.Pool",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_PROCESSES,
+	.open_loop = true,
 	.run = forkpool_run,
 };

@@ -67,6 +67,10 @@ struct model_ops {
 	bool foreign;	   /* a program that speaks the handshake */
 	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
 	bool per_task;	   /* creates a thread or a process for every task (no pool) */
+	/* keeps an open loop's schedule (--rate): starts no task before
+	 * ctl_release_ns() and records latency from it; without it the CLI
+	 * refuses --rate */
+	bool open_loop;
 	/* foreign: the program that runs the tasks, under the repository
 	 * root (models/python/x.py) */
 	const char *program;

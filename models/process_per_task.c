@@ -44,6 +44,7 @@
 #include "../harness/cli.h"
 #include "../harness/clock.h"
 #include "../harness/commands.h"
+#include "../harness/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -71,26 +72,28 @@ struct ppt_shared {
 };
 
 struct ppt_run {
-	const struct run_cfg *cfg; /* the run */
-	struct task_stats *out;	   /* the parent's, where every task is recorded */
-	struct ppt_shared *sh;	   /* the shared memory */
-	size_t shsize;		   /* its size */
-	int shfd;		   /* the memfd behind sh */
-	uint64_t n;		   /* slots: processes alive at most */
-	pid_t *pid;		   /* per slot: its process, 0 when free */
-	uint64_t *id;		   /* per slot: the task its process runs */
-	uint64_t *start_ns;	   /* per slot: when that process was asked for */
-	uint64_t *free;		   /* free slots (a stack) */
-	uint64_t nfree;		   /* how many */
-	uint64_t alive;		   /* processes forked and not reaped */
-	uint64_t t0;		   /* release time */
-	pid_t self;		   /* the parent */
-	char **argv;		   /* exec: the worker's argv, NULL with --spawn fork */
-	char exe[PATH_MAX];	   /* exec: argv[0], the binary's path */
-	char arg_fd[24];	   /* exec: the memfd, as argv[2] */
-	char arg_slot[24];	   /* exec: argv[3], written in the child */
-	char arg_id[24];	   /* exec: argv[4], written in the child */
-	char arg_parent[24];	   /* exec: argv[5] */
+	const struct run_cfg *cfg;   /* the run */
+	struct task_stats *out;	     /* the parent's, where every task is recorded */
+	struct ppt_shared *sh;	     /* the shared memory */
+	size_t shsize;		     /* its size */
+	int shfd;		     /* the memfd behind sh */
+	uint64_t n;		     /* slots: processes alive at most */
+	pid_t *pid;		     /* per slot: its process, 0 when free */
+	uint64_t *id;		     /* per slot: the task its process runs */
+	uint64_t *start_ns;	     /* per slot: when that process was asked for */
+	uint64_t *due_ns;	     /* per slot: when its task was due */
+	uint64_t *free;		     /* free slots (a stack) */
+	uint64_t nfree;		     /* how many */
+	uint64_t alive;		     /* processes forked and not reaped */
+	uint64_t t0;		     /* the clock's start */
+	const struct trial_ctl *ctl; /* the release schedule (open loop) */
+	pid_t self;		     /* the parent */
+	char **argv;		     /* exec: the worker's argv, NULL with --spawn fork */
+	char exe[PATH_MAX];	     /* exec: argv[0], the binary's path */
+	char arg_fd[24];	     /* exec: the memfd, as argv[2] */
+	char arg_slot[24];	     /* exec: argv[3], written in the child */
+	char arg_id[24];	     /* exec: argv[4], written in the child */
+	char arg_parent[24];	     /* exec: argv[5] */
 };
 
 /* Run task id on a slot of its own and report it in rec. */
@@ -129,6 +132,7 @@ static int ppt_start(struct ppt_run *r, uint64_t id)
 	pid_t pid;
 
 	r->sh->rec[slot].done = 0;
+	r->due_ns[slot] = ctl_release_ns(r->ctl, r->t0, id);
 	r->start_ns[slot] = clock_now_ns();
 	pid = fork();
 	if (pid == 0)
@@ -151,10 +155,10 @@ static void ppt_ended(struct ppt_run *r, uint64_t slot, int st)
 
 	if (__atomic_load_n(&rec->done, __ATOMIC_ACQUIRE) && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0) {
-		stats_task_done(r->out, r->t0, r->start_ns[slot], rec->end_ns, id, rec->result,
-				rec->err);
+		stats_task_done(r->out, r->due_ns[slot], r->start_ns[slot], rec->end_ns, id,
+				rec->result, rec->err);
 	} else {
-		stats_task_done(r->out, r->t0, r->start_ns[slot], clock_now_ns(), id, 0,
+		stats_task_done(r->out, r->due_ns[slot], r->start_ns[slot], clock_now_ns(), id, 0,
 				TASK_ERR_WORKER);
 		r->out->workers_lost++;
 	}
@@ -182,13 +186,19 @@ static void ppt_reap_one(struct ppt_run *r)
 	}
 }
 
-/* The timed part: every task in a process of its own. */
+/* The timed part: every task in a process of its own. Open loop: a task
+ * with a free slot is forked when it is due, not before (a process that
+ * ends meanwhile wrote its end time, and is reaped after); one that finds
+ * no free slot waits for a process to end, and that wait counts. */
 static void ppt_tasks(struct ppt_run *r)
 {
-	uint64_t next = 0, now;
+	uint64_t next = 0, now, due;
 
 	while (next < r->cfg->tasks || r->alive) {
 		while (next < r->cfg->tasks && r->nfree > 0) {
+			due = ctl_release_ns(r->ctl, r->t0, next);
+			if (due > clock_now_ns())
+				sched_sleep_until(due);
 			if (ppt_start(r, next) == 0) {
 				next++;
 				continue;
@@ -196,7 +206,7 @@ static void ppt_tasks(struct ppt_run *r)
 			if (r->alive)
 				break; /* no fork now: try again once one has ended */
 			now = clock_now_ns();
-			stats_task_done(r->out, r->t0, now, now, next++, 0, TASK_ERR_WORKER);
+			stats_task_done(r->out, due, now, now, next++, 0, TASK_ERR_WORKER);
 		}
 		if (r->alive)
 			ppt_reap_one(r);
@@ -296,8 +306,9 @@ static int ppt_setup(struct ppt_run *r)
 	r->pid = calloc(r->n, sizeof(*r->pid));
 	r->id = calloc(r->n, sizeof(*r->id));
 	r->start_ns = calloc(r->n, sizeof(*r->start_ns));
+	r->due_ns = calloc(r->n, sizeof(*r->due_ns));
 	r->free = calloc(r->n, sizeof(*r->free));
-	if (!r->pid || !r->id || !r->start_ns || !r->free)
+	if (!r->pid || !r->id || !r->start_ns || !r->due_ns || !r->free)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < r->n; i++)
 		r->free[i] = r->n - 1 - i; /* the first task takes slot 0 */
@@ -319,6 +330,7 @@ static void ppt_teardown(struct ppt_run *r)
 	free(r->pid);
 	free(r->id);
 	free(r->start_ns);
+	free(r->due_ns);
 	free(r->free);
 }
 
@@ -329,6 +341,7 @@ static int process_per_task_run(const struct run_cfg *cfg, struct trial_ctl *ctl
 			     .out = out,
 			     .shfd = -1,
 			     .self = getpid(),
+			     .ctl = ctl,
 			     .n = cfg->concurrency < cfg->tasks ? cfg->concurrency : cfg->tasks };
 	int rc;
 
@@ -456,6 +469,7 @@ const struct model_ops model_process_per_task = {
 	.par = MODEL_PAR_SLOTS,
 	.per_task = true,
 	.kind = MODEL_KIND_PROCESSES,
+	.open_loop = true,
 	.spawns = true,
 	.check = ppt_check,
 	.run = process_per_task_run,

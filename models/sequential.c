@@ -44,5 +44,6 @@ const struct model_ops model_sequential = {
 	.one_slot = true,
 	.par = MODEL_PAR_ONE,
 	.kind = MODEL_KIND_SEQUENTIAL,
+	.open_loop = true,
 	.run = sequential_run,
 };

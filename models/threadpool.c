@@ -183,5 +183,6 @@ const struct model_ops model_threadpool = {
 	.analog = "concurrent.futures.ThreadPoolExecutor",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_THREADS,
+	.open_loop = true,
 	.run = threadpool_run,
 };
