@@ -166,6 +166,8 @@ int plots_write_heatmap_data(struct set *s);
 /* plots_decisions.c: decisions.json, the verdicts above for programs
  * (and the page of `cmbench report`) */
 void plots_decisions_json(const struct set *s, FILE *f);
+/* The rule that makes a cell a tie, one sentence. */
+const char *plots_tie_rule(char *b, size_t n);
 int plots_write_decisions(const struct set *s);
 
 /* plots_regimes.c: the regimes beyond the main grid (the folklore lines

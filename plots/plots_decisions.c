@@ -14,6 +14,22 @@
 #include "plots.h"
 #include "report.h"
 
+const char *plots_tie_rule(char *b, size_t n)
+{
+	snprintf(b, n,
+		 "A cell is a tie when the two best models' min–max ranges over the reps overlap "
+		 "or their medians differ by less than %g%%.",
+		 MATRIX_TIE_PCT);
+	return b;
+}
+
+/* The 95% interval of a verdict's ratio, NAN when the rule gives none. */
+static void ratio_interval(const struct matrix_verdict *v, double *lo, double *hi)
+{
+	(void)v;
+	*lo = *hi = NAN;
+}
+
 static void num(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -51,6 +67,7 @@ static void figures(FILE *f, const struct set *s, size_t k, int idx)
 static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_verdict *v)
 {
 	char text[1024];
+	double lo, hi;
 
 	fputs("{\"text\":", f);
 	json_str(f, plots_verdict_text(s, k, v, text, sizeof(text)));
@@ -75,28 +92,24 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 	}
 	fputs("],\"ratio\":", f);
 	num(f, v->runner_up >= 0 ? 1 + v->margin : NAN);
+	ratio_interval(v, &lo, &hi);
+	fputs(",\"ratio_lo\":", f);
+	num(f, lo);
+	fputs(",\"ratio_hi\":", f);
+	num(f, hi);
 	fprintf(f, ",\"valid\":%d,\"failed\":%d}", v->nvalid, v->nfailed);
 }
 
 void plots_decisions_json(const struct set *s, FILE *f)
 {
-	char reg[64];
+	char reg[64], rule[512];
 
 	fputs("{\"set\":", f);
 	json_str(f, s->run_id);
 	fputs(",\"grid\":", f);
 	json_str(f, s->grid ? s->grid : "");
 	fprintf(f, ",\"tie_pct\":%g,\"tie_rule\":", MATRIX_TIE_PCT);
-	snprintf(reg, sizeof(reg), "%g", MATRIX_TIE_PCT);
-	{
-		char rule[512];
-
-		snprintf(rule, sizeof(rule),
-			 "A cell is a tie when the two best models' min-max ranges over the "
-			 "reps overlap or their medians differ by less than %s%%.",
-			 reg);
-		json_str(f, rule);
-	}
+	json_str(f, plots_tie_rule(rule, sizeof(rule)));
 	fputs(",\"one_slot\":", f);
 	json_str(f, plots_one_slot_model(s));
 	fputs(",\"shares\":[", f);

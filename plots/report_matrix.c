@@ -120,16 +120,16 @@ static void legend(FILE *f, const struct set *s)
 
 void report_heatmap(FILE *f, const struct set *s)
 {
-	char cnt[32], reg[64];
+	char cnt[32], reg[64], rule[512];
 
 	if (!s->nverdict[0])
 		return;
 	fputs("<section id=\"matrix\"><h2>The decision matrix</h2>\n<p class=\"rule\">", f);
-	fprintf(f,
-		"Each cell names the model with the lowest median over the reps. It is a "
-		"<strong>tie</strong> (outlined, “tie of N”) when the two best models' min–max "
-		"ranges overlap or their medians differ by less than %g%%; ",
-		MATRIX_TIE_PCT);
+	fputs("Each cell names the model with the lowest median over the reps; a tie is "
+	      "outlined and says “tie of N”. ",
+	      f);
+	html_esc(f, plots_tie_rule(rule, sizeof(rule)));
+	fputc(' ', f);
 	html_esc(f, plots_one_slot_model(s));
 	fputs(" runs one task at a time, so its cell competes at every level. Hover over or "
 	      "focus (Tab) a cell for its figures; the same verdicts are in decision-matrix.md "
