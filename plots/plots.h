@@ -183,7 +183,7 @@ int plots_write_report(const struct set *s);
  * folklore, failures, claims, openloop, and the regime findings' keys):
  * nothing when the set lacks its grid. */
 void plots_finding(const struct set *s, const char *key, FILE *f);
-/* plots_findings.c: creation, stall, prefork, offload_pool, sqlite, pg,
+/* plots_findings.c: creation, stall, prefork, offload_pool, embedded_db, db_server,
  * flags, python, python_loops; false for another key. */
 bool plots_regime_finding(const struct set *s, const char *key, FILE *f);
 

@@ -360,9 +360,9 @@ bool plots_regime_finding(const struct set *s, const char *key, FILE *f)
 		finding_stall(s, f);
 	else if (strcmp(key, "prefork") == 0)
 		finding_prefork(s, f);
-	else if (strcmp(key, "sqlite") == 0)
+	else if (strcmp(key, "embedded_db") == 0)
 		finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
-	else if (strcmp(key, "pg") == 0)
+	else if (strcmp(key, "db_server") == 0)
 		finding_tput(s, f, wl_db_server, "PostgreSQL", true);
 	else if (strcmp(key, "flags") == 0)
 		finding_flags(s, f);

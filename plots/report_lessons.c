@@ -88,7 +88,7 @@ static const struct lesson lessons[] = {
 	  NULL,
 	  "A library with no non-blocking API blocks whatever runs it; a database server "
 	  "rewards a driver that overlaps its queries.",
-	  { "sqlite", "pg", "flags" } },
+	  { "embedded_db", "db_server", "flags" } },
 	{ "pyloops",
 	  "Python event loops on I/O",
 	  NULL,

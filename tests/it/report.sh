@@ -115,7 +115,10 @@ $NET true 2>/dev/null || NET="" # no network namespace: the page is told it is o
 MODELS=$("$CMBENCH" list models | tr '\n' ' ')
 TMPDIR="$TMP" timeout 150 $NET python3 "$BROWSE" "$page" "$SET/decision-matrix.md" "$MODELS" \
 	"$TMP/report.png" "share=0&concurrency=50&criterion=time" \
-	"share=50&concurrency=10&criterion=p99" "share=100&concurrency=1&criterion=memory"
+	"share=50&concurrency=10&criterion=p99" "share=100&concurrency=1&criterion=memory" \
+	"share=40&concurrency=30&criterion=time=>Between grid points: used measured cell mixed (50% cpu), 50 tasks in flight" \
+	"share=0&concurrency=5000&criterion=time=>Not measured here: the nearest measured cell is io-bound (0% cpu), 50 tasks in flight" \
+	"wait=1&cpu=1&concurrency=10&criterion=time=>Measured cell: mixed (50% cpu), 10 tasks in flight"
 check "browser: the checks above ran to the end" test $? -lt 124
 TMPDIR="$TMP" timeout 150 $NET python3 "$BROWSE" "$hp" "$HS/decision-matrix.md" "$MODELS" \
 	"$TMP/hostile.png" "share=0&concurrency=10&criterion=time" | sed 's/^\(not \)\{0,1\}ok - /&hostile set: /'

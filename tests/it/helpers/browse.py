@@ -8,7 +8,8 @@ no port, no extra package). The network is off twice: the caller runs this
 under `unshare -n` when it can, and the page is told it is offline. For
 each FRAGMENT (share=..&concurrency=..&criterion=..) it loads the page,
 reads the model names shown in #answer and checks them against the same
-cell of decision-matrix.md. Any console message, uncaught exception, log
+cell of decision-matrix.md; a FRAGMENT=>TEXT instead checks that #answer
+says TEXT (off the grid: the cell it used). Any console message, uncaught exception, log
 error (a blocked request, a CSP violation) or request to anything but the
 file itself fails. Last, it takes a screenshot. Prints TAP lines."""
 import base64
@@ -135,6 +136,7 @@ def main():
         b.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 2000,
                "deviceScaleFactor": 1, "mobile": False}, session=sess)
         for frag in frags:
+            frag, _, expect = frag.partition("=>")
             b.call("Page.navigate", {"url": "about:blank"}, session=sess)
             b.wait_event("Page.loadEventFired")
             b.call("Page.navigate", {"url": url + "#" + frag}, session=sess)
@@ -144,6 +146,12 @@ def main():
                          ".map(e=>e.textContent), text:document.getElementById('answer')"
                          ".textContent})"}, session=sess)["result"]["value"]
             got = json.loads(got)
+            if expect:
+                good = expect in got["text"]
+                fails += not good
+                print(f"{'ok' if good else 'not ok'} - #{frag}: the answer says {expect!r} "
+                      f"({got['text'][:160]!r})")
+                continue
             st = dict(kv.split("=", 1) for kv in frag.split("&"))
             want = matrix_cell(md, float(st["share"]), float(st["concurrency"]),
                                st.get("criterion", "time"), models)
