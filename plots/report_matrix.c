@@ -213,6 +213,57 @@ static void blocking_rows(FILE *f, const struct set *s)
 	free(md);
 }
 
+static void w_openloop(const struct set *s, FILE *f)
+{
+	plots_openloop_md(s, f);
+}
+
+/* The open-loop verdicts (the first table of that section of
+ * decision-matrix.md), each with the CPU share class of its workload
+ * ("io" 0, "cpu" 100, "mixed" between; from the workload's traits), as a
+ * JSON array of {class, cells}. */
+static void openloop_rows(FILE *f, const struct set *s)
+{
+	char *md = report_capture(s, w_openloop), *line, *save = NULL, name[64];
+	bool first = true, in = false;
+
+	fputs("[", f);
+	for (line = md ? strtok_r(md, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const struct workload_ops *w;
+		const char *cls;
+		char *p, *e;
+
+		if (strncmp(line, "| regime | SLO | winner", 23) == 0) {
+			in = true;
+			continue;
+		}
+		if (!in || strncmp(line, "|---", 4) == 0)
+			continue;
+		if (line[0] != '|')
+			break;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line + 2, " |"), line + 2);
+		w = workload_find(name);
+		cls = !w ? "" : w->does_io && !w->does_cpu ? "io" : !w->does_io ? "cpu" : "mixed";
+		fputs(first ? "{\"class\":" : ",\n{\"class\":", f);
+		first = false;
+		json_str(f, cls);
+		fputs(",\"cells\":[", f);
+		for (p = line + 1; (e = strchr(p, '|')); p = e + 1) {
+			*e = '\0';
+			while (*p == ' ')
+				p++;
+			for (char *z = p + strlen(p); z > p && z[-1] == ' ';)
+				*--z = '\0';
+			json_str(f, p);
+			fputs(strchr(e + 1, '|') ? "," : "", f);
+		}
+		fputs("]}", f);
+	}
+	fputs("]", f);
+	free(md);
+}
+
 void report_picker(FILE *f, const struct set *s)
 {
 	fputs("<section id=\"picker\"><h2>Your workload</h2>\n"
@@ -238,5 +289,7 @@ void report_picker(FILE *f, const struct set *s)
 	      "<script type=\"application/json\" id=\"blocking-rows\">",
 	      f);
 	blocking_rows(f, s);
+	fputs("</script>\n<script type=\"application/json\" id=\"openloop-rows\">", f);
+	openloop_rows(f, s);
 	fputs("</script>\n</section>\n", f);
 }
