@@ -25,7 +25,7 @@
 #include <stdio.h>
 
 #include "../harness/sweep/cells.h"
-#include "../harness/sweep/matrix.h"
+#include "matrix.h"
 #include "../harness/sweep/meta.h"
 #include "../harness/sweep/spec.h"
 
@@ -210,5 +210,9 @@ bool plots_on_path(const char *prog);
 void plots_no_chart(struct set *s, const char *name);
 bool plots_chart_drawn(const struct set *s, size_t i);
 int plots_run_gnuplot(const struct set *s, const char *name);
+
+/* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
+int plots_main(int argc, char **argv);
+int report_main(int argc, char **argv); /* report_main.c: cmbench report DIR */
 
 #endif

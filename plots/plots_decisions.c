@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "plots.h"
 #include "report.h"
 

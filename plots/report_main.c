@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/commands.h"
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "report.h"
 
 #define USAGE "usage: cmbench report DIR"

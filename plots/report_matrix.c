@@ -220,7 +220,8 @@ static void w_openloop(const struct set *s, FILE *f)
 
 /* The open-loop verdicts (the first table of that section of
  * decision-matrix.md), each with the CPU share class of its workload
- * ("io" 0, "cpu" 100, "mixed" between; from the workload's traits), as a
+ * ("wait": 0%, "compute": 100%, "both": between; from the workload's
+ * traits), as a
  * JSON array of {class, cells}. */
 static void openloop_rows(FILE *f, const struct set *s)
 {
@@ -244,7 +245,10 @@ static void openloop_rows(FILE *f, const struct set *s)
 			break;
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line + 2, " |"), line + 2);
 		w = workload_find(name);
-		cls = !w ? "" : w->does_io && !w->does_cpu ? "io" : !w->does_io ? "cpu" : "mixed";
+		cls = !w			   ? ""
+		      : w->does_io && !w->does_cpu ? "wait"
+		      : !w->does_io		   ? "compute"
+						   : "both";
 		fputs(first ? "{\"class\":" : ",\n{\"class\":", f);
 		first = false;
 		json_str(f, cls);
