@@ -111,6 +111,7 @@ claims: deps-bench
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench
 	./cmbench plots $(or $(RESULTS),results/latest)
+	./cmbench report $(or $(RESULTS),results/latest)
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz cmbench

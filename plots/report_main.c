@@ -144,22 +144,31 @@ static void env_card(FILE *f, const struct set *s)
 	card_row(f, "ran", *m->start_utc ? b : "");
 	precision(s, b, sizeof(b));
 	card_row(f, "precision reached", b);
-	card_row(f, "load and limits", m->note);
+	if (*m->note) {
+		fputs("<tr><th scope=\"row\">what they hold for</th><td>", f);
+		html_inline_md(f, m->note);
+		fputs("</td></tr>\n", f);
+	}
 	fputs("</tbody></table></section>\n", f);
 }
 
 static void md_section(FILE *f, const struct set *s, const char *id, const char *title,
 		       const char *intro, void (*writer)(const struct set *, FILE *))
 {
-	char *md = report_capture(s, writer);
+	char *md = report_capture(s, writer), *body = md;
 
-	if (md && md[strspn(md, " \n")]) {
+	if (body) { /* its own heading, when it repeats the section's */
+		body += strspn(body, " \n");
+		if (body[0] == '#' && strncmp(body + strspn(body, "# "), title, strlen(title)) == 0)
+			body += strcspn(body, "\n");
+	}
+	if (body && body[strspn(body, " \n")]) {
 		fprintf(f, "<section id=\"%s\"><h2>", id);
 		html_esc(f, title);
 		fputs("</h2>\n", f);
 		if (intro)
 			fprintf(f, "<p>%s</p>\n", intro);
-		html_md(f, md, 2);
+		html_md(f, body, 2);
 		fputs("</section>\n", f);
 	}
 	free(md);
@@ -211,7 +220,8 @@ static void page(FILE *f, const struct set *s)
 		   "The other grids of the set, each against what the folklore says "
 		   "(decision-matrix.md).",
 		   w_regimes);
-	md_section(f, s, "openloop", "Open loop: the sustained rate", NULL, w_openloop);
+	md_section(f, s, "openloop", "Open loop: the highest rate with p99 under the SLO", NULL,
+		   w_openloop);
 	md_section(f, s, "claims", "The article's claims", NULL, w_claims);
 	env_card(f, s);
 	md_section(f, s, "selfcheck", "The self-check", NULL, w_selfcheck);
