@@ -66,6 +66,20 @@ static const char *span_end(const char *s, const char *mark)
 	return e && e > s ? e : NULL;
 }
 
+/* After the target of a link whose "](" is at e, or NULL. */
+static const char *link_end(const char *e)
+{
+	int depth = 0;
+
+	for (e += 1; *e; e++) {
+		depth += *e == '(';
+		depth -= *e == ')';
+		if (depth == 0)
+			return e + 1;
+	}
+	return NULL;
+}
+
 void html_inline_md(FILE *f, const char *s)
 {
 	const char *e;
@@ -81,12 +95,12 @@ void html_inline_md(FILE *f, const char *s)
 			html_esc_n(f, s + 1, (size_t)(e - s - 1));
 			fputs("</code>", f);
 			s = e + 1;
-		} else if (s[0] == '[' && (e = strstr(s, "](")) && strchr(e, ')')) {
+		} else if (s[0] == '[' && (e = strstr(s, "](")) && link_end(e)) {
 			/* a link: its text only */
 			html_esc_n(f, s + 1, (size_t)(e - s - 1));
-			s = strchr(e, ')') + 1;
-		} else if (s[0] == '!' && s[1] == '[' && (e = strstr(s, "](")) && strchr(e, ')')) {
-			s = strchr(e, ')') + 1; /* an image: the page has its own */
+			s = link_end(e);
+		} else if (s[0] == '!' && s[1] == '[' && (e = strstr(s, "](")) && link_end(e)) {
+			s = link_end(e); /* an image: the page has its own */
 		} else {
 			size_t n = strcspn(s + 1, "*`[!") + 1;
 
