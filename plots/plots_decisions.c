@@ -17,17 +17,21 @@
 const char *plots_tie_rule(char *b, size_t n)
 {
 	snprintf(b, n,
-		 "A cell is a tie when the two best models' min–max ranges over the reps overlap "
-		 "or their medians differ by less than %g%%.",
-		 MATRIX_TIE_PCT);
+		 "A cell has a winner only when Welch's test on the logs of the two best models' "
+		 "reps, corrected by Benjamini–Hochberg over the cells of the criterion, gives "
+		 "p < %.2f and the ratio of their geometric means is at least %.2f×; otherwise it "
+		 "is a tie (always with fewer than %d reps a side).",
+		 VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N);
 	return b;
 }
 
 /* The 95% interval of a verdict's ratio, NAN when the rule gives none. */
 static void ratio_interval(const struct matrix_verdict *v, double *lo, double *hi)
 {
-	(void)v;
-	*lo = *hi = NAN;
+	bool tested = v->runner_up >= 0 && v->vd.outcome != VERDICT_NA;
+
+	*lo = tested ? v->vd.ci_lo : NAN;
+	*hi = tested ? v->vd.ci_hi : NAN;
 }
 
 static void num(FILE *f, double v)
@@ -91,12 +95,16 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 		json_str(f, plots_vmodel(s, v->tied[i]));
 	}
 	fputs("],\"ratio\":", f);
-	num(f, v->runner_up >= 0 ? 1 + v->margin : NAN);
+	num(f, v->runner_up >= 0 ? v->vd.ratio : NAN);
 	ratio_interval(v, &lo, &hi);
 	fputs(",\"ratio_lo\":", f);
 	num(f, lo);
 	fputs(",\"ratio_hi\":", f);
 	num(f, hi);
+	fputs(",\"p_adj\":", f);
+	num(f, v->runner_up >= 0 && v->vd.outcome != VERDICT_NA ? v->vd.p_adj : NAN);
+	fprintf(f, ",\"tested\":%s",
+		v->runner_up >= 0 && v->vd.outcome != VERDICT_NA ? "true" : "false");
 	fprintf(f, ",\"valid\":%d,\"failed\":%d}", v->nvalid, v->nfailed);
 }
 
@@ -108,7 +116,8 @@ void plots_decisions_json(const struct set *s, FILE *f)
 	json_str(f, s->run_id);
 	fputs(",\"grid\":", f);
 	json_str(f, s->grid ? s->grid : "");
-	fprintf(f, ",\"tie_pct\":%g,\"tie_rule\":", MATRIX_TIE_PCT);
+	fprintf(f, ",\"alpha\":%g,\"min_ratio\":%g,\"tie_rule\":", VERDICT_ALPHA,
+		VERDICT_MIN_RATIO);
 	json_str(f, plots_tie_rule(rule, sizeof(rule)));
 	fputs(",\"one_slot\":", f);
 	json_str(f, plots_one_slot_model(s));

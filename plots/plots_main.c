@@ -123,17 +123,36 @@ static int draw(struct set *s)
 	return 0;
 }
 
-static void set_free(struct set *s)
+void plots_set_free(struct set *s)
 {
 	for (size_t k = 0; k < NCRIT; k++)
 		matrix_free(s->verdict[k], s->nverdict[k]);
 	free(s->mc);
 	free(s->mc_src);
+	for (size_t i = 0; s->cells && i < s->ncells; i++)
+		for (int m = 0; m < NMETRIC; m++)
+			free(s->cells[i].rep[m]);
 	free(s->cells);
 	free(s->models);
 	cells_csv_free(&s->tab);
 	meta_free(&s->meta);
 	spec_free(&s->spec);
+}
+
+int plots_open_set(struct set *s, const char *cmd)
+{
+	int rc = plots_load_cells(s);
+
+	if (rc == 0 && (rc = plots_load_reps(s)))
+		cmd_say(cmd, "out of memory");
+	if (rc == 0) {
+		plots_read_meta(s);
+		plots_plan_grid(s);
+		rc = plots_decide_all(s);
+		if (rc)
+			cmd_say(cmd, "out of memory");
+	}
+	return rc;
 }
 
 int plots_main(int argc, char **argv)
@@ -147,14 +166,7 @@ int plots_main(int argc, char **argv)
 	if (rc == 0)
 		rc = check_scripts(&s);
 	if (rc == 0)
-		rc = plots_load_cells(&s);
-	if (rc == 0) {
-		plots_read_meta(&s);
-		plots_plan_grid(&s);
-		rc = plots_decide_all(&s);
-		if (rc)
-			cmd_say("plots", "out of memory");
-	}
+		rc = plots_open_set(&s, "plots");
 	if (rc == 0)
 		rc = plots_write_plotdata(&s);
 	if (rc == 0)
@@ -165,6 +177,6 @@ int plots_main(int argc, char **argv)
 		rc = draw(&s);
 	if (rc == 0)
 		rc = plots_write_report(&s);
-	set_free(&s);
+	plots_set_free(&s);
 	return rc == 1 ? 0 : cmd_exit(rc);
 }

@@ -263,24 +263,9 @@ int report_main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	rc = parse_args(argc, argv, &s);
 	if (rc == 0)
-		rc = plots_load_cells(&s);
-	if (rc == 0) {
-		plots_read_meta(&s);
-		plots_plan_grid(&s);
-		rc = plots_decide_all(&s);
-		if (rc)
-			cmd_say("report", "out of memory");
-	}
+		rc = plots_open_set(&s, "report");
 	if (rc == 0)
 		rc = write_page(&s);
-	for (size_t k = 0; k < NCRIT; k++)
-		matrix_free(s.verdict[k], s.nverdict[k]);
-	free(s.mc);
-	free(s.mc_src);
-	free(s.cells);
-	free(s.models);
-	cells_csv_free(&s.tab);
-	meta_free(&s.meta);
-	spec_free(&s.spec);
+	plots_set_free(&s);
 	return rc == 1 ? 0 : cmd_exit(rc);
 }

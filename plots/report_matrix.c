@@ -71,10 +71,10 @@ static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t 
 			fputs("only one", f);
 		else if (v->tie)
 			fprintf(f, "tie of %d", v->ntied);
-		else if (!isfinite(v->margin))
+		else if (!isfinite(v->vd.ratio))
 			fputs("far ahead", f);
 		else
-			fprintf(f, "%.2f× ahead", 1 + v->margin);
+			fprintf(f, "%.2f× ahead", v->vd.ratio);
 		fputs("</span>", f);
 	}
 	fputs("<span class=\"tip\" role=\"tooltip\">", f);
@@ -86,8 +86,10 @@ static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t 
 	if (v->runner_up >= 0) {
 		fputs("<br>runner-up: ", f);
 		contender(f, s, k, v->runner_up);
-		if (isfinite(v->margin))
-			fprintf(f, "<br>ratio runner-up / winner: %.3g", 1 + v->margin);
+		fputs("<br>runner-up / winner (geometric means, 95% interval): ", f);
+		html_esc(f, verdict_ratio_str(&v->vd, text, sizeof(text)));
+		if (v->vd.outcome != VERDICT_NA)
+			fprintf(f, "; adjusted p = %.2g", v->vd.p_adj);
 	}
 	fputs("</span></td>", f);
 }
