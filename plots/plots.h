@@ -84,6 +84,7 @@ struct panel {
 
 /* Everything one `cmbench plots` run knows. */
 struct set {
+	const char *cmd;      /* the command, in messages: plots, report */
 	const char *dir;      /* the result set */
 	const char *scripts;  /* where the *.gp live */
 	char run_id[256];     /* DIR's last component */

@@ -257,7 +257,7 @@ static int write_page(const struct set *s)
 
 int report_main(int argc, char **argv)
 {
-	struct set s = { .cores = NAN };
+	struct set s = { .cores = NAN, .cmd = "report" };
 	int rc;
 
 	signal(SIGXFSZ, SIG_IGN);
