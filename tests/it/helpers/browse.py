@@ -9,7 +9,9 @@ under `unshare -n` when it can, and the page is told it is offline. For
 each FRAGMENT (share=..&concurrency=..&criterion=..) it loads the page,
 reads the model names shown in #answer and checks them against the same
 cell of decision-matrix.md; a FRAGMENT=>TEXT instead checks that #answer
-says TEXT (off the grid: the cell it used). Any console message, uncaught exception, log
+says TEXT (off the grid: the cell it used). An argument @HTML:MD opens
+another page (and its decision-matrix.md) for the fragments after it, in the
+same browser. Any console message, uncaught exception, log
 error (a blocked request, a CSP violation) or request to anything but the
 file itself fails. Last, it takes a screenshot. Prints TAP lines."""
 import base64
@@ -118,12 +120,21 @@ def matrix_cell(md, share, conc, crit, models):
     return None
 
 
+def take_shot(b, sess, shot):
+    data = b.call("Page.captureScreenshot", {"format": "png"}, session=sess)["data"]
+    with open(shot, "wb") as f:
+        f.write(base64.b64decode(data))
+    print(f"ok - screenshot {shot} ({os.path.getsize(shot)} bytes)")
+
+
 def main():
     html, md_path, models_arg, shot = sys.argv[1:5]
     frags = sys.argv[5:]
     models = set(models_arg.split())
     md = open(md_path, encoding="utf-8").read()
     url = "file://" + os.path.abspath(html)
+    urls = [url]
+    shot_taken = False
     b = Browser()
     fails = 0
     try:
@@ -136,6 +147,16 @@ def main():
         b.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 2000,
                "deviceScaleFactor": 1, "mobile": False}, session=sess)
         for frag in frags:
+            if frag.startswith("@"):
+                if not shot_taken:
+                    take_shot(b, sess, shot)
+                    shot_taken = True
+                html, md_path = frag[1:].split(":", 1)
+                md = open(md_path, encoding="utf-8").read()
+                url = "file://" + os.path.abspath(html)
+                urls.append(url)
+                print(f"ok - opening {html}")
+                continue
             frag, _, expect = frag.partition("=>")
             b.call("Page.navigate", {"url": "about:blank"}, session=sess)
             b.wait_event("Page.loadEventFired")
@@ -160,10 +181,8 @@ def main():
             fails += not good
             print(f"{'ok' if good else 'not ok'} - #{frag}: the answer names {names}, "
                   f"decision-matrix.md's cell {want} ({got['text'][:160]!r})")
-        shotb = b.call("Page.captureScreenshot", {"format": "png"}, session=sess)["data"]
-        with open(shot, "wb") as f:
-            f.write(base64.b64decode(shotb))
-        print(f"ok - screenshot {shot} ({os.path.getsize(shot)} bytes)")
+        if not shot_taken:
+            take_shot(b, sess, shot)
     except Exception as e:  # a browser that fails is a failed check
         print(f"not ok - the browser session: {e}")
         fails += 1
@@ -181,7 +200,7 @@ def main():
             bad.append("log: " + p["entry"].get("text", "")[:300])
         elif m == "Network.requestWillBeSent":
             u = p.get("request", {}).get("url", "")
-            if not (u.startswith(url.split("#")[0]) or u.startswith("about:") or u.startswith("data:")):
+            if not (any(u.startswith(x) for x in urls) or u.startswith("about:") or u.startswith("data:")):
                 bad.append("request: " + u[:200])
     print(f"{'ok' if not bad else 'not ok'} - no console message, exception or request "
           f"({len(bad)}{': ' + '; '.join(bad[:5]) if bad else ''})")
