@@ -22,6 +22,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,12 +275,50 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 	}
 }
 
+/* Ctrl-C (SIGINT) or SIGTERM during a trial: kill the trial's whole group
+ * (a foreign model's interpreter and the processes it started) and reap
+ * it, then die of the signal (exit 130 for SIGINT), so that none of them
+ * outlives cmbench. Only where the signal was at its default: a sweep's
+ * cell ignores them and is stopped by its sweep. */
+static volatile sig_atomic_t trial_group;
+
+static void trial_stop(int sig)
+{
+	int saved = errno;
+
+	if (trial_group > 0) {
+		kill(-trial_group, SIGKILL);
+		while (waitpid(-trial_group, NULL, 0) > 0 || errno == EINTR)
+			;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = saved;
+}
+
+static void trial_catch(bool on, struct sigaction old[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa = { .sa_handler = trial_stop };
+
+	for (int i = 0; i < 2; i++) {
+		if (on) {
+			sigaction(sigs[i], NULL, &old[i]);
+			if (old[i].sa_handler == SIG_DFL)
+				sigaction(sigs[i], &sa, NULL);
+		} else if (old[i].sa_handler == SIG_DFL) {
+			sigaction(sigs[i], &old[i], NULL);
+		}
+	}
+}
+
 /* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
 			 struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
+	struct sigaction stops[2];
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
@@ -292,8 +331,10 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	 * reparented to the monitor, not to init */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(NULL);
+	trial_catch(true, stops);
 	pid = fork();
 	if (pid < 0) {
+		trial_catch(false, stops);
 		snprintf(rep->fail, sizeof(rep->fail), "fork of the trial: %s", strerror(errno));
 		goto out;
 	}
@@ -302,6 +343,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 					  .from_mon = from_mon[0],
 					  .shm = shm };
 
+		trial_catch(false, stops); /* the trial dies of them, as before */
 		tp.ctl.release_off = release_off;
 		tp.ctl.format_run = cli_format_run;
 		close(to_mon[0]);
@@ -309,6 +351,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 		trial_child(cfg, getppid(), &tp);
 	}
 	setpgid(pid, pid); /* also here: no race with the first kill */
+	trial_group = pid;
 	close(to_mon[1]);
 	close(from_mon[0]);
 	to_mon[1] = from_mon[0] = -1;
@@ -321,6 +364,8 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	kill(-pid, SIGKILL);
 	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
 		;
+	trial_group = 0;
+	trial_catch(false, stops);
 	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
