@@ -23,14 +23,19 @@ A=(--tasks 12 --concurrency 3 --io-latency 3ms --payload 300 --cpu-iters 2000 --
 # Independent runs go two at a time (the checks print in order at the end
 # of a batch): bg CHECK ARGS... runs CHECK ARGS in the background; flush
 # waits for them and prints their lines.
-NBG=0
+NBG=0 BGP=()
 bg() {
-	[ "$(jobs -rp | wc -l)" -ge 2 ] && wait -n
+	if [ "${#BGP[@]}" -ge 2 ]; then
+		wait "${BGP[0]}"
+		BGP=("${BGP[@]:1}")
+	fi
 	NBG=$((NBG + 1))
 	"$@" >"$TMP/bg.$(printf %03d $NBG)" 2>&1 &
+	BGP+=($!)
 }
-flush() {
-	wait
+flush() { # (not a bare wait: the latency server is a job of ours too)
+	[ "${#BGP[@]}" -gt 0 ] && wait "${BGP[@]}"
+	BGP=()
 	cat "$TMP"/bg.* 2>/dev/null
 	rm -f "$TMP"/bg.*
 }
@@ -126,7 +131,7 @@ PYTHONPATH=$TMP/shadow bg refused "aiohttp missing" --model py-asyncio --workloa
 PYTHONPATH=$TMP/shadow bg refused "asyncpg missing" --model py-uvloop --workload pg --pg host=/x
 flush
 grep -q "python3-asyncpg" "$TMP"/r.*
-check "the line names the Debian package ($(grep -h asyncpg "$TMP"/r.*))" test $? = 0
+check "the line names the Debian package ($(grep -h python3-asyncpg "$TMP"/r.*))" test $? = 0
 
 # --- pg: every driver, pool and new, against one cluster of ours
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -214,6 +219,7 @@ SPEC
 grep -q "^| py_libs | --py-http aiohttp | py-asyncio | io | 2 | [0-9]" "$TMP/libset/REPORT.md" 2>/dev/null
 check "REPORT.md shows a grid's library beside C (Python libraries)" test $? = 0
 
+kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
 sleep 0.2
 [ -n "${EXT:-}" ] && as_pg "$PGBIN/pg_ctl" -D "$EXT/data" -m immediate -w -t 20 stop >/dev/null 2>&1
 left=$(for p in $(tagged); do
