@@ -26,6 +26,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/probe.h"
+#include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../models/foreign.h"
 
@@ -76,15 +77,29 @@ static int read_runs(const char *path, struct claims_set *s)
 
 /* --- running one ------------------------------------------------------------ */
 
-static void child(const char *exe, char *const argv[], const char *out, const char *err)
+/* Run argv with its stdout into out and its stderr into err, the two
+ * files made anew; it dies with us. Its wait status, or -1 when it could
+ * not be started. */
+static int run_to_files(char *const argv[], const char *out, const char *err)
 {
 	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int st = -1;
+	struct spawn sp;
+	pid_t pid;
 
-	if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
-		_exit(126);
-	execv(exe, argv);
-	_exit(127);
+	spawn_init(&sp);
+	spawn_dup(&sp, STDOUT_FILENO, o);
+	spawn_dup(&sp, STDERR_FILENO, e);
+	sp.death_sig = SIGKILL;
+	if (o >= 0 && e >= 0 && spawn_exec(&sp, argv, &pid) == 0 &&
+	    spawn_reap(pid, 0, false, &st) != 0)
+		st = -1;
+	if (o >= 0)
+		close(o);
+	if (e >= 0)
+		close(e);
+	return st;
 }
 
 /* The first line of a file, into buf. */
@@ -121,7 +136,6 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 	char buf[sizeof(r->args)], out[PATH_MAX], err[PATH_MAX], *argv[CLAIMS_ARGS_MAX + 5];
 	int argc = 0, st = 0;
 	uint64_t t = clock_now_ns();
-	pid_t pid;
 
 	snprintf(buf, sizeof(buf), "%s", r->args);
 	argv[argc++] = (char *)exe;
@@ -136,14 +150,9 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 		snprintf(r->why, sizeof(r->why), "the output directory's name is too long");
 		return;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		child(exe, argv, out, err);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	st = run_to_files(argv, out, err);
 	r->wall_s = (double)(clock_now_ns() - t) / 1e9;
-	r->ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && read_row(out, &r->row) == 0;
+	r->ok = st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && read_row(out, &r->row) == 0;
 	if (!r->ok) {
 		first_line(err, r->why, sizeof(r->why));
 		if (!r->why[0])
@@ -217,17 +226,10 @@ static void python_version(const char *dir, struct claims_env *env)
 			 "except ImportError:\n u = ', no uvloop'\n"
 			 "print('CPython', sys.version.split()[0] + u)",
 			 NULL };
-	pid_t pid;
-	int st;
 
 	snprintf(out, sizeof(out), "%s/runs/python.txt", dir);
 	snprintf(err, sizeof(err), "%s/runs/python.err", dir);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		child(FOREIGN_PYTHON, argv, out, err);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	run_to_files(argv, out, err);
 	first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])
 		snprintf(env->python, sizeof(env->python), "no %s", FOREIGN_PYTHON);
