@@ -167,8 +167,8 @@ static void process_memory(const struct claims_set *s, struct claim_result *r)
 		return;
 	snprintf(r->figure, sizeof(r->figure),
 		 "one more worker process: **%s** with spawn (`--spawn exec`), **%s** with fork "
-		 "(PSS: shared pages counted once); %s each as RSS (what `top` shows); a C "
-		 "forkpool worker: %s",
+		 "(PSS: shared pages counted once); %s each as RSS (what `top` shows); a "
+		 "worker of C's process pool: %s",
 		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]), kib(c, sizeof(c), v[2]),
 		 kib(d, sizeof(d), v[3]));
 	judged(r, v[0] >= 30 * 1024, "30–100 MB", "%s per process (spawn)",

@@ -32,6 +32,7 @@ const struct workload_ops workload_io = {
 	.name = "io",
 	.summary = "one HTTP/1.1 GET per task; the server answers after --io-latency",
 	.label = "io",
+	.family = WL_FAMILY_PLAIN,
 	.does_io = true,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),

@@ -47,6 +47,7 @@ const struct workload_ops workload_mixed = {
 	.name = "mixed",
 	.summary = "one GET, then the cpu kernel over its body hash, in the same task",
 	.label = "mixed",
+	.family = WL_FAMILY_PLAIN,
 	.does_io = true,
 	.does_cpu = true,
 	.service = &wl_service_latency,
