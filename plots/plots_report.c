@@ -11,8 +11,6 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
-
 /* The io workload's name, for sentences about share 0. */
 static const char *io_name(void)
 {
@@ -100,7 +98,7 @@ static const struct cell *speedup_target(const struct set *s, double *target)
 		const struct cell *c = &s->cells[i];
 		double par = plots_parallelism(c);
 
-		if (strcmp(c->grid, SCALING_GRID) != 0 || !plots_usable(c, M_MAKESPAN, true))
+		if (strcmp(c->grid, s->scaling_grid) != 0 || !plots_usable(c, M_MAKESPAN, true))
 			continue;
 		if (c->one_slot)
 			base = base ? base : c;
@@ -116,7 +114,7 @@ static const struct cell *scaling_cell(const struct set *s, size_t k, double tar
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (strcmp(c->grid, SCALING_GRID) == 0 && strcmp(c->model, s->models[k]) == 0 &&
+		if (strcmp(c->grid, s->scaling_grid) == 0 && strcmp(c->model, s->models[k]) == 0 &&
 		    !c->one_slot && plots_parallelism(c) == target &&
 		    plots_usable(c, M_MAKESPAN, true))
 			return c;

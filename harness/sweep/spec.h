@@ -38,6 +38,7 @@ struct spec_folklore {
 
 struct spec_grid {
 	char name[SPEC_NAME_MAX];	 /* grid: NAME */
+	char role[SPEC_NAME_MAX];	 /* role: what the charts use it for, or "" */
 	int line;			 /* line of `grid:`, for messages */
 	const struct model_ops **models; /* models: */
 	size_t n_models;

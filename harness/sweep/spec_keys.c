@@ -63,6 +63,21 @@ static int key_name(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
+/* role: WORD - what the charts use the grid for (plots find grids by it):
+ * matrix, scaling, memory, offload, or a word of the spec's own */
+static int key_role(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	for (const char *p = items[0]; *p; p++)
+		if (!islower((unsigned char)*p) && *p != '_')
+			return spec_perr(ps, "%s: '%s' may hold only a-z and _", key, items[0]);
+	if (strlen(items[0]) >= sizeof(ps->grid->role))
+		return spec_perr(ps, "%s: '%s' is too long", key, items[0]);
+	snprintf(ps->grid->role, sizeof(ps->grid->role), "%s", items[0]);
+	return 0;
+}
+
 /* reps: N or MIN..MAX: the rounds of a grid point */
 static int key_reps(struct spec_parser *ps, const char *key, char **items, int n)
 {
@@ -661,6 +676,7 @@ const struct spec_key spec_keys[] = {
 	{ "budget:", SPEC_ANY, false, false, key_budget },
 	{ "cpu_scale:", SPEC_GRID, false, false, key_cpu_scale },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
+	{ "role:", SPEC_GRID, false, false, key_role },
 	{ "models:", SPEC_GRID, false, false, key_models },
 	{ "workload:", SPEC_GRID, false, false, key_workload },
 	{ "share:", SPEC_GRID, false, false, key_share },
