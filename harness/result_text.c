@@ -38,13 +38,17 @@ void result_print_text(FILE *f, const struct result_row *r)
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
 		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
-	if (r->rate_tps > 0)
+	if (r->rate_tps <= 0)
+		fprintf(f, "  mode: batch, every task released at the start\n");
+	else
 		fprintf(f,
 			"  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
 			"latency from each task's due time\n",
 			r->arrivals, r->rate_tps, r->achieved_tps);
-	else
-		fprintf(f, "  mode: batch, every task released at the start\n");
+	if (r->rate_tps > 0 && isfinite(r->lat_p50_first_us) && isfinite(r->lat_p50_last_us))
+		fprintf(f, "  backlog: p50 of the first fifth of the tasks %s, of the last %s\n",
+			fmt_us(a, sizeof(a), r->lat_p50_first_us, FMT_TERSE),
+			fmt_us(b, sizeof(b), r->lat_p50_last_us, FMT_TERSE));
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
 			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);

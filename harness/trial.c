@@ -105,6 +105,7 @@ static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_p
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
+	stats_fifths(cfg->rate_tps > 0 ? cfg->tasks : 0); /* open loop: the backlog test */
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	tp->shm->ran = 1;
 	_exit(0);
