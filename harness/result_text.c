@@ -33,6 +33,7 @@ void result_print_error_kinds(FILE *f, const struct result_row *r)
 void result_print_text(FILE *f, const struct result_row *r)
 {
 	char a[32], b[32], c[32], d[32], e[32];
+	double n = r->completed - r->errors; /* the latencies recorded */
 
 	fprintf(f,
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
@@ -74,15 +75,19 @@ void result_print_text(FILE *f, const struct result_row *r)
 			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
 	}
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
+	/* a p99 of fewer than 100 samples (a p99.9 of fewer than 1,000) is
+	 * only the max: not printed as one */
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
 		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE),
 		fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
-		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE),
-		fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
+		n >= 100 ? fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE) : "-",
+		n >= 1000 ? fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE) : "-",
 		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
 	fprintf(f, "  %-10s %10s %10s %10s\n", "Service",
 		fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
-		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
+		n >= 100 ? fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE) : "-");
+	if (n < 1000)
+		fprintf(f, "  (%s: max of n=%.0f)\n", n < 100 ? "p99 and p99.9" : "p99.9", n);
 	fprintf(f,
 		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
 		"involuntary\n",

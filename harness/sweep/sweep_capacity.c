@@ -35,7 +35,7 @@
 #define CAP_START 0.9	     /* the first probe, times the batch throughput */
 #define CAP_UP 1.15	     /* steps of the bracketing, up */
 #define CAP_DOWN 0.6	     /* and down */
-#define CAP_FLOOR 0.01	     /* lowest probe, times the batch throughput */
+#define CAP_FLOOR 0.1	     /* lowest probe, times the batch throughput */
 #define CAP_PROBES_MAX 14    /* probes of one search at most */
 
 struct cap {
