@@ -30,10 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/commands.h"
-#include "../harness/probe.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/probe.h"
+#include "../lib/util.h"
 #include "../models/foreign.h"
 
 #define CLAIMS_RUNS "claims/runs.txt"

@@ -143,4 +143,7 @@ const char *claim_fmt_times(char *b, size_t n, double x);
 const char *claim_fmt_pct(char *b, size_t n, double pct);
 const char *claim_fmt_count(char *b, size_t n, double x);
 
+/* cmbench claims [-o DIR]: its exit status (0 ok, 1 failed, 2 usage) */
+int claims_main(int argc, char **argv);
+
 #endif

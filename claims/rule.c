@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "claims.h"
 
 enum claim_verdict claim_judge_range(double figure, double lo, double hi)

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "claims.h"
 
 #define KIB_PER_MB 1024.0

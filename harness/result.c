@@ -12,7 +12,8 @@
 #include <uv.h>
 
 #include "../models/model.h"
-#include "util.h"
+#include "../lib/util.h"
+#include "../workloads/workload.h"
 
 /* clang-format off */
 #define P(f, k, u) { #f, k, COL_PARAM, offsetof(struct result_row, f), u }

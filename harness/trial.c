@@ -30,11 +30,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../models/model.h"
-#include "clock.h"
-#include "floor.h"
-#include "sched.h"
 #include "../workloads/workload.h"
+#include "cli.h"
+#include "floor.h"
 
 #define SAMPLE_MIN_MS 10
 
@@ -297,6 +298,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 					  .shm = shm };
 
 		tp.ctl.release_off = release_off;
+		tp.ctl.format_run = cli_format_run;
 		close(to_mon[0]);
 		close(from_mon[1]);
 		trial_child(cfg, getppid(), &tp);

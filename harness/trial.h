@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
-#include "config.h"
-#include "probe.h"
-#include "stats.h"
+#include "../lib/config.h"
+#include "../lib/probe.h"
+#include "../lib/stats.h"
 
 /* Everything one trial measured, as the monitor saw it. */
 struct trial_report {

@@ -49,8 +49,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 
 #define FOREIGN_FD 3	     /* the protocol's fd in the program */

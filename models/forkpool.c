@@ -21,8 +21,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 #include "procs.h"

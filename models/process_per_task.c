@@ -7,8 +7,9 @@
  * binary (/proc/self/exe) as `cmbench __worker FD SLOT ID PARENT run
  * FLAGS...`, like multiprocessing's "spawn" start method, so the loader,
  * the shared libraries and the flag parsing are paid for every task, as a
- * fresh interpreter is in Python. The run's flags come from
- * cli_format_run; what the trial resolved after parsing them (the latency
+ * fresh interpreter is in Python. The run's flags come from the
+ * handshake's format_run; `cmbench __worker` parses them and calls this
+ * model's child entry (ppt_child_main); what the trial resolved after parsing them (the latency
  * server's address, the calibrated kernel iterations, what the workload's
  * service put in cfg, such as the SQLite file) travels in shared memory.
  *
@@ -41,10 +42,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/cli.h"
-#include "../harness/clock.h"
-#include "../harness/commands.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/parse.h"
+#include "../lib/sched.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -102,7 +103,7 @@ static int ppt_task(const struct run_cfg *cfg, uint64_t id, struct ppt_rec *rec)
 	struct wl_slot slot = { 0 };
 
 	if (wl_slot_init(&slot, cfg) == -ENOMEM)
-		return 4;
+		return -ENOMEM;
 	wl_run_task(&slot, id);
 	rec->result = slot.result;
 	rec->err = slot.err;
@@ -117,7 +118,7 @@ static void ppt_child(struct ppt_run *r, uint64_t slot, uint64_t id)
 {
 	die_with_parent(r->self, SIGKILL);
 	if (!r->argv)
-		_exit(ppt_task(r->cfg, id, &r->sh->rec[slot]));
+		_exit(ppt_task(r->cfg, id, &r->sh->rec[slot]) == 0 ? 0 : 4);
 	snprintf(r->arg_slot, sizeof(r->arg_slot), "%llu", (unsigned long long)slot);
 	snprintf(r->arg_id, sizeof(r->arg_id), "%llu", (unsigned long long)id);
 	/* the memfd is close-on-exec in the parent; the worker inherits it */
@@ -216,17 +217,22 @@ static void ppt_tasks(struct ppt_run *r)
 /* The worker's argv, up to "run": cmbench __worker FD SLOT ID PARENT. */
 static int ppt_argv(struct ppt_run *r)
 {
-	char **run = cli_format_run(r->cfg), **v;
+	char **run, **v;
 	size_t n = 0;
 	ssize_t len;
 
+	if (!r->ctl->format_run)
+		return -ENOTSUP;
+	run = r->ctl->format_run(r->cfg);
 	if (!run)
 		return -ENOMEM;
 	while (run[n])
 		n++;
 	v = calloc(n + 7, sizeof(*v));
 	if (!v) {
-		cli_argv_free(run);
+		for (size_t i = 0; i < n; i++)
+			free(run[i]);
+		free(run);
 		return -ENOMEM;
 	}
 	/* argv[0] names the binary, so ps shows the workers for what they are */
@@ -252,7 +258,7 @@ static int ppt_argv(struct ppt_run *r)
 static void ppt_argv_free(struct ppt_run *r)
 {
 	for (size_t i = 6; r->argv && r->argv[i]; i++)
-		free(r->argv[i]); /* cli_format_run's strings */
+		free(r->argv[i]); /* format_run's strings */
 	free(r->argv);
 	r->argv = NULL;
 }
@@ -422,39 +428,27 @@ static struct ppt_shared *worker_map(int fd, uint64_t slot, size_t *size, char *
 
 /* cmbench __worker FD SLOT ID PARENT run FLAGS...: one task of
  * process-per-task --spawn exec; its record goes to slot SLOT of the
- * shared memory on fd FD. */
-int worker_main(int argc, char **argv)
+ * shared memory on fd FD. argv holds FD SLOT ID PARENT; cfg is FLAGS. */
+static int ppt_child_main(struct run_cfg *cfg, int argc, char **argv, char *err, size_t errlen)
 {
-	char err[CLI_ERR_MAX];
 	uint64_t fd, slot, id, parent;
 	struct ppt_shared *sh;
-	struct run_cfg cfg;
 	size_t size;
 	int rc;
 
-	if (argc < 6 || strcmp(argv[5], "run") != 0) {
-		fprintf(stderr, "cmbench __worker: internal; usage: __worker FD SLOT ID PARENT "
-				"run FLAGS...\n");
-		return 2;
+	if (argc != 4) {
+		snprintf(err, errlen, "__worker: takes FD SLOT ID PARENT before run");
+		return -EINVAL;
 	}
-	if (worker_args(argv, &fd, &slot, &id, &parent, err, sizeof(err)) == 0) {
-		die_with_parent((pid_t)parent, SIGKILL);
-		rc = cli_parse_run(argc - 5, argv + 5, &cfg, err, sizeof(err));
-	} else {
-		rc = -EINVAL;
-	}
-	if (rc != 0) {
-		fprintf(stderr, "cmbench __worker: %s\n", rc == 1 ? "no --help here" : err);
-		return 2;
-	}
-	sh = worker_map((int)fd, slot, &size, err, sizeof(err));
-	if (!sh) {
-		fprintf(stderr, "cmbench %s\n", err);
-		return 2;
-	}
-	ppt_resolved_get(&cfg, sh);
+	if (worker_args(argv - 1, &fd, &slot, &id, &parent, err, errlen))
+		return -EINVAL;
+	die_with_parent((pid_t)parent, SIGKILL);
+	sh = worker_map((int)fd, slot, &size, err, errlen);
+	if (!sh)
+		return -EINVAL;
+	ppt_resolved_get(cfg, sh);
 	signal(SIGPIPE, SIG_IGN);
-	rc = ppt_task(&cfg, id, &sh->rec[slot]);
+	rc = ppt_task(cfg, id, &sh->rec[slot]);
 	munmap(sh, size);
 	return rc;
 }
@@ -473,4 +467,5 @@ const struct model_ops model_process_per_task = {
 	.spawns = true,
 	.check = ppt_check,
 	.run = process_per_task_run,
+	.child = ppt_child_main,
 };

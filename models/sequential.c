@@ -2,8 +2,8 @@
  * The Python analog: `for url in urls: requests.get(url)`. */
 #include <errno.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 

@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 

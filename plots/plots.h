@@ -24,7 +24,7 @@
 #include <stdio.h>
 
 #include "../harness/sweep/cells.h"
-#include "../harness/sweep/matrix.h"
+#include "matrix.h"
 #include "../harness/sweep/meta.h"
 #include "../harness/sweep/spec.h"
 
@@ -192,5 +192,8 @@ void plots_var_str(struct set *s, const char *name, const char *fmt, ...)
 int plots_write_plotdata(struct set *s);
 bool plots_on_path(const char *prog);
 int plots_run_gnuplot(const struct set *s, const char *name);
+
+/* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
+int plots_main(int argc, char **argv);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../harness/result.h"
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "plots.h"

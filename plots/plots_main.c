@@ -8,8 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/commands.h"
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "plots.h"
 
 #define USAGE "usage: cmbench plots DIR [--scripts PLOTS_DIR]"

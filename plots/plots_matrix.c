@@ -1,5 +1,5 @@
 /* plots_matrix.c - the decision matrix: a verdict per criterion for every
- * (share, concurrency) of the main grid (harness/sweep/matrix.c decides),
+ * (share, concurrency) of the main grid (plots/matrix.c decides),
  * in words for decision-matrix.md and as heatmap data for matrix.gp. What
  * the folklore says for each share comes from the spec's folklore: lines. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "../models/model.h"
 #include "plots.h"
 

@@ -9,7 +9,7 @@
  *                        rate of capacity.csv with its bracket (`rate:
  *                        search`; brackets that overlap tie), else the
  *                        highest rate of the grid it sustained (ties as in
- *                        harness/sweep/matrix.c)
+ *                        plots/matrix.c)
  *   REPORT.md            each model's sustainable rate, and the load at
  *                        which its p99 leaves twice its unloaded p99, the
  *                        unloaded p99 taken at the lowest load with at
@@ -605,7 +605,7 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"its bracket (capacity.csv); the winner's bracket must clear the "
 		"runner-up's, else they tie. Otherwise the rates are the grid's (percent "
 		"of each model's batch capacity) and two models within %.0f%% of each "
-		"other tie (harness/sweep/matrix.c).\n\n"
+		"other tie (plots/matrix.c).\n\n"
 		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
 		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG, MATRIX_TIE_PCT);
 	for (size_t w = 0; w < o.nwl; w++)

@@ -13,7 +13,7 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "../result.h"
-#include "../util.h"
+#include "../../lib/util.h"
 #include "setio.h"
 
 #define WALL_S "wall_s" /* hyperfine's wall time of a run: the last metric */

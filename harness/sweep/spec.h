@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../config.h"
+#include "../../lib/config.h"
 
 #define SPEC_ERR_MAX 512
 #define SPEC_LIST_MAX 32	  /* values on one numeric axis */

@@ -11,7 +11,7 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "../sched.h"
+#include "../../lib/sched.h"
 #include "spec_int.h"
 
 #define WORKERS_MAX 1024 /* the limit of cmbench run --workers */

@@ -20,7 +20,7 @@
 #include "../cli.h"
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
 

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "../../models/model.h"
+#include "../../workloads/workload.h"
 #include "../result.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "sweep.h"
 
 #define CAL_REF_US 1000	    /* the calibration's reference work */

@@ -11,7 +11,7 @@
 
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
 

@@ -29,7 +29,7 @@ ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
 
 
 def mix64(x):
-    """splitmix64's finaliser, as harness/util.h mix64()."""
+    """splitmix64's finaliser, as lib/util.h mix64()."""
     x = (x + 0x9E3779B97F4A7C15) & M64
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64

@@ -1,4 +1,4 @@
-/* test_matrix.c - the decision-matrix rules (harness/sweep/matrix.c) on
+/* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
  * synthetic cells: winner and margin, both tie rules, failed cells,
  * sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/sweep/matrix.h"
+#include "plots/matrix.h"
 
 /* A valid cell whose reps spread 1% around med. */
 static struct matrix_cell cell(const char *model, double share, double conc, double med)
