@@ -4,8 +4,9 @@
 # release, so a model that falls behind pays for the queue: the curve is
 # flat while the model keeps up and turns up sharply (the hockey stick)
 # as the offered rate nears its capacity.
-# The band around each p99 line is its interval over the reps (min to
-# max); a point with fewer than 100 samples has no p99 and is not drawn.
+# The band around each p99 line is its interval over the reps (the
+# median's confidence interval when cells.csv has one, else min to max);
+# a point with fewer than 100 samples has no p99 and is not drawn.
 # Input: plotdata/latency-WORKLOAD-MODEL.dat
 # (offered_tps p50_ms p99_ms achieved_tps load_pct p99_lo_ms p99_hi_ms).
 load scripts.'/common.gp'

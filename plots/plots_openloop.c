@@ -144,9 +144,16 @@ static int ol_collect(const struct set *s, struct ol *o)
 	int c_ach = cells_csv_col(&s->tab, "achieved_tps_med");
 	int c_p50 = cells_csv_col(&s->tab, "lat_p50_us_med");
 	int c_p99 = cells_csv_col(&s->tab, "lat_p99_us_med");
-	int c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_min");
-	int c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_max");
+	/* the p99's interval: the median's confidence interval when the set
+	 * has one (reps until an interval is reached), else min to max */
+	int c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_ci_lo");
+	int c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_ci_hi");
 	int c_tasks = cells_csv_col(&s->tab, "tasks");
+
+	if (c_p99lo < 0 || c_p99hi < 0) {
+		c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_min");
+		c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_max");
+	}
 	int c_done = cells_csv_col(&s->tab, "completed_med");
 	int c_err = cells_csv_col(&s->tab, "errors_med");
 	int c_ms = cells_csv_col(&s->tab, "makespan_s_med");
