@@ -11,8 +11,8 @@
 #   3. sequential io at 10 ms (its physical capacity is 100/s): the rate
 #      the search finds.
 # Usage: tools/measure/openloop.sh [OUT.md]   (default results/measure/openloop-<UTC>.md)
-# SCALE=small runs part 2 with eventloop only (a proof that it works);
-# SCALE=full (default) with every model of the latency grid.
+# SCALE=small runs part 2 with eventloop on io only, one rep (a proof
+# that it works); SCALE=full (default) the grid as the default spec has it.
 set -u
 cd "$(dirname "$0")/../.."
 CMBENCH=${CMBENCH:-./cmbench}
@@ -60,7 +60,7 @@ awk '/^grid: latency$/ { f = 1 } f && /^$/ { exit } f' sweeps/default >"$WORK/gr
 	echo "warmup: 1"
 	echo "timeout: 5s"
 	if [ "$SCALE" = small ]; then
-		sed 's/^models: .*/models: eventloop/' "$WORK/grid"
+		sed 's/^models: .*/models: eventloop/; s/^share: .*/share: 0/; s/^reps: .*/reps: 1/' "$WORK/grid"
 	else
 		cat "$WORK/grid"
 	fi
