@@ -267,8 +267,12 @@ static int wait_child(pid_t pid, int timeout_s, int *st)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		uint64_t t = clock_now_ns();
 
-		if (w == pid || (w < 0 && errno != EINTR))
+		if (w == pid)
 			break;
+		if (w < 0 && errno != EINTR) {
+			rc = -errno; /* not our child: no status to read */
+			break;
+		}
 		if (w < 0 || fd < 0)
 			continue;
 		if (left_ms <= 0) { /* past its deadline */

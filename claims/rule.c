@@ -77,7 +77,7 @@ enum claim_verdict claim_conclude(const struct claim *c, const double *v, char *
 		return CLAIM_UNMEASURED;
 	}
 	subjects_text(c, v, n, figs, sizeof(figs));
-	if (c->lo == c->hi)
+	if (c->lo == c->hi && c->lo != 0) /* a zero has no room to print */
 		snprintf(tol, sizeof(tol), " ±%.0f%%", CLAIM_TOL * 100);
 	if (nheld == n) {
 		snprintf(out, cap, "holds: %s; the article: %s%s", figs, c->article, tol);

@@ -339,7 +339,7 @@ const struct claim claims_table[] = {
 	{ .id = "sequential-500s",
 	  .roles = "py c",
 	  .claim = "1,000 requests of 500 ms take 500 s one after another",
-	  .quote = "print(f\"Total time: …\") # ~500 seconds",
+	  .quote = "Five hundred seconds — over eight minutes",
 	  .how = "100 requests of 50 ms one after another (blocking http.client), the makespan "
 		 "extrapolated ×100",
 	  .article = "~500 s",

@@ -27,6 +27,7 @@
 #include "matrix.h"
 #include "../harness/sweep/meta.h"
 #include "../harness/sweep/spec.h"
+#include "../lib/verdict.h"
 
 #define PLOTS_MAX_AXIS 64   /* distinct shares or concurrency levels */
 #define PLOTS_PATH_LEN 4096 /* longest path we build */
@@ -68,6 +69,11 @@ struct cell {
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
+	double *rep[NMETRIC];	      /* each metric per rep, from results.csv (malloc'd) */
+	size_t nrep;		      /* reps in rep[] (0: results.csv lacks the cell) */
+	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
+	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
+	bool budget_cut;	      /* the grid's budget stopped its rounds short */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -109,6 +115,17 @@ struct set {
 
 /* plots_load.c */
 int plots_load_cells(struct set *s);
+/* The reps of every cell from results.csv (none: cells keep nrep 0, and
+ * their verdicts are ties for want of runs). 0 or -ENOMEM. */
+int plots_load_reps(struct set *s);
+/* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
+void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
+/* A REPORT finding's comparison of a and b on metric m by the verdict
+ * rule (one comparison: uncorrected), in words into b: "a 1.41× [1.30,
+ * 1.52] ahead of b", "a ≈ b (1.03× [0.98, 1.09])". *clear_a: a clearly
+ * wins (may be NULL). Returns buf. */
+const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
+		     bool *clear_a);
 void plots_read_meta(struct set *s);
 void plots_plan_grid(struct set *s);
 /* The cell of grid/model/share at concurrency conc (any concurrency for a

@@ -611,10 +611,11 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"With `rate: search` the rate is the highest one a bisection found, with "
 		"its bracket (capacity.csv); the winner's bracket must clear the "
 		"runner-up's, else they tie. Otherwise the rates are the grid's (percent "
-		"of each model's batch capacity) and two models within %.0f%% of each "
-		"other tie (plots/matrix.c).\n\n"
+		"of each model's batch capacity): one figure per model, not a sample of "
+		"reps, so the verdict rule (lib/verdict.h) cannot test it and calls it a "
+		"tie.\n\n"
 		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
-		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG, MATRIX_TIE_PCT);
+		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);
 	fprintf(f,

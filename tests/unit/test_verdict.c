@@ -1,4 +1,4 @@
-/* test_verdict.c - the verdict rule (harness/verdict.c): textbook values
+/* test_verdict.c - the verdict rule (lib/verdict.c): textbook values
  * (a Welch t, Holm's and Benjamini-Hochberg's worked examples, binomial
  * coverage of the median's order statistics), the formatting, and
  * simulated samples: A/A comparisons must name few false winners, and a
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/verdict.h"
+#include "lib/verdict.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
