@@ -65,6 +65,7 @@ struct cell {
 	double reps;		      /* reps aggregated */
 	bool ok;		      /* every rep clean, and its checksum that of its like cells */
 	bool sum_mismatch;	      /* its checksum differs from most cells of the same work */
+	bool sum_compared;	      /* another cell ran the same work: checksums compared */
 	const char *checksum;	      /* "" when the set has none */
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */

@@ -226,6 +226,7 @@ static void check_sums(struct set *s)
 			else
 				differ++;
 		}
+		c->sum_compared = agree + differ > 0;
 		if (differ > agree) {
 			c->sum_mismatch = true;
 			c->ok = false;

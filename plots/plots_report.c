@@ -248,6 +248,16 @@ static void finding_folklore(const struct set *s, FILE *f)
 		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
+/* Cells whose checksum was compared with another cell's. */
+static size_t compared(const struct set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		n += s->cells[i].sum_compared;
+	return n;
+}
+
 static void finding_failures(const struct set *s, FILE *f)
 {
 	char list[1024] = "", item[160];
@@ -271,9 +281,10 @@ static void finding_failures(const struct set *s, FILE *f)
 	else
 		fprintf(f,
 			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error, and the checksums agree across reps and across the "
-			"models that ran the same work.\n",
-			s->ncells);
+			"with no error and the checksums agree across reps; %zu of them ran the "
+			"same work as another cell (another model, or another load of an "
+			"open-loop curve), and their checksums agree across those.\n",
+			s->ncells, compared(s));
 }
 
 /* The verdicts of `cmbench claims -o DIR/claims`, when the set has them:
