@@ -357,8 +357,13 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
 		rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	}
-	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
-		return 1;
+	if (svc) { /* the service says what it decided; the run's cfg is ours */
+		struct wl_service_result res = { .target = false };
+
+		if (svc->start(cfg, &res, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+			return 1;
+		wl_service_apply(cfg, &res);
+	}
 	if (cfg->workload->does_io)
 		rep->io_floor_us = floor_io_us(cfg, svc_state);
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
