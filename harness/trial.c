@@ -122,6 +122,7 @@ static int trial_child(void *arg)
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
+	stats_fifths(cfg->rate_tps > 0 ? cfg->tasks : 0); /* open loop: the backlog test */
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	getrusage(RUSAGE_SELF, &tp->shm->self_ru);
 	tp->shm->ran = 1;

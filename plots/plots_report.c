@@ -248,6 +248,16 @@ static void finding_folklore(const struct set *s, FILE *f)
 		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
+/* Cells whose checksum was compared with another cell's. */
+static size_t compared(const struct set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		n += s->cells[i].sum_compared;
+	return n;
+}
+
 static void finding_failures(const struct set *s, FILE *f)
 {
 	char list[1024] = "", item[160];
@@ -271,9 +281,10 @@ static void finding_failures(const struct set *s, FILE *f)
 	else
 		fprintf(f,
 			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error, and the checksums agree across reps and across the "
-			"models that ran the same work.\n",
-			s->ncells);
+			"with no error and the checksums agree across reps; %zu of them ran the "
+			"same work as another cell (another model, or another load of an "
+			"open-loop curve), and their checksums agree across those.\n",
+			s->ncells, compared(s));
 }
 
 /* The verdicts of `cmbench claims -o DIR/claims`, when the set has them:
@@ -405,12 +416,15 @@ int plots_write_report(const struct set *s)
 	finding_offload(s, f);
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
+	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
+		if (plots_chart_drawn(s, i))
+			fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title,
+				plots_charts[i].name);
 	fprintf(f, "## Decision matrix (highest concurrency; all cells in "
 		   "[decision-matrix.md](decision-matrix.md))\n\n");
 	plots_summary_table(s, f);
@@ -419,4 +433,27 @@ int plots_write_report(const struct set *s)
 		return -errno;
 	}
 	return 0;
+}
+
+void plots_finding(const struct set *s, const char *key, FILE *f)
+{
+	static const struct {
+		const char *key;
+		void (*fn)(const struct set *, FILE *);
+	} t[] = {
+		{ "memory", finding_memory },	  { "bound", finding_bound },
+		{ "p99", finding_p99 },		  { "speedup", finding_speedup },
+		{ "offload", finding_offload },	  { "folklore", finding_folklore },
+		{ "failures", finding_failures }, { "claims", section_claims },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].key, key) == 0) {
+			t[i].fn(s, f);
+			return;
+		}
+	if (strcmp(key, "openloop") == 0)
+		plots_openloop_report(s, f);
+	else
+		plots_regime_finding(s, key, f);
 }

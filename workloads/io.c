@@ -3,6 +3,7 @@
  * result is the hash of the body. The exchange itself is the shared client
  * in http_client.c. */
 #include "http.h"
+#include "pylib.h"
 #include "workload.h"
 
 static enum wl_status io_start(struct wl_slot *s)
@@ -21,6 +22,7 @@ const struct workload_ops workload_io = {
 	.label = "io",
 	.family = WL_FAMILY_PLAIN,
 	.does_io = true,
+	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
 	.slot_open = http_slot_open,

@@ -562,7 +562,9 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 }
 
 /* rate: open-loop arrival rates, each a number of tasks per second (500,
- * 2.5) or a percent of the capacity the sweep measures (70%). */
+ * 2.5) or a percent of the capacity the sweep measures (70%); `search`
+ * measures that capacity as the highest sustained rate (sweep_capacity.c)
+ * instead of a batch run's throughput. */
 static int key_rate(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	struct spec_grid *g = ps->grid;
@@ -574,6 +576,12 @@ static int key_rate(struct spec_parser *ps, const char *key, char **items, int n
 		double v;
 		bool rel;
 
+		if (strcmp(items[i], "search") == 0) {
+			if (g->rate_search)
+				return spec_perr(ps, "%s: 'search' is listed twice", key);
+			g->rate_search = true;
+			continue;
+		}
 		errno = 0;
 		v = strtod(items[i], &end);
 		rel = *end == '%';
@@ -644,6 +652,7 @@ static int key_slo(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	if (one_item(ps, key, n))
 		return -EINVAL;
+	ps->grid->slo_given = true;
 	return parse_dur(ps, key, items[0], 1, &ps->grid->slo_us);
 }
 
