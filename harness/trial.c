@@ -282,7 +282,7 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 	}
 }
 
-/* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
+/* Spawn the trial and measure it until it exits. 0 or -EIO as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
 			 struct trial_report *rep)
 {
@@ -335,7 +335,7 @@ out:
 		if (from_mon[i] >= 0)
 			close(from_mon[i]);
 	}
-	return rep->fail[0] ? 1 : 0;
+	return rep->fail[0] ? -EIO : 0;
 }
 
 int trial_run(struct run_cfg *cfg, struct trial_report *rep)
@@ -344,14 +344,14 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	struct trial_shared *shm;
 	void *svc_state = NULL;
 	uint64_t *release_off = NULL;
-	int ret = 1, rc;
+	int ret = -EIO, rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
 	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
 		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
-			return 1;
+			return -EIO;
 	} else {
 		if (cfg->cpu_target_us)
 			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
@@ -361,7 +361,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		struct wl_service_result res = { .target = false };
 
 		if (svc->start(cfg, &res, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
-			return 1;
+			return -EIO;
 		wl_service_apply(cfg, &res);
 	}
 	if (cfg->workload->does_io)

@@ -36,9 +36,9 @@ struct trial_report {
 };
 
 /* Run one trial of cfg (monitor side): start the workload's service (the
- * latency server, ...), fork the trial, measure it, stop the service. 0 when
- * the trial ran (task errors are in the report), 1 when it could not (the
- * reason is in rep->fail). */
+ * latency server, ...), spawn the trial, measure it, stop the service. 0 when
+ * the trial ran (task errors are in the report), -EIO when it could not
+ * (the reason is in rep->fail); `cmbench run` makes that exit status 1. */
 int trial_run(struct run_cfg *cfg, struct trial_report *rep);
 
 #endif
