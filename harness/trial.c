@@ -36,6 +36,35 @@
 
 #define SAMPLE_MIN_MS 10
 
+/* The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_sig)
+		stop_sig = sig;
+}
+
+int trial_stopped(void)
+{
+	return stop_sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Catch the three (no SA_RESTART: a wait sees EINTR) or, in a child,
+ * give them back their default action. */
+static void stop_signals_catch(bool catch)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = catch ? on_stop_signal : SIG_DFL;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+}
+
 struct trial_shared {
 	struct task_stats stats; /* the model's merged result */
 	uint64_t t0_ns;		 /* set by the go of the handshake */
@@ -99,11 +128,22 @@ static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, u
 /* The trial process: never returns. */
 static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_pipes *tp)
 {
+	uint64_t nws = model_worker_stats(cfg->model, cfg);
+
+	stop_signals_catch(false);
 	die_with_parent(monitor, SIGKILL);
 	setpgid(0, 0); /* its own group: a deadline kills every process of it */
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
+	/* the harness's own memory is resident before the base sample, so
+	 * that none of it is counted as the model's: the workers' stats, and
+	 * the merged result */
+	memset(&tp->shm->stats, 0, sizeof(tp->shm->stats));
+	if (nws) {
+		tp->ctl.worker_stats = stats_map(nws, 1);
+		tp->ctl.n_worker_stats = tp->ctl.worker_stats ? nws : 0;
+	}
 	say_wait(tp, 'B', 'b');
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	tp->shm->ran = 1;
@@ -118,10 +158,16 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 	/* the trial leads its own process group, and so do none of its
 	 * descendants: the group is the tree, read in one pass over /proc */
 	if (probe_group(pid, &s) == 0) {
+		long long k = probe_kernel_kib();
+
 		if (into)
 			*into = s;
 		probe_peak(&rep->peak, &s);
 		rep->samples++;
+		if (k < 0)
+			rep->kernel_base_kib = -1; /* unreadable: no figure */
+		else if (k > rep->kernel_peak_kib)
+			rep->kernel_peak_kib = k;
 	}
 	*cost_ms = (int)((clock_now_ns() - t) / 1000000);
 }
@@ -156,6 +202,7 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 
 	switch (c) {
 	case 'B':
+		rep->kernel_base_kib = rep->kernel_peak_kib = probe_kernel_kib();
 		sample(m->pid, rep, &rep->base, &m->cost_ms);
 		m->setup_start = clock_now_ns();
 		memset(&rep->peak, 0, sizeof(rep->peak));
@@ -202,15 +249,28 @@ static int mon_timeout_ms(const struct mon_state *m)
 
 /* Monitor loop: answer the trial and sample its tree until it closes its
  * pipe. -ETIMEDOUT when it ran past its deadline (it is then killed). */
-static int monitor(struct mon_state *m, int from_trial, int to_trial)
+static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
+			const sigset_t *wait_mask)
 {
 	struct pollfd p = { .fd = from_trial, .events = POLLIN };
 	char c, answer;
 	ssize_t r;
 
 	for (;;) {
-		int rc = poll(&p, 1, mon_timeout_ms(m));
+		struct timespec ts;
+		int rc, ms;
 
+		if (stop_sig) { /* Ctrl-C: the whole trial goes, now */
+			kill(-m->pid, SIGKILL);
+			kill(m->pid, SIGKILL);
+			return -EINTR;
+		}
+		ms = mon_timeout_ms(m);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		/* the stop signals are blocked but here: none is lost between
+		 * the check above and the wait */
+		rc = ppoll(&p, 1, &ts, wait_mask);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
@@ -238,10 +298,27 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 	}
 }
 
+static int monitor(struct mon_state *m, int from_trial, int to_trial)
+{
+	sigset_t block, old;
+	int rc;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	rc = monitor_loop(m, from_trial, to_trial, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct trial_shared *shm,
 			  const struct mon_state *m, struct trial_report *rep)
 {
-	if (mon_rc == -ETIMEDOUT) {
+	if (mon_rc == -EINTR) {
+		snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s: the trial was killed",
+			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+	} else if (mon_rc == -ETIMEDOUT) {
 		snprintf(rep->fail, sizeof(rep->fail),
 			 "the trial did not finish within its deadline (%llu s set-up, %llu s "
 			 "run) and was killed",
@@ -272,6 +349,8 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
+	rep->harness_kib = (double)(model_worker_stats(cfg->model, cfg) + 1) *
+			   (double)sizeof(struct task_stats) / 1024;
 	m.deadline_ns = clock_now_ns() + m.setup_ms * 1000000;
 	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {
 		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
@@ -320,6 +399,16 @@ out:
 	return rep->fail[0] ? 1 : 0;
 }
 
+/* A stop signal came: say so; the caller stops what it started. */
+static bool stopped(struct trial_report *rep)
+{
+	if (!stop_sig)
+		return false;
+	snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s",
+		 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+	return true;
+}
+
 int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 {
 	const struct wl_service *svc = cfg->workload->service;
@@ -331,6 +420,8 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
+	stop_sig = 0;
+	stop_signals_catch(true);
 	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
 		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
 			return 1;
@@ -339,10 +430,16 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
 		rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	}
+	if (stopped(rep))
+		return 1;
 	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
 		return 1;
+	if (stopped(rep))
+		goto out_service;
 	if (cfg->workload->does_io)
 		rep->io_floor_us = floor_io_us(cfg, svc_state);
+	if (stopped(rep))
+		goto out_service;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED) {
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
@@ -353,7 +450,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		snprintf(rep->fail, sizeof(rep->fail), "the release schedule: %s", strerror(-rc));
 		goto out_shm;
 	}
-	ret = trial_measure(cfg, shm, release_off, rep);
+	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, rep);
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
