@@ -182,6 +182,15 @@ struct mon_state {
 	uint64_t deadline_ns;  /* the trial is killed past this */
 	uint64_t setup_ms, run_ms;
 	double cpu_at_go; /* the monitor's own CPU time at go */
+	/* --plateau-samples: the wave is held (the service's answers are)
+	 * from go until the tasks are all in flight and that many samples
+	 * were taken of them, or until hold_until_ns */
+	const struct wl_service *svc;
+	void *svc_state;
+	uint64_t want;		/* samples wanted in the plateau; 0: no hold */
+	uint64_t in_flight;	/* tasks in flight at the plateau: min(C, N) */
+	bool holding, plateau;	/* answers held; the plateau reached */
+	uint64_t hold_until_ns; /* when the hold gives up */
 };
 
 /* CPU seconds this process (the monitor) has used so far. */
@@ -192,6 +201,50 @@ static double self_cpu_s(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* --plateau-samples: hold the service's answers from go on, so that no
+ * task in flight completes before the monitor has sampled the wave whole.
+ * While held the tasks only wait: sampling as fast as the tree can be
+ * read takes nothing from them. */
+static void hold_start(struct mon_state *m)
+{
+	m->holding = m->want && m->svc && m->svc->hold && m->svc->waiting &&
+		     m->svc->hold(m->svc_state, true) == 0;
+	m->plateau = false;
+	m->hold_until_ns = clock_now_ns() + m->rep->hold_max_ns;
+	if (m->holding)
+		m->interval = SAMPLE_MIN_MS;
+}
+
+static void hold_end(struct mon_state *m)
+{
+	if (!m->holding)
+		return;
+	m->svc->hold(m->svc_state, false);
+	m->holding = false;
+	m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50 : SAMPLE_MIN_MS;
+}
+
+/* After a sample taken while held: is the wave whole, has it been sampled
+ * enough, or has the hold lasted too long? */
+static void hold_check(struct mon_state *m)
+{
+
+	if (!m->plateau) {
+		long n = m->svc->waiting(m->svc_state);
+
+		/* the whole wave is sampled from the next sample on */
+		if (n >= 0 && (uint64_t)n >= m->in_flight)
+			m->plateau = true;
+	} else if (++m->rep->plateau_samples >= m->want) {
+		hold_end(m);
+		return;
+	}
+	if (clock_now_ns() >= m->hold_until_ns)
+		hold_end(m);
+	else
+		m->interval = m->cost_ms > SAMPLE_MIN_MS ? m->cost_ms : SAMPLE_MIN_MS;
 }
 
 /* One message from the trial: take the sample it asks for, and answer. */
@@ -219,9 +272,11 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		rep->samples = 0;
 		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
+		hold_start(m);
 		*answer = 'G';
 		return 0;
 	case 'E':
+		hold_end(m);
 		/* what the monitor took from the trial while it ran: the final
 		 * sample is taken after the clock stopped */
 		rep->monitor_cpu_s = self_cpu_s() - m->cpu_at_go;
@@ -285,6 +340,8 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 				 * when reading a big tree is slow */
 				m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50
 									      : SAMPLE_MIN_MS;
+				if (m->holding)
+					hold_check(m);
 			}
 			continue;
 		}
@@ -308,6 +365,7 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 		sigaddset(&block, stop_signals[i]);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rc = monitor_loop(m, from_trial, to_trial, &old);
+	hold_end(m); /* whatever happened: the service answers again */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -342,10 +400,16 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 
 /* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
-			 struct trial_report *rep)
+			 void *svc_state, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
-	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
+	struct mon_state m = { .rep = rep,
+			       .interval = SAMPLE_MIN_MS,
+			       .svc = cfg->workload->service,
+			       .svc_state = svc_state,
+			       .want = cfg->plateau_samples,
+			       .in_flight = cfg->concurrency < cfg->tasks ? cfg->concurrency
+									  : cfg->tasks };
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
@@ -450,7 +514,10 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		snprintf(rep->fail, sizeof(rep->fail), "the release schedule: %s", strerror(-rc));
 		goto out_shm;
 	}
-	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, rep);
+	/* the longest the wave is held: half the tasks' I/O timeout, so that
+	 * holding it fails none */
+	rep->hold_max_ns = cfg->timeout_us * 1000 / 2;
+	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, svc_state, rep);
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;

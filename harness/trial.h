@@ -29,6 +29,8 @@ struct trial_report {
 	struct probe_sample peak;  /* the largest of each figure while running */
 	uint64_t setup_ns;	   /* base sample to workers ready: creating them */
 	uint64_t samples;	   /* memory samples taken, go to end */
+	uint64_t plateau_samples;  /* --plateau-samples: samples of the whole wave, held */
+	uint64_t hold_max_ns;	   /* --plateau-samples: the longest the wave is held */
 	double harness_kib;	   /* the harness's own memory in the tree, resident at base */
 	long long kernel_base_kib; /* system-wide kernel memory at base (probe_kernel_kib) */
 	long long kernel_peak_kib; /* its largest from base to end; -1: unreadable */

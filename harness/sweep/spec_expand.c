@@ -332,6 +332,7 @@ static int expand_grid(struct expansion *x)
 	snprintf(c.grid, sizeof(c.grid), "%s", x->g->name);
 	cli_run_defaults(&c.cfg);
 	c.cfg.timeout_us = x->spec->timeout_us;
+	c.cfg.plateau_samples = x->g->plateau_samples;
 	c.reps = x->g->own_reps ? x->g->reps : x->spec->reps;
 	c.warmup = x->g->own_warmup ? x->g->warmup : x->spec->warmup;
 	c.cfg.format = FMT_CSV;
