@@ -12,7 +12,7 @@ WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -pthread -lm
+LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -pthread -lm
 B       ?= build
 
 # Every subsystem is a folder; every .c in it is part of the one binary.

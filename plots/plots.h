@@ -67,6 +67,20 @@ struct cell {
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
+	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
+	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
+	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
+};
+
+/* Fewer monitor samples than this in a run: its peak is not quoted. */
+#define PLOTS_MIN_SAMPLES 5
+
+/* A line fitted to PSS peak against concurrency, for one model. */
+struct memfit {
+	const char *model;
+	size_t n;	  /* cells (concurrency levels) fitted */
+	double slope, ci; /* KiB per task in flight, and its 95% half-interval */
+	double fixed;	  /* the intercept: KiB whatever the concurrency */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -103,7 +117,10 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars; /* plotdata/vars.gp while writing */
+	FILE *vars;	     /* plotdata/vars.gp while writing */
+	struct memfit *fits; /* plots_memfit.c: per model of the memory grid */
+	size_t nfits;
+	const char *fit_grid; /* the grid fitted, or NULL */
 };
 
 /* plots_load.c */
@@ -167,6 +184,12 @@ int plots_write_heatmap_data(struct set *s);
 void plots_regimes_table(const struct set *s, FILE *f);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
+
+/* plots_memfit.c: memory per task by regression (GSL), and the
+ * self-check warnings of single runs (samples, efficiency) */
+int plots_memfit(struct set *s);
+void plots_memfit_report(const struct set *s, FILE *f);
+void plots_run_warnings(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);

@@ -120,6 +120,7 @@ static void set_free(struct set *s)
 	free(s->mc);
 	free(s->mc_src);
 	free(s->cells);
+	free(s->fits);
 	free(s->models);
 	cells_csv_free(&s->tab);
 	meta_free(&s->meta);

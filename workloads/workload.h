@@ -169,7 +169,8 @@ static inline enum wl_status wl_wait(struct wl_slot *s, int fd, int events, uint
 uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 /* Iterations that take about `us` microseconds on one core of this machine. */
 uint64_t cpu_calibrate(uint64_t us);
-/* Median single-core time of one kernel call of `iters`, in microseconds. */
+/* Single-core time of one kernel call of `iters`, in microseconds: the
+ * fastest of at least 5 timed batches (README: why the minimum). */
 double cpu_measure_us(uint64_t iters);
 
 /* The order-independent fold of task results into the run checksum. */
