@@ -14,8 +14,8 @@
 
 #include <stddef.h>
 
-#include "../harness/config.h"
-#include "../harness/stats.h"
+#include "../lib/config.h"
+#include "../lib/stats.h"
 
 /* The handshake with whatever measures the model (harness/trial.c, or a
  * test). */
@@ -35,6 +35,10 @@ struct trial_ctl {
 	 * model maps its own (a test that drives it in-process) */
 	struct task_stats *worker_stats;
 	uint64_t n_worker_stats;
+	/* the argv of `cmbench run` that reproduces cfg (malloc'd strings in a
+	 * malloc'd, NULL-terminated array, starting with "run"), for a model
+	 * that execs cmbench for its tasks; NULL where the caller has none */
+	char **(*format_run)(const struct run_cfg *cfg);
 };
 
 /* n per-worker task_stats (zeroed, shared memory): the harness's when the
@@ -91,11 +95,15 @@ struct model_ops {
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	enum model_par par;  /* how many cores its CPU parts can use */
 	enum model_kind kind;
-	bool offload;		  /* a loop that hands synchronous parts to a pool */
-	bool uses_workers;	  /* --workers sizes something (a pool, processes) */
-	bool foreign;		  /* a program that speaks the handshake */
-	bool spawns;		  /* starts processes as it runs: --spawn fork|exec applies */
-	bool per_task;		  /* creates a thread or a process for every task (no pool) */
+	bool offload;	   /* a loop that hands synchronous parts to a pool */
+	bool uses_workers; /* --workers sizes something (a pool, processes) */
+	bool foreign;	   /* a program that speaks the handshake */
+	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
+	bool per_task;	   /* creates a thread or a process for every task (no pool) */
+	/* keeps an open loop's schedule (--rate): starts no task before
+	 * ctl_release_ns() and records latency from it; without it the CLI
+	 * refuses --rate */
+	bool open_loop;
 	enum model_wstats wstats; /* its per-worker task_stats */
 	/* foreign: the program that runs the tasks, under the repository
 	 * root (models/python/x.py) */
@@ -111,6 +119,11 @@ struct model_ops {
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
+	/* NULL, or: the model execs `cmbench __worker ARG... run FLAGS...` for
+	 * its tasks, and this is that child. cfg is FLAGS, parsed; argv holds
+	 * the model's own ARGs (argc of them). 0, -EINVAL with one line in err
+	 * (bad arguments), or another -errno. */
+	int (*child)(struct run_cfg *cfg, int argc, char **argv, char *err, size_t errlen);
 };
 
 extern const struct model_ops *const model_table[]; /* NULL-terminated */

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -190,5 +190,6 @@ const struct model_ops model_threadpool = {
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_THREADS,
 	.wstats = MODEL_WSTATS_SLOTS,
+	.open_loop = true,
 	.run = threadpool_run,
 };

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "../harness/result.h"
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "plots.h"
 
 #define MEMFIT_MIN_LEVELS 3

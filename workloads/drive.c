@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "workload.h"
 
 const char *const task_err_names[TASK_ERR_KINDS] = {

@@ -20,7 +20,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "../server/server.h"
 #include "http.h"
 
