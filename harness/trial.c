@@ -56,16 +56,28 @@ int trial_stopped(void)
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 /* Catch the three (no SA_RESTART: a wait sees EINTR) or, in a child,
- * give them back their default action. */
+ * give them back what they were. One ignored when the command started
+ * stays ignored (nohup's SIGHUP, a script's background job's SIGINT). */
 static void stop_signals_catch(bool catch)
 {
-	struct sigaction sa;
+	static struct sigaction was[3];
+	struct sigaction sa, sa_now;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = catch ? on_stop_signal : SIG_DFL;
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaction(stop_signals[i], &sa, NULL);
+	sa.sa_handler = on_stop_signal;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		if (!catch) {
+			sigaction(stop_signals[i], &was[i], NULL);
+			continue;
+		}
+		sigaction(stop_signals[i], NULL, &sa_now);
+		if (sa_now.sa_handler == on_stop_signal)
+			continue; /* caught already: what it was is kept */
+		was[i] = sa_now;
+		if (was[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
 }
 
 struct trial_shared {
