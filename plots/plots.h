@@ -76,6 +76,7 @@ struct cell {
 	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
 	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
 	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
+	double harness;		      /* median harness_kib: the harness's own, in the peak */
 };
 
 /* Fewer monitor samples than this in a run: its peak is not quoted. */

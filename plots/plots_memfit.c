@@ -1,6 +1,8 @@
 /* plots_memfit.c - memory per task by regression: in the memory grid (else
  * the main grid's io cells), each model's PSS peak against concurrency,
- * fitted by least squares (GSL). The slope is what one more task in
+ * fitted by least squares (GSL); the harness's own memory in the tree
+ * (harness_kib, its workers' stats, resident from the base sample on) is
+ * taken off first, so the line is the model's alone. The slope is what one more task in
  * flight costs, with its 95% interval from Student's t on n - 2 degrees
  * of freedom; the intercept is the model's fixed cost. Only cells that
  * passed their self-check and whose every rep took at least
@@ -50,7 +52,7 @@ static bool fit_model(const struct set *s, const char *grid, size_t k, struct me
 		    !isfinite(c->conc) || (c->share > 0 && strcmp(grid, "memory") != 0))
 			continue;
 		x[n] = c->conc;
-		y[n++] = c->pss_peak;
+		y[n++] = c->pss_peak - (isfinite(c->harness) ? c->harness : 0);
 	}
 	if (n < MEMFIT_MIN_LEVELS)
 		return false;
@@ -119,8 +121,10 @@ void plots_memfit_report(const struct set *s, FILE *f)
 	}
 	if (s->nfits)
 		fprintf(f,
-			"- **Memory by regression.** PSS peak against concurrency (grid %s), "
-			"least squares per model; the slope is what one more task in flight "
+			"- **Memory by regression.** PSS peak (less the harness's own, "
+			"harness_kib) "
+			"against concurrency (grid %s), least squares per model; the slope is what "
+			"one more task in flight "
 			"costs (± its 95%% interval), the intercept the fixed cost: %s.\n",
 			s->fit_grid, list);
 }
