@@ -137,6 +137,12 @@ int plots_load_cells(struct set *s);
 int plots_load_reps(struct set *s);
 /* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
 void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
+/* A REPORT finding's comparison of a and b on metric m by the verdict
+ * rule (one comparison: uncorrected), in words into b: "a 1.41× [1.30,
+ * 1.52] ahead of b", "a ≈ b (1.03× [0.98, 1.09])". *clear_a: a clearly
+ * wins (may be NULL). Returns buf. */
+const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
+		     bool *clear_a);
 void plots_read_meta(struct set *s);
 void plots_plan_grid(struct set *s);
 /* The cell of grid/model/share at concurrency conc (any concurrency for a

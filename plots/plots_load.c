@@ -361,6 +361,18 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
 }
 
+const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
+		     bool *clear_a)
+{
+	struct verdict v;
+
+	plots_compare(a, b, m, &v);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	if (clear_a)
+		*clear_a = v.outcome == VERDICT_A;
+	return verdict_format(&v, a->model, b->model, buf, n);
+}
+
 void plots_read_meta(struct set *s)
 {
 	char path[PLOTS_PATH_LEN], err[SPEC_ERR_MAX];

@@ -164,8 +164,8 @@ static void finding_offload(const struct set *s, FILE *f)
 {
 	const char *inl = plots_loop_model(s, false), *offl = plots_loop_model(s, true);
 	const struct cell *in, *off;
-	char reg[64], cnt[32], a[32], b[32], c1[32], c2[32];
-	double share = NAN, top, r;
+	char reg[64], cnt[32], a[32], b[32], c1[32], c2[32], vs[VERDICT_FMT_MAX];
+	double share = NAN, top;
 
 	for (size_t i = 0; i < s->npanels; i++)
 		if (s->panels[i].share > 0 && s->panels[i].share < 100)
@@ -178,16 +178,15 @@ static void finding_offload(const struct set *s, FILE *f)
 	if (!in || !off || !plots_usable(in, M_MAKESPAN, true) ||
 	    !plots_usable(off, M_MAKESPAN, true))
 		return;
-	r = in->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED];
 	fprintf(f,
 		"- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
-		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s was %.2f× faster.\n",
+		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s.\n",
 		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
 		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
 		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
 		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
 		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE),
-		r >= 1 ? "offload" : "inline", r >= 1 ? r : 1 / r);
+		plots_vs(in, off, M_MAKESPAN, vs, sizeof(vs), NULL));
 }
 
 /* The p99 winner on io at the top level. */
