@@ -38,6 +38,16 @@
 #include "floor.h"
 
 #define SAMPLE_MIN_MS 10
+/* The most of the workers' stats made resident before the base sample
+ * (about 34,000 workers); past it they are mapped untouched, as the model
+ * would, and the pages its workers touch count as its memory again */
+#define HARNESS_RESIDENT_MAX (1ull << 30)
+
+/* The workers' stats the trial makes resident before the base sample. */
+static bool harness_resident(uint64_t nws)
+{
+	return nws * sizeof(struct task_stats) <= HARNESS_RESIDENT_MAX;
+}
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t stop_sig;
@@ -157,7 +167,7 @@ static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_p
 	 * the merged result */
 	memset(&tp->shm->stats, 0, sizeof(tp->shm->stats));
 	if (nws) {
-		tp->ctl.worker_stats = stats_map(nws, 1);
+		tp->ctl.worker_stats = stats_map(nws, harness_resident(nws));
 		tp->ctl.n_worker_stats = tp->ctl.worker_stats ? nws : 0;
 	}
 	say_wait(tp, 'B', 'b');
@@ -420,6 +430,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 			 void *svc_state, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
+	uint64_t nws;
 	struct mon_state m = { .rep = rep,
 			       .interval = SAMPLE_MIN_MS,
 			       .svc = cfg->workload->service,
@@ -430,7 +441,8 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
-	rep->harness_kib = (double)(model_worker_stats(cfg->model, cfg) + 1) *
+	nws = model_worker_stats(cfg->model, cfg);
+	rep->harness_kib = (double)((harness_resident(nws) ? nws : 0) + 1) *
 			   (double)sizeof(struct task_stats) / 1024;
 	m.deadline_ns = clock_now_ns() + m.setup_ms * 1000000;
 	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {

@@ -7,9 +7,11 @@
 source "$(dirname "$0")/lib.sh"
 
 K=256
-C=40
+C=24
 mem() { # model K: "mem_per_task_kib samples harness_kib errors"
-	"$CMBENCH" run --model "$1" --workload io --tasks $C --concurrency $C --workers 2 \
+	local n=$C
+	[ "$1" = sequential ] && n=3 # one task at a time: a few show its one
+	"$CMBENCH" run --model "$1" --workload io --tasks $n --concurrency $C --workers 2 \
 		--io-latency 200ms --timeout 30s --plateau-samples 5 --test-hold-kib "$2" \
 		--format csv >"$TMP/m.csv" 2>"$TMP/m.err"
 	echo "$(csv_field "$TMP/m.csv" mem_per_task_kib) $(csv_field "$TMP/m.csv" samples)" \

@@ -11,7 +11,7 @@ HELP="$(dirname "$0")/helpers/stop_leaves_nothing.py"
 stop_case() { # what, signal, exit status expected, min processes, cmbench run flags...
 	local what=$1 sig=$2 want=$3 min=$4 out rc left
 	shift 4
-	out=$(python3 "$HELP" "$sig" "$min" 0.7 "$CMBENCH" run "$@")
+	out=$(python3 "$HELP" "$sig" "$min" 0.4 "$CMBENCH" run "$@")
 	read -r _ rc _ n _ left _ <<<"$out"
 	check "$what, SIG$sig: exit $want and no process left when it returns ($out)" \
 		test "$rc" = "$want" -a "$left" = 0
