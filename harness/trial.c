@@ -257,7 +257,6 @@ static void hold_end(struct mon_state *m)
  * enough, or has the hold lasted too long? */
 static void hold_check(struct mon_state *m)
 {
-
 	if (!m->plateau) {
 		long n = m->svc->waiting(m->svc_state);
 
