@@ -36,6 +36,8 @@ const struct command command_table[] = {
 	{ "compare", "compare two result sets (DIR_A DIR_B)", compare_main },
 	{ "plots", "draw the charts, decision matrix and report of a result set (DIR)",
 	  plots_main },
+	{ "report", "write DIR/report.html: the picker, matrix, lessons and claims, offline (DIR)",
+	  report_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
 	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
 	{ NULL, NULL, NULL },

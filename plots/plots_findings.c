@@ -352,3 +352,28 @@ void plots_regime_findings(const struct set *s, FILE *f)
 	finding_python(s, f);
 	finding_python_loops(s, f);
 }
+
+bool plots_regime_finding(const struct set *s, const char *key, FILE *f)
+{
+	if (strcmp(key, "offload_pool") == 0)
+		finding_offload_pool(s, f);
+	else if (strcmp(key, "creation") == 0)
+		finding_creation(s, f);
+	else if (strcmp(key, "stall") == 0)
+		finding_stall(s, f);
+	else if (strcmp(key, "prefork") == 0)
+		finding_prefork(s, f);
+	else if (strcmp(key, "embedded_db") == 0)
+		finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
+	else if (strcmp(key, "db_server") == 0)
+		finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+	else if (strcmp(key, "flags") == 0)
+		finding_flags(s, f);
+	else if (strcmp(key, "python") == 0)
+		finding_python(s, f);
+	else if (strcmp(key, "python_loops") == 0)
+		finding_python_loops(s, f);
+	else
+		return false;
+	return true;
+}

@@ -412,13 +412,16 @@ int plots_write_report(const struct set *s)
 	finding_offload(s, f);
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
+	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
 	plots_run_warnings(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
+		if (plots_chart_drawn(s, i))
+			fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title,
+				plots_charts[i].name);
 	fprintf(f, "## Decision matrix (highest concurrency; all cells in "
 		   "[decision-matrix.md](decision-matrix.md))\n\n");
 	plots_summary_table(s, f);
@@ -427,4 +430,27 @@ int plots_write_report(const struct set *s)
 		return -errno;
 	}
 	return 0;
+}
+
+void plots_finding(const struct set *s, const char *key, FILE *f)
+{
+	static const struct {
+		const char *key;
+		void (*fn)(const struct set *, FILE *);
+	} t[] = {
+		{ "memory", finding_memory },	  { "bound", finding_bound },
+		{ "p99", finding_p99 },		  { "speedup", finding_speedup },
+		{ "offload", finding_offload },	  { "folklore", finding_folklore },
+		{ "failures", finding_failures }, { "claims", section_claims },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].key, key) == 0) {
+			t[i].fn(s, f);
+			return;
+		}
+	if (strcmp(key, "openloop") == 0)
+		plots_openloop_report(s, f);
+	else
+		plots_regime_finding(s, key, f);
 }
