@@ -126,8 +126,8 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars;	   /* plotdata/vars.gp while writing */
-	bool no_chart[16]; /* by plots_charts index: the set has nothing to draw */
+	FILE *vars;	     /* plotdata/vars.gp while writing */
+	bool no_chart[16];   /* by plots_charts index: the set has nothing to draw */
 	struct memfit *fits; /* plots_memfit.c: per model of the memory grid */
 	size_t nfits;
 	const char *fit_grid; /* the grid fitted, or NULL */
