@@ -79,13 +79,13 @@ double cpu_measure_us(uint64_t iters)
 	one = time_kernel_us(iters);
 	if (one < 2000.0)
 		k = (uint64_t)(2000.0 / (one > 0.01 ? one : 0.01)) + 1;
-	/* at least 5 batches, and until about 50 ms are spent (at most 1 s):
+	/* at least 5 batches, and until about 100 ms are spent (at most 1 s):
 	 * the minimum per call of them. A disturbance (another process on the
 	 * core, an interrupt, a slower clock) only ever adds time, so the
 	 * fastest batch is the nearest to the kernel's own cost; a median or a
 	 * mean would carry the disturbances into w, and a bound made of a w
 	 * too high is one a run can beat. */
-	while (batches < 5 || (spent < 50000.0 && clock_now_ns() - start < 1000000000ull)) {
+	while (batches < 5 || (spent < 100000.0 && clock_now_ns() - start < 1000000000ull)) {
 		uint64_t t0 = clock_now_ns();
 
 		for (uint64_t i = 0; i < k; i++)
