@@ -33,6 +33,8 @@ const struct workload_ops workload_blocking = {
 	.summary = "the io GET made with blocking calls: a loop runs it inline (stalls) or "
 		   "offloads it",
 	.label = "blocking",
+	.family = WL_FAMILY_BLOCKING_IO,
+	.noun = "a blocking GET",
 	.does_io = true,
 	.blocking_only = true,
 	.flags = wl_py_http_flags,

@@ -33,6 +33,7 @@ const struct workload_ops workload_io = {
 	.name = "io",
 	.summary = "one HTTP/1.1 GET per task; the server answers after --io-latency",
 	.label = "io",
+	.family = WL_FAMILY_PLAIN,
 	.does_io = true,
 	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,

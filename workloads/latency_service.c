@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "../server/server.h"
 #include "http.h"
 
@@ -52,15 +53,13 @@ static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
 	return 0;
 }
 
-static void server_child(pid_t parent, int wfd)
+/* The server's process: it says its port on p[1]. */
+static int server_child(void *arg)
 {
-	int devnull;
+	const int *p = arg;
 
-	die_with_parent(parent, SIGTERM);
-	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, STDOUT_FILENO);
-	_exit(server_run("127.0.0.1", 0, wfd) == 0 ? 0 : 1);
+	close(p[0]);
+	return server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1;
 }
 
 static void use_port(struct run_cfg *cfg, int port)
@@ -82,18 +81,12 @@ static void server_stop(pid_t pid)
 	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	spawn_reap_ms(pid, 2000, false, &st); /* then SIGKILL */
 }
 
 static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err, size_t errlen)
 {
-	pid_t parent = getpid();
+	struct spawn sp;
 	char line[32];
 	int p[2], rc;
 
@@ -102,18 +95,16 @@ static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err,
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return rc;
 	}
-	fflush(NULL);
-	svc->pid = fork();
-	if (svc->pid < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "fork of the latency server: %s", strerror(errno));
+	spawn_init(&sp);
+	spawn_null(&sp, STDOUT_FILENO);
+	sp.death_sig = SIGTERM;
+	rc = spawn_fn(&sp, server_child, p, &svc->pid);
+	if (rc != 0) {
+		snprintf(err, errlen, "fork of the latency server: %s", strerror(-rc));
+		svc->pid = 0;
 		close(p[0]);
 		close(p[1]);
 		return rc;
-	}
-	if (svc->pid == 0) {
-		close(p[0]);
-		server_child(parent, p[1]);
 	}
 	close(p[1]);
 	rc = read_line_timeout(p[0], line, sizeof(line), 5000);

@@ -48,6 +48,7 @@ const struct workload_ops workload_mixed = {
 	.name = "mixed",
 	.summary = "one GET, then the cpu kernel over its body hash, in the same task",
 	.label = "mixed",
+	.family = WL_FAMILY_PLAIN,
 	.does_io = true,
 	.does_cpu = true,
 	.flags = wl_py_http_flags,

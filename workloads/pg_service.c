@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "pg.h"
 
 struct pg_svc {
@@ -151,51 +152,57 @@ static void helper_stop(struct pg_svc *svc)
 		close(svc->ctl_fd);
 		svc->ctl_fd = -1;
 	}
-	for (int i = 0; i < 3000; i++) { /* 30 s: an immediate shutdown is far quicker */
-		if (waitpid(svc->helper, &st, WNOHANG) == svc->helper)
-			return;
-		usleep(10000);
-	}
-	kill(svc->helper, SIGKILL);
-	waitpid(svc->helper, &st, 0);
+	/* 30 s: an immediate shutdown is far quicker */
+	spawn_reap_ms(svc->helper, 30000, false, &st);
+}
+
+struct helper_args {
+	const struct pg_keeper_args *a;
+	int st[2], ctl[2];
+};
+
+/* The helper's process: it reports on st[1] and waits on ctl[0]. */
+static int helper_child(void *arg)
+{
+	struct helper_args *h = arg;
+
+	close(h->st[0]);
+	close(h->ctl[1]);
+	pg_keeper_main(h->a, h->st[1], h->ctl[0]);
+	return 0;
 }
 
 static int helper_fork(struct pg_svc *svc, const struct pg_keeper_args *a, int *status_fd,
 		       char *err, size_t errlen)
 {
-	int st[2], ctl[2];
+	struct helper_args h = { .a = a };
+	struct spawn sp;
+	int rc;
 
-	if (pipe2(st, O_CLOEXEC) < 0) {
+	if (pipe2(h.st, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	if (pipe2(ctl, O_CLOEXEC) < 0) {
+	if (pipe2(h.ctl, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		close(st[0]);
-		close(st[1]);
+		close(h.st[0]);
+		close(h.st[1]);
 		return -EMFILE;
 	}
-	fflush(NULL);
-	svc->helper = fork();
-	if (svc->helper < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "fork of the pg service: %s", strerror(e));
-		close(st[0]);
-		close(st[1]);
-		close(ctl[0]);
-		close(ctl[1]);
-		return -e;
+	spawn_init(&sp);
+	rc = spawn_fn(&sp, helper_child, &h, &svc->helper);
+	if (rc != 0) {
+		snprintf(err, errlen, "fork of the pg service: %s", strerror(-rc));
+		close(h.st[0]);
+		close(h.st[1]);
+		close(h.ctl[0]);
+		close(h.ctl[1]);
+		return rc;
 	}
-	if (svc->helper == 0) {
-		close(st[0]);
-		close(ctl[1]);
-		pg_keeper_main(a, st[1], ctl[0]);
-	}
-	close(st[1]);
-	close(ctl[0]);
-	svc->ctl_fd = ctl[1];
-	*status_fd = st[0];
+	close(h.st[1]);
+	close(h.ctl[0]);
+	svc->ctl_fd = h.ctl[1];
+	*status_fd = h.st[0];
 	return 0;
 }
 

@@ -99,6 +99,19 @@ struct wl_service {
 	long (*waiting)(void *svc);
 };
 
+/* What kind of work a workload is, for the findings, the regime table and
+ * the main grid's parts: named in its table entry, never inferred from its
+ * other traits or from the table's order. */
+enum wl_family {
+	WL_FAMILY_OTHER = 0,   /* none of these: no finding reads it as one */
+	WL_FAMILY_PLAIN,       /* the kernel and/or a GET of the latency server with the
+				  non-blocking client: the parts of the main grid (io, cpu,
+				  mixed); one per pair of does_io, does_cpu */
+	WL_FAMILY_BLOCKING_IO, /* a GET through a blocking client library */
+	WL_FAMILY_EMBEDDED_DB, /* a database library inside the process */
+	WL_FAMILY_DB_SERVER,   /* a database server over a socket */
+};
+
 struct workload_ops {
 	const char *name;	     /* as given to --workload */
 	const char *summary;	     /* one line for `cmbench list` */
@@ -106,6 +119,9 @@ struct workload_ops {
 	bool does_io;		     /* the task waits on I/O (--io-latency, --payload apply) */
 	bool does_cpu;		     /* the task runs the kernel (--cpu, --cpu-iters apply) */
 	bool blocking_only;	     /* no start(): the task is run_blocking() */
+	enum wl_family family;	     /* what kind of work (above) */
+	const char *noun;	     /* what the findings call it ("SQLite (a blocking C
+					library)"); NULL: its label */
 	const struct wl_flag *flags; /* its own flags, {NULL}-terminated, or NULL */
 	const struct wl_service *service; /* or NULL */
 	size_t slot_size;		  /* bytes of slot->priv */
@@ -121,7 +137,7 @@ struct workload_ops {
 extern const struct workload_ops *const workload_table[]; /* NULL-terminated */
 
 const struct workload_ops *workload_find(const char *name);
-/* The plain workload made of these parts (io, cpu or mixed), or NULL. */
+/* The plain workload (WL_FAMILY_PLAIN) made of these parts, or NULL. */
 const struct workload_ops *workload_by_parts(bool io, bool cpu);
 
 /* Slots: allocate priv and open (before the clock); close and free. */
