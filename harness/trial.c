@@ -537,8 +537,13 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	}
 	if (stopped(rep))
 		return 1;
-	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
-		return 1;
+	if (svc) { /* the service says what it decided; the run's cfg is ours */
+		struct wl_service_result res = { .target = false };
+
+		if (svc->start(cfg, &res, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+			return 1;
+		wl_service_apply(cfg, &res);
+	}
 	if (stopped(rep))
 		goto out_service;
 	if (cfg->workload->does_io)

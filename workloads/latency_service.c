@@ -62,16 +62,17 @@ static int server_child(void *arg)
 	return server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1;
 }
 
-static void use_port(struct run_cfg *cfg, int port)
+static void use_port(struct wl_service_result *res, int port)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->target_addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&res->target_addr;
 
-	memset(&cfg->target_addr, 0, sizeof(cfg->target_addr));
+	res->target = true;
+	memset(&res->target_addr, 0, sizeof(res->target_addr));
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
 	sin->sin_addr.s_addr = htonl(0x7f000001);
-	cfg->target_addrlen = sizeof(*sin);
-	snprintf(cfg->target_port, sizeof(cfg->target_port), "%d", port);
+	res->target_addrlen = sizeof(*sin);
+	snprintf(res->target_port, sizeof(res->target_port), "%d", port);
 }
 
 static void server_stop(pid_t pid)
@@ -84,7 +85,8 @@ static void server_stop(pid_t pid)
 	spawn_reap_ms(pid, 2000, false, &st); /* then SIGKILL */
 }
 
-static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err, size_t errlen)
+static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, char *err,
+			size_t errlen)
 {
 	struct spawn sp;
 	char line[32];
@@ -114,12 +116,13 @@ static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err,
 		server_stop(svc->pid);
 		return rc < 0 ? rc : -EPROTO;
 	}
-	use_port(cfg, atoi(line));
+	use_port(res, atoi(line));
 	svc->port = atoi(line);
 	return 0;
 }
 
-static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
+static int target_resolve(const struct run_cfg *cfg, struct wl_service_result *out, char *err,
+			  size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
 	int rc = getaddrinfo(cfg->target_host, cfg->target_port, &hints, &res);
@@ -129,21 +132,23 @@ static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
 			 gai_strerror(rc));
 		return -EHOSTUNREACH;
 	}
-	memcpy(&cfg->target_addr, res->ai_addr, res->ai_addrlen);
-	cfg->target_addrlen = res->ai_addrlen;
+	out->target = true;
+	memcpy(&out->target_addr, res->ai_addr, res->ai_addrlen);
+	out->target_addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
 }
 
-static int latency_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int latency_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out,
+			 char *err, size_t errlen)
 {
 	struct latency_svc *svc = calloc(1, sizeof(*svc));
 	int rc;
 
 	if (!svc)
 		return -ENOMEM;
-	rc = cfg->target_external ? target_resolve(cfg, err, errlen)
-				  : server_spawn(cfg, svc, err, errlen);
+	rc = cfg->target_external ? target_resolve(cfg, res, err, errlen)
+				  : server_spawn(res, svc, err, errlen);
 	if (rc < 0) {
 		free(svc);
 		return rc;
