@@ -28,7 +28,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
-all: cmbench
+# a fresh machine: the build dependencies first (installed as root,
+# otherwise the one apt-get line is printed and make stops)
+all: deps-build
+	$(MAKE) --no-print-directory cmbench
 
 cmbench: $(B)/cmbench
 	cp $< $@
@@ -56,6 +59,17 @@ $(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(B)/libcmb.a $(LDLIBS) -lcmocka
 
+# the fixture build (tests/it/fixture.sh): the same objects, with the two
+# registries compiled again with -DCMB_FIXTURES, which adds the model and
+# the workload of tests/fixtures/src/ to the tables
+FIX_SRC := models/registry.c workloads/registry.c $(wildcard tests/fixtures/src/*.c)
+FIX_OBJ := $(FIX_SRC:%.c=$(B)/fix/%.o)
+$(B)/fix/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCMB_FIXTURES -c $< -o $@
+$(B)/cmbench-fixtures: $(B)/cmd/main.o $(FIX_OBJ) $(B)/libcmb.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # deps: install what a fresh Debian 12 machine lacks (apt-get as root,
 # otherwise print the exact command).
 deps deps-build:
@@ -68,7 +82,7 @@ deps-peers:
 	@tools/deps.sh peers
 
 test: deps-test
-	$(MAKE) --no-print-directory cmbench $(UNIT_BIN)
+	$(MAKE) --no-print-directory cmbench $(UNIT_BIN) $(B)/cmbench-fixtures
 	@tests/run.sh $(UNIT_BIN)
 
 # the sanitizer build: the same tests against an ASan/UBSan binary

@@ -39,7 +39,8 @@ const struct command command_table[] = {
 	{ "report", "write DIR/report.html: the picker, matrix, lessons and claims, offline (DIR)",
 	  report_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
-	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
+	{ "__worker", "(internal) the worker a model execs for a task (--spawn exec)",
+	  worker_main },
 	{ NULL, NULL, NULL },
 };
 
@@ -111,18 +112,6 @@ int list_main(int argc, char **argv)
 	return 0;
 }
 
-/* The workload that is the CPU kernel alone, found by its traits. */
-static const struct workload_ops *pure_cpu_workload(void)
-{
-	for (size_t i = 0; workload_table[i]; i++) {
-		const struct workload_ops *w = workload_table[i];
-
-		if (w->does_cpu && !w->does_io && !w->blocking_only && !w->flags)
-			return w;
-	}
-	return NULL;
-}
-
 /* cmbench calibrate [--model M] D: the kernel iterations that take D on
  * one core. A foreign model's kernel runs in its own runtime: --model asks
  * its program (the sweep calibrates each runtime once, so every model of
@@ -159,7 +148,7 @@ int calibrate_main(int argc, char **argv)
 
 		cli_run_defaults(&cfg);
 		cfg.model = m;
-		cfg.workload = pure_cpu_workload();
+		cfg.workload = workload_by_parts(false, true);
 		cfg.cpu_target_us = us;
 		cfg.cpu_iters = 0;
 		if (!cfg.workload || m->cpu_cost(&cfg, &w, err, sizeof(err))) {
@@ -269,12 +258,15 @@ int run_main(int argc, char **argv)
 	if (trial_run(&cfg, rep) != 0) {
 		fprintf(stderr, "cmbench: %s\n", rep->fail);
 		free(rep);
-		return 1;
+		/* stopped by a signal: every process of the run is gone */
+		return trial_stopped() ? 128 + trial_stopped() : 1;
 	}
 	result_row(&cfg, rep, &row);
 	rc = run_output(&cfg, rep, &row);
 	vrc = run_verdict(&row);
 	free(rep);
+	if (trial_stopped())
+		return 128 + trial_stopped();
 	return rc ? rc : vrc;
 }
 

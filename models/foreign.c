@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../workloads/pylib.h"
 #include "../workloads/workload.h"
@@ -261,51 +262,31 @@ static int release_open(struct fg *g)
 	return lseek(g->release_fd, 0, SEEK_SET) < 0 ? -errno : 0;
 }
 
-/* In the child: the socket becomes fd 3, stdout goes to stderr (stdout
- * carries cmbench's result), then exec. Never returns. */
-static void child_exec(int sock, int release, char *const argv[], pid_t parent)
-{
-	int null = open("/dev/null", O_RDONLY);
-
-	die_with_parent(parent, SIGKILL);
-	signal(SIGPIPE, SIG_DFL);
-	/* out of the way of fds 3 and 4 first */
-	if (release >= 0 && (release = fcntl(release, F_DUPFD_CLOEXEC, 10)) < 0)
-		_exit(127);
-	if (sock == FOREIGN_FD)
-		fcntl(sock, F_SETFD, 0);
-	else if (dup2(sock, FOREIGN_FD) < 0)
-		_exit(127);
-	if (release >= 0 && dup2(release, FOREIGN_RELEASE_FD) < 0)
-		_exit(127);
-	if (null >= 0)
-		dup2(null, STDIN_FILENO);
-	dup2(STDERR_FILENO, STDOUT_FILENO);
-	execv(argv[0], argv);
-	_exit(127);
-}
-
+/* The program with the socket on fd 3 and the release schedule (if any)
+ * on fd 4, stdin from /dev/null, stdout into our stderr (stdout carries
+ * cmbench's result); it dies with the trial. */
 static int fg_start(struct fg *g, char *const argv[])
 {
-	pid_t parent = getpid();
-	int sv[2];
+	struct spawn sp;
+	int sv[2], rc;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	fflush(NULL);
-	g->pid = fork();
-	if (g->pid < 0) {
-		int rc = -errno;
-
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_dup(&sp, STDOUT_FILENO, STDERR_FILENO);
+	spawn_dup(&sp, FOREIGN_FD, sv[1]);
+	if (g->release_fd >= 0)
+		spawn_dup(&sp, FOREIGN_RELEASE_FD, g->release_fd);
+	sp.death_sig = SIGKILL;
+	sp.reset_signals = true;
+	rc = spawn_exec(&sp, argv, &g->pid);
+	close(sv[1]);
+	if (rc != 0) {
 		close(sv[0]);
-		close(sv[1]);
+		g->pid = -1;
 		return rc;
 	}
-	if (g->pid == 0) {
-		close(sv[0]);
-		child_exec(sv[1], g->release_fd, argv, parent);
-	}
-	close(sv[1]);
 	g->fd = sv[0];
 	g->last_heard = clock_now_ns();
 	return 0;
@@ -594,7 +575,8 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	char buf[1024] = "", *line;
 	size_t len = 0;
 	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
-	int p[2], st = 0, null;
+	int p[2], st = 0;
+	struct spawn sp;
 	pid_t pid;
 
 	if (program_argv(cfg->model, &a) < 0 || !ends_with(a.v[a.n - 1], ".py"))
@@ -605,18 +587,12 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 			snprintf(a.buf[i], FOREIGN_ARG_MAX, "mode=probe");
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return 0;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		dup2(p[1], STDERR_FILENO);
-		execv(a.v[0], a.v);
-		_exit(127);
-	}
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_null(&sp, STDOUT_FILENO);
+	spawn_dup(&sp, STDERR_FILENO, p[1]);
+	if (spawn_exec(&sp, a.v, &pid) != 0)
+		pid = -1;
 	close(p[1]);
 	while (pid > 0 && clock_now_ns() < deadline) {
 		struct pollfd pf = { .fd = p[0], .events = POLLIN };
@@ -634,9 +610,7 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	close(p[0]);
 	if (pid < 0)
 		return 0;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	spawn_reap(pid, clock_now_ns(), false, &st); /* killed if it is still there */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	buf[len] = '\0';

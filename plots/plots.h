@@ -65,6 +65,7 @@ struct cell {
 	double reps;		      /* reps aggregated */
 	bool ok;		      /* every rep clean, and its checksum that of its like cells */
 	bool sum_mismatch;	      /* its checksum differs from most cells of the same work */
+	bool sum_compared;	      /* another cell ran the same work: checksums compared */
 	const char *checksum;	      /* "" when the set has none */
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */
@@ -74,6 +75,21 @@ struct cell {
 	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
 	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
 	bool budget_cut;	      /* the grid's budget stopped its rounds short */
+	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
+	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
+	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
+	double harness;		      /* median harness_kib: the harness's own, in the peak */
+};
+
+/* Fewer monitor samples than this in a run: its peak is not quoted. */
+#define PLOTS_MIN_SAMPLES 5
+
+/* A line fitted to PSS peak against concurrency, for one model. */
+struct memfit {
+	const char *model;
+	size_t n;	  /* cells (concurrency levels) fitted */
+	double slope, ci; /* KiB per task in flight, and its 95% half-interval */
+	double fixed;	  /* the intercept: KiB whatever the concurrency */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -100,7 +116,10 @@ struct set {
 	double cores;			   /* usable CPUs, NAN if unknown */
 	char subtitle[1024];		   /* host line under every title */
 	const char *grid;		   /* grid of the workload charts */
-	struct panel panels[3];		   /* io, mixed, cpu if present */
+	const char *scaling_grid;	   /* the grids of these roles ("": none) */
+	const char *memory_grid;
+	const char *offload_grid;
+	struct panel panels[3]; /* io, mixed, cpu if present */
 	size_t npanels;
 	double shares[PLOTS_MAX_AXIS]; /* main grid: cpu shares */
 	size_t nshares;
@@ -111,8 +130,11 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars;	   /* plotdata/vars.gp while writing */
-	bool no_chart[16]; /* by plots_charts index: the set has nothing to draw */
+	FILE *vars;	     /* plotdata/vars.gp while writing */
+	bool no_chart[16];   /* by plots_charts index: the set has nothing to draw */
+	struct memfit *fits; /* plots_memfit.c: per model of the memory grid */
+	size_t nfits;
+	const char *fit_grid; /* the grid fitted, or NULL */
 };
 
 /* plots_main.c: a set as every command that reads one sees it: cells.csv,
@@ -205,6 +227,12 @@ void plots_regime_findings(const struct set *s, FILE *f);
  * library (--py-http, --py-pg); nothing when the set has none */
 void plots_libs_report(const struct set *s, FILE *f);
 
+/* plots_memfit.c: memory per task by regression (GSL), and the
+ * self-check warnings of single runs (samples, efficiency) */
+int plots_memfit(struct set *s);
+void plots_memfit_report(const struct set *s, FILE *f);
+void plots_run_warnings(const struct set *s, FILE *f);
+
 /* plots_report.c */
 int plots_write_report(const struct set *s);
 /* One finding of REPORT.md by key (memory, bound, p99, speedup, offload,
@@ -238,6 +266,11 @@ bool plots_on_path(const char *prog);
 void plots_no_chart(struct set *s, const char *name);
 bool plots_chart_drawn(const struct set *s, size_t i);
 int plots_run_gnuplot(const struct set *s, const char *name);
+
+/* The grid of the spec whose `role:` is role; "" when none is. A spec
+ * that gives no grid a role (a set made before roles) names grids by their
+ * role: the grid called role. */
+const char *plots_grid_of_role(const struct set *s, const char *role);
 
 /* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
 int plots_main(int argc, char **argv);

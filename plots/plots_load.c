@@ -14,10 +14,8 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-#define NAME_MAX_LEN 64	       /* a model or workload name read from cells.csv */
-#define OTHER_COLOR "#009E73"  /* a model this cmbench does not know */
-#define MAIN_GRID "matrix"     /* the grid of the workload charts and the matrix */
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
+#define NAME_MAX_LEN 64	      /* a model or workload name read from cells.csv */
+#define OTHER_COLOR "#009E73" /* a model this cmbench does not know */
 
 const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p99_us",
 						"mem_per_task_kib" };
@@ -26,6 +24,8 @@ const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p9
 struct cols {
 	int id, grid, model, wl, share, conc, work, io, tasks, reps, ok;
 	int sum, payload, iters; /* checksum, payload, cpu_iters: -1 when absent */
+	int samples, eff, pss;	 /* samples_min, efficiency_max, pss_peak_kib_med: -1 when absent */
+	int harness;		 /* harness_kib_med: -1 when absent */
 	int v[NMETRIC][3];
 	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
 	int ci_met, ci_stop;
@@ -109,6 +109,10 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 	c->sum = cells_csv_col(t, "checksum");
 	c->payload = cells_csv_col(t, "payload");
 	c->iters = cells_csv_col(t, "cpu_iters");
+	c->samples = cells_csv_col(t, "samples_min");
+	c->eff = cells_csv_col(t, "efficiency_max");
+	c->pss = cells_csv_col(t, "pss_peak_kib_med");
+	c->harness = cells_csv_col(t, "harness_kib_med");
 	for (int m = 0; m < NMETRIC; m++)
 		for (int k = 0; k < 3; k++) {
 			snprintf(name, sizeof(name), "%s_%s", plots_metric_col[m], suffix[k]);
@@ -175,6 +179,10 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->checksum = k->sum >= 0 ? str_at(t, r, k->sum) : "";
 	c->payload = num_at(t, r, k->payload);
 	c->iters = num_at(t, r, k->iters);
+	c->samples_min = num_at(t, r, k->samples);
+	c->eff_max = num_at(t, r, k->eff);
+	c->pss_peak = num_at(t, r, k->pss);
+	c->harness = num_at(t, r, k->harness);
 	if (isnan(c->share) || c->share < 0) /* -1: not on a share axis */
 		c->share = workload_share(workload);
 	if (!*c->model || !isfinite(c->conc)) {
@@ -228,6 +236,7 @@ static void check_sums(struct set *s)
 			else
 				differ++;
 		}
+		c->sum_compared = agree + differ > 0;
 		if (differ > agree) {
 			c->sum_mismatch = true;
 			c->ok = false;
@@ -378,6 +387,18 @@ void plots_read_meta(struct set *s)
 		memset(&s->spec, 0, sizeof(s->spec));
 }
 
+const char *plots_grid_of_role(const struct set *s, const char *role)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->spec.n_grids; i++) {
+		if (strcmp(s->spec.grids[i].role, role) == 0)
+			return s->spec.grids[i].name;
+		any |= s->spec.grids[i].role[0] != '\0';
+	}
+	return any ? "" : role;
+}
+
 static bool has_grid(const struct set *s, const char *grid)
 {
 	for (size_t i = 0; i < s->ncells; i++)
@@ -425,15 +446,18 @@ static void add_panel(struct set *s, double share)
 	s->npanels++;
 }
 
-/* Pick the main grid (matrix, else the first that is not scaling), its
+/* Pick the main grid (role matrix, else the first that is not the scaling one), its
  * shares and levels, and the io / mixed / cpu panels. */
 void plots_plan_grid(struct set *s)
 {
 	double mid = NAN;
 
-	s->grid = MAIN_GRID;
+	s->scaling_grid = plots_grid_of_role(s, "scaling");
+	s->memory_grid = plots_grid_of_role(s, "memory");
+	s->offload_grid = plots_grid_of_role(s, "offload");
+	s->grid = plots_grid_of_role(s, "matrix");
 	for (size_t i = 0; !has_grid(s, s->grid) && i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, SCALING_GRID) != 0)
+		if (strcmp(s->cells[i].grid, s->scaling_grid) != 0)
 			s->grid = s->cells[i].grid;
 	s->spec_grid = spec_grid_find(&s->spec, s->grid);
 	for (size_t i = 0; i < s->ncells; i++) {

@@ -11,8 +11,6 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
-
 /* The io workload's name, for sentences about share 0. */
 static const char *io_name(void)
 {
@@ -48,8 +46,12 @@ static void finding_memory(const struct set *s, FILE *f)
 
 		if (!c)
 			continue;
-		snprintf(item, sizeof(item), "%s %s", c->model,
-			 fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
+		if (!isnan(c->samples_min) && c->samples_min < PLOTS_MIN_SAMPLES)
+			snprintf(item, sizeof(item), "%s not quoted (only %g samples in a run)",
+				 c->model, c->samples_min);
+		else
+			snprintf(item, sizeof(item), "%s %s", c->model,
+				 fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
 		plots_join(list, sizeof(list), n++, count, item);
 	}
 	fprintf(f,
@@ -100,7 +102,7 @@ static const struct cell *speedup_target(const struct set *s, double *target)
 		const struct cell *c = &s->cells[i];
 		double par = plots_parallelism(c);
 
-		if (strcmp(c->grid, SCALING_GRID) != 0 || !plots_usable(c, M_MAKESPAN, true))
+		if (strcmp(c->grid, s->scaling_grid) != 0 || !plots_usable(c, M_MAKESPAN, true))
 			continue;
 		if (c->one_slot)
 			base = base ? base : c;
@@ -116,7 +118,7 @@ static const struct cell *scaling_cell(const struct set *s, size_t k, double tar
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (strcmp(c->grid, SCALING_GRID) == 0 && strcmp(c->model, s->models[k]) == 0 &&
+		if (strcmp(c->grid, s->scaling_grid) == 0 && strcmp(c->model, s->models[k]) == 0 &&
 		    !c->one_slot && plots_parallelism(c) == target &&
 		    plots_usable(c, M_MAKESPAN, true))
 			return c;
@@ -250,6 +252,16 @@ static void finding_folklore(const struct set *s, FILE *f)
 		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
+/* Cells whose checksum was compared with another cell's. */
+static size_t compared(const struct set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		n += s->cells[i].sum_compared;
+	return n;
+}
+
 static void finding_failures(const struct set *s, FILE *f)
 {
 	char list[1024] = "", item[160];
@@ -273,9 +285,10 @@ static void finding_failures(const struct set *s, FILE *f)
 	else
 		fprintf(f,
 			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error, and the checksums agree across reps and across the "
-			"models that ran the same work.\n",
-			s->ncells);
+			"with no error and the checksums agree across reps; %zu of them ran the "
+			"same work as another cell (another model, or another load of an "
+			"open-loop curve), and their checksums agree across those.\n",
+			s->ncells, compared(s));
 }
 
 /* The verdicts of `cmbench claims -o DIR/claims`, when the set has them:
@@ -401,6 +414,7 @@ int plots_write_report(const struct set *s)
 	write_host(s, f);
 	fprintf(f, "\n## Findings\n\n");
 	finding_memory(s, f);
+	plots_memfit_report(s, f);
 	finding_bound(s, f);
 	finding_p99(s, f);
 	finding_speedup(s, f);
@@ -410,6 +424,7 @@ int plots_write_report(const struct set *s)
 	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
+	plots_run_warnings(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
