@@ -24,6 +24,7 @@ int sweep_main(int argc, char **argv);	   /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	   /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv);   /* cmbench compare A B */
 int plots_main(int argc, char **argv);	   /* cmbench plots DIR */
+int ceiling_main(int argc, char **argv);   /* harness/sweep/ceiling.c: cmbench ceiling */
 int claims_main(int argc, char **argv);	   /* claims/: cmbench claims [-o DIR] */
 int worker_main(int argc, char **argv);	   /* models/process_per_task.c: cmbench __worker */
 
