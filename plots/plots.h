@@ -168,6 +168,10 @@ void plots_regimes_table(const struct set *s, FILE *f);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
 
+/* plots_ceiling.c: the set's ceiling.csv (cmbench ceiling) */
+int plots_write_ceiling(struct set *s);
+void plots_ceiling_report(const struct set *s, FILE *f);
+
 /* plots_report.c */
 int plots_write_report(const struct set *s);
 
@@ -182,7 +186,7 @@ struct chart {
 	const char *name;  /* the script and the image */
 	const char *title; /* in REPORT.md */
 };
-#define PLOTS_NCHARTS 9
+#define PLOTS_NCHARTS 10
 extern const struct chart plots_charts[PLOTS_NCHARTS];
 /* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
  * nothing in it, whatever a result set holds. */

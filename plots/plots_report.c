@@ -352,6 +352,7 @@ int plots_write_report(const struct set *s)
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
 	plots_openloop_report(s, f);
+	plots_ceiling_report(s, f);
 	finding_failures(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
