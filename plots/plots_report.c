@@ -310,6 +310,16 @@ static void write_host(const struct set *s, FILE *f)
 	char cores[16];
 
 	fprintf(f, "| host | |\n|---|---|\n");
+	if (*m->host) {
+		char h[sizeof(m->host)];
+
+		/* a set's text is untrusted: nothing that ends a table cell */
+		snprintf(h, sizeof(h), "%s", m->host);
+		for (char *p = h; *p; p++)
+			if ((unsigned char)*p < 0x20 || strchr("|<>`[]\\", *p))
+				*p = ' ';
+		fprintf(f, "| %s | %s |\n", strchr(h, ';') ? "hosts (merged shards)" : "name", h);
+	}
 	fprintf(f, "| CPU | %s |\n| cores | %s |\n| kernel | Linux %s |\n",
 		*m->cpu_model ? m->cpu_model : "not recorded", plots_cores(s, cores, sizeof(cores)),
 		*m->kernel ? m->kernel : "not recorded");
