@@ -684,6 +684,10 @@ static void write_meta(const struct ceiling *cl)
 	char path[1100];
 	struct meta m;
 
+	/* an empty cells table, so plots draws a set of the ceiling alone */
+	setio_path(path, sizeof(path), cl->dir, "cells.csv");
+	if (!setio_nonempty(path))
+		cells_write(path, NULL, 0);
 	setio_path(path, sizeof(path), cl->dir, "meta.json");
 	if (setio_nonempty(path))
 		return;
