@@ -14,8 +14,8 @@ extern const struct workload_ops workload_sqlite;
 extern const struct workload_ops workload_wait;
 
 const struct workload_ops *const workload_table[] = {
-	&workload_io, &workload_cpu, &workload_mixed, &workload_blocking, &workload_sqlite,
-	&workload_pg, &workload_wait, NULL,
+	&workload_io,	  &workload_cpu, &workload_mixed, &workload_blocking,
+	&workload_sqlite, &workload_pg,	 &workload_wait,  NULL,
 };
 
 const struct workload_ops *workload_find(const char *name)
