@@ -12,12 +12,13 @@ WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -pthread -lm
+LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -pthread -lm
 B       ?= build
 
-# Every subsystem is a folder; every .c in it is part of the one binary.
-SRC_DIRS := harness harness/sweep workloads models server plots claims
-LIB_SRC := $(filter-out harness/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+# Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
+# is part of the one binary. cmd/main.c, the top, holds main().
+SRC_DIRS := lib server workloads models harness harness/sweep plots claims cmd
+LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -39,14 +40,14 @@ $(B)/%.o: %.c $(HDRS)
 REV_STAMP := $(B)/gitrev.stamp
 REV_NOW   := $(GIT_REV) $(GIT_DIRTY) $(CFLAGS)
 $(shell mkdir -p $(B); [ "$$(cat $(REV_STAMP) 2>/dev/null)" = "$(REV_NOW)" ] || echo "$(REV_NOW)" > $(REV_STAMP))
-$(B)/harness/main.o $(B)/harness/sweep/meta.o: $(REV_STAMP)
+$(B)/cmd/main.o $(B)/harness/sweep/meta.o: $(REV_STAMP)
 
 # rebuilt whole: ar would keep the objects of files that are gone
 $(B)/libcmb.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/cmbench: $(B)/harness/main.o $(B)/libcmb.a
+$(B)/cmbench: $(B)/cmd/main.o $(B)/libcmb.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)

@@ -1,15 +1,18 @@
 /* claims.c - `cmbench claims [-o DIR]`: run the measurements of
  * claims/runs.txt and write DIR/claims.md (see claims.h).
  *
- * Every measurement is a child process, `cmbench run ARGS --format csv`,
- * with its stdout in DIR/runs/NAME.csv and its stderr in DIR/runs/NAME.err;
- * they run one after another, nothing of ours running beside them, and the
- * rows are read back only once each has exited. The load average of the
- * machine before and after goes into the report: other work on the machine
- * makes the timings noisier. */
+ * Every measurement is a child process, `cmbench run ARGS --format csv` or
+ * a probe (`--probe PROGRAM ARGS`: PROGRAM of models/python/ run by the
+ * interpreter of the foreign models), with its stdout in DIR/runs/NAME.csv
+ * and its stderr in DIR/runs/NAME.err; they run one after another, nothing
+ * of ours running beside them (we sleep in poll on the child's pidfd), each
+ * within a deadline, and the rows are read back only once each has exited.
+ * The load average of the machine before and after goes into the report:
+ * other work on the machine makes the timings noisier. */
 #define _GNU_SOURCE
 #include "claims.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,61 +21,165 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/commands.h"
-#include "../harness/probe.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/probe.h"
+#include "../lib/util.h"
 #include "../models/foreign.h"
 
 #define CLAIMS_RUNS "claims/runs.txt"
-#define CLAIMS_ARGS_MAX 64 /* words of one run's arguments */
+#define CLAIMS_ARGS_MAX 64	      /* words of one run's arguments */
+#define CLAIMS_PROBES "models/python" /* where a probe's program is */
+#define CLAIMS_RUN_S 1800	      /* the longest a run may take: it has its own deadlines */
+#define CLAIMS_PROBE_S 300	      /* the longest a probe may take */
 
 /* --- the runs file ---------------------------------------------------------- */
 
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	nv = realloc(*v, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+/* A run's name goes into a file name: letters, digits, _ . - only. */
+static bool good_name(const char *w)
+{
+	if (!w[0] || w[0] == '.')
+		return false;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && !strchr("_.-", *w))
+			return false;
+	return true;
+}
+
+/* A probe's program: a file name of models/python/, NAME.py. */
+static bool good_program(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n < 4 || strcmp(w + n - 3, ".py") != 0)
+		return false;
+	for (size_t i = 0; i < n - 3; i++)
+		if (!islower((unsigned char)w[i]) && !isdigit((unsigned char)w[i]) && w[i] != '_')
+			return false;
+	return true;
+}
+
+static const struct claim *claim_by_id(const char *id)
+{
+	for (int i = 0; claims_table[i].id; i++)
+		if (strcmp(claims_table[i].id, id) == 0)
+			return &claims_table[i];
+	return NULL;
+}
+
+static bool has_word(const char *roles, const char *role);
+
+/* "claim ID ROLE=RUN ...": one binding per ROLE=RUN, for a role the claim
+ * reads. */
+static int add_binds(struct claims_set *s, size_t *cap, char *rest)
+{
+	char *save = NULL, *id = strtok_r(rest, " \t", &save), *w;
+	const struct claim *c = id ? claim_by_id(id) : NULL;
+
+	if (!c)
+		return -EINVAL;
+	while ((w = strtok_r(NULL, " \t", &save)) != NULL) {
+		char *eq = strchr(w, '=');
+		struct claims_bind *b;
+
+		if (!eq || eq == w || strlen(eq + 1) >= sizeof(b->run) || eq - w >= 32 ||
+		    !good_name(eq + 1) || grow((void **)&s->binds, cap, s->nbinds, sizeof(*b)))
+			return -EINVAL;
+		*eq = '\0';
+		if (!has_word(c->roles, w))
+			return -EINVAL;
+		b = &s->binds[s->nbinds++];
+		snprintf(b->claim, sizeof(b->claim), "%s", id);
+		snprintf(b->role, sizeof(b->role), "%s", w);
+		snprintf(b->run, sizeof(b->run), "%s", eq + 1);
+	}
+	return 0;
+}
+
+/* "NAME ARGS..." or "NAME --probe PROGRAM ARGS...". */
 static int add_run(struct claims_set *s, size_t *cap, const char *name, const char *args)
 {
 	struct claims_run *r;
+	char prog[64];
+	int rc = grow((void **)&s->runs, cap, s->n, sizeof(*r));
 
-	if (s->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		struct claims_run *v = realloc(s->runs, ncap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->runs = v;
-		*cap = ncap;
-	}
-	r = &s->runs[s->n++];
+	if (rc < 0)
+		return rc;
+	if (!good_name(name) || strlen(name) >= sizeof(r->name) || strlen(args) >= sizeof(r->args))
+		return -EINVAL;
+	r = &s->runs[s->n];
 	memset(r, 0, sizeof(*r));
+	if (strncmp(args, "--probe", 7) == 0 && strchr(" \t", args[7])) { /* "" too */
+		args += 7;
+		args += strspn(args, " \t");
+		if (sscanf(args, "%63s", prog) != 1 || !good_program(prog))
+			return -EINVAL;
+		r->probe = true;
+	}
+	s->n++;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->args, sizeof(r->args), "%s", args);
 	return 0;
 }
 
-/* NAME ARGS... lines; # comments and blank lines skipped. */
-static int read_runs(const char *path, struct claims_set *s)
+int claims_read_runs(const char *path, struct claims_set *s, int *bad_line)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024], name[64];
-	size_t cap = 0;
-	int rc = 0, used;
+	size_t cap = 0, bcap = 0;
+	int rc = 0, used, no = 0;
 
+	memset(s, 0, sizeof(*s));
+	*bad_line = 0;
 	if (!f)
 		return -errno;
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		no++;
+		if (!strchr(line, '\n') && !feof(f))
+			rc = -EINVAL; /* longer than a line may be */
 		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '#' || sscanf(line, "%63s %n", name, &used) != 1)
+		if (rc || line[0] == '#' || sscanf(line, "%63s %n", name, &used) != 1)
 			continue;
-		rc = add_run(s, &cap, name, line + used);
+		if (strcmp(name, "claim") == 0)
+			rc = add_binds(s, &bcap, line + used);
+		else
+			rc = add_run(s, &cap, name, line + used);
 	}
 	fclose(f);
+	if (rc < 0)
+		*bad_line = no;
 	return rc;
+}
+
+void claims_set_free(struct claims_set *s)
+{
+	free(s->runs);
+	free(s->binds);
+	memset(s, 0, sizeof(*s));
 }
 
 /* --- running one ------------------------------------------------------------ */
@@ -81,9 +188,12 @@ static void child(const char *exe, char *const argv[], const char *out, const ch
 {
 	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
 		_exit(126);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
 	execv(exe, argv);
 	_exit(127);
 }
@@ -102,6 +212,35 @@ static void first_line(const char *path, char *buf, size_t cap)
 	fclose(f);
 }
 
+/* A probe's csv: a header of names and a row of numbers. */
+static int read_probe(const char *path, struct claims_run *r)
+{
+	char hdr[2048], data[2048], *hs = NULL, *ds = NULL;
+	FILE *f = fopen(path, "r");
+	int rc = -EINVAL;
+
+	if (!f)
+		return -errno;
+	r->nvals = 0;
+	if (fgets(hdr, sizeof(hdr), f) && fgets(data, sizeof(data), f)) {
+		char *k = strtok_r(hdr, ",\r\n", &hs), *v = strtok_r(data, ",\r\n", &ds);
+
+		for (; k && v && r->nvals < CLAIMS_PROBE_FIGS;
+		     k = strtok_r(NULL, ",\r\n", &hs), v = strtok_r(NULL, ",\r\n", &ds)) {
+			char *end;
+
+			snprintf(r->keys[r->nvals], sizeof(r->keys[0]), "%s", k);
+			r->vals[r->nvals] = strtod(v, &end);
+			if (end == v || *end)
+				r->vals[r->nvals] = NAN;
+			r->nvals++;
+		}
+		rc = r->nvals ? 0 : -EINVAL;
+	}
+	fclose(f);
+	return rc;
+}
+
 static int read_row(const char *path, struct result_row *row)
 {
 	char hdr[4096], data[4096];
@@ -116,41 +255,112 @@ static int read_row(const char *path, struct result_row *row)
 	return rc;
 }
 
-/* Run r as `exe run ARGS --format csv`; its files go under dir/runs. */
+/* Wait for pid until the deadline (then SIGTERM, and SIGKILL 5 s later):
+ * asleep on its pidfd, or in waitpid where there is none. */
+static int wait_child(pid_t pid, int timeout_s, int *st)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), left_ms = timeout_s * 1000;
+	int sig = SIGTERM, rc = 0;
+
+	for (;;) {
+		pid_t w = waitpid(pid, st, fd >= 0 ? WNOHANG : 0);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t t = clock_now_ns();
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			rc = -errno; /* not our child: no status to read */
+			break;
+		}
+		if (w < 0 || fd < 0)
+			continue;
+		if (left_ms <= 0) { /* past its deadline */
+			kill(pid, sig);
+			rc = -ETIMEDOUT;
+			left_ms = 5000;
+			sig = SIGKILL;
+			continue;
+		}
+		poll(&p, 1, left_ms);
+		left_ms -= (int)((clock_now_ns() - t) / 1000000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* argv of r: `exe run ARGS --format csv`, or `python -B PROGRAM ARGS`,
+ * with its words in buf. */
+static int run_argv(const char *exe, struct claims_run *r, char *buf, size_t cap, char **argv,
+		    char *prog, size_t pcap)
+{
+	const char *py = getenv("CMBENCH_PYTHON");
+	char rel[PATH_MAX];
+	int argc = 0;
+	char *w, *save = NULL;
+
+	snprintf(buf, cap, "%s", r->args);
+	w = strtok_r(buf, " \t", &save);
+	if (r->probe) {
+		argv[argc++] = py && *py ? (char *)py : FOREIGN_PYTHON;
+		argv[argc++] = "-B";
+		snprintf(rel, sizeof(rel), "%s/%s", CLAIMS_PROBES, w);
+		if (path_beside_binary(rel, prog, pcap) < 0)
+			return -ENOENT;
+		argv[argc++] = prog;
+		w = strtok_r(NULL, " \t", &save);
+	} else {
+		argv[argc++] = (char *)exe;
+		argv[argc++] = "run";
+	}
+	for (; w && argc < CLAIMS_ARGS_MAX; w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	if (!r->probe) {
+		argv[argc++] = "--format";
+		argv[argc++] = "csv";
+	}
+	argv[argc] = NULL;
+	return 0;
+}
+
+/* Run r; its files go under dir/runs. */
 static void run_one(const char *exe, const char *dir, struct claims_run *r)
 {
-	char buf[sizeof(r->args)], out[PATH_MAX], err[PATH_MAX], *argv[CLAIMS_ARGS_MAX + 5];
-	int argc = 0, st = 0;
+	char buf[sizeof(r->args)], out[PATH_MAX], err[PATH_MAX], prog[PATH_MAX];
+	char *argv[CLAIMS_ARGS_MAX + 5];
+	int st = 0, rc;
 	uint64_t t = clock_now_ns();
 	pid_t pid;
 
-	snprintf(buf, sizeof(buf), "%s", r->args);
-	argv[argc++] = (char *)exe;
-	argv[argc++] = "run";
-	for (char *w = strtok(buf, " \t"); w && argc < CLAIMS_ARGS_MAX; w = strtok(NULL, " \t"))
-		argv[argc++] = w;
-	argv[argc++] = "--format";
-	argv[argc++] = "csv";
-	argv[argc] = NULL;
 	if (snprintf(out, sizeof(out), "%s/runs/%s.csv", dir, r->name) >= (int)sizeof(out) ||
 	    snprintf(err, sizeof(err), "%s/runs/%s.err", dir, r->name) >= (int)sizeof(err)) {
 		snprintf(r->why, sizeof(r->why), "the output directory's name is too long");
 		return;
 	}
+	if (run_argv(exe, r, buf, sizeof(buf), argv, prog, sizeof(prog)) < 0) {
+		snprintf(r->why, sizeof(r->why), "no program %.64s in %s", buf, CLAIMS_PROBES);
+		return;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		child(exe, argv, out, err);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+		child(argv[0], argv, out, err);
+	rc = pid > 0 ? wait_child(pid, r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S, &st) : -errno;
 	r->wall_s = (double)(clock_now_ns() - t) / 1e9;
-	r->ok = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && read_row(out, &r->row) == 0;
-	if (!r->ok) {
-		first_line(err, r->why, sizeof(r->why));
-		if (!r->why[0])
-			snprintf(r->why, sizeof(r->why), "exit status %d",
-				 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	r->ok = rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+		(r->probe ? read_probe(out, r) : read_row(out, &r->row)) == 0;
+	if (r->ok)
+		return;
+	if (rc == -ETIMEDOUT) {
+		snprintf(r->why, sizeof(r->why), "killed after %d s",
+			 r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S);
+		return;
 	}
+	first_line(err, r->why, sizeof(r->why));
+	if (!r->why[0])
+		snprintf(r->why, sizeof(r->why), "exit status %d",
+			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
 /* --- figures ------------------------------------------------------------------ */
@@ -162,34 +372,72 @@ static bool is_rep_of(const char *run, const char *name)
 	return strncmp(run, name, n) == 0 && (run[n] == '\0' || run[n] == '.');
 }
 
-/* The values of col over the clean repetitions of name, sorted. */
-static size_t figs(const struct claims_set *s, const char *name, const char *col, double *v,
-		   size_t cap)
+/* Is role one of the blank-separated words of roles? */
+static bool has_word(const char *roles, const char *role)
 {
-	const struct result_col *c = result_col_find(col);
+	size_t n = strlen(role);
+
+	for (const char *p = roles; n && (p = strstr(p, role)) != NULL; p += n)
+		if ((p == roles || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+const char *claims_run_for(const struct claims_set *s, const struct claim *c, const char *role)
+{
+	if (!has_word(c->roles, role))
+		return NULL;
+	for (size_t i = 0; i < s->nbinds; i++)
+		if (strcmp(s->binds[i].claim, c->id) == 0 && strcmp(s->binds[i].role, role) == 0)
+			return s->binds[i].run;
+	return NULL;
+}
+
+static double run_value(const struct claims_run *r, const char *col)
+{
+	const struct result_col *c;
+
+	if (r->probe) {
+		for (size_t i = 0; i < r->nvals; i++)
+			if (strcmp(r->keys[i], col) == 0)
+				return r->vals[i];
+		return NAN;
+	}
+	c = result_col_find(col);
+	return c ? result_num(&r->row, c) : NAN;
+}
+
+/* The values of col over the clean repetitions of the run playing role,
+ * sorted. */
+static size_t figs(const struct claims_set *s, const struct claim *c, const char *role,
+		   const char *col, double *v, size_t cap)
+{
+	const char *name = claims_run_for(s, c, role);
 	size_t n = 0;
 
-	for (size_t i = 0; c && i < s->n && n < cap; i++)
+	for (size_t i = 0; name && i < s->n && n < cap; i++)
 		if (s->runs[i].ok && is_rep_of(s->runs[i].name, name))
-			v[n++] = result_num(&s->runs[i].row, c);
+			v[n++] = run_value(&s->runs[i], col);
 	qsort(v, n, sizeof(v[0]), cmp_double);
 	return n;
 }
 
-double claims_fig(const struct claims_set *s, const char *name, const char *col)
+double claims_fig(const struct claims_set *s, const struct claim *c, const char *role,
+		  const char *col)
 {
 	double v[64];
-	size_t n = figs(s, name, col, v, 64);
+	size_t n = figs(s, c, role, col, v, 64);
 
 	if (n == 0)
 		return NAN;
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-double claims_best(const struct claims_set *s, const char *name, const char *col, bool highest)
+double claims_best(const struct claims_set *s, const struct claim *c, const char *role,
+		   const char *col, bool highest)
 {
 	double v[64];
-	size_t n = figs(s, name, col, v, 64);
+	size_t n = figs(s, c, role, col, v, 64);
 
 	return n == 0 ? NAN : highest ? v[n - 1] : v[0];
 }
@@ -227,8 +475,8 @@ static void python_version(const char *dir, struct claims_env *env)
 	pid = fork();
 	if (pid == 0)
 		child(FOREIGN_PYTHON, argv, out, err);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (pid > 0)
+		wait_child(pid, 30, &st);
 	first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])
 		snprintf(env->python, sizeof(env->python), "no %s", FOREIGN_PYTHON);
@@ -253,19 +501,54 @@ static void write_header(FILE *f, const struct claims_env *env)
 			: " (the load after counts these runs' own threads and processes)");
 }
 
+static void write_rule(FILE *f)
+{
+	fprintf(f,
+		"**How a claim is judged.** By the article's own numbers, one rule for all: a "
+		"claim holds when the figure falls in the range the article states (\"30–100 "
+		"MB\", \"100–500 ms\", \"2–4×\"), both ends included and nothing added; where "
+		"it states a single figure (\"~500 seconds\", \"roughly 200 bytes\", \"8 "
+		"MB\"), when the figure is within **±%.0f%%** of it, the same tolerance for every "
+		"claim (a stated zero leaves no room). Otherwise it does not hold. \"Holds only "
+		"for X\" means X's own figure passed and the others' did not. The figure judged "
+		"is the one the article's words are about: a process's spawn \"takes\" "
+		"wall-clock time, uvloop's claim is about throughput, a coroutine *object*'s size "
+		"is the object's; the other figures of a row are context. The article's MB and "
+		"GB are read as MiB and GiB (its 8 MB stack is Linux's 8 MiB default). Timings "
+		"are the least disturbed of their repetitions.\n\n",
+		CLAIM_TOL * 100);
+	fprintf(f, "**The runner's share is measured and taken off.** A CPython program runs "
+		   "as a child of cmbench's runner (the trial process), which reads its records "
+		   "and wakes every 20 ms to see that it lives. The CPU time and context switches "
+		   "of a `py-*` row are the program's processes alone: the trial's totals "
+		   "(`wait4`) minus the runner's own (`getrusage(RUSAGE_SELF)` in the trial "
+		   "process once the program has exited).\n\n");
+}
+
 static void write_claims(FILE *f, const struct claims_set *s)
 {
 	fprintf(f, "| # | claim | the article says | measured, and how | figure | verdict |\n");
 	fprintf(f, "|---|---|---|---|---|---|\n");
-	for (int i = 0; claims_table[i].claim; i++) {
+	for (int i = 0; claims_table[i].id; i++) {
 		const struct claim *c = &claims_table[i];
-		struct claim_result r = { .figure = "", .verdict = "" };
+		char figure[1024] = "", verdict[512];
+		double v[CLAIM_FIGS];
 
-		c->judge(s, &r);
+		for (int k = 0; k < CLAIM_FIGS; k++)
+			v[k] = NAN;
+		c->measure(c, s, v, figure, sizeof(figure));
+		claim_conclude(c, v, verdict, sizeof(verdict));
 		fprintf(f, "| %d | %s | \"%s\" | %s | %s | **%s** |\n", i + 1, c->claim, c->quote,
-			c->how, r.figure, r.verdict);
-		printf("%2d. %s: %s\n", i + 1, c->claim, r.verdict);
+			c->how, figure, verdict);
+		printf("%2d. %s: %s\n", i + 1, c->claim, verdict);
 	}
+}
+
+/* A probe's figures, "key=value, ...". */
+static void probe_figures(FILE *f, const struct claims_run *r)
+{
+	for (size_t i = 0; i < r->nvals; i++)
+		fprintf(f, "%s%s=%.6g", i ? ", " : "", r->keys[i], r->vals[i]);
 }
 
 static void write_runs(FILE *f, const struct claims_set *s)
@@ -274,22 +557,29 @@ static void write_runs(FILE *f, const struct claims_set *s)
 
 	fprintf(f, "\n## The runs\n\nEvery figure above comes from these runs, made in this "
 		   "order, one at a time: `cmbench run ARGUMENTS --format csv`, its row in "
-		   "`runs/NAME.csv`. NAME.N are repetitions: a figure is their median, or their "
-		   "best where the claim says so (the least disturbed run, for timings on a busy "
-		   "machine).\n\n");
+		   "`runs/NAME.csv`, or a probe (`--probe PROGRAM`, a program of "
+		   "`models/python/`), its figures in `runs/NAME.csv`. NAME.N are repetitions: "
+		   "a figure is their median, or their best where the claim says so (the least "
+		   "disturbed run, for timings on a busy machine). The `claim` lines of "
+		   "`claims/runs.txt` say which run plays which part of which claim.\n\n");
 	fprintf(f, "| run | arguments | makespan | throughput | PSS peak | set-up | status |\n");
 	fprintf(f, "|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct claims_run *r = &s->runs[i];
 
 		if (!r->ok) {
-			fprintf(f, "| %s | `%s` | | | | | failed: %s |\n", r->name, r->args,
-				r->why);
-			continue;
+			fprintf(f, "| %s | `%s%s` | | | | | failed: %s |\n", r->name,
+				r->probe ? "--probe " : "", r->args, r->why);
+		} else if (r->probe) {
+			fprintf(f, "| %s | `--probe %s` | | | | | ok: ", r->name, r->args);
+			probe_figures(f, r);
+			fprintf(f, " |\n");
+		} else {
+			fprintf(f, "| %s | `%s` | %.3f s | %.0f tasks/s | %s | %.3f s | ok |\n",
+				r->name, r->args, r->row.makespan_s, r->row.throughput_tps,
+				fmt_kib(a, sizeof(a), r->row.pss_peak_kib, FMT_PROSE),
+				r->row.setup_s);
 		}
-		fprintf(f, "| %s | `%s` | %.3f s | %.0f tasks/s | %s | %.3f s | ok |\n", r->name,
-			r->args, r->row.makespan_s, r->row.throughput_tps,
-			fmt_kib(a, sizeof(a), r->row.pss_peak_kib, FMT_PROSE), r->row.setup_s);
 	}
 }
 
@@ -303,6 +593,7 @@ static int write_report(const char *dir, const struct claims_set *s, const struc
 	if (!f)
 		return -errno;
 	write_header(f, env);
+	write_rule(f);
 	write_claims(f, s);
 	write_runs(f, s);
 	if (fclose(f) != 0)
@@ -393,7 +684,7 @@ int claims_main(int argc, char **argv)
 	uint64_t t0 = clock_now_ns();
 	ssize_t n;
 	size_t failed = 0;
-	int rc = parse_args(argc, argv, dir, sizeof(dir), &runs);
+	int bad = 0, rc = parse_args(argc, argv, dir, sizeof(dir), &runs);
 
 	if (rc >= 0)
 		return rc;
@@ -402,18 +693,26 @@ int claims_main(int argc, char **argv)
 	else if (path_beside_binary(CLAIMS_RUNS, runs_path, sizeof(runs_path)) < 0)
 		snprintf(runs_path, sizeof(runs_path), "%s", CLAIMS_RUNS);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	rc = n > 0 ? read_runs(runs_path, &s) : -ENOENT;
+	rc = n > 0 ? claims_read_runs(runs_path, &s, &bad) : -ENOENT;
+	if (rc == -EINVAL) { /* bad input */
+		fprintf(stderr,
+			"cmbench claims: %s:%d: not NAME ARGS, NAME --probe PROGRAM.py ARGS or "
+			"claim ID ROLE=RUN... (a claim and its roles; names of [A-Za-z0-9_.-])\n",
+			runs_path, bad);
+		claims_set_free(&s);
+		return 2;
+	}
 	if (rc < 0 || s.n == 0) {
 		fprintf(stderr, "cmbench claims: %s: %s\n", runs_path,
 			rc < 0 ? strerror(-rc) : "no runs listed");
-		free(s.runs);
+		claims_set_free(&s);
 		return 1;
 	}
 	exe[n] = '\0';
 	snprintf(sub, sizeof(sub), "%s/runs", dir);
 	if (mkdir_p(sub) < 0) {
 		fprintf(stderr, "cmbench claims: cannot create %s: %s\n", sub, strerror(errno));
-		free(s.runs);
+		claims_set_free(&s);
 		return 1;
 	}
 	env_init(&env);
@@ -433,6 +732,6 @@ int claims_main(int argc, char **argv)
 	if (failed)
 		fprintf(stderr, "cmbench claims: %zu of %zu runs failed (see %s/runs/*.err)\n",
 			failed, s.n, dir);
-	free(s.runs);
+	claims_set_free(&s);
 	return rc < 0 || failed ? 1 : 0;
 }

@@ -9,20 +9,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "../lib/config.h"
+#include "../lib/parse.h"
 
-#define CLI_ERR_MAX 512
+#define CLI_ERR_MAX PARSE_ERR_MAX
 #define CLI_DEFAULT_CPU_ITERS 50000	    /* the kernel work when no --cpu is given */
 #define CLI_MAX_IO_LATENCY_US 3600000000ull /* --io-latency: one hour */
 #define CLI_WL_FLAGS_MAX 64		    /* flags of all workloads together */
 
-/* A whole number in [min, max]. No sign, no suffix. */
-int cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		  char *err, size_t errlen);
-/* A duration with a unit (ns, us, ms, s; decimals allowed; "0" alone is
- * fine), as whole microseconds (rounded), in [min_us, max_us]. */
-int cli_parse_duration_us(const char *flag, const char *s, uint64_t min_us, uint64_t max_us,
-			  uint64_t *out, char *err, size_t errlen);
 /* http://HOST[:PORT][/PATH] into cfg's target_* fields. */
 int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errlen);
 /* Defaults of `cmbench run`. */

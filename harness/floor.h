@@ -2,7 +2,7 @@
 #ifndef CMB_FLOOR_H
 #define CMB_FLOOR_H
 
-#include "config.h"
+#include "../lib/config.h"
 
 /* CPU µs that one request of cfg's workload costs client and server
  * together at zero latency (the service's share when it can tell it: see

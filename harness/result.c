@@ -12,7 +12,8 @@
 #include <uv.h>
 
 #include "../models/model.h"
-#include "util.h"
+#include "../lib/util.h"
+#include "../workloads/workload.h"
 
 /* clang-format off */
 #define P(f, k, u) { #f, k, COL_PARAM, offsetof(struct result_row, f), u }
@@ -253,6 +254,12 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->cpu_sys_s = tv_s(rep->ru.ru_stime);
 	row->ctx_voluntary = (double)rep->ru.ru_nvcsw;
 	row->ctx_involuntary = (double)rep->ru.ru_nivcsw;
+	if (cfg->model->foreign) { /* the trial process is cmbench's runner: not the model */
+		row->cpu_user_s -= tv_s(rep->self_ru.ru_utime);
+		row->cpu_sys_s -= tv_s(rep->self_ru.ru_stime);
+		row->ctx_voluntary -= (double)rep->self_ru.ru_nvcsw;
+		row->ctx_involuntary -= (double)rep->self_ru.ru_nivcsw;
+	}
 	row->rss_peak_kib = (double)rep->peak.rss_kib;
 	row->pss_peak_kib = (double)rep->peak.pss_kib;
 	row->pss_base_kib = (double)rep->base.pss_kib;

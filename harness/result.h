@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "config.h"
+#include "../lib/config.h"
 #include "trial.h"
 
 struct result_row {

@@ -5,7 +5,7 @@
 
 #include "../workloads/workload.h"
 #include "result.h"
-#include "util.h"
+#include "../lib/util.h"
 
 /* " (connect 1, timeout 2)": the kinds that occurred, from the table. */
 void result_print_error_kinds(FILE *f, const struct result_row *r)

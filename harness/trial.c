@@ -10,7 +10,9 @@
  *   trial: 'E' last task done     monitor: samples,            answers 'e'
  * Between 'G' and 'E' the monitor samples the tree on a timer. CPU time and
  * context switches come from wait4() on the trial, which covers its threads
- * and every child it reaped, and nothing of the server or the monitor. */
+ * and every child it reaped, and nothing of the server or the monitor; the
+ * trial process's own share (RUSAGE_SELF when the model returns) comes back
+ * too: for a foreign model it is cmbench's runner, not the program. */
 #define _GNU_SOURCE
 #include "trial.h"
 
@@ -28,16 +30,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../models/model.h"
-#include "clock.h"
-#include "floor.h"
-#include "sched.h"
 #include "../workloads/workload.h"
+#include "cli.h"
+#include "floor.h"
 
 #define SAMPLE_MIN_MS 10
 
 struct trial_shared {
 	struct task_stats stats; /* the model's merged result */
+	struct rusage self_ru;	 /* the trial process's own, once model->run returned */
 	uint64_t t0_ns;		 /* set by the go of the handshake */
 	int model_rc;		 /* what model->run returned */
 	int ran;		 /* model->run returned at all */
@@ -106,6 +110,7 @@ static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_p
 	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
+	getrusage(RUSAGE_SELF, &tp->shm->self_ru);
 	tp->shm->ran = 1;
 	_exit(0);
 }
@@ -292,6 +297,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 					  .shm = shm };
 
 		tp.ctl.release_off = release_off;
+		tp.ctl.format_run = cli_format_run;
 		close(to_mon[0]);
 		close(from_mon[1]);
 		trial_child(cfg, getppid(), &tp);
@@ -357,6 +363,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
+		rep->self_ru = shm->self_ru;
 		rep->t0_ns = shm->t0_ns;
 	}
 out_shm:

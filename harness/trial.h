@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
-#include "config.h"
-#include "probe.h"
-#include "stats.h"
+#include "../lib/config.h"
+#include "../lib/probe.h"
+#include "../lib/stats.h"
 
 /* Everything one trial measured, as the monitor saw it. */
 struct trial_report {
@@ -25,6 +25,7 @@ struct trial_report {
 	double cpu_us_per_task;	  /* single-core time of the cpu part */
 	double io_floor_us;	  /* client + server CPU of one request at zero latency */
 	struct rusage ru;	  /* the trial process and every child it reaped */
+	struct rusage self_ru;	  /* the trial process alone, when the model returned */
 	struct probe_sample base; /* the tree before the model made its workers */
 	struct probe_sample peak; /* the largest of each figure while running */
 	uint64_t setup_ns;	  /* base sample to workers ready: creating them */

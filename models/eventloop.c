@@ -27,5 +27,6 @@ const struct model_ops model_eventloop = {
 	.analog = "async def + asyncio.gather, CPU work inline",
 	.par = MODEL_PAR_ONE,
 	.kind = MODEL_KIND_LOOP,
+	.open_loop = true,
 	.run = eventloop_run,
 };

@@ -83,6 +83,7 @@ const struct model_ops model_eventloop_offload = {
 	.analog = "asyncio + loop.run_in_executor",
 	.par = MODEL_PAR_WORKERS,
 	.kind = MODEL_KIND_LOOP,
+	.open_loop = true,
 	.offload = true,
 	.uses_workers = true,
 	.run = eventloop_offload_run,

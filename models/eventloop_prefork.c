@@ -18,7 +18,12 @@
  * done, watching for deaths as forkpool does (procs.c). Each worker's
  * task_stats lives in shared memory and is merged by the parent after it
  * reaped the worker. A worker that dies loses its tasks in flight: they
- * count as errors_worker, and the other loops take the tasks left. */
+ * count as errors_worker, and the other loops take the tasks left.
+ *
+ * Open loop (--rate): the schedule is in shared memory (sched.c), and each
+ * loop keeps it for the ids it takes: a loop with a free slot takes the
+ * next id and starts it when it is due (evloop.c's timerfd), so the loops
+ * dispatch their share on the schedule between them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -80,11 +85,14 @@ static void pf_inline_sync(struct el_slot *slot)
 }
 
 /* The worker process: never returns. */
-static void pf_worker(const struct run_cfg *cfg, struct pf_shared *sh, struct procs_pipes *p,
-		      uint64_t me, uint64_t slots, pid_t parent)
+static void pf_worker(const struct run_cfg *cfg, const uint64_t *release_off, struct pf_shared *sh,
+		      struct procs_pipes *p, uint64_t me, uint64_t slots, pid_t parent)
 {
 	static const struct el_policy pol = { .sync_part = pf_inline_sync };
-	struct pf_ctl c = { .ctl = { .go = pf_go, .end = pf_end }, .sh = sh, .p = p, .me = me };
+	struct pf_ctl c = { .ctl = { .go = pf_go, .end = pf_end, .release_off = release_off },
+			    .sh = sh,
+			    .p = p,
+			    .me = me };
 	struct el_tasks tasks = { .shared_next = &sh->next_id, .slots = slots };
 
 	die_with_parent(parent, SIGKILL);
@@ -107,8 +115,8 @@ static struct pf_shared *pf_map(uint64_t n, size_t *size)
 }
 
 /* Fork the n loops; the parent keeps only its ends of the pipes. */
-static int pf_spawn(const struct run_cfg *cfg, struct pf_shared *sh, struct procs_pipes *p,
-		    struct procs *ps, uint64_t n)
+static int pf_spawn(const struct run_cfg *cfg, const struct trial_ctl *ctl, struct pf_shared *sh,
+		    struct procs_pipes *p, struct procs *ps, uint64_t n)
 {
 	pid_t parent = getpid();
 	uint64_t c = cfg->concurrency;
@@ -124,7 +132,7 @@ static int pf_spawn(const struct run_cfg *cfg, struct pf_shared *sh, struct proc
 			break;
 		}
 		if (pid == 0)
-			pf_worker(cfg, sh, p, ps->n, slots, parent);
+			pf_worker(cfg, ctl->release_off, sh, p, ps->n, slots, parent);
 		ps->pid[ps->n] = pid;
 	}
 	procs_pipes_parent(p);
@@ -162,7 +170,7 @@ static int eventloop_prefork_run(const struct run_cfg *cfg, struct trial_ctl *ct
 	rc = procs_pipes_open(&p);
 	if (rc)
 		goto out_pipes;
-	rc = pf_spawn(cfg, sh, &p, &ps, n);
+	rc = pf_spawn(cfg, ctl, sh, &p, &ps, n);
 	if (rc == 0)
 		rc = procs_timed(&ps, &p, sh->state, PF_READY, PF_DONE, ctl, &sh->t0);
 	else
@@ -187,6 +195,7 @@ const struct model_ops model_eventloop_prefork = {
 	.analog = "asyncio + uvloop per process (Gunicorn + Uvicorn workers)",
 	.par = MODEL_PAR_WORKERS,
 	.kind = MODEL_KIND_LOOP,
+	.open_loop = true,
 	.uses_workers = true,
 	.run = eventloop_prefork_run,
 };

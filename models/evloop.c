@@ -18,7 +18,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 
 enum { EL_IDLE, EL_WAIT, EL_RUN };
 

@@ -25,7 +25,12 @@
  * once: a task never reported (the program died, or forgot it) is a failed
  * task of kind worker; a second report of a task, or a record that cannot
  * be read, counts one more worker error; a program that died or exited
- * non-zero counts as a lost worker. The run then exits 1. */
+ * non-zero counts as a lost worker. The run then exits 1.
+ *
+ * Open loop (--rate): the schedule goes to the program as fd 4 (a memfd of
+ * N native uint64 offsets from T0, in ns; argv says release_fd=4). The
+ * program starts no task before it is due, and latency runs from the
+ * task's due time; a record whose START is before it is a bad record. */
 #define _GNU_SOURCE
 #include "foreign.h"
 
@@ -38,16 +43,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 
 #define FOREIGN_FD 3	     /* the protocol's fd in the program */
+#define FOREIGN_RELEASE_FD 4 /* the open loop's schedule in the program */
 #define FOREIGN_POLL_MS 20   /* how often a waiting runner looks for a death */
 #define FOREIGN_ARGS 24	     /* argv entries at most */
 #define FOREIGN_ARG_MAX 600  /* bytes per key=value */
@@ -69,7 +76,10 @@ struct fg {
 	bool overlong;			 /* the line being received is too long: dropped */
 	bool ready, ended;		 /* it said "ready", "end" */
 	bool went;			 /* "go" was sent: records are expected */
-	uint64_t t0;			 /* the release time of every task */
+	uint64_t t0;			 /* the clock's start */
+	const struct trial_ctl *ctl;	 /* the schedule: ctl_release_ns() */
+	int release_fd;			 /* open loop: the schedule, as a memfd; -1 */
+	uint64_t max_gap;		 /* open loop: the longest gap between releases */
 	uint64_t last_heard;		 /* when the last line arrived */
 	uint8_t *seen;			 /* one bit per task id: reported */
 	uint64_t reported;		 /* tasks reported once */
@@ -142,19 +152,54 @@ static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 	arg(a, "timeout_us=%" PRIu64, cfg->timeout_us);
 	arg(a, "spawn=%s", cfg->spawn_exec ? "exec" : "fork");
 	arg(a, "fd=%d", FOREIGN_FD);
+	if (cfg->rate_tps > 0)
+		arg(a, "release_fd=%d", FOREIGN_RELEASE_FD);
+}
+
+/* Open loop: the schedule in a memfd for the program's fd 4, and the
+ * longest gap between two releases (the program may be silent that long).
+ * 0 or -errno. */
+static int release_open(struct fg *g)
+{
+	const uint64_t *off = g->ctl->release_off;
+	size_t size = g->cfg->tasks * sizeof(*off), done = 0;
+
+	if (!off)
+		return 0;
+	for (uint64_t i = 1; i < g->cfg->tasks; i++)
+		if (off[i] > off[i - 1] && off[i] - off[i - 1] > g->max_gap)
+			g->max_gap = off[i] - off[i - 1];
+	g->release_fd = memfd_create("cmbench-release", MFD_CLOEXEC);
+	if (g->release_fd < 0)
+		return -errno;
+	while (done < size) {
+		ssize_t w = write(g->release_fd, (const char *)off + done, size - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		done += (size_t)w;
+	}
+	return lseek(g->release_fd, 0, SEEK_SET) < 0 ? -errno : 0;
 }
 
 /* In the child: the socket becomes fd 3, stdout goes to stderr (stdout
  * carries cmbench's result), then exec. Never returns. */
-static void child_exec(int sock, char *const argv[], pid_t parent)
+static void child_exec(int sock, int release, char *const argv[], pid_t parent)
 {
 	int null = open("/dev/null", O_RDONLY);
 
 	die_with_parent(parent, SIGKILL);
 	signal(SIGPIPE, SIG_DFL);
+	/* out of the way of fds 3 and 4 first */
+	if (release >= 0 && (release = fcntl(release, F_DUPFD_CLOEXEC, 10)) < 0)
+		_exit(127);
 	if (sock == FOREIGN_FD)
 		fcntl(sock, F_SETFD, 0);
 	else if (dup2(sock, FOREIGN_FD) < 0)
+		_exit(127);
+	if (release >= 0 && dup2(release, FOREIGN_RELEASE_FD) < 0)
 		_exit(127);
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
@@ -181,7 +226,7 @@ static int fg_start(struct fg *g, char *const argv[])
 	}
 	if (g->pid == 0) {
 		close(sv[0]);
-		child_exec(sv[1], argv, parent);
+		child_exec(sv[1], g->release_fd, argv, parent);
 	}
 	close(sv[1]);
 	g->fd = sv[0];
@@ -212,16 +257,18 @@ static void on_record(struct fg *g, const char *line)
 	char kind[16], extra;
 	int err;
 
+	/* a task started before it was due is a bad record */
 	if (sscanf(line, "task %" SCNu64 " %" SCNu64 " %" SCNu64 " %16" SCNx64 " %15s %c", &id,
 		   &start, &end, &result, kind, &extra) != 5 ||
-	    (err = err_kind(kind)) < 0 || id >= g->cfg->tasks || start < g->t0 || end < start ||
+	    (err = err_kind(kind)) < 0 || id >= g->cfg->tasks ||
+	    start < ctl_release_ns(g->ctl, g->t0, id) || end < start ||
 	    (g->seen[id / 8] & (1u << (id % 8)))) {
 		count_bad(g); /* unreadable, out of range, or a second report */
 		return;
 	}
 	g->seen[id / 8] |= (uint8_t)(1u << (id % 8));
 	g->reported++;
-	stats_task_done(g->out, g->t0, start, end, id, result, err);
+	stats_task_done(g->out, ctl_release_ns(g->ctl, g->t0, id), start, end, id, result, err);
 }
 
 static void on_line(struct fg *g, const char *line)
@@ -416,7 +463,7 @@ static int wait_ready(struct fg *g)
 /* Records until "end", EOF, its death, or a silence too long. */
 static void take_records(struct fg *g)
 {
-	uint64_t quiet = silence_ns(g->cfg);
+	uint64_t quiet = silence_ns(g->cfg) + g->max_gap;
 
 	while (!g->ended) {
 		uint64_t now = clock_now_ns();
@@ -450,6 +497,9 @@ static void fg_free(struct fg *g)
 	if (g->fd >= 0)
 		close(g->fd);
 	g->fd = -1;
+	if (g->release_fd >= 0)
+		close(g->release_fd);
+	g->release_fd = -1;
 	free(g->seen);
 }
 
@@ -464,7 +514,7 @@ int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
 
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
-	struct fg g = { .cfg = cfg, .out = out, .fd = -1 };
+	struct fg g = { .cfg = cfg, .out = out, .fd = -1, .ctl = ctl, .release_fd = -1 };
 	struct fg_argv a = { .n = 0 };
 	char go[64], why[160];
 	int rc;
@@ -479,6 +529,11 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 	g.seen = calloc(cfg->tasks / 8 + 1, 1);
 	if (!g.seen)
 		return -ENOMEM;
+	rc = release_open(&g);
+	if (rc < 0) {
+		fg_free(&g);
+		return rc;
+	}
 	/* the processes it starts stay ours to reap, even when it dies */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	rc = fg_start(&g, a.v);
@@ -514,7 +569,7 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 
 int foreign_cpu_cost(struct run_cfg *cfg, double *us_per_task, char *err, size_t errlen)
 {
-	struct fg g = { .cfg = cfg, .fd = -1 };
+	struct fg g = { .cfg = cfg, .fd = -1, .release_fd = -1 };
 	struct fg_argv a = { .n = 0 };
 	double big = (double)cfg->cpu_target_us * 1e3, w = 0;
 	uint64_t iters = 0, deadline;

@@ -21,8 +21,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 #include "procs.h"
@@ -176,5 +176,6 @@ const struct model_ops model_forkpool = {
 	.analog = "multiprocessing.Pool",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_PROCESSES,
+	.open_loop = true,
 	.run = forkpool_run,
 };

@@ -14,8 +14,8 @@
 
 #include <stddef.h>
 
-#include "../harness/config.h"
-#include "../harness/stats.h"
+#include "../lib/config.h"
+#include "../lib/stats.h"
 
 /* The handshake with whatever measures the model (harness/trial.c, or a
  * test). */
@@ -29,6 +29,10 @@ struct trial_ctl {
 	/* open loop (--rate): task i is due at t0 + release_off[i] ns; NULL:
 	 * every task is due at t0 (a batch) */
 	const uint64_t *release_off;
+	/* the argv of `cmbench run` that reproduces cfg (malloc'd strings in a
+	 * malloc'd, NULL-terminated array, starting with "run"), for a model
+	 * that execs cmbench for its tasks; NULL where the caller has none */
+	char **(*format_run)(const struct run_cfg *cfg);
 };
 
 /* When task id is due, t0 being what go() returned. A model starts no
@@ -67,6 +71,10 @@ struct model_ops {
 	bool foreign;	   /* a program that speaks the handshake */
 	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
 	bool per_task;	   /* creates a thread or a process for every task (no pool) */
+	/* keeps an open loop's schedule (--rate): starts no task before
+	 * ctl_release_ns() and records latency from it; without it the CLI
+	 * refuses --rate */
+	bool open_loop;
 	/* foreign: the program that runs the tasks, under the repository
 	 * root (models/python/x.py) */
 	const char *program;
@@ -81,6 +89,11 @@ struct model_ops {
 	/* 0, or -errno when set-up failed (no task ran). Task failures are
 	 * counted in `out`, never returned. */
 	int (*run)(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
+	/* NULL, or: the model execs `cmbench __worker ARG... run FLAGS...` for
+	 * its tasks, and this is that child. cfg is FLAGS, parsed; argv holds
+	 * the model's own ARGs (argc of them). 0, -EINVAL with one line in err
+	 * (bad arguments), or another -errno. */
+	int (*child)(struct run_cfg *cfg, int argc, char **argv, char *err, size_t errlen);
 };
 
 extern const struct model_ops *const model_table[]; /* NULL-terminated */

@@ -7,8 +7,9 @@
  * binary (/proc/self/exe) as `cmbench __worker FD SLOT ID PARENT run
  * FLAGS...`, like multiprocessing's "spawn" start method, so the loader,
  * the shared libraries and the flag parsing are paid for every task, as a
- * fresh interpreter is in Python. The run's flags come from
- * cli_format_run; what the trial resolved after parsing them (the latency
+ * fresh interpreter is in Python. The run's flags come from the
+ * handshake's format_run; `cmbench __worker` parses them and calls this
+ * model's child entry (ppt_child_main); what the trial resolved after parsing them (the latency
  * server's address, the calibrated kernel iterations, what the workload's
  * service put in cfg, such as the SQLite file) travels in shared memory.
  *
@@ -41,9 +42,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/cli.h"
-#include "../harness/clock.h"
-#include "../harness/commands.h"
+#include "../lib/clock.h"
+#include "../lib/parse.h"
+#include "../lib/sched.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -71,26 +73,28 @@ struct ppt_shared {
 };
 
 struct ppt_run {
-	const struct run_cfg *cfg; /* the run */
-	struct task_stats *out;	   /* the parent's, where every task is recorded */
-	struct ppt_shared *sh;	   /* the shared memory */
-	size_t shsize;		   /* its size */
-	int shfd;		   /* the memfd behind sh */
-	uint64_t n;		   /* slots: processes alive at most */
-	pid_t *pid;		   /* per slot: its process, 0 when free */
-	uint64_t *id;		   /* per slot: the task its process runs */
-	uint64_t *start_ns;	   /* per slot: when that process was asked for */
-	uint64_t *free;		   /* free slots (a stack) */
-	uint64_t nfree;		   /* how many */
-	uint64_t alive;		   /* processes forked and not reaped */
-	uint64_t t0;		   /* release time */
-	pid_t self;		   /* the parent */
-	char **argv;		   /* exec: the worker's argv, NULL with --spawn fork */
-	char exe[PATH_MAX];	   /* exec: argv[0], the binary's path */
-	char arg_fd[24];	   /* exec: the memfd, as argv[2] */
-	char arg_slot[24];	   /* exec: argv[3], written in the child */
-	char arg_id[24];	   /* exec: argv[4], written in the child */
-	char arg_parent[24];	   /* exec: argv[5] */
+	const struct run_cfg *cfg;   /* the run */
+	struct task_stats *out;	     /* the parent's, where every task is recorded */
+	struct ppt_shared *sh;	     /* the shared memory */
+	size_t shsize;		     /* its size */
+	int shfd;		     /* the memfd behind sh */
+	uint64_t n;		     /* slots: processes alive at most */
+	pid_t *pid;		     /* per slot: its process, 0 when free */
+	uint64_t *id;		     /* per slot: the task its process runs */
+	uint64_t *start_ns;	     /* per slot: when that process was asked for */
+	uint64_t *due_ns;	     /* per slot: when its task was due */
+	uint64_t *free;		     /* free slots (a stack) */
+	uint64_t nfree;		     /* how many */
+	uint64_t alive;		     /* processes forked and not reaped */
+	uint64_t t0;		     /* the clock's start */
+	const struct trial_ctl *ctl; /* the release schedule (open loop) */
+	pid_t self;		     /* the parent */
+	char **argv;		     /* exec: the worker's argv, NULL with --spawn fork */
+	char exe[PATH_MAX];	     /* exec: argv[0], the binary's path */
+	char arg_fd[24];	     /* exec: the memfd, as argv[2] */
+	char arg_slot[24];	     /* exec: argv[3], written in the child */
+	char arg_id[24];	     /* exec: argv[4], written in the child */
+	char arg_parent[24];	     /* exec: argv[5] */
 };
 
 /* Run task id on a slot of its own and report it in rec. */
@@ -99,7 +103,7 @@ static int ppt_task(const struct run_cfg *cfg, uint64_t id, struct ppt_rec *rec)
 	struct wl_slot slot = { 0 };
 
 	if (wl_slot_init(&slot, cfg) == -ENOMEM)
-		return 4;
+		return -ENOMEM;
 	wl_run_task(&slot, id);
 	rec->result = slot.result;
 	rec->err = slot.err;
@@ -114,7 +118,7 @@ static void ppt_child(struct ppt_run *r, uint64_t slot, uint64_t id)
 {
 	die_with_parent(r->self, SIGKILL);
 	if (!r->argv)
-		_exit(ppt_task(r->cfg, id, &r->sh->rec[slot]));
+		_exit(ppt_task(r->cfg, id, &r->sh->rec[slot]) == 0 ? 0 : 4);
 	snprintf(r->arg_slot, sizeof(r->arg_slot), "%llu", (unsigned long long)slot);
 	snprintf(r->arg_id, sizeof(r->arg_id), "%llu", (unsigned long long)id);
 	/* the memfd is close-on-exec in the parent; the worker inherits it */
@@ -129,6 +133,7 @@ static int ppt_start(struct ppt_run *r, uint64_t id)
 	pid_t pid;
 
 	r->sh->rec[slot].done = 0;
+	r->due_ns[slot] = ctl_release_ns(r->ctl, r->t0, id);
 	r->start_ns[slot] = clock_now_ns();
 	pid = fork();
 	if (pid == 0)
@@ -151,10 +156,10 @@ static void ppt_ended(struct ppt_run *r, uint64_t slot, int st)
 
 	if (__atomic_load_n(&rec->done, __ATOMIC_ACQUIRE) && WIFEXITED(st) &&
 	    WEXITSTATUS(st) == 0) {
-		stats_task_done(r->out, r->t0, r->start_ns[slot], rec->end_ns, id, rec->result,
-				rec->err);
+		stats_task_done(r->out, r->due_ns[slot], r->start_ns[slot], rec->end_ns, id,
+				rec->result, rec->err);
 	} else {
-		stats_task_done(r->out, r->t0, r->start_ns[slot], clock_now_ns(), id, 0,
+		stats_task_done(r->out, r->due_ns[slot], r->start_ns[slot], clock_now_ns(), id, 0,
 				TASK_ERR_WORKER);
 		r->out->workers_lost++;
 	}
@@ -182,13 +187,19 @@ static void ppt_reap_one(struct ppt_run *r)
 	}
 }
 
-/* The timed part: every task in a process of its own. */
+/* The timed part: every task in a process of its own. Open loop: a task
+ * with a free slot is forked when it is due, not before (a process that
+ * ends meanwhile wrote its end time, and is reaped after); one that finds
+ * no free slot waits for a process to end, and that wait counts. */
 static void ppt_tasks(struct ppt_run *r)
 {
-	uint64_t next = 0, now;
+	uint64_t next = 0, now, due;
 
 	while (next < r->cfg->tasks || r->alive) {
 		while (next < r->cfg->tasks && r->nfree > 0) {
+			due = ctl_release_ns(r->ctl, r->t0, next);
+			if (due > clock_now_ns())
+				sched_sleep_until(due);
 			if (ppt_start(r, next) == 0) {
 				next++;
 				continue;
@@ -196,7 +207,7 @@ static void ppt_tasks(struct ppt_run *r)
 			if (r->alive)
 				break; /* no fork now: try again once one has ended */
 			now = clock_now_ns();
-			stats_task_done(r->out, r->t0, now, now, next++, 0, TASK_ERR_WORKER);
+			stats_task_done(r->out, due, now, now, next++, 0, TASK_ERR_WORKER);
 		}
 		if (r->alive)
 			ppt_reap_one(r);
@@ -206,17 +217,22 @@ static void ppt_tasks(struct ppt_run *r)
 /* The worker's argv, up to "run": cmbench __worker FD SLOT ID PARENT. */
 static int ppt_argv(struct ppt_run *r)
 {
-	char **run = cli_format_run(r->cfg), **v;
+	char **run, **v;
 	size_t n = 0;
 	ssize_t len;
 
+	if (!r->ctl->format_run)
+		return -ENOTSUP;
+	run = r->ctl->format_run(r->cfg);
 	if (!run)
 		return -ENOMEM;
 	while (run[n])
 		n++;
 	v = calloc(n + 7, sizeof(*v));
 	if (!v) {
-		cli_argv_free(run);
+		for (size_t i = 0; i < n; i++)
+			free(run[i]);
+		free(run);
 		return -ENOMEM;
 	}
 	/* argv[0] names the binary, so ps shows the workers for what they are */
@@ -242,7 +258,7 @@ static int ppt_argv(struct ppt_run *r)
 static void ppt_argv_free(struct ppt_run *r)
 {
 	for (size_t i = 6; r->argv && r->argv[i]; i++)
-		free(r->argv[i]); /* cli_format_run's strings */
+		free(r->argv[i]); /* format_run's strings */
 	free(r->argv);
 	r->argv = NULL;
 }
@@ -296,8 +312,9 @@ static int ppt_setup(struct ppt_run *r)
 	r->pid = calloc(r->n, sizeof(*r->pid));
 	r->id = calloc(r->n, sizeof(*r->id));
 	r->start_ns = calloc(r->n, sizeof(*r->start_ns));
+	r->due_ns = calloc(r->n, sizeof(*r->due_ns));
 	r->free = calloc(r->n, sizeof(*r->free));
-	if (!r->pid || !r->id || !r->start_ns || !r->free)
+	if (!r->pid || !r->id || !r->start_ns || !r->due_ns || !r->free)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < r->n; i++)
 		r->free[i] = r->n - 1 - i; /* the first task takes slot 0 */
@@ -319,6 +336,7 @@ static void ppt_teardown(struct ppt_run *r)
 	free(r->pid);
 	free(r->id);
 	free(r->start_ns);
+	free(r->due_ns);
 	free(r->free);
 }
 
@@ -329,6 +347,7 @@ static int process_per_task_run(const struct run_cfg *cfg, struct trial_ctl *ctl
 			     .out = out,
 			     .shfd = -1,
 			     .self = getpid(),
+			     .ctl = ctl,
 			     .n = cfg->concurrency < cfg->tasks ? cfg->concurrency : cfg->tasks };
 	int rc;
 
@@ -409,39 +428,27 @@ static struct ppt_shared *worker_map(int fd, uint64_t slot, size_t *size, char *
 
 /* cmbench __worker FD SLOT ID PARENT run FLAGS...: one task of
  * process-per-task --spawn exec; its record goes to slot SLOT of the
- * shared memory on fd FD. */
-int worker_main(int argc, char **argv)
+ * shared memory on fd FD. argv holds FD SLOT ID PARENT; cfg is FLAGS. */
+static int ppt_child_main(struct run_cfg *cfg, int argc, char **argv, char *err, size_t errlen)
 {
-	char err[CLI_ERR_MAX];
 	uint64_t fd, slot, id, parent;
 	struct ppt_shared *sh;
-	struct run_cfg cfg;
 	size_t size;
 	int rc;
 
-	if (argc < 6 || strcmp(argv[5], "run") != 0) {
-		fprintf(stderr, "cmbench __worker: internal; usage: __worker FD SLOT ID PARENT "
-				"run FLAGS...\n");
-		return 2;
+	if (argc != 4) {
+		snprintf(err, errlen, "__worker: takes FD SLOT ID PARENT before run");
+		return -EINVAL;
 	}
-	if (worker_args(argv, &fd, &slot, &id, &parent, err, sizeof(err)) == 0) {
-		die_with_parent((pid_t)parent, SIGKILL);
-		rc = cli_parse_run(argc - 5, argv + 5, &cfg, err, sizeof(err));
-	} else {
-		rc = -EINVAL;
-	}
-	if (rc != 0) {
-		fprintf(stderr, "cmbench __worker: %s\n", rc == 1 ? "no --help here" : err);
-		return 2;
-	}
-	sh = worker_map((int)fd, slot, &size, err, sizeof(err));
-	if (!sh) {
-		fprintf(stderr, "cmbench %s\n", err);
-		return 2;
-	}
-	ppt_resolved_get(&cfg, sh);
+	if (worker_args(argv - 1, &fd, &slot, &id, &parent, err, errlen))
+		return -EINVAL;
+	die_with_parent((pid_t)parent, SIGKILL);
+	sh = worker_map((int)fd, slot, &size, err, errlen);
+	if (!sh)
+		return -EINVAL;
+	ppt_resolved_get(cfg, sh);
 	signal(SIGPIPE, SIG_IGN);
-	rc = ppt_task(&cfg, id, &sh->rec[slot]);
+	rc = ppt_task(cfg, id, &sh->rec[slot]);
 	munmap(sh, size);
 	return rc;
 }
@@ -456,7 +463,9 @@ const struct model_ops model_process_per_task = {
 	.par = MODEL_PAR_SLOTS,
 	.per_task = true,
 	.kind = MODEL_KIND_PROCESSES,
+	.open_loop = true,
 	.spawns = true,
 	.check = ppt_check,
 	.run = process_per_task_run,
+	.child = ppt_child_main,
 };

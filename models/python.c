@@ -7,7 +7,8 @@
 #include "foreign.h"
 
 #define PY_MODEL                                                                                   \
-	.foreign = true, .run = foreign_run, .cpu_cost = foreign_cpu_cost, .check = foreign_check
+	.foreign = true, .open_loop = true, .run = foreign_run, .cpu_cost = foreign_cpu_cost,      \
+	.check = foreign_check
 
 const struct model_ops model_py_sequential = {
 	.name = "py-sequential",

@@ -2,8 +2,8 @@
  * The Python analog: `for url in urls: requests.get(url)`. */
 #include <errno.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -44,5 +44,6 @@ const struct model_ops model_sequential = {
 	.one_slot = true,
 	.par = MODEL_PAR_ONE,
 	.kind = MODEL_KIND_SEQUENTIAL,
+	.open_loop = true,
 	.run = sequential_run,
 };

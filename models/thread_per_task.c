@@ -21,7 +21,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -34,16 +35,18 @@ struct tpt_slot {
 	pthread_t thread;	 /* the thread running, or last run, on it */
 	bool joinable;		 /* thread was created and not yet joined */
 	uint64_t id;		 /* the task handed to the thread */
+	uint64_t due_ns;	 /* when that task was due (its intended release) */
 	uint64_t start_ns;	 /* when its thread was asked for */
 };
 
 struct tpt_run {
 	pthread_mutex_t lock;
-	pthread_cond_t freed;	/* a slot was freed */
-	struct tpt_slot *slots; /* n of them */
-	uint64_t *free;		/* indices of free slots (a stack) */
-	uint64_t n, nfree;	/* slots, free slots */
-	uint64_t t0;		/* release time, set before the first thread */
+	pthread_cond_t freed;	     /* a slot was freed */
+	struct tpt_slot *slots;	     /* n of them */
+	uint64_t *free;		     /* indices of free slots (a stack) */
+	uint64_t n, nfree;	     /* slots, free slots */
+	uint64_t t0;		     /* the clock's start, set before the first thread */
+	const struct trial_ctl *ctl; /* the release schedule (open loop) */
 };
 
 static void *tpt_thread(void *arg)
@@ -52,7 +55,7 @@ static void *tpt_thread(void *arg)
 	struct tpt_run *r = sl->run;
 
 	wl_run_task(&sl->ws, sl->id);
-	stats_task_done(&sl->stats, r->t0, sl->start_ns, clock_now_ns(), sl->id, sl->ws.result,
+	stats_task_done(&sl->stats, sl->due_ns, sl->start_ns, clock_now_ns(), sl->id, sl->ws.result,
 			sl->ws.err);
 	pthread_mutex_lock(&r->lock);
 	r->free[r->nfree++] = (uint64_t)(sl - r->slots);
@@ -79,17 +82,24 @@ static struct tpt_slot *tpt_take_slot(struct tpt_run *r)
 	return sl;
 }
 
+/* Open loop: the thread is created when its task is due, not before; a
+ * task that finds no free slot then waits for one, and that wait counts. */
 static void tpt_start_task(struct tpt_run *r, uint64_t id)
 {
-	struct tpt_slot *sl = tpt_take_slot(r);
+	uint64_t due = ctl_release_ns(r->ctl, r->t0, id);
+	struct tpt_slot *sl;
 
+	if (due > clock_now_ns())
+		sched_sleep_until(due);
+	sl = tpt_take_slot(r);
 	sl->id = id;
+	sl->due_ns = due;
 	sl->start_ns = clock_now_ns();
 	if (pthread_create(&sl->thread, NULL, tpt_thread, sl) == 0) {
 		sl->joinable = true;
 		return;
 	}
-	stats_task_done(&sl->stats, r->t0, sl->start_ns, clock_now_ns(), id, 0, TASK_ERR_WORKER);
+	stats_task_done(&sl->stats, due, sl->start_ns, clock_now_ns(), id, 0, TASK_ERR_WORKER);
 	pthread_mutex_lock(&r->lock);
 	r->free[r->nfree++] = (uint64_t)(sl - r->slots);
 	pthread_mutex_unlock(&r->lock);
@@ -127,6 +137,7 @@ static int thread_per_task_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 {
 	struct tpt_run r = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			     .freed = PTHREAD_COND_INITIALIZER,
+			     .ctl = ctl,
 			     .n = cfg->concurrency < cfg->tasks ? cfg->concurrency : cfg->tasks };
 	uint64_t opened = 0;
 	int rc;
@@ -164,6 +175,7 @@ const struct model_ops model_thread_per_task = {
 	.analog = "threading.Thread(target=fetch).start() per request",
 	.par = MODEL_PAR_SLOTS,
 	.per_task = true,
+	.open_loop = true,
 	.kind = MODEL_KIND_THREADS,
 	.run = thread_per_task_run,
 };

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../harness/clock.h"
-#include "../harness/sched.h"
+#include "../lib/clock.h"
+#include "../lib/sched.h"
 #include "../workloads/workload.h"
 #include "model.h"
 
@@ -183,5 +183,6 @@ const struct model_ops model_threadpool = {
 	.analog = "concurrent.futures.ThreadPoolExecutor",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_THREADS,
+	.open_loop = true,
 	.run = threadpool_run,
 };

@@ -24,9 +24,10 @@
 #include <stdio.h>
 
 #include "../harness/sweep/cells.h"
-#include "../harness/sweep/matrix.h"
+#include "matrix.h"
 #include "../harness/sweep/meta.h"
 #include "../harness/sweep/spec.h"
+#include "../lib/verdict.h"
 
 #define PLOTS_MAX_AXIS 64   /* distinct shares or concurrency levels */
 #define PLOTS_PATH_LEN 4096 /* longest path we build */
@@ -67,6 +68,11 @@ struct cell {
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
+	double *rep[NMETRIC];	      /* each metric per rep, from results.csv (malloc'd) */
+	size_t nrep;		      /* reps in rep[] (0: results.csv lacks the cell) */
+	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
+	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
+	bool budget_cut;	      /* the grid's budget stopped its rounds short */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -108,6 +114,11 @@ struct set {
 
 /* plots_load.c */
 int plots_load_cells(struct set *s);
+/* The reps of every cell from results.csv (none: cells keep nrep 0, and
+ * their verdicts are ties for want of runs). 0 or -ENOMEM. */
+int plots_load_reps(struct set *s);
+/* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
+void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
 void plots_read_meta(struct set *s);
 void plots_plan_grid(struct set *s);
 /* The cell of grid/model/share at concurrency conc (any concurrency for a
@@ -195,5 +206,8 @@ void plots_var_str(struct set *s, const char *name, const char *fmt, ...)
 int plots_write_plotdata(struct set *s);
 bool plots_on_path(const char *prog);
 int plots_run_gnuplot(const struct set *s, const char *name);
+
+/* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
+int plots_main(int argc, char **argv);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "plots.h"
 
 #define CEIL_WLS 4 /* workloads drawn, one panel each */

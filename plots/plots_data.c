@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
-#include "../harness/util.h"
+#include "../lib/cmdutil.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "plots.h"
 

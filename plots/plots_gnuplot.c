@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "plots.h"
 
 const struct chart plots_charts[PLOTS_NCHARTS] = {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "plots.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../harness/result.h"
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "plots.h"
@@ -28,6 +28,9 @@ struct cols {
 	int id, grid, model, wl, share, conc, work, io, tasks, reps, ok;
 	int sum, payload, iters; /* checksum, payload, cpu_iters: -1 when absent */
 	int v[NMETRIC][3];
+	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
+	int ci_met, ci_stop;
+	int label; /* the model's name in its grid (models: LABEL=MODEL); -1 absent */
 };
 
 /* Only [a-z0-9] and the characters in extra, and shorter than max. */
@@ -112,6 +115,15 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 			snprintf(name, sizeof(name), "%s_%s", plots_metric_col[m], suffix[k]);
 			c->v[m][k] = cells_csv_col(t, name);
 		}
+	for (int m = 0; m < NMETRIC; m++) {
+		snprintf(name, sizeof(name), "%s_ci_lo", plots_metric_col[m]);
+		c->ci[m][0] = cells_csv_col(t, name);
+		snprintf(name, sizeof(name), "%s_ci_hi", plots_metric_col[m]);
+		c->ci[m][1] = cells_csv_col(t, name);
+	}
+	c->ci_met = cells_csv_col(t, "ci_met");
+	c->label = cells_csv_col(t, "label");
+	c->ci_stop = cells_csv_col(t, "ci_stop");
 	return 0;
 }
 
@@ -150,6 +162,8 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->grid = str_at(t, r, k->grid);
 	c->model = str_at(t, r, k->model);
 	c->m = model_find(c->model);
+	if (*str_at(t, r, k->label)) /* an alias is known by its label, with its model's traits */
+		c->model = str_at(t, r, k->label);
 	c->one_slot = c->m && c->m->one_slot;
 	c->share = num_at(t, r, k->share);
 	c->conc = num_at(t, r, k->conc);
@@ -172,9 +186,14 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 		cmd_say("plots", "%s: row %zu has %s", path, r + 2, why);
 		return -CMD_EUSAGE;
 	}
-	for (int m = 0; m < NMETRIC; m++)
+	for (int m = 0; m < NMETRIC; m++) {
 		for (int j = 0; j < 3; j++)
 			c->v[m][j] = num_at(t, r, k->v[m][j]);
+		c->ci[m][0] = num_at(t, r, k->ci[m][0]);
+		c->ci[m][1] = num_at(t, r, k->ci[m][1]);
+	}
+	c->ci_met = k->ci_met < 0 ? -1 : num_at(t, r, k->ci_met) == 1;
+	c->budget_cut = strcmp(str_at(t, r, k->ci_stop), "budget") == 0;
 	c->lt = model_lt(s, c->model);
 	return c->lt < 0 ? c->lt : 0;
 }
@@ -273,6 +292,73 @@ int plots_load_cells(struct set *s)
 	check_sums(s);
 	s->fail_lt = (int)s->nmodels + 1;
 	return 0;
+}
+
+static int cell_by_id(const struct set *s, const char *id)
+{
+	for (size_t i = 0; i < s->ncells; i++)
+		if (strcmp(s->cells[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Row r of results.csv into its cell's reps, at its rep number (a rep
+ * given twice counts once, its last row: as cells.csv counts it). */
+static int add_rep(struct set *s, const struct cells_csv *t, size_t r, int idc, int idr,
+		   const int *col)
+{
+	int i = cell_by_id(s, t->rows[r][idc]);
+	double rep = num_at(t, r, idr);
+	struct cell *c;
+	size_t k;
+
+	if (i < 0 || !(rep >= 1 && rep <= CELLS_MAX_REPS))
+		return 0;
+	c = &s->cells[i];
+	k = (size_t)rep - 1;
+	for (int m = 0; m < NMETRIC; m++) {
+		if (!c->rep[m]) {
+			c->rep[m] = malloc(CELLS_MAX_REPS * sizeof(double));
+			if (!c->rep[m])
+				return -ENOMEM;
+			for (size_t j = 0; j < CELLS_MAX_REPS; j++)
+				c->rep[m][j] = NAN;
+		}
+		c->rep[m][k] = col[m] >= 0 ? num_at(t, r, col[m]) : NAN;
+	}
+	if (k + 1 > c->nrep)
+		c->nrep = k + 1;
+	return 0;
+}
+
+int plots_load_reps(struct set *s)
+{
+	char path[PLOTS_PATH_LEN];
+	struct cells_csv t;
+	int col[NMETRIC], idc, idr, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/results.csv", s->dir);
+	if (cells_csv_read(path, &t) != 0)
+		return 0; /* no reps: every verdict a tie for want of runs */
+	idc = cells_csv_col(&t, "cell");
+	idr = cells_csv_col(&t, "rep");
+	for (int m = 0; m < NMETRIC; m++)
+		col[m] = cells_csv_col(&t, plots_metric_col[m]);
+	for (size_t r = 0; idc >= 0 && idr >= 0 && rc == 0 && r < t.nrows; r++)
+		rc = add_rep(s, &t, r, idc, idr, col);
+	cells_csv_free(&t);
+	return rc;
+}
+
+void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v)
+{
+	double one = 1;
+
+	if (a->nrep == 0 || b->nrep == 0 || !a->rep[m] || !b->rep[m]) {
+		verdict_test(&one, 1, &one, 1, v); /* untestable: NA */
+		return;
+	}
+	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
 }
 
 void plots_read_meta(struct set *s)

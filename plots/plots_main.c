@@ -8,8 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/commands.h"
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "plots.h"
 
 #define USAGE "usage: cmbench plots DIR [--scripts PLOTS_DIR]"
@@ -119,6 +118,9 @@ static void set_free(struct set *s)
 		matrix_free(s->verdict[k], s->nverdict[k]);
 	free(s->mc);
 	free(s->mc_src);
+	for (size_t i = 0; s->cells && i < s->ncells; i++)
+		for (int m = 0; m < NMETRIC; m++)
+			free(s->cells[i].rep[m]);
 	free(s->cells);
 	free(s->models);
 	cells_csv_free(&s->tab);
@@ -138,6 +140,8 @@ int plots_main(int argc, char **argv)
 		rc = check_scripts(&s);
 	if (rc == 0)
 		rc = plots_load_cells(&s);
+	if (rc == 0 && (rc = plots_load_reps(&s)))
+		cmd_say("plots", "out of memory");
 	if (rc == 0) {
 		plots_read_meta(&s);
 		plots_plan_grid(&s);

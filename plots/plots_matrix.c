@@ -1,5 +1,5 @@
 /* plots_matrix.c - the decision matrix: a verdict per criterion for every
- * (share, concurrency) of the main grid (harness/sweep/matrix.c decides),
+ * (share, concurrency) of the main grid (plots/matrix.c decides),
  * in words for decision-matrix.md and as heatmap data for matrix.gp. What
  * the folklore says for each share comes from the spec's folklore: lines. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
+#include "../lib/cmdutil.h"
 #include "../models/model.h"
 #include "plots.h"
 
@@ -39,6 +39,8 @@ static void matrix_input(struct set *s, size_t k)
 			.min = c->v[m][MIN],
 			.max = c->v[m][MAX],
 			.any_level = c->one_slot,
+			.v = c->rep[m],
+			.nv = c->nrep,
 		};
 	}
 }
@@ -71,22 +73,23 @@ const char *plots_vmodel(const struct set *s, int idx)
 	return s->mc_src[idx]->model;
 }
 
-/* "tie: a ≈ b ≈ c (within 3%, 1.2 ms)" into b. */
+/* "tie: a ≈ b ≈ c (1.03× [0.98, 1.09], 1.2 ms)" into b: the interval is
+ * the winner's against the runner-up. */
 static const char *tie_text(const struct set *s, const struct matrix_verdict *v, const char *val,
 			    const char *failed, char *b, size_t n)
 {
 	size_t o = (size_t)snprintf(b, n, "tie: ");
+	char r[96];
 
 	for (int i = 0; i < v->ntied && o < n; i++)
 		o += (size_t)snprintf(b + o, n - o, "%s%s", i ? " ≈ " : "",
 				      plots_vmodel(s, v->tied[i]));
 	if (o >= n)
 		return b;
-	if (v->margin * 100 < MATRIX_TIE_PCT)
-		snprintf(b + o, n - o, " (within %.0f%%, %s)%s", fmax(1, ceil(v->margin * 100)),
-			 val, failed);
+	if (v->vd.outcome == VERDICT_NA)
+		snprintf(b + o, n - o, " (too few reps to test, %s)%s", val, failed);
 	else
-		snprintf(b + o, n - o, " (ranges overlap, %.0f%% apart)%s", v->margin * 100,
+		snprintf(b + o, n - o, " (%s, %s)%s", verdict_ratio_str(&v->vd, r, sizeof(r)), val,
 			 failed);
 	return b;
 }
@@ -114,8 +117,8 @@ const char *plots_verdict_text(const struct set *s, size_t k, const struct matri
 	}
 	if (v->tie)
 		return tie_text(s, v, val, failed, b, n);
-	plots_margin(v->margin, plots_vmodel(s, v->runner_up), mg, sizeof(mg));
-	snprintf(b, n, "**%s** %s (%s)%s", plots_vmodel(s, v->winner), val, mg, failed);
+	snprintf(b, n, "**%s** %s (%s ahead of %s)%s", plots_vmodel(s, v->winner), val,
+		 verdict_ratio_str(&v->vd, mg, sizeof(mg)), plots_vmodel(s, v->runner_up), failed);
 	return b;
 }
 
@@ -131,18 +134,15 @@ static bool folklore_names(const struct spec_folklore *f, const char *model)
 int plots_folklore_agrees(const struct set *s, const struct matrix_verdict *v)
 {
 	const struct spec_folklore *f;
-	int count;
 
 	if (!v || v->winner < 0)
 		return -1;
 	f = spec_folklore_at(s->spec_grid, v->share_pct);
 	if (!f)
 		return -1;
-	count = v->tie ? v->ntied : 1;
-	for (int i = 0; i < count; i++)
-		if (folklore_names(f, plots_vmodel(s, v->tie ? v->tied[i] : v->winner)))
-			return 1;
-	return 0;
+	if (v->tie || v->runner_up < 0) /* only a clear win agrees or disagrees */
+		return 2;
+	return folklore_names(f, plots_vmodel(s, v->winner)) ? 1 : 0;
 }
 
 double plots_top_level(const struct set *s, double share)
@@ -180,22 +180,25 @@ static void write_provenance(const struct set *s, FILE *f)
 		s->grid, n, reps, failed);
 	fprintf(f,
 		"Each grid cell names the model with the lowest median over reps, its median, and "
-		"how far the runner-up's median is behind. It is a **tie** when the two best "
-		"models' min–max ranges overlap or their medians differ by less than %.0f%%. "
+		"its ratio to the runner-up with the 95%% interval of that ratio (geometric means "
+		"of the reps). It is a **winner** only when Welch's test on the logs of the two "
+		"models' reps, corrected by Benjamini–Hochberg over the cells of the criterion, "
+		"gives p < %.2f and the ratio is at least %.2f×; otherwise a **tie**, and a cell "
+		"with fewer than %d reps a side is always a tie. "
 		"`%s` runs one task at a time, so its one cell per share competes at every "
 		"concurrency level. A cell that failed (lost tasks, errors or unequal checksums) "
 		"never wins; it is counted in [brackets].\n\n",
-		MATRIX_TIE_PCT, plots_one_slot_model(s));
+		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N, plots_one_slot_model(s));
 }
 
-/* "yes", "yes (tie)", "**no**" or "n/a" for the folklore column. */
+/* "yes", "tie", "**no**" or "n/a" for the folklore column. */
 static const char *agrees_text(const struct set *s, const struct matrix_verdict *v)
 {
 	int ag = plots_folklore_agrees(s, v);
 
 	if (ag < 0)
 		return "n/a";
-	return ag ? (v->tie ? "yes (tie)" : "yes") : "**no**";
+	return ag == 2 ? "tie" : ag ? "yes" : "**no**";
 }
 
 void plots_summary_table(const struct set *s, FILE *f)
@@ -258,7 +261,9 @@ int plots_write_matrix_md(const struct set *s)
 	fprintf(f, "\n## Regimes beyond the matrix\n\n"
 		   "The seed's other rows, one grid each: the fastest model of the grid's "
 		   "cells at the level the folklore line speaks of, against the best of the "
-		   "models it names (within 5%% counts as agreeing).\n\n");
+		   "models it names, by the same test (a clear win of a named model agrees, a "
+		   "clear win "
+		   "of another disagrees, anything else is a tie).\n\n");
 	plots_regimes_table(s, f);
 	plots_openloop_md(s, f);
 	if (fclose(f) != 0) {
@@ -283,12 +288,12 @@ static int heat_labels(const struct set *s, const struct matrix_verdict *v, char
 		snprintf(l2, n, "only one");
 	else if (v->tie)
 		snprintf(l2, n, "≈ %s", plots_label(s, (size_t)s->mc_src[v->runner_up]->lt - 1));
-	else if (!isfinite(v->margin))
+	else if (!isfinite(v->vd.ratio))
 		snprintf(l2, n, "far ahead");
-	else if (v->margin >= 0.5)
-		snprintf(l2, n, "%.1f×", 1 + v->margin);
+	else if (v->vd.ratio >= 1.5)
+		snprintf(l2, n, "%.1f×", v->vd.ratio);
 	else
-		snprintf(l2, n, "+%.0f%%", v->margin * 100);
+		snprintf(l2, n, "+%.0f%%", (v->vd.ratio - 1) * 100);
 	return s->mc_src[v->winner]->lt;
 }
 

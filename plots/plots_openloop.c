@@ -6,7 +6,7 @@
  *   latency-spectrum.gp  each model's percentile spectrum at one load
  *   decision-matrix.md   the fourth criterion: the highest rate a model
  *                        sustains with p99 under the SLO (ties as in
- *                        harness/sweep/matrix.c)
+ *                        plots/matrix.c)
  *   REPORT.md            each model's sustainable rate, and the load at
  *                        which its p99 leaves twice its unloaded p99
  * A model sustains a rate when its cell is ok, its p99 (latency from each
@@ -426,12 +426,13 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"Tasks arrive at a fixed rate whether or not the model keeps up; latency "
 		"counts from each task's intended release. A model *sustains* a rate when "
 		"its cell is ok, its p99 is at most the SLO and it completes at least "
-		"%.0f%% of the offered rate. The winner sustains the highest rate; two "
-		"models within %.0f%% of each other tie (harness/sweep/matrix.c). "
+		"%.0f%% of the offered rate. The winner sustains the highest rate, by the "
+		"verdict rule (lib/verdict.h); a sustainable rate is one figure per model, "
+		"not a sample of reps, so the rule cannot test it and calls it a tie. "
 		"Rates are the grid's (percent of each model's measured batch capacity, "
 		"see capacity.csv), so a verdict is only as fine as that grid.\n\n"
 		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
-		OL_KEEP_UP * 100, MATRIX_TIE_PCT);
+		OL_KEEP_UP * 100);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);
 	fprintf(f,

@@ -7,9 +7,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "plots.h"
@@ -52,14 +53,49 @@ static bool regime_cell(const struct cell *c, const struct spec_grid *g,
 	       (c->io_us == io_us || (isnan(c->io_us) && isnan(io_us)));
 }
 
+/* The regimes table's comparisons are one family for the correction:
+ * a first pass collects their raw p values, the second prints with the
+ * adjusted ones (the same rows in the same order). */
+struct regimes_pass {
+	struct verdict *vd; /* two per row: best vs next, best vs the folklore's pick */
+	size_t n, cap;
+	bool print;
+	int nomem;
+};
+
+/* The next comparison of the pass: a against b, adjusted on printing. */
+static struct verdict *pass_vd(struct regimes_pass *ps, const struct cell *a, const struct cell *b)
+{
+	static struct verdict none;
+
+	if (ps->print)
+		return ps->n < ps->cap ? &ps->vd[ps->n++] : &none;
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 32;
+		struct verdict *v = realloc(ps->vd, cap * sizeof(*v));
+
+		if (!v) {
+			ps->nomem = 1;
+			return &none;
+		}
+		ps->vd = v;
+		ps->cap = cap;
+	}
+	plots_compare(a, b, M_MAKESPAN, &ps->vd[ps->n]);
+	return &ps->vd[ps->n++];
+}
+
 /* One row: the winner among the grid's valid cells at the level, against
- * the best of the models the folklore names. */
+ * the runner-up and against the best of the models the folklore names,
+ * both by the verdict rule. */
 static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
-		       const struct spec_folklore *fl, double level, double io_us, bool show_io)
+		       const struct spec_folklore *fl, double level, double io_us, bool show_io,
+		       struct regimes_pass *ps)
 {
 	const struct cell *best = NULL, *second = NULL, *fbest = NULL;
-	char a[64], b[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[80] = "";
+	char a[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[80] = "", r[96];
 	size_t failed = 0;
+	struct verdict *v2 = NULL, *vf = NULL;
 	/* a line whose models are all foreign (or all C) speaks of that
 	 * runtime: its contest is among that runtime's models only */
 	bool py = fl->n_models && fl->models[0]->foreign, scoped = fl->n_models > 0;
@@ -87,6 +123,12 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		    (!fbest || c->v[M_MAKESPAN][MED] < fbest->v[M_MAKESPAN][MED]))
 			fbest = c;
 	}
+	if (best && second)
+		v2 = pass_vd(ps, best, second);
+	if (best && fbest && fbest != best)
+		vf = pass_vd(ps, best, fbest);
+	if (!ps->print)
+		return;
 	if (show_io && isfinite(io_us))
 		snprintf(io, sizeof(io), ", %s", io_text(io_us, a, sizeof(a)));
 	fprintf(f, "| %s (grid %s%s, C=%s%s) | %s | ", best && best->w ? best->w->label : "?",
@@ -96,30 +138,30 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		fprintf(f, "no valid cell (%zu failed) | - | - |\n", failed);
 		return;
 	}
-	fprintf(f, "**%s** %s", mname(best, n1, sizeof(n1)),
+	fprintf(f, "%s%s%s %s", verdict_clear(v2 ? v2 : &(struct verdict){ 0 }) ? "**" : "",
+		mname(best, n1, sizeof(n1)),
+		verdict_clear(v2 ? v2 : &(struct verdict){ 0 }) ? "**" : "",
 		secs(best->v[M_MAKESPAN][MED], a, sizeof(a)));
-	if (second)
-		fprintf(f, "; next %s %s (+%.0f%%)", mname(second, n2, sizeof(n2)),
-			secs(second->v[M_MAKESPAN][MED], b, sizeof(b)),
-			100 * (second->v[M_MAKESPAN][MED] / best->v[M_MAKESPAN][MED] - 1));
+	if (v2)
+		fprintf(f, "; %s %s %s", verdict_clear(v2) ? "ahead of" : "≈",
+			mname(second, n2, sizeof(n2)),
+			v2->outcome == VERDICT_NA ? "(too few reps to test)"
+						  : verdict_ratio_str(v2, r, sizeof(r)));
 	fprintf(f, " | ");
 	if (!fbest)
 		fprintf(f, "not measured | no verdict |\n");
 	else if (fbest == best)
-		fprintf(f, "%s wins | **agrees** |\n", mname(fbest, n3, sizeof(n3)));
-	else {
-		double r = fbest->v[M_MAKESPAN][MED] / best->v[M_MAKESPAN][MED];
-
-		fprintf(f, "%s %s, %.2f× the winner's | %s |\n", mname(fbest, n3, sizeof(n3)),
-			secs(fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)), r,
-			r < 1.05 ? "**agrees** (within 5%)" : "disagrees");
-	}
+		fprintf(f, "%s is fastest | %s |\n", mname(fbest, n3, sizeof(n3)),
+			v2 && verdict_clear(v2) ? "**agrees**" : "tie");
+	else
+		fprintf(f, "%s %s, %s behind | %s |\n", mname(fbest, n3, sizeof(n3)),
+			secs(fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)),
+			vf->outcome == VERDICT_NA ? "?" : verdict_ratio_str(vf, r, sizeof(r)),
+			verdict_clear(vf) ? "disagrees" : "tie");
 }
 
-void plots_regimes_table(const struct set *s, FILE *f)
+static void regimes_rows(const struct set *s, FILE *f, struct regimes_pass *ps, size_t *rows)
 {
-	size_t rows = 0;
-
 	for (size_t gi = 0; gi < s->spec.n_grids; gi++) {
 		const struct spec_grid *g = &s->spec.grids[gi];
 
@@ -141,17 +183,32 @@ void plots_regimes_table(const struct set *s, FILE *f)
 				else
 					plots_axis_add(ios, &nio, c->io_us);
 			}
-			if (!rows++)
+			if (ps->print && !(*rows)++)
 				fprintf(f, "| regime (where measured) | the folklore says | "
-					   "measured winner (makespan, median) | the folklore's "
-					   "pick | "
+					   "measured winner (makespan, median; ratio to the next "
+					   "[95%% interval]) | the folklore's pick | "
 					   "verdict |\n|---|---|---|---|---|\n");
 			if (any_nan || nio == 0)
-				regime_row(s, f, g, fl, level, NAN, false);
+				regime_row(s, f, g, fl, level, NAN, false, ps);
 			for (size_t i = 0; i < nio; i++)
-				regime_row(s, f, g, fl, level, ios[i], nio > 1);
+				regime_row(s, f, g, fl, level, ios[i], nio > 1, ps);
 		}
 	}
+}
+
+void plots_regimes_table(const struct set *s, FILE *f)
+{
+	struct regimes_pass ps = { 0 };
+	size_t rows = 0;
+
+	regimes_rows(s, f, &ps, &rows);
+	if (!ps.nomem && verdict_adjust(ps.vd, ps.n, VERDICT_BH) == 0) {
+		ps.cap = ps.n;
+		ps.n = 0;
+		ps.print = true;
+		regimes_rows(s, f, &ps, &rows);
+	}
+	free(ps.vd);
 	if (!rows)
 		fprintf(f, "No grid besides the main one has folklore: lines.\n");
 }

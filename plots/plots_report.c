@@ -3,10 +3,11 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/cmdutil.h"
-#include "../harness/util.h"
+#include "../lib/cmdutil.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "plots.h"
 
@@ -216,11 +217,12 @@ static void folklore_quote(const struct set *s, char *b, size_t n)
 	}
 }
 
-/* How often the measured time winner agrees with the folklore. */
+/* How often the measured time winner agrees with the folklore: clear
+ * wins only; ties are counted beside them, never as agreement. */
 static void finding_folklore(const struct set *s, FILE *f)
 {
-	char reg[64], list[1024] = "", item[160], quote[512];
-	size_t yes = 0, n = 0;
+	char reg[64], list[1024] = "", item[256], quote[512], r[96];
+	size_t yes = 0, ties = 0, no = 0;
 
 	for (size_t i = 0; i < s->nshares; i++) {
 		const struct matrix_verdict *v =
@@ -229,21 +231,24 @@ static void finding_folklore(const struct set *s, FILE *f)
 
 		if (ag < 0)
 			continue;
-		n++;
-		yes += (size_t)ag;
-		if (ag)
+		yes += ag == 1;
+		ties += ag == 2;
+		no += ag == 0;
+		if (ag != 0)
 			continue;
-		snprintf(item, sizeof(item), "%s%s (won by %s)", *list ? "; " : "",
-			 plots_regime(s->shares[i], reg, sizeof(reg)), plots_vmodel(s, v->winner));
+		snprintf(item, sizeof(item), "%s%s (won by %s, %s ahead of %s)", *list ? "; " : "",
+			 plots_regime(s->shares[i], reg, sizeof(reg)), plots_vmodel(s, v->winner),
+			 verdict_ratio_str(&v->vd, r, sizeof(r)), plots_vmodel(s, v->runner_up));
 		strncat(list, item, sizeof(list) - strlen(list) - 1);
 	}
-	if (!n)
+	if (!yes && !ties && !no)
 		return;
 	folklore_quote(s, quote, sizeof(quote));
 	fprintf(f,
-		"- **Folklore.** At the highest concurrency, the fastest model agrees with "
-		"\"%s\" in %zu of %zu regimes%s%s.\n",
-		quote, yes, n, *list ? "; it does not in: " : "", list);
+		"- **Folklore.** At the highest concurrency, against \"%s\": agrees %zu, ties %zu, "
+		"disagrees %zu (a clear win by the test agrees or disagrees; a tie is "
+		"neither)%s%s.\n",
+		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
 static void finding_failures(const struct set *s, FILE *f)
@@ -303,6 +308,58 @@ static void section_claims(const struct set *s, FILE *f)
 	fclose(c);
 }
 
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* What the sweep ran, not what its spec asked: reps per cell (min /
+ * median / max), how many cells reached the interval, where the budget
+ * cut rounds short. */
+static void write_reps(const struct set *s, FILE *f)
+{
+	const struct meta *m = &s->meta;
+	double *r = calloc(s->ncells ? s->ncells : 1, sizeof(*r)), med;
+	size_t n = 0, met = 0, known = 0, cut = 0;
+	char list[1024] = "";
+
+	if (!r)
+		return;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+
+		if (isfinite(c->reps))
+			r[n++] = c->reps;
+		known += c->ci_met >= 0;
+		met += c->ci_met == 1;
+		if (c->budget_cut && cut++ < 8)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s`%s`",
+				 *list ? ", " : "", c->id);
+	}
+	qsort(r, n, sizeof(*r), cmp_dbl);
+	med = n ? (n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2) : NAN;
+	if (n)
+		fprintf(f,
+			"| sweep | %s: reps run per cell %g / %g / %g (min / median / max over %zu "
+			"cells) |\n",
+			m->spec_name, r[0], med, r[n - 1], n);
+	else
+		fprintf(f, "| sweep | %s: no reps |\n", m->spec_name);
+	if (known)
+		fprintf(f,
+			"| interval | %zu of %zu cells reached a 95%% interval of the median "
+			"makespan within ±%g%% |\n",
+			met, known, m->ci_pct);
+	if (cut)
+		fprintf(f,
+			"| budget | the grid's budget stopped %zu cell%s short of the interval: "
+			"%s%s |\n",
+			cut, cut == 1 ? "" : "s", list, cut > 8 ? ", ..." : "");
+	free(r);
+}
+
 /* The table of the host, the build and the sweep. */
 static void write_host(const struct set *s, FILE *f)
 {
@@ -333,7 +390,7 @@ static void write_host(const struct set *s, FILE *f)
 		fprintf(f, "| cmbench | %s%s |\n", m->git_rev,
 			m->git_dirty ? " (uncommitted changes)" : "");
 	if (*m->spec_name)
-		fprintf(f, "| sweep | %s, %u reps per cell |\n", m->spec_name, m->reps);
+		write_reps(s, f);
 	if (*m->start_utc)
 		fprintf(f, "| started | %s |\n", m->start_utc);
 	if (*m->note)

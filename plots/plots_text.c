@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 #include "../workloads/workload.h"
 #include "plots.h"
 

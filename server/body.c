@@ -3,7 +3,7 @@
  * chunking of the write) sees the same bytes for the same id. */
 #include "server.h"
 
-#include "../harness/util.h"
+#include "../lib/util.h"
 
 static const char alphabet[65] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

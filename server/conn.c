@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 
 #define CONN_IN_MIN 512			   /* first input buffer of a connection */
 #define CONN_IN_HIGH (2 * SERVER_HEAD_MAX) /* a busy connection stops reading here */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 
 #define CHUNK (64 * 1024)	/* body bytes per write */
 #define HDR_ROOM 256		/* room for the response header */

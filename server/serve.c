@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/cli.h"
+#include "../lib/parse.h"
 
 enum { OPT_BIND = 'b', OPT_PORT = 'p', OPT_IDLE = 'i', OPT_HELP = 'h' };
 
@@ -81,7 +81,7 @@ static void serve_getopt_err(int opt, char **argv, char *err, size_t errlen)
 int server_main(int argc, char **argv)
 {
 	struct server_opts o = { "127.0.0.1", 0, -1, SERVER_IDLE_DEFAULT_US };
-	char err[CLI_ERR_MAX];
+	char err[PARSE_ERR_MAX];
 	int opt;
 
 	optind = 0; /* glibc: start afresh, whatever parsed argv before */

@@ -4,8 +4,8 @@
  * checksum, so the compiler cannot drop it. */
 #include <stdlib.h>
 
-#include "../harness/clock.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/util.h"
 #include "workload.h"
 
 __attribute__((noinline)) uint64_t cpu_kernel(uint64_t seed, uint64_t iters)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "workload.h"
 
 const char *const task_err_names[TASK_ERR_KINDS] = {

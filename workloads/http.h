@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/config.h"
+#include "../lib/config.h"
 #include "workload.h"
 
 #define HTTP_REQ_MAX 1024

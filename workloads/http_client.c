@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "http.h"
 
 void http_conn_init(struct http_conn *c)

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/clock.h"
+#include "../lib/clock.h"
 #include "pg.h"
 
 #define PG_GRACE_US 1000000 /* past statement_timeout, before the client gives up */

@@ -3,8 +3,8 @@
  * costs a model and nothing else: a thread or a process blocked in poll()
  * with no fd, a loop's timer. `cmbench ceiling` uses it for "tasks held
  * together" without the ports, fds and server that io brings. */
-#include "../harness/clock.h"
-#include "../harness/util.h"
+#include "../lib/clock.h"
+#include "../lib/util.h"
 #include "workload.h"
 
 enum { WAIT_US }; /* cfg->wl_num slot */

@@ -26,22 +26,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/config.h"
-#include "../harness/util.h"
+#include "../lib/config.h"
+#include "../lib/stats.h"
+#include "../lib/util.h"
 
-/* Why a task failed; counted per kind, never fatal to the run. The names
- * are the suffixes of the errors_* result columns. */
-enum task_err {
-	TASK_OK = 0,
-	TASK_ERR_CONNECT, /* connect() failed or was refused */
-	TASK_ERR_TIMEOUT, /* an I/O did not finish within --timeout */
-	TASK_ERR_IO,	  /* reset, short write, EOF before the body ended */
-	TASK_ERR_HTTP,	  /* not a 200, a response we cannot parse, stray bytes */
-	TASK_ERR_QUERY,	  /* a database or library call reported an error */
-	TASK_ERR_WORKER,  /* the worker running the task died */
-	TASK_ERR_KINDS
-};
-extern const char *const task_err_names[TASK_ERR_KINDS]; /* [0] is "ok" */
+/* the names of the task error kinds (enum task_err, lib/stats.h): the
+ * suffixes of the errors_* result columns; [0] is "ok" */
+extern const char *const task_err_names[TASK_ERR_KINDS];
 
 enum wl_status { WL_WAIT, WL_RUN, WL_DONE };
 
@@ -164,11 +155,5 @@ uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 uint64_t cpu_calibrate(uint64_t us);
 /* Median single-core time of one kernel call of `iters`, in microseconds. */
 double cpu_measure_us(uint64_t iters);
-
-/* The order-independent fold of task results into the run checksum. */
-static inline uint64_t checksum_fold(uint64_t sum, uint64_t id, uint64_t result)
-{
-	return sum + mix64(result ^ mix64(id));
-}
 
 #endif

@@ -23,12 +23,12 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "../commands.h"
 #include "ceiling.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "meta.h"
 #include "setio.h"
+#include "sweep.h"
 
 #define CEIL_CAP 100000		 /* --cap: the largest C tried */
 #define CEIL_FROM 64		 /* --from: the first probe */

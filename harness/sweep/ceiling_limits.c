@@ -15,7 +15,7 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "ceiling.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 
 /* A number from a /proc file (its first field), or 0. */
 static unsigned long long proc_num(const char *path)

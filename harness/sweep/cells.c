@@ -13,7 +13,8 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "../result.h"
-#include "../util.h"
+#include "../../lib/util.h"
+#include "../../lib/verdict.h"
 #include "setio.h"
 
 #define WALL_S "wall_s" /* hyperfine's wall time of a run: the last metric */
@@ -147,6 +148,39 @@ static bool trials_ok(const struct result_row *t, unsigned n, const struct cells
 	return ok;
 }
 
+const char *const cells_ci_metric[CELLS_NCI] = { "makespan_s", "lat_p99_us", "mem_per_task_kib" };
+
+bool cells_ci_within(double center, double lo, double hi, double pct)
+{
+	double tol = fabs(center) * pct / 100;
+
+	return isfinite(lo) && isfinite(hi) && lo >= center - tol && hi <= center + tol;
+}
+
+/* The 95% intervals of the medians (verdict_median_ci: the same model as
+ * the verdicts), and whether the makespan's reached the cell's ci:. */
+static void summarize_ci(const struct result_row *t, unsigned n, struct cells_summary *s)
+{
+	double v[CELLS_MAX_REPS], c = NAN;
+
+	for (size_t k = 0; k < CELLS_NCI; k++) {
+		const struct result_col *col = result_col_find(cells_ci_metric[k]);
+		double center;
+
+		s->ci[k][0] = s->ci[k][1] = NAN;
+		if (!col)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			v[i] = result_num(&t[i], col);
+		if (verdict_median_ci(v, n, 0.95, &center, &s->ci[k][0], &s->ci[k][1]) != 0)
+			s->ci[k][0] = s->ci[k][1] = NAN;
+		if (k == 0)
+			c = center;
+	}
+	s->ci_met =
+		s->cell.ci_pct > 0 && cells_ci_within(c, s->ci[0][0], s->ci[0][1], s->cell.ci_pct);
+}
+
 /* The figures of the trials, and hyperfine's wall times, into s->fig. */
 static void summarize_figures(const struct result_row *t, unsigned n, const struct cells_hf *hf,
 			      struct cells_summary *s)
@@ -160,6 +194,7 @@ static void summarize_figures(const struct result_row *t, unsigned n, const stru
 			v[i] = result_num(&t[i], cols[m]);
 		cells_stats(v, n, &s->fig[m]);
 	}
+	summarize_ci(t, n, s);
 	if (hf && hf->ntimes) {
 		memcpy(v, hf->times, hf->ntimes * sizeof(v[0]));
 		cells_stats(v, hf->ntimes, &s->fig[ncols]);
@@ -274,7 +309,19 @@ static void write_header(FILE *f)
 		fprintf(f, ",%s", tail_cols[i]);
 	for (size_t i = 0; (m = cells_metric(i)); i++)
 		fprintf(f, ",%s_med,%s_min,%s_max,%s_sd", m, m, m, m);
+	fprintf(f, ",label,reps_min,reps_max,ci_pct,ci_met,ci_stop");
+	for (size_t i = 0; i < CELLS_NCI; i++)
+		fprintf(f, ",%s_ci_lo,%s_ci_hi", cells_ci_metric[i], cells_ci_metric[i]);
 	fputc('\n', f);
+}
+
+const char *cells_ci_stop(const struct cells_summary *s)
+{
+	if (s->reps == 0 || s->cell.reps_max == 0)
+		return "";
+	if (s->ci_met && s->reps >= s->cell.reps)
+		return "target";
+	return s->reps >= s->cell.reps_max ? "max" : s->reps >= s->cell.reps ? "budget" : "short";
 }
 
 static void write_row(FILE *f, const struct cells_summary *s)
@@ -296,6 +343,10 @@ static void write_row(FILE *f, const struct cells_summary *s)
 
 		fprintf(f, ",%.6g,%.6g,%.6g,%.6g", x->med, x->min, x->max, x->sd);
 	}
+	fprintf(f, ",%s,%u,%u,%g,%d,%s", c->label[0] ? c->label : c->cfg.model->name, c->reps,
+		c->reps_max, c->ci_pct, s->ci_met ? 1 : 0, cells_ci_stop(s));
+	for (size_t i = 0; i < CELLS_NCI; i++)
+		fprintf(f, ",%.6g,%.6g", s->ci[i][0], s->ci[i][1]);
 	fputc('\n', f);
 }
 
@@ -350,6 +401,8 @@ static int param_row(const struct cells_csv *t, size_t i, const int *own, struct
 	snprintf(c->id, sizeof(c->id), "%s", t->rows[i][own[0]]);
 	snprintf(c->grid, sizeof(c->grid), "%s", t->rows[i][own[1]]);
 	c->share_pct = (int)strtol(t->rows[i][own[2]], NULL, 10);
+	if (own[3] >= 0 && plain(t->rows[i][own[3]], sizeof(c->label)))
+		snprintf(c->label, sizeof(c->label), "%s", t->rows[i][own[3]]);
 	return 0;
 }
 
@@ -357,8 +410,8 @@ int cells_params(const struct cells_csv *t, struct spec_cell **cells, size_t *n)
 {
 	size_t ncols;
 	const struct result_col *cols = result_columns(&ncols);
-	int own[3] = { cells_csv_col(t, head_cols[0]), cells_csv_col(t, head_cols[1]),
-		       cells_csv_col(t, tail_cols[0]) };
+	int own[4] = { cells_csv_col(t, head_cols[0]), cells_csv_col(t, head_cols[1]),
+		       cells_csv_col(t, tail_cols[0]), cells_csv_col(t, "label") };
 	struct spec_cell *v;
 	int rc = 0;
 

@@ -35,14 +35,25 @@ struct cells_fig {
 	double med, min, max, sd;
 };
 
+/* The metrics whose median gets a 95% interval in cells.csv
+ * (<name>_ci_lo, <name>_ci_hi); the first one's ends the rounds. */
+#define CELLS_NCI 3
+extern const char *const cells_ci_metric[CELLS_NCI];
+
 /* One row of cells.csv. */
 struct cells_summary {
-	struct spec_cell cell; /* the parameters */
-	unsigned reps;	       /* trials found */
-	bool ok;	       /* all complete, no errors, one checksum */
-	char checksum[24];     /* the first trial's checksum */
-	struct cells_fig *fig; /* per metric, cells_metric() order (malloc'd) */
+	struct spec_cell cell;	 /* the parameters */
+	unsigned reps;		 /* trials found */
+	bool ok;		 /* all complete, no errors, one checksum */
+	char checksum[24];	 /* the first trial's checksum */
+	struct cells_fig *fig;	 /* per metric, cells_metric() order (malloc'd) */
+	double ci[CELLS_NCI][2]; /* 95% interval of the median of cells_ci_metric[i] */
+	bool ci_met;		 /* the makespan's is within +-cell.ci_pct */
 };
+
+/* Whether a 95% interval [lo, hi] of a median (geometric mean) center
+ * lies within +-pct percent of it. */
+bool cells_ci_within(double center, double lo, double hi, double pct);
 
 /* The metrics of cells.csv: the measured columns of a run, then
  * hyperfine's wall_s. The number of them, and the name of metric i. */
@@ -63,6 +74,12 @@ int cells_csv_col(const struct cells_csv *t, const char *name);
 int cells_hf_read(const char *path, struct cells_hf *hf);
 /* The same from JSON text. 0, or -EINVAL when it has no times. */
 int cells_hf_parse(const char *json, struct cells_hf *hf);
+/* Merge the result of command name from the exports of a point's rounds
+ * (paths[0..n), in order; missing ones skipped) into one export at out:
+ * that command's result alone, with every round's times and exit codes,
+ * its mean, median, min, max and stddev restated, and "rounds": n. 0,
+ * -ENOENT (none readable) or -errno. */
+int cells_hf_merge(const char *const *paths, size_t n, const char *name, const char *out);
 
 /* Median, min, max and sample standard deviation (0 for one value) of n
  * values; v is sorted in place. n must be at least 1. */
@@ -75,6 +92,11 @@ void cells_stats(double *v, size_t n, struct cells_fig *out);
 int cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
 		    const struct cells_hf *hf, struct cells_summary *s);
 void cells_summary_free(struct cells_summary *s);
+
+/* Why a cell's rounds stopped: "target" (the interval reached ci:),
+ * "max" (MAX rounds), "budget" (the grid's budget, past MIN), "short"
+ * (fewer than MIN: failed or cut), "" unknown. */
+const char *cells_ci_stop(const struct cells_summary *s);
 
 /* Write cells.csv whole (setio_replace). 0 or -errno. */
 int cells_write(const char *path, const struct cells_summary *s, size_t n);

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../commands.h"
+#include "sweep.h"
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "meta.h"
 #include "setio.h"
 

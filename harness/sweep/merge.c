@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../commands.h"
+#include "sweep.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "meta.h"
 #include "setio.h"
 #include "spec.h"

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "../probe.h"
+#include "../../lib/probe.h"
 
 #ifndef CMB_GIT_REV
 #define CMB_GIT_REV "unknown"

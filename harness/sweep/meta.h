@@ -20,7 +20,10 @@ struct meta {
 	char **sources;		  /* merge: the joined sets (malloc'd, may be NULL) */
 	size_t nsources;
 	char cmbench[1024];    /* the binary the runs used */
-	unsigned reps, warmup; /* from the spec */
+	unsigned reps, warmup; /* from the spec (reps: its MIN) */
+	unsigned reps_max;     /* the spec's MAX */
+	double ci_pct;	       /* the spec's ci: */
+	uint64_t seed;	       /* seeds the order of the models in each round */
 	unsigned cells_total;  /* cells of this shard */
 	unsigned cells_done;   /* cells with all their trials */
 	unsigned cells_failed; /* cells with ok = 0 */

@@ -69,6 +69,8 @@ static int put_sweep(json_t *o, const struct meta *m)
 
 	if (m->nsources)
 		bad += set(o, "sources", sources_json(m));
+	bad += set_num(o, "reps_max", m->reps_max) + set(o, "ci_pct", json_real(m->ci_pct)) +
+	       set_num(o, "seed", (double)m->seed);
 	bad += set_str(o, "cmbench", m->cmbench) + set_num(o, "reps", m->reps) +
 	       set_num(o, "warmup", m->warmup) + set_num(o, "cells_total", m->cells_total) +
 	       set_num(o, "cells_done", m->cells_done) +
@@ -188,6 +190,9 @@ static void get_sweep(json_t *o, struct meta *m)
 	get_str(o, "cmbench", m->cmbench, sizeof(m->cmbench));
 	m->reps = (unsigned)get_num(o, "reps");
 	m->warmup = (unsigned)get_num(o, "warmup");
+	m->reps_max = (unsigned)get_num(o, "reps_max");
+	m->ci_pct = json_number_value(json_object_get(o, "ci_pct"));
+	m->seed = (uint64_t)get_num(o, "seed");
 	m->cells_total = (unsigned)get_num(o, "cells_total");
 	m->cells_done = (unsigned)get_num(o, "cells_done");
 	m->cells_failed = (unsigned)get_num(o, "cells_failed");

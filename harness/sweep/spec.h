@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../config.h"
+#include "../../lib/config.h"
 
 #define SPEC_ERR_MAX 512
 #define SPEC_LIST_MAX 32	 /* values on one numeric axis */
@@ -66,21 +66,30 @@ struct spec_grid {
 	struct spec_folklore *folklore; /* folklore: lines, in order */
 	size_t n_folklore;
 	/* open loop (see "rate:" in sweeps/default) */
-	double rates[SPEC_LIST_MAX];  /* rate: tasks/s, or percent of capacity */
-	bool rate_rel[SPEC_LIST_MAX]; /* rates[i] is a percent of the measured capacity */
-	size_t n_rates;		      /* 0: a batch grid */
-	bool poisson;		      /* arrivals: poisson (default const) */
-	uint64_t duration_us;	      /* duration: of one open-loop run (default 1s) */
-	uint64_t slo_us;	      /* slo: the p99 target (default 100ms) */
-	unsigned reps, warmup;	      /* reps:, warmup: of this grid, when own_reps/own_warmup */
-	bool own_reps, own_warmup;    /* given in the grid */
-	int conc_line, workers_line, tasks_line; /* where they were, for messages */
-	unsigned seen;				 /* bit per key given in this grid */
+	double rates[SPEC_LIST_MAX];   /* rate: tasks/s, or percent of capacity */
+	bool rate_rel[SPEC_LIST_MAX];  /* rates[i] is a percent of the measured capacity */
+	size_t n_rates;		       /* 0: a batch grid */
+	bool poisson;		       /* arrivals: poisson (default const) */
+	uint64_t duration_us;	       /* duration: of one open-loop run (default 1s) */
+	uint64_t slo_us;	       /* slo: the p99 target (default 100ms) */
+	char (*labels)[SPEC_NAME_MAX]; /* models: LABEL=MODEL: label i of models[i] ("" none) */
+	double *cpu_scale;	       /* cpu_scale: LABEL=F: per models[i] (1 = as given) */
+	unsigned reps, reps_max;       /* reps: MIN..MAX of this grid, when own_reps */
+	unsigned warmup;	       /* warmup: of this grid, when own_warmup */
+	double ci_pct;		       /* ci: P% of this grid, when own_ci */
+	uint64_t budget_us;	       /* budget: of this grid, when own_budget (0: none) */
+	bool own_reps, own_warmup, own_ci, own_budget; /* given in the grid */
+	int conc_line, workers_line, tasks_line;       /* where they were, for messages */
+	unsigned seen;				       /* bit per key given in this grid */
 };
 
 struct spec {
 	char name[SPEC_NAME_MAX]; /* name: (default: the file's name) */
-	unsigned reps;		  /* reps: measured runs per cell (3) */
+	unsigned reps;		  /* reps: MIN..MAX measured rounds per cell: MIN (3) */
+	unsigned reps_max;	  /* ... and MAX (= MIN when one number is given) */
+	double ci_pct;		  /* ci: P%: stop when every model's 95% interval of the
+				     median makespan is within +-P% (3) */
+	uint64_t budget_us;	  /* budget: a grid's time for rounds past MIN (0: none) */
 	unsigned warmup;	  /* warmup: unmeasured runs first (1) */
 	uint64_t timeout_us;	  /* timeout: per task I/O (5s) */
 	struct spec_grid *grids;  /* grid: blocks, in order */
@@ -89,15 +98,20 @@ struct spec {
 
 /* One cell: the parameters of one `cmbench run`, run reps times. */
 struct spec_cell {
-	char id[SPEC_ID_MAX];	  /* stable name of the parameters: resume, merge, compare */
-	char grid[SPEC_NAME_MAX]; /* the grid it came from */
-	int share_pct;		  /* the share axis value, -1 when not on it */
-	uint64_t cpu_us;	  /* nominal CPU work per task; 0 without a cpu part */
-	unsigned reps, warmup;	  /* measured and warm-up runs (the grid's, else the spec's) */
-	uint64_t duration_us;	  /* an open-loop cell's length; 0: a batch cell */
-	int load_pct;		  /* rate as percent of the measured capacity; 0: absolute */
-	uint64_t batch_tasks;	  /* tasks of the capacity run (load_pct > 0) */
-	struct run_cfg cfg;	  /* the run; cfg.cpu_iters is set by the sweep's calibration */
+	char id[SPEC_ID_MAX];	   /* stable name of the parameters: resume, merge, compare */
+	char grid[SPEC_NAME_MAX];  /* the grid it came from */
+	int share_pct;		   /* the share axis value, -1 when not on it */
+	uint64_t cpu_us;	   /* nominal CPU work per task; 0 without a cpu part */
+	char label[SPEC_NAME_MAX]; /* the model's name in this grid (an alias, or its name) */
+	unsigned reps, warmup;	   /* the least measured runs (MIN) and warm-up runs */
+	unsigned reps_max;	   /* the most measured runs (MAX) */
+	double ci_pct;		   /* the interval it aims for, +-percent of the median */
+	uint64_t budget_us;	   /* its grid's budget for rounds past MIN (0: none) */
+	double cpu_scale;	   /* cpu work factor of its label (1: as the grid says) */
+	uint64_t duration_us;	   /* an open-loop cell's length; 0: a batch cell */
+	int load_pct;		   /* rate as percent of the measured capacity; 0: absolute */
+	uint64_t batch_tasks;	   /* tasks of the capacity run (load_pct > 0) */
+	struct run_cfg cfg;	   /* the run; cfg.cpu_iters is set by the sweep's calibration */
 };
 
 /* Parse spec text; file names it in messages. 0, or -EINVAL / -ENOMEM

@@ -11,7 +11,7 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "../sched.h"
+#include "../../lib/sched.h"
 #include "spec_int.h"
 
 #define WORKERS_MAX 1024 /* the limit of cmbench run --workers */
@@ -39,7 +39,7 @@ void spec_cell_id(struct spec_cell *c, bool with_workers)
 	size_t n = sizeof(c->id), o = 0;
 
 #define ADD(...) (o += (size_t)snprintf(c->id + o, o < n ? n - o : 0, __VA_ARGS__))
-	ADD("%s-%s-%s", c->grid, r->model->name, r->workload->name);
+	ADD("%s-%s-%s", c->grid, c->label[0] ? c->label : r->model->name, r->workload->name);
 	if (c->share_pct >= 0)
 		ADD("-s%d", c->share_pct);
 	if (c->duration_us == 0)
@@ -239,6 +239,10 @@ static int expand_work(struct expansion *x, struct spec_cell *c)
 			for (size_t i = 0; i < x->nlv; i++)
 				for (size_t m = 0; m < g->n_models; m++) {
 					r->model = g->models[m];
+					snprintf(c->label, sizeof(c->label), "%s",
+						 g->labels && g->labels[m][0] ? g->labels[m]
+									      : r->model->name);
+					c->cpu_scale = g->cpu_scale ? g->cpu_scale[m] : 1;
 					rc = expand_model(x, c, x->lv[i]);
 					if (rc)
 						return rc;
@@ -333,6 +337,9 @@ static int expand_grid(struct expansion *x)
 	cli_run_defaults(&c.cfg);
 	c.cfg.timeout_us = x->spec->timeout_us;
 	c.reps = x->g->own_reps ? x->g->reps : x->spec->reps;
+	c.reps_max = x->g->own_reps ? x->g->reps_max : x->spec->reps_max;
+	c.ci_pct = x->g->own_ci ? x->g->ci_pct : x->spec->ci_pct;
+	c.budget_us = x->g->own_budget ? x->g->budget_us : x->spec->budget_us;
 	c.warmup = x->g->own_warmup ? x->g->warmup : x->spec->warmup;
 	c.cfg.format = FMT_CSV;
 	c.cfg.cpu_iters = 0; /* the sweep's calibration sets it */

@@ -11,6 +11,7 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
+#include "cells.h"
 #include "spec_int.h"
 
 static int parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
@@ -62,17 +63,70 @@ static int key_name(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
+/* reps: N or MIN..MAX: the rounds of a grid point */
 static int key_reps(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	char lo[32], *dots;
+	uint64_t a, b;
+
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	dots = strstr(items[0], "..");
+	if (strlen(items[0]) >= sizeof(lo))
+		return spec_perr(ps, "%s: '%s' is not N or MIN..MAX", key, items[0]);
+	snprintf(lo, sizeof(lo), "%.*s", dots ? (int)(dots - items[0]) : (int)strlen(items[0]),
+		 items[0]);
+	if (parse_u64(ps, key, lo, 1, CELLS_MAX_REPS, &a))
+		return -EINVAL;
+	b = a;
+	if (dots && parse_u64(ps, key, dots + 2, 1, CELLS_MAX_REPS, &b))
+		return -EINVAL;
+	if (b < a)
+		return spec_perr(ps, "%s: '%s': MIN is above MAX", key, items[0]);
+	if (ps->grid) {
+		ps->grid->reps = (unsigned)a;
+		ps->grid->reps_max = (unsigned)b;
+		ps->grid->own_reps = true;
+	} else {
+		ps->spec->reps = (unsigned)a;
+		ps->spec->reps_max = (unsigned)b;
+	}
+	return 0;
+}
+
+/* ci: P% - the half-width of the median's 95% interval that ends the rounds */
+static int key_ci(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	char *end;
+	double v;
+
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	v = strtod(items[0], &end);
+	if (end == items[0] || strcmp(end, "%") != 0 || !(v > 0 && v <= 100))
+		return spec_perr(ps, "%s: '%s' is not a percent above 0 and at most 100, like 3%%",
+				 key, items[0]);
+	if (ps->grid) {
+		ps->grid->ci_pct = v;
+		ps->grid->own_ci = true;
+	} else {
+		ps->spec->ci_pct = v;
+	}
+	return 0;
+}
+
+/* budget: D - the time a grid may spend on rounds past MIN */
+static int key_budget(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	uint64_t v;
 
-	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, 100, &v))
+	if (one_item(ps, key, n) || parse_dur(ps, key, items[0], 1000000, &v))
 		return -EINVAL;
 	if (ps->grid) {
-		ps->grid->reps = (unsigned)v;
-		ps->grid->own_reps = true;
+		ps->grid->budget_us = v;
+		ps->grid->own_budget = true;
 	} else {
-		ps->spec->reps = (unsigned)v;
+		ps->spec->budget_us = v;
 	}
 	return 0;
 }
@@ -154,9 +208,114 @@ static int model_list(struct spec_parser *ps, const char *key, char **items, int
 	return 0;
 }
 
+/* A label: [a-z0-9-], not empty, shorter than SPEC_NAME_MAX. */
+static bool label_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < SPEC_NAME_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* models: NAME or LABEL=MODEL: a model under its own name or a new one
+ * (a grid may run one model twice, for an A/A check). */
+static int key_models_labels(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+	char **names = calloc((size_t)n, sizeof(*names));
+	int rc;
+
+	g->labels = calloc((size_t)n, sizeof(*g->labels));
+	g->cpu_scale = calloc((size_t)n, sizeof(*g->cpu_scale));
+	if (!names || !g->labels || !g->cpu_scale) {
+		free(names);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(items[i], '=');
+
+		g->cpu_scale[i] = 1;
+		names[i] = eq ? eq + 1 : items[i];
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (!label_ok(items[i])) {
+			free(names);
+			return spec_perr(ps, "%s: label '%s' may hold only a-z, 0-9 and -", key,
+					 items[i]);
+		}
+		if (model_find(items[i])) {
+			free(names);
+			return spec_perr(ps,
+					 "%s: label '%s' is the name of a model; choose a new one",
+					 key, items[i]);
+		}
+		if (!model_find(names[i])) {
+			free(names);
+			return spec_perr(
+				ps, "%s: '%s=%s': unknown model '%s' (cmbench list shows them)",
+				key, items[i], names[i], names[i]);
+		}
+		snprintf(g->labels[i], SPEC_NAME_MAX, "%s", items[i]);
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++) {
+			const char *a = g->labels[i][0] ? g->labels[i] : names[i];
+			const char *b = g->labels[j][0] ? g->labels[j] : names[j];
+
+			if (strcmp(a, b) == 0) {
+				free(names);
+				return spec_perr(ps, "%s: '%s' is listed twice", key, a);
+			}
+		}
+	/* a model under two names is the point of a label: check the rest */
+	rc = 0;
+	g->models = calloc((size_t)n, sizeof(*g->models));
+	if (!g->models)
+		rc = -ENOMEM;
+	for (int i = 0; rc == 0 && i < n; i++)
+		if (!(g->models[i] = model_find(names[i])))
+			rc = spec_perr(ps, "%s: unknown model '%s' (cmbench list shows them)", key,
+				       names[i]);
+	if (rc == 0)
+		g->n_models = (size_t)n;
+	free(names);
+	return rc;
+}
+
+/* cpu_scale: LABEL=F - that label's cpu work times F (an A/B check of a
+ * known difference) */
+static int key_cpu_scale(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	struct spec_grid *g = ps->grid;
+
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(items[i], '='), *end;
+		double f;
+		size_t k;
+
+		if (!eq)
+			return spec_perr(ps, "%s: '%s' is not LABEL=FACTOR", key, items[i]);
+		*eq = '\0';
+		f = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end || !(f >= 0.1 && f <= 10))
+			return spec_perr(ps, "%s: factor '%s' is not a number from 0.1 to 10", key,
+					 eq + 1);
+		for (k = 0; k < g->n_models; k++)
+			if (strcmp(g->labels[k][0] ? g->labels[k] : g->models[k]->name, items[i]) ==
+			    0)
+				break;
+		if (k == g->n_models)
+			return spec_perr(ps, "%s: '%s' is not a model of this grid (models: first)",
+					 key, items[i]);
+		g->cpu_scale[k] = f;
+	}
+	return 0;
+}
+
 static int key_models(struct spec_parser *ps, const char *key, char **items, int n)
 {
-	return model_list(ps, key, items, n, &ps->grid->models, &ps->grid->n_models);
+	return key_models_labels(ps, key, items, n);
 }
 
 static int key_workload(struct spec_parser *ps, const char *key, char **items, int n)
@@ -498,6 +657,9 @@ const struct spec_key spec_keys[] = {
 	{ "name:", SPEC_GLOBAL, false, false, key_name },
 	{ "reps:", SPEC_ANY, false, false, key_reps },
 	{ "warmup:", SPEC_ANY, false, false, key_warmup },
+	{ "ci:", SPEC_ANY, false, false, key_ci },
+	{ "budget:", SPEC_ANY, false, false, key_budget },
+	{ "cpu_scale:", SPEC_GRID, false, false, key_cpu_scale },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
 	{ "models:", SPEC_GRID, false, false, key_models },
 	{ "workload:", SPEC_GRID, false, false, key_workload },

@@ -272,7 +272,8 @@ int spec_parse(const char *file, const char *text, struct spec *spec, char *err,
 	int rc;
 
 	memset(spec, 0, sizeof(*spec));
-	spec->reps = 3;
+	spec->reps = spec->reps_max = 3;
+	spec->ci_pct = 3;
 	spec->warmup = 1;
 	spec->timeout_us = 5000000;
 	default_name(spec, file);
@@ -339,6 +340,8 @@ void spec_free(struct spec *spec)
 			free(g->folklore[k].models);
 		free(g->folklore);
 		free(g->models);
+		free(g->labels);
+		free(g->cpu_scale);
 		free(g->workloads);
 	}
 	free(spec->grids);

@@ -57,10 +57,19 @@ void sweep_update_latest(const struct sweep *sw);
 /* The results.csv header: "cell,rep," and the run columns, with newline. */
 char *sweep_results_header(void);
 
-/* sweep_cell.c: one cell through hyperfine. 0; -EINTR when a stop signal
- * came (nothing of the cell is kept); -errno when the set cannot be
- * written or hyperfine cannot run (said; the sweep stops). */
-int sweep_run_cell(struct sweep *sw, const struct spec_cell *c);
+/* sweep_cell.c: one grid point, cells[0..n) (the same parameters but the
+ * model), in interleaved rounds through hyperfine; pt numbers the point
+ * for the round orders; allow_s is the time the point may take in all
+ * (its MIN rounds run regardless; < 0: no budget). 0; -EINTR when a stop signal came (nothing
+ * of the point is kept); -errno when the set cannot be written or
+ * hyperfine cannot run (said; the sweep stops). */
+struct sweep_point_out {
+	unsigned rounds; /* rounds run */
+	bool budget_cut; /* the budget stopped it before the interval was reached */
+	double seconds;	 /* how long the point took */
+};
+int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, size_t pt,
+		    double allow_s, struct sweep_point_out *out);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
 
@@ -72,5 +81,12 @@ int sweep_calibrate(struct sweep *sw);
 int sweep_capacity(struct sweep *sw);
 int sweep_run(struct sweep *sw);
 void sweep_install_signals(void);
+
+/* the offline commands' mains (their exit status: 0 ok, 1 failed, 2 usage) */
+int sweep_main(int argc, char **argv); /* cmbench sweep SPEC ... */
+int merge_main(int argc, char **argv);
+int ceiling_main(int argc, char **argv);
+	/* cmbench ceiling (ceiling.c) */ /* cmbench merge OUT DIR... */
+int compare_main(int argc, char **argv);  /* cmbench compare A B */
 
 #endif

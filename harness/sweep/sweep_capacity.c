@@ -14,7 +14,7 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
 

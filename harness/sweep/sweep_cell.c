@@ -1,7 +1,12 @@
-/* sweep_cell.c - one cell of a sweep: `cmbench run` warmup + reps times
- * under hyperfine, in a process group of its own that a watchdog kills if
- * the sweep dies (even by SIGKILL), then the measured rows appended to
- * results.csv, all of them or none. */
+/* sweep_cell.c - one grid point of a sweep: the cells that differ only by
+ * their model run in rounds, each round every model once in a fresh
+ * shuffled order (seeded by meta.json's seed), each run one hyperfine
+ * invocation of `cmbench run` (the first round adds the warm-up runs), in
+ * a process group of its own that a watchdog kills if the sweep dies
+ * (even by SIGKILL). Rounds go on until every cell's 95% interval of its
+ * median makespan is within the spec's ci:, or MAX rounds, or the grid's
+ * budget; then each cell's measured rows are appended to results.csv, all
+ * of them or none, and its rounds' exports merged into hyperfine/ID.json. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +25,8 @@
 #include "../cli.h"
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
+#include "../../lib/verdict.h"
 #include "setio.h"
 #include "sweep.h"
 
@@ -32,7 +38,7 @@ struct cell_paths {
 	char scratch[PATH_MAX]; /* the runs' rows, warm-ups first */
 	char log[PATH_MAX];	/* hyperfine's and the runs' output */
 	char spectrum[PATH_MAX];
-	char json[PATH_MAX]; /* hyperfine's export */
+	char json[PATH_MAX]; /* hyperfine's export, all rounds merged */
 };
 
 static double now_s(void)
@@ -150,7 +156,7 @@ static void exec_hyperfine(char *const argv[], const char *log)
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0)
 		dup2(fd, 0);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666); /* a point's rounds, one log */
 	if (fd >= 0) {
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -337,47 +343,226 @@ static void cell_paths(const struct sweep *sw, const struct spec_cell *c, struct
 	snprintf(p->json, sizeof(p->json), "%s/hyperfine/%s.json", sw->dir, c->id);
 }
 
-int sweep_run_cell(struct sweep *sw, const struct spec_cell *c)
+/* The export of round r of a point (cells[0] names it), in the scratch
+ * folder. */
+static void round_json(const struct sweep *sw, const struct spec_cell *c, unsigned r, char *buf,
+		       size_t len)
 {
-	struct cell_paths p;
-	char warm[16], runs[16], *cmd;
-	int st, rc;
+	snprintf(buf, len, "%s/.scratch/%s.%d.r%u.json", sw->dir, c->id, (int)getpid(), r);
+}
 
-	cell_paths(sw, c, &p);
-	snprintf(warm, sizeof(warm), "%u", c->warmup);
-	snprintf(runs, sizeof(runs), "%u", c->reps);
-	unlink(p.scratch);
-	cmd = run_command(sw, c, &p);
-	if (!cmd)
+/* One round: hyperfine runs each cell once (after warmup unmeasured runs
+ * of each), in the order given, as one invocation with one command per
+ * cell (hyperfine runs its commands one after another). Each run's row
+ * goes to its cell's scratch file; the output is appended to log.
+ * 0, -EINTR or -errno (said). */
+static int run_round(struct sweep *sw, struct spec_cell *const *cells, const size_t *order,
+		     size_t n, const struct cell_paths *p, unsigned warmup, const char *json,
+		     const char *log)
+{
+	static const char *const head[] = { "hyperfine",	"-N",	   "--runs", "1",
+					    "--ignore-failure", "--style", "none",   "--output",
+					    "inherit",		"--warmup" };
+	size_t nh = sizeof(head) / sizeof(head[0]), k = 0;
+	char warm[16], **argv = calloc(nh + 3 + 3 * n + 2, sizeof(*argv)), **cmd;
+	int st, rc = 0;
+
+	cmd = calloc(n ? n : 1, sizeof(*cmd));
+	if (!argv || !cmd) {
+		free(argv);
+		free(cmd);
 		return -ENOMEM;
-	char *argv[] = { "hyperfine",
-			 "-N",
-			 "--warmup",
-			 warm,
-			 "--runs",
-			 runs,
-			 "--ignore-failure",
-			 "--style",
-			 "none",
-			 "--output",
-			 "inherit",
-			 "--export-json",
-			 p.json,
-			 "--command-name",
-			 (char *)c->id,
-			 "--",
-			 cmd,
-			 NULL };
-	st = run_hyperfine(argv, p.log);
-	free(cmd);
-	if (sweep_stop_sig) {
-		unlink(p.scratch);
-		return -EINTR;
 	}
-	rc = check_hyperfine(sw, st, p.log);
+	snprintf(warm, sizeof(warm), "%u", warmup);
+	for (size_t i = 0; i < nh; i++)
+		argv[k++] = (char *)head[i];
+	argv[k++] = warm;
+	argv[k++] = "--export-json";
+	argv[k++] = (char *)json;
+	for (size_t i = 0; i < n; i++) {
+		argv[k++] = "--command-name";
+		argv[k++] = (char *)cells[order[i]]->id;
+	}
+	argv[k++] = "--";
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cmd[i] = run_command(sw, cells[order[i]], &p[order[i]]);
+		argv[k++] = cmd[i];
+		rc = cmd[i] ? 0 : -ENOMEM;
+	}
+	if (rc == 0) {
+		st = run_hyperfine(argv, log);
+		rc = sweep_stop_sig ? -EINTR : check_hyperfine(sw, st, log);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cmd[i]);
+	free(cmd);
+	free(argv);
+	return rc;
+}
+
+/* The makespans of the last n rows of a scratch file into v; how many. */
+static size_t last_makespans(const char *scratch, unsigned n, double *v)
+{
+	struct cells_csv t;
+	size_t k = 0;
+	int col;
+
+	if (cells_csv_read(scratch, &t) != 0)
+		return 0;
+	col = cells_csv_col(&t, "makespan_s");
+	for (size_t i = t.nrows > n ? t.nrows - n : 0; col >= 0 && i < t.nrows; i++) {
+		char *end;
+		double x = strtod(t.rows[i][col], &end);
+
+		if (end != t.rows[i][col] && !*end)
+			v[k++] = x;
+	}
+	cells_csv_free(&t);
+	return k;
+}
+
+/* Whether cell c's makespan interval after r rounds is within its ci:. */
+static bool cell_clear(const struct spec_cell *c, const char *scratch, unsigned r)
+{
+	double v[CELLS_MAX_REPS], center, lo, hi;
+	size_t n = last_makespans(scratch, r, v);
+
+	if (n < r || verdict_median_ci(v, n, 0.95, &center, &lo, &hi) != 0)
+		return false;
+	return cells_ci_within(center, lo, hi, c->ci_pct);
+}
+
+/* A small deterministic generator (splitmix64) for the round orders. */
+static uint64_t mix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A fresh shuffled order of n cells for round r of point pt. */
+static void shuffle(size_t *order, size_t n, uint64_t seed, size_t pt, unsigned r)
+{
+	uint64_t x = seed ^ ((uint64_t)pt << 20) ^ r;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(mix(&x) % i), t = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
+/* Append each cell's rows and merge its exports. 0 or -errno. */
+static int keep_point(struct sweep *sw, struct spec_cell *const *cells, size_t n,
+		      const struct cell_paths *p, unsigned rounds)
+{
+	char(*json)[PATH_MAX] = calloc(rounds, sizeof(*json));
+	const char **paths = calloc(rounds, sizeof(*paths));
+	int rc = json && paths ? 0 : -ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct spec_cell c = *cells[i];
+
+		c.reps = rounds; /* the rows it has: the last `rounds` of the scratch */
+		rc = keep_rows(sw, &c, p[i].scratch);
+		for (unsigned r = 0; rc == 0 && r < rounds; r++) {
+			round_json(sw, cells[0], r + 1, json[r], sizeof(json[r]));
+			paths[r] = json[r];
+		}
+		if (rc == 0 && cells_hf_merge(paths, rounds, cells[i]->id, p[i].json) != 0)
+			cmd_say("sweep", "warning: no hyperfine export for %s", cells[i]->id);
+	}
+	free(json);
+	free(paths);
+	return rc;
+}
+
+static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, size_t n,
+		       const struct cell_paths *p, unsigned rounds)
+{
+	char json[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		unlink(p[i].scratch);
+	for (unsigned r = 1; r <= rounds; r++) {
+		round_json(sw, cells[0], r, json, sizeof(json));
+		unlink(json);
+	}
+	/* every cell of the point keeps the point's log, for sweep_keep_log */
+	for (size_t i = 1; i < n; i++) {
+		unlink(p[i].log);
+		if (link(p[0].log, p[i].log) != 0)
+			cmd_say("sweep", "warning: no log for %s: %s", cells[i]->id,
+				strerror(errno));
+	}
+}
+
+/* Whether the point should run another round after r: below MIN yes; at
+ * MAX no; else while a cell's interval is too wide and the point has
+ * time left in its grid's budget (allow_s, < 0: none) for a round like
+ * the last one. */
+static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
+			unsigned r, double spent_s, double last_s, double allow_s, bool *cut)
+{
+	bool clear = true;
+
+	*cut = false;
+	if (r < cells[0]->reps)
+		return true;
+	if (r >= cells[0]->reps_max)
+		return false;
+	for (size_t i = 0; i < n && clear; i++)
+		clear = cell_clear(cells[i], p[i].scratch, r);
+	if (clear)
+		return false;
+	if (allow_s >= 0 && spent_s + last_s > allow_s) {
+		*cut = true;
+		return false;
+	}
+	return true;
+}
+
+int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, size_t pt,
+		    double allow_s, struct sweep_point_out *out)
+{
+	struct cell_paths *p = calloc(n, sizeof(*p));
+	size_t *order = calloc(n, sizeof(*order));
+	char json[PATH_MAX];
+	unsigned r = 0;
+	double t0 = now_s(), tr;
+	bool cut = false;
+	int rc = p && order ? 0 : -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cell_paths(sw, cells[i], &p[i]);
+		unlink(p[i].scratch);
+	}
 	if (rc == 0)
-		rc = keep_rows(sw, c, p.scratch);
-	unlink(p.scratch);
+		unlink(p[0].log);
+	while (rc == 0) {
+		r++;
+		tr = now_s();
+		shuffle(order, n, sw->meta.seed, pt, r);
+		round_json(sw, cells[0], r, json, sizeof(json));
+		rc = run_round(sw, cells, order, n, p, r == 1 ? cells[0]->warmup : 0, json,
+			       p[0].log);
+		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
+			break;
+	}
+	if (rc == 0)
+		rc = keep_point(sw, cells, n, p, r);
+	drop_point(sw, cells, n, p, r);
+	out->rounds = r;
+	out->budget_cut = cut;
+	out->seconds = now_s() - t0;
+	free(p);
+	free(order);
 	return rc;
 }
 

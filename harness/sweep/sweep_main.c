@@ -10,9 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../commands.h"
-#include "../probe.h"
-#include "cmdutil.h"
+#include "../../lib/probe.h"
+#include "../../lib/cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
 

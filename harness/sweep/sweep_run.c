@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "../../models/model.h"
+#include "../../workloads/workload.h"
 #include "../result.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "sweep.h"
 
 #define CAL_REF_US 1000	    /* the calibration's reference work */
@@ -134,6 +135,15 @@ static int foreign_ref(struct sweep *sw, const struct model_ops *model, uint64_t
 	return 0;
 }
 
+/* A label's cpu_scale: F times the level's iterations (at least 1). */
+static void scale_iters(struct spec_cell *c)
+{
+	if (c->cpu_scale > 0 && c->cpu_scale != 1)
+		c->cfg.cpu_iters = (uint64_t)((double)c->cfg.cpu_iters * c->cpu_scale + 0.5);
+	if (c->cfg.cpu_iters == 0)
+		c->cfg.cpu_iters = 1;
+}
+
 /* Every cell of one cpu work level gets the same --cpu-iters, so the
  * checksums agree across models. A resumed set keeps its calibration. */
 int sweep_calibrate(struct sweep *sw)
@@ -162,8 +172,7 @@ int sweep_calibrate(struct sweep *sw)
 			c->cfg.cpu_target_us = 0;
 			c->cfg.cpu_iters =
 				(uint64_t)((double)ref * (double)c->cpu_us / FOREIGN_REF_US + 0.5);
-			if (c->cfg.cpu_iters == 0)
-				c->cfg.cpu_iters = 1;
+			scale_iters(c);
 			continue;
 		}
 		c->cfg.cpu_iters = meta_iters(m, c->cpu_us);
@@ -175,6 +184,7 @@ int sweep_calibrate(struct sweep *sw)
 			m->level_us[m->nlevels] = c->cpu_us;
 			m->level_iters[m->nlevels++] = c->cfg.cpu_iters;
 		}
+		scale_iters(c);
 	}
 	return 0;
 }
@@ -242,37 +252,125 @@ static void progress(const struct sweep *sw, size_t i, size_t pos, size_t todo, 
 		share, (unsigned long long)c->cfg.tasks, fmt_dur(eta, t, sizeof(t)));
 }
 
-/* Run the cells not done, one after another, until a stop signal. */
+/* Whether cells a and b are one grid point: the same id but the model's
+ * label (an id is GRID-LABEL-REST). */
+static bool same_point(const struct spec_cell *a, const struct spec_cell *b)
+{
+	size_t ga = strlen(a->grid), la = strlen(a->label), lb = strlen(b->label);
+
+	if (strcmp(a->grid, b->grid) != 0 || strlen(a->id) < ga + la + 2 ||
+	    strlen(b->id) < ga + lb + 2)
+		return false;
+	return strcmp(a->id + ga + la + 2, b->id + ga + lb + 2) == 0;
+}
+
+/* The cells of the point of cell i that are not done or taken, into pt. */
+static size_t point_of(struct sweep *sw, size_t i, bool *taken, struct spec_cell **pt)
+{
+	size_t n = 0;
+
+	for (size_t j = i; j < sw->ncells; j++)
+		if (!sw->done[j] && !taken[j] && same_point(&sw->cells[i], &sw->cells[j])) {
+			taken[j] = true;
+			pt[n++] = &sw->cells[j];
+		}
+	return n;
+}
+
+/* What a grid has spent and has left, for its budget. */
+struct grid_use {
+	double spent_s;	    /* seconds its points took so far */
+	size_t points_left; /* its points not yet run */
+};
+
+/* The time point i may take: an even share of what is left of its
+ * grid's budget over the points left; -1 without a budget. */
+static double allowance(const struct spec_cell *c, const struct grid_use *g)
+{
+	double left;
+
+	if (c->budget_us == 0)
+		return -1;
+	left = (double)c->budget_us / 1e6 - g->spent_s;
+	return left > 0 ? left / (double)(g->points_left ? g->points_left : 1) : 0;
+}
+
+/* Count every grid's points still to run into use[] (by spec grid). */
+static void count_points(struct sweep *sw, struct grid_use *use, bool *taken, struct spec_cell **pt)
+{
+	for (size_t i = 0; i < sw->ncells; i++) {
+		const struct spec_grid *g = spec_grid_find(&sw->spec, sw->cells[i].grid);
+
+		if (sw->done[i] || taken[i] || point_of(sw, i, taken, pt) == 0 || !g)
+			continue;
+		use[g - sw->spec.grids].points_left++;
+	}
+	memset(taken, 0, sw->ncells * sizeof(*taken));
+}
+
+/* After a point: its cells' logs, failures and meta.json. 0 or -errno. */
+static int after_point(struct sweep *sw, struct spec_cell **pt, size_t n)
+{
+	int rc = sweep_refresh_cells(sw);
+
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		size_t i = (size_t)(pt[k] - sw->cells);
+
+		sweep_keep_log(sw, pt[k], sw->ok[i]);
+		if (!sw->ok[i])
+			cmd_say("sweep", "cell %s failed (log in %s/logs/)", pt[k]->id, sw->dir);
+	}
+	return rc ? rc : sweep_write_meta(sw);
+}
+
+/* Run the points not done, one after another, until a stop signal. */
 static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 {
 	double t0 = now_s(), spent_est = 0, eta;
-	size_t pos = 0;
-	int rc;
+	size_t pos = 0, npt = 0;
+	bool *taken = calloc(sw->ncells ? sw->ncells : 1, sizeof(*taken));
+	struct spec_cell **pt = calloc(sw->ncells ? sw->ncells : 1, sizeof(*pt));
+	struct grid_use *use = calloc(sw->spec.n_grids ? sw->spec.n_grids : 1, sizeof(*use));
+	struct sweep_point_out out;
+	int rc = taken && pt && use ? 0 : -ENOMEM;
 
-	for (size_t i = 0; i < sw->ncells && !sweep_stop_sig; i++) {
-		if (sw->done[i])
+	if (rc == 0)
+		count_points(sw, use, taken, pt);
+	for (size_t i = 0; rc == 0 && i < sw->ncells && !sweep_stop_sig; i++) {
+		const struct spec_grid *g = spec_grid_find(&sw->spec, sw->cells[i].grid);
+		struct grid_use *gu = g ? &use[g - sw->spec.grids] : &use[0];
+		size_t n;
+
+		if (sw->done[i] || taken[i])
 			continue;
-		pos++;
+		n = point_of(sw, i, taken, pt);
 		/* scale the estimate by how fast the finished cells really went */
 		eta = spent_est > 0 ? est_left * (now_s() - t0) / spent_est : est_left;
-		progress(sw, i, pos, todo, eta);
-		rc = sweep_run_cell(sw, &sw->cells[i]);
-		if (rc == -EINTR)
+		for (size_t k = 0; k < n; k++)
+			progress(sw, (size_t)(pt[k] - sw->cells), pos + k + 1, todo, eta);
+		pos += n;
+		rc = sweep_run_point(sw, pt, n, npt++, allowance(pt[0], gu), &out);
+		if (rc == -EINTR) {
+			rc = 0;
 			break;
+		}
+		gu->spent_s += out.seconds;
+		if (gu->points_left)
+			gu->points_left--;
+		if (out.budget_cut)
+			cmd_say("sweep", "%s: the budget of grid %s stopped its rounds at %u",
+				pt[0]->id, pt[0]->grid, out.rounds);
 		if (rc == 0)
-			rc = sweep_refresh_cells(sw);
-		if (rc)
-			return rc;
-		sweep_keep_log(sw, &sw->cells[i], sw->ok[i]);
-		if (!sw->ok[i])
-			cmd_say("sweep", "cell %s failed (log in %s/logs/)", sw->cells[i].id,
-				sw->dir);
-		if ((rc = sweep_write_meta(sw)))
-			return rc;
-		spent_est += sw->est[i];
-		est_left -= sw->est[i];
+			rc = after_point(sw, pt, n);
+		for (size_t k = 0; k < n; k++) {
+			spent_est += sw->est[pt[k] - sw->cells];
+			est_left -= sw->est[pt[k] - sw->cells];
+		}
 	}
-	return 0;
+	free(taken);
+	free(pt);
+	free(use);
+	return rc;
 }
 
 /* The line that says what the sweep will do. */

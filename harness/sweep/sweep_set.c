@@ -11,7 +11,7 @@
 
 #include "../result.h"
 #include "cells.h"
-#include "cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "setio.h"
 #include "sweep.h"
 
@@ -283,6 +283,7 @@ static int resume_meta(struct sweep *sw, const struct meta *old)
 	memcpy(m->level_us, old->level_us, sizeof(m->level_us));
 	memcpy(m->level_iters, old->level_iters, sizeof(m->level_iters));
 	snprintf(m->start_utc, sizeof(m->start_utc), "%s", old->start_utc);
+	m->seed = old->seed;
 	return 0;
 }
 
@@ -311,6 +312,18 @@ int sweep_init_meta(struct sweep *sw)
 	snprintf(m->shard, sizeof(m->shard), "%u/%u", sw->shard_i, sw->shard_n);
 	snprintf(m->cmbench, sizeof(m->cmbench), "%s", sw->cmbench);
 	m->reps = sw->spec.reps;
+	m->reps_max = sw->spec.reps_max;
+	m->ci_pct = sw->spec.ci_pct;
 	m->warmup = sw->spec.warmup;
+	if (m->seed == 0) { /* a resumed set keeps its seed */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		m->seed = ((uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec ^
+			   (uint64_t)getpid() << 20) &
+			  ((1ull << 52) - 1); /* exact in a JSON number */
+		if (m->seed == 0)
+			m->seed = 1;
+	}
 	return 0;
 }

@@ -15,6 +15,7 @@ The asyncio GET is in foreign_aio.py, so that the programs that do not use
 asyncio do not import it (a spawned worker would pay for the import).
 """
 
+import array
 import http.client
 import os
 import socket
@@ -28,7 +29,7 @@ ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
 
 
 def mix64(x):
-    """splitmix64's finaliser, as harness/util.h mix64()."""
+    """splitmix64's finaliser, as lib/util.h mix64()."""
     x = (x + 0x9E3779B97F4A7C15) & M64
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
@@ -55,6 +56,19 @@ def body_hash(body):
     for b in body:
         h = ((h ^ b) * FNV_PRIME) & M64
     return mix64(h ^ mix64(len(body)))
+
+
+def read_release(fd, tasks):
+    """The open loop's schedule from fd (tasks native uint64 offsets in ns
+    from t0), or None: no fd, a batch."""
+    if fd < 0:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        release = array.array("Q")
+        release.frombytes(f.read())
+    if len(release) != tasks:
+        sys.exit(f"release_fd: {len(release)} offsets for {tasks} tasks")
+    return release
 
 
 class HttpError(Exception):
@@ -110,6 +124,30 @@ class Run:
         self.does_io = self.workload in ("io", "mixed")
         self.does_cpu = self.workload in ("cpu", "mixed")
         self.t0 = 0
+        # open loop (--rate): task i is due at t0 + release[i] ns; None: at t0
+        self.release = read_release(num("release_fd", -1), self.tasks)
+
+    def __getstate__(self):
+        """What a process pool sends its workers: not the schedule."""
+        state = dict(self.__dict__)
+        state["release"] = None
+        return state
+
+    # --- the open loop: when each task is due ------------------------------
+
+    def due_ns(self, task_id):
+        """When task_id is due (CLOCK_MONOTONIC ns): t0 in a batch."""
+        return self.t0 + (self.release[task_id] if self.release is not None else 0)
+
+    def on_time(self):
+        """The task ids in order, each when it is due: all at once in a batch;
+        in an open loop the caller (a dispatcher) sleeps until each is due."""
+        for task_id in range(self.tasks):
+            if self.release is not None:
+                due = self.t0 + self.release[task_id]
+                while (left := due - time.monotonic_ns()) > 0:
+                    time.sleep(left / 1e9)
+            yield task_id
 
     # --- the work of one task --------------------------------------------
 

@@ -3,6 +3,7 @@ py-asyncio-offload) over asyncio streams: the same request and body hash as
 foreign.py's blocking GET, with --timeout over the whole exchange."""
 
 import asyncio
+import time
 
 from foreign import HttpError, body_hash, error_kind
 
@@ -106,3 +107,29 @@ async def stream_pool(run, n):
         except OSError:
             pool.put_nowait(None)
     return pool
+
+
+async def gather_on_time(run, task):
+    """asyncio.gather(*(task(i) for i in ids)), every coroutine started when
+    its task is due: all at once in a batch; in an open loop by
+    loop.call_at at its release time (the loop's clock is CLOCK_MONOTONIC;
+    uvloop's counts whole ms, so a call that fires early waits again)."""
+    if run.release is None:
+        await asyncio.gather(*(task(i) for i in range(run.tasks)))
+        return
+    loop = asyncio.get_running_loop()
+    started, all_started = [], loop.create_future()
+
+    def fire(task_id):
+        early = run.due_ns(task_id) - time.monotonic_ns()
+        if early > 0:
+            loop.call_later(early / 1e9, fire, task_id)
+            return
+        started.append(asyncio.ensure_future(task(task_id)))
+        if len(started) == run.tasks:
+            all_started.set_result(None)
+
+    for task_id in range(run.tasks):
+        loop.call_at(run.due_ns(task_id) / 1e9, fire, task_id)
+    await all_started
+    await asyncio.gather(*started)

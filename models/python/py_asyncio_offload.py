@@ -34,7 +34,7 @@ async def amain(run, executor):
             run.record(task_id, start, time.monotonic_ns(), result, err)
 
     run.ready()
-    await asyncio.gather(*(task(i) for i in range(run.tasks)))
+    await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
     run.end()
     while pool is not None and not pool.empty():
         await foreign_aio.close_stream(pool.get_nowait())

@@ -34,7 +34,9 @@ def main(run):
         for _ in range(run.concurrency):  # every worker is up: the clock may start
             started.acquire()
         run.ready()
-        for record in pool.imap_unordered(task, range(run.tasks)):
+        # the pool's task handler (a thread of this parent) takes the ids
+        # from run.on_time(): in an open loop, each when it is due
+        for record in pool.imap_unordered(task, run.on_time()):
             run.record(*record)
         run.end()
 

@@ -11,7 +11,7 @@ def main(run):
     # --conn keepalive: one connection, opened before the clock
     conn = foreign.http_connection(run, connect=True) if run.keepalive else None
     run.ready()
-    for task_id in range(run.tasks):
+    for task_id in run.on_time():  # open loop: each when it is due
         start = time.monotonic_ns()
         result, err = foreign.blocking_task(run, conn, task_id)
         run.record(task_id, start, time.monotonic_ns(), result, err)

@@ -1,12 +1,12 @@
 """py-threads - concurrent.futures.ThreadPoolExecutor(max_workers=C): every
-task submitted at once, results taken as_completed. Blocking http.client
-calls release the GIL while they wait; the cpu kernel holds it. See
-README.md for the protocol."""
+task submitted by a dispatcher thread (at once, or when due under --rate),
+results taken as they complete. Blocking http.client calls release the GIL
+while they wait; the cpu kernel holds it. See README.md for the protocol."""
 
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 
 import foreign
 
@@ -38,9 +38,19 @@ def main(run):
             pool.submit(started.wait)
         started.wait()
         run.ready()
-        futures = [pool.submit(task, i) for i in range(run.tasks)]
-        for f in as_completed(futures):
-            run.record(*f.result())
+        # a dispatcher thread submits each task when it is due (all at
+        # once in a batch); this thread reports them as they complete
+        done = queue.SimpleQueue()
+
+        def dispatch():
+            for i in run.on_time():
+                pool.submit(task, i).add_done_callback(done.put)
+
+        dispatcher = threading.Thread(target=dispatch)
+        dispatcher.start()
+        for _ in range(run.tasks):
+            run.record(*done.get().result())
+        dispatcher.join()
         run.end()
 
 

@@ -2,8 +2,8 @@
 # foreign.sh - foreign models (models/foreign.c, models/python/README.md):
 # every foreign model of the table runs io, cpu and mixed clean with the C
 # models' checksums for equal --cpu-iters, and its row carries its process
-# tree's real memory, CPU and context switches; --cpu is calibrated in the
-# program's own runtime; and the protocol is enforced on a minimal foreign
+# tree's real memory, CPU and context switches (not the runner's own);
+# --cpu is calibrated in the program's own runtime; and the protocol is enforced on a minimal foreign
 # model in bash (tests/it/helpers/foreign_fixture.sh) that misbehaves on
 # purpose: every failure counted, exit 1, no hang, nothing left behind.
 source "$(dirname "$0")/lib.sh"
@@ -68,6 +68,16 @@ for m in $FOREIGN; do
 	check "$m --spawn exec: exit 0 and the checksum of $REF" \
 		test "$rc" = 0 -a "$(csv_field "$TMP/sp.csv" checksum)" = "$(csv_field "$TMP/ref-cpu.csv" checksum)"
 done
+
+# --- the runner's own work is not the program's: 2 requests of 500 ms one
+# after another keep cmbench's runner waking every 20 ms (about 50 times,
+# which made ctx_voluntary ~86) while the program blocks in a few calls; the
+# row counts the program's processes alone (the runner's share taken off)
+"$CMBENCH" run --model "$first" --workload io --tasks 2 --concurrency 1 --io-latency 500ms \
+	--format csv >"$TMP/w.csv" 2>/dev/null
+v=$(csv_field "$TMP/w.csv" ctx_voluntary)
+check "$first io 2 x 500 ms: the runner's ~50 wake-ups are not in ctx_voluntary ($v < 30)" \
+	awk -v v="$v" 'BEGIN { exit !(v != "" && v >= 0 && v < 30) }'
 
 # --- --cpu D: calibrated in the program's runtime, and the row says so
 "$CMBENCH" run --model "$REF" --workload cpu --tasks 4 --cpu 2ms --format csv >"$TMP/c.csv"

@@ -30,8 +30,8 @@ check "sweep: results.csv starts with cell,rep,model,workload" \
 	grep -q '^cell,rep,model,workload,tasks,' "$TMP/a/results.csv"
 check "sweep: cells.csv has 4 cells, all ok=1" \
 	[ "$(col "$TMP/a/cells.csv" ok | grep -c '^1$')" -eq 4 ]
-check "sweep: cells.csv columns begin cell,grid,model and have the metrics ... wall_s_sd" \
-	grep -q '^cell,grid,model,workload,tasks,concurrency,workers,conn,io_latency_us,payload,cpu_iters,[a-z0-9_,]*share_pct,reps,ok,checksum,[a-z0-9_]*_med,.*,makespan_s_med,.*,wall_s_sd$' "$TMP/a/cells.csv"
+check "sweep: cells.csv columns begin cell,grid,model and have the metrics ... wall_s_sd, then the intervals" \
+	grep -q '^cell,grid,model,workload,tasks,concurrency,workers,conn,io_latency_us,payload,cpu_iters,[a-z0-9_,]*share_pct,reps,ok,checksum,[a-z0-9_]*_med,.*,makespan_s_med,.*,wall_s_sd,label,reps_min,reps_max,ci_pct,ci_met,ci_stop,makespan_s_ci_lo,makespan_s_ci_hi,lat_p99_us_ci_lo,lat_p99_us_ci_hi,mem_per_task_kib_ci_lo,mem_per_task_kib_ci_hi$' "$TMP/a/cells.csv"
 check "sweep: wall_s_med from hyperfine is above 0" \
 	awk -F, 'NR>1 && $0 !~ /,0,0,0,0$/ {n++} END {exit n != 4}' "$TMP/a/cells.csv"
 check "sweep: one hyperfine export per cell" [ "$(ls "$TMP/a/hyperfine" | grep -c '\.json$')" -eq 4 ]

@@ -228,8 +228,12 @@ static void test_write_read(void **state)
 	assert_int_equal(access(tmp, F_OK), -1); /* no temporary file stays */
 	assert_int_equal(cells_csv_read(file, &back), 0);
 	/* cell, grid, the run's parameter columns, share_pct, reps, ok,
-	 * checksum, then four per metric */
-	assert_int_equal(back.ncols, 2 + nparams() + 4 + 4 * cells_nmetrics());
+	 * checksum, then four per metric, then label, reps_min, reps_max,
+	 * ci_pct, ci_met, ci_stop and two per interval */
+	assert_int_equal(back.ncols, 2 + nparams() + 4 + 4 * cells_nmetrics() + 6 + 2 * CELLS_NCI);
+	assert_true(cells_csv_col(&back, "makespan_s_ci_lo") > 0);
+	assert_true(cells_csv_col(&back, "mem_per_task_kib_ci_hi") > 0);
+	assert_true(cells_csv_col(&back, "ci_stop") > 0);
 	assert_string_equal(back.hdr[0], "cell");
 	assert_string_equal(back.hdr[1], "grid");
 	assert_string_equal(back.hdr[2], "model");
@@ -240,7 +244,8 @@ static void test_write_read(void **state)
 			 0);
 	assert_string_equal(back.hdr[6 + nparams()] + strlen(cells_metric(0)), "_med");
 	assert_true(cells_csv_col(&back, "makespan_s_med") > 5 + (int)nparams());
-	assert_string_equal(back.hdr[back.ncols - 1], "wall_s_sd");
+	assert_string_equal(back.hdr[back.ncols - 1 - 6 - 2 * CELLS_NCI], "wall_s_sd");
+	assert_string_equal(back.hdr[back.ncols - 1], "mem_per_task_kib_ci_hi");
 	assert_int_equal(back.nrows, 2);
 	assert_string_equal(back.rows[0][cells_csv_col(&back, "ok")], "1");
 	assert_string_equal(back.rows[1][cells_csv_col(&back, "ok")], "0");

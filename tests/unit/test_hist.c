@@ -1,4 +1,4 @@
-/* test_hist.c - the log-linear latency histogram (harness/hist.c): empty
+/* test_hist.c - the log-linear latency histogram (lib/hist.c): empty
  * and single-value histograms, exact small values, quantiles against the
  * exact nearest-rank percentile of several seeded distributions (relative
  * error at most 1%), exact min and max, merging, the bucket layout, and
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/hist.h"
+#include "lib/hist.h"
 
 #define NSAMPLES 100000
 

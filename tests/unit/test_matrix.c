@@ -1,4 +1,4 @@
-/* test_matrix.c - the decision-matrix rules (harness/sweep/matrix.c) on
+/* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
  * synthetic cells: winner and margin, both tie rules, failed cells,
  * sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
@@ -12,18 +12,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/sweep/matrix.h"
+#include "plots/matrix.h"
+
+/* Five reps spread (a fraction) around med, from a pool that lives as
+ * long as the test program. */
+static const double *reps5(double med, double spread)
+{
+	static double pool[4096];
+	static size_t used;
+	const double k[5] = { -1, -0.5, 0, 0.5, 1 };
+	double *v = &pool[used];
+
+	assert_true(used + 5 <= sizeof(pool) / sizeof(pool[0]));
+	for (int i = 0; i < 5; i++)
+		v[i] = med * (1 + spread * k[i]);
+	used += 5;
+	return v;
+}
+
+/* Give c five reps within spread of its median (and min, max to match). */
+static void give_reps(struct matrix_cell *c, double spread)
+{
+	c->v = reps5(c->med, spread);
+	c->nv = 5;
+	c->min = c->v[0];
+	c->max = c->v[4];
+}
 
 /* A valid cell whose reps spread 1% around med. */
 static struct matrix_cell cell(const char *model, double share, double conc, double med)
 {
-	return (struct matrix_cell){ .model = model,
-				     .share_pct = share,
-				     .concurrency = conc,
-				     .ok = true,
-				     .med = med,
-				     .min = med * 0.99,
-				     .max = med * 1.01 };
+	struct matrix_cell c = { .model = model,
+				 .share_pct = share,
+				 .concurrency = conc,
+				 .ok = true,
+				 .med = med,
+				 .min = med * 0.99,
+				 .max = med * 1.01 };
+
+	if (isfinite(med))
+		give_reps(&c, 0.01);
+	return c;
+}
+
+/* A cell whose reps are exactly v[0..n). */
+static struct matrix_cell cell_v(const char *model, double share, double conc, const double *v,
+				 size_t n, double med)
+{
+	struct matrix_cell c = cell(model, share, conc, med);
+
+	c.v = v;
+	c.nv = n;
+	return c;
 }
 
 /* Decide cells and return the verdicts (asserting success). */
@@ -59,12 +99,13 @@ static void test_winner_and_margin(void **state)
 	matrix_free(v, n);
 }
 
-/* Medians 20% apart, but the reps' ranges overlap: a tie. */
+/* Medians 20% apart, but the reps are too noisy for the test: a tie. */
 static void test_tie_by_overlap(void **state)
 {
+	static const double a[] = { 0.8, 0.9, 1.0, 1.2, 1.5 }, b[] = { 1.1, 1.15, 1.2, 1.25, 1.3 };
 	struct matrix_cell c[] = {
-		{ "threadpool", 100, 10, true, 1.0, 0.8, 1.5, false },
-		{ "forkpool", 100, 10, true, 1.2, 1.1, 1.3, false },
+		cell_v("threadpool", 100, 10, a, 5, 1.0),
+		cell_v("forkpool", 100, 10, b, 5, 1.2),
 	};
 	struct matrix_verdict *v;
 	size_t n;
@@ -82,12 +123,11 @@ static void test_tie_by_overlap(void **state)
 	matrix_free(v, n);
 }
 
-/* Ranges apart, medians within 5%: a tie; 6% apart: not. */
+/* Tight reps, medians 4% apart: a tie (ratio below 1.05); 6%: not. */
 static void test_tie_by_close_medians(void **state)
 {
-	struct matrix_cell a = { "a", 50, 10, true, 100, 100, 100, false };
-	struct matrix_cell b = { "b", 50, 10, true, 104, 104, 104, false };
-	struct matrix_cell d = { "d", 50, 10, true, 106, 106, 106, false };
+	struct matrix_cell a = cell("a", 50, 10, 100), b = cell("b", 50, 10, 104);
+	struct matrix_cell d = cell("d", 50, 10, 106);
 	struct matrix_cell c[] = { d, a };
 	struct matrix_verdict *v;
 	size_t n;
@@ -172,10 +212,10 @@ static void test_sequential_at_every_level(void **state)
 static void test_tie_lists_everyone_close(void **state)
 {
 	struct matrix_cell c[] = {
-		{ "c", 0, 1, true, 103, 103, 103, false },
-		{ "a", 0, 1, true, 100, 100, 100, false },
-		{ "far", 0, 1, true, 200, 200, 200, false },
-		{ "b", 0, 1, true, 101, 101, 101, false },
+		cell("c", 0, 1, 103),
+		cell("a", 0, 1, 100),
+		cell("far", 0, 1, 200),
+		cell("b", 0, 1, 101),
 	};
 	struct matrix_verdict *v;
 	size_t n;
@@ -215,8 +255,8 @@ static void test_tie_without_cap(void **state)
 static void test_order_independent(void **state)
 {
 	struct matrix_cell c[] = {
-		{ "zeta", 0, 1, true, 5, 5, 5, false },
-		{ "alpha", 0, 1, true, 5, 5, 5, false },
+		cell("zeta", 0, 1, 5),
+		cell("alpha", 0, 1, 5),
 	};
 	struct matrix_cell r[] = { c[1], c[0] };
 	struct matrix_verdict *v, *w;
@@ -260,6 +300,36 @@ static void test_margin_edges(void **state)
 	assert_true(matrix_margin(0, 0) == 0);
 }
 
+/* One rep each cannot be tested: a tie however far apart; and the
+ * correction: one clear cell among many equal ones still wins. */
+static void test_one_rep_and_family(void **state)
+{
+	static const double one[] = { 1.0 }, two[] = { 2.0 };
+	struct matrix_cell c[42];
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	c[0] = cell_v("a", 0, 1, one, 1, 1.0);
+	c[1] = cell_v("b", 0, 1, two, 1, 2.0);
+	v = decide(c, 2, &n);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].vd.outcome, VERDICT_NA);
+	matrix_free(v, n);
+	for (int i = 0; i < 20; i++) {
+		c[2 * i] = cell("a", 0, i + 1, 1.0);
+		c[2 * i + 1] = cell("b", 0, i + 1, i == 7 ? 1.2 : 1.0 + 0.001 * i);
+		give_reps(&c[2 * i + 1], 0.02);
+	}
+	v = decide(c, 40, &n);
+	assert_int_equal(n, 20);
+	for (size_t i = 0; i < n; i++)
+		assert_true(v[i].tie == (i != 7));
+	assert_true(v[7].vd.p_adj >= v[7].vd.p);
+	assert_true(v[7].vd.ratio > 1.15 && v[7].vd.ci_lo > 1);
+	matrix_free(v, n);
+}
+
 static void test_empty_input(void **state)
 {
 	struct matrix_verdict *v = (void *)1;
@@ -284,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_duplicate_counts_once),
 		cmocka_unit_test(test_margin_edges),
+		cmocka_unit_test(test_one_rep_and_family),
 		cmocka_unit_test(test_empty_input),
 	};
 

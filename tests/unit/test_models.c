@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
-#include "harness/clock.h"
+#include "lib/clock.h"
 #include "models/model.h"
 #include "workloads/workload.h"
 

@@ -17,7 +17,7 @@
 #include <libpq-fe.h>
 
 #include "harness/cli.h"
-#include "harness/clock.h"
+#include "lib/clock.h"
 #include "models/model.h"
 #include "workloads/pg.h"
 

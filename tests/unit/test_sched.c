@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "harness/cli.h"
-#include "harness/sched.h"
+#include "lib/sched.h"
 
 static struct run_cfg cfg_of(double rate, uint64_t tasks, bool poisson, uint64_t seed)
 {

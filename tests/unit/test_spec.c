@@ -241,6 +241,22 @@ static const struct bad bads[] = {
 	{ G G, "bad.spec:7: ", "grid: 'g' is already defined on line 1" },
 	{ "grid: Big\n", "bad.spec:1: ", "may hold only" },
 	{ "# nothing\n", "bad.spec:1: ", "no grid: line" },
+	{ "reps: 9..3\n" G, "bad.spec:1: ", "MIN is above MAX" },
+	{ "reps: 0..3\n" G, "bad.spec:1: ", "out of range" },
+	{ "reps: 3..\n" G, "bad.spec:1: ", "reps:" },
+	{ "ci: -1%\n" G, "bad.spec:1: ", "ci: '-1%' is not a percent" },
+	{ "ci: 3\n" G, "bad.spec:1: ", "ci: '3' is not a percent" },
+	{ "budget: 10\n" G, "bad.spec:1: ", "needs a unit" },
+	{ "grid: g\nmodels: threadpool tp-b=threadpool tp-b=forkpool\n",
+	  "bad.spec:2: ", "'tp-b' is listed twice" },
+	{ "grid: g\nmodels: threadpool threadpool=forkpool\n",
+	  "bad.spec:2: ", "label 'threadpool' is the name of a model" },
+	{ "grid: g\nmodels: threadpool b=nosuch\n", "bad.spec:2: ", "unknown model 'nosuch'" },
+	{ "grid: g\nmodels: threadpool B_x=threadpool\n", "bad.spec:2: ", "may hold only" },
+	{ "grid: g\nmodels: threadpool\ncpu_scale: b=1.1\n",
+	  "bad.spec:3: ", "'b' is not a model of this grid" },
+	{ "grid: g\nmodels: threadpool b=threadpool\ncpu_scale: b=99\n",
+	  "bad.spec:3: ", "not a number from 0.1 to 10" },
 	{ "", "bad.spec:1: ", "no grid: line" },
 };
 
@@ -363,6 +379,47 @@ static void test_load_missing(void **state)
 }
 
 /* The shipped specs parse, and their matrix reaches concurrency 1000. */
+/* reps: MIN..MAX and ci: globally and per grid; a label runs its model
+ * under a new name, with its own cpu_scale, in a cell id of its own. */
+static void test_rounds_and_labels(void **state)
+{
+	struct spec s;
+	struct spec_cell *c;
+	size_t n;
+	char err[SPEC_ERR_MAX] = "";
+	const char *t = "reps: 5..15\nci: 2.5%\nbudget: 60s\n"
+			"grid: g\nmodels: threadpool tp-b=threadpool\ncpu_scale: tp-b=1.1\n"
+			"share: 100\ntask_time: 1ms\nconcurrency: 2\ntasks: 9\n"
+			"grid: h\nreps: 3\nci: 10%\nbudget: 5s\nmodels: threadpool\nworkload: io\n"
+			"io_latency: 1ms\nconcurrency: 2\ntasks: 9\n";
+	const struct spec_cell *a, *b, *h;
+
+	(void)state;
+	if (spec_parse("r.spec", t, &s, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(s.reps, 5);
+	assert_int_equal(s.reps_max, 15);
+	assert_true(s.ci_pct == 2.5);
+	assert_int_equal(s.budget_us, 60000000);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	a = find(c, n, "g-threadpool-cpu-s100-c2-n9-cpu1000us");
+	b = find(c, n, "g-tp-b-cpu-s100-c2-n9-cpu1000us");
+	h = find(c, n, "h-threadpool-io-c2-n9-io1000us-p256-new");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(h);
+	assert_string_equal(b->label, "tp-b");
+	assert_ptr_equal(b->cfg.model, a->cfg.model);
+	assert_true(b->cpu_scale == 1.1 && a->cpu_scale == 1);
+	assert_true(a->reps == 5 && a->reps_max == 15 && a->ci_pct == 2.5);
+	assert_true(h->reps == 3 && h->reps_max == 3 && h->ci_pct == 10);
+	assert_int_equal(h->budget_us, 5000000);
+	assert_int_equal(a->budget_us, 60000000);
+	free(c);
+	spec_free(&s);
+}
+
 static void test_shipped_specs(void **state)
 {
 	static const char *const files[] = { "sweeps/default", "sweeps/quick" };
@@ -402,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_folklore),
 		cmocka_unit_test(test_cells_carry_run_cfg),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_rounds_and_labels),
 		cmocka_unit_test(test_shipped_specs),
 	};
 

@@ -9,7 +9,7 @@
  * prints one line: "makespan_s=S checksum=HEX tasks=T threads=P". The team
  * is started by an empty parallel region before the clock, as cmbench
  * starts its workers before its clock. mix64, cpu_kernel and the fold are
- * copied from harness/util.h, workloads/cpu.c and workloads/workload.h;
+ * copied from lib/util.h, workloads/cpu.c and workloads/workload.h;
  * the checksum must equal cmbench's `checksum` column for the same TASKS
  * and ITERS. Build: gcc -O2 -fopenmp -o build/peers/omp_kernel omp_kernel.c */
 #include <inttypes.h>
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* harness/util.h */
+/* lib/util.h */
 static inline uint64_t mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ull;

@@ -17,13 +17,25 @@ bool matrix_cell_valid(const struct matrix_cell *c)
 	return c->ok && isfinite(c->med) && isfinite(c->min) && isfinite(c->max);
 }
 
+/* The verdict of a against b from their reps (raw p until adjusted). */
+static void test_pair(const struct matrix_cell *a, const struct matrix_cell *b, struct verdict *v)
+{
+	if (!a->v || !b->v || a->nv == 0 || b->nv == 0) {
+		double one = 1;
+
+		verdict_test(&one, 1, &one, 1, v); /* untestable: NA */
+		return;
+	}
+	verdict_test(a->v, a->nv, b->v, b->nv, v);
+}
+
 bool matrix_is_tie(const struct matrix_cell *a, const struct matrix_cell *b)
 {
-	double big = fmax(fabs(a->med), fabs(b->med));
+	struct verdict v;
 
-	if (a->min <= b->max && b->min <= a->max)
-		return true;
-	return fabs(a->med - b->med) < MATRIX_TIE_PCT / 100.0 * big;
+	test_pair(a, b, &v);
+	verdict_decide(&v);
+	return !verdict_clear(&v);
 }
 
 double matrix_margin(double winner_med, double runner_med)
@@ -146,8 +158,8 @@ static int list_tied(const struct matrix_cell *cells, size_t n, const struct lev
 	return 0;
 }
 
-static int decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-			struct matrix_verdict *v)
+static void decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+			 struct matrix_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->share_pct = lv->share_pct;
@@ -155,14 +167,48 @@ static int decide_level(const struct matrix_cell *cells, size_t n, const struct 
 	v->winner = v->runner_up = -1;
 	rank_level(cells, n, lv, v);
 	if (v->runner_up < 0)
-		return 0;
+		return;
 	v->margin = matrix_margin(cells[v->winner].med, cells[v->runner_up].med);
-	v->tie = matrix_is_tie(&cells[v->winner], &cells[v->runner_up]);
+	test_pair(&cells[v->winner], &cells[v->runner_up], &v->vd);
+}
+
+/* After the correction: a tie unless the winner is clearly ahead (the
+ * runner-up clearly ahead cannot happen with the lower median, but if
+ * the means say so it is a tie too). */
+static int settle_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+			struct matrix_verdict *v)
+{
+	if (v->runner_up < 0)
+		return 0;
+	v->tie = v->vd.outcome != VERDICT_A;
 	return v->tie ? list_tied(cells, n, lv, v) : 0;
 }
 
 int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdict **out,
 		  size_t *nout)
+{
+	return matrix_decide_corr(cells, n, VERDICT_BH, out, nout);
+}
+
+/* The family: every level's winner-against-runner-up test. */
+static int adjust_family(struct matrix_verdict *v, size_t n, enum verdict_corr corr)
+{
+	struct verdict **pv = calloc(n ? n : 1, sizeof(*pv));
+	size_t m = 0;
+	int rc;
+
+	if (!pv)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].runner_up >= 0)
+			pv[m++] = &v[i].vd;
+	rc = verdict_adjust_ptr(pv, m, corr);
+	free(pv);
+	return rc;
+}
+
+int matrix_decide_corr(const struct matrix_cell *cells, size_t n, enum verdict_corr corr,
+		       struct matrix_verdict **out, size_t *nout)
 {
 	struct level *lv;
 	size_t nlev = 0;
@@ -180,15 +226,20 @@ int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdi
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nlev; i++)
-		if (decide_level(cells, n, &lv[i], &(*out)[i])) {
-			matrix_free(*out, i + 1);
-			*out = NULL;
-			free(lv);
-			return -ENOMEM;
-		}
+		decide_level(cells, n, &lv[i], &(*out)[i]);
+	if (adjust_family(*out, nlev, corr))
+		goto nomem;
+	for (size_t i = 0; i < nlev; i++)
+		if (settle_level(cells, n, &lv[i], &(*out)[i]))
+			goto nomem;
 	*nout = nlev;
 	free(lv);
 	return 0;
+nomem:
+	matrix_free(*out, nlev);
+	*out = NULL;
+	free(lv);
+	return -ENOMEM;
 }
 
 void matrix_free(struct matrix_verdict *v, size_t n)

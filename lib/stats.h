@@ -5,8 +5,21 @@
 
 #include <stdint.h>
 
-#include "../workloads/workload.h"
 #include "hist.h"
+#include "util.h"
+
+/* Why a task failed; counted per kind, never fatal to the run. The names
+ * are the suffixes of the errors_* result columns. */
+enum task_err {
+	TASK_OK = 0,
+	TASK_ERR_CONNECT, /* connect() failed or was refused */
+	TASK_ERR_TIMEOUT, /* an I/O did not finish within --timeout */
+	TASK_ERR_IO,	  /* reset, short write, EOF before the body ended */
+	TASK_ERR_HTTP,	  /* not a 200, a response we cannot parse, stray bytes */
+	TASK_ERR_QUERY,	  /* a database or library call reported an error */
+	TASK_ERR_WORKER,  /* the worker running the task died */
+	TASK_ERR_KINDS
+};
 
 struct task_stats {
 	struct hist lat;		 /* completion - (intended) release, ns */
@@ -25,5 +38,11 @@ void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_n
 		     uint64_t id, uint64_t result, int err);
 void stats_merge(struct task_stats *dst, const struct task_stats *src);
 uint64_t stats_errors(const struct task_stats *s);
+
+/* The order-independent fold of task results into the run checksum. */
+static inline uint64_t checksum_fold(uint64_t sum, uint64_t id, uint64_t result)
+{
+	return sum + mix64(result ^ mix64(id));
+}
 
 #endif

@@ -10,12 +10,16 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "../claims/claims.h"
+#include "../harness/cli.h"
+#include "../harness/result.h"
+#include "../harness/sweep/sweep.h"
+#include "../harness/trial.h"
 #include "../models/model.h"
+#include "../plots/plots.h"
+#include "../server/server.h"
 #include "../workloads/workload.h"
-#include "cli.h"
 #include "commands.h"
-#include "result.h"
-#include "trial.h"
 
 #define CMB_VERSION "0.2.0"
 
@@ -40,6 +44,37 @@ const struct command command_table[] = {
 	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
 	{ NULL, NULL, NULL },
 };
+
+/* cmbench __worker ARG... run FLAGS...: the child a model execs for a task
+ * (process-per-task --spawn exec). FLAGS are parsed here; the ARGs before
+ * "run" go to the model's child entry. */
+int worker_main(int argc, char **argv)
+{
+	char err[CLI_ERR_MAX];
+	struct run_cfg cfg;
+	int run = 1, rc;
+
+	while (run < argc && strcmp(argv[run], "run") != 0)
+		run++;
+	if (run == argc) {
+		fprintf(stderr,
+			"cmbench __worker: internal; usage: __worker ARG... run FLAGS...\n");
+		return 2;
+	}
+	rc = cli_parse_run(argc - run, argv + run, &cfg, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "cmbench __worker: %s\n", rc == 1 ? "no --help here" : err);
+		return 2;
+	}
+	if (!cfg.model->child) {
+		fprintf(stderr, "cmbench __worker: --model %s execs no worker\n", cfg.model->name);
+		return 2;
+	}
+	rc = cfg.model->child(&cfg, run - 1, argv + 1, err, sizeof(err));
+	if (rc == -EINVAL)
+		fprintf(stderr, "cmbench %s\n", err);
+	return rc == 0 ? 0 : rc == -EINVAL ? 2 : 4;
+}
 
 static void usage(FILE *f)
 {

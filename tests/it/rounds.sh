@@ -1,0 +1,62 @@
+#!/bin/bash
+# rounds.sh - the rounds of a grid point end to end (tests/fixtures/
+# rounds.spec): labels (models: LABEL=MODEL), cpu_scale, reps MIN..MAX
+# stopped by ci:, the seed in meta.json, the intervals in cells.csv, one
+# hyperfine export per cell over its rounds; and the one-line errors of
+# reps:, ci: and labels, which leave no set behind.
+source "$(dirname "$0")/lib.sh"
+SPEC=tests/fixtures/rounds.spec
+
+# val FILE CELLPATTERN NAME: column NAME of the first cell matching
+val() {
+	awk -F, -v p="$2" -v c="$3" 'NR==1{for(i=1;i<=NF;i++) h[$i]=i; next}
+		$1 ~ p {print $h[c]; exit}' "$1"
+}
+
+"$CMBENCH" sweep "$SPEC" -o "$TMP/s" >"$TMP/s.out" 2>"$TMP/s.err"
+rc=$?
+check "sweep rounds.spec: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+cs=$TMP/s/cells.csv
+check "three cells, one per label" [ "$(tail -n +2 "$cs" | grep -c .)" -eq 3 ]
+check "the label is the cell's name, its model the model's" \
+	[ "$(val "$cs" '^matrix-tp-b-' label),$(val "$cs" '^matrix-tp-b-' model)" = "tp-b,threadpool" ]
+a=$(val "$cs" '^matrix-threadpool-' cpu_iters)
+b=$(val "$cs" '^matrix-tp-b-' cpu_iters)
+check "cpu_scale: tp-b runs 1.1x the iterations ($b vs $a)" \
+	awk -v a="$a" -v b="$b" 'BEGIN{exit !(a > 0 && b > 1.09 * a && b < 1.11 * a)}'
+r=$(val "$cs" '^matrix-threadpool-' reps)
+check "reps within MIN..MAX (2..4): $r" [ "$r" -ge 2 -a "$r" -le 4 ]
+check "the point's cells ran the same rounds" \
+	[ "$(val "$cs" '^matrix-tp-b-' reps)" = "$r" -a "$(val "$cs" '^matrix-sequential-' reps)" = "$r" ]
+check "results.csv: a row per cell and round" [ "$(tail -n +2 "$TMP/s/results.csv" | grep -c .)" -eq $((3 * r)) ]
+lo=$(val "$cs" '^matrix-threadpool-' makespan_s_ci_lo)
+hi=$(val "$cs" '^matrix-threadpool-' makespan_s_ci_hi)
+med=$(val "$cs" '^matrix-threadpool-' makespan_s_med)
+check "the interval of the median makespan brackets it ($lo $med $hi)" \
+	awk -v l="$lo" -v m="$med" -v h="$hi" 'BEGIN{exit !(l > 0 && l <= m * 1.2 && h >= m / 1.2)}'
+st=$(val "$cs" '^matrix-threadpool-' ci_stop)
+check "ci_stop says why the rounds stopped ($st)" eval '[ "$st" = target -o "$st" = max -o "$st" = budget ]'
+check "meta.json: the seed of the round orders" grep -qE '"seed": [1-9][0-9]*' "$TMP/s/meta.json"
+check "hyperfine: one export per cell with every round's time" \
+	grep -q "\"rounds\": $r" "$TMP/s/hyperfine/$(val "$cs" '^matrix-tp-b-' cell).json"
+check "no scratch left" [ ! -e "$TMP/s/.scratch" ]
+
+"$CMBENCH" plots "$TMP/s" >/dev/null 2>&1
+check "REPORT.md: the reps run, not the spec's" grep -q "reps run per cell $r / $r / $r" "$TMP/s/REPORT.md"
+check "decision-matrix.md: every verdict has its ratio and interval" \
+	grep -qE '(tie: |\*\*)[a-z-]+.*[0-9.]+× \[[0-9.]+, [0-9.]+\]' "$TMP/s/decision-matrix.md"
+
+G='grid: g\nmodels: threadpool\nworkload: io\nio_latency: 1ms\nconcurrency: 2\ntasks: 9\n'
+n=0
+for bad in "reps: 0\n$G" "reps: 9..3\n$G" "ci: -1%\n$G" \
+	'grid: g\nmodels: threadpool a=threadpool a=forkpool\n' \
+	'grid: g\nmodels: threadpool a=nosuch\n'; do
+	n=$((n + 1))
+	printf "%b" "$bad" >"$TMP/bad$n.spec"
+	"$CMBENCH" sweep "$TMP/bad$n.spec" -o "$TMP/bad$n" >/dev/null 2>"$TMP/bad$n.err"
+	rc=$?
+	check "bad spec $n: status 2, one line naming the line ($(cat "$TMP/bad$n.err"))" \
+		eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/bad$n.err")" -eq 1 ] && grep -q "bad$n.spec:[12]: " "$TMP/bad$n.err"'
+	check "bad spec $n: no result set made" [ ! -e "$TMP/bad$n" ]
+done
+exit 0 # the TAP lines carry the verdict

@@ -1,0 +1,270 @@
+/* test_verdict.c - the verdict rule (lib/verdict.c): textbook values
+ * (a Welch t, Holm's and Benjamini-Hochberg's worked examples, binomial
+ * coverage of the median's order statistics), the formatting, and
+ * simulated samples: A/A comparisons must name few false winners, and a
+ * 10% difference at 3% noise must be found at the default minimum reps. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/verdict.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* Welch's own example (Welch 1947 data as printed in the Wikipedia
+ * article "Welch's t-test", example 2): t = -2.46, df = 24.9, p = 0.021.
+ * The rule tests logs, so the values go in as exp(x). */
+static void test_welch_textbook(void **state)
+{
+	const double x1[] = { 27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
+			      21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4 };
+	const double x2[] = { 27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
+			      24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4 };
+	double a[15], b[15];
+	struct verdict v;
+
+	(void)state;
+	for (int i = 0; i < 15; i++) {
+		a[i] = exp(x1[i]);
+		b[i] = exp(x2[i]);
+	}
+	assert_int_equal(verdict_test(a, 15, b, 15, &v), 0);
+	assert_true(v.log_scale);
+	NEAR(v.t, -2.46, 0.01);
+	NEAR(v.df, 24.9, 0.1);
+	NEAR(v.p, 0.021, 0.001);
+	assert_true(v.a_lower);
+	/* the ratio is exp(mean difference) = exp(22.99 - 20.82) */
+	NEAR(log(v.ratio), 22.986667 - 20.82, 1e-5);
+	assert_true(v.ci_lo < v.ratio && v.ratio < v.ci_hi);
+	assert_true(v.ci_lo > 1); /* p < 0.05: the interval leaves 1 out */
+}
+
+/* Holm's worked example (Wikipedia "Holm-Bonferroni method"): p = 0.01,
+ * 0.04, 0.03, 0.005 at alpha 0.05 rejects the first and the last. And the
+ * same four under Benjamini-Hochberg (R: p.adjust(p, "BH")). */
+static void test_corrections_textbook(void **state)
+{
+	const double p[] = { 0.01, 0.04, 0.03, 0.005 };
+	const double holm[] = { 0.03, 0.06, 0.06, 0.02 };
+	const double bh[] = { 0.02, 0.04, 0.04, 0.02 };
+	double adj[4];
+
+	(void)state;
+	assert_int_equal(verdict_p_adjust(p, 4, VERDICT_HOLM, adj), 0);
+	for (int i = 0; i < 4; i++)
+		NEAR(adj[i], holm[i], 1e-12);
+	assert_true(adj[0] < 0.05 && adj[3] < 0.05 && adj[1] >= 0.05 && adj[2] >= 0.05);
+	assert_int_equal(verdict_p_adjust(p, 4, VERDICT_BH, adj), 0);
+	for (int i = 0; i < 4; i++)
+		NEAR(adj[i], bh[i], 1e-12);
+	assert_int_equal(verdict_p_adjust(p, 4, VERDICT_NONE, adj), 0);
+	for (int i = 0; i < 4; i++)
+		NEAR(adj[i], p[i], 0);
+}
+
+/* Order statistics: n = 6 gives [x(1), x(6)] at 1 - 2/64; n = 10 gives
+ * [x(2), x(9)] at 1 - 22/1024; n = 5 cannot reach 95%. */
+static void test_median_ci_os(void **state)
+{
+	const double v10[] = { 10, 3, 7, 1, 9, 2, 8, 4, 6, 5 };
+	double lo, hi, cov;
+
+	(void)state;
+	assert_int_equal(verdict_median_ci_os(v10, 6, 0.95, &lo, &hi, &cov), 0);
+	NEAR(cov, 1 - 2.0 / 64, 1e-12);
+	NEAR(lo, 1, 0);
+	NEAR(hi, 10, 0);
+	assert_int_equal(verdict_median_ci_os(v10, 10, 0.95, &lo, &hi, &cov), 0);
+	NEAR(cov, 1 - 22.0 / 1024, 1e-12);
+	NEAR(lo, 2, 0);
+	NEAR(hi, 9, 0);
+	assert_int_equal(verdict_median_ci_os(v10, 5, 0.95, &lo, &hi, &cov), -ERANGE);
+	NEAR(cov, 1 - 2.0 / 32, 1e-12);
+}
+
+/* The t interval of the median: 1, 2, 4 have log mean log 2 and the
+ * interval is symmetric around it on the log scale. */
+static void test_median_ci(void **state)
+{
+	const double v[] = { 1, 2, 4 };
+	double c, lo, hi;
+
+	(void)state;
+	assert_int_equal(verdict_median_ci(v, 3, 0.95, &c, &lo, &hi), 0);
+	NEAR(c, 2, 1e-12);
+	NEAR(log(hi) - log(c), log(c) - log(lo), 1e-12);
+	/* sd of the logs is log 2; t(2, .975) = 4.302653 */
+	NEAR(log(hi / c), 4.302653 * log(2) / sqrt(3), 1e-5);
+	assert_int_equal(verdict_median_ci(v, 1, 0.95, &c, &lo, &hi), -EINVAL);
+	NEAR(lo, 1, 0);
+}
+
+static void test_format(void **state)
+{
+	const double a[] = { 1.00, 1.01, 0.99, 1.02, 0.98 };
+	const double b[] = { 1.41, 1.40, 1.42, 1.43, 1.39 };
+	const double c[] = { 1.02, 0.98, 1.03, 1.00, 1.01 };
+	struct verdict v;
+	char buf[VERDICT_FMT_MAX];
+
+	(void)state;
+	verdict_test(b, 5, a, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_BH);
+	assert_int_equal(v.outcome, VERDICT_B);
+	verdict_format(&v, "threadpool", "eventloop", buf, sizeof(buf));
+	assert_string_equal(buf, "eventloop 1.41\xc3\x97 [1.38, 1.44] ahead of threadpool");
+	verdict_test(a, 5, c, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_BH);
+	assert_int_equal(v.outcome, VERDICT_TIE);
+	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool (1.01\xc3\x97 ["));
+	verdict_test(a, 1, c, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_BH);
+	assert_int_equal(v.outcome, VERDICT_NA);
+	verdict_format(&v, "x", "y", buf, sizeof(buf));
+	assert_string_equal(buf, "x ? y (too few runs)");
+	assert_int_equal(verdict_test(a, 0, c, 5, &v), -EINVAL);
+}
+
+/* A clear difference below 5% is a tie; identical constant samples too;
+ * constant samples that differ enough win with p = 0. */
+static void test_rule_edges(void **state)
+{
+	const double a[] = { 1.00, 1.001, 0.999, 1.0005, 0.9995 };
+	const double b[] = { 1.03, 1.031, 1.029, 1.0305, 1.0295 };
+	const double k1[] = { 2, 2, 2 }, k2[] = { 3, 3, 3 };
+	const double z1[] = { 0, 0, 0 }, z2[] = { 0, 1, 2 };
+	struct verdict v;
+
+	(void)state;
+	verdict_test(a, 5, b, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_true(v.p < 1e-6);
+	assert_int_equal(v.outcome, VERDICT_TIE); /* 1.03x: not enough */
+	verdict_test(k1, 3, k1, 3, &v);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_TIE);
+	NEAR(v.p, 1, 0);
+	verdict_test(k2, 3, k1, 3, &v);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_B);
+	NEAR(v.ratio, 1.5, 1e-12);
+	verdict_test(z1, 3, z2, 3, &v); /* a zero: the raw scale */
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_false(v.log_scale);
+	assert_true(v.a_lower);
+	assert_true(isinf(v.ratio));
+}
+
+/* n normal values of mean mu and coefficient of variation cv. */
+static void sample(gsl_rng *r, double *v, int n, double mu, double cv)
+{
+	for (int i = 0; i < n; i++) {
+		v[i] = mu * (1 + gsl_ran_gaussian(r, cv));
+		if (v[i] <= 0)
+			v[i] = mu * 1e-3;
+	}
+}
+
+#define FAMILY 12 /* comparisons per table: a grid of 3 shares x 4 levels */
+
+/* Families of FAMILY comparisons, the first nreal with b slower by
+ * effect; outcomes counted over the null ones and the real ones. */
+static void simulate(gsl_rng *r, int families, int nreal, int n, double cv, double effect,
+		     enum verdict_corr corr, int *false_win, int *nulls, int *found, int *reals)
+{
+	double a[32], b[32];
+	struct verdict v[FAMILY];
+
+	for (int f = 0; f < families; f++) {
+		for (int k = 0; k < FAMILY; k++) {
+			sample(r, a, n, 1.0, cv);
+			sample(r, b, n, k < nreal ? 1.0 + effect : 1.0, cv);
+			verdict_test(a, (size_t)n, b, (size_t)n, &v[k]);
+		}
+		verdict_adjust(v, FAMILY, corr);
+		for (int k = 0; k < FAMILY; k++) {
+			if (k < nreal) {
+				(*reals)++;
+				*found += v[k].outcome == VERDICT_A;
+			} else {
+				(*nulls)++;
+				*false_win += verdict_clear(&v[k]);
+			}
+		}
+	}
+}
+
+/* A/A: normal noise of 3 to 15% CV, 3 to 15 reps, families all null and
+ * half null: false winners at most 5% of the null comparisons (in fact
+ * far fewer), for the correction the tables use and for Holm. */
+static void test_aa_false_winners(void **state)
+{
+	const double cvs[] = { 0.03, 0.05, 0.10, 0.15 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int fw = 0, nulls = 0, found = 0, reals = 0, fw_holm = 0, n_holm = 0;
+
+	(void)state;
+	gsl_rng_set(r, 17);
+	for (int n = 3; n <= 15; n++)
+		for (size_t c = 0; c < 4; c++) {
+			simulate(r, 4, 0, n, cvs[c], 0, VERDICT_BH, &fw, &nulls, &found, &reals);
+			simulate(r, 4, FAMILY / 2, n, cvs[c], 0.3, VERDICT_BH, &fw, &nulls, &found,
+				 &reals);
+			simulate(r, 4, 0, n, cvs[c], 0, VERDICT_HOLM, &fw_holm, &n_holm, &found,
+				 &reals);
+		}
+	print_message("A/A: %d false winners in %d null comparisons (BH), %d in %d (Holm)\n", fw,
+		      nulls, fw_holm, n_holm);
+	assert_true(nulls >= 1000);
+	assert_true(fw <= nulls / 20);
+	assert_true(fw_holm <= n_holm / 20);
+	gsl_rng_free(r);
+}
+
+/* A 10% difference at 3% CV at 5 reps (the default minimum), in a table
+ * of FAMILY comparisons under BH: found at least 90% of the time, both when
+ * every comparison of the table differs and when half do not. */
+static void test_detection(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int fw = 0, nulls = 0, found = 0, reals = 0;
+	int found2 = 0, reals2 = 0;
+
+	(void)state;
+	gsl_rng_set(r, 42);
+	simulate(r, 100, FAMILY, 5, 0.03, 0.10, VERDICT_BH, &fw, &nulls, &found, &reals);
+	simulate(r, 200, FAMILY / 2, 5, 0.03, 0.10, VERDICT_BH, &fw, &nulls, &found2, &reals2);
+	print_message("10%% at 3%% CV, n=5, BH: found %d of %d (all differ), %d of %d (half)\n",
+		      found, reals, found2, reals2);
+	assert_true(reals >= 1000 && reals2 >= 1000);
+	assert_true(found * 10 >= reals * 9);
+	assert_true(found2 * 10 >= reals2 * 9);
+	gsl_rng_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_welch_textbook),
+		cmocka_unit_test(test_corrections_textbook),
+		cmocka_unit_test(test_median_ci_os),
+		cmocka_unit_test(test_median_ci),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_rule_edges),
+		cmocka_unit_test(test_aa_false_winners),
+		cmocka_unit_test(test_detection),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

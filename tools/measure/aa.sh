@@ -1,0 +1,78 @@
+#!/bin/bash
+# aa.sh - does the verdict rule name false winners, and does it find a
+# real difference? Two sweeps of one grid:
+#   A/A: threadpool against itself (threadpool-b=threadpool), over shares
+#        0 50 100 and concurrency 1 10 100 1000, the default reps (5..15,
+#        ci 3%); every clear winner it names is a false one;
+#   A/B: the same, with threadpool-b's cpu work 10% heavier (cpu_scale:
+#        threadpool-b=1.1); at shares 50 and 100 threadpool should win on
+#        time (a detection), at share 0 there is no cpu work: A/A again.
+# Then `cmbench plots` on both, and the counts from decision-matrix.md
+# into OUT/aa.txt. Run it on a quiet machine: about 2 x 3 minutes.
+#
+#   tools/measure/aa.sh [OUT]          (default results/aa-<UTC time>)
+#   AA_SMALL=1 tools/measure/aa.sh     a small grid (seconds), to check it works
+set -u
+cd "$(dirname "$0")/../.."
+out=${1:-results/aa-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out" || exit 2
+CMBENCH=${CMBENCH:-./cmbench}
+
+if [ "${AA_SMALL:-}" = 1 ]; then
+	axes='share: 0 100\ntask_time: 1ms\nconcurrency: 10\ntasks: 100\n'
+	reps='reps: 3..5\nci: 3%\nbudget: 30s\n'
+else
+	axes='share: 0 50 100\ntask_time: 1ms\nconcurrency: 1 10 100 1000\ntasks: 1000\n'
+	reps='reps: 5..15\nci: 3%\n'
+fi
+for kind in aa ab; do
+	{
+		printf '# %s.spec - written by tools/measure/aa.sh\nname: %s\n' "$kind" "$kind"
+		printf "%b" "$reps"
+		printf 'warmup: 1\ntimeout: 5s\ngrid: matrix\nmodels: threadpool threadpool-b=threadpool\n'
+		[ "$kind" = ab ] && printf 'cpu_scale: threadpool-b=1.1\n'
+		printf "%b" "$axes"
+	} >"$out/$kind.spec"
+	rm -rf "$out/$kind"
+	"$CMBENCH" sweep "$out/$kind.spec" -o "$out/$kind" 2>"$out/$kind.log"
+	rc=$?
+	[ "$rc" -eq 0 ] || { echo "aa: the $kind sweep failed (status $rc; $out/$kind.log)" >&2; exit 1; }
+	"$CMBENCH" plots "$out/$kind" >/dev/null 2>>"$out/$kind.log" ||
+		{ echo "aa: plots of $kind failed ($out/$kind.log)" >&2; exit 1; }
+done
+
+# The rows of "Every cell of the grid": | regime | C | time | p99 | memory |
+rows() { awk '/^## Every cell of the grid/{on=1; next} /^## /{on=0} on && /^\| (io|mixed|cpu)/' "$1"; }
+# winner of column k (3 time, 4 p99, 5 memory) of a row: the bold name, or "tie"
+tally() {
+	rows "$1" | awk -F'|' '
+		{ share = ($2 ~ /io-bound/) ? 0 : ($2 ~ /cpu-bound/) ? 100 : 50
+		  for (k = 4; k <= 6; k++) {
+			w = "tie"; if (match($k, /\*\*[a-z0-9-]+\*\*/)) w = substr($k, RSTART + 2, RLENGTH - 4)
+			crit = k == 4 ? "time" : k == 5 ? "p99" : "memory"
+			print share, crit, w } }'
+}
+{
+	echo "# A/A and A/B of the verdict rule ($(date -u +%FT%TZ), $(nproc) cores)"
+	echo
+	tally "$out/aa/decision-matrix.md" | awk '
+		{ n++; if ($3 != "tie") fw++ }
+		END { printf "A/A: %d comparisons (cells x criteria), %d false winners (%.1f%%)\n", n, fw, n ? 100 * fw / n : 0 }'
+	tally "$out/ab/decision-matrix.md" | awk '
+		$1 > 0 && $2 == "time" { n++; if ($3 == "threadpool") d++; if ($3 == "threadpool-b") wrong++ }
+		$1 == 0 { z++; if ($3 != "tie") zf++ }
+		END { printf "A/B (threadpool-b 10%% more cpu work): time at shares > 0: detected %d of %d, the wrong way %d\n", d, n, wrong
+		      printf "A/B at share 0 (no cpu work, so A/A): %d false winners in %d comparisons\n", zf, z }'
+	for kind in aa ab; do
+		awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i;next}
+			{ n++; r[n]=$h["reps"]; met += $h["ci_met"]; cut += $h["ci_stop"]=="budget"
+			  w = ($h["makespan_s_ci_hi"] - $h["makespan_s_ci_lo"]) / 2 / $h["makespan_s_med"] * 100; hw[n]=w }
+			function isort(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
+			END { isort(r, n); isort(hw, n); printf "%s: %d cells, reps %d / %d / %d (min/median/max), %d reached the interval, %d cut by the budget, median half-width of the makespan interval %.1f%%\n", k, n, r[1], r[int((n+1)/2)], r[n], met, cut, hw[int((n+1)/2)] }' k="$kind" "$out/$kind/cells.csv"
+	done
+	echo
+	echo "The verdicts (decision-matrix.md, every cell):"
+	for kind in aa ab; do echo "## $kind"; rows "$out/$kind/decision-matrix.md"; done
+} >"$out/aa.txt"
+cat "$out/aa.txt" | head -8
+echo "aa: $out/aa.txt"
