@@ -83,10 +83,9 @@ int sweep_run(struct sweep *sw);
 void sweep_install_signals(void);
 
 /* the offline commands' mains (their exit status: 0 ok, 1 failed, 2 usage) */
-int sweep_main(int argc, char **argv); /* cmbench sweep SPEC ... */
-int merge_main(int argc, char **argv);
-int ceiling_main(int argc, char **argv);
-	/* cmbench ceiling (ceiling.c) */ /* cmbench merge OUT DIR... */
-int compare_main(int argc, char **argv);  /* cmbench compare A B */
+int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
+int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
+int compare_main(int argc, char **argv); /* cmbench compare A B */
+int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif
