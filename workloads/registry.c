@@ -31,7 +31,7 @@ const struct workload_ops *workload_by_parts(bool io, bool cpu)
 	for (size_t i = 0; workload_table[i]; i++) {
 		const struct workload_ops *w = workload_table[i];
 
-		if (w->does_io == io && w->does_cpu == cpu && !w->blocking_only)
+		if ((io || cpu) && w->does_io == io && w->does_cpu == cpu && !w->blocking_only)
 			return w;
 	}
 	return NULL;
