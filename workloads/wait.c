@@ -11,7 +11,7 @@ enum { WAIT_US }; /* cfg->wl_num slot */
 
 static const struct wl_flag wait_flags[] = {
 	{ "wait", "D", "how long each task waits on its timer (default 5ms)", WLF_DURATION, WAIT_US,
-	  1000000, 0, 3600000000ull, NULL },
+	  5000, 0, 3600000000ull, NULL },
 	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL },
 };
 
