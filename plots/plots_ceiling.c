@@ -212,7 +212,7 @@ void plots_ceiling_report(const struct set *s, FILE *f)
 			fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
 				FMT_PROSE));
 		if (x->first_fail > 0)
-			fprintf(f, "; C=%s failed: **%s** (%s).\n",
+			fprintf(f, "; at C=%s: **%s** (%s).\n",
 				plots_count(x->first_fail, a, sizeof(a)), x->limit, x->detail);
 		else
 			fprintf(f, "; %s (%s).\n", x->limit, x->detail);
