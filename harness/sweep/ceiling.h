@@ -28,9 +28,11 @@ struct ceiling_probe {
 	bool ok;	   /* exit 0, every task clean, within the budget */
 	bool timed_out;	   /* killed at its deadline */
 	bool spread;	   /* io connections spread over source addresses */
+	bool short_hold;   /* a per-task model never had all C alive at once */
 	int exit_code;	   /* or -1 */
 	int signal;	   /* that ended it, or 0 */
 	double deadline_s; /* the probe's deadline */
+	double hold_s;	   /* how long each task waited */
 	double pss_kib, base_kib, makespan_s, budget_kib;
 	unsigned long long threads, processes;
 	unsigned long long errors_connect, errors_timeout, errors_worker;

@@ -188,7 +188,14 @@ void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits
 	char budget[32];
 
 	memset(v, 0, sizeof(*v));
-	if (p->timed_out) {
+	if (p->short_hold) {
+		snprintf(v->limit, sizeof(v->limit), "time");
+		snprintf(v->detail, sizeof(v->detail),
+			 "creating %llu tasks took longer than holding them (%.1f s): at most %llu "
+			 "alive at once",
+			 p->concurrency, p->hold_s,
+			 m->kind == MODEL_KIND_PROCESSES ? p->processes : p->threads);
+	} else if (p->timed_out) {
 		snprintf(v->limit, sizeof(v->limit), "time");
 		snprintf(v->detail, sizeof(v->detail), "the probe ran past its deadline of %.0f s",
 			 p->deadline_s);

@@ -63,3 +63,16 @@ check "a workload that cannot hold a task: exit 2, one line" test $? = 2 -a "$(w
 rc=$?
 check "a search that fails at its first probe: exit 1 (exit $rc)" test "$rc" = 1
 check "... and one line says so" test "$(grep -c 'failed at its first probe (C=64): memory' "$TMP/e4")" = 1
+
+# Ctrl-C in the middle of a probe: exit 130, the probe and its run gone
+"$CMBENCH" ceiling -o "$TMP/int" --models threadpool --workloads wait --from 64 --cap 64 \
+	--hold 29s --mem-budget 1G >/dev/null 2>"$TMP/int.err" &
+cpid=$!
+for _ in $(seq 100); do pgrep -f -- "--wait 29003200us" >/dev/null && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$cpid"
+wait "$cpid"
+rc=$?
+sleep 0.2
+check "SIGINT during a probe: exit 130 (exit $rc)" test "$rc" = 130
+check "... and no probe left running" test -z "$(pgrep -f -- '--wait 29003200us')"
