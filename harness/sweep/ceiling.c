@@ -52,7 +52,7 @@ struct ceiling {
 	unsigned long long hold_us, probe_timeout_us; /* 0: automatic */
 	struct ceiling_limits lim;
 	unsigned hold_mul; /* the hold is longer for a search whose tasks were not all
-			    * alive at once (a per-task model creating them slowly) */
+			    * in flight at once (starting them took longer) */
 	int csv_fd, lock_fd;
 	unsigned failed_first; /* searches that failed at their first probe */
 };
@@ -525,32 +525,30 @@ static unsigned long long budget_fit(const struct ceiling *cl, const struct ceil
 	return room > 0 ? (unsigned long long)(room / per) : 0;
 }
 
-/* A clean probe of a model that creates a thread or a process per task
- * whose tree never held all C at once: creating them took longer than the
- * hold, so the figure is not "tasks held together". */
-static bool held_short(const struct model_ops *m, const struct ceiling_probe *p)
+/* A clean probe whose tasks were not all in flight at once: the last one
+ * started after the first one ended, since the makespan (the start of the
+ * last task plus its hold) is twice the hold or more. Starting C tasks took
+ * longer than holding them, so the figure is not "tasks held together". */
+static bool held_short(const struct ceiling_probe *p)
 {
-	unsigned long long n = m->kind == MODEL_KIND_PROCESSES ? p->processes : p->threads;
-
-	return m->per_task && p->ok && n < p->concurrency * 9 / 10;
+	return p->ok && p->makespan_s >= 2 * p->hold_s;
 }
 
-/* One probe, again with a longer hold (4x, twice at most) while a per-task
- * model did not hold all its tasks at once; then it is a failure of time. */
+/* One probe, again with a longer hold (4x, twice at most) while its tasks
+ * were not all held at once; then it is a failure of time. */
 static int probe_held(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
 		      unsigned long long c, struct ceiling_probe *p)
 {
 	int rc, tries = 0;
 
-	while ((rc = probe(cl, m, w, c, p)) == 0 && held_short(m, p) && tries++ < 2) {
+	while ((rc = probe(cl, m, w, c, p)) == 0 && held_short(p) && tries++ < 2) {
 		fprintf(stderr,
-			"cmbench ceiling: %s on %s, C=%llu: only %llu alive at once; again with a "
-			"hold of %.1f s\n",
-			m->name, w->name, c,
-			m->kind == MODEL_KIND_PROCESSES ? p->processes : p->threads, 4 * p->hold_s);
+			"cmbench ceiling: %s on %s, C=%llu: not all held at once (makespan %.2f s, "
+			"hold %.2f s); again with a hold of %.1f s\n",
+			m->name, w->name, c, p->makespan_s, p->hold_s, 4 * p->hold_s);
 		cl->hold_mul = (cl->hold_mul ? cl->hold_mul : 1) * 4;
 	}
-	if (rc == 0 && held_short(m, p)) {
+	if (rc == 0 && held_short(p)) {
 		p->ok = false;
 		p->timed_out = false;
 		p->short_hold = true;

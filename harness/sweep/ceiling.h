@@ -28,7 +28,7 @@ struct ceiling_probe {
 	bool ok;	   /* exit 0, every task clean, within the budget */
 	bool timed_out;	   /* killed at its deadline */
 	bool spread;	   /* io connections spread over source addresses */
-	bool short_hold;   /* a per-task model never had all C alive at once */
+	bool short_hold;   /* its tasks were not all in flight at once */
 	int exit_code;	   /* or -1 */
 	int signal;	   /* that ended it, or 0 */
 	double deadline_s; /* the probe's deadline */

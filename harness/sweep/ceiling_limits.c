@@ -191,10 +191,10 @@ void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits
 	if (p->short_hold) {
 		snprintf(v->limit, sizeof(v->limit), "time");
 		snprintf(v->detail, sizeof(v->detail),
-			 "creating %llu tasks took longer than holding them (%.1f s): at most %llu "
-			 "alive at once",
-			 p->concurrency, p->hold_s,
-			 m->kind == MODEL_KIND_PROCESSES ? p->processes : p->threads);
+			 "starting %llu tasks took longer than holding them: makespan %.2f s "
+			 "against "
+			 "a hold of %.2f s",
+			 p->concurrency, p->makespan_s, p->hold_s);
 	} else if (p->timed_out) {
 		snprintf(v->limit, sizeof(v->limit), "time");
 		snprintf(v->detail, sizeof(v->detail), "the probe ran past its deadline of %.0f s",
