@@ -5,14 +5,16 @@ CC      ?= cc
 UV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
 UV_LIBS   := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS  := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 GIT_DIRTY := $(shell git diff --quiet HEAD 2>/dev/null && echo 0 || echo 1)
 CFLAGS  ?= -O2 -g
 WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
-ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
+ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -pthread -lm
+LDLIBS  += $(UV_LIBS) $(XML_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -pthread -lm
 B       ?= build
 
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
@@ -24,7 +26,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: ceiling claims all test bench plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
+.PHONY: ceiling claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 all: cmbench
 
@@ -93,6 +95,12 @@ bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@QUICK="$(QUICK)" HOSTS="$(HOSTS)" MEM_BUDGET="$(MEM_BUDGET)" tools/bench.sh
 
+# the seed article's Python stack (issue 20): sweeps/python into its own
+# result set, with its charts and REPORT.md
+bench-python: deps-bench
+	$(MAKE) --no-print-directory cmbench
+	@SPEC=python tools/bench.sh
+
 # cmbench side by side with the best peer of each kind (nginx, wrk, OpenMP):
 # results/peers-*/peers.md
 peers: deps-peers
@@ -120,6 +128,7 @@ ceiling: deps-bench
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench
 	./cmbench plots $(or $(RESULTS),results/latest)
+	./cmbench report $(or $(RESULTS),results/latest)
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz cmbench

@@ -40,6 +40,8 @@ const struct command command_table[] = {
 	  "how many tasks each model holds at once here, and what stops it ([-o DIR] "
 	  "[--mem-budget SIZE])",
 	  ceiling_main },
+	{ "report", "write DIR/report.html: the picker, matrix, lessons and claims, offline (DIR)",
+	  report_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
 	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
 	{ NULL, NULL, NULL },

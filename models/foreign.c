@@ -51,12 +51,13 @@
 
 #include "../lib/clock.h"
 #include "../lib/util.h"
+#include "../workloads/pylib.h"
 #include "../workloads/workload.h"
 
 #define FOREIGN_FD 3	     /* the protocol's fd in the program */
 #define FOREIGN_RELEASE_FD 4 /* the open loop's schedule in the program */
 #define FOREIGN_POLL_MS 20   /* how often a waiting runner looks for a death */
-#define FOREIGN_ARGS 24	     /* argv entries at most */
+#define FOREIGN_ARGS 48	     /* argv entries at most */
 #define FOREIGN_ARG_MAX 600  /* bytes per key=value */
 #define FOREIGN_LINE_MAX 256 /* a protocol line, newline included */
 /* A kernel round in the slowest runtime we expect (CPython: ~0.7 µs here),
@@ -133,6 +134,80 @@ static int program_argv(const struct model_ops *m, struct fg_argv *a)
 	return access(a->v[0], X_OK) == 0 ? 0 : -ENOENT;
 }
 
+/* --- the library flags (--py-http, --py-pg: workloads/pylib.h) ---------- */
+
+/* What fits a model, the first being its default: a loop's libraries are
+ * async; a blocking call (the blocking workload) is a blocking client in
+ * every model. */
+struct py_fit {
+	const char *flag;
+	bool loop;
+	const char *libs[4];
+	const char *stdlib; /* the one that needs no module beyond the stdlib */
+};
+static const struct py_fit py_fits[] = {
+	{ "py-http", true, { "streams", "aiohttp", "httpx", NULL }, "streams" },
+	{ "py-http", false, { "http.client", "requests", "httpx", NULL }, "http.client" },
+	{ "py-pg", true, { "asyncpg", "psycopg", NULL }, NULL },
+	{ "py-pg", false, { "psycopg2", "psycopg", NULL }, NULL },
+};
+
+static bool py_loop(const struct run_cfg *cfg)
+{
+	return cfg->model->kind == MODEL_KIND_LOOP && !cfg->workload->blocking_only;
+}
+
+static const struct py_fit *py_fit_of(const struct run_cfg *cfg, const char *flag)
+{
+	for (size_t i = 0; i < sizeof(py_fits) / sizeof(py_fits[0]); i++)
+		if (strcmp(py_fits[i].flag, flag) == 0 && py_fits[i].loop == py_loop(cfg))
+			return &py_fits[i];
+	return NULL;
+}
+
+static bool is_lib_flag(const struct wl_flag *f)
+{
+	return f->type == WLF_CHOICE && f->slot == WL_PY_LIB;
+}
+
+/* The library the flag names, "default" resolved for this model; NULL
+ * when it does not fit. */
+static const char *py_lib(const struct run_cfg *cfg, const struct wl_flag *f)
+{
+	const struct py_fit *fit = py_fit_of(cfg, f->name);
+	const char *want = f->choices[cfg->wl_num[f->slot]];
+
+	if (!fit)
+		return NULL;
+	if (cfg->wl_num[f->slot] == 0)
+		return fit->libs[0];
+	for (int i = 0; fit->libs[i]; i++)
+		if (strcmp(fit->libs[i], want) == 0)
+			return want;
+	return NULL;
+}
+
+/* The workload's own flags as NAME=VALUE (a library resolved), and its
+ * text slots (the sqlite file, the pg conninfo) as wl_strN=VALUE. */
+static void wl_args(const struct run_cfg *cfg, struct fg_argv *a)
+{
+	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++) {
+		uint64_t v = cfg->wl_num[f->slot];
+
+		if (is_lib_flag(f))
+			arg(a, "%s=%s", f->name, py_lib(cfg, f) ? py_lib(cfg, f) : "default");
+		else if (f->type == WLF_STR)
+			arg(a, "%s=%s", f->name, cfg->wl_str[f->slot]);
+		else if (f->type == WLF_CHOICE)
+			arg(a, "%s=%s", f->name, f->choices[v]);
+		else
+			arg(a, "%s=%" PRIu64, f->name, v);
+	}
+	for (int i = 0; i < CFG_WL_STR; i++)
+		if (cfg->wl_str[i][0])
+			arg(a, "wl_str%d=%s", i, cfg->wl_str[i]);
+}
+
 /* The run's parameters, as the protocol passes them. */
 static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 {
@@ -154,6 +229,7 @@ static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 	arg(a, "fd=%d", FOREIGN_FD);
 	if (cfg->rate_tps > 0)
 		arg(a, "release_fd=%d", FOREIGN_RELEASE_FD);
+	wl_args(cfg, a);
 }
 
 /* Open loop: the schedule in a memfd for the program's fd 4, and the
@@ -503,25 +579,109 @@ static void fg_free(struct fg *g)
 	free(g->seen);
 }
 
+/* Can the program import the libraries of this run? It is asked (mode=
+ * probe, its stderr captured) when one is not in the standard library: 0,
+ * or -EINVAL with its one line in err. */
+static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
+{
+	struct fg_argv a = { .n = 0 };
+	char buf[1024] = "", *line;
+	size_t len = 0;
+	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
+	int p[2], st = 0, null;
+	pid_t pid;
+
+	if (program_argv(cfg->model, &a) < 0 || !ends_with(a.v[a.n - 1], ".py"))
+		return 0; /* the run says what is wrong with the program */
+	run_args(cfg, &a);
+	for (int i = 0; i < a.n; i++)
+		if (strcmp(a.v[i], "mode=run") == 0)
+			snprintf(a.buf[i], FOREIGN_ARG_MAX, "mode=probe");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return 0;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		dup2(p[1], STDERR_FILENO);
+		execv(a.v[0], a.v);
+		_exit(127);
+	}
+	close(p[1]);
+	while (pid > 0 && clock_now_ns() < deadline) {
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&pf, 1, ms_until(deadline)) <= 0)
+			continue;
+		r = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (len == sizeof(buf) - 1) /* keep the end: the last line */
+			len = 0;
+	}
+	close(p[0]);
+	if (pid < 0)
+		return 0;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	buf[len] = '\0';
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	if (*line)
+		snprintf(err, errlen, "%s", line);
+	else
+		snprintf(err, errlen, "%s: its program cannot start (exit %d)", cfg->model->name,
+			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return -EINVAL;
+}
+
 int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
 {
-	if (workload_by_parts(cfg->workload->does_io, cfg->workload->does_cpu) == cfg->workload)
-		return 0;
-	snprintf(err, errlen, "--workload: %s runs io, cpu and mixed only, not %s",
-		 cfg->model->name, cfg->workload->name);
-	return -EINVAL;
+	bool probe = false;
+
+	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++) {
+		const struct py_fit *fit;
+		const char *lib;
+
+		if (!is_lib_flag(f))
+			continue;
+		fit = py_fit_of(cfg, f->name);
+		lib = py_lib(cfg, f);
+		if (!lib) {
+			char fits[160] = "";
+
+			for (int i = 0; fit && fit->libs[i]; i++)
+				snprintf(fits + strlen(fits), sizeof(fits) - strlen(fits), "%s%s",
+					 i ? ", " : "", fit->libs[i]);
+			snprintf(err, errlen, "--%s: %s runs %s with %s, not %s", f->name,
+				 cfg->model->name, cfg->workload->name, fits,
+				 f->choices[cfg->wl_num[f->slot]]);
+			return -EINVAL;
+		}
+		probe |= !fit->stdlib || strcmp(lib, fit->stdlib) != 0;
+	}
+	return probe ? py_probe(cfg, err, errlen) : 0;
 }
 
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct fg g = { .cfg = cfg, .out = out, .fd = -1, .ctl = ctl, .release_fd = -1 };
 	struct fg_argv a = { .n = 0 };
-	char go[64], why[160];
+	char go[64];
 	int rc;
 
 	stats_init(out);
-	if (foreign_check(cfg, why, sizeof(why)) < 0)
-		return -ENOTSUP; /* the protocol carries io, cpu and mixed */
 	rc = program_argv(cfg->model, &a);
 	if (rc < 0)
 		return rc;

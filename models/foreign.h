@@ -20,9 +20,10 @@
  * "ready" to ctl->go and go back to it, feed its records to `out`, check
  * that every task was reported exactly once, and reap it. */
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out);
-/* Can the protocol carry this run? It carries the io, cpu and mixed
- * workloads: anything else is -EINVAL with one line in err (for a model's
- * check of its flags, before the run). */
+/* Can the program run this? The library flags (--py-http, --py-pg) must
+ * name a library that fits the model (a loop's are async); one outside the
+ * standard library must import (the program is asked, mode=probe). 0, or
+ * -EINVAL with one line in err (cmbench run exits 2). */
 int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen);
 /* model_ops.cpu_cost of a foreign model: ask the program (mode=cpu) how many
  * of its kernel rounds --cpu D is (into cfg->cpu_iters, when D is given)

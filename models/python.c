@@ -87,3 +87,18 @@ const struct model_ops model_py_asyncio_offload = {
 	.program = "models/python/py_asyncio_offload.py",
 	PY_MODEL,
 };
+
+/* The seed's "asyncio + uvloop per process": W processes, each a uvloop
+ * on its share of the tasks, beside eventloop-prefork. */
+const struct model_ops model_py_uvloop_prefork = {
+	.name = "py-uvloop-prefork",
+	.summary = "CPython: --workers processes, each uvloop on its share of the tasks",
+	.label = "py-uv/proc",
+	.color = "#117733",
+	.analog = "asyncio + uvloop per process (Gunicorn + Uvicorn workers)",
+	.par = MODEL_PAR_WORKERS,
+	.kind = MODEL_KIND_LOOP,
+	.uses_workers = true,
+	.program = "models/python/py_uvloop_prefork.py",
+	PY_MODEL,
+};

@@ -16,6 +16,7 @@ extern const struct model_ops model_py_processes;
 extern const struct model_ops model_py_asyncio;
 extern const struct model_ops model_py_uvloop;
 extern const struct model_ops model_py_asyncio_offload;
+extern const struct model_ops model_py_uvloop_prefork;
 extern const struct model_ops model_thread_per_task;
 extern const struct model_ops model_process_per_task;
 extern const struct model_ops model_eventloop_prefork;
@@ -36,6 +37,7 @@ const struct model_ops *const model_table[] = {
 	&model_py_asyncio,
 	&model_py_uvloop,
 	&model_py_asyncio_offload,
+	&model_py_uvloop_prefork,
 	NULL,
 };
 

@@ -53,9 +53,9 @@ do for [fmt in "png svg"] {
 	unset tics
 	set xrange [0:1]
 	set yrange [0:1]
-	set key at graph 0.1, graph 1.12 left top vertical Left reverse font ",17" samplen 2 spacing 1.15 title "winner"
+	set key at graph 0.02, graph 1.12 left top vertical Left reverse font ",15" samplen 2 spacing 1.1 maxrows 8 title "winner (its label)"
 	set label 97 "label: winner, then how far ahead of\nthe runner-up (1.8× or +12%)\npale with ≈: a tie (min..max ranges\noverlap or medians within 5%)\nfailed cells never win" at graph 0.02, graph 0.05 font ",13"
-	plot for [m in present_models] NaN with boxes fs solid 0.85 lt model_lt(m) title m, \
+	plot for [i = 1:words(matrix_models)] NaN with boxes fs solid 0.85 lt model_lt(word(matrix_models, i)) title word(matrix_models, i).' ('.word(matrix_labels, i).')', \
 	     NaN with boxes fs solid 0.3 lc rgb "#777777" lw 1 title "tie (pale, ≈ runner-up)", \
 	     NaN with boxes fs pattern 4 lc rgb fail_color lw 1 title "no valid cell (failed)"
 	unset label 97

@@ -3,6 +3,7 @@
 # the PSS of the trial's process tree at its peak minus after set-up,
 # divided by the concurrency: what one more task in flight costs. A thread
 # costs its stack, a process its private pages, the loop a small struct.
+# The notes sit outside the plot area, where they cover no line.
 # Input: plotdata/memory-PANEL-MODEL.dat (concurrency median min max, KiB).
 load scripts.'/common.gp'
 
@@ -11,12 +12,12 @@ do for [fmt in "png svg"] {
 	set termoption noenhanced
 	set output dir.'/memory.'.fmt
 	set tmargin 7
-	set bmargin 4.5
+	set bmargin 6
 
 	set label 95 "Memory per concurrent task (PSS) vs concurrency, ".memory_title at screen 0.5, screen 0.955 center font ",23"
 	set label 99 subtitle at screen 0.5, screen 0.905 center font ",15"
-	set label 98 value("memory_note_".memory_panel) at graph 0.02, graph 0.04 font ",13" tc rgb note_color
-	set label 97 "lower is better; points: median of reps, bars: min..max" at graph 0.02, graph 0.96 font ",14"
+	set label 98 value("memory_note_".memory_panel) at screen 0.01, screen 0.025 left font ",13" tc rgb note_color
+	set label 97 "lower is better; points: median of reps, bars: min..max" at graph 0, graph 1.035 left font ",14"
 	set logscale xy
 	set format x "%g"
 	set format y "%g"

@@ -6,6 +6,7 @@
  *                        plots/NAME.gp loads (gnuplot reads nothing else)
  *   DIR/<chart>.png/.svg one gnuplot run per script in PLOTS_DIR
  *   DIR/decision-matrix.md  the measured decision matrix (matrix.c decides)
+ *   DIR/decisions.json   the same verdicts for programs (cmbench report)
  *   DIR/REPORT.md        one page: host, charts, matrix, findings
  * Every table cell and sentence is computed from the numbers. A cell whose
  * ok column is not 1 never wins and is never drawn as a result; the charts
@@ -83,6 +84,7 @@ struct panel {
 
 /* Everything one `cmbench plots` run knows. */
 struct set {
+	const char *cmd;      /* the command, in messages: plots, report */
 	const char *dir;      /* the result set */
 	const char *scripts;  /* where the *.gp live */
 	char run_id[256];     /* DIR's last component */
@@ -109,8 +111,16 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars; /* plotdata/vars.gp while writing */
+	FILE *vars;	   /* plotdata/vars.gp while writing */
+	bool no_chart[16]; /* by plots_charts index: the set has nothing to draw */
 };
+
+/* plots_main.c: a set as every command that reads one sees it: cells.csv,
+ * the reps, meta.json, the grid, and the verdicts (plots and report take
+ * the same steps, so their verdicts are the same). 0 or -errno/-CMD_EUSAGE,
+ * said on stderr as cmd. */
+int plots_open_set(struct set *s, const char *cmd);
+void plots_set_free(struct set *s);
 
 /* plots_load.c */
 int plots_load_cells(struct set *s);
@@ -119,6 +129,12 @@ int plots_load_cells(struct set *s);
 int plots_load_reps(struct set *s);
 /* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
 void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
+/* A REPORT finding's comparison of a and b on metric m by the verdict
+ * rule (one comparison: uncorrected), in words into b: "a 1.41× [1.30,
+ * 1.52] ahead of b", "a ≈ b (1.03× [0.98, 1.09])". *clear_a: a clearly
+ * wins (may be NULL). Returns buf. */
+const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
+		     bool *clear_a);
 void plots_read_meta(struct set *s);
 void plots_plan_grid(struct set *s);
 /* The cell of grid/model/share at concurrency conc (any concurrency for a
@@ -172,12 +188,22 @@ void plots_summary_table(const struct set *s, FILE *f);
 int plots_write_matrix_md(const struct set *s);
 int plots_write_heatmap_data(struct set *s);
 
+/* plots_decisions.c: decisions.json, the verdicts above for programs
+ * (and the page of `cmbench report`) */
+void plots_decisions_json(const struct set *s, FILE *f);
+/* The rule that makes a cell a tie, one sentence. */
+const char *plots_tie_rule(char *b, size_t n);
+int plots_write_decisions(const struct set *s);
+
 /* plots_regimes.c: the regimes beyond the main grid (the folklore lines
  * of the other grids) and the stall chart's data; plots_findings.c: their
  * REPORT.md findings */
 void plots_regimes_table(const struct set *s, FILE *f);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
+/* plots_libs.c: REPORT.md's section on the grids that fix a Python
+ * library (--py-http, --py-pg); nothing when the set has none */
+void plots_libs_report(const struct set *s, FILE *f);
 
 /* plots_ceiling.c: the set's ceiling.csv (cmbench ceiling) */
 int plots_write_ceiling(struct set *s);
@@ -185,6 +211,13 @@ void plots_ceiling_report(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);
+/* One finding of REPORT.md by key (memory, bound, p99, speedup, offload,
+ * folklore, failures, claims, openloop, and the regime findings' keys):
+ * nothing when the set lacks its grid. */
+void plots_finding(const struct set *s, const char *key, FILE *f);
+/* plots_findings.c: creation, stall, prefork, offload_pool, embedded_db, db_server,
+ * flags, python, python_loops; false for another key. */
+bool plots_regime_finding(const struct set *s, const char *key, FILE *f);
 
 /* plots_openloop.c: the open-loop cells (a grid with rate:) */
 int plots_write_openloop(struct set *s);		 /* plotdata and vars of latency*.gp */
@@ -205,9 +238,13 @@ void plots_var_str(struct set *s, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int plots_write_plotdata(struct set *s);
 bool plots_on_path(const char *prog);
+/* The set has nothing for chart name: it is not drawn (nor listed). */
+void plots_no_chart(struct set *s, const char *name);
+bool plots_chart_drawn(const struct set *s, size_t i);
 int plots_run_gnuplot(const struct set *s, const char *name);
 
 /* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
 int plots_main(int argc, char **argv);
+int report_main(int argc, char **argv); /* report_main.c: cmbench report DIR */
 
 #endif

@@ -172,6 +172,8 @@ int plots_write_ceiling(struct set *s)
 		plots_var_str(s, var, "%s: every task waits %.3g s or more", wls[w], hold);
 	}
 	fprintf(s->vars, "ceiling_n = %zu\n", nwl);
+	if (nwl == 0)
+		plots_no_chart(s, "ceiling");
 	free(r);
 	cells_csv_free(&t);
 	return 0;

@@ -193,6 +193,10 @@ int plots_write_workload_charts(struct set *s)
 			return -EIO;
 	}
 	plots_var_str(s, "panels", "%s", list);
+	if (!s->npanels) {
+		plots_no_chart(s, "makespan");
+		plots_no_chart(s, "p99");
+	}
 	/* memory: the grid named "memory" when the set has one (it holds the
 	 * models that create a thread or a process per task beside the pools),
 	 * else the main grid's first panel (io), where concurrency goes highest */
@@ -218,6 +222,7 @@ int plots_write_workload_charts(struct set *s)
 	if (mem)
 		return panel_chart(s, mem, "memory", M_MEM, 1, false, "KiB");
 	plots_var_str(s, "memory_models_", "%s", "");
+	plots_no_chart(s, "memory");
 	plots_var_str(s, "memory_note_", "%s", "");
 	return 0;
 }

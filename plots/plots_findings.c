@@ -59,7 +59,7 @@ static void finding_creation(const struct set *s, FILE *f)
  * loop's at each level. */
 static void finding_stall(const struct set *s, FILE *f)
 {
-	char a[48], b[48], lv[32];
+	char a[48], b[48], lv[32], vs[VERDICT_FMT_MAX];
 	bool head = false;
 
 	for (size_t i = 0; i < s->ncells; i++) {
@@ -74,11 +74,12 @@ static void finding_stall(const struct set *s, FILE *f)
 				"- **The inline loop stalls on a blocking call** (%s workload, "
 				"io %s): %s takes",
 				c->w->label, fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model);
-		fprintf(f, "%s %.1f× %s's makespan at C=%s (%s vs %s)", head ? ";" : "",
+		fprintf(f, "%s %.1f× %s's makespan at C=%s (%s vs %s; %s)", head ? ";" : "",
 			c->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED], off->model,
 			plots_count(c->conc, lv, sizeof(lv)),
 			secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
-			secs(off->v[M_MAKESPAN][MED], b, sizeof(b)));
+			secs(off->v[M_MAKESPAN][MED], b, sizeof(b)),
+			plots_vs(c, off, M_MAKESPAN, vs, sizeof(vs), NULL));
 		head = true;
 	}
 	if (head)
@@ -89,7 +90,7 @@ static void finding_stall(const struct set *s, FILE *f)
 /* An event loop per core against one loop on mixed work. */
 static void finding_prefork(const struct set *s, FILE *f)
 {
-	char a[48], b[48], lv[32], cb[64];
+	char a[48], b[48], lv[32], cb[64], vs[VERDICT_FMT_MAX];
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *one;
@@ -110,6 +111,7 @@ static void finding_prefork(const struct set *s, FILE *f)
 			plots_cores(s, cb, sizeof(cb)));
 		if (isfinite(s->cores) && s->cores > 0)
 			fprintf(f, ": %.0f%% of the ideal %g×", 100 * sp / s->cores, s->cores);
+		fprintf(f, " (%s)", plots_vs(c, one, M_MAKESPAN, vs, sizeof(vs), NULL));
 		fprintf(f, ".\n");
 	}
 }
@@ -253,8 +255,8 @@ static void finding_python_loops(const struct set *s, FILE *f)
  * queueing more tasks than workers buys back. */
 static void finding_offload_pool(const struct set *s, FILE *f)
 {
-	char lv[32], cb[64];
-	bool head = false, lost = false;
+	char lv[32], cb[64], vs[VERDICT_FMT_MAX];
+	bool head = false, lost = false, tp_ahead;
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *tp;
@@ -273,9 +275,10 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 				"concurrency:",
 				c->grid, plots_cores(s, cb, sizeof(cb)));
 		r = c->v[M_MAKESPAN][MED] / tp->v[M_MAKESPAN][MED];
-		fprintf(f, "%s %.2f× at C=%s with %g workers", head ? ";" : "", r,
-			plots_count(c->conc, lv, sizeof(lv)), c->workers);
-		lost |= c->conc <= c->workers && r > 1.05;
+		plots_vs(tp, c, M_MAKESPAN, vs, sizeof(vs), &tp_ahead);
+		fprintf(f, "%s %.2f× at C=%s with %g workers (%s)", head ? ";" : "", r,
+			plots_count(c->conc, lv, sizeof(lv)), c->workers, vs);
+		lost |= c->conc <= c->workers && tp_ahead;
 		head = true;
 	}
 	if (head && !lost)
@@ -348,4 +351,29 @@ void plots_regime_findings(const struct set *s, FILE *f)
 	finding_flags(s, f);
 	finding_python(s, f);
 	finding_python_loops(s, f);
+}
+
+bool plots_regime_finding(const struct set *s, const char *key, FILE *f)
+{
+	if (strcmp(key, "offload_pool") == 0)
+		finding_offload_pool(s, f);
+	else if (strcmp(key, "creation") == 0)
+		finding_creation(s, f);
+	else if (strcmp(key, "stall") == 0)
+		finding_stall(s, f);
+	else if (strcmp(key, "prefork") == 0)
+		finding_prefork(s, f);
+	else if (strcmp(key, "embedded_db") == 0)
+		finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
+	else if (strcmp(key, "db_server") == 0)
+		finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+	else if (strcmp(key, "flags") == 0)
+		finding_flags(s, f);
+	else if (strcmp(key, "python") == 0)
+		finding_python(s, f);
+	else if (strcmp(key, "python_loops") == 0)
+		finding_python_loops(s, f);
+	else
+		return false;
+	return true;
 }

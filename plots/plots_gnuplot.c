@@ -31,6 +31,18 @@ const struct chart plots_charts[PLOTS_NCHARTS] = {
 	{ "ceiling", "Tasks held at once: memory and the limit" },
 };
 
+void plots_no_chart(struct set *s, const char *name)
+{
+	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
+		if (strcmp(plots_charts[i].name, name) == 0)
+			s->no_chart[i] = true;
+}
+
+bool plots_chart_drawn(const struct set *s, size_t i)
+{
+	return i < PLOTS_NCHARTS && !s->no_chart[i];
+}
+
 /* s as a gnuplot single-quoted string: ' doubled, control characters as
  * blanks. */
 static void sq_put(FILE *f, const char *s)

@@ -93,7 +93,7 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (cells_csv_col(t, need[i]) < 0) {
-			cmd_say("plots", "%s: no column '%s'", path, need[i]);
+			cmd_say(s->cmd ? s->cmd : "plots", "%s: no column '%s'", path, need[i]);
 			return -CMD_EUSAGE;
 		}
 	c->id = cells_csv_col(t, "cell");
@@ -179,11 +179,12 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	if (isnan(c->share) || c->share < 0) /* -1: not on a share axis */
 		c->share = workload_share(workload);
 	if (!*c->model || !isfinite(c->conc)) {
-		cmd_say("plots", "%s: row %zu has no model or concurrency", path, r + 2);
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: row %zu has no model or concurrency", path,
+			r + 2);
 		return -CMD_EUSAGE;
 	}
 	if ((why = bad_names(c, workload))) {
-		cmd_say("plots", "%s: row %zu has %s", path, r + 2, why);
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: row %zu has %s", path, r + 2, why);
 		return -CMD_EUSAGE;
 	}
 	for (int m = 0; m < NMETRIC; m++) {
@@ -250,14 +251,14 @@ static int read_table(struct set *s, const char *path)
 	int rc = cells_csv_read(path, &s->tab);
 
 	if (rc)
-		cmd_say("plots", "%s: %s", path, strerror(-rc));
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: %s", path, strerror(-rc));
 	else if (!s->tab.hdr)
-		cmd_say("plots", "%s: empty file", path);
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: empty file", path);
 	else if (s->tab.dropped)
-		cmd_say("plots", "%s: %zu row(s) without the header's %zu fields", path,
-			s->tab.dropped, s->tab.ncols);
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: %zu row(s) without the header's %zu fields",
+			path, s->tab.dropped, s->tab.ncols);
 	else if (s->tab.nrows == 0 && !ceiling_only(s))
-		cmd_say("plots", "%s: no cells", path);
+		cmd_say(s->cmd ? s->cmd : "plots", "%s: no cells", path);
 	else
 		return 0;
 	return rc == -ENOMEM ? rc : -CMD_EUSAGE;
@@ -271,7 +272,7 @@ int plots_load_cells(struct set *s)
 
 	for (size_t i = 0; i < NMETRIC; i++)
 		if (!result_col_find(plots_metric_col[i])) {
-			cmd_say("plots", "the result columns have no %s any more",
+			cmd_say(s->cmd ? s->cmd : "plots", "the result columns have no %s any more",
 				plots_metric_col[i]);
 			return -EINVAL;
 		}
@@ -286,7 +287,7 @@ int plots_load_cells(struct set *s)
 	for (size_t r = 0; rc == 0 && r < s->tab.nrows; r++)
 		rc = read_row(s, &k, r, &s->cells[s->ncells++], path);
 	if (rc == -ENOMEM)
-		cmd_say("plots", "out of memory");
+		cmd_say(s->cmd ? s->cmd : "plots", "out of memory");
 	if (rc)
 		return rc;
 	check_sums(s);
@@ -359,6 +360,18 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 		return;
 	}
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
+}
+
+const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
+		     bool *clear_a)
+{
+	struct verdict v;
+
+	plots_compare(a, b, m, &v);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	if (clear_a)
+		*clear_a = v.outcome == VERDICT_A;
+	return verdict_format(&v, a->model, b->model, buf, n);
 }
 
 void plots_read_meta(struct set *s)

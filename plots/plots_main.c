@@ -103,8 +103,19 @@ static int draw(struct set *s)
 		cmd_say("plots", "gnuplot not found; install it with: apt-get install gnuplot-nox");
 		return -ENOENT;
 	}
+	for (size_t i = 0; i < PLOTS_NCHARTS; i++) {
+		char old[PLOTS_PATH_LEN];
+
+		if (plots_chart_drawn(s, i))
+			continue;
+		/* an earlier drawing of a chart the set has no data for now */
+		snprintf(old, sizeof(old), "%s/%s.png", s->dir, plots_charts[i].name);
+		unlink(old);
+		snprintf(old, sizeof(old), "%s/%s.svg", s->dir, plots_charts[i].name);
+		unlink(old);
+	}
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		if ((rc = plots_run_gnuplot(s, plots_charts[i].name))) {
+		if (plots_chart_drawn(s, i) && (rc = plots_run_gnuplot(s, plots_charts[i].name))) {
 			cmd_say("plots", "gnuplot failed on %s/%s.gp", s->scripts,
 				plots_charts[i].name);
 			return rc;
@@ -112,7 +123,7 @@ static int draw(struct set *s)
 	return 0;
 }
 
-static void set_free(struct set *s)
+void plots_set_free(struct set *s)
 {
 	for (size_t k = 0; k < NCRIT; k++)
 		matrix_free(s->verdict[k], s->nverdict[k]);
@@ -128,6 +139,22 @@ static void set_free(struct set *s)
 	spec_free(&s->spec);
 }
 
+int plots_open_set(struct set *s, const char *cmd)
+{
+	int rc = plots_load_cells(s);
+
+	if (rc == 0 && (rc = plots_load_reps(s)))
+		cmd_say(cmd, "out of memory");
+	if (rc == 0) {
+		plots_read_meta(s);
+		plots_plan_grid(s);
+		rc = plots_decide_all(s);
+		if (rc)
+			cmd_say(cmd, "out of memory");
+	}
+	return rc;
+}
+
 int plots_main(int argc, char **argv)
 {
 	struct set s = { .cores = NAN };
@@ -139,24 +166,17 @@ int plots_main(int argc, char **argv)
 	if (rc == 0)
 		rc = check_scripts(&s);
 	if (rc == 0)
-		rc = plots_load_cells(&s);
-	if (rc == 0 && (rc = plots_load_reps(&s)))
-		cmd_say("plots", "out of memory");
-	if (rc == 0) {
-		plots_read_meta(&s);
-		plots_plan_grid(&s);
-		rc = plots_decide_all(&s);
-		if (rc)
-			cmd_say("plots", "out of memory");
-	}
+		rc = plots_open_set(&s, "plots");
 	if (rc == 0)
 		rc = plots_write_plotdata(&s);
 	if (rc == 0)
 		rc = plots_write_matrix_md(&s);
 	if (rc == 0)
+		rc = plots_write_decisions(&s);
+	if (rc == 0)
 		rc = draw(&s);
 	if (rc == 0)
 		rc = plots_write_report(&s);
-	set_free(&s);
+	plots_set_free(&s);
 	return rc == 1 ? 0 : cmd_exit(rc);
 }

@@ -324,9 +324,31 @@ static int heat_file(struct set *s, size_t k)
  * lines; and the tic positions in vars.gp (single-quoted labels). */
 int plots_write_heatmap_data(struct set *s)
 {
-	char tics[1024] = "", item[64], cnt[32];
+	char tics[1024] = "", labels[1024] = "", item[64], cnt[32];
 	int rc;
 
+	if (!s->nverdict[0])
+		plots_no_chart(s, "matrix");
+	/* the key lists the models that win a cell, no other */
+	for (size_t m = 0; m < s->nmodels; m++) {
+		bool wins = false;
+
+		for (size_t k = 0; k < NCRIT && !wins; k++)
+			for (size_t i = 0; i < s->nverdict[k] && !wins; i++)
+				wins = s->verdict[k][i].winner >= 0 &&
+				       (size_t)s->mc_src[s->verdict[k][i].winner]->lt == m + 1;
+		if (!wins)
+			continue;
+		plots_list_add(tics, sizeof(tics), s->models[m]);
+		snprintf(item, sizeof(item), "%s", plots_label(s, m));
+		for (char *p = item; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		plots_list_add(labels, sizeof(labels), item);
+	}
+	plots_var_str(s, "matrix_models", "%s", tics);
+	plots_var_str(s, "matrix_labels", "%s", labels);
+	tics[0] = '\0';
 	for (size_t k = 0; k < NCRIT; k++)
 		if ((rc = heat_file(s, k)))
 			return rc;

@@ -268,6 +268,10 @@ int plots_write_openloop(struct set *s)
 
 	if (rc)
 		return rc;
+	if (!o.nwl) {
+		plots_no_chart(s, "latency");
+		plots_no_chart(s, "latency-spectrum");
+	}
 	for (size_t w = 0; w < o.nwl; w++) {
 		char models[PLOTS_LIST_LEN] = "", spec_models[PLOTS_LIST_LEN] = "";
 		int spec_pct = -1;

@@ -276,6 +276,8 @@ int plots_write_blocking(struct set *s)
 		}
 	}
 	plots_var_str(s, "blocking_models", "%s", models);
+	if (!*models)
+		plots_no_chart(s, "stall");
 	if (grid)
 		plots_var_str(s, "blocking_title",
 			      "every task waits %s in a blocking call (grid %s)",

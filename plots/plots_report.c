@@ -160,8 +160,8 @@ static void finding_offload(const struct set *s, FILE *f)
 {
 	const char *inl = plots_loop_model(s, false), *offl = plots_loop_model(s, true);
 	const struct cell *in, *off;
-	char reg[64], cnt[32], a[32], b[32], c1[32], c2[32];
-	double share = NAN, top, r;
+	char reg[64], cnt[32], a[32], b[32], c1[32], c2[32], vs[VERDICT_FMT_MAX];
+	double share = NAN, top;
 
 	for (size_t i = 0; i < s->npanels; i++)
 		if (s->panels[i].share > 0 && s->panels[i].share < 100)
@@ -174,16 +174,15 @@ static void finding_offload(const struct set *s, FILE *f)
 	if (!in || !off || !plots_usable(in, M_MAKESPAN, true) ||
 	    !plots_usable(off, M_MAKESPAN, true))
 		return;
-	r = in->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED];
 	fprintf(f,
 		"- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
-		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s was %.2f× faster.\n",
+		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s.\n",
 		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
 		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
 		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
 		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
 		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE),
-		r >= 1 ? "offload" : "inline", r >= 1 ? r : 1 / r);
+		plots_vs(in, off, M_MAKESPAN, vs, sizeof(vs), NULL));
 }
 
 /* The p99 winner on io at the top level. */
@@ -418,13 +417,16 @@ int plots_write_report(const struct set *s)
 	finding_offload(s, f);
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
+	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	plots_ceiling_report(s, f);
 	finding_failures(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title, plots_charts[i].name);
+		if (plots_chart_drawn(s, i))
+			fprintf(f, "![%s](%s.png)\n\n", plots_charts[i].title,
+				plots_charts[i].name);
 	fprintf(f, "## Decision matrix (highest concurrency; all cells in "
 		   "[decision-matrix.md](decision-matrix.md))\n\n");
 	plots_summary_table(s, f);
@@ -433,4 +435,27 @@ int plots_write_report(const struct set *s)
 		return -errno;
 	}
 	return 0;
+}
+
+void plots_finding(const struct set *s, const char *key, FILE *f)
+{
+	static const struct {
+		const char *key;
+		void (*fn)(const struct set *, FILE *);
+	} t[] = {
+		{ "memory", finding_memory },	  { "bound", finding_bound },
+		{ "p99", finding_p99 },		  { "speedup", finding_speedup },
+		{ "offload", finding_offload },	  { "folklore", finding_folklore },
+		{ "failures", finding_failures }, { "claims", section_claims },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].key, key) == 0) {
+			t[i].fn(s, f);
+			return;
+		}
+	if (strcmp(key, "openloop") == 0)
+		plots_openloop_report(s, f);
+	else
+		plots_regime_finding(s, key, f);
 }

@@ -114,6 +114,8 @@ int plots_write_speedup(struct set *s)
 	if ((rc = speedup_ideal(s, xmax)))
 		return rc;
 	plots_var_str(s, "speedup_models", "%s", models);
+	if (!*models)
+		plots_no_chart(s, "speedup");
 	fprintf(s->vars, "speedup_xmax = %g\n", xmax);
 	if (!base)
 		plots_var_str(s, "speedup_note", "no valid %s cell in grid '%s': no baseline",
@@ -216,6 +218,7 @@ int plots_write_spectrum(struct set *s)
 	if (got == 0) {
 		models[0] = '\0';
 		plots_var_str(s, "spectrum_cell", "%s", "no latency spectra in this result set");
+		plots_no_chart(s, "spectrum");
 	}
 	plots_var_str(s, "spectrum_models", "%s", models);
 	return 0;

@@ -7,6 +7,7 @@
  * (eventloop-offload: loop.run_in_executor). Thread and process models
  * see no difference from io. */
 #include "http.h"
+#include "pylib.h"
 #include "workload.h"
 
 static int blocking_slot_open(struct wl_slot *s)
@@ -34,6 +35,7 @@ const struct workload_ops workload_blocking = {
 	.label = "blocking",
 	.does_io = true,
 	.blocking_only = true,
+	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
 	.slot_open = blocking_slot_open,

@@ -3,6 +3,7 @@
  * result is the hash of the body. The exchange itself is the shared client
  * in http_client.c. */
 #include "http.h"
+#include "pylib.h"
 #include "workload.h"
 
 static int io_slot_open(struct wl_slot *s)
@@ -33,6 +34,7 @@ const struct workload_ops workload_io = {
 	.summary = "one HTTP/1.1 GET per task; the server answers after --io-latency",
 	.label = "io",
 	.does_io = true,
+	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
 	.slot_open = io_slot_open,

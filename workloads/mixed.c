@@ -3,6 +3,7 @@
  * kernel is the task's synchronous part (WL_RUN): a loop model runs it on
  * the loop thread or offloads it. */
 #include "http.h"
+#include "pylib.h"
 #include "workload.h"
 
 static int mixed_slot_open(struct wl_slot *s)
@@ -49,6 +50,7 @@ const struct workload_ops workload_mixed = {
 	.label = "mixed",
 	.does_io = true,
 	.does_cpu = true,
+	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
 	.slot_open = mixed_slot_open,

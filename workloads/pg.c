@@ -28,6 +28,7 @@
 
 #include "../lib/clock.h"
 #include "pg.h"
+#include "pylib.h"
 
 #define PG_GRACE_US 1000000 /* past statement_timeout, before the client gives up */
 
@@ -391,6 +392,10 @@ static const struct wl_flag pg_flags[] = {
 	  WLF_CHOICE, PG_NUM_CONN, PG_CONN_POOL, 0, 0, pg_conn_choices },
 	{ "pg-fsync", "on|off", "fsync of the throw-away cluster (default on)", WLF_CHOICE,
 	  PG_NUM_FSYNC, 0, 0, 0, pg_fsync_choices },
+	{ "py-pg", "LIB",
+	  "Python models' driver: asyncpg|psycopg on a loop, psycopg2|psycopg otherwise "
+	  "(default: asyncpg, psycopg2)",
+	  WLF_CHOICE, WL_PY_LIB, 0, 0, 0, wl_py_pg_libs },
 	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL },
 };
 

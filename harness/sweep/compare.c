@@ -1,5 +1,7 @@
 /* compare.c - `cmbench compare DIR_A DIR_B`: per-cell ratios B/A of
- * makespan, p99 latency and memory per task, their geometric means, and a
+ * makespan, p99 latency and memory per task, their geometric means, the
+ * makespan verdict of each cell by the verdict rule (lib/verdict.h: Welch
+ * on the reps of results.csv, Benjamini-Hochberg over the cells), and a
  * warning when the two sets come from different hosts or builds. */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +16,7 @@
 #include "../../lib/cmdutil.h"
 #include "meta.h"
 #include "setio.h"
+#include "../../lib/verdict.h"
 
 #define USAGE "usage: cmbench compare DIR_A DIR_B"
 
@@ -128,13 +131,50 @@ static bool row_ok(const struct cells_csv *t, char **row)
 	return c < 0 || strcmp(row[c], "1") == 0;
 }
 
+/* The makespans of cell id's reps in a results table, into v; how many. */
+static size_t reps_of(const struct cells_csv *t, const char *id, double *v)
+{
+	int c = cells_csv_col(t, "cell"), m = cells_csv_col(t, cmp_cols[0]);
+	size_t n = 0;
+
+	for (size_t j = 0; c >= 0 && m >= 0 && j < t->nrows && n < CELLS_MAX_REPS; j++)
+		if (strcmp(t->rows[j][c], id) == 0)
+			v[n++] = strtod(t->rows[j][m], NULL);
+	return n;
+}
+
+/* The makespan verdict of every row of a (B against A), as one family. */
+static struct verdict *row_verdicts(const struct cells_csv *a, const struct cells_csv *b,
+				    const struct cells_csv *ra, const struct cells_csv *rb)
+{
+	int id = cells_csv_col(a, "cell");
+	struct verdict *v = calloc(a->nrows ? a->nrows : 1, sizeof(*v));
+	double va[CELLS_MAX_REPS], vb[CELLS_MAX_REPS], one = 1;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < a->nrows; i++) {
+		size_t na = reps_of(ra, a->rows[i][id], va), nb = reps_of(rb, a->rows[i][id], vb);
+
+		if (!row_of(b, a->rows[i][id]) || !na || !nb)
+			verdict_test(&one, 1, &one, 1, &v[i]); /* untestable */
+		else
+			verdict_test(va, na, vb, nb, &v[i]);
+	}
+	if (verdict_adjust(v, a->nrows, VERDICT_BH)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
 /* A line per cell in both sets; returns how many. */
 static size_t compare_rows(const struct cells_csv *a, const struct cells_csv *b, int width,
-			   struct means *g)
+			   struct means *g, const struct verdict *v)
 {
 	int id = cells_csv_col(a, "cell");
 	size_t both = 0;
-	char r[NCMP][32];
+	char r[NCMP][32], vd[VERDICT_FMT_MAX];
 
 	for (size_t i = 0; i < a->nrows; i++) {
 		char **ra = a->rows[i], **rb = row_of(b, ra[id]);
@@ -144,25 +184,29 @@ static size_t compare_rows(const struct cells_csv *a, const struct cells_csv *b,
 		both++;
 		for (int k = 0; k < NCMP; k++)
 			ratio(figure(a, ra, k), figure(b, rb, k), r[k], sizeof(r[k]), g, k);
-		printf("%-*s  %12s  %12s  %12s%s\n", width, ra[id], r[0], r[1], r[2],
+		printf("%-*s  %12s  %12s  %12s  %s%s\n", width, ra[id], r[0], r[1], r[2],
+		       v ? verdict_format(&v[i], "A", "B", vd, sizeof(vd)) : "?",
 		       row_ok(a, ra) && row_ok(b, rb) ? "" : "  (a failed cell)");
 	}
 	return both;
 }
 
-static void compare_table(const struct cells_csv *a, const struct cells_csv *b)
+static void compare_table(const struct cells_csv *a, const struct cells_csv *b,
+			  const struct cells_csv *ra, const struct cells_csv *rb)
 {
 	int id = cells_csv_col(a, "cell"), width = 4;
 	struct means g = { { 0 }, { 0 } };
+	struct verdict *v = row_verdicts(a, b, ra, rb);
 	size_t both;
 	char r[NCMP][32];
 
 	for (size_t i = 0; i < a->nrows; i++)
 		if ((int)strlen(a->rows[i][id]) > width)
 			width = (int)strlen(a->rows[i][id]);
-	printf("%-*s  %12s  %12s  %12s\n", width, "cell", "makespan B/A", "p99 lat B/A",
-	       "mem/task B/A");
-	both = compare_rows(a, b, width, &g);
+	printf("%-*s  %12s  %12s  %12s  %s\n", width, "cell", "makespan B/A", "p99 lat B/A",
+	       "mem/task B/A", "makespan verdict (reps; BH over the cells)");
+	both = compare_rows(a, b, width, &g, v);
+	free(v);
 	for (int k = 0; k < NCMP; k++)
 		if (g.n[k])
 			snprintf(r[k], sizeof(r[k]), "%.3f", exp(g.logsum[k] / g.n[k]));
@@ -228,7 +272,20 @@ int compare_main(int argc, char **argv)
 	}
 	compare_meta(argv[optind], argv[optind + 1]);
 	printf("A = %s\nB = %s\n", argv[optind], argv[optind + 1]);
-	compare_table(&a, &b);
+	{
+		struct cells_csv ra = { 0 }, rb = { 0 };
+		char path[PATH_MAX];
+
+		setio_path(path, sizeof(path), argv[optind], "results.csv");
+		if (cells_csv_read(path, &ra) != 0)
+			memset(&ra, 0, sizeof(ra)); /* no reps: every verdict "?" */
+		setio_path(path, sizeof(path), argv[optind + 1], "results.csv");
+		if (cells_csv_read(path, &rb) != 0)
+			memset(&rb, 0, sizeof(rb));
+		compare_table(&a, &b, &ra, &rb);
+		cells_csv_free(&ra);
+		cells_csv_free(&rb);
+	}
 	cells_csv_free(&a);
 	cells_csv_free(&b);
 	return 0;

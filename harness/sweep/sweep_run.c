@@ -252,28 +252,74 @@ static void progress(const struct sweep *sw, size_t i, size_t pos, size_t todo, 
 		share, (unsigned long long)c->cfg.tasks, fmt_dur(eta, t, sizeof(t)));
 }
 
-/* Whether cells a and b are one grid point: the same id but the model's
- * label (an id is GRID-LABEL-REST). */
-static bool same_point(const struct spec_cell *a, const struct spec_cell *b)
+/* The id of c without its grid and label (GRID-LABEL-REST: REST). */
+static const char *id_rest(const struct spec_cell *c)
 {
-	size_t ga = strlen(a->grid), la = strlen(a->label), lb = strlen(b->label);
+	size_t g = strlen(c->grid), l = strlen(c->label);
 
-	if (strcmp(a->grid, b->grid) != 0 || strlen(a->id) < ga + la + 2 ||
-	    strlen(b->id) < ga + lb + 2)
-		return false;
-	return strcmp(a->id + ga + la + 2, b->id + ga + lb + 2) == 0;
+	return strlen(c->id) >= g + l + 2 ? c->id + g + l + 2 : "";
 }
 
-/* The cells of the point of cell i that are not done or taken, into pt. */
+/* Whether cells a and b are one grid point: the same id but the model's
+ * label. */
+static bool same_point(const struct spec_cell *a, const struct spec_cell *b)
+{
+	return strcmp(a->grid, b->grid) == 0 && *id_rest(a) && strcmp(id_rest(a), id_rest(b)) == 0;
+}
+
+/* The same, but for the concurrency (the first "-cN-" of REST): a
+ * one-slot model's one cell competes at every level, and runs in the
+ * rounds of the first point of its work. */
+static bool same_work(const struct spec_cell *a, const struct spec_cell *b)
+{
+	const char *ra = id_rest(a), *rb = id_rest(b), *ca = strstr(ra, "-c"),
+		   *cb = strstr(rb, "-c");
+	size_t pa, pb;
+
+	if (strcmp(a->grid, b->grid) != 0 || !ca || !cb)
+		return false;
+	pa = (size_t)(ca - ra);
+	pb = (size_t)(cb - rb);
+	ca += 2 + strspn(ca + 2, "0123456789");
+	cb += 2 + strspn(cb + 2, "0123456789");
+	return pa == pb && strncmp(ra, rb, pa) == 0 && strcmp(ca, cb) == 0;
+}
+
+static bool one_slot(const struct spec_cell *c)
+{
+	return c->cfg.model->one_slot;
+}
+
+/* Take cell j into the point. */
+static void take(struct sweep *sw, size_t j, bool *taken, struct spec_cell **pt, size_t *n)
+{
+	taken[j] = true;
+	pt[(*n)++] = &sw->cells[j];
+}
+
+/* The cells of the point of cell i that are not done or taken, into pt:
+ * those with i's parameters but the model, and the one-slot cells of the
+ * same work (a one-slot cell i joins the first point of its work). */
 static size_t point_of(struct sweep *sw, size_t i, bool *taken, struct spec_cell **pt)
 {
-	size_t n = 0;
+	size_t n = 0, k = i;
 
-	for (size_t j = i; j < sw->ncells; j++)
-		if (!sw->done[j] && !taken[j] && same_point(&sw->cells[i], &sw->cells[j])) {
-			taken[j] = true;
-			pt[n++] = &sw->cells[j];
-		}
+	if (one_slot(&sw->cells[i]))
+		for (size_t j = i + 1; j < sw->ncells; j++)
+			if (!sw->done[j] && !taken[j] && !one_slot(&sw->cells[j]) &&
+			    same_work(&sw->cells[i], &sw->cells[j])) {
+				k = j;
+				break;
+			}
+	for (size_t j = i; j < sw->ncells; j++) {
+		const struct spec_cell *c = &sw->cells[j];
+
+		if (sw->done[j] || taken[j])
+			continue;
+		if (same_point(&sw->cells[k], c) ||
+		    (one_slot(c) && !one_slot(&sw->cells[k]) && same_work(&sw->cells[k], c)))
+			take(sw, j, taken, pt, &n);
+	}
 	return n;
 }
 

@@ -26,6 +26,7 @@ M64 = (1 << 64) - 1
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
 ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
+WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg")
 
 
 def mix64(x):
@@ -119,10 +120,19 @@ class Run:
         self.timeout = num("timeout_us", 5000000) / 1e6
         self.spawn = kv.get("spawn") or "fork"
         self.fd = num("fd", 3)
-        if self.workload not in ("io", "cpu", "mixed"):
+        # the workload's own flags (--pg-rows ...) by name, its text slots
+        # (the sqlite file, the pg conninfo) as wl_str0 and wl_str1, and the
+        # library flags --py-http and --py-pg ("default": the model's own)
+        self.flags = kv
+        self.py_http = kv.get("py-http", "default")
+        self.py_pg = kv.get("py-pg", "default")
+        if self.workload not in WORKLOADS:
             sys.exit(f"{self.model}: workload {self.workload} is not supported")
         self.does_io = self.workload in ("io", "mixed")
         self.does_cpu = self.workload in ("cpu", "mixed")
+        # blocking and sqlite are one blocking call: a loop runs it inline
+        # or offloads it; pg is a query through the --py-pg driver
+        self.blocking_only = self.workload in ("blocking", "sqlite")
         self.t0 = 0
         # open loop (--rate): task i is due at t0 + release[i] ns; None: at t0
         self.release = read_release(num("release_fd", -1), self.tasks)
@@ -148,6 +158,13 @@ class Run:
                 while (left := due - time.monotonic_ns()) > 0:
                     time.sleep(left / 1e9)
             yield task_id
+
+    def flag(self, name, default=""):
+        """A workload flag as cmbench passed it (--pg-rows: "pg-rows")."""
+        return self.flags.get(name) or default
+
+    def num_flag(self, name, default=0):
+        return int(self.flags.get(name) or default)
 
     # --- the work of one task --------------------------------------------
 
@@ -336,10 +353,20 @@ def cpu_measure_us(iters):
 
 def main(program):
     """Entry point of every program: mode=cpu answers the cpu cost question,
-    otherwise program(run) runs the tasks."""
+    mode=probe imports the libraries the run would use (cmbench asks before
+    the run: a missing one is one line and exit 2), otherwise program(run)
+    runs the tasks."""
     run = Run(sys.argv[1:])
     if run.mode == "cpu":
         iters = cpu_calibrate(run.cpu_us) if run.cpu_us else run.cpu_iters
         run._say(f"cpu {iters} {cpu_measure_us(iters):.3f}")
         return
-    program(run)
+    try:
+        import foreign_libs  # pylint: disable=import-outside-toplevel
+        foreign_libs.probe(run)
+        if run.mode == "probe":
+            return
+        program(run)
+    except foreign_libs.Missing as e:
+        print(f"{run.model}: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -8,21 +8,22 @@ import time
 
 import foreign
 import foreign_aio
+import foreign_aio_work
 
 
-async def amain(run):
-    # --conn keepalive: C streams opened before the clock; the pool is then
-    # the bound. Otherwise a new connection per task, C at a time.
-    pool = await foreign_aio.stream_pool(run, run.concurrency) if run.keepalive else None
+async def amain(run, executor=None):
+    # what is kept before the clock (foreign_aio_work.py): --conn keepalive's
+    # C connections (the pool is then the bound), the driver's pool of C, C
+    # slots of a blocking call; otherwise a new connection per task, C at a
+    # time. executor: where a blocking call goes (None: inline).
+    work = foreign_aio_work.work(run, executor)
+    await work.setup(run.concurrency)
     bound = asyncio.Semaphore(run.concurrency)
 
     async def task(task_id):
         async with bound:
             start = time.monotonic_ns()
-            if run.does_io:
-                result, err = await foreign_aio.async_get(run, pool, task_id)
-            else:
-                result, err = run.seed(task_id), "ok"
+            result, err = await work.io(task_id)
             if run.does_cpu and err == "ok":
                 result = foreign.cpu_kernel(result, run.cpu_iters)  # blocks the loop
             run.record(task_id, start, time.monotonic_ns(), result, err)
@@ -30,8 +31,7 @@ async def amain(run):
     run.ready()
     await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
     run.end()
-    while pool is not None and not pool.empty():
-        await foreign_aio.close_stream(pool.get_nowait())
+    await work.close()
 
 
 def main(run):

@@ -7,15 +7,19 @@ protocol."""
 import asyncio
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import foreign
 import foreign_aio
+import foreign_aio_work
 
 
 async def amain(run, executor):
     loop = asyncio.get_running_loop()
-    pool = await foreign_aio.stream_pool(run, run.concurrency) if run.keepalive else None
+    # a blocking call (the blocking and sqlite workloads) goes to a thread
+    # pool of W: asyncio.to_thread's executor, sized as C's libuv pool
+    work = foreign_aio_work.work(run, executor if run.blocking_only else None)
+    await work.setup(run.concurrency)
     bound = asyncio.Semaphore(run.concurrency)
     # start the W workers before the clock (they start on first use)
     await asyncio.gather(*(loop.run_in_executor(executor, os.getpid)
@@ -24,10 +28,7 @@ async def amain(run, executor):
     async def task(task_id):
         async with bound:
             start = time.monotonic_ns()
-            if run.does_io:
-                result, err = await foreign_aio.async_get(run, pool, task_id)
-            else:
-                result, err = run.seed(task_id), "ok"
+            result, err = await work.io(task_id)
             if run.does_cpu and err == "ok":
                 result = await loop.run_in_executor(executor, foreign.cpu_kernel, result,
                                                     run.cpu_iters)
@@ -36,12 +37,14 @@ async def amain(run, executor):
     run.ready()
     await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
     run.end()
-    while pool is not None and not pool.empty():
-        await foreign_aio.close_stream(pool.get_nowait())
+    await work.close()
 
 
 def main(run):
-    with ProcessPoolExecutor(max_workers=run.workers) as executor:
+    # CPU parts go to processes; a blocking call to threads (the GIL is
+    # released while it waits), as the seed says for each
+    pool = ThreadPoolExecutor if run.blocking_only else ProcessPoolExecutor
+    with pool(max_workers=run.workers) as executor:
         asyncio.run(amain(run, executor))
 
 

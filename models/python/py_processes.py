@@ -8,22 +8,25 @@ import multiprocessing
 import time
 
 import foreign
+import foreign_work
 
-RUN = None  # the run, in each worker
-CONN = None  # the worker's keep-alive connection
+WORK = None  # the task's work, in each worker
+SLOT = None  # the worker's slot: keep-alive, pg or sqlite connection
 
 
 def worker_init(run, started):
-    global RUN, CONN
-    RUN = run
-    if run.keepalive:
-        CONN = foreign.http_connection(run, connect=True)
-    started.release()
+    global WORK, SLOT
+    try:
+        WORK = foreign_work.Blocking(run)
+        SLOT = WORK.slot()
+    finally:
+        started.release()
 
 
 def task(task_id):
+    global SLOT
     start = time.monotonic_ns()
-    result, err = foreign.blocking_task(RUN, CONN, task_id)
+    result, err, SLOT = WORK.task(SLOT, task_id)
     return task_id, start, time.monotonic_ns(), result, err
 
 

@@ -5,17 +5,21 @@ requests). See README.md for the protocol."""
 import time
 
 import foreign
+import foreign_work
 
 
 def main(run):
-    # --conn keepalive: one connection, opened before the clock
-    conn = foreign.http_connection(run, connect=True) if run.keepalive else None
+    # one slot, opened before the clock: --conn keepalive's connection, the
+    # pg or sqlite connection (foreign_work.py)
+    work = foreign_work.Blocking(run)
+    slot = work.slot()
     run.ready()
     for task_id in run.on_time():  # open loop: each when it is due
         start = time.monotonic_ns()
-        result, err = foreign.blocking_task(run, conn, task_id)
+        result, err, slot = work.task(slot, task_id)
         run.record(task_id, start, time.monotonic_ns(), result, err)
     run.end()
+    work.close(slot)
 
 
 if __name__ == "__main__":

@@ -9,24 +9,25 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import foreign
+import foreign_work
 
 
 def main(run):
-    # --conn keepalive: C connections opened before the clock, each task
-    # borrows one (a pool of C threads never waits for one)
-    conns = queue.Queue()
-    if run.keepalive:
-        for _ in range(run.concurrency):
-            conns.put(foreign.http_connection(run, connect=True))
+    # C slots opened before the clock (--conn keepalive's connections, a
+    # pg or sqlite connection each: foreign_work.py); each task borrows one
+    # (a pool of C threads never waits for one)
+    work = foreign_work.Blocking(run)
+    slots = queue.Queue()
+    for _ in range(run.concurrency):
+        slots.put(work.slot())
 
     def task(task_id):
         start = time.monotonic_ns()
-        conn = conns.get() if run.keepalive else None
+        slot = slots.get()
         try:
-            result, err = foreign.blocking_task(run, conn, task_id)
+            result, err, slot = work.task(slot, task_id)
         finally:
-            if conn is not None:
-                conns.put(conn)
+            slots.put(slot)
         return task_id, start, time.monotonic_ns(), result, err
 
     with ThreadPoolExecutor(max_workers=run.concurrency) as pool:
@@ -52,6 +53,8 @@ def main(run):
             run.record(*done.get().result())
         dispatcher.join()
         run.end()
+    while not slots.empty():
+        work.close(slots.get_nowait())
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 # every foreign model of the table runs io, cpu and mixed clean with the C
 # models' checksums for equal --cpu-iters, and its row carries its process
 # tree's real memory, CPU and context switches (not the runner's own);
-# --cpu is calibrated in the program's own runtime; and the protocol is enforced on a minimal foreign
-# model in bash (tests/it/helpers/foreign_fixture.sh) that misbehaves on
-# purpose: every failure counted, exit 1, no hang, nothing left behind.
+# --cpu is calibrated in the program's own runtime; and the protocol is
+# enforced on a minimal foreign model in bash
+# (tests/it/helpers/foreign_fixture.sh) that misbehaves on purpose: every
+# failure counted, exit 1, no hang, nothing left behind.
 source "$(dirname "$0")/lib.sh"
 
 FIXTURE_PROG="$(cd "$(dirname "$0")" && pwd)/helpers/foreign_fixture.sh"

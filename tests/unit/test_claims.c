@@ -72,6 +72,11 @@ static const struct side sides[] = {
 	{ "uvloop", 1.86, 2.0, 4.01 },		      /* × */
 	{ "gil", 0.74, 0.93, 1.26 },		      /* × */
 	{ "context-switches", -0.001, 0, 0.001 },     /* per request */
+	/* issue 20 */
+	{ "asyncpg-3-5x", 2.99, 4, 5.01 },     /* × */
+	{ "sqlite-threads", 1.49, 1.9, 2.51 }, /* × */
+	{ "requests-stall", 0.74, 1.1, 1.26 }, /* in flight */
+	{ "clients-5s", 3.74, 5.38, 6.26 },    /* s */
 };
 
 static const struct claim *claim_by_id(const char *id)
@@ -99,6 +104,10 @@ static void figures(const struct claim *c, double *v, double x)
 	if (strcmp(c->id, "gil") == 0) {
 		v[1] = 1.9; /* C threads: two cores */
 		v[3] = 2;
+	}
+	if (strcmp(c->id, "sqlite-threads") == 0) {
+		v[1] = 1.9; /* C threads: two cores */
+		v[2] = 2;
 	}
 	for (int i = 0; i < subjects(c); i++)
 		v[c->subjects[i].fig] = x;
@@ -185,6 +194,24 @@ static void test_gil_control(void **state)
 	assert_non_null(strstr(why, "control"));
 	v[1] = 1.9;
 	v[3] = 1; /* one core */
+	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
+}
+
+/* issue 20: sqlite3 threads are judged only when C threads got two cores */
+static void test_sqlite_threads_control(void **state)
+{
+	const struct claim *c = claim_by_id("sqlite-threads");
+	double v[CLAIM_FIGS];
+	char why[512];
+
+	(void)state;
+	figures(c, v, 1.9);
+	assert_int_equal(conclude(c, v, why), CLAIM_HOLDS);
+	v[1] = 1.1; /* the control got no second core */
+	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
+	assert_non_null(strstr(why, "control"));
+	v[1] = 1.9;
+	v[2] = 1; /* one core */
 	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
 }
 
@@ -300,10 +327,15 @@ static void test_figures_by_role(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_range),	    cmocka_unit_test(test_point),
-		cmocka_unit_test(test_every_claim), cmocka_unit_test(test_spawn_words),
-		cmocka_unit_test(test_gil_control), cmocka_unit_test(test_shipped_runs),
-		cmocka_unit_test(test_bad_runs),    cmocka_unit_test(test_figures_by_role),
+		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_point),
+		cmocka_unit_test(test_every_claim),
+		cmocka_unit_test(test_spawn_words),
+		cmocka_unit_test(test_gil_control),
+		cmocka_unit_test(test_sqlite_threads_control),
+		cmocka_unit_test(test_shipped_runs),
+		cmocka_unit_test(test_bad_runs),
+		cmocka_unit_test(test_figures_by_role),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

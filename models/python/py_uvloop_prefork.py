@@ -1,0 +1,117 @@
+"""py-uvloop-prefork - W processes (--workers), each running uvloop on its
+share of the tasks: the seed's "asyncio + uvloop per process, behind a
+load balancer" (what Gunicorn + Uvicorn workers give a server), the
+Python analog of eventloop-prefork.
+
+As there, the balancer is a task counter in shared memory that every loop
+takes its next id from (a loop that runs ahead takes more), --concurrency
+is split across the loops (worker i gets C/W slots, one more for the first
+C%W; with fewer slots than workers only C are forked), and the CPU part
+runs inline on the worker's loop; under --rate a slot that takes a task
+waits until it is due. Each worker sets up (its connections,
+its driver's pool) before the parent says ready, starts on go, writes its
+own records on the protocol's fd (one short line per write: a unix stream
+socket keeps it whole), says done and waits for the parent's bye before
+tearing down, so the final sample holds every loop. See README.md."""
+
+import asyncio
+import multiprocessing
+import os
+import sys
+import time
+
+import uvloop
+
+import foreign
+import foreign_aio_work
+
+
+async def worker_loop(run, slots, counter, go_fd, done_fd):
+    work = foreign_aio_work.work(run)
+    await work.setup(slots)
+    os.write(done_fd, b"r")  # ready
+    t0 = os.read(go_fd, 32)  # the parent's go: t0, or EOF (abort)
+    if not t0:
+        return
+    run.t0 = int(t0)
+
+    def next_id():
+        with counter.get_lock():
+            i = counter.value
+            counter.value = i + 1
+        return i
+
+    async def slot():
+        while (task_id := next_id()) < run.tasks:
+            early = run.due_ns(task_id) - time.monotonic_ns()  # open loop: --rate
+            if early > 0:
+                await asyncio.sleep(early / 1e9)
+            start = time.monotonic_ns()
+            result, err = await work.io(task_id)
+            if run.does_cpu and err == "ok":
+                result = foreign.cpu_kernel(result, run.cpu_iters)  # blocks this loop
+            run.record(task_id, start, time.monotonic_ns(), result, err)
+
+    await asyncio.gather(*(slot() for _ in range(slots)))
+    os.write(done_fd, b"d")
+    os.read(go_fd, 1)  # EOF: the parent heard bye
+    await work.close()
+
+
+def worker(run, slots, counter, go_fd, done_fd):
+    """In the forked child: never returns."""
+    code = 0
+    try:
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        asyncio.run(worker_loop(run, slots, counter, go_fd, done_fd))
+    except BaseException as e:  # noqa: BLE001 - say it, and die
+        print(f"{run.model}: worker {os.getpid()}: {e!r}", file=sys.stderr)
+        code = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(code)  # pylint: disable=protected-access
+
+
+def main(run):
+    n = max(1, min(run.workers, run.concurrency))
+    counter = multiprocessing.Value("Q", 0)
+    kids = []  # (pid, go write end, done read end)
+    for i in range(n):
+        slots = run.concurrency // n + (1 if i < run.concurrency % n else 0)
+        go_r, go_w = os.pipe()
+        done_r, done_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            for _, g, d in kids:
+                os.close(g)
+                os.close(d)
+            os.close(go_w)
+            os.close(done_r)
+            worker(run, slots, counter, go_r, done_w)
+        os.close(go_r)
+        os.close(done_w)
+        kids.append((pid, go_w, done_r))
+    lost = 0
+    for _, _, d in kids:  # every loop set up: the clock may start
+        if os.read(d, 1) != b"r":
+            lost += 1
+    if lost:
+        sys.exit(f"{run.model}: {lost} worker(s) died before they were ready")
+    t0 = run.ready()
+    for _, g, _ in kids:
+        os.write(g, str(t0).encode())
+    for _, _, d in kids:  # done, or EOF: it died (its tasks go unreported)
+        if os.read(d, 1) != b"d":
+            lost += 1
+    run.end()
+    for pid, g, d in kids:
+        os.close(g)
+        os.close(d)
+        _, st = os.waitpid(pid, 0)
+        lost += st != 0
+    if lost:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    foreign.main(main)
