@@ -20,6 +20,7 @@ cap_loop=${CAP_LOOP:-1000000}
 cap_tasks=${CAP_TASKS:-1000000}
 out=results/measure-ceiling-$(date -u +%Y%m%d-%H%M%S)
 start=$(date +%s)
+load0=$(cut -d" " -f1-3 /proc/loadavg)
 ./cmbench ceiling -o "$out" --models "${MODELS_LOOP:-eventloop}" --workloads io,wait \
 	--from 1024 --cap "$cap_loop" --mem-budget "$budget" 2>&1 | tee "$out.log"
 ./cmbench ceiling -o "$out" --models "${MODELS_TASKS:-threadpool,thread-per-task,forkpool}" \
@@ -30,7 +31,7 @@ mv "$out.log" "$out/ceiling.log"
 	echo "# The ceiling of each model on $(hostname) ($(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo))"
 	echo
 	echo "cmbench ceiling, memory budget $budget, caps $cap_loop (eventloop) and $cap_tasks (the others);"
-	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(($(date +%s) - start)) s in all."
+	echo "load average before: $load0; $(($(date +%s) - start)) s in all."
 	echo
 	echo "| workload | model | tasks held | PSS at the ceiling | per task | first failing C | limit | detail |"
 	echo "|---|---|---|---|---|---|---|---|"
