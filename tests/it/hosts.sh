@@ -120,7 +120,10 @@ check "the merged set has the one-host set's cells, each once, with the same che
 	diff <(cell_sums "$TMP/one/cells.csv") <(cell_sums "$TMP/two/merged/cells.csv")
 check "no cell twice in the merged set" \
 	test -z "$(cell_sums "$TMP/two/merged/cells.csv" | awk '{print $1}' | uniq -d)"
-check "the merged set's charts are drawn" test -s "$TMP/two/merged/makespan.png" -a -s "$TMP/two/merged/ceiling.png"
+"$CM" plots "$TMP/one" --scripts "$ROOT/plots" >/dev/null 2>&1
+charts() { (cd "$1" && ls -- *.png 2>/dev/null | tr '\n' ' '); }
+check "the merged set's charts are drawn, the same as one host's ($(charts "$TMP/one"))" \
+	test -n "$(charts "$TMP/one")" -a "$(charts "$TMP/one")" = "$(charts "$TMP/two/merged")"
 check "REPORT.md names both hosts" grep -q 'via h1.*via h2\|via h2.*via h1' "$TMP/two/merged/REPORT.md"
 check "--cleanup left no working directory on the hosts" \
 	test -z "$(grep -rl "hosts-$tok" "$HOME"/.parallel/tmp 2>/dev/null)"
@@ -148,8 +151,8 @@ done
 wait "$hpid"
 frc=$?
 sed 's/^/# /' "$TMP/fail.err" | grep -v '^# \[' | grep -e 'hosts:' -e 'merge:' | head
-check "a sweep killed on host 2 mid-way (pid ${killed:-none}): exit 1" test -n "$killed" -a "$frc" = 1
-check "its shard is named as failed" grep -q 'shard 2/2 on h2 failed' "$TMP/fail.err"
+check "shard 2's sweep killed mid-way on its host (pid ${killed:-none}): exit 1" test -n "$killed" -a "$frc" = 1
+check "its shard and host are named as failed" grep -q 'shard 2/2 on h[12] failed' "$TMP/fail.err"
 check "merge marks the missing cells for --resume" grep -q 'marked for --resume' "$TMP/fail.err"
 "$CM" sweep "$TMP/slow-$tok.spec" -o "$TMP/fail/merged" --resume >/dev/null 2>"$TMP/resume.err"
 check "--resume finishes them: the set equals one host's" \
