@@ -56,6 +56,17 @@ $(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(B)/libcmb.a $(LDLIBS) -lcmocka
 
+# the fixture build (tests/it/fixture.sh): the same objects, with the two
+# registries compiled again with -DCMB_FIXTURES, which adds the model and
+# the workload of tests/fixtures/src/ to the tables
+FIX_SRC := models/registry.c workloads/registry.c $(wildcard tests/fixtures/src/*.c)
+FIX_OBJ := $(FIX_SRC:%.c=$(B)/fix/%.o)
+$(B)/fix/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCMB_FIXTURES -c $< -o $@
+$(B)/cmbench-fixtures: $(B)/cmd/main.o $(FIX_OBJ) $(B)/libcmb.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # deps: install what a fresh Debian 12 machine lacks (apt-get as root,
 # otherwise print the exact command).
 deps deps-build:
@@ -68,7 +79,7 @@ deps-peers:
 	@tools/deps.sh peers
 
 test: deps-test
-	$(MAKE) --no-print-directory cmbench $(UNIT_BIN)
+	$(MAKE) --no-print-directory cmbench $(UNIT_BIN) $(B)/cmbench-fixtures
 	@tests/run.sh $(UNIT_BIN)
 
 # the sanitizer build: the same tests against an ASan/UBSan binary
@@ -122,7 +133,7 @@ ceiling: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@[ -d "$(or $(RESULTS),results/latest)" ] || { echo "make ceiling: no result set $(or $(RESULTS),results/latest); run make bench first or give RESULTS=DIR" >&2; exit 2; }
 	./cmbench ceiling -o $(or $(RESULTS),results/latest) --models $(CEILING_MODELS) \
-		--workloads io,wait --cap 10000000 $(if $(MEM_BUDGET),--mem-budget $(MEM_BUDGET)); \
+		--workloads io,timer --cap 10000000 $(if $(MEM_BUDGET),--mem-budget $(MEM_BUDGET)); \
 		rc=$$?; ./cmbench plots $(or $(RESULTS),results/latest) && exit $$rc
 
 # the charts, decision matrix and report of one result set (results/latest by default)

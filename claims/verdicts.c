@@ -210,8 +210,8 @@ static void process_memory(const struct claim *c, const struct claims_set *s, do
 	v[3] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
 	snprintf(f, cap,
 		 "one more worker process (PSS: shared pages counted once): **%s** with spawn, "
-		 "**%s** with fork; %s each as RSS with spawn (what `top` shows); a C forkpool "
-		 "worker: %s",
+		 "**%s** with fork; %s each as RSS with spawn (what `top` shows); a worker of "
+		 "C's process pool: %s",
 		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]), kib(d, sizeof(d), v[2]),
 		 kib(e, sizeof(e), v[3]));
 }
@@ -585,7 +585,7 @@ const struct claim claims_table[] = {
 	  .claim = "asyncpg is 3–5× faster than psycopg2 at high concurrency",
 	  .quote = "asyncpg … consistently 3–5× faster than psycopg2 in high-concurrency "
 		   "benchmarks",
-	  .how = "the pg workload's query (an indexed aggregate) at C=100 on a throw-away "
+	  .how = "the database server's query (an indexed aggregate) at C=100 on a throw-away "
 		 "cluster: asyncpg on asyncio against psycopg2 (and psycopg) in 100 threads, each "
 		 "with 100 connections opened before the clock; queries/s, best of the runs",
 	  .article = "3–5×",

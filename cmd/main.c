@@ -43,7 +43,8 @@ const struct command command_table[] = {
 	{ "report", "write DIR/report.html: the picker, matrix, lessons and claims, offline (DIR)",
 	  report_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
-	{ "__worker", "(internal) one task of process-per-task --spawn exec", worker_main },
+	{ "__worker", "(internal) the worker a model execs for a task (--spawn exec)",
+	  worker_main },
 	{ NULL, NULL, NULL },
 };
 
@@ -115,18 +116,6 @@ int list_main(int argc, char **argv)
 	return 0;
 }
 
-/* The workload that is the CPU kernel alone, found by its traits. */
-static const struct workload_ops *pure_cpu_workload(void)
-{
-	for (size_t i = 0; workload_table[i]; i++) {
-		const struct workload_ops *w = workload_table[i];
-
-		if (w->does_cpu && !w->does_io && !w->blocking_only && !w->flags)
-			return w;
-	}
-	return NULL;
-}
-
 /* cmbench calibrate [--model M] D: the kernel iterations that take D on
  * one core. A foreign model's kernel runs in its own runtime: --model asks
  * its program (the sweep calibrates each runtime once, so every model of
@@ -163,7 +152,7 @@ int calibrate_main(int argc, char **argv)
 
 		cli_run_defaults(&cfg);
 		cfg.model = m;
-		cfg.workload = pure_cpu_workload();
+		cfg.workload = workload_by_parts(false, true);
 		cfg.cpu_target_us = us;
 		cfg.cpu_iters = 0;
 		if (!cfg.workload || m->cpu_cost(&cfg, &w, err, sizeof(err))) {

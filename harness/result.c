@@ -48,6 +48,7 @@ static const struct result_col columns[] = {
 	M(io_floor_us, COL_REAL, "us"), M(bound_floor_s, COL_REAL, "s"),
 	M(efficiency_floor, COL_REAL, ""),
 	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
+	M(lat_p50_first_us, COL_REAL, "us"), M(lat_p50_last_us, COL_REAL, "us"),
 };
 #undef P
 #undef M
@@ -231,6 +232,14 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 				    : "const");
 	row->rate_tps = cfg->rate_tps;
 	row->achieved_tps = row->makespan_s > 0 ? (double)s->completed / row->makespan_s : 0;
+	row->lat_p50_first_us = row->lat_p50_last_us = NAN;
+	if (cfg->rate_tps > 0) {
+		uint64_t n1, n2;
+		double a = stats_fifth_p50(s->first, &n1), b = stats_fifth_p50(s->last, &n2);
+
+		row->lat_p50_first_us = n1 ? a / 1e3 : NAN;
+		row->lat_p50_last_us = n2 ? b / 1e3 : NAN;
+	}
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
 	row->io_floor_us = rep->io_floor_us;

@@ -23,7 +23,9 @@ struct result_row {
 	double monitor_cpu_s, samples;
 	double io_floor_us, bound_floor_s, efficiency_floor;
 	double rate_tps, achieved_tps; /* open loop: offered, and completed per second */
-	char arrivals[8];	       /* batch, const or poisson */
+	/* open loop: p50 latency of the first and last fifth of the tasks */
+	double lat_p50_first_us, lat_p50_last_us;
+	char arrivals[8]; /* batch, const or poisson */
 	double cores, completed, setup_s;
 };
 

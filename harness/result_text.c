@@ -33,18 +33,23 @@ void result_print_error_kinds(FILE *f, const struct result_row *r)
 void result_print_text(FILE *f, const struct result_row *r)
 {
 	char a[32], b[32], c[32], d[32], e[32];
+	double n = r->completed - r->errors; /* the latencies recorded */
 
 	fprintf(f,
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
 		"libuv %s\n",
 		r->model, r->workload, r->tasks, r->concurrency, r->workers, r->cores, r->libuv);
-	if (r->rate_tps > 0)
+	if (r->rate_tps <= 0)
+		fprintf(f, "  mode: batch, every task released at the start\n");
+	else
 		fprintf(f,
 			"  mode: open loop, %s arrivals at %.1f tasks/s offered, %.1f achieved; "
 			"latency from each task's due time\n",
 			r->arrivals, r->rate_tps, r->achieved_tps);
-	else
-		fprintf(f, "  mode: batch, every task released at the start\n");
+	if (r->rate_tps > 0 && isfinite(r->lat_p50_first_us) && isfinite(r->lat_p50_last_us))
+		fprintf(f, "  backlog: p50 of the first fifth of the tasks %s, of the last %s\n",
+			fmt_us(a, sizeof(a), r->lat_p50_first_us, FMT_TERSE),
+			fmt_us(b, sizeof(b), r->lat_p50_last_us, FMT_TERSE));
 	if (r->io_latency_us > 0 || r->payload > 0)
 		fprintf(f, "  io:   latency %s, payload %.0f bytes, conn %s\n",
 			fmt_us(a, sizeof(a), r->io_latency_us, FMT_TERSE), r->payload, r->conn);
@@ -70,15 +75,19 @@ void result_print_text(FILE *f, const struct result_row *r)
 			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
 	}
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
+	/* a p99 of fewer than 100 samples (a p99.9 of fewer than 1,000) is
+	 * only the max: not printed as one */
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "Latency",
 		fmt_us(a, sizeof(a), r->lat_p50_us, FMT_TERSE),
 		fmt_us(b, sizeof(b), r->lat_p90_us, FMT_TERSE),
-		fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE),
-		fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE),
+		n >= 100 ? fmt_us(c, sizeof(c), r->lat_p99_us, FMT_TERSE) : "-",
+		n >= 1000 ? fmt_us(d, sizeof(d), r->lat_p999_us, FMT_TERSE) : "-",
 		fmt_us(e, sizeof(e), r->lat_max_us, FMT_TERSE));
 	fprintf(f, "  %-10s %10s %10s %10s\n", "Service",
 		fmt_us(a, sizeof(a), r->svc_p50_us, FMT_TERSE), "",
-		fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE));
+		n >= 100 ? fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE) : "-");
+	if (n < 1000)
+		fprintf(f, "  (%s: max of n=%.0f)\n", n < 100 ? "p99 and p99.9" : "p99.9", n);
 	fprintf(f,
 		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
 		"involuntary\n",

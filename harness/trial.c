@@ -32,6 +32,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/sched.h"
+#include "../lib/spawn.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "cli.h"
@@ -101,18 +102,31 @@ static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, u
 }
 
 /* The trial process: never returns. */
-static void trial_child(const struct run_cfg *cfg, pid_t monitor, struct trial_pipes *tp)
+struct trial_child_args {
+	const struct run_cfg *cfg;
+	struct trial_pipes tp;
+	int close_fd[2]; /* the monitor's ends of the pipes */
+};
+
+/* The trial's process (spawned in a group of its own, so a deadline kills
+ * every process of it; it dies with the monitor). */
+static int trial_child(void *arg)
 {
-	die_with_parent(monitor, SIGKILL);
-	setpgid(0, 0); /* its own group: a deadline kills every process of it */
+	struct trial_child_args *a = arg;
+	const struct run_cfg *cfg = a->cfg;
+	struct trial_pipes *tp = &a->tp;
+
+	close(a->close_fd[0]);
+	close(a->close_fd[1]);
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
 	say_wait(tp, 'B', 'b');
+	stats_fifths(cfg->rate_tps > 0 ? cfg->tasks : 0); /* open loop: the backlog test */
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
 	getrusage(RUSAGE_SELF, &tp->shm->self_ru);
 	tp->shm->ran = 1;
-	_exit(0);
+	return 0;
 }
 
 static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *into, int *cost_ms)
@@ -272,8 +286,10 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
 			 struct trial_report *rep)
 {
-	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc;
+	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc, rc;
 	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
+	struct trial_child_args child;
+	struct spawn sp;
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
@@ -285,24 +301,20 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	/* orphans of the trial (its workers, when it dies first) are
 	 * reparented to the monitor, not to init */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(rep->fail, sizeof(rep->fail), "fork of the trial: %s", strerror(errno));
+	child.cfg = cfg;
+	child.tp = (struct trial_pipes){ .to_mon = to_mon[1], .from_mon = from_mon[0], .shm = shm };
+	child.tp.ctl.release_off = release_off;
+	child.tp.ctl.format_run = cli_format_run;
+	child.close_fd[0] = to_mon[0];
+	child.close_fd[1] = from_mon[1];
+	spawn_init(&sp);
+	sp.group = true;
+	sp.death_sig = SIGKILL;
+	rc = spawn_fn(&sp, trial_child, &child, &pid);
+	if (rc != 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "fork of the trial: %s", strerror(-rc));
 		goto out;
 	}
-	if (pid == 0) {
-		struct trial_pipes tp = { .to_mon = to_mon[1],
-					  .from_mon = from_mon[0],
-					  .shm = shm };
-
-		tp.ctl.release_off = release_off;
-		tp.ctl.format_run = cli_format_run;
-		close(to_mon[0]);
-		close(from_mon[1]);
-		trial_child(cfg, getppid(), &tp);
-	}
-	setpgid(pid, pid); /* also here: no race with the first kill */
 	close(to_mon[1]);
 	close(from_mon[0]);
 	to_mon[1] = from_mon[0] = -1;
@@ -345,8 +357,13 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
 		rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	}
-	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
-		return 1;
+	if (svc) { /* the service says what it decided; the run's cfg is ours */
+		struct wl_service_result res = { .target = false };
+
+		if (svc->start(cfg, &res, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+			return 1;
+		wl_service_apply(cfg, &res);
+	}
 	if (cfg->workload->does_io)
 		rep->io_floor_us = floor_io_us(cfg, svc_state);
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

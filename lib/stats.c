@@ -3,6 +3,45 @@
 
 #include <string.h>
 
+static uint64_t fifths_of; /* stats_fifths(): N, or 0 */
+
+void stats_fifths(uint64_t tasks)
+{
+	fifths_of = tasks >= 5 ? tasks : 0;
+}
+
+static unsigned coarse_bucket(uint64_t v)
+{
+	unsigned msb;
+
+	if (v < 4)
+		return (unsigned)v;
+	msb = 63u - (unsigned)__builtin_clzll(v);
+	return msb * 4 + (unsigned)((v >> (msb - 2)) & 3);
+}
+
+double stats_fifth_p50(const uint32_t *fifth, uint64_t *n)
+{
+	uint64_t total = 0, seen = 0;
+
+	for (unsigned i = 0; i < STATS_COARSE; i++)
+		total += fifth[i];
+	*n = total;
+	for (unsigned i = 0; total && i < STATS_COARSE; i++) {
+		seen += fifth[i];
+		if (2 * seen >= total) {
+			unsigned msb = i / 4;
+			double lo;
+
+			if (i < 8)
+				return i;
+			lo = (double)((4ull + i % 4) << (msb - 2));
+			return lo + (double)(1ull << (msb - 2)) / 2;
+		}
+	}
+	return 0;
+}
+
 void stats_init(struct task_stats *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -19,6 +58,10 @@ void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_n
 		return;
 	}
 	hist_record(&s->lat, end_ns > release_ns ? end_ns - release_ns : 0);
+	if (fifths_of && id < fifths_of / 5)
+		s->first[coarse_bucket(end_ns > release_ns ? end_ns - release_ns : 0)]++;
+	else if (fifths_of && id >= fifths_of - fifths_of / 5 && id < fifths_of)
+		s->last[coarse_bucket(end_ns > release_ns ? end_ns - release_ns : 0)]++;
 	hist_record(&s->svc, end_ns - start_ns);
 	s->checksum = checksum_fold(s->checksum, id, result);
 }
@@ -32,6 +75,12 @@ void stats_merge(struct task_stats *dst, const struct task_stats *src)
 		dst->errors[i] += src->errors[i];
 	dst->checksum += src->checksum;
 	dst->workers_lost += src->workers_lost;
+	for (int i = 0; i < STATS_COARSE; i++) { /* untouched stays untouched */
+		if (src->first[i])
+			dst->first[i] += src->first[i];
+		if (src->last[i])
+			dst->last[i] += src->last[i];
+	}
 	if (src->last_done_ns > dst->last_done_ns)
 		dst->last_done_ns = src->last_done_ns;
 }

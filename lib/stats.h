@@ -21,6 +21,8 @@ enum task_err {
 	TASK_ERR_KINDS
 };
 
+#define STATS_COARSE 256 /* buckets of a coarse fifth */
+
 struct task_stats {
 	struct hist lat;		 /* completion - (intended) release, ns */
 	struct hist svc;		 /* completion - start of processing, ns */
@@ -29,7 +31,20 @@ struct task_stats {
 	uint64_t checksum;		 /* fold of the ok tasks' results */
 	uint64_t last_done_ns;		 /* latest completion time stamp */
 	uint64_t workers_lost;		 /* worker threads or processes that died */
+	/* open loop: the latency of the first and of the last fifth of the
+	 * tasks (by id, which is release order), coarse: 4 buckets per power
+	 * of two. A growing backlog shows as a last fifth slower than the
+	 * first. Recorded only after stats_fifths(N), so a batch run never
+	 * touches these pages. */
+	uint32_t first[STATS_COARSE], last[STATS_COARSE];
 };
+
+/* Keep the first and last fifths of N tasks from now on (in this process
+ * and the ones it forks); 0: not at all. */
+void stats_fifths(uint64_t tasks);
+/* The median of a coarse fifth in ns (its bucket's middle, within 12%), 0
+ * when empty; *n: its count. */
+double stats_fifth_p50(const uint32_t *fifth, uint64_t *n);
 
 void stats_init(struct task_stats *s);
 /* Record one finished task. release_ns is when it was due (t0 in a batch,

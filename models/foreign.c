@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../workloads/pylib.h"
 #include "../workloads/workload.h"
@@ -260,51 +261,31 @@ static int release_open(struct fg *g)
 	return lseek(g->release_fd, 0, SEEK_SET) < 0 ? -errno : 0;
 }
 
-/* In the child: the socket becomes fd 3, stdout goes to stderr (stdout
- * carries cmbench's result), then exec. Never returns. */
-static void child_exec(int sock, int release, char *const argv[], pid_t parent)
-{
-	int null = open("/dev/null", O_RDONLY);
-
-	die_with_parent(parent, SIGKILL);
-	signal(SIGPIPE, SIG_DFL);
-	/* out of the way of fds 3 and 4 first */
-	if (release >= 0 && (release = fcntl(release, F_DUPFD_CLOEXEC, 10)) < 0)
-		_exit(127);
-	if (sock == FOREIGN_FD)
-		fcntl(sock, F_SETFD, 0);
-	else if (dup2(sock, FOREIGN_FD) < 0)
-		_exit(127);
-	if (release >= 0 && dup2(release, FOREIGN_RELEASE_FD) < 0)
-		_exit(127);
-	if (null >= 0)
-		dup2(null, STDIN_FILENO);
-	dup2(STDERR_FILENO, STDOUT_FILENO);
-	execv(argv[0], argv);
-	_exit(127);
-}
-
+/* The program with the socket on fd 3 and the release schedule (if any)
+ * on fd 4, stdin from /dev/null, stdout into our stderr (stdout carries
+ * cmbench's result); it dies with the trial. */
 static int fg_start(struct fg *g, char *const argv[])
 {
-	pid_t parent = getpid();
-	int sv[2];
+	struct spawn sp;
+	int sv[2], rc;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	fflush(NULL);
-	g->pid = fork();
-	if (g->pid < 0) {
-		int rc = -errno;
-
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_dup(&sp, STDOUT_FILENO, STDERR_FILENO);
+	spawn_dup(&sp, FOREIGN_FD, sv[1]);
+	if (g->release_fd >= 0)
+		spawn_dup(&sp, FOREIGN_RELEASE_FD, g->release_fd);
+	sp.death_sig = SIGKILL;
+	sp.reset_signals = true;
+	rc = spawn_exec(&sp, argv, &g->pid);
+	close(sv[1]);
+	if (rc != 0) {
 		close(sv[0]);
-		close(sv[1]);
+		g->pid = -1;
 		return rc;
 	}
-	if (g->pid == 0) {
-		close(sv[0]);
-		child_exec(sv[1], g->release_fd, argv, parent);
-	}
-	close(sv[1]);
 	g->fd = sv[0];
 	g->last_heard = clock_now_ns();
 	return 0;

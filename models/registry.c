@@ -1,5 +1,5 @@
 /* registry.c - the table of models; `cmbench list` prints it. Adding a
- * model is one file in models/ and one line here. */
+ * model is one file in models/, its extern and its entry here. */
 #include <string.h>
 
 #include "model.h"
@@ -20,6 +20,9 @@ extern const struct model_ops model_py_uvloop_prefork;
 extern const struct model_ops model_thread_per_task;
 extern const struct model_ops model_process_per_task;
 extern const struct model_ops model_eventloop_prefork;
+#ifdef CMB_FIXTURES /* the fixture build only (tests/fixtures/src/) */
+extern const struct model_ops model_fixture;
+#endif
 
 const struct model_ops *const model_table[] = {
 	&model_sequential,
@@ -38,6 +41,9 @@ const struct model_ops *const model_table[] = {
 	&model_py_uvloop,
 	&model_py_asyncio_offload,
 	&model_py_uvloop_prefork,
+#ifdef CMB_FIXTURES
+	&model_fixture,
+#endif
 	NULL,
 };
 

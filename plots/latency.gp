@@ -4,8 +4,11 @@
 # release, so a model that falls behind pays for the queue: the curve is
 # flat while the model keeps up and turns up sharply (the hockey stick)
 # as the offered rate nears its capacity.
+# The band around each p99 line is its interval over the reps (the
+# median's confidence interval when cells.csv has one, else min to max);
+# a point with fewer than 100 samples has no p99 and is not drawn.
 # Input: plotdata/latency-WORKLOAD-MODEL.dat
-# (offered_tps p50_ms p99_ms achieved_tps load_pct).
+# (offered_tps p50_ms p99_ms achieved_tps load_pct p99_lo_ms p99_hi_ms).
 load scripts.'/common.gp'
 
 nwl = words(ol_workloads)
@@ -35,7 +38,10 @@ do for [fmt in "png svg"] {
 			set yrange [*:slo * 4]
 			set arrow 1 from graph 0, first slo to graph 1, first slo nohead lw 3 lc rgb note_color dt 1
 			set key top left Left reverse samplen 2 spacing 1.1 font ",13" box opaque
-			plot for [m in ms] dir."/plotdata/latency-".wl."-".m.".dat" using 1:3 \
+			set style fill transparent solid 0.2 noborder
+			plot for [m in ms] dir."/plotdata/latency-".wl."-".m.".dat" using 1:6:7 \
+				with filledcurves lt model_lt(m) notitle, \
+			     for [m in ms] dir."/plotdata/latency-".wl."-".m.".dat" using 1:3 \
 				with linespoints lt model_lt(m) title m, \
 			     for [m in ms] dir."/plotdata/latency-".wl."-".m.".dat" using 1:2 \
 				with lines lt model_lt(m) dt 2 lw 2 notitle, \

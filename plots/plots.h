@@ -65,6 +65,7 @@ struct cell {
 	double reps;		      /* reps aggregated */
 	bool ok;		      /* every rep clean, and its checksum that of its like cells */
 	bool sum_mismatch;	      /* its checksum differs from most cells of the same work */
+	bool sum_compared;	      /* another cell ran the same work: checksums compared */
 	const char *checksum;	      /* "" when the set has none */
 	double payload, iters;	      /* payload bytes, cpu_iters: what same work means */
 	int lt;			      /* gnuplot line type of the model */
@@ -100,7 +101,10 @@ struct set {
 	double cores;			   /* usable CPUs, NAN if unknown */
 	char subtitle[1024];		   /* host line under every title */
 	const char *grid;		   /* grid of the workload charts */
-	struct panel panels[3];		   /* io, mixed, cpu if present */
+	const char *scaling_grid;	   /* the grids of these roles ("": none) */
+	const char *memory_grid;
+	const char *offload_grid;
+	struct panel panels[3]; /* io, mixed, cpu if present */
 	size_t npanels;
 	double shares[PLOTS_MAX_AXIS]; /* main grid: cpu shares */
 	size_t nshares;
@@ -242,6 +246,11 @@ bool plots_on_path(const char *prog);
 void plots_no_chart(struct set *s, const char *name);
 bool plots_chart_drawn(const struct set *s, size_t i);
 int plots_run_gnuplot(const struct set *s, const char *name);
+
+/* The grid of the spec whose `role:` is role; "" when none is. A spec
+ * that gives no grid a role (a set made before roles) names grids by their
+ * role: the grid called role. */
+const char *plots_grid_of_role(const struct set *s, const char *role);
 
 /* cmbench plots DIR: its exit status (0 ok, 1 failed, 2 usage) */
 int plots_main(int argc, char **argv);

@@ -197,21 +197,22 @@ int plots_write_workload_charts(struct set *s)
 		plots_no_chart(s, "makespan");
 		plots_no_chart(s, "p99");
 	}
-	/* memory: the grid named "memory" when the set has one (it holds the
+	/* memory: the grid of role memory when the set has one (it holds the
 	 * models that create a thread or a process per task beside the pools),
 	 * else the main grid's first panel (io), where concurrency goes highest */
 	for (size_t i = 0; i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, "memory") == 0) {
+		if (strcmp(s->cells[i].grid, s->memory_grid) == 0) {
 			const char *main_grid = s->grid;
 			int rc;
 
 			snprintf(own.key, sizeof(own.key), "%s", "memory");
 			own.share = s->cells[i].share;
-			s->grid = "memory";
+			s->grid = s->memory_grid;
 			plots_var_str(s, "memory_panel", "%s", own.key);
-			plots_var_str(s, "memory_title", "workload %s, io %s (grid memory)",
+			plots_var_str(s, "memory_title", "workload %s, io %s (grid %s)",
 				      s->cells[i].w ? s->cells[i].w->name : "?",
-				      fmt_us(buf, sizeof(buf), s->cells[i].io_us, FMT_PROSE));
+				      fmt_us(buf, sizeof(buf), s->cells[i].io_us, FMT_PROSE),
+				      s->memory_grid);
 			rc = panel_chart(s, &own, "memory", M_MEM, 1, false, "KiB");
 			s->grid = main_grid;
 			return rc;

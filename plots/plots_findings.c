@@ -118,7 +118,7 @@ static void finding_prefork(const struct set *s, FILE *f)
 
 /* Throughput (and p99) per model of a workload kind, at each level. */
 static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct workload_ops *),
-			 const char *what, bool p99)
+			 bool p99)
 {
 	char grids[PLOTS_LIST_LEN] = "", a[48], lv[32], n1[96];
 	const struct cell *first = NULL;
@@ -136,8 +136,8 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 		}
 	if (!first)
 		return;
-	fprintf(f, "- **%s** (%s workload; grids %s), tasks per second%s:", what, first->w->label,
-		grids, p99 ? " and p99 latency" : "");
+	fprintf(f, "- **%s** (%s workload; grids %s), tasks per second%s:", wl_noun(first->w),
+		first->w->label, grids, p99 ? " and p99 latency" : "");
 	for (size_t i = 0, n = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
@@ -257,13 +257,15 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 {
 	char lv[32], cb[64], vs[VERDICT_FMT_MAX];
 	bool head = false, lost = false, tp_ahead;
+	const char *offload_model = "";
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *tp;
 		double r;
 
 		if (!usable(c) || !m_offload_loop(c->m) || !wl_plain(c->w, false, true) ||
-		    (s->grid && strcmp(c->grid, s->grid) == 0) || strcmp(c->grid, "offload") != 0)
+		    (s->grid && strcmp(c->grid, s->grid) == 0) ||
+		    strcmp(c->grid, s->offload_grid) != 0)
 			continue;
 		if (!(tp = peer(s, c, m_thread_pool)))
 			continue;
@@ -271,24 +273,27 @@ static void finding_offload_pool(const struct set *s, FILE *f)
 			fprintf(f,
 				"- **Offload against a thread pool on CPU work** (grid %s, %s "
 				"cores): "
-				"eventloop-offload's makespan against threadpool's at the same "
+				"%s's makespan against %s's at the same "
 				"concurrency:",
-				c->grid, plots_cores(s, cb, sizeof(cb)));
+				c->grid, plots_cores(s, cb, sizeof(cb)), c->model, tp->model);
 		r = c->v[M_MAKESPAN][MED] / tp->v[M_MAKESPAN][MED];
 		plots_vs(tp, c, M_MAKESPAN, vs, sizeof(vs), &tp_ahead);
 		fprintf(f, "%s %.2f× at C=%s with %g workers (%s)", head ? ";" : "", r,
 			plots_count(c->conc, lv, sizeof(lv)), c->workers, vs);
 		lost |= c->conc <= c->workers && tp_ahead;
+		offload_model = c->model;
 		head = true;
 	}
 	if (head && !lost)
 		fprintf(f, ".\n");
 	if (head && lost)
-		fprintf(f, ". With as many tasks in flight as workers, a worker that finishes "
-			   "waits for the loop thread to wake, take the result and submit the next "
-			   "task, and the loop is one more thread than there are cores; with more "
-			   "tasks in flight than workers the next task is already queued "
-			   "(README, \"eventloop-offload and the lost core\").\n");
+		fprintf(f,
+			". With as many tasks in flight as workers, a worker that finishes "
+			"waits for the loop thread to wake, take the result and submit the next "
+			"task, and the loop is one more thread than there are cores; with more "
+			"tasks in flight than workers the next task is already queued "
+			"(README, \"%s and the lost core\").\n",
+			offload_model);
 }
 
 /* A grid's workload flags as "name=value ...", or "its defaults". */
@@ -346,8 +351,8 @@ void plots_regime_findings(const struct set *s, FILE *f)
 	finding_creation(s, f);
 	finding_stall(s, f);
 	finding_prefork(s, f);
-	finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
-	finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+	finding_tput(s, f, wl_embedded_db, false);
+	finding_tput(s, f, wl_db_server, true);
 	finding_flags(s, f);
 	finding_python(s, f);
 	finding_python_loops(s, f);
@@ -364,9 +369,9 @@ bool plots_regime_finding(const struct set *s, const char *key, FILE *f)
 	else if (strcmp(key, "prefork") == 0)
 		finding_prefork(s, f);
 	else if (strcmp(key, "embedded_db") == 0)
-		finding_tput(s, f, wl_embedded_db, "SQLite (a blocking C library)", false);
+		finding_tput(s, f, wl_embedded_db, false);
 	else if (strcmp(key, "db_server") == 0)
-		finding_tput(s, f, wl_db_server, "PostgreSQL", true);
+		finding_tput(s, f, wl_db_server, true);
 	else if (strcmp(key, "flags") == 0)
 		finding_flags(s, f);
 	else if (strcmp(key, "python") == 0)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../lib/cmdutil.h"
+#include "../lib/spawn.h"
 #include "plots.h"
 
 const struct chart plots_charts[PLOTS_NCHARTS] = {
@@ -165,6 +166,8 @@ bool plots_on_path(const char *prog)
 	return false;
 }
 
+#define PLOTS_GNUPLOT_MS 300000 /* one chart: killed past five minutes */
+
 /* gnuplot -e "dir='DIR'; scripts='SCRIPTS'" SCRIPTS/<name>.gp; 0 when it
  * exited 0. Its messages go to our stderr. */
 int plots_run_gnuplot(const struct set *s, const char *name)
@@ -172,7 +175,9 @@ int plots_run_gnuplot(const struct set *s, const char *name)
 	char script[PLOTS_PATH_LEN], *expr = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&expr, &len);
-	int status;
+	char *argv[] = { "gnuplot", "-e", NULL, script, NULL };
+	struct spawn sp;
+	int status, rc;
 	pid_t pid;
 
 	if (!m)
@@ -186,17 +191,14 @@ int plots_run_gnuplot(const struct set *s, const char *name)
 		free(expr);
 		return -ENOMEM;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", "-e", expr, script, (char *)NULL);
-		_exit(127);
-	}
+	argv[2] = expr;
+	spawn_init(&sp);
+	sp.death_sig = SIGKILL;
+	rc = spawn_exec(&sp, argv, &pid);
 	free(expr);
-	if (pid < 0)
-		return -EAGAIN;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	if (rc == 0)
+		rc = spawn_reap_ms(pid, PLOTS_GNUPLOT_MS, false, &status);
+	if (rc != 0)
+		return rc;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }

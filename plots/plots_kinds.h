@@ -15,30 +15,36 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-/* What kind of work a cell's workload is, from its traits. */
+/* What kind of work a cell's workload is: its table's family. */
 static inline bool wl_blocking_io(const struct workload_ops *w) /* a blocking GET */
 {
-	return w && w->blocking_only && w->does_io && !w->does_cpu;
+	return w && w->family == WL_FAMILY_BLOCKING_IO;
 }
 
-static inline bool wl_embedded_db(const struct workload_ops *w) /* a C library: SQLite */
+static inline bool wl_embedded_db(const struct workload_ops *w) /* a library in the process */
 {
-	return w && w->blocking_only && !w->does_io && !w->does_cpu && w->flags;
+	return w && w->family == WL_FAMILY_EMBEDDED_DB;
 }
 
-static inline bool wl_db_server(const struct workload_ops *w) /* a server: PostgreSQL */
+static inline bool wl_db_server(const struct workload_ops *w) /* a server over a socket */
 {
-	return w && !w->blocking_only && w->does_io && w->flags;
-}
-
-static inline bool wl_mixed(const struct workload_ops *w)
-{
-	return w && !w->blocking_only && w->does_io && w->does_cpu && !w->flags;
+	return w && w->family == WL_FAMILY_DB_SERVER;
 }
 
 static inline bool wl_plain(const struct workload_ops *w, bool io, bool cpu)
 {
-	return w && !w->blocking_only && !w->flags && w->does_io == io && w->does_cpu == cpu;
+	return w && w->family == WL_FAMILY_PLAIN && w->does_io == io && w->does_cpu == cpu;
+}
+
+static inline bool wl_mixed(const struct workload_ops *w)
+{
+	return wl_plain(w, true, true);
+}
+
+/* What the findings call a workload. */
+static inline const char *wl_noun(const struct workload_ops *w)
+{
+	return w->noun ? w->noun : w->label;
 }
 
 static inline bool usable(const struct cell *c)

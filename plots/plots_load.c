@@ -15,10 +15,8 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-#define NAME_MAX_LEN 64	       /* a model or workload name read from cells.csv */
-#define OTHER_COLOR "#009E73"  /* a model this cmbench does not know */
-#define MAIN_GRID "matrix"     /* the grid of the workload charts and the matrix */
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
+#define NAME_MAX_LEN 64	      /* a model or workload name read from cells.csv */
+#define OTHER_COLOR "#009E73" /* a model this cmbench does not know */
 
 const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p99_us",
 						"mem_per_task_kib" };
@@ -229,6 +227,7 @@ static void check_sums(struct set *s)
 			else
 				differ++;
 		}
+		c->sum_compared = agree + differ > 0;
 		if (differ > agree) {
 			c->sum_mismatch = true;
 			c->ok = false;
@@ -388,6 +387,18 @@ void plots_read_meta(struct set *s)
 		memset(&s->spec, 0, sizeof(s->spec));
 }
 
+const char *plots_grid_of_role(const struct set *s, const char *role)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->spec.n_grids; i++) {
+		if (strcmp(s->spec.grids[i].role, role) == 0)
+			return s->spec.grids[i].name;
+		any |= s->spec.grids[i].role[0] != '\0';
+	}
+	return any ? "" : role;
+}
+
 static bool has_grid(const struct set *s, const char *grid)
 {
 	for (size_t i = 0; i < s->ncells; i++)
@@ -435,15 +446,18 @@ static void add_panel(struct set *s, double share)
 	s->npanels++;
 }
 
-/* Pick the main grid (matrix, else the first that is not scaling), its
+/* Pick the main grid (role matrix, else the first that is not the scaling one), its
  * shares and levels, and the io / mixed / cpu panels. */
 void plots_plan_grid(struct set *s)
 {
 	double mid = NAN;
 
-	s->grid = MAIN_GRID;
+	s->scaling_grid = plots_grid_of_role(s, "scaling");
+	s->memory_grid = plots_grid_of_role(s, "memory");
+	s->offload_grid = plots_grid_of_role(s, "offload");
+	s->grid = plots_grid_of_role(s, "matrix");
 	for (size_t i = 0; !has_grid(s, s->grid) && i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, SCALING_GRID) != 0)
+		if (strcmp(s->cells[i].grid, s->scaling_grid) != 0)
 			s->grid = s->cells[i].grid;
 	s->spec_grid = spec_grid_find(&s->spec, s->grid);
 	for (size_t i = 0; i < s->ncells; i++) {

@@ -5,29 +5,39 @@
  *                        the SLO as a line (the hockey stick)
  *   latency-spectrum.gp  each model's percentile spectrum at one load
  *   decision-matrix.md   the fourth criterion: the highest rate a model
- *                        sustains with p99 under the SLO (ties as in
+ *                        sustains with p99 under the SLO: the searched
+ *                        rate of capacity.csv with its bracket (`rate:
+ *                        search`; brackets that overlap tie), else the
+ *                        highest rate of the grid it sustained (ties as in
  *                        plots/matrix.c)
  *   REPORT.md            each model's sustainable rate, and the load at
- *                        which its p99 leaves twice its unloaded p99
- * A model sustains a rate when its cell is ok, its p99 (latency from each
- * task's intended release) is at most the SLO, and it completed at least
- * OL_KEEP_UP of the offered rate. */
+ *                        which its p99 leaves twice its unloaded p99, the
+ *                        unloaded p99 taken at the lowest load with at
+ *                        least OL_BASE_N samples (no finding without one)
+ * "Sustains" is harness/sweep/sustain.h's rule: clean, p99 (latency from
+ * each task's intended release) at most the SLO, keeping up, and no
+ * growing backlog. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/sweep/sustain.h"
 #include "plots.h"
 
 #define OL_MAX_WL 4	   /* regimes (workloads) drawn */
 #define OL_MAX_PTS 64	   /* rates of one model in one regime */
 #define OL_SPECTRUM_PCT 70 /* the load of the spectrum chart, percent of capacity */
-#define OL_KEEP_UP 0.95	   /* achieved / offered to count as sustained */
 #define OL_KNEE 2.0	   /* p99 over the unloaded p99 that marks the knee */
+#define OL_BASE_N 1000	   /* samples the unloaded p99 needs */
+#define OL_P99_N 100	   /* samples a p99 needs to be called one */
 
 struct ol_point {
 	double rate, achieved, p50, p99; /* tasks/s, tasks/s, us, us */
+	double p99_lo, p99_hi;		 /* p99's interval over the reps, us */
+	double tasks, samples, makespan; /* tasks, ok tasks (median rep), s */
+	double p50_first, p50_last;	 /* the backlog test's figures, us */
 	int load_pct;			 /* percent of capacity, 0: absolute rate */
 	bool ok;
 	size_t row; /* in cells.csv */
@@ -36,7 +46,11 @@ struct ol_point {
 struct ol_series {
 	struct ol_point p[OL_MAX_PTS]; /* sorted by rate */
 	size_t n;
-	double capacity; /* batch throughput from capacity.csv, NAN if unknown */
+	double capacity;	  /* batch throughput from capacity.csv, NAN if unknown */
+	bool searched;		  /* capacity.csv has its search (rate: search) */
+	bool none;		  /* the search found no sustained rate */
+	double sustained, lo, hi; /* the searched rate and its bracket (hi NAN: open) */
+	double probes;		  /* probes the search ran */
 };
 
 struct ol {
@@ -78,12 +92,19 @@ static int cmp_rate(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double cap_num(const struct cells_csv *t, size_t r, const char *name)
+{
+	int c = cells_csv_col(t, name);
+
+	return c >= 0 && t->rows[r][c][0] ? strtod(t->rows[r][c], NULL) : NAN;
+}
+
 /* capacity.csv of the set, when the sweep measured one. */
 static void read_capacity(const struct set *s, struct ol *o)
 {
 	char path[PLOTS_PATH_LEN];
 	struct cells_csv t;
-	int cm, cw, ct;
+	int cm, cw, ct, cs;
 
 	snprintf(path, sizeof(path), "%s/capacity.csv", s->dir);
 	if (cells_csv_read(path, &t))
@@ -91,13 +112,24 @@ static void read_capacity(const struct set *s, struct ol *o)
 	cm = cells_csv_col(&t, "model");
 	cw = cells_csv_col(&t, "workload");
 	ct = cells_csv_col(&t, "capacity_tps");
+	cs = cells_csv_col(&t, "search");
 	for (size_t r = 0; cm >= 0 && cw >= 0 && ct >= 0 && r < t.nrows; r++)
 		for (size_t w = 0; w < o->nwl; w++)
-			for (size_t k = 0; k < o->nmodels; k++)
-				if (strcmp(t.rows[r][cw], o->wl[w]) == 0 &&
-				    strcmp(t.rows[r][cm], s->models[k]) == 0)
-					o->s[w * o->nmodels + k].capacity =
-						strtod(t.rows[r][ct], NULL);
+			for (size_t k = 0; k < o->nmodels; k++) {
+				struct ol_series *ser = &o->s[w * o->nmodels + k];
+				const char *how = cs >= 0 ? t.rows[r][cs] : "batch";
+
+				if (strcmp(t.rows[r][cw], o->wl[w]) != 0 ||
+				    strcmp(t.rows[r][cm], s->models[k]) != 0)
+					continue;
+				ser->capacity = strtod(t.rows[r][ct], NULL);
+				ser->searched = strcmp(how, "ok") == 0 || strcmp(how, "none") == 0;
+				ser->none = strcmp(how, "none") == 0;
+				ser->sustained = cap_num(&t, r, "sustained_tps");
+				ser->lo = cap_num(&t, r, "bracket_lo_tps");
+				ser->hi = cap_num(&t, r, "bracket_hi_tps");
+				ser->probes = cap_num(&t, r, "probes");
+			}
 	cells_csv_free(&t);
 }
 
@@ -112,6 +144,21 @@ static int ol_collect(const struct set *s, struct ol *o)
 	int c_ach = cells_csv_col(&s->tab, "achieved_tps_med");
 	int c_p50 = cells_csv_col(&s->tab, "lat_p50_us_med");
 	int c_p99 = cells_csv_col(&s->tab, "lat_p99_us_med");
+	/* the p99's interval: the median's confidence interval when the set
+	 * has one (reps until an interval is reached), else min to max */
+	int c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_ci_lo");
+	int c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_ci_hi");
+	int c_tasks = cells_csv_col(&s->tab, "tasks");
+
+	if (c_p99lo < 0 || c_p99hi < 0) {
+		c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_min");
+		c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_max");
+	}
+	int c_done = cells_csv_col(&s->tab, "completed_med");
+	int c_err = cells_csv_col(&s->tab, "errors_med");
+	int c_ms = cells_csv_col(&s->tab, "makespan_s_med");
+	int c_f1 = cells_csv_col(&s->tab, "lat_p50_first_us_med");
+	int c_f5 = cells_csv_col(&s->tab, "lat_p50_last_us_med");
 
 	memset(o, 0, sizeof(*o));
 	o->nmodels = s->nmodels;
@@ -121,7 +168,7 @@ static int ol_collect(const struct set *s, struct ol *o)
 	if (!o->s)
 		return -ENOMEM;
 	for (size_t i = 0; i < OL_MAX_WL * s->nmodels; i++)
-		o->s[i].capacity = NAN;
+		o->s[i].capacity = o->s[i].sustained = o->s[i].lo = o->s[i].hi = NAN;
 	for (size_t r = 0; r < s->tab.nrows; r++) {
 		const char *wl = field(s, r, c_wl);
 		const struct spec_grid *g;
@@ -153,6 +200,15 @@ static int ol_collect(const struct set *s, struct ol *o)
 		p->achieved = num(s, r, c_ach);
 		p->p50 = num(s, r, c_p50);
 		p->p99 = num(s, r, c_p99);
+		p->p99_lo = num(s, r, c_p99lo);
+		p->p99_hi = num(s, r, c_p99hi);
+		p->tasks = num(s, r, c_tasks);
+		p->samples = num(s, r, c_done) - (c_err >= 0 ? num(s, r, c_err) : 0);
+		if (!isfinite(p->samples))
+			p->samples = p->tasks;
+		p->makespan = num(s, r, c_ms);
+		p->p50_first = num(s, r, c_f1);
+		p->p50_last = num(s, r, c_f5);
 		p->ok = strcmp(field(s, r, c_ok), "1") == 0 && isfinite(p->p99) && p->p99 > 0;
 		p->load_pct = id_load(field(s, r, c_id));
 		p->row = r;
@@ -175,29 +231,50 @@ static const struct ol_series *series(const struct ol *o, size_t w, size_t k)
 
 static bool sustains(const struct ol_point *p, double slo_us)
 {
-	return p->ok && p->p99 <= slo_us &&
-	       (!isfinite(p->achieved) || p->achieved >= OL_KEEP_UP * p->rate);
+	struct sustain_run r = { .clean = p->ok,
+				 .rate_tps = p->rate,
+				 .tasks = p->tasks,
+				 .makespan_s = p->makespan,
+				 .p50_us = p->p50,
+				 .p99_us = p->p99,
+				 .p50_first_us = p->p50_first,
+				 .p50_last_us = p->p50_last };
+
+	return sustain_judge(&r, slo_us) == SUSTAIN_OK;
 }
 
-/* The highest offered rate the model sustains; 0 when none. */
+/* The highest rate the model sustains: the searched one, else the highest
+ * of the grid's rates; 0 when none. */
 static double sustainable(const struct ol_series *ser, double slo_us)
 {
 	double best = 0;
 
+	if (ser->searched)
+		return ser->none || !isfinite(ser->sustained) ? 0 : ser->sustained;
 	for (size_t i = 0; i < ser->n; i++)
 		if (sustains(&ser->p[i], slo_us) && ser->p[i].rate > best)
 			best = ser->p[i].rate;
 	return best;
 }
 
-/* The first point whose p99 is over OL_KNEE x the lowest load's; NULL if
- * none (or no valid lowest load). */
+/* The unloaded baseline: the lowest load that is ok with at least
+ * OL_BASE_N samples; NULL when there is none (no knee is then found). */
+static const struct ol_point *baseline(const struct ol_series *ser)
+{
+	for (size_t i = 0; i < ser->n; i++)
+		if (ser->p[i].ok && ser->p[i].samples >= OL_BASE_N)
+			return &ser->p[i];
+	return NULL;
+}
+
+/* The first point above the baseline whose p99 is over OL_KNEE x its;
+ * NULL if none (or no baseline). */
 static const struct ol_point *knee(const struct ol_series *ser)
 {
-	if (ser->n == 0 || !ser->p[0].ok)
-		return NULL;
-	for (size_t i = 1; i < ser->n; i++)
-		if (!ser->p[i].ok || ser->p[i].p99 > OL_KNEE * ser->p[0].p99)
+	const struct ol_point *b = baseline(ser);
+
+	for (size_t i = b ? (size_t)(b - ser->p) + 1 : ser->n; i < ser->n; i++)
+		if (!ser->p[i].ok || ser->p[i].p99 > OL_KNEE * b->p99)
 			return &ser->p[i];
 	return NULL;
 }
@@ -288,16 +365,23 @@ int plots_write_openloop(struct set *s)
 				continue;
 			snprintf(name, sizeof(name), "latency-%s-%s", o.wl[w], s->models[k]);
 			f = plots_dat_open(s, name, "open loop: latency against offered rate",
-					   "offered_tps  p50_ms  p99_ms  achieved_tps  load_pct");
+					   "offered_tps  p50_ms  p99_ms  achieved_tps  load_pct  "
+					   "p99_lo_ms  p99_hi_ms");
 			if (!f)
 				return -EIO;
-			for (size_t i = 0; i < ser->n; i++)
-				if (ser->p[i].ok) {
-					fprintf(f, "%.6g %.6g %.6g %.6g %d\n", ser->p[i].rate,
-						ser->p[i].p50 / 1e3, ser->p[i].p99 / 1e3,
-						ser->p[i].achieved, ser->p[i].load_pct);
-					any = true;
-				}
+			for (size_t i = 0; i < ser->n; i++) {
+				const struct ol_point *p = &ser->p[i];
+				/* a p99 of fewer than OL_P99_N samples is no p99 */
+				double k = p->samples >= OL_P99_N ? 1e3 : NAN;
+
+				if (!p->ok)
+					continue;
+				fprintf(f, "%.6g %.6g %.6g %.6g %d %.6g %.6g\n", p->rate,
+					p->p50 / 1e3, p->p99 / k, p->achieved, p->load_pct,
+					(isfinite(p->p99_lo) ? p->p99_lo : p->p99) / k,
+					(isfinite(p->p99_hi) ? p->p99_hi : p->p99) / k);
+				any = true;
+			}
 			if (fclose(f) != 0)
 				return -errno;
 			if (any)
@@ -342,6 +426,85 @@ static const char *rate_text(double v, char *b, size_t n)
 	return b;
 }
 
+/* "9,400 tasks/s [9,200, 9,650], 5 probes" - a searched rate. */
+static const char *bracket_text(const struct ol_series *ser, char *b, size_t n)
+{
+	char r[64], lo[64], hi[64];
+
+	if (ser->none || !isfinite(ser->sustained))
+		snprintf(b, n, "none: not even the lowest probe (%.0f probes)", ser->probes);
+	else
+		snprintf(b, n, "%s [%s, %s], %.0f probes", rate_text(ser->sustained, r, sizeof(r)),
+			 plots_count(round(ser->lo), lo, sizeof(lo)),
+			 isfinite(ser->hi) ? plots_count(round(ser->hi), hi, sizeof(hi))
+					   : "not bracketed",
+			 ser->probes);
+	return b;
+}
+
+/* Every model of regime w was searched. */
+static bool regime_searched(const struct ol *o, size_t w)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < o->nmodels; k++) {
+		const struct ol_series *ser = series(o, w, k);
+
+		if (ser->n && !ser->searched)
+			return false;
+		n += ser->n > 0;
+	}
+	return n > 0;
+}
+
+/* A searched regime: the highest sustained rate wins unless its bracket
+ * overlaps the runner-up's (then they tie), as does every model whose
+ * bracket reaches the winner's. */
+static void decide_searched(const struct set *s, const struct ol *o, size_t w, FILE *f)
+{
+	const struct ol_series *best = NULL, *second = NULL;
+	size_t kb = 0, ks = 0;
+	char b1[160], b2[160], b3[160];
+
+	for (size_t k = 0; k < o->nmodels; k++) {
+		const struct ol_series *ser = series(o, w, k);
+
+		if (!ser->n || !(sustainable(ser, o->slo_us[w]) > 0))
+			continue;
+		if (!best || ser->sustained > best->sustained) {
+			second = best, ks = kb;
+			best = ser, kb = k;
+		} else if (!second || ser->sustained > second->sustained) {
+			second = ser, ks = k;
+		}
+	}
+	fprintf(f, "| %s | %g ms | ", regime(o, w, b3, sizeof(b3)), o->slo_us[w] / 1e3);
+	if (!best) {
+		fprintf(f, "none: no model sustained a rate | | |\n");
+		return;
+	}
+	if (second && isfinite(second->hi) && second->hi >= best->lo) {
+		fprintf(f, "%s", s->models[kb]);
+		for (size_t k = 0; k < o->nmodels; k++) {
+			const struct ol_series *ser = series(o, w, k);
+
+			if (k != kb && ser->n && sustainable(ser, o->slo_us[w]) > 0 &&
+			    isfinite(ser->hi) && ser->hi >= best->lo)
+				fprintf(f, " ≈ %s", s->models[k]);
+		}
+		fprintf(f, " (tie: the brackets overlap) | %s | %s: %s |\n",
+			bracket_text(best, b1, sizeof(b1)), s->models[ks],
+			bracket_text(second, b2, sizeof(b2)));
+		return;
+	}
+	fprintf(f, "%s | %s | ", s->models[kb], bracket_text(best, b1, sizeof(b1)));
+	if (second)
+		fprintf(f, "%s, %s (%.2g× less) |\n", s->models[ks],
+			bracket_text(second, b2, sizeof(b2)), best->sustained / second->sustained);
+	else
+		fprintf(f, "no other model sustains a rate |\n");
+}
+
 /* The verdict of one regime through matrix_decide (lower is better: the
  * negated rate). *idx[i] is the model of contender i. */
 static void decide(const struct set *s, const struct ol *o, size_t w, FILE *f)
@@ -351,6 +514,10 @@ static void decide(const struct set *s, const struct ol *o, size_t w, FILE *f)
 	struct matrix_verdict *v = NULL;
 	char b1[64], b2[64], b3[160];
 
+	if (regime_searched(o, w)) {
+		decide_searched(s, o, w, f);
+		return;
+	}
 	for (size_t k = 0; k < o->nmodels && n < 64; k++) {
 		const struct ol_series *ser = series(o, w, k);
 		double r = sustainable(ser, o->slo_us[w]);
@@ -392,27 +559,40 @@ static void decide(const struct set *s, const struct ol *o, size_t w, FILE *f)
 	matrix_free(v, nv);
 }
 
+/* "30% (4,500 tasks/s)" - where the knee is, or why there is none. */
+static const char *knee_text(const struct ol_series *ser, char *b, size_t n)
+{
+	const struct ol_point *kn = knee(ser), *base = baseline(ser);
+	char r[64];
+
+	if (!base)
+		snprintf(b, n, "no finding: no load with %d samples for the baseline", OL_BASE_N);
+	else if (kn && kn->load_pct > 0)
+		snprintf(b, n, "%d%% (%s)", kn->load_pct, rate_text(kn->rate, r, sizeof(r)));
+	else if (kn)
+		snprintf(b, n, "%s", rate_text(kn->rate, r, sizeof(r)));
+	else
+		snprintf(b, n, "not within the rates tried");
+	return b;
+}
+
 /* The per-model figures of one regime, as table rows. */
 static void model_rows(const struct set *s, const struct ol *o, size_t w, FILE *f)
 {
-	char b1[64], b2[64], b3[96];
+	char b1[64], b2[160], b3[160];
 
 	for (size_t k = 0; k < o->nmodels; k++) {
 		const struct ol_series *ser = series(o, w, k);
-		const struct ol_point *kn = knee(ser);
 
 		if (!ser->n)
 			continue;
-		if (kn && kn->load_pct > 0)
-			snprintf(b3, sizeof(b3), "%d%% (%s)", kn->load_pct,
-				 rate_text(kn->rate, b2, sizeof(b2)));
-		else if (kn)
-			snprintf(b3, sizeof(b3), "%s", rate_text(kn->rate, b2, sizeof(b2)));
+		if (ser->searched)
+			bracket_text(ser, b2, sizeof(b2));
 		else
-			snprintf(b3, sizeof(b3), "not within the rates tried");
-		fprintf(f, "| %s | %s | %s | %s | %s |\n", o->wl[w], s->models[k],
+			rate_text(sustainable(ser, o->slo_us[w]), b2, sizeof(b2));
+		fprintf(f, "| %s | %s | %s | %s | %.0f | %s |\n", o->wl[w], s->models[k],
 			isfinite(ser->capacity) ? rate_text(ser->capacity, b1, sizeof(b1)) : "?",
-			rate_text(sustainable(ser, o->slo_us[w]), b2, sizeof(b2)), b3);
+			b2, ser->n ? ser->p[0].samples : 0, knee_text(ser, b3, sizeof(b3)));
 	}
 }
 
@@ -429,19 +609,22 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"\n## Open loop: the highest rate with p99 under the SLO\n\n"
 		"Tasks arrive at a fixed rate whether or not the model keeps up; latency "
 		"counts from each task's intended release. A model *sustains* a rate when "
-		"its cell is ok, its p99 is at most the SLO and it completes at least "
-		"%.0f%% of the offered rate. The winner sustains the highest rate, by the "
-		"verdict rule (lib/verdict.h); a sustainable rate is one figure per model, "
-		"not a sample of reps, so the rule cannot test it and calls it a tie. "
-		"Rates are the grid's (percent of each model's measured batch capacity, "
-		"see capacity.csv), so a verdict is only as fine as that grid.\n\n"
+		"its run is clean, its p99 is at most the SLO, it keeps up (completed / "
+		"(makespan - p50) at least %.0f%% of the offered rate) and no backlog grows "
+		"(the p50 of the last fifth of the tasks within %g× the first fifth's). "
+		"With `rate: search` the rate is the highest one a bisection found, with "
+		"its bracket (capacity.csv); the winner's bracket must clear the "
+		"runner-up's, else they tie. Otherwise the rates are the grid's (percent "
+		"of each model's batch capacity): one figure per model, not a sample of "
+		"reps, so the verdict rule (lib/verdict.h) cannot test it and calls it a "
+		"tie.\n\n"
 		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
-		OL_KEEP_UP * 100);
+		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);
 	fprintf(f,
-		"\n| regime | model | batch capacity | sustains at the SLO | "
-		"p99 passes %g× its unloaded p99 at |\n|---|---|---|---|---|\n",
+		"\n| regime | model | batch capacity | sustains at the SLO | samples at the "
+		"lowest load | p99 passes %g× its unloaded p99 at |\n|---|---|---|---|---|---|\n",
 		OL_KNEE);
 	for (size_t w = 0; w < o.nwl; w++)
 		model_rows(s, &o, w, f);
@@ -452,7 +635,7 @@ int plots_openloop_md(const struct set *s, FILE *f)
 int plots_openloop_report(const struct set *s, FILE *f)
 {
 	struct ol o;
-	char b1[64], b2[64], b3[160];
+	char b1[160], b2[64], b3[160];
 	int rc = ol_collect(s, &o);
 
 	if (rc || o.nwl == 0) {
@@ -465,32 +648,36 @@ int plots_openloop_report(const struct set *s, FILE *f)
 			o.slo_us[w] / 1e3);
 		for (size_t k = 0; k < o.nmodels; k++) {
 			const struct ol_series *ser = series(&o, w, k);
-			const struct ol_point *kn = knee(ser);
+			const struct ol_point *kn = knee(ser), *base = baseline(ser);
 
 			if (!ser->n)
 				continue;
-			fprintf(f, "  - %s sustains %s", s->models[k],
-				rate_text(sustainable(ser, o.slo_us[w]), b1, sizeof(b1)));
+			if (ser->searched)
+				fprintf(f, "  - %s sustains %s", s->models[k],
+					bracket_text(ser, b1, sizeof(b1)));
+			else
+				fprintf(f, "  - %s sustains %s", s->models[k],
+					rate_text(sustainable(ser, o.slo_us[w]), b1, sizeof(b1)));
 			if (isfinite(ser->capacity))
 				fprintf(f, " (batch capacity %s)",
 					rate_text(ser->capacity, b2, sizeof(b2)));
-			if (!ser->p[0].ok)
-				fprintf(f, "; its lowest load failed\n");
-			else if (kn && kn->load_pct > 0)
+			if (!base)
 				fprintf(f,
-					"; its p99 passes %g× the unloaded %.3g ms at %d%% of "
-					"capacity (%s)\n",
-					OL_KNEE, ser->p[0].p99 / 1e3, kn->load_pct,
-					rate_text(kn->rate, b2, sizeof(b2)));
+					"; no knee: no load has %d samples for a solid baseline\n",
+					OL_BASE_N);
 			else if (kn)
-				fprintf(f, "; its p99 passes %g× the unloaded %.3g ms at %s\n",
-					OL_KNEE, ser->p[0].p99 / 1e3,
-					rate_text(kn->rate, b2, sizeof(b2)));
+				fprintf(f,
+					"; its p99 passes %g× the unloaded %.3g ms (at %s, n=%.0f) "
+					"at %s\n",
+					OL_KNEE, base->p99 / 1e3,
+					rate_text(base->rate, b2, sizeof(b2)), base->samples,
+					knee_text(ser, b3, sizeof(b3)));
 			else
 				fprintf(f,
-					"; its p99 stays within %g× the unloaded %.3g ms at "
+					"; its p99 stays within %g× the unloaded %.3g ms (n=%.0f) "
+					"at "
 					"every rate tried\n",
-					OL_KNEE, ser->p[0].p99 / 1e3);
+					OL_KNEE, base->p99 / 1e3, base->samples);
 		}
 	}
 	ol_free(&o);

@@ -11,8 +11,6 @@
 #include "../workloads/workload.h"
 #include "plots.h"
 
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
-
 /* The io workload's name, for sentences about share 0. */
 static const char *io_name(void)
 {
@@ -100,7 +98,7 @@ static const struct cell *speedup_target(const struct set *s, double *target)
 		const struct cell *c = &s->cells[i];
 		double par = plots_parallelism(c);
 
-		if (strcmp(c->grid, SCALING_GRID) != 0 || !plots_usable(c, M_MAKESPAN, true))
+		if (strcmp(c->grid, s->scaling_grid) != 0 || !plots_usable(c, M_MAKESPAN, true))
 			continue;
 		if (c->one_slot)
 			base = base ? base : c;
@@ -116,7 +114,7 @@ static const struct cell *scaling_cell(const struct set *s, size_t k, double tar
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (strcmp(c->grid, SCALING_GRID) == 0 && strcmp(c->model, s->models[k]) == 0 &&
+		if (strcmp(c->grid, s->scaling_grid) == 0 && strcmp(c->model, s->models[k]) == 0 &&
 		    !c->one_slot && plots_parallelism(c) == target &&
 		    plots_usable(c, M_MAKESPAN, true))
 			return c;
@@ -250,6 +248,16 @@ static void finding_folklore(const struct set *s, FILE *f)
 		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
+/* Cells whose checksum was compared with another cell's. */
+static size_t compared(const struct set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		n += s->cells[i].sum_compared;
+	return n;
+}
+
 static void finding_failures(const struct set *s, FILE *f)
 {
 	char list[1024] = "", item[160];
@@ -273,9 +281,10 @@ static void finding_failures(const struct set *s, FILE *f)
 	else
 		fprintf(f,
 			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error, and the checksums agree across reps and across the "
-			"models that ran the same work.\n",
-			s->ncells);
+			"with no error and the checksums agree across reps; %zu of them ran the "
+			"same work as another cell (another model, or another load of an "
+			"open-loop curve), and their checksums agree across those.\n",
+			s->ncells, compared(s));
 }
 
 /* The verdicts of `cmbench claims -o DIR/claims`, when the set has them:

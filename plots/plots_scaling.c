@@ -10,8 +10,6 @@
 
 #include "plots.h"
 
-#define SCALING_GRID "scaling" /* the grid of the speedup chart */
-
 /* The scaling grid's one-slot baseline, its x values and failed cells. */
 static const struct cell *scaling_base(const struct set *s, double *xs, size_t *nxs, char *note,
 				       size_t notelen)
@@ -22,7 +20,7 @@ static const struct cell *scaling_base(const struct set *s, double *xs, size_t *
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (strcmp(c->grid, SCALING_GRID) != 0)
+		if (strcmp(c->grid, s->scaling_grid) != 0)
 			continue;
 		if (c->one_slot && plots_usable(c, M_MAKESPAN, true) && !base)
 			base = c;
@@ -41,7 +39,7 @@ static const struct cell *scaling_cell(const struct set *s, size_t k, double x)
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (strcmp(c->grid, SCALING_GRID) == 0 && strcmp(c->model, s->models[k]) == 0 &&
+		if (strcmp(c->grid, s->scaling_grid) == 0 && strcmp(c->model, s->models[k]) == 0 &&
 		    plots_parallelism(c) == x && plots_usable(c, M_MAKESPAN, true))
 			return c;
 	}
@@ -117,9 +115,11 @@ int plots_write_speedup(struct set *s)
 	if (!*models)
 		plots_no_chart(s, "speedup");
 	fprintf(s->vars, "speedup_xmax = %g\n", xmax);
-	if (!base)
+	if (!base && !*s->scaling_grid)
+		plots_var_str(s, "speedup_note", "no grid of role scaling: no baseline");
+	else if (!base)
 		plots_var_str(s, "speedup_note", "no valid %s cell in grid '%s': no baseline",
-			      plots_one_slot_model(s), SCALING_GRID);
+			      plots_one_slot_model(s), s->scaling_grid);
 	else if (*note)
 		plots_var_str(s, "speedup_note", "failed, not drawn: %s", note);
 	else

@@ -31,7 +31,7 @@ dir=results/$(readlink results/latest)
 # budget); a search that fails is in ceiling.csv and REPORT.md, not fatal
 crc=0
 case "$spec" in default | quick)
-	./cmbench ceiling -o "$dir" --models "$CEILING_MODELS" --workloads io,wait \
+	./cmbench ceiling -o "$dir" --models "$CEILING_MODELS" --workloads io,timer \
 		--from "$CEILING_FROM" --cap "$CEILING_CAP" --hold 1s ${MEM_BUDGET:+--mem-budget "$MEM_BUDGET"}
 	crc=$?
 	;;

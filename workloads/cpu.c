@@ -33,6 +33,7 @@ const struct workload_ops workload_cpu = {
 	.name = "cpu",
 	.summary = "a deterministic integer hash chain of --cpu-iters rounds per task",
 	.label = "cpu",
+	.family = WL_FAMILY_PLAIN,
 	.does_cpu = true,
 	.start = cpu_start,
 };

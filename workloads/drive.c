@@ -4,6 +4,7 @@
  * process models use it. The libuv driver is in models/evloop.c. */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,6 +20,24 @@ const char *const task_err_names[TASK_ERR_KINDS] = {
 	[TASK_ERR_QUERY] = "query",
 	[TASK_ERR_WORKER] = "worker",
 };
+
+void wl_service_apply(struct run_cfg *cfg, const struct wl_service_result *res)
+{
+	if (res->target) {
+		cfg->target_addr = res->target_addr;
+		cfg->target_addrlen = res->target_addrlen;
+		if (res->target_port[0])
+			snprintf(cfg->target_port, sizeof(cfg->target_port), "%s",
+				 res->target_port);
+	}
+	for (int i = 0; i < CFG_WL_STR; i++)
+		if (res->wl_str_set[i])
+			snprintf(cfg->wl_str[i], sizeof(cfg->wl_str[i]), "%s", res->wl_str[i]);
+	if (res->conn_set)
+		cfg->keepalive = res->keepalive;
+	if (res->payload_set)
+		cfg->payload = res->payload;
+}
 
 int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg)
 {

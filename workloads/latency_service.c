@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "../server/server.h"
 #include "http.h"
 
@@ -45,27 +46,26 @@ static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
 	return 0;
 }
 
-static void server_child(pid_t parent, int wfd)
+/* The server's process: it says its port on p[1]. */
+static int server_child(void *arg)
 {
-	int devnull;
+	const int *p = arg;
 
-	die_with_parent(parent, SIGTERM);
-	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, STDOUT_FILENO);
-	_exit(server_run("127.0.0.1", 0, wfd) == 0 ? 0 : 1);
+	close(p[0]);
+	return server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1;
 }
 
-static void use_port(struct run_cfg *cfg, int port)
+static void use_port(struct wl_service_result *res, int port)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->target_addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&res->target_addr;
 
-	memset(&cfg->target_addr, 0, sizeof(cfg->target_addr));
+	res->target = true;
+	memset(&res->target_addr, 0, sizeof(res->target_addr));
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
 	sin->sin_addr.s_addr = htonl(0x7f000001);
-	cfg->target_addrlen = sizeof(*sin);
-	snprintf(cfg->target_port, sizeof(cfg->target_port), "%d", port);
+	res->target_addrlen = sizeof(*sin);
+	snprintf(res->target_port, sizeof(res->target_port), "%d", port);
 }
 
 static void server_stop(pid_t pid)
@@ -75,18 +75,13 @@ static void server_stop(pid_t pid)
 	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	spawn_reap_ms(pid, 2000, false, &st); /* then SIGKILL */
 }
 
-static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err, size_t errlen)
+static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, char *err,
+			size_t errlen)
 {
-	pid_t parent = getpid();
+	struct spawn sp;
 	char line[32];
 	int p[2], rc;
 
@@ -95,18 +90,16 @@ static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err,
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return rc;
 	}
-	fflush(NULL);
-	svc->pid = fork();
-	if (svc->pid < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "fork of the latency server: %s", strerror(errno));
+	spawn_init(&sp);
+	spawn_null(&sp, STDOUT_FILENO);
+	sp.death_sig = SIGTERM;
+	rc = spawn_fn(&sp, server_child, p, &svc->pid);
+	if (rc != 0) {
+		snprintf(err, errlen, "fork of the latency server: %s", strerror(-rc));
+		svc->pid = 0;
 		close(p[0]);
 		close(p[1]);
 		return rc;
-	}
-	if (svc->pid == 0) {
-		close(p[0]);
-		server_child(parent, p[1]);
 	}
 	close(p[1]);
 	rc = read_line_timeout(p[0], line, sizeof(line), 5000);
@@ -116,11 +109,12 @@ static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err,
 		server_stop(svc->pid);
 		return rc < 0 ? rc : -EPROTO;
 	}
-	use_port(cfg, atoi(line));
+	use_port(res, atoi(line));
 	return 0;
 }
 
-static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
+static int target_resolve(const struct run_cfg *cfg, struct wl_service_result *out, char *err,
+			  size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
 	int rc = getaddrinfo(cfg->target_host, cfg->target_port, &hints, &res);
@@ -130,21 +124,23 @@ static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
 			 gai_strerror(rc));
 		return -EHOSTUNREACH;
 	}
-	memcpy(&cfg->target_addr, res->ai_addr, res->ai_addrlen);
-	cfg->target_addrlen = res->ai_addrlen;
+	out->target = true;
+	memcpy(&out->target_addr, res->ai_addr, res->ai_addrlen);
+	out->target_addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
 }
 
-static int latency_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int latency_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out,
+			 char *err, size_t errlen)
 {
 	struct latency_svc *svc = calloc(1, sizeof(*svc));
 	int rc;
 
 	if (!svc)
 		return -ENOMEM;
-	rc = cfg->target_external ? target_resolve(cfg, err, errlen)
-				  : server_spawn(cfg, svc, err, errlen);
+	rc = cfg->target_external ? target_resolve(cfg, res, err, errlen)
+				  : server_spawn(res, svc, err, errlen);
 	if (rc < 0) {
 		free(svc);
 		return rc;

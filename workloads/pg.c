@@ -404,6 +404,8 @@ const struct workload_ops workload_pg = {
 	.summary = "one indexed aggregate query per task on PostgreSQL (libpq; async on the "
 		   "loops); pg_sleep(--io-latency) first",
 	.label = "pg",
+	.family = WL_FAMILY_DB_SERVER,
+	.noun = "PostgreSQL",
 	.does_io = true,
 	.flags = pg_flags,
 	.service = &wl_service_pg,

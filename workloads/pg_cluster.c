@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "pg.h"
 
 #define PG_PORT "5432"
@@ -162,41 +163,47 @@ static void log_tail(const char *path, char *buf, size_t cap)
 /* fork and exec bin with argv, its output into log, as the cluster's
  * user, in a process group of its own. The postmaster asks for SIGQUIT
  * when the helper dies (after dropping privileges, which clears it). */
+/* In the child: the cluster's user, then its directory. 0, or it exits. */
+static int become_user(void *arg)
+{
+	const struct cluster *c = arg;
+
+	if (c->as_user && (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 || setuid(c->uid) < 0)) {
+		dprintf(STDERR_FILENO, "cannot become nobody: %s\n", strerror(errno));
+		return -1;
+	}
+	if (chdir(c->dir) < 0) {
+		dprintf(STDERR_FILENO, "%s cannot enter %s: %s (TMPDIR must be reachable)\n",
+			c->as_user ? "nobody" : "cmbench", c->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static pid_t spawn(const struct cluster *c, const char *bin, char *const argv[], const char *log,
 		   bool is_postmaster)
 {
-	pid_t helper = getpid(), pid;
-	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644), rc;
+	struct spawn sp;
+	pid_t pid;
 
 	if (fd < 0)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		if (c->as_user &&
-		    (setgroups(0, NULL) < 0 || setgid(c->gid) < 0 || setuid(c->uid) < 0)) {
-			dprintf(STDERR_FILENO, "cannot become nobody: %s\n", strerror(errno));
-			_exit(126);
-		}
-		if (chdir(c->dir) < 0) {
-			dprintf(STDERR_FILENO,
-				"%s cannot enter %s: %s (TMPDIR must be reachable)\n",
-				c->as_user ? "nobody" : "cmbench", c->dir, strerror(errno));
-			_exit(126);
-		}
-		if (is_postmaster)
-			die_with_parent(helper, SIGQUIT);
-		signal(SIGINT, SIG_DFL); /* the helper ignores them; exec keeps that */
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		execv(bin, argv);
-		_exit(127);
-	}
+	spawn_init(&sp);
+	sp.path = bin;
+	spawn_dup(&sp, STDOUT_FILENO, fd);
+	spawn_dup(&sp, STDERR_FILENO, fd);
+	sp.group = true;
+	sp.setup = become_user;
+	sp.setup_arg = (void *)c;
+	sp.death_sig = is_postmaster ? SIGQUIT : 0;
+	sp.reset_signals = true; /* the helper ignores them; exec keeps that */
+	rc = spawn_exec(&sp, argv, &pid);
 	close(fd);
-	if (pid > 0)
-		setpgid(pid, pid); /* also here: no race with a kill of the group */
+	if (rc != 0) {
+		errno = -rc;
+		return -1;
+	}
 	return pid;
 }
 

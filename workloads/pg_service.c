@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/spawn.h"
 #include "pg.h"
 
 struct pg_svc {
@@ -151,57 +152,64 @@ static void helper_stop(struct pg_svc *svc)
 		close(svc->ctl_fd);
 		svc->ctl_fd = -1;
 	}
-	for (int i = 0; i < 3000; i++) { /* 30 s: an immediate shutdown is far quicker */
-		if (waitpid(svc->helper, &st, WNOHANG) == svc->helper)
-			return;
-		usleep(10000);
-	}
-	kill(svc->helper, SIGKILL);
-	waitpid(svc->helper, &st, 0);
+	/* 30 s: an immediate shutdown is far quicker */
+	spawn_reap_ms(svc->helper, 30000, false, &st);
+}
+
+struct helper_args {
+	const struct pg_keeper_args *a;
+	int st[2], ctl[2];
+};
+
+/* The helper's process: it reports on st[1] and waits on ctl[0]. */
+static int helper_child(void *arg)
+{
+	struct helper_args *h = arg;
+
+	close(h->st[0]);
+	close(h->ctl[1]);
+	pg_keeper_main(h->a, h->st[1], h->ctl[0]);
+	return 0;
 }
 
 static int helper_fork(struct pg_svc *svc, const struct pg_keeper_args *a, int *status_fd,
 		       char *err, size_t errlen)
 {
-	int st[2], ctl[2];
+	struct helper_args h = { .a = a };
+	struct spawn sp;
+	int rc;
 
-	if (pipe2(st, O_CLOEXEC) < 0) {
+	if (pipe2(h.st, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	if (pipe2(ctl, O_CLOEXEC) < 0) {
+	if (pipe2(h.ctl, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		close(st[0]);
-		close(st[1]);
+		close(h.st[0]);
+		close(h.st[1]);
 		return -EMFILE;
 	}
-	fflush(NULL);
-	svc->helper = fork();
-	if (svc->helper < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "fork of the pg service: %s", strerror(e));
-		close(st[0]);
-		close(st[1]);
-		close(ctl[0]);
-		close(ctl[1]);
-		return -e;
+	spawn_init(&sp);
+	rc = spawn_fn(&sp, helper_child, &h, &svc->helper);
+	if (rc != 0) {
+		snprintf(err, errlen, "fork of the pg service: %s", strerror(-rc));
+		close(h.st[0]);
+		close(h.st[1]);
+		close(h.ctl[0]);
+		close(h.ctl[1]);
+		return rc;
 	}
-	if (svc->helper == 0) {
-		close(st[0]);
-		close(ctl[1]);
-		pg_keeper_main(a, st[1], ctl[0]);
-	}
-	close(st[1]);
-	close(ctl[0]);
-	svc->ctl_fd = ctl[1];
-	*status_fd = st[0];
+	close(h.st[1]);
+	close(h.ctl[0]);
+	svc->ctl_fd = h.ctl[1];
+	*status_fd = h.st[0];
 	return 0;
 }
 
 /* The helper's report: "ok\tINITDB_NS\tSTART_NS\tFILL_NS\tCONNINFO" or
  * "fail\tMESSAGE". */
-static int helper_report(struct run_cfg *cfg, int fd, char *err, size_t errlen)
+static int helper_report(const struct run_cfg *cfg, struct wl_service_result *res, int fd,
+			 char *err, size_t errlen)
 {
 	uint64_t wait_ms = 120000 + cfg->wl_num[PG_NUM_ROWS] / 20; /* 20k rows a second at worst */
 	unsigned long long ti, ts, tf;
@@ -224,18 +232,22 @@ static int helper_report(struct run_cfg *cfg, int fd, char *err, size_t errlen)
 	rc = conninfo_compose(line + pos, cfg, conninfo, sizeof(conninfo), err, errlen);
 	if (rc < 0)
 		return rc;
-	snprintf(cfg->wl_str[PG_STR_URL], sizeof(cfg->wl_str[0]), "%s", conninfo);
+	snprintf(res->wl_str[PG_STR_URL], sizeof(res->wl_str[0]), "%s", conninfo);
+	res->wl_str_set[PG_STR_URL] = true;
 	/* the row's words for what ran: a connection kept per slot or one per
 	 * task, and no HTTP body */
-	cfg->keepalive = cfg->wl_num[PG_NUM_CONN] == PG_CONN_POOL;
-	cfg->payload = 0;
+	res->conn_set = true;
+	res->keepalive = cfg->wl_num[PG_NUM_CONN] == PG_CONN_POOL;
+	res->payload_set = true;
+	res->payload = 0;
 	last_times.initdb_ns = ti;
 	last_times.start_ns = ts;
 	last_times.fill_ns = tf;
 	return 0;
 }
 
-static int pg_svc_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int pg_svc_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out,
+			char *err, size_t errlen)
 {
 	char bindir[PATH_MAX], probe[sizeof(cfg->wl_str[0])];
 	bool embedded = cfg->wl_str[PG_STR_URL][0] == '\0';
@@ -273,7 +285,7 @@ static int pg_svc_start(struct run_cfg *cfg, void **out, char *err, size_t errle
 	svc->ctl_fd = -1;
 	rc = helper_fork(svc, &a, &fd, err, errlen);
 	if (rc == 0) {
-		rc = helper_report(cfg, fd, err, errlen);
+		rc = helper_report(cfg, res, fd, err, errlen);
 		close(fd);
 		if (rc < 0)
 			helper_stop(svc);

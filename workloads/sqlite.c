@@ -40,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/spawn.h"
 #include "workload.h"
 
 enum { SQ_ROWS, SQ_RANGE, SQ_MODE }; /* cfg->wl_num slots */
@@ -234,42 +235,44 @@ static void sq_remove(const char *dir)
  * dir: the file goes away even when the run is killed before it can
  * stop the service. It ignores the terminal's signals so a Ctrl-C does
  * not take it down before it has cleaned up. */
+static int sq_janitor(void *arg)
+{
+	struct sq_svc *svc = arg;
+	char c;
+
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
+	}
+	sq_remove(svc->dir);
+	return 0;
+}
+
 static void sq_janitor_start(struct sq_svc *svc)
 {
+	struct spawn sp;
 	int p[2];
 
 	svc->janitor = 0;
 	svc->janitor_fd = -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
-	fflush(NULL);
-	svc->janitor = fork();
-	if (svc->janitor == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		char c;
-
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		close(p[1]);
-		/* hold no one's terminal or pipe open while it waits */
-		for (int fd = 0; fd < 3 && null >= 0; fd++)
-			dup2(null, fd);
-		for (;;) {
-			ssize_t r = read(p[0], &c, 1);
-
-			if (r == 0 || (r < 0 && errno != EINTR))
-				break;
-		}
-		sq_remove(svc->dir);
-		_exit(0);
-	}
-	close(p[0]);
-	if (svc->janitor < 0) {
+	/* hold no one's terminal or pipe open while it waits */
+	spawn_init(&sp);
+	spawn_dup(&sp, STDIN_FILENO, p[0]);
+	spawn_null(&sp, STDOUT_FILENO);
+	spawn_null(&sp, STDERR_FILENO);
+	sp.close_others = true;
+	sp.ignore_signals = true;
+	if (spawn_fn(&sp, sq_janitor, svc, &svc->janitor) != 0) {
 		svc->janitor = 0;
+		close(p[0]);
 		close(p[1]);
 		return;
 	}
+	close(p[0]);
 	svc->janitor_fd = p[1];
 }
 
@@ -280,8 +283,7 @@ static void sq_janitor_stop(struct sq_svc *svc)
 	if (svc->janitor_fd >= 0)
 		close(svc->janitor_fd);
 	if (svc->janitor > 0)
-		while (waitpid(svc->janitor, &st, 0) < 0 && errno == EINTR)
-			;
+		spawn_reap(svc->janitor, 0, false, &st);
 }
 
 static int sq_fill(sqlite3 *db, uint64_t rows)
@@ -348,7 +350,8 @@ static int sq_check_fds(const struct run_cfg *cfg, char *err, size_t errlen)
 	return -EMFILE;
 }
 
-static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int sq_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out, char *err,
+		    size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 	char path[PATH_MAX + 32];
@@ -371,7 +374,7 @@ static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
 	}
 	sq_janitor_start(svc);
 	snprintf(path, sizeof(path), "%s/%s", svc->dir, SQ_DB_NAME);
-	if (strlen(path) >= sizeof(cfg->wl_str[SQ_PATH])) {
+	if (strlen(path) >= sizeof(res->wl_str[SQ_PATH])) {
 		snprintf(err, errlen, "sqlite: the temp path %s is too long (TMPDIR)", path);
 		rc = -ENAMETOOLONG;
 	} else {
@@ -383,7 +386,8 @@ static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
 		free(svc);
 		return rc;
 	}
-	memcpy(cfg->wl_str[SQ_PATH], path, strlen(path) + 1); /* its length was checked */
+	memcpy(res->wl_str[SQ_PATH], path, strlen(path) + 1); /* its length was checked */
+	res->wl_str_set[SQ_PATH] = true;
 	*out = svc;
 	return 0;
 }
@@ -410,6 +414,8 @@ const struct workload_ops workload_sqlite = {
 	.summary =
 		"a real SQLite query per task on a generated database (--sqlite-mode read|write)",
 	.label = "sqlite",
+	.family = WL_FAMILY_EMBEDDED_DB,
+	.noun = "SQLite (a blocking C library)",
 	.blocking_only = true,
 	.flags = sq_flags,
 	.service = &sq_service,

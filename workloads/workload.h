@@ -79,16 +79,46 @@ struct wl_flag {
 	const char *const *choices; /* WLF_CHOICE: NULL-terminated; wl_num = index */
 };
 
+/* What a service decided when it started, which the harness applies to
+ * the run (wl_service_apply): a service reads the run's cfg and never
+ * writes it. Each part says whether it is set. */
+struct wl_service_result {
+	bool target; /* the target's address: resolved, or the server it started */
+	struct sockaddr_storage target_addr;
+	socklen_t target_addrlen;
+	char target_port[16];
+	bool wl_str_set[CFG_WL_STR]; /* the workload's text flags it fills in */
+	char wl_str[CFG_WL_STR][256];
+	bool conn_set; /* the connection mode the row reports */
+	bool keepalive;
+	bool payload_set; /* the response body the row reports */
+	uint64_t payload;
+};
+
 /* A service the workload needs, started before the trial outside the
- * measurement and stopped after it (also when the run fails). start may
- * fill cfg (the target's address). 0 or -errno with one line in err. */
+ * measurement and stopped after it (also when the run fails). start says
+ * what it decided in res. 0 or -errno with one line in err. */
 struct wl_service {
 	const char *name;
-	int (*start)(struct run_cfg *cfg, void **svc, char *err, size_t errlen);
+	int (*start)(const struct run_cfg *cfg, struct wl_service_result *res, void **svc,
+		     char *err, size_t errlen);
 	void (*stop)(void *svc);
 	/* CPU seconds the service has used so far, or NULL: lets the harness
 	 * count the server's share of a request's cost (io_floor_us) */
 	double (*cpu_s)(void *svc);
+};
+
+/* What kind of work a workload is, for the findings, the regime table and
+ * the main grid's parts: named in its table entry, never inferred from its
+ * other traits or from the table's order. */
+enum wl_family {
+	WL_FAMILY_OTHER = 0,   /* none of these: no finding reads it as one */
+	WL_FAMILY_PLAIN,       /* the kernel and/or a GET of the latency server with the
+				  non-blocking client: the parts of the main grid (io, cpu,
+				  mixed); one per pair of does_io, does_cpu */
+	WL_FAMILY_BLOCKING_IO, /* a GET through a blocking client library */
+	WL_FAMILY_EMBEDDED_DB, /* a database library inside the process */
+	WL_FAMILY_DB_SERVER,   /* a database server over a socket */
 };
 
 struct workload_ops {
@@ -98,6 +128,9 @@ struct workload_ops {
 	bool does_io;		     /* the task waits on I/O (--io-latency, --payload apply) */
 	bool does_cpu;		     /* the task runs the kernel (--cpu, --cpu-iters apply) */
 	bool blocking_only;	     /* no start(): the task is run_blocking() */
+	enum wl_family family;	     /* what kind of work (above) */
+	const char *noun;	     /* what the findings call it ("SQLite (a blocking C
+					library)"); NULL: its label */
 	const struct wl_flag *flags; /* its own flags, {NULL}-terminated, or NULL */
 	const struct wl_service *service; /* or NULL */
 	/* its own flag (a duration) that sets how long a task waits with no
@@ -117,8 +150,11 @@ struct workload_ops {
 extern const struct workload_ops *const workload_table[]; /* NULL-terminated */
 
 const struct workload_ops *workload_find(const char *name);
-/* The plain workload made of these parts (io, cpu or mixed), or NULL. */
+/* The plain workload (WL_FAMILY_PLAIN) made of these parts, or NULL. */
 const struct workload_ops *workload_by_parts(bool io, bool cpu);
+
+/* Put what a service decided into the run's cfg. */
+void wl_service_apply(struct run_cfg *cfg, const struct wl_service_result *res);
 
 /* Slots: allocate priv and open (before the clock); close and free. */
 int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg);

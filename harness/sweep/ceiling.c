@@ -80,7 +80,7 @@ static void usage(FILE *f)
 		"task, C's own)\n"
 		"  --workloads LIST  comma-separated workloads that can wait (default: the plain "
 		"io "
-		"and timer waits)\n"
+		"and the timer-only wait)\n"
 		"  --mem-budget SIZE the most memory a probe may use, like 4G or 512M (default: "
 		"half "
 		"of the machine's)\n"

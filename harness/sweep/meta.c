@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "../../lib/probe.h"
+#include "../../lib/spawn.h"
 
 #ifndef CMB_GIT_REV
 #define CMB_GIT_REV "unknown"
@@ -103,7 +104,8 @@ static void limit(int res, char *buf, size_t len)
 
 int meta_capture(char *const argv[], char *buf, size_t len)
 {
-	int fd[2], st, null;
+	int fd[2], st, rc;
+	struct spawn sp;
 	pid_t pid;
 	ssize_t got;
 	size_t n = 0;
@@ -112,23 +114,16 @@ int meta_capture(char *const argv[], char *buf, size_t len)
 	buf[0] = '\0';
 	if (pipe2(fd, O_CLOEXEC) != 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -EAGAIN;
-	}
-	if (pid == 0) {
-		null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(fd[1], 1);
-		dup2(fd[1], 2);
-		execvp(argv[0], argv);
-		dprintf(2, "%s: not found\n", argv[0]);
-		_exit(127);
-	}
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_dup(&sp, STDOUT_FILENO, fd[1]);
+	spawn_dup(&sp, STDERR_FILENO, fd[1]);
+	rc = spawn_exec(&sp, argv, &pid);
 	close(fd[1]);
+	if (rc != 0) {
+		close(fd[0]);
+		return rc;
+	}
 	/* read it all, so the child never blocks on a full pipe */
 	for (;;) {
 		char *dst = n + 1 < len ? buf + n : sink;
@@ -145,9 +140,9 @@ int meta_capture(char *const argv[], char *buf, size_t len)
 	close(fd[0]);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	rc = spawn_reap(pid, 0, false, &st);
+	if (rc != 0)
+		return rc;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 }
 

@@ -13,17 +13,18 @@
 #include "../../lib/config.h"
 
 #define SPEC_ERR_MAX 512
-#define SPEC_LIST_MAX 32	 /* values on one numeric axis */
-#define SPEC_EXPR_MAX 64	 /* one expression, like max(200, C) */
-#define SPEC_NAME_MAX 32	 /* spec and grid names */
-#define SPEC_ID_MAX 192		 /* a cell identifier */
-#define SPEC_TEXT_MAX 65536	 /* a spec file */
-#define SPEC_SAYS_MAX 96	 /* what a folklore line says */
-#define SPEC_DURATION_US 1000000 /* duration: of an open-loop cell, by default */
-#define SPEC_SLO_US 100000	 /* slo: the p99 target, by default */
-#define SPEC_OPEN_MIN_TASKS 10	 /* an open-loop cell runs at least these */
-#define SPEC_FLAGS_MAX 8	 /* flags: of one grid */
-#define SPEC_FLAG_MAX 64	 /* one flag's name or value */
+#define SPEC_LIST_MAX 32	  /* values on one numeric axis */
+#define SPEC_EXPR_MAX 64	  /* one expression, like max(200, C) */
+#define SPEC_NAME_MAX 32	  /* spec and grid names */
+#define SPEC_ID_MAX 192		  /* a cell identifier */
+#define SPEC_TEXT_MAX 65536	  /* a spec file */
+#define SPEC_SAYS_MAX 96	  /* what a folklore line says */
+#define SPEC_DURATION_US 1000000  /* duration: of an open-loop cell, by default */
+#define SPEC_SLO_US 100000	  /* slo: the p99 target, by default */
+#define SPEC_OPEN_MIN_TASKS 10	  /* an open-loop cell runs at least these */
+#define SPEC_CURVE_MIN_TASKS 1000 /* a point of a searched grid's curve: at least these */
+#define SPEC_FLAGS_MAX 8	  /* flags: of one grid */
+#define SPEC_FLAG_MAX 64	  /* one flag's name or value */
 
 /* One `folklore:` line of a grid: what common wisdom answers for a range
  * of cpu shares, and the models that answer means. */
@@ -38,6 +39,7 @@ struct spec_folklore {
 
 struct spec_grid {
 	char name[SPEC_NAME_MAX];	 /* grid: NAME */
+	char role[SPEC_NAME_MAX];	 /* role: what the charts use it for, or "" */
 	int line;			 /* line of `grid:`, for messages */
 	const struct model_ops **models; /* models: */
 	size_t n_models;
@@ -69,6 +71,8 @@ struct spec_grid {
 	double rates[SPEC_LIST_MAX];   /* rate: tasks/s, or percent of capacity */
 	bool rate_rel[SPEC_LIST_MAX];  /* rates[i] is a percent of the measured capacity */
 	size_t n_rates;		       /* 0: a batch grid */
+	bool rate_search;	       /* rate: search - percents are of the searched capacity */
+	bool slo_given;		       /* slo: was given (search needs it) */
 	bool poisson;		       /* arrivals: poisson (default const) */
 	uint64_t duration_us;	       /* duration: of one open-loop run (default 1s) */
 	uint64_t slo_us;	       /* slo: the p99 target (default 100ms) */
@@ -111,6 +115,9 @@ struct spec_cell {
 	uint64_t duration_us;	   /* an open-loop cell's length; 0: a batch cell */
 	int load_pct;		   /* rate as percent of the measured capacity; 0: absolute */
 	uint64_t batch_tasks;	   /* tasks of the capacity run (load_pct > 0) */
+	bool search;		   /* load_pct is of the searched sustained rate, and the
+				      cell runs max(batch_tasks, SPEC_CURVE_MIN_TASKS) tasks
+				      at every load: the same tasks, so checksums compare */
 	struct run_cfg cfg;	   /* the run; cfg.cpu_iters is set by the sweep's calibration */
 };
 

@@ -45,6 +45,11 @@ void spec_cell_id(struct spec_cell *c, bool with_workers)
 	if (c->duration_us == 0)
 		ADD("-c%llu-n%llu", (unsigned long long)r->concurrency,
 		    (unsigned long long)r->tasks);
+	else if (c->search) /* a percent of the searched rate, the same tasks */
+		ADD("-c%llu-l%dpct-n%llu-search", (unsigned long long)r->concurrency, c->load_pct,
+		    (unsigned long long)(c->batch_tasks > SPEC_CURVE_MIN_TASKS
+						 ? c->batch_tasks
+						 : SPEC_CURVE_MIN_TASKS));
 	else if (c->load_pct > 0) /* open loop: the rate, as given */
 		ADD("-c%llu-l%dpct-d%llums", (unsigned long long)r->concurrency, c->load_pct,
 		    (unsigned long long)(c->duration_us / 1000));
@@ -86,6 +91,11 @@ void spec_cell_set_rate(struct spec_cell *c, double cap_tps)
 		c->cfg.rate_tps = cap_tps * c->load_pct / 100.0;
 	if (c->cfg.rate_tps < 0.001)
 		c->cfg.rate_tps = 0.001;
+	if (c->search && c->load_pct > 0) { /* the same tasks at every point */
+		c->cfg.tasks = c->batch_tasks > SPEC_CURVE_MIN_TASKS ? c->batch_tasks
+								     : SPEC_CURVE_MIN_TASKS;
+		return;
+	}
 	n = ceil(c->cfg.rate_tps * (double)c->duration_us / 1e6);
 	/* at least a few tasks, so a percentile means something */
 	c->cfg.tasks = n < SPEC_OPEN_MIN_TASKS ? SPEC_OPEN_MIN_TASKS
@@ -176,6 +186,7 @@ static int expand_rates(struct expansion *x, struct spec_cell *c, bool with_work
 		o.cfg.poisson = g->poisson;
 		o.cfg.seed = 1;
 		o.load_pct = g->rate_rel[i] ? (int)g->rates[i] : 0;
+		o.search = g->rate_search && g->rate_rel[i];
 		o.cfg.rate_tps = g->rate_rel[i] ? 0 : g->rates[i];
 		if (!g->rate_rel[i])
 			spec_cell_set_rate(&o, 0);

@@ -63,6 +63,21 @@ static int key_name(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
+/* role: WORD - what the charts use the grid for (plots find grids by it):
+ * matrix, scaling, memory, offload, or a word of the spec's own */
+static int key_role(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	for (const char *p = items[0]; *p; p++)
+		if (!islower((unsigned char)*p) && *p != '_')
+			return spec_perr(ps, "%s: '%s' may hold only a-z and _", key, items[0]);
+	if (strlen(items[0]) >= sizeof(ps->grid->role))
+		return spec_perr(ps, "%s: '%s' is too long", key, items[0]);
+	snprintf(ps->grid->role, sizeof(ps->grid->role), "%s", items[0]);
+	return 0;
+}
+
 /* reps: N or MIN..MAX: the rounds of a grid point */
 static int key_reps(struct spec_parser *ps, const char *key, char **items, int n)
 {
@@ -547,7 +562,9 @@ static int key_folklore(struct spec_parser *ps, const char *key, char **items, i
 }
 
 /* rate: open-loop arrival rates, each a number of tasks per second (500,
- * 2.5) or a percent of the capacity the sweep measures (70%). */
+ * 2.5) or a percent of the capacity the sweep measures (70%); `search`
+ * measures that capacity as the highest sustained rate (sweep_capacity.c)
+ * instead of a batch run's throughput. */
 static int key_rate(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	struct spec_grid *g = ps->grid;
@@ -559,6 +576,12 @@ static int key_rate(struct spec_parser *ps, const char *key, char **items, int n
 		double v;
 		bool rel;
 
+		if (strcmp(items[i], "search") == 0) {
+			if (g->rate_search)
+				return spec_perr(ps, "%s: 'search' is listed twice", key);
+			g->rate_search = true;
+			continue;
+		}
 		errno = 0;
 		v = strtod(items[i], &end);
 		rel = *end == '%';
@@ -629,6 +652,7 @@ static int key_slo(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	if (one_item(ps, key, n))
 		return -EINVAL;
+	ps->grid->slo_given = true;
 	return parse_dur(ps, key, items[0], 1, &ps->grid->slo_us);
 }
 
@@ -661,6 +685,7 @@ const struct spec_key spec_keys[] = {
 	{ "budget:", SPEC_ANY, false, false, key_budget },
 	{ "cpu_scale:", SPEC_GRID, false, false, key_cpu_scale },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
+	{ "role:", SPEC_GRID, false, false, key_role },
 	{ "models:", SPEC_GRID, false, false, key_models },
 	{ "workload:", SPEC_GRID, false, false, key_workload },
 	{ "share:", SPEC_GRID, false, false, key_share },

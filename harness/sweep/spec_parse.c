@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "spec_int.h"
 
@@ -78,8 +79,18 @@ static const char *grid_problem(const struct spec_grid *g)
 	bool share = g->n_shares > 0, wl = g->n_workloads > 0;
 	bool io = g->n_io > 0, cpu = g->n_cpu > 0, task_time = g->task_time_us > 0;
 
+	static char why[160];
+
 	if (!g->n_models)
 		return "no models: line";
+	if (g->rate_search && !g->slo_given)
+		return "rate: search needs slo: (the p99 a sustained rate must keep)";
+	for (size_t i = 0; (g->n_rates || g->rate_search) && i < g->n_models; i++)
+		if (!g->models[i]->open_loop) {
+			snprintf(why, sizeof(why), "rate: model %s cannot run open loop",
+				 g->models[i]->name);
+			return why;
+		}
 	if (!g->n_conc)
 		return "no concurrency: line";
 	if (!g->tasks[0])
@@ -115,6 +126,10 @@ static int grid_check(struct spec_parser *ps, struct spec_grid *g)
 		rc = spec_perr(ps, "grid %s: %s", g->name, why);
 		ps->line = line;
 		return rc;
+	}
+	if (g->rate_search && g->n_rates == 0) { /* the searched rate itself */
+		g->rates[g->n_rates] = 100;
+		g->rate_rel[g->n_rates++] = true;
 	}
 	if (g->n_payload == 0)
 		g->payload[g->n_payload++] = 256;

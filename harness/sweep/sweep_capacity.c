@@ -1,10 +1,19 @@
 /* sweep_capacity.c - the capacity behind an open-loop grid's relative
- * rates (`rate: 70%`): before the grid's cells, one batch run per model
+ * rates (`rate: 70%`). Before the grid's cells, one batch run per model
  * and work setting at the grid's concurrency, on the grid's tasks, gives
- * the throughput that 100% means. The figures are kept in the set's
- * capacity.csv (one row per batch run), so a resumed sweep offers the
- * same rates and a reader sees what the percentages stood for. */
+ * its batch throughput. With `rate: search` (and `slo:`) that is only the
+ * first guess: the search then brackets and bisects the highest rate the
+ * model *sustains* (sustain.h), each probe an open-loop run of at least
+ * CAP_PROBE_TASKS tasks and CAP_PROBE_S seconds, until the bracket is
+ * within CAP_BRACKET; 100% is then the sustained rate. A model that
+ * sustains not even the lowest probe gets no number: its row says so,
+ * and its cells of the grid are not run.
+ *
+ * The figures are kept in the set's capacity.csv (one row per work
+ * setting), so a resumed sweep offers the same rates and a reader sees
+ * what the percentages stood for. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +25,28 @@
 #include "cells.h"
 #include "../../lib/cmdutil.h"
 #include "setio.h"
+#include "sustain.h"
 #include "sweep.h"
 
-#define CAP_OUT_MAX 16384 /* the output of one `cmbench run --format csv` */
+#define CAP_OUT_MAX 16384    /* the output of one `cmbench run --format csv` */
+#define CAP_PROBE_TASKS 2000 /* a probe runs at least these tasks */
+#define CAP_PROBE_S 2.0	     /* and at least this long */
+#define CAP_BRACKET 1.05     /* the search stops when hi / lo is within this */
+#define CAP_START 0.9	     /* the first probe, times the batch throughput */
+#define CAP_UP 1.15	     /* steps of the bracketing, up */
+#define CAP_DOWN 0.6	     /* and down */
+#define CAP_FLOOR 0.1	     /* lowest probe, times the batch throughput */
+#define CAP_PROBES_MAX 14    /* probes of one search at most */
 
 struct cap {
 	char id[SPEC_ID_MAX];	      /* spec_capacity_id */
 	const struct spec_cell *cell; /* the first cell that needs it */
-	double tps;		      /* measured throughput, tasks/s */
+	bool search;		      /* its grid searches */
+	double slo_us;		      /* the search's SLO */
+	double tps;		      /* batch throughput, tasks/s */
+	double sustained, lo, hi;     /* the search: the rate, its bracket (hi: NAN: none failed) */
+	unsigned probes;	      /* probes run; 0: not searched */
+	bool none;		      /* the search sustained not even its lowest probe */
 };
 
 struct cap_table {
@@ -39,24 +62,49 @@ static struct cap *cap_find(struct cap_table *t, const char *id)
 	return NULL;
 }
 
+static double col_num(const struct cells_csv *csv, size_t r, const char *name)
+{
+	int c = cells_csv_col(csv, name);
+
+	return c >= 0 && csv->rows[r][c][0] ? strtod(csv->rows[r][c], NULL) : NAN;
+}
+
 /* The capacities of an earlier run of this set (a resume). */
 static void cap_read(struct cap_table *t, const char *path)
 {
 	struct cells_csv csv;
-	int cid, ctps;
+	int cid, cs;
 
 	if (cells_csv_read(path, &csv) != 0)
 		return;
 	cid = cells_csv_col(&csv, "capacity_id");
-	ctps = cells_csv_col(&csv, "capacity_tps");
-	for (size_t i = 0; cid >= 0 && ctps >= 0 && i < csv.nrows; i++) {
+	cs = cells_csv_col(&csv, "search");
+	for (size_t i = 0; cid >= 0 && i < csv.nrows; i++) {
 		struct cap *c = cap_find(t, csv.rows[i][cid]);
-		double v = strtod(csv.rows[i][ctps], NULL);
+		double v = col_num(&csv, i, "capacity_tps"), p = col_num(&csv, i, "probes");
 
-		if (c && v > 0)
-			c->tps = v;
+		if (!c || !(v > 0))
+			continue;
+		if (c->search && !(p > 0))
+			continue; /* searched now, not then: search again */
+		c->tps = v;
+		if (!c->search)
+			continue;
+		c->probes = (unsigned)p;
+		c->sustained = col_num(&csv, i, "sustained_tps");
+		c->lo = col_num(&csv, i, "bracket_lo_tps");
+		c->hi = col_num(&csv, i, "bracket_hi_tps");
+		c->none = cs >= 0 && strcmp(csv.rows[i][cs], "none") == 0;
 	}
 	cells_csv_free(&csv);
+}
+
+static void put_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.6g", v);
+	else
+		fputs(",", f);
 }
 
 static int cap_put(FILE *f, const void *arg)
@@ -64,36 +112,42 @@ static int cap_put(FILE *f, const void *arg)
 	const struct cap_table *t = arg;
 
 	fprintf(f, "capacity_id,grid,model,workload,concurrency,io_latency_us,cpu_us,tasks,"
-		   "capacity_tps\n");
+		   "capacity_tps,search,sustained_tps,bracket_lo_tps,bracket_hi_tps,probes,"
+		   "slo_us\n");
 	for (size_t i = 0; i < t->n; i++) {
-		const struct spec_cell *c = t->v[i].cell;
+		const struct cap *p = &t->v[i];
+		const struct spec_cell *c = p->cell;
 
-		fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%.6g\n", t->v[i].id, c->grid,
+		fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%.6g", p->id, c->grid,
 			c->cfg.model->name, c->cfg.workload->name,
 			(unsigned long long)c->cfg.concurrency,
 			(unsigned long long)c->cfg.io_latency_us, (unsigned long long)c->cpu_us,
-			(unsigned long long)c->batch_tasks, t->v[i].tps);
+			(unsigned long long)c->batch_tasks, p->tps);
+		if (!p->search) {
+			fprintf(f, ",batch,,,,,\n");
+			continue;
+		}
+		fprintf(f, ",%s", p->none ? "none" : "ok");
+		put_num(f, p->none ? NAN : p->sustained);
+		put_num(f, p->lo);
+		put_num(f, p->hi);
+		fprintf(f, ",%u,%.0f\n", p->probes, p->slo_us);
 	}
 	return ferror(f) ? -EIO : 0;
 }
 
-/* One batch run of c's work: its throughput into *tps. */
-static int cap_measure(const struct sweep *sw, const struct spec_cell *c, double *tps)
+/* One `cmbench run` of cfg; its row into *csv (one row). exited: whether
+ * it exited 0 (a failed task exits 1 and still writes its row). */
+static int cap_run(const struct sweep *sw, const struct spec_cell *c, struct run_cfg cfg,
+		   struct cells_csv *csv, bool *exited)
 {
-	struct run_cfg cfg = c->cfg;
-	struct cells_csv csv;
 	char **argv, **full = NULL, *out, tmp[SWEEP_PATH_MAX + 64];
 	size_t n = 0;
-	int rc, col;
+	int rc;
 
 	snprintf(tmp, sizeof(tmp), "%s/.capacity.%d.csv", sw->dir, (int)getpid());
 	unlink(tmp);
-
-	cfg.rate_tps = 0;
-	cfg.poisson = false;
-	cfg.seed = 0;
 	cfg.duration_us = 0;
-	cfg.tasks = c->batch_tasks;
 	cfg.format = FMT_CSV;
 	cfg.append_path = tmp; /* the row; meta_capture keeps one line of output */
 	cfg.spectrum_path = NULL;
@@ -112,27 +166,179 @@ static int cap_measure(const struct sweep *sw, const struct spec_cell *c, double
 	rc = meta_capture(full, out, CAP_OUT_MAX);
 	free(full);
 	cli_argv_free(argv);
-	if (rc) {
+	*exited = rc == 0;
+	if (rc && rc != -EIO) {
 		cmd_say("sweep", "the capacity run of %s failed: %.300s", c->id, out);
 		free(out);
 		unlink(tmp);
+		return rc;
+	}
+	rc = cells_csv_read(tmp, csv);
+	unlink(tmp);
+	if (rc || csv->nrows != 1) {
+		if (!rc)
+			cells_csv_free(csv);
+		cmd_say("sweep", "the capacity run of %s left no row: %.300s", c->id, out);
+		free(out);
 		return -EIO;
 	}
 	free(out);
-	rc = cells_csv_read(tmp, &csv);
-	unlink(tmp);
-	if (rc) {
-		cmd_say("sweep", "the capacity run of %s left no row", c->id);
-		return -EIO;
-	}
-	col = cells_csv_col(&csv, "throughput_tps");
-	*tps = col >= 0 && csv.nrows == 1 ? strtod(csv.rows[0][col], NULL) : 0;
+	return 0;
+}
+
+/* One batch run of c's work: its throughput into *tps. */
+static int cap_measure(const struct sweep *sw, const struct spec_cell *c, double *tps)
+{
+	struct run_cfg cfg = c->cfg;
+	struct cells_csv csv;
+	bool exited;
+	int rc;
+
+	cfg.rate_tps = 0;
+	cfg.poisson = false;
+	cfg.seed = 0;
+	cfg.tasks = c->batch_tasks;
+	rc = cap_run(sw, c, cfg, &csv, &exited);
+	if (rc)
+		return rc;
+	*tps = exited ? col_num(&csv, 0, "throughput_tps") : 0;
 	cells_csv_free(&csv);
 	if (!(*tps > 0)) {
-		cmd_say("sweep", "the capacity run of %s printed no throughput", c->id);
+		cmd_say("sweep", "the capacity run of %s failed or printed no throughput", c->id);
 		return -EIO;
 	}
 	return 0;
+}
+
+/* One probe of the search: does c's model sustain rate? */
+static int cap_probe(const struct sweep *sw, struct cap *p, double rate, bool *ok)
+{
+	struct run_cfg cfg = p->cell->cfg;
+	struct sustain_run r;
+	struct cells_csv csv;
+	enum sustain_verdict v;
+	double n = ceil(rate * CAP_PROBE_S);
+	bool exited;
+	int rc;
+
+	cfg.rate_tps = rate;
+	cfg.tasks = n < CAP_PROBE_TASKS ? CAP_PROBE_TASKS : (uint64_t)n;
+	rc = cap_run(sw, p->cell, cfg, &csv, &exited);
+	if (rc)
+		return rc;
+	p->probes++;
+	r = (struct sustain_run){ .clean = exited && col_num(&csv, 0, "completed") == cfg.tasks &&
+					   col_num(&csv, 0, "errors") == 0 &&
+					   col_num(&csv, 0, "workers_lost") == 0,
+				  .rate_tps = rate,
+				  .tasks = (double)cfg.tasks,
+				  .makespan_s = col_num(&csv, 0, "makespan_s"),
+				  .p50_us = col_num(&csv, 0, "lat_p50_us"),
+				  .p99_us = col_num(&csv, 0, "lat_p99_us"),
+				  .p50_first_us = col_num(&csv, 0, "lat_p50_first_us"),
+				  .p50_last_us = col_num(&csv, 0, "lat_p50_last_us") };
+	cells_csv_free(&csv);
+	v = sustain_judge(&r, p->slo_us);
+	*ok = v == SUSTAIN_OK;
+	fprintf(stderr, "cmbench sweep: search %s: %.1f tasks/s: %s (p99 %.3g ms)\n", p->id, rate,
+		sustain_why(v), r.p99_us / 1e3);
+	return 0;
+}
+
+/* Bracket, then bisect (geometrically) the highest sustained rate. */
+static int cap_search(const struct sweep *sw, struct cap *p)
+{
+	double r = p->tps * CAP_START, floor = p->tps * CAP_FLOOR;
+	bool ok;
+	int rc;
+
+	p->lo = NAN;
+	p->hi = NAN;
+	p->probes = 0;
+	p->none = false;
+	while (!sweep_stop_sig && p->probes < CAP_PROBES_MAX) {
+		if ((rc = cap_probe(sw, p, r, &ok)))
+			return rc;
+		if (ok)
+			p->lo = r;
+		else
+			p->hi = r;
+		if (isfinite(p->lo) && isfinite(p->hi))
+			break;
+		if (!ok && r * CAP_DOWN < floor) {
+			p->none = true; /* not even the lowest probe */
+			p->sustained = NAN;
+			return 0;
+		}
+		r *= ok ? CAP_UP : CAP_DOWN;
+	}
+	while (!sweep_stop_sig && isfinite(p->hi) && p->hi > CAP_BRACKET * p->lo &&
+	       p->probes < CAP_PROBES_MAX) {
+		r = sqrt(p->lo * p->hi);
+		if ((rc = cap_probe(sw, p, r, &ok)))
+			return rc;
+		*(ok ? &p->lo : &p->hi) = r;
+	}
+	p->sustained = p->lo;
+	return sweep_stop_sig ? -EINTR : 0;
+}
+
+static int cap_collect(struct sweep *sw, struct cap_table *t)
+{
+	for (size_t i = 0; i < sw->ncells; i++) {
+		const struct spec_cell *c = &sw->cells[i];
+		const struct spec_grid *g = spec_grid_find(&sw->spec, c->grid);
+		char id[SPEC_ID_MAX];
+		struct cap *nv;
+
+		if (c->load_pct <= 0)
+			continue;
+		spec_capacity_id(c, id);
+		if (cap_find(t, id))
+			continue;
+		nv = realloc(t->v, (t->n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		t->v = nv;
+		memset(&t->v[t->n], 0, sizeof(t->v[0]));
+		snprintf(t->v[t->n].id, sizeof(t->v[0].id), "%s", id);
+		t->v[t->n].cell = c;
+		t->v[t->n].search = g && g->rate_search;
+		t->v[t->n].slo_us = g ? (double)g->slo_us : SPEC_SLO_US;
+		t->v[t->n].sustained = t->v[t->n].lo = t->v[t->n].hi = NAN;
+		t->n++;
+	}
+	return 0;
+}
+
+/* The cells of a model whose search found no rate are not run: drop
+ * them from the plan (nothing ran yet, so done/ok/est are all clear). */
+static void cap_drop_none(struct sweep *sw, struct cap_table *t)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sw->ncells; i++) {
+		struct spec_cell *c = &sw->cells[i];
+		char id[SPEC_ID_MAX];
+		const struct cap *p;
+
+		if (c->load_pct > 0) {
+			spec_capacity_id(c, id);
+			p = cap_find(t, id);
+			if (p && p->search && p->none) {
+				cmd_say("sweep",
+					"%s: no sustained rate (p99 <= %.0f ms, keeping up, no "
+					"backlog) down to %.3g tasks/s: cell %s is not run",
+					c->cfg.model->name, p->slo_us / 1e3, p->tps * CAP_FLOOR,
+					c->id);
+				continue;
+			}
+		}
+		if (k != i)
+			sw->cells[k] = *c;
+		k++;
+	}
+	sw->ncells = k;
 }
 
 int sweep_capacity(struct sweep *sw)
@@ -140,52 +346,51 @@ int sweep_capacity(struct sweep *sw)
 	struct cap_table t = { 0 };
 	char path[SWEEP_PATH_MAX + 32];
 	bool measured = false;
-	int rc = 0;
+	int rc = cap_collect(sw, &t);
 
-	for (size_t i = 0; i < sw->ncells; i++) {
-		const struct spec_cell *c = &sw->cells[i];
-		char id[SPEC_ID_MAX];
-		struct cap *nv;
-
-		if (c->load_pct <= 0)
-			continue;
-		spec_capacity_id(c, id);
-		if (cap_find(&t, id))
-			continue;
-		nv = realloc(t.v, (t.n + 1) * sizeof(*nv));
-		if (!nv) {
-			free(t.v);
-			return -ENOMEM;
-		}
-		t.v = nv;
-		memset(&t.v[t.n], 0, sizeof(t.v[0]));
-		snprintf(t.v[t.n].id, sizeof(t.v[0].id), "%s", id);
-		t.v[t.n++].cell = c;
+	if (rc || t.n == 0) {
+		free(t.v);
+		return rc;
 	}
-	if (t.n == 0)
-		return 0;
 	snprintf(path, sizeof(path), "%s/capacity.csv", sw->dir);
 	cap_read(&t, path);
 	for (size_t i = 0; rc == 0 && i < t.n && !sweep_stop_sig; i++) {
-		if (t.v[i].tps > 0)
+		struct cap *p = &t.v[i];
+
+		if (p->tps > 0 && (!p->search || p->probes > 0))
 			continue;
-		rc = cap_measure(sw, t.v[i].cell, &t.v[i].tps);
+		if (!(p->tps > 0))
+			rc = cap_measure(sw, p->cell, &p->tps);
 		if (rc == 0)
-			fprintf(stderr, "cmbench sweep: capacity of %s: %.1f tasks/s\n", t.v[i].id,
-				t.v[i].tps);
+			fprintf(stderr, "cmbench sweep: batch capacity of %s: %.1f tasks/s\n",
+				p->id, p->tps);
+		if (rc == 0 && p->search)
+			rc = cap_search(sw, p);
+		if (rc == 0 && p->search && !p->none)
+			fprintf(stderr,
+				"cmbench sweep: sustained rate of %s: %.1f tasks/s [%.1f, %.1f], "
+				"%u probes\n",
+				p->id, p->sustained, p->lo, p->hi, p->probes);
 		measured = true;
 	}
-	if (rc == 0 && measured)
-		rc = setio_replace(path, cap_put, &t);
+	if (measured && (rc == 0 || rc == -EINTR)) {
+		int rc2 = setio_replace(path, cap_put, &t);
+
+		rc = rc ? rc : rc2;
+	}
 	for (size_t i = 0; rc == 0 && i < sw->ncells; i++) {
 		struct spec_cell *c = &sw->cells[i];
 		char id[SPEC_ID_MAX];
+		const struct cap *p;
 
 		if (c->load_pct <= 0)
 			continue;
 		spec_capacity_id(c, id);
-		spec_cell_set_rate(c, cap_find(&t, id)->tps);
+		p = cap_find(&t, id);
+		spec_cell_set_rate(c, p->search ? (p->none ? 0 : p->sustained) : p->tps);
 	}
+	if (rc == 0)
+		cap_drop_none(sw, &t);
 	free(t.v);
 	return rc;
 }

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +25,7 @@
 #include "../result.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/spawn.h"
 #include "../../lib/verdict.h"
 #include "setio.h"
 #include "sweep.h"
@@ -105,32 +105,36 @@ static char *run_command(const struct sweep *sw, const struct spec_cell *c,
  * sweep dies instead (its end of the pipe closes unsaid), the watchdog
  * kills the cell's process group: hyperfine does not pass its death on
  * to the `cmbench run` in flight. It learns the group from the pipe. */
+static int watchdog(void *arg)
+{
+	pid_t pgid = 0;
+	char done;
+
+	(void)arg;
+	if (read(STDIN_FILENO, &pgid, sizeof(pgid)) == sizeof(pgid) &&
+	    read(STDIN_FILENO, &done, 1) != 1 && pgid > 0)
+		kill(-pgid, SIGKILL);
+	return 0;
+}
+
 static pid_t watchdog_start(int *wfd)
 {
-	int p[2];
-	pid_t pid, pgid = 0;
-	char done;
+	struct spawn sp;
+	int p[2], rc;
+	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -EAGAIN;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_IGN); /* the sweep forwards those; we wait for it */
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		dup2(p[0], STDIN_FILENO);
-		close_range(3, ~0u, 0); /* the set's lock, above all */
-		if (read(STDIN_FILENO, &pgid, sizeof(pgid)) == sizeof(pgid) &&
-		    read(STDIN_FILENO, &done, 1) != 1 && pgid > 0)
-			kill(-pgid, SIGKILL);
-		_exit(0);
-	}
+	spawn_init(&sp);
+	spawn_dup(&sp, STDIN_FILENO, p[0]);
+	sp.close_others = true;	  /* the set's lock, above all */
+	sp.ignore_signals = true; /* the sweep forwards those; we wait for it */
+	rc = spawn_fn(&sp, watchdog, NULL, &pid);
 	close(p[0]);
+	if (rc != 0) {
+		close(p[1]);
+		return rc;
+	}
 	*wfd = p[1];
 	return pid;
 }
@@ -144,26 +148,6 @@ static void watchdog_stop(pid_t pid, int wfd)
 	close(wfd);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-}
-
-/* The child: hyperfine in a process group of its own, output into log. */
-static void exec_hyperfine(char *const argv[], const char *log)
-{
-	int fd;
-
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0)
-		dup2(fd, 0);
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666); /* a point's rounds, one log */
-	if (fd >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execvp(argv[0], argv);
-	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
 }
 
 /* Wait for hyperfine; on a stop signal its whole group gets it, and
@@ -197,18 +181,29 @@ static int wait_hyperfine(pid_t pid)
  * be started. */
 static int run_hyperfine(char *const argv[], const char *log)
 {
-	int wfd = -1, st;
+	int wfd = -1, st, rc,
+	    fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		      0666); /* a point's rounds, one log */
+	struct spawn sp;
 	pid_t dog, pid;
 
 	dog = watchdog_start(&wfd);
-	pid = fork();
-	if (pid < 0) {
+	/* hyperfine in a process group of its own, its output into log */
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	if (fd >= 0) {
+		spawn_dup(&sp, STDOUT_FILENO, fd);
+		spawn_dup(&sp, STDERR_FILENO, fd);
+	}
+	sp.group = true;
+	sp.death_sig = SIGKILL;
+	rc = spawn_exec(&sp, argv, &pid);
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0) {
 		watchdog_stop(dog, wfd);
 		return -1;
 	}
-	if (pid == 0)
-		exec_hyperfine(argv, log);
-	setpgid(pid, pid); /* also here: no race with the child's own call */
 	sweep_child_pgid = pid;
 	if (dog > 0 && write(wfd, &pid, sizeof(pid)) != sizeof(pid))
 		cmd_say("sweep", "warning: the watchdog of %s did not start", log);

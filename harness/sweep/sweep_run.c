@@ -206,6 +206,8 @@ static double cell_estimate(const struct spec_cell *c, int cores, unsigned runs)
 	double n = (double)r->tasks, conc = (double)r->concurrency;
 	double l = (double)r->io_latency_us, w = (double)c->cpu_us;
 
+	if (c->search && r->rate_tps > 0) /* the same tasks at every load */
+		return runs * (RUN_OVERHEAD_S + n / r->rate_tps);
 	if (c->duration_us) /* open loop: the duration, and the capacity run */
 		return runs * (RUN_OVERHEAD_S + (double)c->duration_us / 1e6) + 0.2;
 	return runs * (RUN_OVERHEAD_S + result_bound_s(n, conc, cpu_lanes(r, cores), l, w));

@@ -43,8 +43,9 @@ async def worker_loop(run, slots, counter, go_fd, done_fd):
 
     async def slot():
         while (task_id := next_id()) < run.tasks:
-            early = run.due_ns(task_id) - time.monotonic_ns()  # open loop: --rate
-            if early > 0:
+            # open loop (--rate): not before it is due; uvloop's timers count
+            # whole ms, so a sleep may end early: sleep again
+            while (early := run.due_ns(task_id) - time.monotonic_ns()) > 0:
                 await asyncio.sleep(early / 1e9)
             start = time.monotonic_ns()
             result, err = await work.io(task_id)

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 
 out=$TMP/set
-"$CMBENCH" ceiling -o "$out" --models eventloop,threadpool --workloads wait --from 16 --cap 64 \
+"$CMBENCH" ceiling -o "$out" --models eventloop,threadpool --workloads timer --from 16 --cap 64 \
 	--hold 100ms --mem-budget 1G >/dev/null 2>"$TMP/cap.err"
 rc=$?
 check "a capped search exits 0 (exit $rc)" test "$rc" = 0
@@ -35,7 +35,7 @@ check "the largest clean C ($held) is below the first failing one ($ff), both ne
 check "the limit's detail names RLIMIT_NOFILE" grep -q 'RLIMIT_NOFILE 200' "$out/ceiling.csv"
 
 # the memory budget stops forkpool before it is used up
-"$CMBENCH" ceiling -o "$out" --models forkpool --workloads wait --from 8 --cap 4096 \
+"$CMBENCH" ceiling -o "$out" --models forkpool --workloads timer --from 8 --cap 4096 \
 	--hold 100ms --mem-budget 8M >/dev/null 2>"$TMP/mem.err"
 row=$(awk -F, '$1=="ceiling" && $2=="forkpool"' "$out/ceiling.csv")
 check "forkpool under an 8 MiB budget: stopped by memory (${row:0:100})" \
@@ -43,7 +43,7 @@ check "forkpool under an 8 MiB budget: stopped by memory (${row:0:100})" \
 check "no clean probe used more than the budget" \
 	test -z "$(awk -F, '$1=="probe" && $5==1 && $6>8192' "$out/ceiling.csv")"
 check "a finished search is not run again" \
-	sh -c "'$CMBENCH' ceiling -o '$out' --models forkpool --workloads wait --mem-budget 8M 2>&1 | grep -q 'already in'"
+	sh -c "'$CMBENCH' ceiling -o '$out' --models forkpool --workloads timer --mem-budget 8M 2>&1 | grep -q 'already in'"
 
 # the chart and the finding
 "$CMBENCH" plots "$out" >/dev/null 2>&1
@@ -58,21 +58,21 @@ check "a budget above the machine's memory: exit 2, one line" test $? = 2 -a "$(
 check "a budget that is not a size: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e2")" = 1
 "$CMBENCH" ceiling -o "$TMP/b" --workloads cpu 2>"$TMP/e3"
 check "a workload that cannot hold a task: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e3")" = 1
-"$CMBENCH" ceiling -o "$TMP/first" --models threadpool --workloads wait --from 64 --hold 100ms \
+"$CMBENCH" ceiling -o "$TMP/first" --models threadpool --workloads timer --from 64 --hold 100ms \
 	--mem-budget 1M >/dev/null 2>"$TMP/e4"
 rc=$?
 check "a search that fails at its first probe: exit 1 (exit $rc)" test "$rc" = 1
 check "... and one line says so" test "$(grep -c 'failed at its first probe (C=64): memory' "$TMP/e4")" = 1
 
 # Ctrl-C in the middle of a probe: exit 130, the probe and its run gone
-"$CMBENCH" ceiling -o "$TMP/int" --models threadpool --workloads wait --from 64 --cap 64 \
+"$CMBENCH" ceiling -o "$TMP/int" --models threadpool --workloads timer --from 64 --cap 64 \
 	--hold 29s --mem-budget 1G >/dev/null 2>"$TMP/int.err" &
 cpid=$!
-for _ in $(seq 100); do pgrep -f -- "--wait 29003200us" >/dev/null && break; sleep 0.05; done
+for _ in $(seq 100); do pgrep -f -- "--timer 29003200us" >/dev/null && break; sleep 0.05; done
 sleep 0.3
 kill -INT "$cpid"
 wait "$cpid"
 rc=$?
 sleep 0.2
 check "SIGINT during a probe: exit 130 (exit $rc)" test "$rc" = 130
-check "... and no probe left running" test -z "$(pgrep -f -- '--wait 29003200us')"
+check "... and no probe left running" test -z "$(pgrep -f -- '--timer 29003200us')"

@@ -129,7 +129,7 @@ check "--cleanup left no working directory on the hosts" \
 	test -z "$(grep -rl "hosts-$tok" "$HOME"/.parallel/tmp 2>/dev/null)"
 
 # a host whose sweep dies mid-way: its cells are marked for --resume
-sed -e 's/io_latency: 100ms/io_latency: 700ms/' -e 's/wait=100ms/wait=700ms/' \
+sed -e 's/io_latency: 100ms/io_latency: 700ms/' -e 's/timer=100ms/timer=700ms/' \
 	"$TMP/hosts-$tok.spec" >"$TMP/slow-$tok.spec"
 "$CM" sweep "$TMP/slow-$tok.spec" -o "$TMP/slow-one" >/dev/null 2>&1
 printf 'h1\nh2\n' >"$TMP/hosts2"

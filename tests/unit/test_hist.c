@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/hist.h"
+#include "lib/stats.h"
 
 #define NSAMPLES 100000
 
@@ -407,10 +408,38 @@ static void test_clamp_huge(void **state)
 	free(h);
 }
 
+/* The backlog test's figures: the coarse p50 of the first and last fifth
+ * of the tasks (by id), kept only after stats_fifths(N), merged, within
+ * 12% of the true median. */
+static void test_fifths(void **state)
+{
+	static struct task_stats a, b;
+	uint64_t n1, n2;
+	double p1, p2;
+
+	(void)state;
+	stats_init(&a);
+	stats_init(&b);
+	stats_task_done(&a, 0, 0, 5000000, 1, 1, 0); /* before stats_fifths: not kept */
+	assert_true(stats_fifth_p50(a.first, &n1) == 0 && n1 == 0);
+	stats_fifths(100);
+	for (uint64_t id = 0; id < 100; id++) /* 1 ms, rising to 5 ms, over two workers */
+		stats_task_done(id % 2 ? &a : &b, 0, 0, 1000000 + id * 40000, id, id, 0);
+	stats_merge(&a, &b);
+	p1 = stats_fifth_p50(a.first, &n1);
+	p2 = stats_fifth_p50(a.last, &n2);
+	assert_int_equal(n1, 20);
+	assert_int_equal(n2, 20);
+	if (fabs(p1 - 1400000) > 0.12 * 1400000 || fabs(p2 - 4600000) > 0.12 * 4600000)
+		fail_msg("fifths' p50: %.0f and %.0f ns, want ~1.4e6 and ~4.6e6", p1, p2);
+	stats_fifths(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_fifths),
 		cmocka_unit_test(test_single_value),
 		cmocka_unit_test(test_small_values_exact),
 		cmocka_unit_test(test_quantiles_uniform),

@@ -130,9 +130,11 @@ static char tmpdir[64];
 static void sqlite_service(struct run_cfg *cfg, void **svc)
 {
 	char err[CLI_ERR_MAX] = "";
+	struct wl_service_result res = { .target = false };
 
-	if (workload_find("sqlite")->service->start(cfg, svc, err, sizeof(err)) != 0)
+	if (workload_find("sqlite")->service->start(cfg, &res, svc, err, sizeof(err)) != 0)
 		fail_msg("sqlite service: %s", err);
+	wl_service_apply(cfg, &res);
 }
 
 /* The temp directory the service made, and that it is gone after stop. */

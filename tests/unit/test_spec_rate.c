@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness/sweep/spec.h"
+#include "harness/sweep/sustain.h"
 
 static const char spec_text[] = "reps: 3\n"
 				"grid: latency\n"
@@ -141,13 +142,75 @@ static void test_bad(void **state)
 	bad("slo: soon", "slo");
 }
 
+/* rate: search needs slo:; alone it runs the searched rate (100%); its
+ * cells run the same tasks, at least 1,000, whatever the rate. */
+static void test_search(void **state)
+{
+	static const char head[] = "grid: g\nmodels: sequential threadpool\nworkload: io\n"
+				   "io_latency: 1ms\nconcurrency: 2\ntasks: 10\n";
+	char t[512], err[SPEC_ERR_MAX] = "";
+	struct spec_cell *cells;
+	struct spec s;
+	size_t n;
+
+	(void)state;
+	snprintf(t, sizeof(t), "%srate: search 30%%\n", head);
+	assert_int_equal(spec_parse("s.spec", t, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "rate: search needs slo:"));
+	snprintf(t, sizeof(t), "%srate: search search\nslo: 50ms\n", head);
+	assert_int_equal(spec_parse("s.spec", t, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "listed twice"));
+	snprintf(t, sizeof(t), "%srate: search\nslo: 50ms\n", head);
+	assert_int_equal(spec_parse("s.spec", t, &s, err, sizeof(err)), 0);
+	assert_true(s.grids[0].rate_search && s.grids[0].n_rates == 1 &&
+		    s.grids[0].rates[0] == 100 && s.grids[0].rate_rel[0]);
+	spec_free(&s);
+	snprintf(t, sizeof(t), "%srate: search 30%% 70%%\nslo: 50ms\n", head);
+	assert_int_equal(spec_parse("s.spec", t, &s, err, sizeof(err)), 0);
+	assert_int_equal(spec_expand(&s, 2, &cells, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(cells[i].search);
+		assert_non_null(strstr(cells[i].id, "-search"));
+		spec_cell_set_rate(&cells[i], i % 2 ? 5000 : 3);
+		assert_int_equal(cells[i].cfg.tasks, SPEC_CURVE_MIN_TASKS);
+	}
+	free(cells);
+	spec_free(&s);
+}
+
+/* The sustained-rate rule: each of its four conditions can fail alone. */
+static void test_sustain(void **state)
+{
+	struct sustain_run ok = { .clean = true,
+				  .rate_tps = 1000,
+				  .tasks = 2000,
+				  .makespan_s = 2.002,
+				  .p50_us = 2000,
+				  .p99_us = 5000,
+				  .p50_first_us = 2000,
+				  .p50_last_us = 2100 },
+			   r;
+
+	(void)state;
+	assert_int_equal(sustain_judge(&ok, 100000), SUSTAIN_OK);
+	r = ok, r.clean = false;
+	assert_int_equal(sustain_judge(&r, 100000), SUSTAIN_DIRTY);
+	assert_int_equal(sustain_judge(&ok, 4000), SUSTAIN_SLO);
+	r = ok, r.makespan_s = 2.1; /* 2000 tasks in 2.098 s: 953/s of 1000 */
+	assert_int_equal(sustain_judge(&r, 100000), SUSTAIN_BEHIND);
+	r = ok, r.p50_last_us = 4100;
+	assert_int_equal(sustain_judge(&r, 100000), SUSTAIN_GROWING);
+	r = ok, r.p50_first_us = r.p50_last_us = 0.0 / 0.0; /* unknown: not judged */
+	assert_int_equal(sustain_judge(&r, 100000), SUSTAIN_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_expand),
-		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_parse),  cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_expand), cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_search), cmocka_unit_test(test_sustain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

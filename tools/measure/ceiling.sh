@@ -21,10 +21,10 @@ cap_tasks=${CAP_TASKS:-1000000}
 out=results/measure-ceiling-$(date -u +%Y%m%d-%H%M%S)
 start=$(date +%s)
 load0=$(cut -d" " -f1-3 /proc/loadavg)
-./cmbench ceiling -o "$out" --models "${MODELS_LOOP:-eventloop}" --workloads io,wait \
+./cmbench ceiling -o "$out" --models "${MODELS_LOOP:-eventloop}" --workloads io,timer \
 	--from 1024 --cap "$cap_loop" --mem-budget "$budget" 2>&1 | tee "$out.log"
 ./cmbench ceiling -o "$out" --models "${MODELS_TASKS:-threadpool,thread-per-task,forkpool}" \
-	--workloads io,wait --from 1024 --cap "$cap_tasks" --mem-budget "$budget" 2>&1 | tee -a "$out.log"
+	--workloads io,timer --from 1024 --cap "$cap_tasks" --mem-budget "$budget" 2>&1 | tee -a "$out.log"
 mv "$out.log" "$out/ceiling.log"
 ./cmbench plots "$out" >/dev/null 2>&1
 {

@@ -1,4 +1,4 @@
-/* wait.c - the wait workload: a task that only waits on a timer for
+/* timer.c - the timer workload: a task that only waits on a timer for
  * --wait, touching no file and no socket. It measures what holding a task
  * costs a model and nothing else: a thread or a process blocked in poll()
  * with no fd, a loop's timer. `cmbench ceiling` uses it for "tasks held
@@ -10,8 +10,8 @@
 enum { WAIT_US }; /* cfg->wl_num slot */
 
 static const struct wl_flag wait_flags[] = {
-	{ "wait", "D", "how long each task waits on its timer (default 5ms)", WLF_DURATION, WAIT_US,
-	  5000, 0, 3600000000ull, NULL },
+	{ "timer", "D", "how long each task waits on its timer (default 5ms)", WLF_DURATION,
+	  WAIT_US, 5000, 0, 3600000000ull, NULL },
 	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL },
 };
 
@@ -33,12 +33,12 @@ static enum wl_status wait_step(struct wl_slot *s, int events)
 	return wl_done(s, TASK_OK, wait_result(s));
 }
 
-const struct workload_ops workload_wait = {
-	.name = "wait",
-	.summary = "each task waits --wait on a timer, no I/O and no CPU (tasks held together)",
-	.label = "timer wait",
+const struct workload_ops workload_timer = {
+	.name = "timer",
+	.summary = "each task waits --timer on a timer, no I/O and no CPU (tasks held together)",
+	.label = "timer",
 	.flags = wait_flags,
-	.hold_flag = "wait",
+	.hold_flag = "timer",
 	.start = wait_start,
 	.step = wait_step,
 };
