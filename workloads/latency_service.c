@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "../lib/clock.h"
@@ -21,7 +26,9 @@
 #include "http.h"
 
 struct latency_svc {
-	pid_t pid; /* the server, or 0 with --target */
+	pid_t pid;    /* the server, or 0 with --target */
+	int port;     /* its port */
+	bool stopped; /* held: SIGSTOP'd */
 };
 
 /* One line from fd within ms milliseconds; 0 or -ETIMEDOUT. */
@@ -110,6 +117,7 @@ static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, 
 		return rc < 0 ? rc : -EPROTO;
 	}
 	use_port(res, atoi(line));
+	svc->port = atoi(line);
 	return 0;
 }
 
@@ -149,12 +157,16 @@ static int latency_start(const struct run_cfg *cfg, struct wl_service_result *re
 	return 0;
 }
 
+static int latency_hold(void *p, bool on);
+
 static void latency_stop(void *p)
 {
 	struct latency_svc *svc = p;
 
 	if (!svc)
 		return;
+	if (svc->stopped)
+		latency_hold(svc, false);
 	server_stop(svc->pid);
 	free(svc);
 }
@@ -181,9 +193,93 @@ static double latency_cpu_s(void *p)
 	return (double)ns / 1e9;
 }
 
+/* Holding the answers: the server is stopped (SIGSTOP, and waited for
+ * until it is), so nothing it has not answered yet is answered; what was
+ * due meanwhile goes out as soon as it runs again. */
+static int latency_hold(void *p, bool on)
+{
+	struct latency_svc *svc = p;
+	int st;
+
+	if (!svc || svc->pid <= 0)
+		return -ENOTSUP;
+	if (on == svc->stopped)
+		return 0;
+	if (kill(svc->pid, on ? SIGSTOP : SIGCONT) < 0)
+		return -errno;
+	if (on) {
+		pid_t r;
+
+		do
+			r = waitpid(svc->pid, &st, WUNTRACED);
+		while (r < 0 && errno == EINTR);
+		if (r != svc->pid || !WIFSTOPPED(st))
+			return -ESRCH;
+	}
+	svc->stopped = on;
+	return 0;
+}
+
+/* While the server is held, every request sent to it sits unread in its
+ * socket: its established connections (accepted or still in the backlog)
+ * with bytes queued, from the kernel's socket table (sock_diag: only the
+ * established TCP sockets are dumped, however many others the host has). */
+static long latency_waiting(void *p)
+{
+	struct latency_svc *svc = p;
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = AF_INET,
+		       .sdiag_protocol = IPPROTO_TCP,
+		       .idiag_states = 1u << 1 /* TCP_ESTABLISHED */ },
+	};
+	struct timeval tv = { .tv_sec = 1 };
+	static char buf[32768] __attribute__((aligned(8)));
+	long n = 0;
+	int fd;
+
+	if (!svc || svc->pid <= 0 || !svc->stopped)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len <= 0) {
+			n = -1;
+			break;
+		}
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			const struct inet_diag_msg *d = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			if (ntohs(d->id.idiag_sport) == svc->port && d->idiag_rqueue > 0)
+				n++;
+		}
+	}
+out:
+	close(fd);
+	return n;
+}
+
 const struct wl_service wl_service_latency = {
 	.name = "latency server",
 	.start = latency_start,
 	.stop = latency_stop,
 	.cpu_s = latency_cpu_s,
+	.hold = latency_hold,
+	.waiting = latency_waiting,
 };

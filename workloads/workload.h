@@ -64,6 +64,7 @@ struct wl_slot {
 	 * closes fd, so the driver can stop watching it first */
 	void (*forget_fd)(struct wl_slot *, int fd);
 	void *driver; /* the driver's own data */
+	void *hold;   /* --test-hold-kib: the task's known allocation, or NULL */
 };
 
 /* A flag a workload adds to `cmbench run`; its value lands in
@@ -106,6 +107,13 @@ struct wl_service {
 	/* CPU seconds the service has used so far, or NULL: lets the harness
 	 * count the server's share of a request's cost (io_floor_us) */
 	double (*cpu_s)(void *svc);
+	/* NULL, or --plateau-samples: hold every answer (on) or let them go
+	 * (off), so that the tasks in flight stay in flight while the monitor
+	 * samples them. 0 or -errno */
+	int (*hold)(void *svc, bool on);
+	/* requests it has received and not answered, or -1: with the answers
+	 * held, the tasks in flight */
+	long (*waiting)(void *svc);
 };
 
 /* What kind of work a workload is, for the findings, the regime table and
@@ -162,6 +170,9 @@ void wl_slot_fini(struct wl_slot *s);
 /* Start task `id` on the slot: what start() says, or for a blocking_only
  * workload WL_RUN with sync = run_blocking. */
 enum wl_status wl_begin(struct wl_slot *s, uint64_t id);
+/* The task on the slot is over: give back what it held (--test-hold-kib).
+ * The blocking driver calls it; the loop calls it as a task completes. */
+void wl_end(struct wl_slot *s);
 /* The blocking driver: run task `id` to its end on this thread. */
 void wl_run_task(struct wl_slot *s, uint64_t id);
 /* Wait for s->fd and s->events until s->deadline_ns; the WL_EV_* that
@@ -189,7 +200,8 @@ static inline enum wl_status wl_wait(struct wl_slot *s, int fd, int events, uint
 uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 /* Iterations that take about `us` microseconds on one core of this machine. */
 uint64_t cpu_calibrate(uint64_t us);
-/* Median single-core time of one kernel call of `iters`, in microseconds. */
+/* Single-core time of one kernel call of `iters`, in microseconds: the
+ * fastest of at least 5 timed batches (README: why the minimum). */
 double cpu_measure_us(uint64_t iters);
 
 #endif
