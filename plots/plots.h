@@ -227,6 +227,10 @@ void plots_regime_findings(const struct set *s, FILE *f);
  * library (--py-http, --py-pg); nothing when the set has none */
 void plots_libs_report(const struct set *s, FILE *f);
 
+/* plots_ceiling.c: the set's ceiling.csv (cmbench ceiling) */
+int plots_write_ceiling(struct set *s);
+void plots_ceiling_report(const struct set *s, FILE *f);
+
 /* plots_memfit.c: memory per task by regression (GSL), and the
  * self-check warnings of single runs (samples, efficiency) */
 int plots_memfit(struct set *s);
@@ -254,7 +258,7 @@ struct chart {
 	const char *name;  /* the script and the image */
 	const char *title; /* in REPORT.md */
 };
-#define PLOTS_NCHARTS 9
+#define PLOTS_NCHARTS 10
 extern const struct chart plots_charts[PLOTS_NCHARTS];
 /* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
  * nothing in it, whatever a result set holds. */

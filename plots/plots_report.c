@@ -379,6 +379,16 @@ static void write_host(const struct set *s, FILE *f)
 	char cores[16];
 
 	fprintf(f, "| host | |\n|---|---|\n");
+	if (*m->host) {
+		char h[sizeof(m->host)];
+
+		/* a set's text is untrusted: nothing that ends a table cell */
+		snprintf(h, sizeof(h), "%s", m->host);
+		for (char *p = h; *p; p++)
+			if ((unsigned char)*p < 0x20 || strchr("|<>`[]\\", *p))
+				*p = ' ';
+		fprintf(f, "| %s | %s |\n", strchr(h, ';') ? "hosts (merged shards)" : "name", h);
+	}
 	fprintf(f, "| CPU | %s |\n| cores | %s |\n| kernel | Linux %s |\n",
 		*m->cpu_model ? m->cpu_model : "not recorded", plots_cores(s, cores, sizeof(cores)),
 		*m->kernel ? m->kernel : "not recorded");
@@ -423,6 +433,7 @@ int plots_write_report(const struct set *s)
 	plots_regime_findings(s, f);
 	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
+	plots_ceiling_report(s, f);
 	finding_failures(s, f);
 	plots_run_warnings(s, f);
 	section_claims(s, f);

@@ -86,5 +86,6 @@ void sweep_install_signals(void);
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
+int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif
