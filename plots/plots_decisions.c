@@ -94,6 +94,11 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 		fputs(i ? "," : "", f);
 		json_str(f, plots_vmodel(s, v->tied[i]));
 	}
+	fputs("],\"untested\":[", f);
+	for (int i = 0; i < v->nuntested; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, plots_vmodel(s, v->untested[i]));
+	}
 	fputs("],\"ratio\":", f);
 	num(f, v->runner_up >= 0 ? v->vd.ratio : NAN);
 	ratio_interval(v, &lo, &hi);
