@@ -15,8 +15,9 @@
  *    of log means, exponentiated;
  *  - p values are corrected across the comparisons of one table
  *    (Benjamini-Hochberg by default; Holm is there too);
- *  - a winner needs an adjusted p < VERDICT_ALPHA and a ratio of at least
- *    VERDICT_MIN_RATIO; anything else is a tie.
+ *  - a winner needs an adjusted p < VERDICT_ALPHA, a ratio of at least
+ *    VERDICT_MIN_RATIO and an interval of the ratio above 1; anything else
+ *    is a tie. A tie prints the unadjusted interval, which can exclude 1.
  * Values that are not all positive are compared on the raw scale instead
  * (Welch on the values; ratio of means, delta-method interval).
  *

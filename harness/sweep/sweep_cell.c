@@ -437,10 +437,29 @@ static uint64_t mix(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-/* A fresh shuffled order of n cells for round r of point pt. */
-static void shuffle(size_t *order, size_t n, uint64_t seed, size_t pt, unsigned r)
+/* The point's key for its round orders: the cells' ids hashed (FNV-1a)
+ * and combined without regard to order, so that --resume, a shard or a
+ * rerun from meta.json's seed gives a point the same orders whatever
+ * else ran before it. */
+static uint64_t point_key(struct spec_cell *const *cells, size_t n)
 {
-	uint64_t x = seed ^ ((uint64_t)pt << 20) ^ r;
+	uint64_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = 0xcbf29ce484222325ull;
+
+		for (const char *c = cells[i]->id; *c; c++)
+			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+		k ^= h;
+	}
+	return k;
+}
+
+/* A fresh shuffled order of n cells for round r of the point whose key is
+ * key. */
+static void shuffle(size_t *order, size_t n, uint64_t seed, uint64_t key, unsigned r)
+{
+	uint64_t x = seed ^ key ^ ((uint64_t)r << 40);
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
@@ -522,8 +541,8 @@ static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct c
 	return true;
 }
 
-int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, size_t pt,
-		    double allow_s, struct sweep_point_out *out)
+int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
+		    struct sweep_point_out *out)
 {
 	struct cell_paths *p = calloc(n, sizeof(*p));
 	size_t *order = calloc(n, sizeof(*order));
@@ -543,7 +562,7 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	while (rc == 0) {
 		r++;
 		tr = now_s();
-		shuffle(order, n, sw->meta.seed, pt, r);
+		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
 		rc = run_round(sw, cells, order, n, p, r == 1 ? cells[0]->warmup : 0, json,
 			       p[0].log);

@@ -166,6 +166,27 @@ static void test_rule_edges(void **state)
 	assert_true(isinf(v.ratio));
 }
 
+/* A winner needs its interval above 1 as well: p and ratio alone (as
+ * the raw-scale path can give them) are not enough. */
+static void test_decide_needs_interval(void **state)
+{
+	struct verdict v = { .na = 5,
+			     .nb = 5,
+			     .a_lower = true,
+			     .ratio = 1.2,
+			     .ci_lo = 0.98,
+			     .ci_hi = 1.5,
+			     .p = 0.01,
+			     .p_adj = 0.01 };
+
+	(void)state;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_TIE);
+	v.ci_lo = 1.01;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+}
+
 /* n normal values of mean mu and coefficient of variation cv. */
 static void sample(gsl_rng *r, double *v, int n, double mu, double cv)
 {
@@ -314,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_median_ci),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_rule_edges),
+		cmocka_unit_test(test_decide_needs_interval),
 		cmocka_unit_test(test_aa_false_winners),
 		cmocka_unit_test(test_aa_uncorrected_per_n),
 		cmocka_unit_test(test_detection),
