@@ -98,10 +98,11 @@ char *verdict_format(const struct verdict *v, const char *name_a, const char *na
 /* Only the figures: "1.41× [1.30, 1.52]". Returns buf. */
 char *verdict_ratio_str(const struct verdict *v, char *buf, size_t len);
 
-/* A 95% (level) interval of the median of v[0..n) for the stopping rule:
- * the t interval of the mean of the logs, exponentiated (the median of a
- * log-normal sample; the same model as the test), or on the raw scale when
- * a value is not positive. *center is the median estimate (geometric mean).
+/* A 95% (level) interval for the stopping rule and cells.csv's ci
+ * columns: the t interval of the mean of the logs, exponentiated, i.e. the
+ * interval of the geometric mean (the center the test compares; the median
+ * only if the sample is log-normal), or of the mean on the raw scale when
+ * a value is not positive. *center is the geometric mean (the mean).
  * 0; -EINVAL for n < 2 (lo = hi = the value for n = 1). */
 int verdict_median_ci(const double *v, size_t n, double level, double *center, double *lo,
 		      double *hi);
