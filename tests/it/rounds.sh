@@ -45,6 +45,14 @@ check "ci_stop says why the rounds stopped ($st)" eval '[ "$st" = target -o "$st
 check "meta.json: the seed of the round orders" grep -qE '"seed": [1-9][0-9]*' "$TMP/s/meta.json"
 check "hyperfine: one export per cell with every round's time" \
 	grep -q "\"rounds\": $r" "$TMP/s/hyperfine/$(val "$cs" '^matrix-tp-b-' cell).json"
+# the order changes between rounds: some cell ran at different places
+pos=$(for f in "$TMP"/s/hyperfine/*.json; do
+	tr -d ' \n' <"$f" | grep -o '"round_positions":\[[0-9,]*\]'
+done)
+check "hyperfine: each cell's place in every round's order" \
+	[ "$(printf '%s\n' "$pos" | grep -c "round_positions\":\[[0-9]\(,[0-9]\)\{$((r - 1))\}\]")" -eq 3 ]
+check "the round orders change between rounds ($(echo $pos))" \
+	eval 'printf "%s\n" "$pos" | grep -qvE "\[([0-9])(,\1)*\]"'
 check "no scratch left" [ ! -e "$TMP/s/.scratch" ]
 
 "$CMBENCH" plots "$TMP/s" >/dev/null 2>&1
