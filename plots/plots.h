@@ -207,7 +207,8 @@ void plots_regimes_table(const struct set *s, FILE *f);
  * next, vf the fastest (a) against the folklore's pick when that is not
  * the fastest (pick_is_best false). Only a clear win of a (VERDICT_A)
  * agrees or disagrees; a clear win of b is no win of the fastest. */
-const char *plots_regime_word(const struct verdict *v2, const struct verdict *vf, bool pick_is_best);
+const char *plots_regime_word(const struct verdict *v2, const struct verdict *vf,
+			      bool pick_is_best);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
 /* plots_libs.c: REPORT.md's section on the grids that fix a Python

@@ -59,8 +59,8 @@ char *sweep_results_header(void);
 
 /* sweep_cell.c: one grid point, cells[0..n) (the same parameters but the
  * model), in interleaved rounds through hyperfine, each round in an order
- * drawn from meta.json's seed and the point's cell ids; allow_s is the time the point may take in all
- * (its MIN rounds run regardless; < 0: no budget). 0; -EINTR when a stop signal came (nothing
+ * drawn from meta.json's seed and the point's cell ids; allow_s is the time the point may take in
+ * all (its MIN rounds run regardless; < 0: no budget). 0; -EINTR when a stop signal came (nothing
  * of the point is kept); -errno when the set cannot be written or
  * hyperfine cannot run (said; the sweep stops). */
 struct sweep_point_out {

@@ -347,10 +347,9 @@ static void round_json(const struct sweep *sw, const struct spec_cell *c, unsign
 }
 
 /* One round: hyperfine runs each cell once (after warmup unmeasured runs
- * of each), in the order given, as one invocation with one command per
- * cell (hyperfine runs its commands one after another). Each run's row
- * goes to its cell's scratch file; the output is appended to log.
- * 0, -EINTR or -errno (said). */
+ * of each: the callers pass 0 and run the warm-ups apart), in the order given, as one invocation
+ * with one command per cell (hyperfine runs its commands one after another). Each run's row goes to
+ * its cell's scratch file; the output is appended to log. 0, -EINTR or -errno (said). */
 static int run_round(struct sweep *sw, struct spec_cell *const *cells, const size_t *order,
 		     size_t n, const struct cell_paths *p, unsigned warmup, const char *json,
 		     const char *log)
@@ -395,7 +394,9 @@ static int run_round(struct sweep *sw, struct spec_cell *const *cells, const siz
 	return rc;
 }
 
-/* The makespans of the last n rows of a scratch file into v; how many. */
+/* The makespans of the last n rows of a scratch file into v; how many.
+ * The scratch holds measured runs only (the warm-ups ran apart), so a
+ * failed run is a row short, never a warm-up in its place. */
 static size_t last_makespans(const char *scratch, unsigned n, double *v)
 {
 	struct cells_csv t;
@@ -559,13 +560,23 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	}
 	if (rc == 0)
 		unlink(p[0].log);
+	/* the warm-ups first, in rounds of their own whose rows and export are
+	 * dropped: the scratch then holds measured runs only, so a failed run
+	 * leaves a rep missing instead of a warm-up standing in for it */
+	for (unsigned w = 0; rc == 0 && w < cells[0]->warmup; w++) {
+		shuffle(order, n, sw->meta.seed, point_key(cells, n), 0x8000u + w);
+		round_json(sw, cells[0], 0, json, sizeof(json));
+		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
+		unlink(json);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		unlink(p[i].scratch);
 	while (rc == 0) {
 		r++;
 		tr = now_s();
 		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
-		rc = run_round(sw, cells, order, n, p, r == 1 ? cells[0]->warmup : 0, json,
-			       p[0].log);
+		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
 		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
 			break;
 	}

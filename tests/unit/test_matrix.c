@@ -1,6 +1,6 @@
 /* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
- * synthetic cells: winner and ratio, best against all, untested apart, both tie rules, failed cells,
- * sequential at every level, ordering, and empty input. */
+ * synthetic cells: winner and ratio, best against all, untested apart, both tie rules, failed
+ * cells, sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
