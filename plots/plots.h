@@ -164,6 +164,14 @@ const char *plots_loop_model(const struct set *s, bool offload);
 /* plots_text.c */
 const char *plots_count(double v, char *b, size_t n);
 const char *plots_crit_value(size_t k, double v, char *b, size_t n);
+/* plots_crit_value for a figure of cell c: a p99 from fewer than
+ * PLOTS_P99_MIN_SAMPLES tasks per rep is their maximum, and says so
+ * ("max of n=40: 3.1 ms"). */
+#define PLOTS_P99_MIN_SAMPLES 100
+const char *plots_cell_value(const struct cell *c, size_t k, double v, char *b, size_t n);
+/* A p99 in microseconds from nsamples values: "3.1 ms", or "max of n=40:
+ * 3.1 ms" below PLOTS_P99_MIN_SAMPLES (an unknown count: as p99). */
+const char *plots_p99_text(double us, double nsamples, char *b, size_t n);
 const char *plots_margin(double margin, const char *other, char *b, size_t n);
 const char *plots_regime(double share, char *b, size_t n);
 const char *plots_regime_range(int lo, int hi, char *b, size_t n);

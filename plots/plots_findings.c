@@ -152,7 +152,8 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
 				tput(c));
 		if (p99 && isfinite(c->v[M_P99][MED]))
-			fprintf(f, " (p99 %s)", fmt_us(a, sizeof(a), c->v[M_P99][MED], FMT_PROSE));
+			fprintf(f, " (p99 %s)",
+				plots_p99_text(c->v[M_P99][MED], c->tasks, a, sizeof(a)));
 		if (strcmp(c->grid, first->grid) != 0)
 			fprintf(f, " [grid %s]", c->grid);
 	}
@@ -340,8 +341,8 @@ static void finding_flags(const struct set *s, FILE *f)
 			"%.0f (%.2f×), p99 %s against %s.\n",
 			c->w->label, fb, fa, c->model, plots_count(c->conc, lv, sizeof(lv)),
 			io_text(c->io_us, io, sizeof(io)), tput(c), tput(d), tput(c) / tput(d),
-			fmt_us(p1, sizeof(p1), c->v[M_P99][MED], FMT_PROSE),
-			fmt_us(p2, sizeof(p2), d->v[M_P99][MED], FMT_PROSE));
+			plots_p99_text(c->v[M_P99][MED], c->tasks, p1, sizeof(p1)),
+			plots_p99_text(d->v[M_P99][MED], d->tasks, p2, sizeof(p2)));
 	}
 }
 

@@ -112,7 +112,8 @@ const char *plots_verdict_text(const struct set *s, size_t k, const struct matri
 		snprintf(b, n, "no valid cell%s", failed);
 		return b;
 	}
-	plots_crit_value(k, s->mc_src[v->winner]->v[plots_criteria[k].m][MED], val, sizeof(val));
+	plots_cell_value(s->mc_src[v->winner], k, s->mc_src[v->winner]->v[plots_criteria[k].m][MED],
+			 val, sizeof(val));
 	if (v->runner_up < 0) {
 		snprintf(b, n, "%s %s (the only valid cell)%s", plots_vmodel(s, v->winner), val,
 			 failed);

@@ -177,9 +177,9 @@ static void finding_offload(const struct set *s, FILE *f)
 		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s.\n",
 		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
 		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
+		plots_p99_text(in->v[M_P99][MED], in->tasks, c1, sizeof(c1)),
 		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE),
+		plots_p99_text(off->v[M_P99][MED], off->tasks, c2, sizeof(c2)),
 		plots_vs(in, off, M_MAKESPAN, vs, sizeof(vs), NULL));
 }
 

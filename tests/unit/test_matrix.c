@@ -384,6 +384,17 @@ static void test_regime_word(void **state)
 	assert_string_equal(plots_regime_word(&t, &b, false), "tie");
 }
 
+/* A p99 from fewer than 100 tasks is their maximum, and says so. */
+static void test_p99_few_samples(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_non_null(strstr(plots_p99_text(3100, 40, b, sizeof(b)), "max of n=40"));
+	assert_null(strstr(plots_p99_text(3100, 1000, b, sizeof(b)), "max of"));
+	assert_null(strstr(plots_p99_text(3100, NAN, b, sizeof(b)), "max of"));
+}
+
 /* One rep each cannot be tested: a tie however far apart; and the
  * correction: one clear cell among many equal ones still wins. */
 static void test_one_rep_and_family(void **state)
@@ -441,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_rank_by_geometric_mean),
 		cmocka_unit_test(test_untested_apart),
 		cmocka_unit_test(test_regime_word),
+		cmocka_unit_test(test_p99_few_samples),
 		cmocka_unit_test(test_one_rep_and_family),
 		cmocka_unit_test(test_empty_input),
 	};
