@@ -133,8 +133,15 @@ int plots_load_cells(struct set *s);
 int plots_load_reps(struct set *s);
 /* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
 void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
+/* The findings' comparisons as one Benjamini-Hochberg family, in two
+ * passes: COLLECT (write the findings to nowhere; every plots_vs is
+ * recorded), APPLY (adjust them; write the findings again: each plots_vs
+ * takes its adjusted p), OFF (single comparisons, uncorrected). */
+enum plots_family { PLOTS_FAMILY_OFF, PLOTS_FAMILY_COLLECT, PLOTS_FAMILY_APPLY };
+void plots_vs_family(enum plots_family mode);
 /* A REPORT finding's comparison of a and b on metric m by the verdict
- * rule (one comparison: uncorrected), in words into b: "a 1.41× [1.30,
+ * rule (within the findings' family when one is open, else uncorrected),
+ * in words into b: "a 1.41× [1.30,
  * 1.52] ahead of b", "a ≈ b (1.03× [0.98, 1.09])". *clear_a: a clearly
  * wins (may be NULL). Returns buf. */
 const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,

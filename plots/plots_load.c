@@ -351,13 +351,83 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
 }
 
+/* The findings' family: in the collecting pass every plots_vs comparison
+ * is recorded (a, b, m and its raw p); settling adjusts them all at once
+ * (Benjamini-Hochberg); in the applying pass each comparison takes its
+ * adjusted p. Outside the passes (or one not recorded): uncorrected. The
+ * report is written by one thread. */
+static struct {
+	enum plots_family mode;
+	struct fam_entry {
+		const struct cell *a, *b;
+		enum metric m;
+		double p, adj;
+	} * e;
+	size_t n, cap;
+} fam;
+
+void plots_vs_family(enum plots_family mode)
+{
+	if (mode == PLOTS_FAMILY_COLLECT) {
+		free(fam.e);
+		memset(&fam, 0, sizeof(fam));
+	} else if (mode == PLOTS_FAMILY_APPLY) {
+		double *p = malloc((fam.n ? fam.n : 1) * sizeof(*p));
+
+		for (size_t i = 0; p && i < fam.n; i++)
+			p[i] = fam.e[i].p;
+		if (!p || verdict_p_adjust(p, fam.n, VERDICT_BH, p) != 0)
+			fam.n = 0; /* no memory: uncorrected */
+		for (size_t i = 0; i < fam.n; i++)
+			fam.e[i].adj = p[i];
+		free(p);
+	} else {
+		free(fam.e);
+		memset(&fam, 0, sizeof(fam));
+	}
+	fam.mode = mode;
+}
+
+/* Record v (collecting) or give it its adjusted p (applying). */
+static void family_adjust(const struct cell *a, const struct cell *b, enum metric m,
+			  struct verdict *v)
+{
+	bool testable = v->outcome != VERDICT_NA;
+
+	verdict_adjust(v, 1, VERDICT_NONE);
+	if (!testable)
+		return;
+	if (fam.mode == PLOTS_FAMILY_COLLECT) {
+		for (size_t i = 0; i < fam.n; i++)
+			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m)
+				return; /* the same comparison printed twice counts once */
+		if (fam.n == fam.cap) {
+			size_t cap = fam.cap ? 2 * fam.cap : 32;
+			struct fam_entry *e = realloc(fam.e, cap * sizeof(*e));
+
+			if (!e)
+				return;
+			fam.e = e;
+			fam.cap = cap;
+		}
+		fam.e[fam.n++] = (struct fam_entry){ a, b, m, v->p, v->p };
+	} else if (fam.mode == PLOTS_FAMILY_APPLY) {
+		for (size_t i = 0; i < fam.n; i++)
+			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m) {
+				v->p_adj = fam.e[i].adj;
+				verdict_decide(v);
+				return;
+			}
+	}
+}
+
 const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
 		     bool *clear_a)
 {
 	struct verdict v;
 
 	plots_compare(a, b, m, &v);
-	verdict_adjust(&v, 1, VERDICT_NONE);
+	family_adjust(a, b, m, &v);
 	if (clear_a)
 		*clear_a = v.outcome == VERDICT_A;
 	return verdict_format(&v, a->model, b->model, buf, n);

@@ -395,6 +395,39 @@ static void test_p99_few_samples(void **state)
 	assert_null(strstr(plots_p99_text(3100, NAN, b, sizeof(b)), "max of"));
 }
 
+/* The findings' comparisons are one family: a comparison clear on its
+ * own (p about 0.03) is a tie once adjusted together with an A/A pair,
+ * and clear again outside the family. */
+static void test_findings_family(void **state)
+{
+	static double a[] = { 1.0, 1.1, 1.2, 1.05 }, b[] = { 1.2, 1.3, 1.4, 1.15 };
+	static double x[] = { 1.0, 1.1, 1.2, 1.05 };
+	struct cell ca = { .model = "a", .nrep = 4 }, cb = { .model = "b", .nrep = 4 };
+	struct cell cx = { .model = "x", .nrep = 4 };
+	struct verdict v;
+	char buf[VERDICT_FMT_MAX];
+	bool clear = false;
+
+	(void)state;
+	ca.rep[M_MAKESPAN] = a;
+	cb.rep[M_MAKESPAN] = b;
+	cx.rep[M_MAKESPAN] = x;
+	plots_compare(&ca, &cb, M_MAKESPAN, &v);
+	assert_true(v.p > 0.025 && v.p < 0.05);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_true(clear); /* alone: uncorrected */
+	plots_vs_family(PLOTS_FAMILY_COLLECT);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	plots_vs(&ca, &cx, M_MAKESPAN, buf, sizeof(buf), NULL);
+	plots_vs_family(PLOTS_FAMILY_APPLY);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_false(clear); /* 2 x p > 0.05 */
+	assert_non_null(strstr(buf, "\xe2\x89\x88"));
+	plots_vs_family(PLOTS_FAMILY_OFF);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_true(clear);
+}
+
 /* One rep each cannot be tested: a tie however far apart; and the
  * correction: one clear cell among many equal ones still wins. */
 static void test_one_rep_and_family(void **state)
@@ -453,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_untested_apart),
 		cmocka_unit_test(test_regime_word),
 		cmocka_unit_test(test_p99_few_samples),
+		cmocka_unit_test(test_findings_family),
 		cmocka_unit_test(test_one_rep_and_family),
 		cmocka_unit_test(test_empty_input),
 	};
