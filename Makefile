@@ -28,7 +28,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
-all: cmbench
+# a fresh machine: the build dependencies first (installed as root,
+# otherwise the one apt-get line is printed and make stops)
+all: deps-build
+	$(MAKE) --no-print-directory cmbench
 
 cmbench: $(B)/cmbench
 	cp $< $@

@@ -32,6 +32,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/probe.h"
+#include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../models/foreign.h"
 
@@ -184,18 +185,26 @@ void claims_set_free(struct claims_set *s)
 
 /* --- running one ------------------------------------------------------------ */
 
-static void child(const char *exe, char *const argv[], const char *out, const char *err)
+/* Start argv with stdin from /dev/null, stdout into out and stderr into
+ * err (both made anew). 0 with *pid, or -errno. */
+static int start_to_files(char *const argv[], const char *out, const char *err, pid_t *pid)
 {
 	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int rc = o < 0 || e < 0 ? -errno : 0;
+	struct spawn sp;
 
-	if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0)
-		_exit(126);
-	if (null >= 0)
-		dup2(null, STDIN_FILENO);
-	execv(exe, argv);
-	_exit(127);
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_dup(&sp, STDOUT_FILENO, o);
+	spawn_dup(&sp, STDERR_FILENO, e);
+	if (rc == 0)
+		rc = spawn_exec(&sp, argv, pid);
+	if (o >= 0)
+		close(o);
+	if (e >= 0)
+		close(e);
+	return rc;
 }
 
 /* The first line of a file, into buf. */
@@ -342,11 +351,9 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 		snprintf(r->why, sizeof(r->why), "no program %.64s in %s", buf, CLAIMS_PROBES);
 		return;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		child(argv[0], argv, out, err);
-	rc = pid > 0 ? wait_child(pid, r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S, &st) : -errno;
+	rc = start_to_files(argv, out, err, &pid);
+	if (rc == 0)
+		rc = wait_child(pid, r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S, &st);
 	r->wall_s = (double)(clock_now_ns() - t) / 1e9;
 	r->ok = rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
 		(r->probe ? read_probe(out, r) : read_row(out, &r->row)) == 0;
@@ -471,11 +478,7 @@ static void python_version(const char *dir, struct claims_env *env)
 
 	snprintf(out, sizeof(out), "%s/runs/python.txt", dir);
 	snprintf(err, sizeof(err), "%s/runs/python.err", dir);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		child(FOREIGN_PYTHON, argv, out, err);
-	if (pid > 0)
+	if (start_to_files(argv, out, err, &pid) == 0)
 		wait_child(pid, 30, &st);
 	first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])

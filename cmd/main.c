@@ -258,12 +258,15 @@ int run_main(int argc, char **argv)
 	if (trial_run(&cfg, rep) != 0) {
 		fprintf(stderr, "cmbench: %s\n", rep->fail);
 		free(rep);
-		return 1;
+		/* stopped by a signal: every process of the run is gone */
+		return trial_stopped() ? 128 + trial_stopped() : 1;
 	}
 	result_row(&cfg, rep, &row);
 	rc = run_output(&cfg, rep, &row);
 	vrc = run_verdict(&row);
 	free(rep);
+	if (trial_stopped())
+		return 128 + trial_stopped();
 	return rc ? rc : vrc;
 }
 

@@ -123,6 +123,8 @@ enum {
 	O_ARRIVALS,
 	O_SEED,
 	O_DURATION,
+	O_HOLD,
+	O_PLATEAU,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
 };
@@ -148,6 +150,9 @@ static const struct option core_opts[] = {
 	{ "arrivals", required_argument, NULL, O_ARRIVALS },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "duration", required_argument, NULL, O_DURATION },
+	/* hidden, for the tests: each task holds K KiB (README, Testing) */
+	{ "test-hold-kib", required_argument, NULL, O_HOLD },
+	{ "plateau-samples", required_argument, NULL, O_PLATEAU },
 	{ "help", no_argument, NULL, O_HELP },
 };
 #define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
@@ -337,6 +342,12 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 	case O_TASKS:
 		*seen |= 64;
 		return cli_parse_u64("--tasks", val, 1, 100000000, &cfg->tasks, err, errlen);
+	case O_HOLD:
+		return cli_parse_u64("--test-hold-kib", val, 0, 1 << 20, &cfg->hold_kib, err,
+				     errlen);
+	case O_PLATEAU:
+		return cli_parse_u64("--plateau-samples", val, 0, 1000, &cfg->plateau_samples, err,
+				     errlen);
 	case O_SPECTRUM:
 		cfg->spectrum_path = val;
 		return 0;

@@ -126,6 +126,10 @@ char **cli_format_run(const struct run_cfg *cfg)
 	if (cfg->target_external)
 		push_target(&b, cfg);
 	push_wl_flags(&b, cfg);
+	if (cfg->hold_kib)
+		push_u64(&b, "--test-hold-kib", cfg->hold_kib);
+	if (cfg->plateau_samples)
+		push_u64(&b, "--plateau-samples", cfg->plateau_samples);
 	push(&b, "--format");
 	push(&b, "%s", format_names[cfg->format]);
 	if (cfg->spectrum_path) {
@@ -159,6 +163,7 @@ void cli_run_usage(FILE *f)
 		"                   [--cpu 200us | --cpu-iters N] [--timeout 5s] [--target URL]\n"
 		"                   [--format text|csv|json] [--append FILE] [--spectrum FILE]\n"
 		"                   [--spawn fork|exec] (models that start a process per task)\n"
+		"                   [--plateau-samples N] (hold the wave for N memory samples)\n"
 		"                   [--rate R [--arrivals const|poisson] [--seed N] [--duration "
 		"D]]\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"

@@ -23,7 +23,10 @@
  * beyond http, `workers_lost`, `completed` (tasks that finished, ok or
  * failed), `setup_s` (time the model took to create its workers and
  * connections, outside the clock), and the monitor's own cost between go
- * and end: `monitor_cpu_s` and the number of tree `samples` it took. */
+ * and end: `monitor_cpu_s` and the number of tree `samples` it took;
+ * `harness_kib` (the harness's own structures in the trial, resident before
+ * the base sample, so outside mem_per_task_kib), `kernel_kib` (system-wide
+ * growth of the kernel's memory, base to peak) and `efficiency_note`. */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -49,6 +52,7 @@ static const struct result_col columns[] = {
 	M(efficiency_floor, COL_REAL, ""),
 	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
 	M(lat_p50_first_us, COL_REAL, "us"), M(lat_p50_last_us, COL_REAL, "us"),
+	M(harness_kib, COL_REAL, "KiB"), M(kernel_kib, COL_INT, "KiB"), X(efficiency_note, COL_STR, ""),
 };
 #undef P
 #undef M
@@ -100,6 +104,8 @@ static size_t str_cap(const struct result_col *c)
 		{ offsetof(struct result_row, libuv), sizeof(((struct result_row *)0)->libuv) },
 		{ offsetof(struct result_row, arrivals),
 		  sizeof(((struct result_row *)0)->arrivals) },
+		{ offsetof(struct result_row, efficiency_note),
+		  sizeof(((struct result_row *)0)->efficiency_note) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -252,6 +258,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 				  : NAN;
 	row->efficiency_floor =
 		isfinite(row->efficiency) ? row->bound_floor_s / row->makespan_s : NAN;
+	/* a run that beat its lower bound: w was measured too high, or the
+	 * bound misses something; never a figure to print as is */
+	if (isfinite(row->efficiency) && row->efficiency > RESULT_EFFICIENCY_MAX)
+		snprintf(row->efficiency_note, sizeof(row->efficiency_note), "above_bound");
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));
@@ -274,6 +284,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->pss_base_kib = (double)rep->base.pss_kib;
 	slots = fmin(row->concurrency, row->tasks);
 	row->mem_per_task_kib = fmax(0, row->pss_peak_kib - row->pss_base_kib) / slots;
+	row->harness_kib = rep->harness_kib;
+	row->kernel_kib = rep->kernel_base_kib >= 0 && rep->kernel_peak_kib >= rep->kernel_base_kib
+				  ? (double)(rep->kernel_peak_kib - rep->kernel_base_kib)
+				  : NAN;
 	row->processes = (double)rep->peak.processes;
 	row->threads = (double)rep->peak.threads;
 	row->errors = (double)stats_errors(s);

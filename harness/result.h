@@ -27,7 +27,13 @@ struct result_row {
 	double lat_p50_first_us, lat_p50_last_us;
 	char arrivals[8]; /* batch, const or poisson */
 	double cores, completed, setup_s;
+	double harness_kib, kernel_kib; /* the harness's own memory; the kernel's growth */
+	char efficiency_note[16];	/* "above_bound" when efficiency > 1.02 */
 };
+
+/* Efficiency above this is a wrong figure (the run beat its lower bound):
+ * the row says so in efficiency_note, and REPORT counts it. */
+#define RESULT_EFFICIENCY_MAX 1.02
 
 /* The column table: csv, json, cells.csv and the charts all derive from it. */
 enum col_kind { COL_STR, COL_INT, COL_REAL };

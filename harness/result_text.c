@@ -32,7 +32,7 @@ void result_print_error_kinds(FILE *f, const struct result_row *r)
 
 void result_print_text(FILE *f, const struct result_row *r)
 {
-	char a[32], b[32], c[32], d[32], e[32];
+	char a[32], b[32], c[64], d[32], e[32];
 	double n = r->completed - r->errors; /* the latencies recorded */
 
 	fprintf(f,
@@ -56,7 +56,10 @@ void result_print_text(FILE *f, const struct result_row *r)
 	if (r->cpu_iters > 0)
 		fprintf(f, "  cpu:  %.0f iterations per task = %s on one core\n", r->cpu_iters,
 			fmt_us(a, sizeof(a), r->cpu_us_per_task, FMT_TERSE));
-	if (isfinite(r->efficiency))
+	if (*r->efficiency_note) /* never printed as if it were a figure */
+		snprintf(c, sizeof(c), "%.1f%% (%s: w measured too high?)", r->efficiency * 100,
+			 r->efficiency_note);
+	else if (isfinite(r->efficiency))
 		snprintf(c, sizeof(c), "%.1f%%", r->efficiency * 100);
 	else
 		snprintf(c, sizeof(c), "n/a");
@@ -97,6 +100,10 @@ void result_print_text(FILE *f, const struct result_row *r)
 		fmt_kib(b, sizeof(b), r->pss_peak_kib, FMT_TERSE),
 		fmt_kib(c, sizeof(c), r->pss_base_kib, FMT_TERSE),
 		fmt_kib(d, sizeof(d), r->mem_per_task_kib, FMT_TERSE));
+	fprintf(f,
+		"           harness's own %s (outside per task)  kernel growth %s (system-wide)\n",
+		fmt_kib(a, sizeof(a), r->harness_kib, FMT_TERSE),
+		isfinite(r->kernel_kib) ? fmt_kib(b, sizeof(b), r->kernel_kib, FMT_TERSE) : "n/a");
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
 		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
 	fprintf(f, "  Monitor  %.0f samples, %s of CPU (%.1f%% of the trial's)\n", r->samples,

@@ -39,6 +39,57 @@
 #include "floor.h"
 
 #define SAMPLE_MIN_MS 10
+/* The most of the workers' stats made resident before the base sample
+ * (about 34,000 workers); past it they are mapped untouched, as the model
+ * would, and the pages its workers touch count as its memory again */
+#define HARNESS_RESIDENT_MAX (1ull << 30)
+
+/* The workers' stats the trial makes resident before the base sample. */
+static bool harness_resident(uint64_t nws)
+{
+	return nws * sizeof(struct task_stats) <= HARNESS_RESIDENT_MAX;
+}
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_sig)
+		stop_sig = sig;
+}
+
+int trial_stopped(void)
+{
+	return stop_sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Catch the three (no SA_RESTART: a wait sees EINTR) or, in a child,
+ * give them back what they were. One ignored when the command started
+ * stays ignored (nohup's SIGHUP, a script's background job's SIGINT). */
+static void stop_signals_catch(bool catch)
+{
+	static struct sigaction was[3];
+	struct sigaction sa, sa_now;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		if (!catch) {
+			sigaction(stop_signals[i], &was[i], NULL);
+			continue;
+		}
+		sigaction(stop_signals[i], NULL, &sa_now);
+		if (sa_now.sa_handler == on_stop_signal)
+			continue; /* caught already: what it was is kept */
+		was[i] = sa_now;
+		if (was[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
 
 struct trial_shared {
 	struct task_stats stats; /* the model's merged result */
@@ -118,9 +169,20 @@ static int trial_child(void *arg)
 
 	close(a->close_fd[0]);
 	close(a->close_fd[1]);
+	uint64_t nws = model_worker_stats(cfg->model, cfg);
+
+	stop_signals_catch(false); /* what they were when cmbench started */
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
+	/* the harness's own memory is resident before the base sample, so
+	 * that none of it is counted as the model's: the workers' stats, and
+	 * the merged result */
+	memset(&tp->shm->stats, 0, sizeof(tp->shm->stats));
+	if (nws) {
+		tp->ctl.worker_stats = stats_map(nws, harness_resident(nws));
+		tp->ctl.n_worker_stats = tp->ctl.worker_stats ? nws : 0;
+	}
 	say_wait(tp, 'B', 'b');
 	stats_fifths(cfg->rate_tps > 0 ? cfg->tasks : 0); /* open loop: the backlog test */
 	tp->shm->model_rc = cfg->model->run(cfg, &tp->ctl, &tp->shm->stats);
@@ -137,10 +199,16 @@ static void sample(pid_t pid, struct trial_report *rep, struct probe_sample *int
 	/* the trial leads its own process group, and so do none of its
 	 * descendants: the group is the tree, read in one pass over /proc */
 	if (probe_group(pid, &s) == 0) {
+		long long k = probe_kernel_kib();
+
 		if (into)
 			*into = s;
 		probe_peak(&rep->peak, &s);
 		rep->samples++;
+		if (k < 0)
+			rep->kernel_base_kib = -1; /* unreadable: no figure */
+		else if (k > rep->kernel_peak_kib)
+			rep->kernel_peak_kib = k;
 	}
 	*cost_ms = (int)((clock_now_ns() - t) / 1000000);
 }
@@ -155,6 +223,15 @@ struct mon_state {
 	uint64_t deadline_ns;  /* the trial is killed past this */
 	uint64_t setup_ms, run_ms;
 	double cpu_at_go; /* the monitor's own CPU time at go */
+	/* --plateau-samples: the wave is held (the service's answers are)
+	 * from go until the tasks are all in flight and that many samples
+	 * were taken of them, or until hold_until_ns */
+	const struct wl_service *svc;
+	void *svc_state;
+	uint64_t want;		/* samples wanted in the plateau; 0: no hold */
+	uint64_t in_flight;	/* tasks in flight at the plateau: min(C, N) */
+	bool holding, plateau;	/* answers held; the plateau reached */
+	uint64_t hold_until_ns; /* when the hold gives up */
 };
 
 /* CPU seconds this process (the monitor) has used so far. */
@@ -167,6 +244,49 @@ static double self_cpu_s(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* --plateau-samples: hold the service's answers from go on, so that no
+ * task in flight completes before the monitor has sampled the wave whole.
+ * While held the tasks only wait: sampling as fast as the tree can be
+ * read takes nothing from them. */
+static void hold_start(struct mon_state *m)
+{
+	m->holding = m->want && m->svc && m->svc->hold && m->svc->waiting &&
+		     m->svc->hold(m->svc_state, true) == 0;
+	m->plateau = false;
+	m->hold_until_ns = clock_now_ns() + m->rep->hold_max_ns;
+	if (m->holding)
+		m->interval = SAMPLE_MIN_MS;
+}
+
+static void hold_end(struct mon_state *m)
+{
+	if (!m->holding)
+		return;
+	m->svc->hold(m->svc_state, false);
+	m->holding = false;
+	m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50 : SAMPLE_MIN_MS;
+}
+
+/* After a sample taken while held: is the wave whole, has it been sampled
+ * enough, or has the hold lasted too long? */
+static void hold_check(struct mon_state *m)
+{
+	if (!m->plateau) {
+		long n = m->svc->waiting(m->svc_state);
+
+		/* the whole wave is sampled from the next sample on */
+		if (n >= 0 && (uint64_t)n >= m->in_flight)
+			m->plateau = true;
+	} else if (++m->rep->plateau_samples >= m->want) {
+		hold_end(m);
+		return;
+	}
+	if (clock_now_ns() >= m->hold_until_ns)
+		hold_end(m);
+	else
+		m->interval = m->cost_ms > SAMPLE_MIN_MS ? m->cost_ms : SAMPLE_MIN_MS;
+}
+
 /* One message from the trial: take the sample it asks for, and answer. */
 static int mon_message(struct mon_state *m, char c, char *answer)
 {
@@ -175,6 +295,7 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 
 	switch (c) {
 	case 'B':
+		rep->kernel_base_kib = rep->kernel_peak_kib = probe_kernel_kib();
 		sample(m->pid, rep, &rep->base, &m->cost_ms);
 		m->setup_start = clock_now_ns();
 		memset(&rep->peak, 0, sizeof(rep->peak));
@@ -191,9 +312,11 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		rep->samples = 0;
 		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
+		hold_start(m);
 		*answer = 'G';
 		return 0;
 	case 'E':
+		hold_end(m);
 		/* what the monitor took from the trial while it ran: the final
 		 * sample is taken after the clock stopped */
 		rep->monitor_cpu_s = self_cpu_s() - m->cpu_at_go;
@@ -221,15 +344,28 @@ static int mon_timeout_ms(const struct mon_state *m)
 
 /* Monitor loop: answer the trial and sample its tree until it closes its
  * pipe. -ETIMEDOUT when it ran past its deadline (it is then killed). */
-static int monitor(struct mon_state *m, int from_trial, int to_trial)
+static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
+			const sigset_t *wait_mask)
 {
 	struct pollfd p = { .fd = from_trial, .events = POLLIN };
 	char c, answer;
 	ssize_t r;
 
 	for (;;) {
-		int rc = poll(&p, 1, mon_timeout_ms(m));
+		struct timespec ts;
+		int rc, ms;
 
+		if (stop_sig) { /* Ctrl-C: the whole trial goes, now */
+			kill(-m->pid, SIGKILL);
+			kill(m->pid, SIGKILL);
+			return -EINTR;
+		}
+		ms = mon_timeout_ms(m);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		/* the stop signals are blocked but here: none is lost between
+		 * the check above and the wait */
+		rc = ppoll(&p, 1, &ts, wait_mask);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
@@ -244,6 +380,8 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 				 * when reading a big tree is slow */
 				m->interval = m->cost_ms * 50 > SAMPLE_MIN_MS ? m->cost_ms * 50
 									      : SAMPLE_MIN_MS;
+				if (m->holding)
+					hold_check(m);
 			}
 			continue;
 		}
@@ -257,10 +395,28 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 	}
 }
 
+static int monitor(struct mon_state *m, int from_trial, int to_trial)
+{
+	sigset_t block, old;
+	int rc;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	rc = monitor_loop(m, from_trial, to_trial, &old);
+	hold_end(m); /* whatever happened: the service answers again */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct trial_shared *shm,
 			  const struct mon_state *m, struct trial_report *rep)
 {
-	if (mon_rc == -ETIMEDOUT) {
+	if (mon_rc == -EINTR) {
+		snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s: the trial was killed",
+			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+	} else if (mon_rc == -ETIMEDOUT) {
 		snprintf(rep->fail, sizeof(rep->fail),
 			 "the trial did not finish within its deadline (%llu s set-up, %llu s "
 			 "run) and was killed",
@@ -282,17 +438,27 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 	}
 }
 
-/* Fork the trial and measure it until it exits. 0 or 1 as trial_run. */
+/* Spawn the trial and measure it until it exits. 0 or -EIO as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
-			 struct trial_report *rep)
+			 void *svc_state, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc, rc;
-	struct mon_state m = { .rep = rep, .interval = SAMPLE_MIN_MS };
+	uint64_t nws;
+	struct mon_state m = { .rep = rep,
+			       .interval = SAMPLE_MIN_MS,
+			       .svc = cfg->workload->service,
+			       .svc_state = svc_state,
+			       .want = cfg->plateau_samples,
+			       .in_flight = cfg->concurrency < cfg->tasks ? cfg->concurrency
+									  : cfg->tasks };
 	struct trial_child_args child;
 	struct spawn sp;
 	pid_t pid;
 
 	trial_deadlines(cfg, rep->cpu_us_per_task, &m.setup_ms, &m.run_ms);
+	nws = model_worker_stats(cfg->model, cfg);
+	rep->harness_kib = (double)((harness_resident(nws) ? nws : 0) + 1) *
+			   (double)sizeof(struct task_stats) / 1024;
 	m.deadline_ns = clock_now_ns() + m.setup_ms * 1000000;
 	if (pipe2(to_mon, O_CLOEXEC) < 0 || pipe2(from_mon, O_CLOEXEC) < 0) {
 		snprintf(rep->fail, sizeof(rep->fail), "pipe: %s", strerror(errno));
@@ -335,7 +501,17 @@ out:
 		if (from_mon[i] >= 0)
 			close(from_mon[i]);
 	}
-	return rep->fail[0] ? 1 : 0;
+	return rep->fail[0] ? -EIO : 0;
+}
+
+/* A stop signal came: say so; the caller stops what it started. */
+static bool stopped(struct trial_report *rep)
+{
+	if (!stop_sig)
+		return false;
+	snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s",
+		 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+	return true;
 }
 
 int trial_run(struct run_cfg *cfg, struct trial_report *rep)
@@ -344,23 +520,36 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	struct trial_shared *shm;
 	void *svc_state = NULL;
 	uint64_t *release_off = NULL;
-	int ret = 1, rc;
+	int ret = -EIO, rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
+	stop_sig = 0;
+	stop_signals_catch(true);
 	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
 		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
-			return 1;
+			return -EIO;
 	} else {
 		if (cfg->cpu_target_us)
 			cfg->cpu_iters = cpu_calibrate(cfg->cpu_target_us);
 		rep->cpu_us_per_task = cfg->workload->does_cpu ? cpu_measure_us(cfg->cpu_iters) : 0;
 	}
-	if (svc && svc->start(cfg, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+	if (stopped(rep))
 		return 1;
+	if (svc) { /* the service says what it decided; the run's cfg is ours */
+		struct wl_service_result res = { .target = false };
+
+		if (svc->start(cfg, &res, &svc_state, rep->fail, sizeof(rep->fail)) < 0)
+			return -EIO;
+		wl_service_apply(cfg, &res);
+	}
+	if (stopped(rep))
+		goto out_service;
 	if (cfg->workload->does_io)
 		rep->io_floor_us = floor_io_us(cfg, svc_state);
+	if (stopped(rep))
+		goto out_service;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED) {
 		snprintf(rep->fail, sizeof(rep->fail), "mmap: %s", strerror(errno));
@@ -371,7 +560,10 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		snprintf(rep->fail, sizeof(rep->fail), "the release schedule: %s", strerror(-rc));
 		goto out_shm;
 	}
-	ret = trial_measure(cfg, shm, release_off, rep);
+	/* the longest the wave is held: half the tasks' I/O timeout, so that
+	 * holding it fails none */
+	rep->hold_max_ns = cfg->timeout_us * 1000 / 2;
+	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, svc_state, rep);
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;

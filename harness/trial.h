@@ -20,25 +20,35 @@
 
 /* Everything one trial measured, as the monitor saw it. */
 struct trial_report {
-	struct task_stats stats;  /* merged over every worker */
-	uint64_t t0_ns;		  /* release of every task (clock start) */
-	double cpu_us_per_task;	  /* single-core time of the cpu part */
-	double io_floor_us;	  /* client + server CPU of one request at zero latency */
-	struct rusage ru;	  /* the trial process and every child it reaped */
-	struct rusage self_ru;	  /* the trial process alone, when the model returned */
-	struct probe_sample base; /* the tree before the model made its workers */
-	struct probe_sample peak; /* the largest of each figure while running */
-	uint64_t setup_ns;	  /* base sample to workers ready: creating them */
-	uint64_t samples;	  /* memory samples taken */
-	double monitor_cpu_s;	  /* CPU the monitor spent sampling, go to end */
-	int cores;		  /* usable CPUs */
-	char fail[512];		  /* why the trial could not run, or "" */
+	struct task_stats stats;   /* merged over every worker */
+	uint64_t t0_ns;		   /* release of every task (clock start) */
+	double cpu_us_per_task;	   /* single-core time of the cpu part */
+	double io_floor_us;	   /* client + server CPU of one request at zero latency */
+	struct rusage ru;	   /* the trial process and every child it reaped */
+	struct rusage self_ru;	   /* the trial process alone, when the model returned */
+	struct probe_sample base;  /* the tree before the model made its workers */
+	struct probe_sample peak;  /* the largest of each figure while running */
+	uint64_t setup_ns;	   /* base sample to workers ready: creating them */
+	uint64_t samples;	   /* memory samples taken, go to end */
+	uint64_t plateau_samples;  /* --plateau-samples: samples of the whole wave, held */
+	uint64_t hold_max_ns;	   /* --plateau-samples: the longest the wave is held */
+	double harness_kib;	   /* the harness's own memory in the tree, resident at base */
+	long long kernel_base_kib; /* system-wide kernel memory at base (probe_kernel_kib) */
+	long long kernel_peak_kib; /* its largest from base to end; -1: unreadable */
+	double monitor_cpu_s;	   /* CPU the monitor spent sampling, go to end */
+	int cores;		   /* usable CPUs */
+	char fail[512];		   /* why the trial could not run, or "" */
 };
 
 /* Run one trial of cfg (monitor side): start the workload's service (the
- * latency server, ...), fork the trial, measure it, stop the service. 0 when
- * the trial ran (task errors are in the report), 1 when it could not (the
- * reason is in rep->fail). */
+ * latency server, ...), spawn the trial, measure it, stop the service. 0 when
+ * the trial ran (task errors are in the report), -EIO when it could not
+ * (the reason is in rep->fail); `cmbench run` makes that exit status 1. */
 int trial_run(struct run_cfg *cfg, struct trial_report *rep);
+/* The signal (SIGINT, SIGTERM or SIGHUP) that stopped the last trial_run,
+ * or 0. trial_run catches them: it kills the trial's process group, reaps
+ * every child, stops the service and returns 1; the command then exits
+ * 128 + the signal. */
+int trial_stopped(void);
 
 #endif

@@ -42,6 +42,8 @@ struct run_cfg {
 	char wl_str[CFG_WL_STR][256];	     /* the workload's own text flags */
 	const char *spectrum_path;	     /* --spectrum FILE: latency percentiles */
 	const char *append_path;	     /* --append FILE: csv row appended */
+	uint64_t hold_kib;	  /* --test-hold-kib K (hidden): each task holds K KiB, touched */
+	uint64_t plateau_samples; /* --plateau-samples N: hold the wave for N samples */
 };
 
 #endif

@@ -131,3 +131,27 @@ int probe_cores(void)
 		return CPU_COUNT(&set);
 	return 1;
 }
+
+long long probe_kernel_kib(void)
+{
+	static const char *const keys[] = { "KernelStack", "PageTables", "Slab" };
+	char line[256];
+	long long sum = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	/* one pass: three keys of one file */
+	while (fgets(line, sizeof(line), f))
+		for (int i = 0; i < 3; i++) {
+			size_t n = strlen(keys[i]);
+
+			if (strncmp(line, keys[i], n) == 0 && line[n] == ':') {
+				sum += atoll(line + n + 1);
+				found++;
+			}
+		}
+	fclose(f);
+	return found == 3 ? sum : -1;
+}

@@ -18,6 +18,9 @@ struct probe_sample {
 int probe_group(pid_t pgid, struct probe_sample *out);
 /* Fold a sample into a running peak, field by field. */
 void probe_peak(struct probe_sample *peak, const struct probe_sample *s);
+/* The kernel's own memory, system-wide: KernelStack + PageTables + Slab of
+ * /proc/meminfo, in KiB; -1 when it cannot be read. */
+long long probe_kernel_kib(void);
 /* Usable CPUs of this process (its affinity mask). */
 int probe_cores(void);
 

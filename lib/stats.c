@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 static uint64_t fifths_of; /* stats_fifths(): N, or 0 */
 
@@ -92,4 +93,24 @@ uint64_t stats_errors(const struct task_stats *s)
 	for (int i = 1; i < TASK_ERR_KINDS; i++)
 		n += s->errors[i];
 	return n;
+}
+
+struct task_stats *stats_map(uint64_t n, int touch)
+{
+	struct task_stats *s;
+
+	if (n == 0)
+		n = 1;
+	s = mmap(NULL, n * sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED)
+		return NULL;
+	if (touch) /* a write faults every page in, zeroes included */
+		memset(s, 0, n * sizeof(*s));
+	return s;
+}
+
+void stats_unmap(struct task_stats *s, uint64_t n)
+{
+	if (s)
+		munmap(s, (n ? n : 1) * sizeof(*s));
 }

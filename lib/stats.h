@@ -53,6 +53,12 @@ void stats_task_done(struct task_stats *s, uint64_t release_ns, uint64_t start_n
 		     uint64_t id, uint64_t result, int err);
 void stats_merge(struct task_stats *dst, const struct task_stats *src);
 uint64_t stats_errors(const struct task_stats *s);
+/* n zeroed task_stats in shared memory (a forked worker's records reach the
+ * parent), or NULL. With touch, every page is made resident now: the
+ * harness maps its workers' stats this way before the base sample, so
+ * that they are never counted as the model's memory. */
+struct task_stats *stats_map(uint64_t n, int touch);
+void stats_unmap(struct task_stats *s, uint64_t n);
 
 /* The order-independent fold of task results into the run checksum. */
 static inline uint64_t checksum_fold(uint64_t sum, uint64_t id, uint64_t result)

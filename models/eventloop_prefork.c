@@ -39,10 +39,10 @@
 enum { PF_FORKED, PF_READY, PF_DONE };
 
 struct pf_shared {
-	uint64_t next_id;	   /* next task to take (atomic), shared by every loop */
-	uint64_t t0;		   /* release time, written before go */
-	uint32_t *state;	   /* per worker: PF_* */
-	struct task_stats stats[]; /* one per worker */
+	uint64_t next_id;	  /* next task to take (atomic), shared by every loop */
+	uint64_t t0;		  /* release time, written before go */
+	uint32_t *state;	  /* per worker: PF_* */
+	struct task_stats *stats; /* one per worker: the harness's, resident already */
 };
 
 /* Written by the workers to wake the parent; closed by the parent to say
@@ -103,7 +103,7 @@ static void pf_worker(const struct run_cfg *cfg, const uint64_t *release_off, st
 
 static struct pf_shared *pf_map(uint64_t n, size_t *size)
 {
-	size_t head = sizeof(struct pf_shared) + n * sizeof(struct task_stats);
+	size_t head = sizeof(struct pf_shared);
 	struct pf_shared *sh;
 
 	*size = head + n * sizeof(uint32_t);
@@ -156,17 +156,23 @@ static int eventloop_prefork_run(const struct run_cfg *cfg, struct trial_ctl *ct
 	uint64_t n = cfg->workers < cfg->concurrency ? cfg->workers : cfg->concurrency;
 	struct pf_shared *sh;
 	struct procs ps;
+	struct task_stats *ws;
 	size_t shsize;
+	bool own;
 	int rc;
 
 	stats_init(out);
 	if (procs_init(&ps, n) < 0)
 		return -ENOMEM;
-	sh = pf_map(n, &shsize);
+	ws = ctl_stats_get(ctl, n, &own);
+	sh = ws ? pf_map(n, &shsize) : NULL;
 	if (!sh) {
+		if (ws)
+			ctl_stats_put(ws, n, own);
 		procs_free(&ps);
 		return -ENOMEM;
 	}
+	sh->stats = ws;
 	rc = procs_pipes_open(&p);
 	if (rc)
 		goto out_pipes;
@@ -179,10 +185,11 @@ out_pipes:
 	procs_finish(&ps, &p, sh->state, PF_DONE);
 	if (rc == 0) {
 		for (uint64_t i = 0; i < n; i++)
-			stats_merge(out, &sh->stats[i]);
+			stats_merge(out, &ws[i]);
 		pf_count_lost(&ps, cfg, out);
 	}
 	munmap(sh, shsize);
+	ctl_stats_put(ws, n, own);
 	procs_free(&ps);
 	return rc;
 }
@@ -197,5 +204,6 @@ const struct model_ops model_eventloop_prefork = {
 	.kind = MODEL_KIND_LOOP,
 	.open_loop = true,
 	.uses_workers = true,
+	.wstats = MODEL_WSTATS_WORKERS,
 	.run = eventloop_prefork_run,
 };

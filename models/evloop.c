@@ -231,6 +231,7 @@ void evloop_task_done(struct el_slot *slot)
 	watch_idle(slot);
 	stats_task_done(r->stats, ctl_release_ns(r->ctl, r->t0, ws->id), slot->start_ns,
 			clock_now_ns(), ws->id, ws->result, ws->err);
+	wl_end(ws);
 	r->running--;
 	if (r->exhausted && r->running == 0)
 		uv_stop(&r->loop);

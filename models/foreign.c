@@ -569,7 +569,8 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	char buf[1024] = "", *line;
 	size_t len = 0;
 	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
-	int p[2], st = 0, null;
+	int p[2], st = 0;
+	struct spawn sp;
 	pid_t pid;
 
 	if (program_argv(cfg->model, &a) < 0 || !ends_with(a.v[a.n - 1], ".py"))
@@ -580,18 +581,12 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 			snprintf(a.buf[i], FOREIGN_ARG_MAX, "mode=probe");
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return 0;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		dup2(p[1], STDERR_FILENO);
-		execv(a.v[0], a.v);
-		_exit(127);
-	}
+	spawn_init(&sp);
+	spawn_null(&sp, STDIN_FILENO);
+	spawn_null(&sp, STDOUT_FILENO);
+	spawn_dup(&sp, STDERR_FILENO, p[1]);
+	if (spawn_exec(&sp, a.v, &pid) != 0)
+		pid = -1;
 	close(p[1]);
 	while (pid > 0 && clock_now_ns() < deadline) {
 		struct pollfd pf = { .fd = p[0], .events = POLLIN };
@@ -609,9 +604,7 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	close(p[0]);
 	if (pid < 0)
 		return 0;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	spawn_reap(pid, clock_now_ns(), false, &st); /* killed if it is still there */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	buf[len] = '\0';

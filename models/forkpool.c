@@ -30,11 +30,11 @@
 enum { FP_FORKED, FP_READY, FP_DONE };
 
 struct fp_shared {
-	uint64_t next_id;	   /* next task to take (atomic) */
-	uint64_t t0;		   /* release time, written before go */
-	uint32_t *state;	   /* per worker: FP_* */
-	uint64_t *cur;		   /* per worker: task in flight + 1, or 0 */
-	struct task_stats stats[]; /* one per worker */
+	uint64_t next_id;	  /* next task to take (atomic) */
+	uint64_t t0;		  /* release time, written before go */
+	uint32_t *state;	  /* per worker: FP_* */
+	uint64_t *cur;		  /* per worker: task in flight + 1, or 0 */
+	struct task_stats *stats; /* one per worker: the harness's, resident already */
 };
 
 static void set_state(struct fp_shared *sh, uint64_t me, uint32_t st, int wake_fd)
@@ -53,8 +53,7 @@ static void forkpool_worker(const struct run_cfg *cfg, const struct trial_ctl *c
 
 	die_with_parent(parent, SIGKILL);
 	procs_pipes_worker(p);
-	/* st is fresh zeroed shared memory: not clearing it again keeps its
-	 * untouched pages out of the worker's memory */
+	/* st is zeroed shared memory, the harness's: no clearing again */
 	if (wl_slot_init(&slot, cfg) == -ENOMEM)
 		_exit(4);
 	set_state(sh, me, FP_READY, p->wake[1]);
@@ -82,7 +81,7 @@ static void forkpool_worker(const struct run_cfg *cfg, const struct trial_ctl *c
 
 static struct fp_shared *shared_map(uint64_t n, size_t *size)
 {
-	size_t head = sizeof(struct fp_shared) + n * sizeof(struct task_stats);
+	size_t head = sizeof(struct fp_shared);
 	struct fp_shared *sh;
 
 	*size = head + n * (sizeof(uint32_t) + sizeof(uint64_t));
@@ -137,17 +136,23 @@ static int forkpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct
 	uint64_t n = cfg->concurrency;
 	struct procs ps;
 	struct fp_shared *sh;
+	struct task_stats *ws;
 	size_t shsize;
+	bool own;
 	int rc;
 
 	stats_init(out);
 	if (procs_init(&ps, n) < 0)
 		return -ENOMEM;
-	sh = shared_map(n, &shsize);
+	ws = ctl_stats_get(ctl, n, &own);
+	sh = ws ? shared_map(n, &shsize) : NULL;
 	if (!sh) {
+		if (ws)
+			ctl_stats_put(ws, n, own);
 		procs_free(&ps);
 		return -ENOMEM;
 	}
+	sh->stats = ws;
 	rc = procs_pipes_open(&p);
 	if (rc)
 		goto out_pipes;
@@ -164,6 +169,7 @@ out_pipes:
 		count_dead(&ps, sh, out);
 	}
 	munmap(sh, shsize);
+	ctl_stats_put(ws, n, own);
 	procs_free(&ps);
 	return rc;
 }
@@ -176,6 +182,7 @@ const struct model_ops model_forkpool = {
 	.analog = "multiprocessing.Pool",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_PROCESSES,
+	.wstats = MODEL_WSTATS_SLOTS,
 	.open_loop = true,
 	.run = forkpool_run,
 };

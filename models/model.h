@@ -29,11 +29,32 @@ struct trial_ctl {
 	/* open loop (--rate): task i is due at t0 + release_off[i] ns; NULL:
 	 * every task is due at t0 (a batch) */
 	const uint64_t *release_off;
+	/* the harness's per-worker task_stats: n_worker_stats of them, zeroed,
+	 * in shared memory and resident before the base sample, so that the
+	 * harness's own memory is never counted as the model's. NULL: the
+	 * model maps its own (a test that drives it in-process) */
+	struct task_stats *worker_stats;
+	uint64_t n_worker_stats;
 	/* the argv of `cmbench run` that reproduces cfg (malloc'd strings in a
 	 * malloc'd, NULL-terminated array, starting with "run"), for a model
 	 * that execs cmbench for its tasks; NULL where the caller has none */
 	char **(*format_run)(const struct run_cfg *cfg);
 };
+
+/* n per-worker task_stats (zeroed, shared memory): the harness's when the
+ * handshake carries enough, otherwise freshly mapped (*own is then set).
+ * NULL when they cannot be mapped. Give them back with ctl_stats_put. */
+static inline struct task_stats *ctl_stats_get(const struct trial_ctl *ctl, uint64_t n, bool *own)
+{
+	*own = !(ctl->worker_stats && ctl->n_worker_stats >= n);
+	return *own ? stats_map(n, 0) : ctl->worker_stats;
+}
+
+static inline void ctl_stats_put(struct task_stats *s, uint64_t n, bool own)
+{
+	if (own)
+		stats_unmap(s, n);
+}
 
 /* When task id is due, t0 being what go() returned. A model starts no
  * task before it is due; latency runs from this time. */
@@ -57,6 +78,14 @@ enum model_kind {
 	MODEL_KIND_PROCESSES,
 };
 
+/* How many per-worker task_stats a model records into (the harness maps
+ * them before the base sample). */
+enum model_wstats {
+	MODEL_WSTATS_NONE,    /* it records into `out` alone */
+	MODEL_WSTATS_SLOTS,   /* one per concurrency slot */
+	MODEL_WSTATS_WORKERS, /* one per --workers (at most one per slot) */
+};
+
 struct model_ops {
 	const char *name;    /* as given to --model */
 	const char *summary; /* one line for `cmbench list` */
@@ -75,6 +104,7 @@ struct model_ops {
 	 * ctl_release_ns() and records latency from it; without it the CLI
 	 * refuses --rate */
 	bool open_loop;
+	enum model_wstats wstats; /* its per-worker task_stats */
 	/* foreign: the program that runs the tasks, under the repository
 	 * root (models/python/x.py) */
 	const char *program;
@@ -102,5 +132,7 @@ const struct model_ops *model_find(const char *name);
 /* Threads or processes its CPU parts can spread over (not yet capped by
  * the cores). */
 uint64_t model_cpu_lanes(const struct model_ops *m, uint64_t concurrency, uint64_t workers);
+/* How many per-worker task_stats the model records into for this run. */
+uint64_t model_worker_stats(const struct model_ops *m, const struct run_cfg *cfg);
 
 #endif

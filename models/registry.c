@@ -66,3 +66,15 @@ uint64_t model_cpu_lanes(const struct model_ops *m, uint64_t concurrency, uint64
 		return 1;
 	}
 }
+
+uint64_t model_worker_stats(const struct model_ops *m, const struct run_cfg *cfg)
+{
+	switch (m->wstats) {
+	case MODEL_WSTATS_SLOTS:
+		return cfg->concurrency;
+	case MODEL_WSTATS_WORKERS:
+		return cfg->workers < cfg->concurrency ? cfg->workers : cfg->concurrency;
+	default:
+		return 0;
+	}
+}

@@ -29,14 +29,14 @@
 struct tpt_run;
 
 struct tpt_slot {
-	struct wl_slot ws;	 /* the workload's slot, opened before the clock */
-	struct task_stats stats; /* tasks run on this slot: one thread at a time */
-	struct tpt_run *run;	 /* the run it belongs to */
-	pthread_t thread;	 /* the thread running, or last run, on it */
-	bool joinable;		 /* thread was created and not yet joined */
-	uint64_t id;		 /* the task handed to the thread */
-	uint64_t due_ns;	 /* when that task was due (its intended release) */
-	uint64_t start_ns;	 /* when its thread was asked for */
+	struct wl_slot ws;	  /* the workload's slot, opened before the clock */
+	struct task_stats *stats; /* tasks run on this slot: one thread at a time */
+	struct tpt_run *run;	  /* the run it belongs to */
+	pthread_t thread;	  /* the thread running, or last run, on it */
+	bool joinable;		  /* thread was created and not yet joined */
+	uint64_t id;		  /* the task handed to the thread */
+	uint64_t due_ns;	  /* when that task was due (its intended release) */
+	uint64_t start_ns;	  /* when its thread was asked for */
 };
 
 struct tpt_run {
@@ -55,7 +55,7 @@ static void *tpt_thread(void *arg)
 	struct tpt_run *r = sl->run;
 
 	wl_run_task(&sl->ws, sl->id);
-	stats_task_done(&sl->stats, sl->due_ns, sl->start_ns, clock_now_ns(), sl->id, sl->ws.result,
+	stats_task_done(sl->stats, sl->due_ns, sl->start_ns, clock_now_ns(), sl->id, sl->ws.result,
 			sl->ws.err);
 	pthread_mutex_lock(&r->lock);
 	r->free[r->nfree++] = (uint64_t)(sl - r->slots);
@@ -99,7 +99,7 @@ static void tpt_start_task(struct tpt_run *r, uint64_t id)
 		sl->joinable = true;
 		return;
 	}
-	stats_task_done(&sl->stats, due, sl->start_ns, clock_now_ns(), id, 0, TASK_ERR_WORKER);
+	stats_task_done(sl->stats, due, sl->start_ns, clock_now_ns(), id, 0, TASK_ERR_WORKER);
 	pthread_mutex_lock(&r->lock);
 	r->free[r->nfree++] = (uint64_t)(sl - r->slots);
 	pthread_mutex_unlock(&r->lock);
@@ -140,13 +140,17 @@ static int thread_per_task_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 			     .ctl = ctl,
 			     .n = cfg->concurrency < cfg->tasks ? cfg->concurrency : cfg->tasks };
 	uint64_t opened = 0;
+	struct task_stats *ws;
+	bool own;
 	int rc;
 
 	stats_init(out);
-	/* calloc: the slots' histograms stay untouched pages until used */
+	ws = ctl_stats_get(ctl, r.n, &own); /* the harness's, resident already */
 	r.slots = calloc(r.n, sizeof(*r.slots));
 	r.free = calloc(r.n, sizeof(*r.free));
-	rc = r.slots && r.free ? tpt_open_slots(&r, cfg, &opened) : -ENOMEM;
+	for (uint64_t i = 0; r.slots && ws && i < r.n; i++)
+		r.slots[i].stats = &ws[i];
+	rc = r.slots && r.free && ws ? tpt_open_slots(&r, cfg, &opened) : -ENOMEM;
 	if (rc == 0) {
 		r.t0 = ctl->go(ctl);
 		for (uint64_t id = 0; id < cfg->tasks; id++)
@@ -159,9 +163,11 @@ static int thread_per_task_run(const struct run_cfg *cfg, struct trial_ctl *ctl,
 
 		if (sl->joinable)
 			pthread_join(sl->thread, NULL);
-		stats_merge(out, &sl->stats);
+		stats_merge(out, sl->stats);
 		wl_slot_fini(&sl->ws);
 	}
+	if (ws)
+		ctl_stats_put(ws, r.n, own);
 	free(r.free);
 	free(r.slots);
 	return rc;
@@ -177,5 +183,6 @@ const struct model_ops model_thread_per_task = {
 	.per_task = true,
 	.open_loop = true,
 	.kind = MODEL_KIND_THREADS,
+	.wstats = MODEL_WSTATS_SLOTS,
 	.run = thread_per_task_run,
 };

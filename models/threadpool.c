@@ -34,7 +34,7 @@ struct tp_worker {
 	struct tp_queue *q;
 	const uint64_t *t0;	     /* go's time, set before the first task */
 	const struct trial_ctl *ctl; /* when each task is due */
-	struct task_stats stats;     /* this worker's own: no lock to record */
+	struct task_stats *stats;    /* this worker's own: no lock to record */
 	int setup_rc;		     /* what its slot's set-up returned */
 };
 
@@ -82,8 +82,8 @@ static void *threadpool_worker(void *arg)
 	struct wl_slot slot = { 0 };
 	uint64_t id, start;
 
-	/* w->stats is zero from calloc: clearing it again would touch every
-	 * page of the histograms and count them as this thread's memory */
+	/* w->stats is the harness's, zeroed and resident before the base
+	 * sample: clearing it again is not needed */
 	w->setup_rc = wl_slot_init(&slot, w->cfg);
 	pthread_mutex_lock(&w->q->lock);
 	w->q->nready++;
@@ -92,8 +92,8 @@ static void *threadpool_worker(void *arg)
 	while (threadpool_take(w->q, &id)) {
 		start = clock_now_ns();
 		wl_run_task(&slot, id);
-		stats_task_done(&w->stats, ctl_release_ns(w->ctl, *w->t0, id), start,
-				clock_now_ns(), id, slot.result, slot.err);
+		stats_task_done(w->stats, ctl_release_ns(w->ctl, *w->t0, id), start, clock_now_ns(),
+				id, slot.result, slot.err);
 		if (__atomic_add_fetch(&w->q->done, 1, __ATOMIC_ACQ_REL) == w->q->total) {
 			pthread_mutex_lock(&w->q->lock);
 			pthread_cond_signal(&w->q->all_done);
@@ -114,13 +114,16 @@ static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, stru
 			      .total = cfg->tasks };
 	uint64_t n = cfg->concurrency, started = 0, t0 = 0;
 	struct tp_worker *w;
+	struct task_stats *ws;
+	bool own;
 	int rc = 0;
 
 	stats_init(out);
+	ws = ctl_stats_get(ctl, n, &own);
 	q.cap = n < 16 ? 16 : n > 4096 ? 4096 : (size_t)n;
 	q.ring = malloc(q.cap * sizeof(*q.ring));
 	w = calloc(n, sizeof(*w));
-	if (!q.ring || !w) {
+	if (!q.ring || !w || !ws) {
 		rc = -ENOMEM;
 		goto out_free;
 	}
@@ -129,6 +132,7 @@ static int threadpool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, stru
 		w[started].q = &q;
 		w[started].t0 = &t0;
 		w[started].ctl = ctl;
+		w[started].stats = &ws[started];
 		rc = -pthread_create(&w[started].thread, NULL, threadpool_worker, &w[started]);
 		if (rc)
 			goto out_join;
@@ -167,9 +171,11 @@ out_join:
 		threadpool_close(&q);
 	for (uint64_t i = 0; i < started; i++) {
 		pthread_join(w[i].thread, NULL);
-		stats_merge(out, &w[i].stats);
+		stats_merge(out, w[i].stats);
 	}
 out_free:
+	if (ws)
+		ctl_stats_put(ws, n, own);
 	free(w);
 	free(q.ring);
 	return rc;
@@ -183,6 +189,7 @@ const struct model_ops model_threadpool = {
 	.analog = "concurrent.futures.ThreadPoolExecutor",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_THREADS,
+	.wstats = MODEL_WSTATS_SLOTS,
 	.open_loop = true,
 	.run = threadpool_run,
 };

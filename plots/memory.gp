@@ -4,7 +4,11 @@
 # divided by the concurrency: what one more task in flight costs. A thread
 # costs its stack, a process its private pages, the loop a small struct.
 # The notes sit outside the plot area, where they cover no line.
-# Input: plotdata/memory-PANEL-MODEL.dat (concurrency median min max, KiB).
+# Dashed, in the model's colour: the slope of its PSS peak fitted against
+# concurrency (least squares, REPORT.md quotes it with its 95% interval),
+# the marginal cost of one more task, across the levels fitted.
+# Input: plotdata/memory-PANEL-MODEL.dat (concurrency median min max, KiB),
+# plotdata/memfit-MODEL.dat (concurrency slope, KiB; models in memfit_models).
 load scripts.'/common.gp'
 
 do for [fmt in "png svg"] {
@@ -17,7 +21,7 @@ do for [fmt in "png svg"] {
 	set label 95 "Memory per concurrent task (PSS) vs concurrency, ".memory_title at screen 0.5, screen 0.955 center font ",23"
 	set label 99 subtitle at screen 0.5, screen 0.905 center font ",15"
 	set label 98 value("memory_note_".memory_panel) at screen 0.01, screen 0.025 left font ",13" tc rgb note_color
-	set label 97 "lower is better; points: median of reps, bars: min..max" at graph 0, graph 1.035 left font ",14"
+	set label 97 "lower is better; points: median of reps, bars: min..max; dashed: fitted slope" at graph 0, graph 1.035 left font ",14"
 	set logscale xy
 	set format x "%g"
 	set format y "%g"
@@ -35,7 +39,10 @@ do for [fmt in "png svg"] {
 		set yrange [1:10]
 		plot NaN notitle
 	} else {
-		plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m
+		fm = exists("memfit_models") ? memfit_models : ""
+		fit(m) = dir."/plotdata/memfit-".m.".dat"
+		plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m, \
+		     for [m in fm] fit(m) using 1:2 with lines lt model_lt(m) dt 2 notitle
 	}
 	unset output
 	unset label

@@ -75,6 +75,21 @@ struct cell {
 	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
 	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
 	bool budget_cut;	      /* the grid's budget stopped its rounds short */
+	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
+	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
+	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
+	double harness;		      /* median harness_kib: the harness's own, in the peak */
+};
+
+/* Fewer monitor samples than this in a run: its peak is not quoted. */
+#define PLOTS_MIN_SAMPLES 5
+
+/* A line fitted to PSS peak against concurrency, for one model. */
+struct memfit {
+	const char *model;
+	size_t n;	  /* cells (concurrency levels) fitted */
+	double slope, ci; /* KiB per task in flight, and its 95% half-interval */
+	double fixed;	  /* the intercept: KiB whatever the concurrency */
 };
 
 /* A panel of the per-workload charts: one cpu share of the main grid. */
@@ -115,8 +130,11 @@ struct set {
 	size_t nmc;
 	struct matrix_verdict *verdict[NCRIT]; /* per criterion */
 	size_t nverdict[NCRIT];
-	FILE *vars;	   /* plotdata/vars.gp while writing */
-	bool no_chart[16]; /* by plots_charts index: the set has nothing to draw */
+	FILE *vars;	     /* plotdata/vars.gp while writing */
+	bool no_chart[16];   /* by plots_charts index: the set has nothing to draw */
+	struct memfit *fits; /* plots_memfit.c: per model of the memory grid */
+	size_t nfits;
+	const char *fit_grid; /* the grid fitted, or NULL */
 };
 
 /* plots_main.c: a set as every command that reads one sees it: cells.csv,
@@ -229,6 +247,12 @@ void plots_regime_findings(const struct set *s, FILE *f);
 /* plots_libs.c: REPORT.md's section on the grids that fix a Python
  * library (--py-http, --py-pg); nothing when the set has none */
 void plots_libs_report(const struct set *s, FILE *f);
+
+/* plots_memfit.c: memory per task by regression (GSL), and the
+ * self-check warnings of single runs (samples, efficiency) */
+int plots_memfit(struct set *s);
+void plots_memfit_report(const struct set *s, FILE *f);
+void plots_run_warnings(const struct set *s, FILE *f);
 
 /* plots_report.c */
 int plots_write_report(const struct set *s);

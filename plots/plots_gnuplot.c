@@ -128,6 +128,8 @@ int plots_write_plotdata(struct set *s)
 	write_host_vars(s);
 	rc = plots_write_workload_charts(s);
 	if (!rc)
+		rc = plots_memfit(s);
+	if (!rc)
 		rc = plots_write_speedup(s);
 	if (!rc)
 		rc = plots_write_spectrum(s);

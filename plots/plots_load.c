@@ -24,6 +24,8 @@ const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p9
 struct cols {
 	int id, grid, model, wl, share, conc, work, io, tasks, reps, ok;
 	int sum, payload, iters; /* checksum, payload, cpu_iters: -1 when absent */
+	int samples, eff, pss;	 /* samples_min, efficiency_max, pss_peak_kib_med: -1 when absent */
+	int harness;		 /* harness_kib_med: -1 when absent */
 	int v[NMETRIC][3];
 	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
 	int ci_met, ci_stop;
@@ -107,6 +109,10 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 	c->sum = cells_csv_col(t, "checksum");
 	c->payload = cells_csv_col(t, "payload");
 	c->iters = cells_csv_col(t, "cpu_iters");
+	c->samples = cells_csv_col(t, "samples_min");
+	c->eff = cells_csv_col(t, "efficiency_max");
+	c->pss = cells_csv_col(t, "pss_peak_kib_med");
+	c->harness = cells_csv_col(t, "harness_kib_med");
 	for (int m = 0; m < NMETRIC; m++)
 		for (int k = 0; k < 3; k++) {
 			snprintf(name, sizeof(name), "%s_%s", plots_metric_col[m], suffix[k]);
@@ -173,6 +179,10 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 	c->checksum = k->sum >= 0 ? str_at(t, r, k->sum) : "";
 	c->payload = num_at(t, r, k->payload);
 	c->iters = num_at(t, r, k->iters);
+	c->samples_min = num_at(t, r, k->samples);
+	c->eff_max = num_at(t, r, k->eff);
+	c->pss_peak = num_at(t, r, k->pss);
+	c->harness = num_at(t, r, k->harness);
 	if (isnan(c->share) || c->share < 0) /* -1: not on a share axis */
 		c->share = workload_share(workload);
 	if (!*c->model || !isfinite(c->conc)) {

@@ -133,6 +133,7 @@ void plots_set_free(struct set *s)
 		for (int m = 0; m < NMETRIC; m++)
 			free(s->cells[i].rep[m]);
 	free(s->cells);
+	free(s->fits);
 	free(s->models);
 	cells_csv_free(&s->tab);
 	meta_free(&s->meta);

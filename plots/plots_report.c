@@ -46,8 +46,12 @@ static void finding_memory(const struct set *s, FILE *f)
 
 		if (!c)
 			continue;
-		snprintf(item, sizeof(item), "%s %s", c->model,
-			 fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
+		if (!isnan(c->samples_min) && c->samples_min < PLOTS_MIN_SAMPLES)
+			snprintf(item, sizeof(item), "%s not quoted (only %g samples in a run)",
+				 c->model, c->samples_min);
+		else
+			snprintf(item, sizeof(item), "%s %s", c->model,
+				 fmt_kib(v, sizeof(v), c->v[M_MEM][MED], FMT_PROSE));
 		plots_join(list, sizeof(list), n++, count, item);
 	}
 	fprintf(f,
@@ -423,6 +427,7 @@ int plots_write_report(const struct set *s)
 	}
 	plots_vs_family(PLOTS_FAMILY_APPLY);
 	finding_memory(s, f);
+	plots_memfit_report(s, f);
 	finding_bound(s, f);
 	finding_p99(s, f);
 	finding_speedup(s, f);
@@ -433,6 +438,7 @@ int plots_write_report(const struct set *s)
 	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
 	finding_failures(s, f);
+	plots_run_warnings(s, f);
 	section_claims(s, f);
 	fprintf(f, "\n## Charts\n\n");
 	for (size_t i = 0; i < PLOTS_NCHARTS; i++)

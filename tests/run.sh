@@ -15,10 +15,12 @@ trap 'rm -f "$log"' EXIT
 run_one() { # name limit_s cmd...
 	local name=$1 limit=$2 rc p f
 	shift 2
+	local t0=$SECONDS
 	echo "# --- $name"
 	timeout -k 5 "$limit" "$@" >"$log" 2>&1
 	rc=$?
 	cat "$log"
+	echo "# --- $name took $((SECONDS - t0)) s"
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

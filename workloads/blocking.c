@@ -10,19 +10,6 @@
 #include "pylib.h"
 #include "workload.h"
 
-static int blocking_slot_open(struct wl_slot *s)
-{
-	struct http_conn *c = s->priv;
-
-	http_conn_init(c);
-	return s->cfg->keepalive ? http_conn_open(s, c) : 0;
-}
-
-static void blocking_slot_close(struct wl_slot *s)
-{
-	http_conn_close(s, s->priv);
-}
-
 static void blocking_fetch(struct wl_slot *s)
 {
 	http_fetch_blocking(s, s->priv);
@@ -40,7 +27,7 @@ const struct workload_ops workload_blocking = {
 	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
-	.slot_open = blocking_slot_open,
-	.slot_close = blocking_slot_close,
+	.slot_open = http_slot_open,
+	.slot_close = http_slot_close,
 	.run_blocking = blocking_fetch,
 };

@@ -70,17 +70,32 @@ uint64_t cpu_calibrate(uint64_t us)
 
 double cpu_measure_us(uint64_t iters)
 {
-	double t[15];
-	int n = 0;
-	double spent = 0;
+	double best = 1e300, spent = 0, one, t;
+	uint64_t k = 1, start = clock_now_ns();
+	int batches = 0;
 
 	if (iters == 0)
 		return 0;
-	/* at least 3 calls, at most 15 or about 100 ms */
-	while (n < 15 && (n < 3 || spent < 100000.0)) {
-		t[n] = time_kernel_us(iters);
-		spent += t[n++];
+	/* calls per batch: enough for about 2 ms, so a clock read is nothing */
+	one = time_kernel_us(iters);
+	if (one < 2000.0)
+		k = (uint64_t)(2000.0 / (one > 0.01 ? one : 0.01)) + 1;
+	/* at least 5 batches, and until about 100 ms are spent (at most 1 s):
+	 * the minimum per call of them. A disturbance (another process on the
+	 * core, an interrupt, a slower clock) only ever adds time, so the
+	 * fastest batch is the nearest to the kernel's own cost; a median or a
+	 * mean would carry the disturbances into w, and a bound made of a w
+	 * too high is one a run can beat. */
+	while (batches < 5 || (spent < 100000.0 && clock_now_ns() - start < 1000000000ull)) {
+		uint64_t t0 = clock_now_ns();
+
+		for (uint64_t i = 0; i < k; i++)
+			cpu_sink += cpu_kernel(t0 + i, iters);
+		t = (double)(clock_now_ns() - t0) / 1e3;
+		spent += t;
+		if (t / (double)k < best)
+			best = t / (double)k;
+		batches++;
 	}
-	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
-	return t[n / 2];
+	return best;
 }

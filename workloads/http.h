@@ -66,6 +66,11 @@ void http_conn_init(struct http_conn *c);
 /* Connect before the clock (keep-alive), waiting up to --timeout. 0 or -errno. */
 int http_conn_open(struct wl_slot *s, struct http_conn *c);
 void http_conn_close(struct wl_slot *s, struct http_conn *c);
+/* The slot hooks of a workload whose slot is one http_conn (io, mixed,
+ * blocking): a connection opened before the clock with --conn keepalive,
+ * closed after the last task. */
+int http_slot_open(struct wl_slot *s);
+void http_slot_close(struct wl_slot *s);
 /* Begin the GET of task s->id. WL_WAIT, or WL_DONE with s->err set and, on
  * success, s->result = the body hash (http_resp_hash). */
 enum wl_status http_start(struct wl_slot *s, struct http_conn *c);

@@ -242,3 +242,16 @@ void http_fetch_blocking(struct wl_slot *s, struct http_conn *c)
 	while (st == WL_WAIT)
 		st = http_step(s, c, wl_poll_wait(s));
 }
+
+int http_slot_open(struct wl_slot *s)
+{
+	struct http_conn *c = s->priv;
+
+	http_conn_init(c);
+	return s->cfg->keepalive ? http_conn_open(s, c) : 0;
+}
+
+void http_slot_close(struct wl_slot *s)
+{
+	http_conn_close(s, s->priv);
+}

@@ -6,19 +6,6 @@
 #include "pylib.h"
 #include "workload.h"
 
-static int io_slot_open(struct wl_slot *s)
-{
-	struct http_conn *c = s->priv;
-
-	http_conn_init(c);
-	return s->cfg->keepalive ? http_conn_open(s, c) : 0;
-}
-
-static void io_slot_close(struct wl_slot *s)
-{
-	http_conn_close(s, s->priv);
-}
-
 static enum wl_status io_start(struct wl_slot *s)
 {
 	return http_start(s, s->priv);
@@ -38,8 +25,8 @@ const struct workload_ops workload_io = {
 	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
-	.slot_open = io_slot_open,
-	.slot_close = io_slot_close,
+	.slot_open = http_slot_open,
+	.slot_close = http_slot_close,
 	.start = io_start,
 	.step = io_step,
 };

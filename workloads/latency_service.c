@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "../lib/clock.h"
@@ -21,7 +26,9 @@
 #include "http.h"
 
 struct latency_svc {
-	pid_t pid; /* the server, or 0 with --target */
+	pid_t pid;    /* the server, or 0 with --target */
+	int port;     /* its port */
+	bool stopped; /* held: SIGSTOP'd */
 };
 
 /* One line from fd within ms milliseconds; 0 or -ETIMEDOUT. */
@@ -55,16 +62,17 @@ static int server_child(void *arg)
 	return server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1;
 }
 
-static void use_port(struct run_cfg *cfg, int port)
+static void use_port(struct wl_service_result *res, int port)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->target_addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&res->target_addr;
 
-	memset(&cfg->target_addr, 0, sizeof(cfg->target_addr));
+	res->target = true;
+	memset(&res->target_addr, 0, sizeof(res->target_addr));
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t)port);
 	sin->sin_addr.s_addr = htonl(0x7f000001);
-	cfg->target_addrlen = sizeof(*sin);
-	snprintf(cfg->target_port, sizeof(cfg->target_port), "%d", port);
+	res->target_addrlen = sizeof(*sin);
+	snprintf(res->target_port, sizeof(res->target_port), "%d", port);
 }
 
 static void server_stop(pid_t pid)
@@ -77,7 +85,8 @@ static void server_stop(pid_t pid)
 	spawn_reap_ms(pid, 2000, false, &st); /* then SIGKILL */
 }
 
-static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err, size_t errlen)
+static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, char *err,
+			size_t errlen)
 {
 	struct spawn sp;
 	char line[32];
@@ -107,11 +116,13 @@ static int server_spawn(struct run_cfg *cfg, struct latency_svc *svc, char *err,
 		server_stop(svc->pid);
 		return rc < 0 ? rc : -EPROTO;
 	}
-	use_port(cfg, atoi(line));
+	use_port(res, atoi(line));
+	svc->port = atoi(line);
 	return 0;
 }
 
-static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
+static int target_resolve(const struct run_cfg *cfg, struct wl_service_result *out, char *err,
+			  size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
 	int rc = getaddrinfo(cfg->target_host, cfg->target_port, &hints, &res);
@@ -121,21 +132,23 @@ static int target_resolve(struct run_cfg *cfg, char *err, size_t errlen)
 			 gai_strerror(rc));
 		return -EHOSTUNREACH;
 	}
-	memcpy(&cfg->target_addr, res->ai_addr, res->ai_addrlen);
-	cfg->target_addrlen = res->ai_addrlen;
+	out->target = true;
+	memcpy(&out->target_addr, res->ai_addr, res->ai_addrlen);
+	out->target_addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
 }
 
-static int latency_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int latency_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out,
+			 char *err, size_t errlen)
 {
 	struct latency_svc *svc = calloc(1, sizeof(*svc));
 	int rc;
 
 	if (!svc)
 		return -ENOMEM;
-	rc = cfg->target_external ? target_resolve(cfg, err, errlen)
-				  : server_spawn(cfg, svc, err, errlen);
+	rc = cfg->target_external ? target_resolve(cfg, res, err, errlen)
+				  : server_spawn(res, svc, err, errlen);
 	if (rc < 0) {
 		free(svc);
 		return rc;
@@ -144,12 +157,16 @@ static int latency_start(struct run_cfg *cfg, void **out, char *err, size_t errl
 	return 0;
 }
 
+static int latency_hold(void *p, bool on);
+
 static void latency_stop(void *p)
 {
 	struct latency_svc *svc = p;
 
 	if (!svc)
 		return;
+	if (svc->stopped)
+		latency_hold(svc, false);
 	server_stop(svc->pid);
 	free(svc);
 }
@@ -176,9 +193,93 @@ static double latency_cpu_s(void *p)
 	return (double)ns / 1e9;
 }
 
+/* Holding the answers: the server is stopped (SIGSTOP, and waited for
+ * until it is), so nothing it has not answered yet is answered; what was
+ * due meanwhile goes out as soon as it runs again. */
+static int latency_hold(void *p, bool on)
+{
+	struct latency_svc *svc = p;
+	int st;
+
+	if (!svc || svc->pid <= 0)
+		return -ENOTSUP;
+	if (on == svc->stopped)
+		return 0;
+	if (kill(svc->pid, on ? SIGSTOP : SIGCONT) < 0)
+		return -errno;
+	if (on) {
+		pid_t r;
+
+		do
+			r = waitpid(svc->pid, &st, WUNTRACED);
+		while (r < 0 && errno == EINTR);
+		if (r != svc->pid || !WIFSTOPPED(st))
+			return -ESRCH;
+	}
+	svc->stopped = on;
+	return 0;
+}
+
+/* While the server is held, every request sent to it sits unread in its
+ * socket: its established connections (accepted or still in the backlog)
+ * with bytes queued, from the kernel's socket table (sock_diag: only the
+ * established TCP sockets are dumped, however many others the host has). */
+static long latency_waiting(void *p)
+{
+	struct latency_svc *svc = p;
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+	} req = {
+		.nlh = { .nlmsg_len = sizeof(req),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.r = { .sdiag_family = AF_INET,
+		       .sdiag_protocol = IPPROTO_TCP,
+		       .idiag_states = 1u << 1 /* TCP_ESTABLISHED */ },
+	};
+	struct timeval tv = { .tv_sec = 1 };
+	static char buf[32768] __attribute__((aligned(8)));
+	long n = 0;
+	int fd;
+
+	if (!svc || svc->pid <= 0 || !svc->stopped)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len <= 0) {
+			n = -1;
+			break;
+		}
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			const struct inet_diag_msg *d = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				goto out;
+			if (ntohs(d->id.idiag_sport) == svc->port && d->idiag_rqueue > 0)
+				n++;
+		}
+	}
+out:
+	close(fd);
+	return n;
+}
+
 const struct wl_service wl_service_latency = {
 	.name = "latency server",
 	.start = latency_start,
 	.stop = latency_stop,
 	.cpu_s = latency_cpu_s,
+	.hold = latency_hold,
+	.waiting = latency_waiting,
 };

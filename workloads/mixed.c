@@ -6,19 +6,6 @@
 #include "pylib.h"
 #include "workload.h"
 
-static int mixed_slot_open(struct wl_slot *s)
-{
-	struct http_conn *c = s->priv;
-
-	http_conn_init(c);
-	return s->cfg->keepalive ? http_conn_open(s, c) : 0;
-}
-
-static void mixed_slot_close(struct wl_slot *s)
-{
-	http_conn_close(s, s->priv);
-}
-
 /* On entry s->result is the body hash. */
 static void mixed_compute(struct wl_slot *s)
 {
@@ -54,8 +41,8 @@ const struct workload_ops workload_mixed = {
 	.flags = wl_py_http_flags,
 	.service = &wl_service_latency,
 	.slot_size = sizeof(struct http_conn),
-	.slot_open = mixed_slot_open,
-	.slot_close = mixed_slot_close,
+	.slot_open = http_slot_open,
+	.slot_close = http_slot_close,
 	.start = mixed_start,
 	.step = mixed_step,
 };

@@ -208,7 +208,8 @@ static int helper_fork(struct pg_svc *svc, const struct pg_keeper_args *a, int *
 
 /* The helper's report: "ok\tINITDB_NS\tSTART_NS\tFILL_NS\tCONNINFO" or
  * "fail\tMESSAGE". */
-static int helper_report(struct run_cfg *cfg, int fd, char *err, size_t errlen)
+static int helper_report(const struct run_cfg *cfg, struct wl_service_result *res, int fd,
+			 char *err, size_t errlen)
 {
 	uint64_t wait_ms = 120000 + cfg->wl_num[PG_NUM_ROWS] / 20; /* 20k rows a second at worst */
 	unsigned long long ti, ts, tf;
@@ -231,18 +232,22 @@ static int helper_report(struct run_cfg *cfg, int fd, char *err, size_t errlen)
 	rc = conninfo_compose(line + pos, cfg, conninfo, sizeof(conninfo), err, errlen);
 	if (rc < 0)
 		return rc;
-	snprintf(cfg->wl_str[PG_STR_URL], sizeof(cfg->wl_str[0]), "%s", conninfo);
+	snprintf(res->wl_str[PG_STR_URL], sizeof(res->wl_str[0]), "%s", conninfo);
+	res->wl_str_set[PG_STR_URL] = true;
 	/* the row's words for what ran: a connection kept per slot or one per
 	 * task, and no HTTP body */
-	cfg->keepalive = cfg->wl_num[PG_NUM_CONN] == PG_CONN_POOL;
-	cfg->payload = 0;
+	res->conn_set = true;
+	res->keepalive = cfg->wl_num[PG_NUM_CONN] == PG_CONN_POOL;
+	res->payload_set = true;
+	res->payload = 0;
 	last_times.initdb_ns = ti;
 	last_times.start_ns = ts;
 	last_times.fill_ns = tf;
 	return 0;
 }
 
-static int pg_svc_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int pg_svc_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out,
+			char *err, size_t errlen)
 {
 	char bindir[PATH_MAX], probe[sizeof(cfg->wl_str[0])];
 	bool embedded = cfg->wl_str[PG_STR_URL][0] == '\0';
@@ -280,7 +285,7 @@ static int pg_svc_start(struct run_cfg *cfg, void **out, char *err, size_t errle
 	svc->ctl_fd = -1;
 	rc = helper_fork(svc, &a, &fd, err, errlen);
 	if (rc == 0) {
-		rc = helper_report(cfg, fd, err, errlen);
+		rc = helper_report(cfg, res, fd, err, errlen);
 		close(fd);
 		if (rc < 0)
 			helper_stop(svc);

@@ -350,7 +350,8 @@ static int sq_check_fds(const struct run_cfg *cfg, char *err, size_t errlen)
 	return -EMFILE;
 }
 
-static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
+static int sq_start(const struct run_cfg *cfg, struct wl_service_result *res, void **out, char *err,
+		    size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 	char path[PATH_MAX + 32];
@@ -373,7 +374,7 @@ static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
 	}
 	sq_janitor_start(svc);
 	snprintf(path, sizeof(path), "%s/%s", svc->dir, SQ_DB_NAME);
-	if (strlen(path) >= sizeof(cfg->wl_str[SQ_PATH])) {
+	if (strlen(path) >= sizeof(res->wl_str[SQ_PATH])) {
 		snprintf(err, errlen, "sqlite: the temp path %s is too long (TMPDIR)", path);
 		rc = -ENAMETOOLONG;
 	} else {
@@ -385,7 +386,8 @@ static int sq_start(struct run_cfg *cfg, void **out, char *err, size_t errlen)
 		free(svc);
 		return rc;
 	}
-	memcpy(cfg->wl_str[SQ_PATH], path, strlen(path) + 1); /* its length was checked */
+	memcpy(res->wl_str[SQ_PATH], path, strlen(path) + 1); /* its length was checked */
+	res->wl_str_set[SQ_PATH] = true;
 	*out = svc;
 	return 0;
 }

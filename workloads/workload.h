@@ -64,6 +64,7 @@ struct wl_slot {
 	 * closes fd, so the driver can stop watching it first */
 	void (*forget_fd)(struct wl_slot *, int fd);
 	void *driver; /* the driver's own data */
+	void *hold;   /* --test-hold-kib: the task's known allocation, or NULL */
 };
 
 /* A flag a workload adds to `cmbench run`; its value lands in
@@ -79,16 +80,40 @@ struct wl_flag {
 	const char *const *choices; /* WLF_CHOICE: NULL-terminated; wl_num = index */
 };
 
+/* What a service decided when it started, which the harness applies to
+ * the run (wl_service_apply): a service reads the run's cfg and never
+ * writes it. Each part says whether it is set. */
+struct wl_service_result {
+	bool target; /* the target's address: resolved, or the server it started */
+	struct sockaddr_storage target_addr;
+	socklen_t target_addrlen;
+	char target_port[16];
+	bool wl_str_set[CFG_WL_STR]; /* the workload's text flags it fills in */
+	char wl_str[CFG_WL_STR][256];
+	bool conn_set; /* the connection mode the row reports */
+	bool keepalive;
+	bool payload_set; /* the response body the row reports */
+	uint64_t payload;
+};
+
 /* A service the workload needs, started before the trial outside the
- * measurement and stopped after it (also when the run fails). start may
- * fill cfg (the target's address). 0 or -errno with one line in err. */
+ * measurement and stopped after it (also when the run fails). start says
+ * what it decided in res. 0 or -errno with one line in err. */
 struct wl_service {
 	const char *name;
-	int (*start)(struct run_cfg *cfg, void **svc, char *err, size_t errlen);
+	int (*start)(const struct run_cfg *cfg, struct wl_service_result *res, void **svc,
+		     char *err, size_t errlen);
 	void (*stop)(void *svc);
 	/* CPU seconds the service has used so far, or NULL: lets the harness
 	 * count the server's share of a request's cost (io_floor_us) */
 	double (*cpu_s)(void *svc);
+	/* NULL, or --plateau-samples: hold every answer (on) or let them go
+	 * (off), so that the tasks in flight stay in flight while the monitor
+	 * samples them. 0 or -errno */
+	int (*hold)(void *svc, bool on);
+	/* requests it has received and not answered, or -1: with the answers
+	 * held, the tasks in flight */
+	long (*waiting)(void *svc);
 };
 
 /* What kind of work a workload is, for the findings, the regime table and
@@ -132,12 +157,18 @@ const struct workload_ops *workload_find(const char *name);
 /* The plain workload (WL_FAMILY_PLAIN) made of these parts, or NULL. */
 const struct workload_ops *workload_by_parts(bool io, bool cpu);
 
+/* Put what a service decided into the run's cfg. */
+void wl_service_apply(struct run_cfg *cfg, const struct wl_service_result *res);
+
 /* Slots: allocate priv and open (before the clock); close and free. */
 int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg);
 void wl_slot_fini(struct wl_slot *s);
 /* Start task `id` on the slot: what start() says, or for a blocking_only
  * workload WL_RUN with sync = run_blocking. */
 enum wl_status wl_begin(struct wl_slot *s, uint64_t id);
+/* The task on the slot is over: give back what it held (--test-hold-kib).
+ * The blocking driver calls it; the loop calls it as a task completes. */
+void wl_end(struct wl_slot *s);
 /* The blocking driver: run task `id` to its end on this thread. */
 void wl_run_task(struct wl_slot *s, uint64_t id);
 /* Wait for s->fd and s->events until s->deadline_ns; the WL_EV_* that
@@ -165,7 +196,8 @@ static inline enum wl_status wl_wait(struct wl_slot *s, int fd, int events, uint
 uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 /* Iterations that take about `us` microseconds on one core of this machine. */
 uint64_t cpu_calibrate(uint64_t us);
-/* Median single-core time of one kernel call of `iters`, in microseconds. */
+/* Single-core time of one kernel call of `iters`, in microseconds: the
+ * fastest of at least 5 timed batches (README: why the minimum). */
 double cpu_measure_us(uint64_t iters);
 
 #endif

@@ -63,6 +63,7 @@ struct spec_grid {
 	char tasks[SPEC_EXPR_MAX];		      /* tasks: one expression of C, nproc */
 	char flags[SPEC_FLAGS_MAX][2][SPEC_FLAG_MAX]; /* flags: NAME=VALUE, the workload's own */
 	size_t n_flags;
+	uint64_t plateau_samples; /* plateau_samples: N (cmbench run --plateau-samples) */
 	bool spawn_exec[2]; /* spawn: fork exec (models with the spawns trait; default fork) */
 	size_t n_spawn;
 	struct spec_folklore *folklore; /* folklore: lines, in order */

@@ -347,6 +347,7 @@ static int expand_grid(struct expansion *x)
 	snprintf(c.grid, sizeof(c.grid), "%s", x->g->name);
 	cli_run_defaults(&c.cfg);
 	c.cfg.timeout_us = x->spec->timeout_us;
+	c.cfg.plateau_samples = x->g->plateau_samples;
 	c.reps = x->g->own_reps ? x->g->reps : x->spec->reps;
 	c.reps_max = x->g->own_reps ? x->g->reps_max : x->spec->reps_max;
 	c.ci_pct = x->g->own_ci ? x->g->ci_pct : x->spec->ci_pct;

@@ -676,6 +676,14 @@ static int key_spawn(struct spec_parser *ps, const char *key, char **items, int 
 	return 0;
 }
 
+/* plateau_samples: N - hold each run's wave until N memory samples of it */
+static int key_plateau(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	return parse_u64(ps, key, items[0], 0, 1000, &ps->grid->plateau_samples);
+}
+
 /* The keys as a spec spells them, colon included. */
 /* clang-format off */
 const struct spec_key spec_keys[] = {
@@ -705,6 +713,7 @@ const struct spec_key spec_keys[] = {
 	{ "slo:", SPEC_GRID, false, false, key_slo },
 	{ "flags:", SPEC_GRID, false, true, key_flags },
 	{ "spawn:", SPEC_GRID, false, false, key_spawn },
+	{ "plateau_samples:", SPEC_GRID, false, false, key_plateau },
 };
 /* clang-format on */
 const size_t spec_nkeys = sizeof(spec_keys) / sizeof(spec_keys[0]);

@@ -101,6 +101,49 @@ static void test_models_cpu(void **state)
 	}
 }
 
+/* The harness's per-worker stats (mapped and resident before the base
+ * sample) are where a model with per-worker stats records: every task is
+ * in them, so none of the model's own memory holds a histogram. */
+static void test_models_harness_stats(void **state)
+{
+	char *argv[] = { "run", "--model",	 "sequential", "--workload", "cpu", "--tasks",
+			 "40",	"--concurrency", "6",	       "--workers",  "2",   "--cpu-iters",
+			 "300" };
+	struct run_cfg cfg;
+	size_t tried = 0;
+
+	(void)state;
+	parse(&cfg, ARGC(argv), argv);
+	for (size_t i = 0; model_table[i]; i++) {
+		const struct model_ops *m = model_table[i];
+		struct fake_ctl f = { .ctl = { .go = fake_go, .end = fake_end } };
+		struct task_stats out, *ws;
+		uint64_t n, done = 0;
+
+		cfg.model = m;
+		n = model_worker_stats(m, &cfg);
+		if (m->foreign || n == 0)
+			continue;
+		ws = stats_map(n, 1);
+		assert_non_null(ws);
+		f.ctl.priv = &f;
+		f.ctl.worker_stats = ws;
+		f.ctl.n_worker_stats = n;
+		if (m->run(&cfg, &f.ctl, &out) != 0)
+			fail_msg("%s: run failed", m->name);
+		for (uint64_t k = 0; k < n; k++)
+			done += ws[k].completed;
+		if (done != cfg.tasks || out.completed != cfg.tasks)
+			fail_msg("%s: %llu tasks in the harness's %llu stats, %llu merged (want "
+				 "%llu)",
+				 m->name, (unsigned long long)done, (unsigned long long)n,
+				 (unsigned long long)out.completed, (unsigned long long)cfg.tasks);
+		stats_unmap(ws, n);
+		tried++;
+	}
+	assert_true(tried >= 4); /* the pools, thread-per-task, prefork */
+}
+
 /* More slots than tasks, one task, and more workers than slots. */
 static void test_models_edges(void **state)
 {
@@ -130,9 +173,11 @@ static char tmpdir[64];
 static void sqlite_service(struct run_cfg *cfg, void **svc)
 {
 	char err[CLI_ERR_MAX] = "";
+	struct wl_service_result res = { .target = false };
 
-	if (workload_find("sqlite")->service->start(cfg, svc, err, sizeof(err)) != 0)
+	if (workload_find("sqlite")->service->start(cfg, &res, svc, err, sizeof(err)) != 0)
 		fail_msg("sqlite service: %s", err);
+	wl_service_apply(cfg, &res);
 }
 
 /* The temp directory the service made, and that it is gone after stop. */
@@ -319,9 +364,13 @@ static int teardown_tmp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_models_cpu),	  cmocka_unit_test(test_models_edges),
-		cmocka_unit_test(test_sqlite_models),	  cmocka_unit_test(test_sqlite_write),
-		cmocka_unit_test(test_sqlite_edges),	  cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_models_cpu),
+		cmocka_unit_test(test_models_edges),
+		cmocka_unit_test(test_models_harness_stats),
+		cmocka_unit_test(test_sqlite_models),
+		cmocka_unit_test(test_sqlite_write),
+		cmocka_unit_test(test_sqlite_edges),
+		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_format_round_trip),
 	};
 

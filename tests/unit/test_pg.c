@@ -137,8 +137,11 @@ static void test_cluster(void **state)
 	if (pg_find_bindir(bindir, sizeof(bindir)) < 0)
 		skip();
 	cfg_pg(&cfg);
-	if (workload_find("pg")->service->start(&cfg, &svc, err, sizeof(err)) < 0)
+	struct wl_service_result res = { .target = false };
+
+	if (workload_find("pg")->service->start(&cfg, &res, &svc, err, sizeof(err)) < 0)
 		fail_msg("service start: %s", err);
+	wl_service_apply(&cfg, &res);
 	conninfo_host(cfg.wl_str[PG_STR_URL], host, sizeof(host));
 	assert_true(stat(host, &st) == 0);
 	check_table(cfg.wl_str[PG_STR_URL]);

@@ -1,0 +1,64 @@
+/* test_result.c - the result row's self-checks: a run that beats its
+ * lower bound (efficiency above 1.02) is flagged in efficiency_note, and
+ * the harness's own memory and the kernel's growth reach their columns. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness/cli.h"
+#include "harness/result.h"
+
+static void row_of(double makespan_ms, struct result_row *row)
+{
+	char *argv[] = { "run",	    "--model", "sequential",  "--workload", "cpu",
+			 "--tasks", "24",      "--cpu-iters", "200000" };
+	char err[CLI_ERR_MAX] = "";
+	struct trial_report rep;
+	struct run_cfg cfg;
+
+	if (cli_parse_run(9, argv, &cfg, err, sizeof(err)) != 0)
+		fail_msg("cli_parse_run: %s", err);
+	memset(&rep, 0, sizeof(rep));
+	rep.cores = 2;
+	rep.cpu_us_per_task = 1000; /* bound: 24 tasks x 1 ms on one slot = 24 ms */
+	rep.stats.completed = 24;
+	rep.t0_ns = 1000000000ull;
+	rep.stats.last_done_ns = rep.t0_ns + (uint64_t)(makespan_ms * 1e6);
+	rep.harness_kib = 30.5;
+	rep.kernel_base_kib = 1000;
+	rep.kernel_peak_kib = 1400;
+	result_row(&cfg, &rep, row);
+}
+
+static void test_efficiency_note(void **state)
+{
+	struct result_row row;
+
+	(void)state;
+	row_of(20, &row); /* efficiency 1.2: the run beat its bound */
+	assert_true(row.efficiency > 1.19 && row.efficiency < 1.21);
+	assert_string_equal(row.efficiency_note, "above_bound");
+	row_of(23.7, &row); /* 1.013: within the 2% a clock allows */
+	assert_string_equal(row.efficiency_note, "");
+	row_of(30, &row); /* 0.8: a figure */
+	assert_string_equal(row.efficiency_note, "");
+	assert_true(fabs(row.harness_kib - 30.5) < 1e-9);
+	assert_true(fabs(row.kernel_kib - 400) < 1e-9);
+	assert_non_null(result_col_find("efficiency_note"));
+	assert_non_null(result_col_find("harness_kib"));
+	assert_non_null(result_col_find("kernel_kib"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_efficiency_note),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
