@@ -72,13 +72,14 @@ struct cell {
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
 	double *rep[NMETRIC];	      /* each metric per rep, from results.csv (malloc'd) */
 	size_t nrep;		      /* reps in rep[] (0: results.csv lacks the cell) */
-	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
-	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
-	bool budget_cut;	      /* the grid's budget stopped its rounds short */
-	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
-	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
-	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
-	double harness;		      /* median harness_kib: the harness's own, in the peak */
+	double ci[NMETRIC][2]; /* cells.csv's 95% interval of the geometric mean (NAN: none) */
+	int ci_met;	       /* 1 the interval reached the grid's ci:, 0 not, -1 unknown */
+	double ci_pct;	       /* the grid's ci: target (NAN: unknown) */
+	bool budget_cut;       /* the grid's budget stopped its rounds short */
+	double samples_min;    /* fewest monitor samples of a rep (NAN: unknown) */
+	double eff_max;	       /* highest efficiency of a rep (NAN: unknown) */
+	double pss_peak;       /* median PSS peak, KiB (NAN: unknown) */
+	double harness;	       /* median harness_kib: the harness's own, in the peak */
 };
 
 /* Fewer monitor samples than this in a run: its peak is not quoted. */

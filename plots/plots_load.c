@@ -28,7 +28,7 @@ struct cols {
 	int harness;		 /* harness_kib_med: -1 when absent */
 	int v[NMETRIC][3];
 	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
-	int ci_met, ci_stop;
+	int ci_met, ci_stop, ci_pct;
 	int label; /* the model's name in its grid (models: LABEL=MODEL); -1 absent */
 };
 
@@ -125,6 +125,7 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 		c->ci[m][1] = cells_csv_col(t, name);
 	}
 	c->ci_met = cells_csv_col(t, "ci_met");
+	c->ci_pct = cells_csv_col(t, "ci_pct");
 	c->label = cells_csv_col(t, "label");
 	c->ci_stop = cells_csv_col(t, "ci_stop");
 	return 0;
@@ -201,6 +202,7 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 		c->ci[m][1] = num_at(t, r, k->ci[m][1]);
 	}
 	c->ci_met = k->ci_met < 0 ? -1 : num_at(t, r, k->ci_met) == 1;
+	c->ci_pct = k->ci_pct < 0 ? NAN : num_at(t, r, k->ci_pct);
 	c->budget_cut = strcmp(str_at(t, r, k->ci_stop), "budget") == 0;
 	c->lt = model_lt(s, c->model);
 	return c->lt < 0 ? c->lt : 0;

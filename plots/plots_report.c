@@ -335,7 +335,8 @@ static void write_reps(const struct set *s, FILE *f)
 	const struct meta *m = &s->meta;
 	double *r = calloc(s->ncells ? s->ncells : 1, sizeof(*r)), med;
 	size_t n = 0, met = 0, known = 0, cut = 0;
-	char list[1024] = "";
+	double ci_lo = INFINITY, ci_hi = -INFINITY; /* the grids' own ci: targets */
+	char list[1024] = "", target[64];
 
 	if (!r)
 		return;
@@ -346,6 +347,10 @@ static void write_reps(const struct set *s, FILE *f)
 			r[n++] = c->reps;
 		known += c->ci_met >= 0;
 		met += c->ci_met == 1;
+		if (c->ci_met >= 0 && isfinite(c->ci_pct) && c->ci_pct > 0) {
+			ci_lo = fmin(ci_lo, c->ci_pct);
+			ci_hi = fmax(ci_hi, c->ci_pct);
+		}
 		if (c->budget_cut && cut++ < 8)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s`%s`",
 				 *list ? ", " : "", c->id);
@@ -359,11 +364,17 @@ static void write_reps(const struct set *s, FILE *f)
 			m->spec_name, r[0], med, r[n - 1], n);
 	else
 		fprintf(f, "| sweep | %s: no reps |\n", m->spec_name);
+	if (!(ci_lo <= ci_hi)) /* no cell says: the spec's global one */
+		snprintf(target, sizeof(target), "±%g%%", m->ci_pct);
+	else if (ci_lo == ci_hi)
+		snprintf(target, sizeof(target), "±%g%%", ci_lo);
+	else
+		snprintf(target, sizeof(target), "its grid's ci: (±%g%% to ±%g%%)", ci_lo, ci_hi);
 	if (known)
 		fprintf(f,
-			"| interval | %zu of %zu cells reached a 95%% interval of the median "
-			"makespan within ±%g%% |\n",
-			met, known, m->ci_pct);
+			"| interval | %zu of %zu cells reached a 95%% interval of the geometric "
+			"mean makespan within %s |\n",
+			met, known, target);
 	if (cut)
 		fprintf(f,
 			"| budget | the grid's budget stopped %zu cell%s short of the interval: "

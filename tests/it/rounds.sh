@@ -56,6 +56,8 @@ check "the round orders change between rounds ($(echo $pos))" \
 check "no scratch left" [ ! -e "$TMP/s/.scratch" ]
 
 "$CMBENCH" plots "$TMP/s" >/dev/null 2>&1
+check "REPORT.md: the interval target is the grid's own ci:, not the spec's global one" \
+	grep -q "reached a 95% interval of the geometric mean makespan within ±50%" "$TMP/s/REPORT.md"
 check "REPORT.md: the reps run, not the spec's" grep -q "reps run per cell $r / $r / $r" "$TMP/s/REPORT.md"
 check "decision-matrix.md: every verdict has its ratio and interval" \
 	grep -qE '(tie: |\*\*)[a-z-]+.*[0-9.]+× \[[0-9.]+, [0-9.]+\]' "$TMP/s/decision-matrix.md"
