@@ -26,7 +26,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
+.PHONY: ceiling claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 # a fresh machine: the build dependencies first (installed as root,
 # otherwise the one apt-get line is printed and make stops)
@@ -107,7 +107,7 @@ fuzz: deps-test
 
 bench: deps-bench
 	$(MAKE) --no-print-directory cmbench
-	@QUICK="$(QUICK)" tools/bench.sh
+	@QUICK="$(QUICK)" HOSTS="$(HOSTS)" MEM_BUDGET="$(MEM_BUDGET)" tools/bench.sh
 
 # the seed article's Python stack (issue 20): sweeps/python into its own
 # result set, with its charts and REPORT.md
@@ -127,6 +127,17 @@ claims: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	./cmbench claims -o $(or $(RESULTS),results/latest)/claims
 	./cmbench plots $(or $(RESULTS),results/latest)
+
+# how many tasks each model holds at once, to the memory budget (MEM_BUDGET,
+# default half the machine's memory), into a result set (results/latest by
+# default), then its REPORT.md and charts again
+CEILING_MODELS ?= eventloop,threadpool,thread-per-task,forkpool
+ceiling: deps-bench
+	$(MAKE) --no-print-directory cmbench
+	@[ -d "$(or $(RESULTS),results/latest)" ] || { echo "make ceiling: no result set $(or $(RESULTS),results/latest); run make bench first or give RESULTS=DIR" >&2; exit 2; }
+	./cmbench ceiling -o $(or $(RESULTS),results/latest) --models $(CEILING_MODELS) \
+		--workloads io,timer --cap 10000000 $(if $(MEM_BUDGET),--mem-budget $(MEM_BUDGET)); \
+		rc=$$?; ./cmbench plots $(or $(RESULTS),results/latest) && exit $$rc
 
 # the charts, decision matrix and report of one result set (results/latest by default)
 plots: cmbench

@@ -36,6 +36,10 @@ const struct command command_table[] = {
 	{ "compare", "compare two result sets (DIR_A DIR_B)", compare_main },
 	{ "plots", "draw the charts, decision matrix and report of a result set (DIR)",
 	  plots_main },
+	{ "ceiling",
+	  "how many tasks each model holds at once here, and what stops it ([-o DIR] "
+	  "[--mem-budget SIZE])",
+	  ceiling_main },
 	{ "report", "write DIR/report.html: the picker, matrix, lessons and claims, offline (DIR)",
 	  report_main },
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },

@@ -170,7 +170,9 @@ void verdict_decide(struct verdict *v)
 		v->outcome = VERDICT_NA;
 		return;
 	}
-	if (v->p_adj < VERDICT_ALPHA && v->ratio >= VERDICT_MIN_RATIO)
+	/* the interval must exclude 1 too: on the raw scale the delta-method
+	 * interval can hold 1 while Welch's p is small */
+	if (v->p_adj < VERDICT_ALPHA && v->ratio >= VERDICT_MIN_RATIO && v->ci_lo > 1)
 		v->outcome = v->a_lower ? VERDICT_A : VERDICT_B;
 	else
 		v->outcome = VERDICT_TIE;

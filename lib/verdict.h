@@ -15,8 +15,9 @@
  *    of log means, exponentiated;
  *  - p values are corrected across the comparisons of one table
  *    (Benjamini-Hochberg by default; Holm is there too);
- *  - a winner needs an adjusted p < VERDICT_ALPHA and a ratio of at least
- *    VERDICT_MIN_RATIO; anything else is a tie.
+ *  - a winner needs an adjusted p < VERDICT_ALPHA, a ratio of at least
+ *    VERDICT_MIN_RATIO and an interval of the ratio above 1; anything else
+ *    is a tie. A tie prints the unadjusted interval, which can exclude 1.
  * Values that are not all positive are compared on the raw scale instead
  * (Welch on the values; ratio of means, delta-method interval).
  *
@@ -97,10 +98,11 @@ char *verdict_format(const struct verdict *v, const char *name_a, const char *na
 /* Only the figures: "1.41× [1.30, 1.52]". Returns buf. */
 char *verdict_ratio_str(const struct verdict *v, char *buf, size_t len);
 
-/* A 95% (level) interval of the median of v[0..n) for the stopping rule:
- * the t interval of the mean of the logs, exponentiated (the median of a
- * log-normal sample; the same model as the test), or on the raw scale when
- * a value is not positive. *center is the median estimate (geometric mean).
+/* A 95% (level) interval for the stopping rule and cells.csv's ci
+ * columns: the t interval of the mean of the logs, exponentiated, i.e. the
+ * interval of the geometric mean (the center the test compares; the median
+ * only if the sample is log-normal), or of the mean on the raw scale when
+ * a value is not positive. *center is the geometric mean (the mean).
  * 0; -EINVAL for n < 2 (lo = hi = the value for n = 1). */
 int verdict_median_ci(const double *v, size_t n, double level, double *center, double *lo,
 		      double *hi);

@@ -189,7 +189,7 @@ static void handle(struct el_slot *slot, enum wl_status st)
 		ev = (ws->events & WL_EV_READ ? UV_READABLE : 0) |
 		     (ws->events & WL_EV_WRITE ? UV_WRITABLE : 0);
 		slot->phase = EL_WAIT;
-		if (watch(slot, ws->fd, ev) < 0) {
+		if (ws->fd >= 0 && watch(slot, ws->fd, ev) < 0) {
 			wl_close_fd(ws, ws->fd);
 			ws->err = TASK_ERR_IO;
 			evloop_task_done(slot);

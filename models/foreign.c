@@ -630,6 +630,14 @@ int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
 {
 	bool probe = false;
 
+	/* the programs speak the kinds of work a family names; a workload of
+	 * none (the timer) is not theirs */
+	if (cfg->workload->family == WL_FAMILY_OTHER) {
+		snprintf(err, errlen, "--workload: %s does not run %s (a workload of no family)",
+			 cfg->model->name, cfg->workload->name);
+		return -EINVAL;
+	}
+
 	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++) {
 		const struct py_fit *fit;
 		const char *lib;

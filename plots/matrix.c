@@ -35,14 +35,19 @@ bool matrix_is_tie(const struct matrix_cell *a, const struct matrix_cell *b)
 
 	test_pair(a, b, &v);
 	verdict_decide(&v);
-	return !verdict_clear(&v);
+	return v.outcome == VERDICT_TIE;
 }
 
-double matrix_margin(double winner_med, double runner_med)
+/* The center the test compares: the geometric mean of the reps (the
+ * arithmetic mean when one is not positive), the median without reps. */
+static double center(const struct matrix_cell *c)
 {
-	if (winner_med > 0)
-		return runner_med / winner_med - 1.0;
-	return runner_med > winner_med ? INFINITY : 0.0;
+	double m, lo, hi;
+
+	if (!c->v || c->nv == 0)
+		return c->med;
+	verdict_median_ci(c->v, c->nv, 0.95, &m, &lo, &hi);
+	return isfinite(m) ? m : c->med;
 }
 
 static int level_cmp(const void *pa, const void *pb)
@@ -100,12 +105,15 @@ static bool contends(const struct matrix_cell *cells, size_t i, const struct lev
 	return true;
 }
 
-/* Is cells[a] better than cells[b]? Lower median; the name breaks ties so
- * that the verdict does not depend on input order. */
+/* Is cells[a] better than cells[b]? Lower center (geometric mean of the
+ * reps, as the test has it); the name breaks ties so that the verdict does
+ * not depend on input order. */
 static bool better(const struct matrix_cell *cells, int a, int b)
 {
-	if (cells[a].med != cells[b].med)
-		return cells[a].med < cells[b].med;
+	double ca = center(&cells[a]), cb = center(&cells[b]);
+
+	if (ca != cb)
+		return ca < cb;
 	if (cells[a].model && cells[b].model)
 		return strcmp(cells[a].model, cells[b].model) < 0;
 	return a < b;
@@ -134,32 +142,43 @@ static void rank_level(const struct matrix_cell *cells, size_t n, const struct l
 	}
 }
 
-/* Everyone tied with the winner into v->tied: winner, runner-up, then the
- * others best first. 0 or -ENOMEM. */
-static int list_tied(const struct matrix_cell *cells, size_t n, const struct level *lv,
-		     struct matrix_verdict *v)
+/* The winner against every other valid contender at lv: v->vs[i] is its
+ * test against cells[v->vs_idx[i]], best first; the family entry v->fam
+ * carries the largest raw p of them (the cell is won only if every one is
+ * clear, so the weakest decides). 0 or -ENOMEM. */
+static int test_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+		      struct matrix_verdict *v)
 {
-	v->tied = calloc((size_t)v->nvalid, sizeof(*v->tied));
-	if (!v->tied)
+	int m = 0;
+
+	v->vs = calloc((size_t)v->nvalid, sizeof(*v->vs));
+	v->vs_idx = calloc((size_t)v->nvalid, sizeof(*v->vs_idx));
+	if (!v->vs || !v->vs_idx)
 		return -ENOMEM;
-	v->tied[v->ntied++] = v->winner;
-	v->tied[v->ntied++] = v->runner_up;
-	for (size_t i = 0; i < n && v->ntied < v->nvalid; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int k = (int)i, j;
 
-		if (k == v->winner || k == v->runner_up || !contends(cells, i, lv) ||
-		    !matrix_cell_valid(&cells[i]) || !matrix_is_tie(&cells[v->winner], &cells[i]))
+		if (k == v->winner || !contends(cells, i, lv) || !matrix_cell_valid(&cells[i]))
 			continue;
-		for (j = v->ntied; j > 2 && better(cells, k, v->tied[j - 1]); j--)
-			v->tied[j] = v->tied[j - 1];
-		v->tied[j] = k;
-		v->ntied++;
+		for (j = m; j > 0 && better(cells, k, v->vs_idx[j - 1]); j--) {
+			v->vs_idx[j] = v->vs_idx[j - 1];
+			v->vs[j] = v->vs[j - 1];
+		}
+		v->vs_idx[j] = k;
+		test_pair(&cells[v->winner], &cells[k], &v->vs[j]);
+		m++;
 	}
+	v->nvs = m;
+	v->fam = v->vs[0];
+	for (int i = 0; i < m; i++)
+		if (v->vs[i].outcome != VERDICT_NA &&
+		    (v->fam.outcome == VERDICT_NA || v->vs[i].p > v->fam.p))
+			v->fam = v->vs[i];
 	return 0;
 }
 
-static void decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-			 struct matrix_verdict *v)
+static int decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
+			struct matrix_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->share_pct = lv->share_pct;
@@ -167,21 +186,47 @@ static void decide_level(const struct matrix_cell *cells, size_t n, const struct
 	v->winner = v->runner_up = -1;
 	rank_level(cells, n, lv, v);
 	if (v->runner_up < 0)
-		return;
-	v->margin = matrix_margin(cells[v->winner].med, cells[v->runner_up].med);
-	test_pair(&cells[v->winner], &cells[v->runner_up], &v->vd);
+		return 0;
+	return test_level(cells, n, lv, v);
 }
 
-/* After the correction: a tie unless the winner is clearly ahead (the
- * runner-up clearly ahead cannot happen with the lower median, but if
- * the means say so it is a tie too). */
-static int settle_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-			struct matrix_verdict *v)
+/* After the correction: each comparison of the cell takes the cell's
+ * adjustment (its p times the factor by which the family moved the
+ * cell's largest p); the winner is clear only when every comparison is.
+ * The others split into tied (tested, not clearly behind) and untested
+ * (too few reps). 0 or -ENOMEM. */
+static int settle_level(struct matrix_verdict *v)
 {
+	double f;
+
 	if (v->runner_up < 0)
 		return 0;
-	v->tie = v->vd.outcome != VERDICT_A;
-	return v->tie ? list_tied(cells, n, lv, v) : 0;
+	f = v->fam.p > 0 ? v->fam.p_adj / v->fam.p : 1;
+	v->tied = calloc((size_t)v->nvalid, sizeof(*v->tied));
+	v->untested = calloc((size_t)v->nvalid, sizeof(*v->untested));
+	if (!v->tied || !v->untested)
+		return -ENOMEM;
+	v->tied[v->ntied++] = v->winner;
+	for (int i = 0; i < v->nvs; i++) {
+		struct verdict *c = &v->vs[i];
+
+		if (c->outcome != VERDICT_NA) {
+			c->p_adj = c->p >= v->fam.p ? v->fam.p_adj : fmin(1, c->p * f);
+			verdict_decide(c);
+		}
+		if (c->outcome == VERDICT_NA)
+			v->untested[v->nuntested++] = v->vs_idx[i];
+		else if (c->outcome != VERDICT_A)
+			v->tied[v->ntied++] = v->vs_idx[i];
+	}
+	v->vd = v->vs[0]; /* vs[0] is the runner-up */
+	v->tie = v->ntied > 1 || v->nuntested > 0;
+	if (!v->tie) {
+		free(v->tied);
+		v->tied = NULL;
+		v->ntied = 0;
+	}
+	return 0;
 }
 
 int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdict **out,
@@ -190,7 +235,7 @@ int matrix_decide(const struct matrix_cell *cells, size_t n, struct matrix_verdi
 	return matrix_decide_corr(cells, n, VERDICT_BH, out, nout);
 }
 
-/* The family: every level's winner-against-runner-up test. */
+/* The family: one entry per level, its weakest comparison. */
 static int adjust_family(struct matrix_verdict *v, size_t n, enum verdict_corr corr)
 {
 	struct verdict **pv = calloc(n ? n : 1, sizeof(*pv));
@@ -201,7 +246,7 @@ static int adjust_family(struct matrix_verdict *v, size_t n, enum verdict_corr c
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		if (v[i].runner_up >= 0)
-			pv[m++] = &v[i].vd;
+			pv[m++] = &v[i].fam;
 	rc = verdict_adjust_ptr(pv, m, corr);
 	free(pv);
 	return rc;
@@ -226,11 +271,12 @@ int matrix_decide_corr(const struct matrix_cell *cells, size_t n, enum verdict_c
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nlev; i++)
-		decide_level(cells, n, &lv[i], &(*out)[i]);
+		if (decide_level(cells, n, &lv[i], &(*out)[i]))
+			goto nomem;
 	if (adjust_family(*out, nlev, corr))
 		goto nomem;
 	for (size_t i = 0; i < nlev; i++)
-		if (settle_level(cells, n, &lv[i], &(*out)[i]))
+		if (settle_level(&(*out)[i]))
 			goto nomem;
 	*nout = nlev;
 	free(lv);
@@ -244,7 +290,11 @@ nomem:
 
 void matrix_free(struct matrix_verdict *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
+	for (size_t i = 0; v && i < n; i++) {
 		free(v[i].tied);
+		free(v[i].untested);
+		free(v[i].vs);
+		free(v[i].vs_idx);
+	}
 	free(v);
 }

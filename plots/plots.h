@@ -72,13 +72,14 @@ struct cell {
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
 	double *rep[NMETRIC];	      /* each metric per rep, from results.csv (malloc'd) */
 	size_t nrep;		      /* reps in rep[] (0: results.csv lacks the cell) */
-	double ci[NMETRIC][2];	      /* cells.csv's 95% interval of the median (NAN: none) */
-	int ci_met;		      /* 1 the interval reached the spec's ci:, 0 not, -1 unknown */
-	bool budget_cut;	      /* the grid's budget stopped its rounds short */
-	double samples_min;	      /* fewest monitor samples of a rep (NAN: unknown) */
-	double eff_max;		      /* highest efficiency of a rep (NAN: unknown) */
-	double pss_peak;	      /* median PSS peak, KiB (NAN: unknown) */
-	double harness;		      /* median harness_kib: the harness's own, in the peak */
+	double ci[NMETRIC][2]; /* cells.csv's 95% interval of the geometric mean (NAN: none) */
+	int ci_met;	       /* 1 the interval reached the grid's ci:, 0 not, -1 unknown */
+	double ci_pct;	       /* the grid's ci: target (NAN: unknown) */
+	bool budget_cut;       /* the grid's budget stopped its rounds short */
+	double samples_min;    /* fewest monitor samples of a rep (NAN: unknown) */
+	double eff_max;	       /* highest efficiency of a rep (NAN: unknown) */
+	double pss_peak;       /* median PSS peak, KiB (NAN: unknown) */
+	double harness;	       /* median harness_kib: the harness's own, in the peak */
 };
 
 /* Fewer monitor samples than this in a run: its peak is not quoted. */
@@ -151,8 +152,15 @@ int plots_load_cells(struct set *s);
 int plots_load_reps(struct set *s);
 /* The verdict of cells a and b on metric m (raw p; the caller adjusts). */
 void plots_compare(const struct cell *a, const struct cell *b, enum metric m, struct verdict *v);
+/* The findings' comparisons as one Benjamini-Hochberg family, in two
+ * passes: COLLECT (write the findings to nowhere; every plots_vs is
+ * recorded), APPLY (adjust them; write the findings again: each plots_vs
+ * takes its adjusted p), OFF (single comparisons, uncorrected). */
+enum plots_family { PLOTS_FAMILY_OFF, PLOTS_FAMILY_COLLECT, PLOTS_FAMILY_APPLY };
+void plots_vs_family(enum plots_family mode);
 /* A REPORT finding's comparison of a and b on metric m by the verdict
- * rule (one comparison: uncorrected), in words into b: "a 1.41× [1.30,
+ * rule (within the findings' family when one is open, else uncorrected),
+ * in words into b: "a 1.41× [1.30,
  * 1.52] ahead of b", "a ≈ b (1.03× [0.98, 1.09])". *clear_a: a clearly
  * wins (may be NULL). Returns buf. */
 const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
@@ -182,6 +190,14 @@ const char *plots_loop_model(const struct set *s, bool offload);
 /* plots_text.c */
 const char *plots_count(double v, char *b, size_t n);
 const char *plots_crit_value(size_t k, double v, char *b, size_t n);
+/* plots_crit_value for a figure of cell c: a p99 from fewer than
+ * PLOTS_P99_MIN_SAMPLES tasks per rep is their maximum, and says so
+ * ("max of n=40: 3.1 ms"). */
+#define PLOTS_P99_MIN_SAMPLES 100
+const char *plots_cell_value(const struct cell *c, size_t k, double v, char *b, size_t n);
+/* A p99 in microseconds from nsamples values: "3.1 ms", or "max of n=40:
+ * 3.1 ms" below PLOTS_P99_MIN_SAMPLES (an unknown count: as p99). */
+const char *plots_p99_text(double us, double nsamples, char *b, size_t n);
 const char *plots_margin(double margin, const char *other, char *b, size_t n);
 const char *plots_regime(double share, char *b, size_t n);
 const char *plots_regime_range(int lo, int hi, char *b, size_t n);
@@ -221,11 +237,21 @@ int plots_write_decisions(const struct set *s);
  * of the other grids) and the stall chart's data; plots_findings.c: their
  * REPORT.md findings */
 void plots_regimes_table(const struct set *s, FILE *f);
+/* The verdict column of a regimes row: v2 is the fastest (a) against the
+ * next, vf the fastest (a) against the folklore's pick when that is not
+ * the fastest (pick_is_best false). Only a clear win of a (VERDICT_A)
+ * agrees or disagrees; a clear win of b is no win of the fastest. */
+const char *plots_regime_word(const struct verdict *v2, const struct verdict *vf,
+			      bool pick_is_best);
 int plots_write_blocking(struct set *s);
 void plots_regime_findings(const struct set *s, FILE *f);
 /* plots_libs.c: REPORT.md's section on the grids that fix a Python
  * library (--py-http, --py-pg); nothing when the set has none */
 void plots_libs_report(const struct set *s, FILE *f);
+
+/* plots_ceiling.c: the set's ceiling.csv (cmbench ceiling) */
+int plots_write_ceiling(struct set *s);
+void plots_ceiling_report(const struct set *s, FILE *f);
 
 /* plots_memfit.c: memory per task by regression (GSL), and the
  * self-check warnings of single runs (samples, efficiency) */
@@ -254,7 +280,7 @@ struct chart {
 	const char *name;  /* the script and the image */
 	const char *title; /* in REPORT.md */
 };
-#define PLOTS_NCHARTS 9
+#define PLOTS_NCHARTS 10
 extern const struct chart plots_charts[PLOTS_NCHARTS];
 /* name = 'formatted' in vars.gp, a single-quoted string: gnuplot expands
  * nothing in it, whatever a result set holds. */

@@ -60,11 +60,11 @@ static void figures(FILE *f, const struct set *s, size_t k, int idx)
 	fputs(",\"reps\":", f);
 	num(f, c->reps);
 	fputs(",\"value\":", f);
-	json_str(f, plots_crit_value(k, c->v[m][MED], val, sizeof(val)));
+	json_str(f, plots_cell_value(c, k, c->v[m][MED], val, sizeof(val)));
 	fputs(",\"range\":", f);
-	json_str(f, plots_crit_value(k, c->v[m][MIN], val, sizeof(val)));
+	json_str(f, plots_cell_value(c, k, c->v[m][MIN], val, sizeof(val)));
 	fputs(",\"range_hi\":", f);
-	json_str(f, plots_crit_value(k, c->v[m][MAX], val, sizeof(val)));
+	json_str(f, plots_cell_value(c, k, c->v[m][MAX], val, sizeof(val)));
 	fputs("}", f);
 }
 
@@ -93,6 +93,11 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 	for (int i = 0; i < v->ntied; i++) {
 		fputs(i ? "," : "", f);
 		json_str(f, plots_vmodel(s, v->tied[i]));
+	}
+	fputs("],\"untested\":[", f);
+	for (int i = 0; i < v->nuntested; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, plots_vmodel(s, v->untested[i]));
 	}
 	fputs("],\"ratio\":", f);
 	num(f, v->runner_up >= 0 ? v->vd.ratio : NAN);

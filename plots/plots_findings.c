@@ -18,7 +18,7 @@
  * kind in the same grid at the same level. */
 static void finding_creation(const struct set *s, FILE *f)
 {
-	char n1[96], n2[48], a[48], b[48];
+	char n1[96], n2[48], a[48], b[48], vs[VERDICT_FMT_MAX];
 	bool head = false;
 
 	for (size_t i = 0; i < s->ncells; i++) {
@@ -39,13 +39,14 @@ static void finding_creation(const struct set *s, FILE *f)
 		head = true;
 		d = (c->v[M_MAKESPAN][MED] / c->tasks - pool->v[M_MAKESPAN][MED] / pool->tasks) *
 		    1e6;
-		fprintf(f, " %s takes %s of wall time a task, %s %s: %s a task more;",
+		fprintf(f, " %s takes %s of wall time a task, %s %s: %s a task more (%s);",
 			mname(c, n1, sizeof(n1)),
 			fmt_us(a, sizeof(a), c->v[M_MAKESPAN][MED] / c->tasks * 1e6, FMT_PROSE),
 			pool->model,
 			fmt_us(b, sizeof(b), pool->v[M_MAKESPAN][MED] / pool->tasks * 1e6,
 			       FMT_PROSE),
-			fmt_us(n2, sizeof(n2), d, FMT_PROSE));
+			fmt_us(n2, sizeof(n2), d, FMT_PROSE),
+			plots_vs(pool, c, M_MAKESPAN, vs, sizeof(vs), NULL));
 	}
 	if (head)
 		fprintf(f,
@@ -152,7 +153,8 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
 				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
 				tput(c));
 		if (p99 && isfinite(c->v[M_P99][MED]))
-			fprintf(f, " (p99 %s)", fmt_us(a, sizeof(a), c->v[M_P99][MED], FMT_PROSE));
+			fprintf(f, " (p99 %s)",
+				plots_p99_text(c->v[M_P99][MED], c->tasks, a, sizeof(a)));
 		if (strcmp(c->grid, first->grid) != 0)
 			fprintf(f, " [grid %s]", c->grid);
 	}
@@ -163,7 +165,7 @@ static void finding_tput(const struct set *s, FILE *f, bool (*kind)(const struct
  * own sequential model on cpu work, and the Python loops on io. */
 static void finding_python(const struct set *s, FILE *f)
 {
-	char lv[32];
+	char lv[32], vs[VERDICT_FMT_MAX];
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *seq, *cth, *cseq, *pp, *cpp;
@@ -178,11 +180,13 @@ static void finding_python(const struct set *s, FILE *f)
 		fprintf(f, "- **C against CPython on CPU work** (grid %s, C=%s): ", c->grid,
 			plots_count(c->conc, lv, sizeof(lv)));
 		if (seq) {
-			double r = seq->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
+			bool helped = false;
 
-			fprintf(f, "%s runs %.2f× as fast as %s (%s)", c->model, r, seq->model,
-				r < 1.25 ? "threads did not help CPU work here: the GIL"
-					 : "threads did help here, against the GIL folklore");
+			/* the verdict rule decides, not a threshold on the ratio */
+			plots_vs(c, seq, M_MAKESPAN, vs, sizeof(vs), &helped);
+			fprintf(f, "%s (%s)", vs,
+				helped ? "threads did help here, against the GIL folklore"
+				       : "threads did not clearly help CPU work here: the GIL");
 		}
 		if (seq && pp)
 			fprintf(f, ", %s %.2f×", pp->model,
@@ -201,7 +205,7 @@ static void finding_python(const struct set *s, FILE *f)
 /* The Python loops on io against the first of them, and C's loop. */
 static void finding_python_loops(const struct set *s, FILE *f)
 {
-	char a[48], b[48], lv[32], n1[96];
+	char a[48], b[48], lv[32], n1[96], vs[VERDICT_FMT_MAX];
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *cl;
@@ -236,14 +240,14 @@ static void finding_python_loops(const struct set *s, FILE *f)
 					fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model,
 					secs(c->v[M_MAKESPAN][MED], b, sizeof(b)));
 			head = true;
-			fprintf(f, "; %s %s (%.2f× as fast as %s)", mname(d, n1, sizeof(n1)),
+			fprintf(f, "; %s %s (%s)", mname(d, n1, sizeof(n1)),
 				secs(d->v[M_MAKESPAN][MED], a, sizeof(a)),
-				c->v[M_MAKESPAN][MED] / d->v[M_MAKESPAN][MED], c->model);
+				plots_vs(d, c, M_MAKESPAN, vs, sizeof(vs), NULL));
 		}
 		if (head && (cl = peer(s, c, m_inline_loop)))
-			fprintf(f, "; C's %s %s (%.2f× as fast as %s)", cl->model,
+			fprintf(f, "; C's %s %s (%s)", cl->model,
 				secs(cl->v[M_MAKESPAN][MED], a, sizeof(a)),
-				c->v[M_MAKESPAN][MED] / cl->v[M_MAKESPAN][MED], c->model);
+				plots_vs(cl, c, M_MAKESPAN, vs, sizeof(vs), NULL));
 		if (head)
 			fprintf(f, ".\n");
 	}
@@ -314,7 +318,7 @@ static const char *grid_flags(const struct spec_grid *g, char *b, size_t n)
  * new, say): each model at the same level and io in both, side by side. */
 static void finding_flags(const struct set *s, FILE *f)
 {
-	char fa[160], fb[160], lv[32], io[64], p1[48], p2[48];
+	char fa[160], fb[160], lv[32], io[64], p1[48], p2[48], vs[VERDICT_FMT_MAX];
 
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i], *d = NULL;
@@ -337,11 +341,12 @@ static void finding_flags(const struct set *s, FILE *f)
 			continue;
 		fprintf(f,
 			"- **%s with %s against %s** (%s at C=%s, %s): %.0f tasks/s against "
-			"%.0f (%.2f×), p99 %s against %s.\n",
+			"%.0f (makespan: %s), p99 %s against %s.\n",
 			c->w->label, fb, fa, c->model, plots_count(c->conc, lv, sizeof(lv)),
-			io_text(c->io_us, io, sizeof(io)), tput(c), tput(d), tput(c) / tput(d),
-			fmt_us(p1, sizeof(p1), c->v[M_P99][MED], FMT_PROSE),
-			fmt_us(p2, sizeof(p2), d->v[M_P99][MED], FMT_PROSE));
+			io_text(c->io_us, io, sizeof(io)), tput(c), tput(d),
+			plots_vs(c, d, M_MAKESPAN, vs, sizeof(vs), NULL),
+			plots_p99_text(c->v[M_P99][MED], c->tasks, p1, sizeof(p1)),
+			plots_p99_text(d->v[M_P99][MED], d->tasks, p2, sizeof(p2)));
 	}
 }
 

@@ -29,6 +29,7 @@ const struct chart plots_charts[PLOTS_NCHARTS] = {
 	{ "latency", "Open loop: latency vs offered load" },
 	{ "latency-spectrum", "Open loop: latency spectrum under load" },
 	{ "stall", "A blocking call inside an event loop" },
+	{ "ceiling", "Tasks held at once: memory and the limit" },
 };
 
 void plots_no_chart(struct set *s, const char *name)
@@ -139,6 +140,8 @@ int plots_write_plotdata(struct set *s)
 		rc = plots_write_openloop(s);
 	if (!rc)
 		rc = plots_write_blocking(s);
+	if (!rc)
+		rc = plots_write_ceiling(s);
 	if (fclose(s->vars) && !rc) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		rc = -errno;

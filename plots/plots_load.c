@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../harness/result.h"
 #include "../lib/cmdutil.h"
@@ -28,7 +29,7 @@ struct cols {
 	int harness;		 /* harness_kib_med: -1 when absent */
 	int v[NMETRIC][3];
 	int ci[NMETRIC][2]; /* <metric>_ci_lo, _ci_hi: -1 when absent */
-	int ci_met, ci_stop;
+	int ci_met, ci_stop, ci_pct;
 	int label; /* the model's name in its grid (models: LABEL=MODEL); -1 absent */
 };
 
@@ -125,6 +126,7 @@ static int find_cols(const struct set *s, const char *path, struct cols *c)
 		c->ci[m][1] = cells_csv_col(t, name);
 	}
 	c->ci_met = cells_csv_col(t, "ci_met");
+	c->ci_pct = cells_csv_col(t, "ci_pct");
 	c->label = cells_csv_col(t, "label");
 	c->ci_stop = cells_csv_col(t, "ci_stop");
 	return 0;
@@ -201,6 +203,7 @@ static int read_row(struct set *s, const struct cols *k, size_t r, struct cell *
 		c->ci[m][1] = num_at(t, r, k->ci[m][1]);
 	}
 	c->ci_met = k->ci_met < 0 ? -1 : num_at(t, r, k->ci_met) == 1;
+	c->ci_pct = k->ci_pct < 0 ? NAN : num_at(t, r, k->ci_pct);
 	c->budget_cut = strcmp(str_at(t, r, k->ci_stop), "budget") == 0;
 	c->lt = model_lt(s, c->model);
 	return c->lt < 0 ? c->lt : 0;
@@ -245,6 +248,15 @@ static void check_sums(struct set *s)
 }
 
 /* cells.csv whole, with the shape a cells table has. */
+/* A set of `cmbench ceiling` alone: no cells, a ceiling.csv. */
+static bool ceiling_only(const struct set *s)
+{
+	char path[PLOTS_PATH_LEN];
+
+	snprintf(path, sizeof(path), "%s/ceiling.csv", s->dir);
+	return access(path, R_OK) == 0;
+}
+
 static int read_table(struct set *s, const char *path)
 {
 	int rc = cells_csv_read(path, &s->tab);
@@ -256,7 +268,7 @@ static int read_table(struct set *s, const char *path)
 	else if (s->tab.dropped)
 		cmd_say(s->cmd ? s->cmd : "plots", "%s: %zu row(s) without the header's %zu fields",
 			path, s->tab.dropped, s->tab.ncols);
-	else if (s->tab.nrows == 0)
+	else if (s->tab.nrows == 0 && !ceiling_only(s))
 		cmd_say(s->cmd ? s->cmd : "plots", "%s: no cells", path);
 	else
 		return 0;
@@ -361,13 +373,83 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
 }
 
+/* The findings' family: in the collecting pass every plots_vs comparison
+ * is recorded (a, b, m and its raw p); settling adjusts them all at once
+ * (Benjamini-Hochberg); in the applying pass each comparison takes its
+ * adjusted p. Outside the passes (or one not recorded): uncorrected. The
+ * report is written by one thread. */
+static struct {
+	enum plots_family mode;
+	struct fam_entry {
+		const struct cell *a, *b;
+		enum metric m;
+		double p, adj;
+	} * e;
+	size_t n, cap;
+} fam;
+
+void plots_vs_family(enum plots_family mode)
+{
+	if (mode == PLOTS_FAMILY_COLLECT) {
+		free(fam.e);
+		memset(&fam, 0, sizeof(fam));
+	} else if (mode == PLOTS_FAMILY_APPLY) {
+		double *p = malloc((fam.n ? fam.n : 1) * sizeof(*p));
+
+		for (size_t i = 0; p && i < fam.n; i++)
+			p[i] = fam.e[i].p;
+		if (!p || verdict_p_adjust(p, fam.n, VERDICT_BH, p) != 0)
+			fam.n = 0; /* no memory: uncorrected */
+		for (size_t i = 0; i < fam.n; i++)
+			fam.e[i].adj = p[i];
+		free(p);
+	} else {
+		free(fam.e);
+		memset(&fam, 0, sizeof(fam));
+	}
+	fam.mode = mode;
+}
+
+/* Record v (collecting) or give it its adjusted p (applying). */
+static void family_adjust(const struct cell *a, const struct cell *b, enum metric m,
+			  struct verdict *v)
+{
+	bool testable = v->outcome != VERDICT_NA;
+
+	verdict_adjust(v, 1, VERDICT_NONE);
+	if (!testable)
+		return;
+	if (fam.mode == PLOTS_FAMILY_COLLECT) {
+		for (size_t i = 0; i < fam.n; i++)
+			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m)
+				return; /* the same comparison printed twice counts once */
+		if (fam.n == fam.cap) {
+			size_t cap = fam.cap ? 2 * fam.cap : 32;
+			struct fam_entry *e = realloc(fam.e, cap * sizeof(*e));
+
+			if (!e)
+				return;
+			fam.e = e;
+			fam.cap = cap;
+		}
+		fam.e[fam.n++] = (struct fam_entry){ a, b, m, v->p, v->p };
+	} else if (fam.mode == PLOTS_FAMILY_APPLY) {
+		for (size_t i = 0; i < fam.n; i++)
+			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m) {
+				v->p_adj = fam.e[i].adj;
+				verdict_decide(v);
+				return;
+			}
+	}
+}
+
 const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
 		     bool *clear_a)
 {
 	struct verdict v;
 
 	plots_compare(a, b, m, &v);
-	verdict_adjust(&v, 1, VERDICT_NONE);
+	family_adjust(a, b, m, &v);
 	if (clear_a)
 		*clear_a = v.outcome == VERDICT_A;
 	return verdict_format(&v, a->model, b->model, buf, n);

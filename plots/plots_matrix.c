@@ -73,8 +73,9 @@ const char *plots_vmodel(const struct set *s, int idx)
 	return s->mc_src[idx]->model;
 }
 
-/* "tie: a ≈ b ≈ c (1.03× [0.98, 1.09], 1.2 ms)" into b: the interval is
- * the winner's against the runner-up. */
+/* "tie: a ≈ b ≈ c ? d (1.03× [0.98, 1.09], 1.2 ms)" into b: ≈ those the
+ * adjusted test cannot tell from the winner, ? those too few reps to test;
+ * the interval is the winner's against the runner-up. */
 static const char *tie_text(const struct set *s, const struct matrix_verdict *v, const char *val,
 			    const char *failed, char *b, size_t n)
 {
@@ -84,6 +85,8 @@ static const char *tie_text(const struct set *s, const struct matrix_verdict *v,
 	for (int i = 0; i < v->ntied && o < n; i++)
 		o += (size_t)snprintf(b + o, n - o, "%s%s", i ? " ≈ " : "",
 				      plots_vmodel(s, v->tied[i]));
+	for (int i = 0; i < v->nuntested && o < n; i++) /* too few reps: untested */
+		o += (size_t)snprintf(b + o, n - o, " ? %s", plots_vmodel(s, v->untested[i]));
 	if (o >= n)
 		return b;
 	if (v->vd.outcome == VERDICT_NA)
@@ -109,7 +112,8 @@ const char *plots_verdict_text(const struct set *s, size_t k, const struct matri
 		snprintf(b, n, "no valid cell%s", failed);
 		return b;
 	}
-	plots_crit_value(k, s->mc_src[v->winner]->v[plots_criteria[k].m][MED], val, sizeof(val));
+	plots_cell_value(s->mc_src[v->winner], k, s->mc_src[v->winner]->v[plots_criteria[k].m][MED],
+			 val, sizeof(val));
 	if (v->runner_up < 0) {
 		snprintf(b, n, "%s %s (the only valid cell)%s", plots_vmodel(s, v->winner), val,
 			 failed);

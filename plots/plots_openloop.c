@@ -457,9 +457,9 @@ static bool regime_searched(const struct ol *o, size_t w)
 	return n > 0;
 }
 
-/* A searched regime: the highest sustained rate wins unless its bracket
- * overlaps the runner-up's (then they tie), as does every model whose
- * bracket reaches the winner's. */
+/* A searched regime: the highest sustained rate and the next, with their
+ * brackets. One search per model is no sample: the verdict rule cannot
+ * test it, so it names no winner and no tie ("untested"). */
 static void decide_searched(const struct set *s, const struct ol *o, size_t w, FILE *f)
 {
 	const struct ol_series *best = NULL, *second = NULL;
@@ -483,24 +483,13 @@ static void decide_searched(const struct set *s, const struct ol *o, size_t w, F
 		fprintf(f, "none: no model sustained a rate | | |\n");
 		return;
 	}
-	if (second && isfinite(second->hi) && second->hi >= best->lo) {
-		fprintf(f, "%s", s->models[kb]);
-		for (size_t k = 0; k < o->nmodels; k++) {
-			const struct ol_series *ser = series(o, w, k);
-
-			if (k != kb && ser->n && sustainable(ser, o->slo_us[w]) > 0 &&
-			    isfinite(ser->hi) && ser->hi >= best->lo)
-				fprintf(f, " ≈ %s", s->models[k]);
-		}
-		fprintf(f, " (tie: the brackets overlap) | %s | %s: %s |\n",
-			bracket_text(best, b1, sizeof(b1)), s->models[ks],
-			bracket_text(second, b2, sizeof(b2)));
-		return;
-	}
-	fprintf(f, "%s | %s | ", s->models[kb], bracket_text(best, b1, sizeof(b1)));
+	/* one search per model: no sample to test, so no winner and no tie */
+	fprintf(f, "%s, untested (one search per model) | %s | ", s->models[kb],
+		bracket_text(best, b1, sizeof(b1)));
 	if (second)
-		fprintf(f, "%s, %s (%.2g× less) |\n", s->models[ks],
-			bracket_text(second, b2, sizeof(b2)), best->sustained / second->sustained);
+		fprintf(f, "%s, %s (%.2g× less%s) |\n", s->models[ks],
+			bracket_text(second, b2, sizeof(b2)), best->sustained / second->sustained,
+			isfinite(second->hi) && second->hi >= best->lo ? "; brackets overlap" : "");
 	else
 		fprintf(f, "no other model sustains a rate |\n");
 }
@@ -541,15 +530,13 @@ static void decide(const struct set *s, const struct ol *o, size_t w, FILE *f)
 	fprintf(f, "| %s | %g ms | ", regime(o, w, b3, sizeof(b3)), o->slo_us[w] / 1e3);
 	if (v[0].winner < 0) {
 		fprintf(f, "none: no model kept p99 under the SLO | | |\n");
-	} else if (v[0].tie) {
-		for (int t = 0; t < v[0].ntied; t++)
-			fprintf(f, "%s%s", t ? " ≈ " : "", s->models[idx[v[0].tied[t]]]);
-		fprintf(f, " (tie) | %s | |\n", rate_text(-mc[v[0].winner].med, b1, sizeof(b1)));
 	} else {
+		/* one figure per model, no reps: never a winner, never a tie */
 		double a = -mc[v[0].winner].med;
 		double r = v[0].runner_up >= 0 ? -mc[v[0].runner_up].med : 0;
 
-		fprintf(f, "%s | %s | ", s->models[idx[v[0].winner]], rate_text(a, b1, sizeof(b1)));
+		fprintf(f, "%s, untested (one run per model) | %s | ", s->models[idx[v[0].winner]],
+			rate_text(a, b1, sizeof(b1)));
 		if (v[0].runner_up >= 0)
 			fprintf(f, "%s, %s (%.2g× less) |\n", s->models[idx[v[0].runner_up]],
 				rate_text(r, b2, sizeof(b2)), a / r);
@@ -613,12 +600,12 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"(makespan - p50) at least %.0f%% of the offered rate) and no backlog grows "
 		"(the p50 of the last fifth of the tasks within %g× the first fifth's). "
 		"With `rate: search` the rate is the highest one a bisection found, with "
-		"its bracket (capacity.csv); the winner's bracket must clear the "
-		"runner-up's, else they tie. Otherwise the rates are the grid's (percent "
-		"of each model's batch capacity): one figure per model, not a sample of "
-		"reps, so the verdict rule (lib/verdict.h) cannot test it and calls it a "
+		"its bracket (capacity.csv). Otherwise the rates are the grid's (percent "
+		"of each model's batch capacity). Either way it is one figure per model, "
+		"not a sample of reps, so the verdict rule (lib/verdict.h) cannot test "
+		"it: the table names the highest, *untested*, never a winner or a "
 		"tie.\n\n"
-		"| regime | SLO | winner | sustains | runner-up |\n|---|---|---|---|---|\n",
+		"| regime | SLO | highest | sustains | next |\n|---|---|---|---|---|\n",
 		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);

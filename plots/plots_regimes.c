@@ -96,6 +96,7 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 	char a[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[80] = "", r[96];
 	size_t failed = 0;
 	struct verdict *v2 = NULL, *vf = NULL;
+	bool won;
 	/* a line whose models are all foreign (or all C) speaks of that
 	 * runtime: its contest is among that runtime's models only */
 	bool py = fl->n_models && fl->models[0]->foreign, scoped = fl->n_models > 0;
@@ -126,7 +127,7 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 	if (best && second)
 		v2 = pass_vd(ps, best, second);
 	if (best && fbest && fbest != best)
-		vf = pass_vd(ps, best, fbest);
+		vf = fbest == second ? v2 : pass_vd(ps, best, fbest); /* one test per pair */
 	if (!ps->print)
 		return;
 	if (show_io && isfinite(io_us))
@@ -138,13 +139,13 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		fprintf(f, "no valid cell (%zu failed) | - | - |\n", failed);
 		return;
 	}
-	fprintf(f, "%s%s%s %s", verdict_clear(v2 ? v2 : &(struct verdict){ 0 }) ? "**" : "",
-		mname(best, n1, sizeof(n1)),
-		verdict_clear(v2 ? v2 : &(struct verdict){ 0 }) ? "**" : "",
+	/* the best by median wins only when the test says it is ahead (a);
+	 * the other way round (b clearly ahead by the means) is no win */
+	won = v2 && v2->outcome == VERDICT_A;
+	fprintf(f, "%s%s%s %s", won ? "**" : "", mname(best, n1, sizeof(n1)), won ? "**" : "",
 		secs(best->v[M_MAKESPAN][MED], a, sizeof(a)));
 	if (v2)
-		fprintf(f, "; %s %s %s", verdict_clear(v2) ? "ahead of" : "≈",
-			mname(second, n2, sizeof(n2)),
+		fprintf(f, "; %s %s %s", won ? "ahead of" : "≈", mname(second, n2, sizeof(n2)),
 			v2->outcome == VERDICT_NA ? "(too few reps to test)"
 						  : verdict_ratio_str(v2, r, sizeof(r)));
 	fprintf(f, " | ");
@@ -152,12 +153,20 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		fprintf(f, "not measured | no verdict |\n");
 	else if (fbest == best)
 		fprintf(f, "%s is fastest | %s |\n", mname(fbest, n3, sizeof(n3)),
-			v2 && verdict_clear(v2) ? "**agrees**" : "tie");
+			plots_regime_word(v2, vf, true));
 	else
 		fprintf(f, "%s %s, %s behind | %s |\n", mname(fbest, n3, sizeof(n3)),
 			secs(fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)),
 			vf->outcome == VERDICT_NA ? "?" : verdict_ratio_str(vf, r, sizeof(r)),
-			verdict_clear(vf) ? "disagrees" : "tie");
+			plots_regime_word(v2, vf, false));
+}
+
+const char *plots_regime_word(const struct verdict *v2, const struct verdict *vf, bool pick_is_best)
+{
+	if (pick_is_best) /* the folklore's pick is fastest: agrees if it clearly wins */
+		return v2 && v2->outcome == VERDICT_A ? "**agrees**" : "tie";
+	/* the fastest is another model: disagrees only if it is clearly ahead */
+	return vf && vf->outcome == VERDICT_A ? "disagrees" : "tie";
 }
 
 static void regimes_rows(const struct set *s, FILE *f, struct regimes_pass *ps, size_t *rows)

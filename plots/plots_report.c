@@ -181,9 +181,9 @@ static void finding_offload(const struct set *s, FILE *f)
 		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): %s.\n",
 		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
 		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		fmt_us(c1, sizeof(c1), in->v[M_P99][MED], FMT_PROSE),
+		plots_p99_text(in->v[M_P99][MED], in->tasks, c1, sizeof(c1)),
 		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		fmt_us(c2, sizeof(c2), off->v[M_P99][MED], FMT_PROSE),
+		plots_p99_text(off->v[M_P99][MED], off->tasks, c2, sizeof(c2)),
 		plots_vs(in, off, M_MAKESPAN, vs, sizeof(vs), NULL));
 }
 
@@ -335,7 +335,8 @@ static void write_reps(const struct set *s, FILE *f)
 	const struct meta *m = &s->meta;
 	double *r = calloc(s->ncells ? s->ncells : 1, sizeof(*r)), med;
 	size_t n = 0, met = 0, known = 0, cut = 0;
-	char list[1024] = "";
+	double ci_lo = INFINITY, ci_hi = -INFINITY; /* the grids' own ci: targets */
+	char list[1024] = "", target[64];
 
 	if (!r)
 		return;
@@ -346,6 +347,10 @@ static void write_reps(const struct set *s, FILE *f)
 			r[n++] = c->reps;
 		known += c->ci_met >= 0;
 		met += c->ci_met == 1;
+		if (c->ci_met >= 0 && isfinite(c->ci_pct) && c->ci_pct > 0) {
+			ci_lo = fmin(ci_lo, c->ci_pct);
+			ci_hi = fmax(ci_hi, c->ci_pct);
+		}
 		if (c->budget_cut && cut++ < 8)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s`%s`",
 				 *list ? ", " : "", c->id);
@@ -359,11 +364,17 @@ static void write_reps(const struct set *s, FILE *f)
 			m->spec_name, r[0], med, r[n - 1], n);
 	else
 		fprintf(f, "| sweep | %s: no reps |\n", m->spec_name);
+	if (!(ci_lo <= ci_hi)) /* no cell says: the spec's global one */
+		snprintf(target, sizeof(target), "±%g%%", m->ci_pct);
+	else if (ci_lo == ci_hi)
+		snprintf(target, sizeof(target), "±%g%%", ci_lo);
+	else
+		snprintf(target, sizeof(target), "its grid's ci: (±%g%% to ±%g%%)", ci_lo, ci_hi);
 	if (known)
 		fprintf(f,
-			"| interval | %zu of %zu cells reached a 95%% interval of the median "
-			"makespan within ±%g%% |\n",
-			met, known, m->ci_pct);
+			"| interval | %zu of %zu cells reached a 95%% interval of the geometric "
+			"mean makespan within %s |\n",
+			met, known, target);
 	if (cut)
 		fprintf(f,
 			"| budget | the grid's budget stopped %zu cell%s short of the interval: "
@@ -379,6 +390,16 @@ static void write_host(const struct set *s, FILE *f)
 	char cores[16];
 
 	fprintf(f, "| host | |\n|---|---|\n");
+	if (*m->host) {
+		char h[sizeof(m->host)];
+
+		/* a set's text is untrusted: nothing that ends a table cell */
+		snprintf(h, sizeof(h), "%s", m->host);
+		for (char *p = h; *p; p++)
+			if ((unsigned char)*p < 0x20 || strchr("|<>`[]\\", *p))
+				*p = ' ';
+		fprintf(f, "| %s | %s |\n", strchr(h, ';') ? "hosts (merged shards)" : "name", h);
+	}
 	fprintf(f, "| CPU | %s |\n| cores | %s |\n| kernel | Linux %s |\n",
 		*m->cpu_model ? m->cpu_model : "not recorded", plots_cores(s, cores, sizeof(cores)),
 		*m->kernel ? m->kernel : "not recorded");
@@ -413,6 +434,19 @@ int plots_write_report(const struct set *s)
 	fprintf(f, "# cmbench report: %s\n\n", s->run_id);
 	write_host(s, f);
 	fprintf(f, "\n## Findings\n\n");
+	/* the findings that compare two cells are one family: a pass to
+	 * nowhere collects their p values, the real one prints them adjusted */
+	plots_vs_family(PLOTS_FAMILY_COLLECT);
+	{
+		FILE *nul = fopen("/dev/null", "w");
+
+		if (nul) {
+			finding_offload(s, nul);
+			plots_regime_findings(s, nul);
+			fclose(nul);
+		}
+	}
+	plots_vs_family(PLOTS_FAMILY_APPLY);
 	finding_memory(s, f);
 	plots_memfit_report(s, f);
 	finding_bound(s, f);
@@ -421,8 +455,10 @@ int plots_write_report(const struct set *s)
 	finding_offload(s, f);
 	finding_folklore(s, f);
 	plots_regime_findings(s, f);
+	plots_vs_family(PLOTS_FAMILY_OFF);
 	plots_libs_report(s, f);
 	plots_openloop_report(s, f);
+	plots_ceiling_report(s, f);
 	finding_failures(s, f);
 	plots_run_warnings(s, f);
 	section_claims(s, f);

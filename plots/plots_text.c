@@ -34,6 +34,25 @@ const char *plots_crit_value(size_t k, double v, char *b, size_t n)
 	return fmt_kib(b, n, v, FMT_PROSE);
 }
 
+const char *plots_p99_text(double us, double nsamples, char *b, size_t n)
+{
+	char v[48];
+
+	fmt_us(v, sizeof(v), us, FMT_PROSE);
+	if (isfinite(nsamples) && nsamples > 0 && nsamples < PLOTS_P99_MIN_SAMPLES)
+		snprintf(b, n, "max of n=%.0f: %s", nsamples, v);
+	else
+		snprintf(b, n, "%s", v);
+	return b;
+}
+
+const char *plots_cell_value(const struct cell *c, size_t k, double v, char *b, size_t n)
+{
+	if (plots_criteria[k].m == M_P99)
+		return plots_p99_text(v, c ? c->tasks : NAN, b, n);
+	return plots_crit_value(k, v, b, n);
+}
+
 /* "1.8× ahead of x" or "12% ahead of x". */
 const char *plots_margin(double margin, const char *other, char *b, size_t n)
 {

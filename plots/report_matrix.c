@@ -40,9 +40,10 @@ static void contender(FILE *f, const struct set *s, size_t k, int idx)
 	char a[48], b[48], d[48];
 
 	html_esc(f, c->model);
-	fprintf(f, " %s", plots_crit_value(k, c->v[m][MED], a, sizeof(a)));
-	fprintf(f, " (range %s–%s over %g reps)", plots_crit_value(k, c->v[m][MIN], b, sizeof(b)),
-		plots_crit_value(k, c->v[m][MAX], d, sizeof(d)), c->reps);
+	fprintf(f, " %s", plots_cell_value(c, k, c->v[m][MED], a, sizeof(a)));
+	fprintf(f, " (range %s–%s over %g reps)",
+		plots_cell_value(c, k, c->v[m][MIN], b, sizeof(b)),
+		plots_cell_value(c, k, c->v[m][MAX], d, sizeof(d)), c->reps);
 }
 
 static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t li)

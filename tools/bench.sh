@@ -2,10 +2,20 @@
 # bench.sh - what `make bench` runs after building: the default sweep (or
 # the quick one with QUICK=1), then the charts, the decision matrix and the
 # report of the new result set, last the one-page report.html, and where
-# it all is. SPEC=python: the Python sweep (`make bench-python`).
+# it all is. SPEC=python: the Python sweep (`make bench-python`). The
+# ceiling grid (cmbench ceiling, capped at CEILING_CAP) goes into the same
+# set. With HOSTS=FILE the sweep is spread over the hosts of FILE
+# (tools/hosts.sh).
 set -u
 spec=${SPEC:-default}
-[ "${QUICK:-}" = 1 ] && spec=quick
+CEILING_MODELS=${CEILING_MODELS:-eventloop,threadpool,thread-per-task,forkpool}
+CEILING_FROM=512 CEILING_CAP=${CEILING_CAP:-2048}
+if [ "${QUICK:-}" = 1 ]; then
+	spec=quick CEILING_FROM=256 CEILING_CAP=${CEILING_CAP:-512}
+fi
+if [ -n "${HOSTS:-}" ]; then
+	exec tools/hosts.sh "$HOSTS" "$spec"
+fi
 start=$(date +%s)
 
 ./cmbench sweep "$spec"
@@ -15,6 +25,21 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
 	exit "$rc"
 fi
 dir=results/$(readlink results/latest)
+
+# the ceiling grid: how many tasks each model holds at once, up to a cap
+# that keeps make bench within its budget (make ceiling goes to the memory
+# budget); a search that fails is in ceiling.csv and REPORT.md, not fatal
+crc=0
+case "$spec" in default | quick)
+	./cmbench ceiling -o "$dir" --models "$CEILING_MODELS" --workloads io,timer \
+		--from "$CEILING_FROM" --cap "$CEILING_CAP" --hold 1s ${MEM_BUDGET:+--mem-budget "$MEM_BUDGET"}
+	crc=$?
+	;;
+esac
+if [ "$crc" -ne 0 ] && [ "$crc" -ne 1 ]; then
+	echo "bench: cmbench ceiling stopped (status $crc); the sweep's set in $dir is kept" >&2
+	[ "$crc" -ge 128 ] && exit "$crc"
+fi
 
 ./cmbench plots results/latest
 prc=$?

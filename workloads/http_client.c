@@ -8,10 +8,12 @@
  * otherwise be read as the next task's answer. Either fails the task that
  * sees it as an http error, and the connection is dropped. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -53,6 +55,39 @@ static int socket_nonblock(int family)
 	return fd;
 }
 
+/* One source address gives one server port about 28,000 connections (the
+ * ephemeral port range). Past HTTP_CONN_PER_SRC tasks in flight to a
+ * loopback target, connections take their source round-robin from
+ * 127.0.0.2, 127.0.0.3, ..., so ports do not cap the run before its
+ * memory or its open files do. The port is still picked at connect()
+ * (IP_BIND_ADDRESS_NO_PORT), per (source, destination). */
+#define HTTP_CONN_PER_SRC 20000
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24 /* linux/in.h */
+#endif
+static void spread_source(const struct run_cfg *cfg, int fd)
+{
+	const struct sockaddr_in *dst = (const struct sockaddr_in *)&cfg->target_addr;
+	static uint64_t next; /* shared by the threads of a process */
+	struct sockaddr_in src;
+	uint64_t nsrc, k;
+	int one = 1;
+
+	if (cfg->concurrency <= HTTP_CONN_PER_SRC || dst->sin_family != AF_INET ||
+	    (ntohl(dst->sin_addr.s_addr) >> 24) != 127)
+		return;
+	nsrc = (cfg->concurrency + HTTP_CONN_PER_SRC - 1) / HTTP_CONN_PER_SRC;
+	if (nsrc > 250)
+		nsrc = 250;
+	k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % nsrc;
+	memset(&src, 0, sizeof(src));
+	src.sin_family = AF_INET;
+	src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)k); /* 127.0.0.2 + k */
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	/* a failed bind leaves the kernel's own choice: the connect says more */
+	(void)bind(fd, (const struct sockaddr *)&src, sizeof(src));
+}
+
 /* Start a connect; 0 connected, 1 in progress, or a task_err. */
 static int connect_begin(const struct run_cfg *cfg, struct http_conn *c)
 {
@@ -61,6 +96,7 @@ static int connect_begin(const struct run_cfg *cfg, struct http_conn *c)
 	if (fd < 0)
 		return TASK_ERR_CONNECT;
 	c->fd = fd;
+	spread_source(cfg, fd);
 	if (connect(fd, (const struct sockaddr *)&cfg->target_addr, cfg->target_addrlen) == 0)
 		return 0;
 	return errno == EINPROGRESS ? 1 : TASK_ERR_CONNECT;

@@ -11,6 +11,7 @@ extern const struct workload_ops workload_mixed;
 extern const struct workload_ops workload_pg;
 extern const struct workload_ops workload_blocking;
 extern const struct workload_ops workload_sqlite;
+extern const struct workload_ops workload_timer;
 #ifdef CMB_FIXTURES /* the fixture build only (tests/fixtures/src/) */
 extern const struct workload_ops workload_sleephash;
 #endif
@@ -22,6 +23,7 @@ const struct workload_ops *const workload_table[] = {
 	&workload_blocking,
 	&workload_sqlite,
 	&workload_pg,
+	&workload_timer,
 #ifdef CMB_FIXTURES
 	&workload_sleephash,
 #endif

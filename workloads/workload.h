@@ -141,7 +141,11 @@ struct workload_ops {
 					library)"); NULL: its label */
 	const struct wl_flag *flags; /* its own flags, {NULL}-terminated, or NULL */
 	const struct wl_service *service; /* or NULL */
-	size_t slot_size;		  /* bytes of slot->priv */
+	/* its own flag (a duration) that sets how long a task waits with no
+	 * work, or NULL: how `cmbench ceiling` holds every task in flight
+	 * at once when the workload has no --io-latency */
+	const char *hold_flag;
+	size_t slot_size; /* bytes of slot->priv */
 	/* before the clock, once per slot (a keep-alive connect): 0 or
 	 * -errno; a failure is retried, and counted, by the first task */
 	int (*slot_open)(struct wl_slot *s);

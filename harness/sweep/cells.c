@@ -157,8 +157,8 @@ bool cells_ci_within(double center, double lo, double hi, double pct)
 	return isfinite(lo) && isfinite(hi) && lo >= center - tol && hi <= center + tol;
 }
 
-/* The 95% intervals of the medians (verdict_median_ci: the same model as
- * the verdicts), and whether the makespan's reached the cell's ci:. */
+/* The 95% intervals of the geometric means (verdict_median_ci: the center
+ * the verdicts compare), and whether the makespan's reached the cell's ci:. */
 static void summarize_ci(const struct result_row *t, unsigned n, struct cells_summary *s)
 {
 	double v[CELLS_MAX_REPS], c = NAN;

@@ -47,7 +47,7 @@ struct cells_summary {
 	bool ok;		 /* all complete, no errors, one checksum */
 	char checksum[24];	 /* the first trial's checksum */
 	struct cells_fig *fig;	 /* per metric, cells_metric() order (malloc'd) */
-	double ci[CELLS_NCI][2]; /* 95% interval of the median of cells_ci_metric[i] */
+	double ci[CELLS_NCI][2]; /* 95% interval of the geometric mean of cells_ci_metric[i] */
 	bool ci_met;		 /* the makespan's is within +-cell.ci_pct */
 };
 

@@ -131,15 +131,23 @@ static bool row_ok(const struct cells_csv *t, char **row)
 	return c < 0 || strcmp(row[c], "1") == 0;
 }
 
-/* The makespans of cell id's reps in a results table, into v; how many. */
+/* The makespans of cell id's clean reps in a results table, into v; how
+ * many. A failed rep (ok 0, or a makespan of 0 or none) is left out: it
+ * measured no makespan. */
 static size_t reps_of(const struct cells_csv *t, const char *id, double *v)
 {
 	int c = cells_csv_col(t, "cell"), m = cells_csv_col(t, cmp_cols[0]);
 	size_t n = 0;
 
-	for (size_t j = 0; c >= 0 && m >= 0 && j < t->nrows && n < CELLS_MAX_REPS; j++)
-		if (strcmp(t->rows[j][c], id) == 0)
-			v[n++] = strtod(t->rows[j][m], NULL);
+	for (size_t j = 0; c >= 0 && m >= 0 && j < t->nrows && n < CELLS_MAX_REPS; j++) {
+		double x;
+
+		if (strcmp(t->rows[j][c], id) != 0 || !row_ok(t, t->rows[j]))
+			continue;
+		x = strtod(t->rows[j][m], NULL);
+		if (isfinite(x) && x > 0)
+			v[n++] = x;
+	}
 	return n;
 }
 

@@ -119,8 +119,9 @@ static int put_text(FILE *f, const void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The result of command name in an export, or NULL. */
-static json_t *result_named(json_t *o, const char *name)
+/* The result of command name in an export, or NULL; *pos its place in
+ * the export (hyperfine lists the commands in the order it ran them). */
+static json_t *result_named(json_t *o, const char *name, size_t *pos)
 {
 	json_t *arr = json_object_get(o, "results"), *r;
 	size_t i;
@@ -129,22 +130,27 @@ static json_t *result_named(json_t *o, const char *name)
 	{
 		const char *c = json_string_value(json_object_get(r, "command"));
 
-		if (c && strcmp(c, name) == 0)
+		if (c && strcmp(c, name) == 0) {
+			*pos = i;
 			return r;
+		}
 	}
 	return NULL;
 }
 
 int cells_hf_merge(const char *const *paths, size_t n, const char *name, const char *out)
 {
-	json_t *root = NULL, *res = NULL;
+	json_t *root = NULL, *res = NULL, *order = json_array();
 	char *text;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_load_file(paths[i], 0, NULL);
-		json_t *r = result_named(o, name);
+		size_t pos = 0;
+		json_t *r = result_named(o, name, &pos);
 
+		if (r)
+			json_array_append_new(order, json_integer((json_int_t)pos));
 		if (!r) { /* a round whose hyperfine left nothing: its rows say so */
 			json_decref(o);
 			continue;
@@ -163,10 +169,14 @@ int cells_hf_merge(const char *const *paths, size_t n, const char *name, const c
 		extend(res, r, "system_times");
 		json_decref(o);
 	}
-	if (!root)
+	if (!root) {
+		json_decref(order);
 		return -ENOENT;
+	}
 	restate(res);
 	json_object_set_new(root, "rounds", json_integer((json_int_t)n));
+	/* where the cell ran in each round's shuffled order (0: first) */
+	json_object_set_new(root, "round_positions", order);
 	text = json_dumps(root, JSON_INDENT(2));
 	json_decref(root);
 	if (!text)

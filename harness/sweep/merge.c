@@ -103,25 +103,33 @@ static int check_sources(const struct source *src, size_t nsrc, bool force)
 
 /* The position of each cell in the expansion of the first set's spec, so
  * the merged cells.csv lists cells in spec order; unknown ones go last. */
-static void spec_order(const struct source *s, struct spec_cell *cells, size_t n, size_t *rank)
+/* Returns how many cells the spec has (0 if it cannot be read), and in
+ * *matched how many of them the merged cells hold. */
+static size_t spec_order(const struct source *s, struct spec_cell *cells, size_t n, size_t *rank,
+			 size_t *matched)
 {
 	struct spec spec;
 	struct spec_cell *all = NULL;
 	size_t nall = 0;
 	char err[SPEC_ERR_MAX];
 
+	*matched = 0;
 	for (size_t i = 0; i < n; i++)
 		rank[i] = SIZE_MAX / 2 + i;
 	if (!s->meta.spec_text ||
 	    spec_parse(s->meta.spec_file, s->meta.spec_text, &spec, err, sizeof(err)))
-		return;
+		return 0;
 	if (spec_expand(&spec, s->meta.cores, &all, &nall, err, sizeof(err)) == 0)
 		for (size_t i = 0; i < n; i++)
 			for (size_t k = 0; k < nall; k++)
-				if (strcmp(cells[i].id, all[k].id) == 0)
+				if (strcmp(cells[i].id, all[k].id) == 0) {
 					rank[i] = k;
+					(*matched)++;
+					break;
+				}
 	free(all);
 	spec_free(&spec);
+	return nall;
 }
 
 static void sort_by_rank(struct spec_cell *cells, size_t *rank, size_t n)
@@ -206,7 +214,7 @@ static void copy_cell_files(const char *out, const char *from_dir, const char *i
 
 /* Every source's cells once, in spec order, their files copied into out. */
 static int merge_cells(const char *out, struct source *src, size_t nsrc, struct spec_cell **cells,
-		       size_t *ncells)
+		       size_t *ncells, size_t *nspec, size_t *matched)
 {
 	size_t total = 0, n = 0, *rank;
 	struct spec_cell *v;
@@ -231,7 +239,7 @@ static int merge_cells(const char *out, struct source *src, size_t nsrc, struct 
 			v[n++] = src[s].cells[i];
 			copy_cell_files(out, src[s].dir, src[s].cells[i].id);
 		}
-	spec_order(&src[0], v, n, rank);
+	*nspec = spec_order(&src[0], v, n, rank, matched);
 	sort_by_rank(v, rank, n);
 	free(rank);
 	*cells = v;
@@ -288,7 +296,12 @@ static int merge_meta(const char *out, struct source *src, size_t nsrc, size_t n
 		return -ENOMEM;
 	m.nsources = nsrc;
 	for (size_t s = 0; s < nsrc; s++) {
+		size_t used = strlen(m.host);
+
 		m.sources[s] = (char *)src[s].dir;
+		if (s > 0 && src[s].meta.host[0] && !strstr(m.host, src[s].meta.host) &&
+		    used + 2 + strlen(src[s].meta.host) < sizeof(m.host))
+			snprintf(m.host + used, sizeof(m.host) - used, "; %s", src[s].meta.host);
 		if (strcmp(src[s].meta.start_utc, m.start_utc) < 0)
 			snprintf(m.start_utc, sizeof(m.start_utc), "%s", src[s].meta.start_utc);
 		if (strcmp(src[s].meta.end_utc, m.end_utc) > 0)
@@ -385,29 +398,77 @@ static int open_out(struct merge *mg)
 	return 0;
 }
 
+/* The sources' ceiling.csv rows (cmbench ceiling), the header once. */
+static int put_ceiling(FILE *f, const void *arg)
+{
+	const struct rows_arg *a = arg;
+	char path[PATH_MAX], *text, *body;
+	bool header = false;
+
+	for (size_t s = 0; s < a->nsrc; s++) {
+		setio_path(path, sizeof(path), a->src[s].dir, "ceiling.csv");
+		if (setio_slurp(path, &text) != 0)
+			continue;
+		body = strchr(text, '\n');
+		if (body && !header) {
+			fwrite(text, 1, (size_t)(body + 1 - text), f);
+			header = true;
+		}
+		if (body && body[1]) {
+			char *end = strrchr(body + 1, '\n'); /* whole lines only */
+
+			if (end)
+				fwrite(body + 1, 1, (size_t)(end + 1 - (body + 1)), f);
+		}
+		free(text);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
 /* The merged set's files. */
 static int write_set(struct merge *mg)
 {
 	struct rows_arg rows = { mg->src, mg->nsrc };
 	unsigned done = 0, failed = 0;
+	size_t nspec = 0, matched = 0;
 	char path[PATH_MAX];
+	bool ceiling = false;
 	int rc;
 
 	setio_path(path, sizeof(path), mg->out, "results.csv");
 	rc = setio_replace(path, put_rows, &rows);
 	if (rc == 0)
-		rc = merge_cells(mg->out, mg->src, mg->nsrc, &mg->cells, &mg->ncells);
+		rc = merge_cells(mg->out, mg->src, mg->nsrc, &mg->cells, &mg->ncells, &nspec,
+				 &matched);
 	if (rc == 0)
 		rc = merge_summaries(mg->out, mg->cells, mg->ncells, mg->src[0].meta.reps, &done,
 				     &failed);
 	if (rc == 0)
-		rc = merge_meta(mg->out, mg->src, mg->nsrc, mg->ncells, done, failed);
+		rc = merge_meta(mg->out, mg->src, mg->nsrc,
+				nspec > matched ? mg->ncells + nspec - matched : mg->ncells, done,
+				failed);
+	for (size_t s = 0; s < mg->nsrc; s++) {
+		setio_path(path, sizeof(path), mg->src[s].dir, "ceiling.csv");
+		ceiling |= setio_nonempty(path);
+	}
+	setio_path(path, sizeof(path), mg->out, "ceiling.csv");
+	if (rc == 0 && ceiling)
+		rc = setio_replace(path, put_ceiling, &rows);
 	if (rc) {
 		cmd_say("merge", "cannot write the set %s: %s", mg->out, strerror(-rc));
 		return rc;
 	}
 	fprintf(stderr, "cmbench merge: %zu sets, %zu cells (%u done, %u failed) into %s\n",
 		mg->nsrc, mg->ncells, done, failed, mg->out);
+	if (nspec > matched) {
+		/* a shard that failed, or never came back: its cells are not
+		 * lost, the merged set knows its spec and --resume runs them */
+		cmd_say("merge",
+			"%zu of the spec's %zu cells are in no source (a shard failed or did not "
+			"come back); they are marked for --resume: cmbench sweep %s -o %s --resume",
+			nspec - matched, nspec, mg->src[0].meta.spec_file, mg->out);
+		return -CMD_EFAILED;
+	}
 	return 0;
 }
 

@@ -163,11 +163,28 @@ void meta_utc_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The host's name; under GNU parallel (--sshlogin) also the sshlogin the
+ * job came through, which names the host as the sweep's operator knows it
+ * (PARALLEL_SSHLOGIN, set in every job's environment). */
+static void host_name(char *buf, size_t len)
+{
+	char name[128] = "";
+	const char *via = getenv("PARALLEL_SSHLOGIN");
+
+	if (gethostname(name, sizeof(name) - 1) != 0)
+		snprintf(name, sizeof(name), "unknown");
+	if (via && *via && strcmp(via, ":") != 0)
+		snprintf(buf, len, "%s via %.100s", name, via);
+	else
+		snprintf(buf, len, "%s", name);
+}
+
 void meta_probe(struct meta *m)
 {
 	struct utsname u;
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
+	host_name(m->host, sizeof(m->host));
 	cpu_model(m->cpu_model, sizeof(m->cpu_model));
 	m->cores = probe_cores();
 	m->cores_online = online > 0 ? (int)online : m->cores;

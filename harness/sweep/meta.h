@@ -34,6 +34,8 @@ struct meta {
 	size_t nlevels;
 	char start_utc[32], end_utc[32]; /* ISO 8601; end empty while running */
 	/* the host */
+	char host[META_STR];	    /* its name, "NAME via SSHLOGIN" under GNU parallel;
+				     * a merged set: every source's, "; " between */
 	char cpu_model[META_STR];   /* /proc/cpuinfo model name */
 	int cores;		    /* usable: the sched affinity mask */
 	int cores_online;	    /* online CPUs */

@@ -84,7 +84,8 @@ static int put_sweep(json_t *o, const struct meta *m)
 /* The host's, the build's and the tools' keys; the number of failures. */
 static int put_host(json_t *o, const struct meta *m)
 {
-	return set_str(o, "cpu_model", m->cpu_model) + set_num(o, "cores", (uint64_t)m->cores) +
+	return set_str(o, "host", m->host) + set_str(o, "cpu_model", m->cpu_model) +
+	       set_num(o, "cores", (uint64_t)m->cores) +
 	       set_num(o, "cores_online", (uint64_t)m->cores_online) +
 	       set_str(o, "kernel", m->kernel) + set_str(o, "clocksource", m->clocksource) +
 	       set_str(o, "overcommit_memory", m->overcommit) +
@@ -202,6 +203,7 @@ static void get_sweep(json_t *o, struct meta *m)
 
 static void get_host(json_t *o, struct meta *m)
 {
+	get_str(o, "host", m->host, sizeof(m->host));
 	get_str(o, "cpu_model", m->cpu_model, sizeof(m->cpu_model));
 	m->cores = (int)get_num(o, "cores");
 	m->cores_online = (int)get_num(o, "cores_online");

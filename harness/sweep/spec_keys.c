@@ -109,7 +109,8 @@ static int key_reps(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
-/* ci: P% - the half-width of the median's 95% interval that ends the rounds */
+/* ci: P% - the half-width of the 95% interval of the geometric mean of the reps that ends the
+ * rounds */
 static int key_ci(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	char *end;

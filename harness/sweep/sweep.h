@@ -58,9 +58,9 @@ void sweep_update_latest(const struct sweep *sw);
 char *sweep_results_header(void);
 
 /* sweep_cell.c: one grid point, cells[0..n) (the same parameters but the
- * model), in interleaved rounds through hyperfine; pt numbers the point
- * for the round orders; allow_s is the time the point may take in all
- * (its MIN rounds run regardless; < 0: no budget). 0; -EINTR when a stop signal came (nothing
+ * model), in interleaved rounds through hyperfine, each round in an order
+ * drawn from meta.json's seed and the point's cell ids; allow_s is the time the point may take in
+ * all (its MIN rounds run regardless; < 0: no budget). 0; -EINTR when a stop signal came (nothing
  * of the point is kept); -errno when the set cannot be written or
  * hyperfine cannot run (said; the sweep stops). */
 struct sweep_point_out {
@@ -68,8 +68,8 @@ struct sweep_point_out {
 	bool budget_cut; /* the budget stopped it before the interval was reached */
 	double seconds;	 /* how long the point took */
 };
-int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, size_t pt,
-		    double allow_s, struct sweep_point_out *out);
+int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
+		    struct sweep_point_out *out);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
 
@@ -86,5 +86,6 @@ void sweep_install_signals(void);
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
+int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif

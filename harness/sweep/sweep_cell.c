@@ -347,10 +347,9 @@ static void round_json(const struct sweep *sw, const struct spec_cell *c, unsign
 }
 
 /* One round: hyperfine runs each cell once (after warmup unmeasured runs
- * of each), in the order given, as one invocation with one command per
- * cell (hyperfine runs its commands one after another). Each run's row
- * goes to its cell's scratch file; the output is appended to log.
- * 0, -EINTR or -errno (said). */
+ * of each: the callers pass 0 and run the warm-ups apart), in the order given, as one invocation
+ * with one command per cell (hyperfine runs its commands one after another). Each run's row goes to
+ * its cell's scratch file; the output is appended to log. 0, -EINTR or -errno (said). */
 static int run_round(struct sweep *sw, struct spec_cell *const *cells, const size_t *order,
 		     size_t n, const struct cell_paths *p, unsigned warmup, const char *json,
 		     const char *log)
@@ -395,7 +394,9 @@ static int run_round(struct sweep *sw, struct spec_cell *const *cells, const siz
 	return rc;
 }
 
-/* The makespans of the last n rows of a scratch file into v; how many. */
+/* The makespans of the last n rows of a scratch file into v; how many.
+ * The scratch holds measured runs only (the warm-ups ran apart), so a
+ * failed run is a row short, never a warm-up in its place. */
 static size_t last_makespans(const char *scratch, unsigned n, double *v)
 {
 	struct cells_csv t;
@@ -437,10 +438,29 @@ static uint64_t mix(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-/* A fresh shuffled order of n cells for round r of point pt. */
-static void shuffle(size_t *order, size_t n, uint64_t seed, size_t pt, unsigned r)
+/* The point's key for its round orders: the cells' ids hashed (FNV-1a)
+ * and combined without regard to order, so that --resume, a shard or a
+ * rerun from meta.json's seed gives a point the same orders whatever
+ * else ran before it. */
+static uint64_t point_key(struct spec_cell *const *cells, size_t n)
 {
-	uint64_t x = seed ^ ((uint64_t)pt << 20) ^ r;
+	uint64_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = 0xcbf29ce484222325ull;
+
+		for (const char *c = cells[i]->id; *c; c++)
+			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+		k ^= h;
+	}
+	return k;
+}
+
+/* A fresh shuffled order of n cells for round r of the point whose key is
+ * key. */
+static void shuffle(size_t *order, size_t n, uint64_t seed, uint64_t key, unsigned r)
+{
+	uint64_t x = seed ^ key ^ ((uint64_t)r << 40);
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
@@ -522,8 +542,8 @@ static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct c
 	return true;
 }
 
-int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, size_t pt,
-		    double allow_s, struct sweep_point_out *out)
+int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
+		    struct sweep_point_out *out)
 {
 	struct cell_paths *p = calloc(n, sizeof(*p));
 	size_t *order = calloc(n, sizeof(*order));
@@ -540,13 +560,23 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	}
 	if (rc == 0)
 		unlink(p[0].log);
+	/* the warm-ups first, in rounds of their own whose rows and export are
+	 * dropped: the scratch then holds measured runs only, so a failed run
+	 * leaves a rep missing instead of a warm-up standing in for it */
+	for (unsigned w = 0; rc == 0 && w < cells[0]->warmup; w++) {
+		shuffle(order, n, sw->meta.seed, point_key(cells, n), 0x8000u + w);
+		round_json(sw, cells[0], 0, json, sizeof(json));
+		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
+		unlink(json);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		unlink(p[i].scratch);
 	while (rc == 0) {
 		r++;
 		tr = now_s();
-		shuffle(order, n, sw->meta.seed, pt, r);
+		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
-		rc = run_round(sw, cells, order, n, p, r == 1 ? cells[0]->warmup : 0, json,
-			       p[0].log);
+		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
 		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
 			break;
 	}

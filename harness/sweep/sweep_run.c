@@ -375,7 +375,7 @@ static int after_point(struct sweep *sw, struct spec_cell **pt, size_t n)
 static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 {
 	double t0 = now_s(), spent_est = 0, eta;
-	size_t pos = 0, npt = 0;
+	size_t pos = 0;
 	bool *taken = calloc(sw->ncells ? sw->ncells : 1, sizeof(*taken));
 	struct spec_cell **pt = calloc(sw->ncells ? sw->ncells : 1, sizeof(*pt));
 	struct grid_use *use = calloc(sw->spec.n_grids ? sw->spec.n_grids : 1, sizeof(*use));
@@ -397,7 +397,7 @@ static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 		for (size_t k = 0; k < n; k++)
 			progress(sw, (size_t)(pt[k] - sw->cells), pos + k + 1, todo, eta);
 		pos += n;
-		rc = sweep_run_point(sw, pt, n, npt++, allowance(pt[0], gu), &out);
+		rc = sweep_run_point(sw, pt, n, allowance(pt[0], gu), &out);
 		if (rc == -EINTR) {
 			rc = 0;
 			break;

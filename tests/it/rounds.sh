@@ -32,16 +32,32 @@ check "results.csv: a row per cell and round" [ "$(tail -n +2 "$TMP/s/results.cs
 lo=$(val "$cs" '^matrix-threadpool-' makespan_s_ci_lo)
 hi=$(val "$cs" '^matrix-threadpool-' makespan_s_ci_hi)
 med=$(val "$cs" '^matrix-threadpool-' makespan_s_med)
-check "the interval of the median makespan brackets it ($lo $med $hi)" \
-	awk -v l="$lo" -v m="$med" -v h="$hi" 'BEGIN{exit !(l > 0 && l <= m * 1.2 && h >= m / 1.2)}'
+# the interval is that of the geometric mean of the reps (the center the
+# test compares): that center lies between its bounds
+id=$(val "$cs" '^matrix-threadpool-' cell)
+gm=$(awk -F, -v id="$id" 'NR==1{for(i=1;i<=NF;i++) h[$i]=i; next}
+	$h["cell"] == id && $h["makespan_s"] > 0 {s += log($h["makespan_s"]); n++}
+	END{if (n) printf "%.9g", exp(s / n)}' "$TMP/s/results.csv")
+check "the interval of the makespan's geometric mean holds it ($lo $gm $hi; median $med)" \
+	awk -v l="$lo" -v g="$gm" -v h="$hi" 'BEGIN{exit !(g != "" && l > 0 && l <= g * 1.000001 && h >= g / 1.000001 && l < h)}'
 st=$(val "$cs" '^matrix-threadpool-' ci_stop)
 check "ci_stop says why the rounds stopped ($st)" eval '[ "$st" = target -o "$st" = max -o "$st" = budget ]'
 check "meta.json: the seed of the round orders" grep -qE '"seed": [1-9][0-9]*' "$TMP/s/meta.json"
 check "hyperfine: one export per cell with every round's time" \
 	grep -q "\"rounds\": $r" "$TMP/s/hyperfine/$(val "$cs" '^matrix-tp-b-' cell).json"
+# the order changes between rounds: some cell ran at different places
+pos=$(for f in "$TMP"/s/hyperfine/*.json; do
+	tr -d ' \n' <"$f" | grep -o '"round_positions":\[[0-9,]*\]'
+done)
+check "hyperfine: each cell's place in every round's order" \
+	[ "$(printf '%s\n' "$pos" | grep -c "round_positions\":\[[0-9]\(,[0-9]\)\{$((r - 1))\}\]")" -eq 3 ]
+check "the round orders change between rounds ($(echo $pos))" \
+	eval 'printf "%s\n" "$pos" | grep -qvE "\[([0-9])(,\1)*\]"'
 check "no scratch left" [ ! -e "$TMP/s/.scratch" ]
 
 "$CMBENCH" plots "$TMP/s" >/dev/null 2>&1
+check "REPORT.md: the interval target is the grid's own ci:, not the spec's global one" \
+	grep -q "reached a 95% interval of the geometric mean makespan within ±50%" "$TMP/s/REPORT.md"
 check "REPORT.md: the reps run, not the spec's" grep -q "reps run per cell $r / $r / $r" "$TMP/s/REPORT.md"
 check "decision-matrix.md: every verdict has its ratio and interval" \
 	grep -qE '(tie: |\*\*)[a-z-]+.*[0-9.]+× \[[0-9.]+, [0-9.]+\]' "$TMP/s/decision-matrix.md"

@@ -1,6 +1,6 @@
 /* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
- * synthetic cells: winner and margin, both tie rules, failed cells,
- * sequential at every level, ordering, and empty input. */
+ * synthetic cells: winner and ratio, best against all, untested apart, both tie rules, failed
+ * cells, sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "plots/matrix.h"
+#include "plots/plots.h"
 
 /* Five reps spread (a fraction) around med, from a pool that lives as
  * long as the test program. */
@@ -94,7 +95,7 @@ static void test_winner_and_margin(void **state)
 	assert_int_equal(v[0].ntied, 0);
 	assert_int_equal(v[0].nvalid, 3);
 	assert_int_equal(v[0].nfailed, 0);
-	assert_true(fabs(v[0].margin - 0.8) < 1e-9); /* 0.9 / 0.5 - 1 */
+	assert_true(fabs(v[0].vd.ratio - 1.8) < 0.01); /* 0.9 / 0.5 */
 	assert_true(v[0].share_pct == 0 && v[0].concurrency == 100);
 	matrix_free(v, n);
 }
@@ -119,7 +120,6 @@ static void test_tie_by_overlap(void **state)
 	assert_int_equal(v[0].ntied, 2);
 	assert_int_equal(v[0].tied[0], 0);
 	assert_int_equal(v[0].tied[1], 1);
-	assert_true(fabs(v[0].margin - 0.2) < 1e-9);
 	matrix_free(v, n);
 }
 
@@ -204,7 +204,7 @@ static void test_sequential_at_every_level(void **state)
 	assert_int_equal(v[2].winner, 3);
 	assert_int_equal(v[2].runner_up, 0); /* the one-slot model beats eventloop here */
 	assert_int_equal(v[2].nvalid, 3);
-	assert_true(fabs(v[2].margin - 1.0) < 1e-9);
+	assert_true(fabs(v[2].vd.ratio - 2.0) < 0.01);
 	matrix_free(v, n);
 }
 
@@ -291,13 +291,141 @@ static void test_duplicate_counts_once(void **state)
 	matrix_free(v, n);
 }
 
-/* Memory can read 0 KiB per task: the margin is then unbounded. */
-static void test_margin_edges(void **state)
+/* The best is tested against every other model, not only the runner-up:
+ * b is clearly behind a, but c (behind b by its geometric mean) is so
+ * noisy that the test cannot tell it from a, so the cell is a tie of a
+ * and c, and b is not listed as tied. */
+static void test_best_against_all(void **state)
 {
+	static const double a[] = { 1.00, 1.01, 0.99, 1.00, 1.00 };
+	static const double b[] = { 1.10, 1.11, 1.09, 1.10, 1.10 };
+	static const double c3[] = { 0.8, 1.6, 1.0, 1.4, 1.2 };
+	struct matrix_cell c[] = {
+		cell_v("a", 0, 1, a, 5, 1.0),
+		cell_v("b", 0, 1, b, 5, 1.1),
+		cell_v("c", 0, 1, c3, 5, 1.2),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
 	(void)state;
-	assert_true(fabs(matrix_margin(2, 3) - 0.5) < 1e-12);
-	assert_true(isinf(matrix_margin(0, 3)));
-	assert_true(matrix_margin(0, 0) == 0);
+	v = decide(c, 3, &n);
+	assert_int_equal(v[0].winner, 0);
+	assert_int_equal(v[0].runner_up, 1);
+	assert_int_equal(v[0].nvs, 2);
+	assert_int_equal(v[0].vd.outcome, VERDICT_A); /* a ahead of b ... */
+	assert_true(v[0].tie);			      /* ... but not of c */
+	assert_int_equal(v[0].ntied, 2);
+	assert_int_equal(v[0].tied[0], 0);
+	assert_int_equal(v[0].tied[1], 2);
+	assert_true(v[0].fam.p > v[0].vd.p); /* the family gets the cell's largest p */
+	matrix_free(v, n);
+}
+
+/* Ranked by the geometric mean the test compares, not the median: a's
+ * median is lower but two slow reps put its geometric mean above b's. */
+static void test_rank_by_geometric_mean(void **state)
+{
+	static const double a[] = { 1.0, 1.0, 1.0, 3.0, 3.0 };
+	static const double b[] = { 1.2, 1.21, 1.19, 1.2, 1.2 };
+	struct matrix_cell c[] = {
+		cell_v("a", 0, 1, a, 5, 1.0),
+		cell_v("b", 0, 1, b, 5, 1.2),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	v = decide(c, 2, &n);
+	assert_int_equal(v[0].winner, 1);
+	assert_true(v[0].vd.a_lower);
+	matrix_free(v, n);
+}
+
+/* A model with one rep is untested, not tied: listed apart, and the cell
+ * has no winner; matrix_is_tie says false for it. */
+static void test_untested_apart(void **state)
+{
+	static const double one[] = { 3.0 };
+	struct matrix_cell c[] = {
+		cell("a", 0, 1, 1.0),
+		cell("b", 0, 1, 2.0),
+		cell_v("c", 0, 1, one, 1, 3.0),
+	};
+	struct matrix_verdict *v;
+	size_t n;
+
+	(void)state;
+	assert_false(matrix_is_tie(&c[0], &c[2]));
+	v = decide(c, 3, &n);
+	assert_int_equal(v[0].winner, 0);
+	assert_true(v[0].tie);
+	assert_int_equal(v[0].ntied, 1); /* b is clearly behind */
+	assert_int_equal(v[0].nuntested, 1);
+	assert_int_equal(v[0].untested[0], 2);
+	matrix_free(v, n);
+}
+
+/* The regimes table's verdict: a clear win of the second side (the one
+ * ranked behind by its median) is no win of the fastest, and no
+ * disagreement either. */
+static void test_regime_word(void **state)
+{
+	struct verdict a = { .na = 5, .nb = 5, .outcome = VERDICT_A };
+	struct verdict b = { .na = 5, .nb = 5, .outcome = VERDICT_B };
+	struct verdict t = { .na = 5, .nb = 5, .outcome = VERDICT_TIE };
+
+	(void)state;
+	assert_string_equal(plots_regime_word(&a, NULL, true), "**agrees**");
+	assert_string_equal(plots_regime_word(&b, NULL, true), "tie");
+	assert_string_equal(plots_regime_word(&t, NULL, true), "tie");
+	assert_string_equal(plots_regime_word(NULL, NULL, true), "tie");
+	assert_string_equal(plots_regime_word(&t, &a, false), "disagrees");
+	assert_string_equal(plots_regime_word(&t, &b, false), "tie");
+}
+
+/* A p99 from fewer than 100 tasks is their maximum, and says so. */
+static void test_p99_few_samples(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_non_null(strstr(plots_p99_text(3100, 40, b, sizeof(b)), "max of n=40"));
+	assert_null(strstr(plots_p99_text(3100, 1000, b, sizeof(b)), "max of"));
+	assert_null(strstr(plots_p99_text(3100, NAN, b, sizeof(b)), "max of"));
+}
+
+/* The findings' comparisons are one family: a comparison clear on its
+ * own (p about 0.03) is a tie once adjusted together with an A/A pair,
+ * and clear again outside the family. */
+static void test_findings_family(void **state)
+{
+	static double a[] = { 1.0, 1.1, 1.2, 1.05 }, b[] = { 1.2, 1.3, 1.4, 1.15 };
+	static double x[] = { 1.0, 1.1, 1.2, 1.05 };
+	struct cell ca = { .model = "a", .nrep = 4 }, cb = { .model = "b", .nrep = 4 };
+	struct cell cx = { .model = "x", .nrep = 4 };
+	struct verdict v;
+	char buf[VERDICT_FMT_MAX];
+	bool clear = false;
+
+	(void)state;
+	ca.rep[M_MAKESPAN] = a;
+	cb.rep[M_MAKESPAN] = b;
+	cx.rep[M_MAKESPAN] = x;
+	plots_compare(&ca, &cb, M_MAKESPAN, &v);
+	assert_true(v.p > 0.025 && v.p < 0.05);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_true(clear); /* alone: uncorrected */
+	plots_vs_family(PLOTS_FAMILY_COLLECT);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	plots_vs(&ca, &cx, M_MAKESPAN, buf, sizeof(buf), NULL);
+	plots_vs_family(PLOTS_FAMILY_APPLY);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_false(clear); /* 2 x p > 0.05 */
+	assert_non_null(strstr(buf, "\xe2\x89\x88"));
+	plots_vs_family(PLOTS_FAMILY_OFF);
+	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
+	assert_true(clear);
 }
 
 /* One rep each cannot be tested: a tie however far apart; and the
@@ -353,7 +481,12 @@ int main(void)
 		cmocka_unit_test(test_tie_without_cap),
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_duplicate_counts_once),
-		cmocka_unit_test(test_margin_edges),
+		cmocka_unit_test(test_best_against_all),
+		cmocka_unit_test(test_rank_by_geometric_mean),
+		cmocka_unit_test(test_untested_apart),
+		cmocka_unit_test(test_regime_word),
+		cmocka_unit_test(test_p99_few_samples),
+		cmocka_unit_test(test_findings_family),
 		cmocka_unit_test(test_one_rep_and_family),
 		cmocka_unit_test(test_empty_input),
 	};

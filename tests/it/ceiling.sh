@@ -1,0 +1,78 @@
+#!/bin/bash
+# ceiling.sh - `cmbench ceiling` end to end at small sizes: a search that
+# reaches its cap, one stopped by the open-file limit (the hard limit
+# lowered for the test), one stopped by the memory budget, the rows of
+# ceiling.csv, the chart and the REPORT finding; bad input (a budget over
+# the machine's memory, a size that is not one, a workload that cannot
+# wait) exits 2 with one line; a search that fails at its first probe
+# exits 1 and says so.
+source "$(dirname "$0")/lib.sh"
+
+out=$TMP/set
+"$CMBENCH" ceiling -o "$out" --models eventloop,threadpool --workloads timer --from 16 --cap 64 \
+	--hold 100ms --mem-budget 1G >/dev/null 2>"$TMP/cap.err"
+rc=$?
+check "a capped search exits 0 (exit $rc)" test "$rc" = 0
+check "it says it raised or kept the soft limits" grep -q 'open files (RLIMIT_NOFILE)' "$TMP/cap.err"
+check "probes double: 16 32 64 for each model" \
+	test "$(awk -F, '$1=="probe" && $2=="threadpool"{printf "%s ", $4}' "$out/ceiling.csv")" = "16 32 64 "
+check "each search ends in one ceiling row at the cap" \
+	test "$(awk -F, '$1=="ceiling" && $4==64 && $13=="cap"' "$out/ceiling.csv" | wc -l)" = 2
+check "the threads of the pool are all held: 65 threads at C=64" \
+	test "$(awk -F, '$1=="probe" && $2=="threadpool" && $4==64{print $8}' "$out/ceiling.csv")" = 65
+
+# the open-file limit: the client needs one fd per connection
+( ulimit -n 200 && ulimit -Hn 200 &&
+	"$CMBENCH" ceiling -o "$out" --models eventloop --workloads io --from 32 --cap 1024 \
+		--hold 100ms --mem-budget 1G ) >/dev/null 2>"$TMP/nofile.err"
+row=$(awk -F, '$1=="ceiling" && $3=="io"' "$out/ceiling.csv")
+check "io under an open-file limit of 200: stopped by open files (${row:0:120})" \
+	test "$(echo "$row" | cut -d, -f13)" = "open files"
+held=$(echo "$row" | cut -d, -f4)
+ff=$(echo "$row" | cut -d, -f12)
+check "the largest clean C ($held) is below the first failing one ($ff), both near 200 - 64" \
+	test -n "$held" -a -n "$ff" && [ "$held" -lt "$ff" ] && [ "$held" -ge 100 ] && [ "$ff" -le 160 ]
+check "the limit's detail names RLIMIT_NOFILE" grep -q 'RLIMIT_NOFILE 200' "$out/ceiling.csv"
+
+# the memory budget stops forkpool before it is used up
+"$CMBENCH" ceiling -o "$out" --models forkpool --workloads timer --from 8 --cap 4096 \
+	--hold 100ms --mem-budget 8M >/dev/null 2>"$TMP/mem.err"
+row=$(awk -F, '$1=="ceiling" && $2=="forkpool"' "$out/ceiling.csv")
+check "forkpool under an 8 MiB budget: stopped by memory (${row:0:100})" \
+	test "$(echo "$row" | cut -d, -f13)" = memory
+check "no clean probe used more than the budget" \
+	test -z "$(awk -F, '$1=="probe" && $5==1 && $6>8192' "$out/ceiling.csv")"
+check "a finished search is not run again" \
+	sh -c "'$CMBENCH' ceiling -o '$out' --models forkpool --workloads timer --mem-budget 8M 2>&1 | grep -q 'already in'"
+
+# the chart and the finding
+"$CMBENCH" plots "$out" >/dev/null 2>&1
+check "cmbench plots draws ceiling.png from a set with only ceiling.csv" test -s "$out/ceiling.png"
+check "REPORT.md has the finding of each search" \
+	test "$(grep -c -e '  - .* on .* held \*\*' "$out/REPORT.md")" -ge 4
+
+# bad input
+"$CMBENCH" ceiling -o "$TMP/b" --mem-budget 100T 2>"$TMP/e1"
+check "a budget above the machine's memory: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e1")" = 1
+"$CMBENCH" ceiling -o "$TMP/b" --mem-budget lots 2>"$TMP/e2"
+check "a budget that is not a size: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e2")" = 1
+"$CMBENCH" ceiling -o "$TMP/b" --workloads cpu 2>"$TMP/e3"
+check "a workload that cannot hold a task: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e3")" = 1
+"$CMBENCH" ceiling -o "$TMP/first" --models threadpool --workloads timer --from 64 --hold 100ms \
+	--mem-budget 1M >/dev/null 2>"$TMP/e4"
+rc=$?
+check "a search that fails at its first probe: exit 1 (exit $rc)" test "$rc" = 1
+check "... and one line says so" test "$(grep -c 'failed at its first probe (C=64): memory' "$TMP/e4")" = 1
+
+# Ctrl-C in the middle of a probe: exit 130, the probe and its run gone
+"$CMBENCH" ceiling -o "$TMP/int" --models threadpool --workloads timer --from 64 --cap 64 \
+	--hold 29s --mem-budget 1G >/dev/null 2>"$TMP/int.err" &
+cpid=$!
+for _ in $(seq 100); do pgrep -f -- "--timer 29003200us" >/dev/null && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$cpid"
+wait "$cpid"
+rc=$?
+sleep 0.2
+check "SIGINT during a probe: exit 130 (exit $rc)" test "$rc" = 130
+check "... and no probe left running" test -z "$(pgrep -f -- '--timer 29003200us')"
