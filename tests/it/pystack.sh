@@ -92,7 +92,7 @@ oneline() { # WHAT RC ARGS...: exit RC, one line on stderr, no traceback
 		test "$rc" = "$want" -a "$(wc -l <"$o")" = 1 -a -z "$(grep Traceback "$o")"
 }
 DEAD=(--workload io --tasks 3 --concurrency 2 --workers 2 --target http://127.0.0.1:1/)
-for ml in py-uvloop-prefork:aiohttp py-asyncio:httpx py-processes:requests py-threads:httpx; do
+for ml in py-uvloop-prefork:aiohttp py-processes:requests; do
 	bg oneline "a refused target, --conn keepalive, ${ml%%:*} --py-http ${ml#*:}" 1 \
 		--model "${ml%%:*}" --py-http "${ml#*:}" --conn keepalive "${DEAD[@]}"
 done
@@ -169,7 +169,7 @@ else
 		# counts each task that cannot connect (exit 1, one line); so must
 		# the driver's pool that cannot open
 		F=(--workload pg --pg "$URL" --tasks 30 --concurrency 30 --pg-rows 100 --pg-range 5
-			--io-latency 300ms)
+			--io-latency 100ms)
 		oneline "pg, C=30 on a server of 20: threadpool" 1 --model threadpool "${F[@]}"
 		for ml in py-asyncio:asyncpg py-threads:psycopg2; do
 			oneline "pg, C=30 on a server of 20: ${ml%%:*} --py-pg ${ml#*:}" 1 \
