@@ -16,12 +16,14 @@
 
 const char *plots_tie_rule(char *b, size_t n)
 {
-	snprintf(b, n,
-		 "A cell has a winner only when Welch's test on the logs of the two best models' "
-		 "reps, corrected by Benjamini–Hochberg over the cells of the criterion, gives "
-		 "p < %.2f and the ratio of their geometric means is at least %.2f×; otherwise it "
-		 "is a tie (always with fewer than %d reps a side).",
-		 VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N);
+	snprintf(
+		b, n,
+		"A cell has a winner only when Welch's test on the logs of the reps of the best "
+		"model against those of every other model, corrected by Benjamini–Hochberg over "
+		"the cells of the criterion, gives p < %.2f and the ratio of their geometric means "
+		"is at least %.2f× each time; otherwise it is a tie. A model with fewer than %d "
+		"reps cannot be tested: it is shown apart (? name, untested) and leaves no winner.",
+		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N);
 	return b;
 }
 

@@ -73,9 +73,10 @@ const char *plots_vmodel(const struct set *s, int idx)
 	return s->mc_src[idx]->model;
 }
 
-/* "tie: a ≈ b ≈ c ? d (1.03× [0.98, 1.09], 1.2 ms)" into b: ≈ those the
- * adjusted test cannot tell from the winner, ? those too few reps to test;
- * the interval is the winner's against the runner-up. */
+/* "tie: a ≈ b ≈ c ? d (runner-up b: 1.03× [0.98, 1.09], 1.2 ms)" into b:
+ * ≈ those the adjusted test cannot tell from the winner, ? those too few
+ * reps to test; the interval is the winner's against the runner-up, who is
+ * named (the report's picker names the same one, tests/it/report.sh). */
 static const char *tie_text(const struct set *s, const struct matrix_verdict *v, const char *val,
 			    const char *failed, char *b, size_t n)
 {
@@ -90,10 +91,11 @@ static const char *tie_text(const struct set *s, const struct matrix_verdict *v,
 	if (o >= n)
 		return b;
 	if (v->vd.outcome == VERDICT_NA)
-		snprintf(b + o, n - o, " (too few reps to test, %s)%s", val, failed);
+		snprintf(b + o, n - o, " (too few reps to test; runner-up %s, %s)%s",
+			 plots_vmodel(s, v->runner_up), val, failed);
 	else
-		snprintf(b + o, n - o, " (%s, %s)%s", verdict_ratio_str(&v->vd, r, sizeof(r)), val,
-			 failed);
+		snprintf(b + o, n - o, " (runner-up %s: %s, %s)%s", plots_vmodel(s, v->runner_up),
+			 verdict_ratio_str(&v->vd, r, sizeof(r)), val, failed);
 	return b;
 }
 

@@ -238,7 +238,7 @@ static void openloop_rows(FILE *f, const struct set *s)
 		const char *cls;
 		char *p, *e;
 
-		if (strncmp(line, "| regime | SLO | winner", 23) == 0) {
+		if (strncmp(line, "| regime | SLO |", 16) == 0) {
 			in = true;
 			continue;
 		}

@@ -7,8 +7,9 @@ Drives Chromium over the DevTools protocol on a pipe (--remote-debugging-pipe:
 no port, no extra package). The network is off twice: the caller runs this
 under `unshare -n` when it can, and the page is told it is offline. For
 each FRAGMENT (share=..&concurrency=..&criterion=..) it loads the page,
-reads the model names shown in #answer and checks them against the same
-cell of decision-matrix.md; a FRAGMENT=>TEXT instead checks that #answer
+reads the model names shown in #answer by role (.best: the winner or
+those tied with it, .untested: too few reps, .runner-up) and checks each
+role against the same cell of decision-matrix.md; a FRAGMENT=>TEXT instead checks that #answer
 says TEXT (off the grid: the cell it used). An argument @HTML:MD opens
 another page (and its decision-matrix.md) for the fragments after it, in the
 same browser. Any console message, uncaught exception, log
@@ -103,8 +104,37 @@ class Browser:
             self.proc.wait()
 
 
+NAME = r"[A-Za-z0-9_-]+"
+
+
+def cell_roles(text, models):
+    """A cell's verdict by role, as plots_verdict_text writes it:
+    "**w** 1.2 ms (1.3× [1.1, 1.5] ahead of r)", "w 1.2 ms (the only valid
+    cell)", "tie: a ≈ b ? c (runner-up b: 1.03× [0.98, 1.09], 1.2 ms)" or
+    "tie: a ? c (too few reps to test; runner-up c, 1.2 ms)": best (the
+    winner, or those tied with it), untested (? c: too few reps) and the
+    runner-up; None for anything else."""
+    t = text.strip()
+    if t.startswith("tie: "):
+        body, _, rest = t[5:].partition(" (")
+        parts = body.split(" ? ")
+        best = [n.strip() for n in parts[0].split("\u2248")]
+        untested = [n.strip() for n in parts[1:]]
+        r = re.search(r"runner-up (" + NAME + ")", rest)
+    else:
+        m = re.match(r"\*\*(" + NAME + r")\*\*|(" + NAME + r") ", t)
+        if not m:
+            return None
+        best, untested = [m.group(1) or m.group(2)], []
+        r = re.search(r"ahead of (" + NAME + ")", t)
+    roles = {"best": best, "untested": untested, "runner-up": [r.group(1)] if r else []}
+    if any(n not in models for ns in roles.values() for n in ns):
+        return None
+    return roles
+
+
 def matrix_cell(md, share, conc, crit, models):
-    """The model names of one cell of decision-matrix.md's full table."""
+    """The roles of one cell of decision-matrix.md's full table."""
     col = {"time": 2, "p99": 3, "memory": 4}[crit]
     part = md.split("## Every cell of the grid", 1)[-1]
     for line in part.splitlines():
@@ -115,8 +145,7 @@ def matrix_cell(md, share, conc, crit, models):
         if not m or len(cells) < 5:
             continue
         if float(m.group(1)) == share and float(cells[1].replace(",", "")) == conc:
-            words = re.split(r"[^A-Za-z0-9_-]+", cells[col])
-            return [w for w in dict.fromkeys(words) if w in models]
+            return cell_roles(cells[col], models)
     return None
 
 
@@ -163,9 +192,11 @@ def main():
             b.call("Page.navigate", {"url": url + "#" + frag}, session=sess)
             b.wait_event("Page.loadEventFired")
             got = b.call("Runtime.evaluate", {"returnByValue": True, "expression":
-                         "JSON.stringify({names:[...document.querySelectorAll('#answer .model')]"
-                         ".map(e=>e.textContent), text:document.getElementById('answer')"
-                         ".textContent})"}, session=sess)["result"]["value"]
+                         "JSON.stringify({roles:Object.fromEntries(['best','untested',"
+                         "'runner-up'].map(r=>[r,[...document.querySelectorAll("
+                         "'#answer .model.'+r)].map(e=>e.textContent)])),"
+                         "text:document.getElementById('answer').textContent})"},
+                         session=sess)["result"]["value"]
             got = json.loads(got)
             if expect:
                 good = expect in got["text"]
@@ -176,8 +207,9 @@ def main():
             st = dict(kv.split("=", 1) for kv in frag.split("&"))
             want = matrix_cell(md, float(st["share"]), float(st["concurrency"]),
                                st.get("criterion", "time"), models)
-            names = list(dict.fromkeys(got["names"]))
-            good = want is not None and sorted(names) == sorted(want)
+            names = {r: list(dict.fromkeys(ns)) for r, ns in got["roles"].items()}
+            good = want is not None and names["best"] and all(
+                sorted(names[r]) == sorted(want[r]) for r in want)
             fails += not good
             print(f"{'ok' if good else 'not ok'} - #{frag}: the answer names {names}, "
                   f"decision-matrix.md's cell {want} ({got['text'][:160]!r})")
