@@ -41,8 +41,12 @@ do for [fmt in "png svg"] {
 	} else {
 		fm = exists("memfit_models") ? memfit_models : ""
 		fit(m) = dir."/plotdata/memfit-".m.".dat"
-		plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m, \
-		     for [m in fm] fit(m) using 1:2 with lines lt model_lt(m) dt 2 notitle
+		if (words(fm) == 0) {
+			plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m
+		} else {
+			plot for [m in pm] file(m) using 1:2:3:4 with yerrorlines lt model_lt(m) title m, \
+			     for [m in fm] fit(m) using 1:2 with lines lt model_lt(m) dt 2 notitle
+		}
 	}
 	unset output
 	unset label
