@@ -207,20 +207,6 @@ static int start_to_files(char *const argv[], const char *out, const char *err, 
 	return rc;
 }
 
-/* The first line of a file, into buf. */
-static void first_line(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)cap, f))
-		buf[0] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	fclose(f);
-}
-
 /* A probe's csv: a header of names and a row of numbers. */
 static int read_probe(const char *path, struct claims_run *r)
 {
@@ -364,7 +350,7 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 			 r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S);
 		return;
 	}
-	first_line(err, r->why, sizeof(r->why));
+	read_first_line(err, r->why, sizeof(r->why));
 	if (!r->why[0])
 		snprintf(r->why, sizeof(r->why), "exit status %d",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -480,7 +466,7 @@ static void python_version(const char *dir, struct claims_env *env)
 	snprintf(err, sizeof(err), "%s/runs/python.err", dir);
 	if (start_to_files(argv, out, err, &pid) == 0)
 		wait_child(pid, 30, &st);
-	first_line(out, env->python, sizeof(env->python));
+	read_first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])
 		snprintf(env->python, sizeof(env->python), "no %s", FOREIGN_PYTHON);
 }
