@@ -221,7 +221,7 @@ static int failure_row(FILE *f, const struct spec_cell *c, int cores)
 {
 	struct result_row r;
 
-	cells_param_row(&c->cfg, &r);
+	result_params(&c->cfg, &r);
 	snprintf(r.checksum, sizeof(r.checksum), "%s", "0000000000000000");
 	snprintf(r.libuv, sizeof(r.libuv), "%s", "none");
 	r.cores = cores;
