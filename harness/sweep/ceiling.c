@@ -556,6 +556,22 @@ static int probe_held(struct ceiling *cl, const struct model_ops *m, const struc
 	return rc;
 }
 
+/* One probe at C=c, held, classified when it failed, said and written
+ * as a "probe" row. 0, -EINTR, or -errno. */
+static int probe_step(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
+		      unsigned long long c, struct ceiling_probe *p, struct ceiling_verdict *v)
+{
+	int rc = probe_held(cl, m, w, c, p);
+
+	if (rc)
+		return rc;
+	ceiling_limits_read(&cl->lim);
+	if (!p->ok)
+		ceiling_classify(p, &cl->lim, m, w, v);
+	say_probe(m, w, p, v);
+	return put_row(cl, "probe", m, w, p, 0, p->ok ? NULL : v);
+}
+
 /* One search: double, then bisect. 0, -EINTR, or -errno when the set
  * cannot be written. */
 static int search(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w)
@@ -569,13 +585,7 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 
 	cl->hold_mul = 1;
 	for (;;) {
-		if ((rc = probe_held(cl, m, w, c, &p)))
-			return rc;
-		ceiling_limits_read(&cl->lim);
-		if (!p.ok)
-			ceiling_classify(&p, &cl->lim, m, w, &v);
-		say_probe(m, w, &p, &v);
-		if ((rc = put_row(cl, "probe", m, w, &p, 0, p.ok ? NULL : &v)))
+		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
 		if (!p.ok) {
 			fail_c = c;
@@ -605,13 +615,7 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 		       (best.concurrency / 20 > 1 ? best.concurrency / 20 : 1) &&
 	       steps++ < CEIL_BISECT_MAX) {
 		c = best.concurrency + (fail_c - best.concurrency) / 2;
-		if ((rc = probe_held(cl, m, w, c, &p)))
-			return rc;
-		ceiling_limits_read(&cl->lim);
-		if (!p.ok)
-			ceiling_classify(&p, &cl->lim, m, w, &v);
-		say_probe(m, w, &p, &v);
-		if ((rc = put_row(cl, "probe", m, w, &p, 0, p.ok ? NULL : &v)))
+		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
 		if (p.ok)
 			best = p;
