@@ -97,6 +97,7 @@ struct trial_shared {
 	uint64_t t0_ns;		 /* set by the go of the handshake */
 	int model_rc;		 /* what model->run returned */
 	int ran;		 /* model->run returned at all */
+	char why[256];		 /* a failed set-up in the model's words, or "" */
 };
 
 /* The trial's side of the handshake: two pipes to the monitor. */
@@ -175,6 +176,8 @@ static int trial_child(void *arg)
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
+	tp->ctl.why = tp->shm->why;
+	tp->ctl.why_len = sizeof(tp->shm->why);
 	/* the harness's own memory is resident before the base sample, so
 	 * that none of it is counted as the model's: the workers' stats, and
 	 * the merged result */
@@ -428,6 +431,9 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !shm->ran) {
 		snprintf(rep->fail, sizeof(rep->fail), "the trial process exited with status %d",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	} else if (shm->model_rc < 0 && shm->why[0]) {
+		snprintf(rep->fail, sizeof(rep->fail), "%s: set-up failed: %.*s", cfg->model->name,
+			 (int)sizeof(shm->why) - 1, shm->why);
 	} else if (shm->model_rc == -ECHILD) {
 		snprintf(rep->fail, sizeof(rep->fail),
 			 "%s: set-up failed: a worker process died before it was ready",

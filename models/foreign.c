@@ -86,6 +86,7 @@ struct fg {
 	uint8_t *seen;			 /* one bit per task id: reported */
 	uint64_t reported;		 /* tasks reported once */
 	char cpu_line[FOREIGN_LINE_MAX]; /* mode=cpu: its answer */
+	char why[FOREIGN_LINE_MAX];	 /* "fail WHY" before ready: its set-up failed */
 };
 
 /* --- the program and its argv ------------------------------------------ */
@@ -333,6 +334,8 @@ static void on_line(struct fg *g, const char *line)
 	g->last_heard = clock_now_ns();
 	if (!g->went && !g->ready && strcmp(line, "ready") == 0)
 		g->ready = true;
+	else if (!g->went && !g->ready && strncmp(line, "fail ", 5) == 0)
+		snprintf(g->why, sizeof(g->why), "%s", line + 5);
 	else if (g->went && !g->ended && strncmp(line, "task ", 5) == 0)
 		on_record(g, line);
 	else if (g->went && !g->ended && strcmp(line, "end") == 0)
@@ -500,13 +503,16 @@ static uint64_t silence_ns(const struct run_cfg *cfg)
 
 /* --- the run ---------------------------------------------------------------- */
 
-/* Until it says ready (0), dies (-ECHILD), says something else (-EPROTO)
- * or takes too long (-ETIMEDOUT). */
+/* Until it says ready (0), says its set-up failed (-ECANCELED, the reason
+ * in g->why), dies (-ECHILD), says something else (-EPROTO) or takes too
+ * long (-ETIMEDOUT). */
 static int wait_ready(struct fg *g)
 {
 	uint64_t deadline = clock_now_ns() + setup_ns(g->cfg);
 
 	while (!g->ready) {
+		if (g->why[0])
+			return -ECANCELED;
 		if (clock_now_ns() >= deadline)
 			return -ETIMEDOUT;
 		if (!fg_pump(g, ms_until(deadline)))
@@ -682,6 +688,8 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 	if (rc == 0)
 		rc = wait_ready(&g);
 	if (rc < 0) {
+		if (g.why[0] && ctl->why)
+			snprintf(ctl->why, ctl->why_len, "%s", g.why);
 		fg_kill(&g);
 		kill_orphans();
 		fg_free(&g);

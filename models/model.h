@@ -39,6 +39,11 @@ struct trial_ctl {
 	 * malloc'd, NULL-terminated array, starting with "run"), for a model
 	 * that execs cmbench for its tasks; NULL where the caller has none */
 	char **(*format_run)(const struct run_cfg *cfg);
+	/* where a model that fails its set-up may say why in one line (the
+	 * run's error then reads "MODEL: set-up failed: WHY"); NULL where the
+	 * caller has no room for it */
+	char *why;
+	size_t why_len;
 };
 
 /* n per-worker task_stats (zeroed, shared memory): the harness's when the

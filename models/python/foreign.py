@@ -361,8 +361,8 @@ def main(program):
         iters = cpu_calibrate(run.cpu_us) if run.cpu_us else run.cpu_iters
         run._say(f"cpu {iters} {cpu_measure_us(iters):.3f}")
         return
+    import foreign_libs  # pylint: disable=import-outside-toplevel
     try:
-        import foreign_libs  # pylint: disable=import-outside-toplevel
         foreign_libs.probe(run)
         if run.mode == "probe":
             return
@@ -370,3 +370,27 @@ def main(program):
     except foreign_libs.Missing as e:
         print(f"{run.model}: {e}", file=sys.stderr)
         sys.exit(2)
+    except Exception as e:  # noqa: BLE001 - one line, never a traceback
+        fail(run, e)
+
+
+def one_line(e):
+    """An exception as one short line: its type and first line."""
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0] if text else ''}"[:200]
+
+
+def fail(run, e):
+    """What set-up or the run raised, as one line, and exit 1. Before
+    ready it is the protocol's "fail WHY" (cmbench prints "MODEL: set-up
+    failed: WHY"); after, one line on stderr (cmbench counts the tasks it
+    never heard of)."""
+    try:
+        if not run.t0:
+            run._say(f"fail {one_line(e)}")  # pylint: disable=protected-access
+        else:
+            print(f"{run.model}: {one_line(e)}", file=sys.stderr)
+    except OSError:
+        pass
+    sys.stderr.flush()
+    os._exit(1)  # pylint: disable=protected-access

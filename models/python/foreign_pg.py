@@ -9,7 +9,8 @@ is FNV-1a over every value as text (0x1f after a value, 0x100 after a
 NULL, 0x1e after a row), folded by mix64. cmbench's service hands the
 conninfo (server, search_path of the run's schema, statement_timeout) as
 the --pg flag. --pg-conn pool: C connections opened before the clock (a
-slot each, or the driver's pool of C); new: each task connects and closes.
+slot each, or the driver's pool of C; one that cannot open leaves each task
+to connect, counted, as a C slot does); new: each task connects and closes.
 
 Blocking drivers: psycopg2, psycopg (sequential, threads, processes).
 Async drivers: asyncpg (create_pool), psycopg (AsyncConnectionPool).
@@ -19,6 +20,7 @@ trip per task, which is what its users get; psycopg's pool and the slots of
 the blocking drivers send nothing between tasks."""
 
 import asyncio
+import logging
 import re
 
 import foreign
@@ -90,6 +92,13 @@ def err_kind(e, connected=True):
             "InternalClientError", "ConnectionFailure"):
         return "io" if not state or state.startswith("08") else "query"
     return "query"
+
+
+def setup_s(run):
+    """The longest a pool of C may take to open: half the set-up time
+    cmbench allows (models/foreign.c, setup_ns()), so that a pool that
+    cannot open (the server is full or gone) leaves time to say so."""
+    return min(SETUP_S, (20 + (run.concurrency + run.workers) // 25) / 2)
 
 
 def pool_mode(run):
@@ -174,7 +183,13 @@ class Asyncpg:
             # n connections at once before the clock: a busy server may take
             # longer than connect_timeout to fork n backends; set-up may
             kw = dict(self.kw, timeout=max(self.kw["timeout"], SETUP_S))
-            self.pool = await self.lib.create_pool(min_size=n, max_size=n, **kw)
+            pool = self.lib.create_pool(min_size=n, max_size=n, **kw)
+            try:
+                async with asyncio.timeout(setup_s(self.run)):
+                    self.pool = await pool
+            except Exception:  # noqa: BLE001 - as a C slot: each task connects, and counts it
+                pool.terminate()  # the connections it did open
+                self.pool = None
 
     async def task(self, task_id):
         p = params(self.run, task_id)
@@ -210,7 +225,12 @@ class PsycopgAsync:
             self.pool = self.pools.AsyncConnectionPool(
                 self.dsn, min_size=n, max_size=n, open=False,
                 kwargs={"autocommit": True}, timeout=max(self.run.timeout, 30))
-            await self.pool.open(wait=True, timeout=SETUP_S)
+            logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)  # no retry chatter
+            try:
+                await self.pool.open(wait=True, timeout=setup_s(self.run))
+            except Exception:  # noqa: BLE001 - as a C slot: each task connects, and counts it
+                await self.pool.close(timeout=1)
+                self.pool = None
 
     async def query(self, conn, task_id):
         async with conn.cursor() as cur:

@@ -17,6 +17,7 @@ tearing down, so the final sample holds every loop. See README.md."""
 import asyncio
 import multiprocessing
 import os
+import signal
 import sys
 import time
 
@@ -59,15 +60,24 @@ async def worker_loop(run, slots, counter, go_fd, done_fd):
     await work.close()
 
 
+class SetupError(Exception):
+    """A worker could not set up."""
+
+
 def worker(run, slots, counter, go_fd, done_fd):
     """In the forked child: never returns."""
     code = 0
     try:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
         asyncio.run(worker_loop(run, slots, counter, go_fd, done_fd))
-    except BaseException as e:  # noqa: BLE001 - say it, and die
-        print(f"{run.model}: worker {os.getpid()}: {e!r}", file=sys.stderr)
+    except BaseException as e:  # noqa: BLE001 - say it in one line, and die
         code = 1
+        try:  # before ready, the parent says it ("fail WHY"); after, we do
+            os.write(done_fd, b"f" + foreign.one_line(e).encode()[:200])
+        except OSError:
+            pass
+        if run.t0:
+            print(f"{run.model}: worker {os.getpid()}: {foreign.one_line(e)}", file=sys.stderr)
     finally:
         sys.stderr.flush()
         os._exit(code)  # pylint: disable=protected-access
@@ -92,12 +102,18 @@ def main(run):
         os.close(go_r)
         os.close(done_w)
         kids.append((pid, go_w, done_r))
-    lost = 0
+    lost, why = 0, ""
     for _, _, d in kids:  # every loop set up: the clock may start
-        if os.read(d, 1) != b"r":
+        said = os.read(d, 1)
+        if said != b"r":
             lost += 1
+            if said == b"f" and not why:
+                why = os.read(d, 256).decode(errors="replace")
     if lost:
-        sys.exit(f"{run.model}: {lost} worker(s) died before they were ready")
+        for pid, _, _ in kids:
+            os.kill(pid, signal.SIGKILL)
+        raise SetupError(f"{lost} worker(s) died before they were ready"
+                         + (f" ({why})" if why else ""))
     t0 = run.ready()
     for _, g, _ in kids:
         os.write(g, str(t0).encode())
