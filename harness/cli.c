@@ -263,8 +263,11 @@ static int parse_rate(const char *val, double *out, char *err, size_t errlen)
 	return 0;
 }
 
-/* One core flag. */
-static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+#define FLAG_NOT_MINE 1 /* a flag group's answer for a flag of another group */
+
+/* A flag that says what runs: model, workload and the work of a task.
+ * 0, -EINVAL, or FLAG_NOT_MINE. */
+static int work_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
 		     size_t errlen)
 {
 	int k = 0, rc = 0;
@@ -305,6 +308,17 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 		*seen |= 2;
 		return cli_parse_u64("--cpu-iters", val, 1, 1000000000000ull, &cfg->cpu_iters, err,
 				     errlen);
+	}
+	return FLAG_NOT_MINE;
+}
+
+/* A flag that says how the run goes: release, length, output. 0 or -EINVAL. */
+static int run_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+		    size_t errlen)
+{
+	int k = 0, rc = 0;
+
+	switch (id) {
 	case O_TIMEOUT:
 		return cli_parse_duration_us("--timeout", val, 1000, 3600000000ull,
 					     &cfg->timeout_us, err, errlen);
@@ -351,6 +365,15 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* One core flag. */
+static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+		     size_t errlen)
+{
+	int rc = work_flag(cfg, id, val, seen, err, errlen);
+
+	return rc == FLAG_NOT_MINE ? run_flag(cfg, id, val, seen, err, errlen) : rc;
 }
 
 /* The option table: the core flags, then every workload's. */
