@@ -189,22 +189,10 @@ void claims_set_free(struct claims_set *s)
  * err (both made anew). 0 with *pid, or -errno. */
 static int start_to_files(char *const argv[], const char *out, const char *err, pid_t *pid)
 {
-	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = o < 0 || e < 0 ? -errno : 0;
 	struct spawn sp;
 
 	spawn_init(&sp);
-	spawn_null(&sp, STDIN_FILENO);
-	spawn_dup(&sp, STDOUT_FILENO, o);
-	spawn_dup(&sp, STDERR_FILENO, e);
-	if (rc == 0)
-		rc = spawn_exec(&sp, argv, pid);
-	if (o >= 0)
-		close(o);
-	if (e >= 0)
-		close(e);
-	return rc;
+	return spawn_to_files(&sp, argv, out, err, pid);
 }
 
 /* A probe's csv: a header of names and a row of numbers. */
