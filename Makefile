@@ -26,7 +26,7 @@ HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: ceiling claims all test bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
+.PHONY: ceiling claims all test test-slow bench bench-python plots clean deps deps-build deps-test deps-bench deps-peers asan check-sanitizers fuzz peers
 
 # a fresh machine: the build dependencies first (installed as root,
 # otherwise the one apt-get line is printed and make stops)
@@ -83,7 +83,12 @@ deps-peers:
 
 test: deps-test
 	$(MAKE) --no-print-directory cmbench $(UNIT_BIN) $(B)/cmbench-fixtures
-	@tests/run.sh $(UNIT_BIN)
+	@TESTS=fast tests/run.sh $(UNIT_BIN)
+
+# the integration scripts too long for `make test` (tests/it/SLOW); CI runs them
+test-slow: deps-test
+	$(MAKE) --no-print-directory cmbench $(B)/cmbench-fixtures
+	@TESTS=slow tests/run.sh
 
 # the sanitizer build: the same tests against an ASan/UBSan binary
 asan: deps-test

@@ -19,6 +19,7 @@
  * growing backlog. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 
 #define OL_MAX_WL 4	   /* regimes (workloads) drawn */
 #define OL_MAX_PTS 64	   /* rates of one model in one regime */
+#define OL_MAX_REPS 100	   /* searches per model kept (search_reps:) */
 #define OL_SPECTRUM_PCT 70 /* the load of the spectrum chart, percent of capacity */
 #define OL_KNEE 2.0	   /* p99 over the unloaded p99 that marks the knee */
 #define OL_BASE_N 1000	   /* samples the unloaded p99 needs */
@@ -51,6 +53,10 @@ struct ol_series {
 	bool none;		  /* the search found no sustained rate */
 	double sustained, lo, hi; /* the searched rate and its bracket (hi NAN: open) */
 	double probes;		  /* probes the search ran */
+	double rep[OL_MAX_REPS];  /* each search's sustained rate (search_reps:), 0: none */
+	size_t nrep;
+	struct verdict v; /* the regime's verdict, on the best series (tested) */
+	bool tested;	  /* v holds a test of it against the runner-up */
 };
 
 struct ol {
@@ -113,15 +119,26 @@ static void read_capacity(const struct set *s, struct ol *o)
 	cw = cells_csv_col(&t, "workload");
 	ct = cells_csv_col(&t, "capacity_tps");
 	cs = cells_csv_col(&t, "search");
+	int cr = cells_csv_col(&t, "search_rep");
+
 	for (size_t r = 0; cm >= 0 && cw >= 0 && ct >= 0 && r < t.nrows; r++)
 		for (size_t w = 0; w < o->nwl; w++)
 			for (size_t k = 0; k < o->nmodels; k++) {
 				struct ol_series *ser = &o->s[w * o->nmodels + k];
 				const char *how = cs >= 0 ? t.rows[r][cs] : "batch";
 
+				const char *sr = cr >= 0 ? t.rows[r][cr] : "";
+
 				if (strcmp(t.rows[r][cw], o->wl[w]) != 0 ||
 				    strcmp(t.rows[r][cm], s->models[k]) != 0)
 					continue;
+				if (sr[0] >= '1' && sr[0] <= '9') { /* one search of several */
+					double v = cap_num(&t, r, "sustained_tps");
+
+					if (ser->nrep < OL_MAX_REPS)
+						ser->rep[ser->nrep++] = isfinite(v) ? v : 0;
+					continue;
+				}
 				ser->capacity = strtod(t.rows[r][ct], NULL);
 				ser->searched = strcmp(how, "ok") == 0 || strcmp(how, "none") == 0;
 				ser->none = strcmp(how, "none") == 0;
@@ -514,6 +531,15 @@ static void decide_searched(const struct set *s, const struct ol *o, size_t w, F
 		fprintf(f, "none: no model sustained a rate | | |\n");
 		return;
 	}
+	if (best->tested && second) { /* the rule on the searches' rates */
+		char vb[VERDICT_FMT_MAX];
+
+		fprintf(f, "%s | %s | %s, %s |\n",
+			verdict_format(&best->v, s->models[kb], s->models[ks], vb, sizeof(vb)),
+			bracket_text(best, b1, sizeof(b1)), s->models[ks],
+			bracket_text(second, b2, sizeof(b2)));
+		return;
+	}
 	/* one search per model: no sample to test, so no winner and no tie */
 	fprintf(f, "%s, untested (one search per model) | %s | ", s->models[kb],
 		bracket_text(best, b1, sizeof(b1)));
@@ -523,6 +549,63 @@ static void decide_searched(const struct set *s, const struct ol *o, size_t w, F
 			isfinite(second->hi) && second->hi >= best->lo ? "; brackets overlap" : "");
 	else
 		fprintf(f, "no other model sustains a rate |\n");
+}
+
+/* The best and the runner-up of a searched regime, by median rate. */
+static void searched_top(const struct ol *o, size_t w, size_t *kb, size_t *ks)
+{
+	const struct ol_series *best = NULL, *second = NULL;
+
+	*kb = *ks = SIZE_MAX;
+	for (size_t k = 0; k < o->nmodels; k++) {
+		const struct ol_series *ser = series(o, w, k);
+
+		if (!ser->n || !(sustainable(ser, o->slo_us[w]) > 0))
+			continue;
+		if (!best || ser->sustained > best->sustained) {
+			second = best, *ks = *kb;
+			best = ser, *kb = k;
+		} else if (!second || ser->sustained > second->sustained) {
+			second = ser, *ks = k;
+		}
+	}
+}
+
+/* The searched regimes whose two best models have 2+ searches each: the
+ * rule (lib/verdict.h) on seconds per task (1 / rate: lower is better),
+ * Benjamini-Hochberg across the table. The verdict lands on the best
+ * series (a: the best, b: the runner-up). */
+static void test_searched(struct ol *o)
+{
+	struct verdict *fam[OL_MAX_WL];
+	size_t n = 0;
+
+	for (size_t w = 0; w < o->nwl; w++) {
+		size_t kb, ks;
+		struct ol_series *a, *b;
+		double ia[OL_MAX_REPS], ib[OL_MAX_REPS];
+
+		if (!regime_searched(o, w))
+			continue;
+		searched_top(o, w, &kb, &ks);
+		if (kb == SIZE_MAX || ks == SIZE_MAX)
+			continue;
+		a = &o->s[w * o->nmodels + kb];
+		b = &o->s[w * o->nmodels + ks];
+		if (a->nrep < 2 || b->nrep < 2)
+			continue;
+		for (size_t i = 0; i < a->nrep; i++) /* a search that held nothing: no value */
+			ia[i] = a->rep[i] > 0 ? 1 / a->rep[i] : NAN;
+		for (size_t i = 0; i < b->nrep; i++)
+			ib[i] = b->rep[i] > 0 ? 1 / b->rep[i] : NAN;
+		if (verdict_test(ia, a->nrep, ib, b->nrep, &a->v))
+			continue;
+		a->tested = true;
+		fam[n++] = &a->v;
+	}
+	if (n && verdict_adjust_ptr(fam, n, VERDICT_BH))
+		for (size_t i = 0; i < n; i++) /* no memory: no adjustment, no winner */
+			fam[i]->outcome = VERDICT_TIE;
 }
 
 /* The verdict of one regime through matrix_decide (lower is better: the
@@ -635,9 +718,13 @@ int plots_openloop_md(const struct set *s, FILE *f)
 		"of each model's batch capacity). Either way it is one figure per model, "
 		"not a sample of reps, so the verdict rule (lib/verdict.h) cannot test "
 		"it: the table names the highest, *untested*, never a winner or a "
-		"tie.\n\n"
+		"tie. With `search_reps: N` (N >= 2) each model is searched N times, "
+		"interleaved, and the rule tests the two highest on their N rates "
+		"(seconds per task, Benjamini-Hochberg across this table): a ratio with "
+		"its 95%% interval, a winner or a tie.\n\n"
 		"| regime | SLO | highest | sustains | next |\n|---|---|---|---|---|\n",
 		SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG);
+	test_searched(&o);
 	for (size_t w = 0; w < o.nwl; w++)
 		decide(s, &o, w, f);
 	fprintf(f,

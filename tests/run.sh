@@ -35,12 +35,22 @@ run_one() { # name limit_s cmd...
 	fail=$((fail + f))
 }
 
+[ "${TESTS:-all}" = slow ] && set --
 for bin in "$@"; do
 	run_one "$(basename "$bin")" 120 "$bin"
 done
+# TESTS=fast (make test: the unit tests and every script not listed in
+# tests/it/SLOW), slow (make test-slow: only the scripts listed there), all.
+sel=${TESTS:-all}
+is_slow() { grep -qx "$1" tests/it/SLOW 2>/dev/null; }
 for t in tests/it/*.sh; do
-	[ "$(basename "$t")" = lib.sh ] && continue
-	run_one "$(basename "$t")" 300 bash "$t"
+	n=$(basename "$t")
+	[ "$n" = lib.sh ] && continue
+	case "$sel" in
+	fast) is_slow "$n" && continue ;;
+	slow) is_slow "$n" || continue ;;
+	esac
+	run_one "$n" 300 bash "$t"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -60,8 +61,26 @@ static int socket_nonblock(int family)
  * loopback target, connections take their source round-robin from
  * 127.0.0.2, 127.0.0.3, ..., so ports do not cap the run before its
  * memory or its open files do. The port is still picked at connect()
- * (IP_BIND_ADDRESS_NO_PORT), per (source, destination). */
+ * (IP_BIND_ADDRESS_NO_PORT), per (source, destination).
+ * CMBENCH_TEST_CONN_PER_SRC=N (tests only) sets the threshold to N, so a
+ * test spreads a small run (the hard RLIMIT_NOFILE of a test machine is
+ * often below 20,000). */
 #define HTTP_CONN_PER_SRC 20000
+static uint64_t conn_per_src(void)
+{
+	static uint64_t v; /* 0: not read yet; the same value whichever thread reads it */
+	uint64_t n = __atomic_load_n(&v, __ATOMIC_RELAXED);
+
+	if (n == 0) {
+		const char *e = getenv("CMBENCH_TEST_CONN_PER_SRC");
+		char *end;
+		unsigned long long x = e ? strtoull(e, &end, 10) : 0;
+
+		n = e && *e && !*end && x > 0 ? (uint64_t)x : HTTP_CONN_PER_SRC;
+		__atomic_store_n(&v, n, __ATOMIC_RELAXED);
+	}
+	return n;
+}
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24 /* linux/in.h */
 #endif
@@ -73,10 +92,12 @@ static void spread_source(const struct run_cfg *cfg, int fd)
 	uint64_t nsrc, k;
 	int one = 1;
 
-	if (cfg->concurrency <= HTTP_CONN_PER_SRC || dst->sin_family != AF_INET ||
+	uint64_t per = conn_per_src();
+
+	if (cfg->concurrency <= per || dst->sin_family != AF_INET ||
 	    (ntohl(dst->sin_addr.s_addr) >> 24) != 127)
 		return;
-	nsrc = (cfg->concurrency + HTTP_CONN_PER_SRC - 1) / HTTP_CONN_PER_SRC;
+	nsrc = (cfg->concurrency + per - 1) / per;
 	if (nsrc > 250)
 		nsrc = 250;
 	k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % nsrc;

@@ -83,9 +83,11 @@ struct spec_grid {
 	unsigned warmup;	       /* warmup: of this grid, when own_warmup */
 	double ci_pct;		       /* ci: P% of this grid, when own_ci */
 	uint64_t budget_us;	       /* budget: of this grid, when own_budget (0: none) */
+	unsigned search_reps;	       /* search_reps: of this grid, when own_search_reps */
 	bool own_reps, own_warmup, own_ci, own_budget; /* given in the grid */
-	int conc_line, workers_line, tasks_line;       /* where they were, for messages */
-	unsigned seen;				       /* bit per key given in this grid */
+	bool own_search_reps;
+	int conc_line, workers_line, tasks_line; /* where they were, for messages */
+	unsigned seen;				 /* bit per key given in this grid */
 };
 
 struct spec {
@@ -96,6 +98,7 @@ struct spec {
 				     median makespan is within +-P% (3) */
 	uint64_t budget_us;	  /* budget: a grid's time for rounds past MIN (0: none) */
 	unsigned warmup;	  /* warmup: unmeasured runs first (1) */
+	unsigned search_reps;	  /* search_reps: N searches per model of `rate: search` (1) */
 	uint64_t timeout_us;	  /* timeout: per task I/O (5s) */
 	struct spec_grid *grids;  /* grid: blocks, in order */
 	size_t n_grids;

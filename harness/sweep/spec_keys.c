@@ -109,6 +109,22 @@ static int key_reps(struct spec_parser *ps, const char *key, char **items, int n
 	return 0;
 }
 
+/* search_reps: N - the searches of `rate: search` per model, interleaved */
+static int key_search_reps(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	uint64_t a;
+
+	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, CELLS_MAX_REPS, &a))
+		return -EINVAL;
+	if (ps->grid) {
+		ps->grid->search_reps = (unsigned)a;
+		ps->grid->own_search_reps = true;
+	} else {
+		ps->spec->search_reps = (unsigned)a;
+	}
+	return 0;
+}
+
 /* ci: P% - the half-width of the 95% interval of the geometric mean of the reps that ends the
  * rounds */
 static int key_ci(struct spec_parser *ps, const char *key, char **items, int n)
@@ -690,6 +706,7 @@ const struct spec_key spec_keys[] = {
 	{ "name:", SPEC_GLOBAL, false, false, key_name },
 	{ "reps:", SPEC_ANY, false, false, key_reps },
 	{ "warmup:", SPEC_ANY, false, false, key_warmup },
+	{ "search_reps:", SPEC_ANY, false, false, key_search_reps },
 	{ "ci:", SPEC_ANY, false, false, key_ci },
 	{ "budget:", SPEC_ANY, false, false, key_budget },
 	{ "cpu_scale:", SPEC_GRID, false, false, key_cpu_scale },

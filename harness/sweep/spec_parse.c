@@ -288,6 +288,7 @@ int spec_parse(const char *file, const char *text, struct spec *spec, char *err,
 
 	memset(spec, 0, sizeof(*spec));
 	spec->reps = spec->reps_max = 3;
+	spec->search_reps = 1;
 	spec->ci_pct = 3;
 	spec->warmup = 1;
 	spec->timeout_us = 5000000;

@@ -9,11 +9,23 @@
  * sustains not even the lowest probe gets no number: its row says so,
  * and its cells of the grid are not run.
  *
- * The figures are kept in the set's capacity.csv (one row per work
- * setting), so a resumed sweep offers the same rates and a reader sees
- * what the percentages stood for. */
+ * With `search_reps: N` each model is searched N times, in rounds: round
+ * r searches every model once, in an order shuffled from meta.json's seed
+ * and r, so a drift of the machine does not land on one model. The
+ * percents are then of the median sustained rate, and the N rates are the
+ * sample plots/ tests the open-loop verdict on.
+ *
+ * The figures are kept in the set's capacity.csv (a batch row per work
+ * setting; a searched one has a row per search, search_rep 1..N, then its
+ * `median` row: the median rate, the span of the brackets, all probes), so
+ * a resumed sweep offers the same rates and a reader sees what the
+ * percentages stood for.
+ *
+ * CMBENCH_TEST_PROBE_S=S (tests only) shortens the probes to S seconds and
+ * 1000 * S tasks at least. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +49,10 @@
 #define CAP_DOWN 0.6	     /* and down */
 #define CAP_FLOOR 0.1	     /* lowest probe, times the batch throughput */
 #define CAP_PROBES_MAX 14    /* probes of one search at most */
+#define CAP_REPS_MAX CELLS_MAX_REPS
+
+static unsigned cap_probe_tasks = CAP_PROBE_TASKS;
+static double cap_probe_s = CAP_PROBE_S;
 
 struct cap {
 	char id[SPEC_ID_MAX];	      /* spec_capacity_id */
@@ -47,6 +63,11 @@ struct cap {
 	double sustained, lo, hi;     /* the search: the rate, its bracket (hi: NAN: none failed) */
 	unsigned probes;	      /* probes run; 0: not searched */
 	bool none;		      /* the search sustained not even its lowest probe */
+	unsigned nrep;		      /* searches asked for (search_reps:) */
+	unsigned done;		      /* searches done, in rs[0..done) */
+	double rs[CAP_REPS_MAX];      /* each search's sustained rate (0: none) */
+	double rlo[CAP_REPS_MAX], rhi[CAP_REPS_MAX]; /* and its bracket */
+	unsigned rprobes[CAP_REPS_MAX];		     /* and its probes */
 };
 
 struct cap_table {
@@ -79,9 +100,12 @@ static void cap_read(struct cap_table *t, const char *path)
 		return;
 	cid = cells_csv_col(&csv, "capacity_id");
 	cs = cells_csv_col(&csv, "search");
+	int cr = cells_csv_col(&csv, "search_rep");
+
 	for (size_t i = 0; cid >= 0 && i < csv.nrows; i++) {
 		struct cap *c = cap_find(t, csv.rows[i][cid]);
 		double v = col_num(&csv, i, "capacity_tps"), p = col_num(&csv, i, "probes");
+		const char *sr = cr >= 0 ? csv.rows[i][cr] : "";
 
 		if (!c || !(v > 0))
 			continue;
@@ -90,11 +114,33 @@ static void cap_read(struct cap_table *t, const char *path)
 		c->tps = v;
 		if (!c->search)
 			continue;
+		if (sr[0] >= '1' && sr[0] <= '9') { /* one search of several */
+			unsigned k = (unsigned)strtoul(sr, NULL, 10) - 1;
+			bool none = cs >= 0 && strcmp(csv.rows[i][cs], "none") == 0;
+
+			if (k != c->done || k >= c->nrep)
+				continue; /* out of order, or more than asked now */
+			c->rs[k] = none ? 0 : col_num(&csv, i, "sustained_tps");
+			c->rlo[k] = col_num(&csv, i, "bracket_lo_tps");
+			c->rhi[k] = col_num(&csv, i, "bracket_hi_tps");
+			c->rprobes[k] = (unsigned)p;
+			c->done = k + 1;
+			continue;
+		}
+		if (c->done != c->nrep && !(cr < 0 && c->nrep == 1))
+			continue; /* a summary of other searches than asked now */
 		c->probes = (unsigned)p;
 		c->sustained = col_num(&csv, i, "sustained_tps");
 		c->lo = col_num(&csv, i, "bracket_lo_tps");
 		c->hi = col_num(&csv, i, "bracket_hi_tps");
 		c->none = cs >= 0 && strcmp(csv.rows[i][cs], "none") == 0;
+		if (cr < 0) { /* an older set: its one search */
+			c->rs[0] = c->none ? 0 : c->sustained;
+			c->rlo[0] = c->lo;
+			c->rhi[0] = c->hi;
+			c->rprobes[0] = c->probes;
+			c->done = 1;
+		}
 	}
 	cells_csv_free(&csv);
 }
@@ -113,7 +159,7 @@ static int cap_put(FILE *f, const void *arg)
 
 	fprintf(f, "capacity_id,grid,model,workload,concurrency,io_latency_us,cpu_us,tasks,"
 		   "capacity_tps,search,sustained_tps,bracket_lo_tps,bracket_hi_tps,probes,"
-		   "slo_us\n");
+		   "slo_us,search_rep\n");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct cap *p = &t->v[i];
 		const struct spec_cell *c = p->cell;
@@ -124,14 +170,35 @@ static int cap_put(FILE *f, const void *arg)
 			(unsigned long long)c->cfg.io_latency_us, (unsigned long long)c->cpu_us,
 			(unsigned long long)c->batch_tasks, p->tps);
 		if (!p->search) {
-			fprintf(f, ",batch,,,,,\n");
+			fprintf(f, ",batch,,,,,,\n");
 			continue;
 		}
+		for (unsigned k = 0; k < p->done; k++) {
+			if (k)
+				fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%.6g", p->id, c->grid,
+					c->cfg.model->name, c->cfg.workload->name,
+					(unsigned long long)c->cfg.concurrency,
+					(unsigned long long)c->cfg.io_latency_us,
+					(unsigned long long)c->cpu_us,
+					(unsigned long long)c->batch_tasks, p->tps);
+			fprintf(f, ",%s", p->rs[k] > 0 ? "ok" : "none");
+			put_num(f, p->rs[k] > 0 ? p->rs[k] : NAN);
+			put_num(f, p->rlo[k]);
+			put_num(f, p->rhi[k]);
+			fprintf(f, ",%u,%.0f,%u\n", p->rprobes[k], p->slo_us, k + 1);
+		}
+		if (p->done < p->nrep)
+			continue; /* stopped: the median once all searches ran */
+		fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,%llu,%.6g", p->id, c->grid,
+			c->cfg.model->name, c->cfg.workload->name,
+			(unsigned long long)c->cfg.concurrency,
+			(unsigned long long)c->cfg.io_latency_us, (unsigned long long)c->cpu_us,
+			(unsigned long long)c->batch_tasks, p->tps);
 		fprintf(f, ",%s", p->none ? "none" : "ok");
 		put_num(f, p->none ? NAN : p->sustained);
 		put_num(f, p->lo);
 		put_num(f, p->hi);
-		fprintf(f, ",%u,%.0f\n", p->probes, p->slo_us);
+		fprintf(f, ",%u,%.0f,median\n", p->probes, p->slo_us);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -217,12 +284,12 @@ static int cap_probe(const struct sweep *sw, struct cap *p, double rate, bool *o
 	struct sustain_run r;
 	struct cells_csv csv;
 	enum sustain_verdict v;
-	double n = ceil(rate * CAP_PROBE_S);
+	double n = ceil(rate * cap_probe_s);
 	bool exited;
 	int rc;
 
 	cfg.rate_tps = rate;
-	cfg.tasks = n < CAP_PROBE_TASKS ? CAP_PROBE_TASKS : (uint64_t)n;
+	cfg.tasks = n < cap_probe_tasks ? cap_probe_tasks : (uint64_t)n;
 	rc = cap_run(sw, p->cell, cfg, &csv, &exited);
 	if (rc)
 		return rc;
@@ -283,6 +350,66 @@ static int cap_search(const struct sweep *sw, struct cap *p)
 	return sweep_stop_sig ? -EINTR : 0;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Keep search number p->done, then, after the last, the summary: the
+ * median rate (a search that sustained nothing counts 0), the span of
+ * the brackets (open above when one is) and all probes. */
+static void cap_keep(struct cap *p)
+{
+	double v[CAP_REPS_MAX], m;
+	unsigned k = p->done++, n = p->done, probes = 0;
+
+	p->rs[k] = p->none ? 0 : p->sustained;
+	p->rlo[k] = p->lo;
+	p->rhi[k] = p->hi;
+	p->rprobes[k] = p->probes;
+	if (n < p->nrep)
+		return;
+	memcpy(v, p->rs, n * sizeof(v[0]));
+	qsort(v, n, sizeof(v[0]), cmp_dbl);
+	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	p->lo = INFINITY;
+	p->hi = -INFINITY;
+	for (unsigned i = 0; i < n; i++) {
+		probes += p->rprobes[i];
+		if (isfinite(p->rlo[i]) && p->rlo[i] < p->lo)
+			p->lo = p->rlo[i];
+		if (!isfinite(p->rhi[i]))
+			p->hi = NAN; /* one search found no rate it failed: open above */
+		else if (!isnan(p->hi) && p->rhi[i] > p->hi)
+			p->hi = p->rhi[i];
+	}
+	p->lo = isfinite(p->lo) ? p->lo : NAN;
+	p->probes = probes;
+	p->none = !(m > 0);
+	p->sustained = p->none ? NAN : m;
+}
+
+/* order[0..n) shuffled from seed and round r (splitmix64, Fisher-Yates). */
+static void cap_shuffle(size_t *order, size_t n, uint64_t seed, unsigned r)
+{
+	uint64_t x = seed ^ (0x5ea4c4ull << 32) ^ r;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+		size_t j, tmp;
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		j = (size_t)(z % i);
+		tmp = order[i - 1], order[i - 1] = order[j], order[j] = tmp;
+	}
+}
+
 static int cap_collect(struct sweep *sw, struct cap_table *t)
 {
 	for (size_t i = 0; i < sw->ncells; i++) {
@@ -306,6 +433,11 @@ static int cap_collect(struct sweep *sw, struct cap_table *t)
 		t->v[t->n].search = g && g->rate_search;
 		t->v[t->n].slo_us = g ? (double)g->slo_us : SPEC_SLO_US;
 		t->v[t->n].sustained = t->v[t->n].lo = t->v[t->n].hi = NAN;
+		t->v[t->n].nrep = !t->v[t->n].search	    ? 0
+				  : g && g->own_search_reps ? g->search_reps
+							    : sw->spec.search_reps;
+		if (t->v[t->n].search && t->v[t->n].nrep == 0)
+			t->v[t->n].nrep = 1;
 		t->n++;
 	}
 	return 0;
@@ -346,33 +478,67 @@ int sweep_capacity(struct sweep *sw)
 	struct cap_table t = { 0 };
 	char path[SWEEP_PATH_MAX + 32];
 	bool measured = false;
+	unsigned rounds = 1;
+	size_t *order;
+	const char *ps = getenv("CMBENCH_TEST_PROBE_S");
 	int rc = cap_collect(sw, &t);
 
 	if (rc || t.n == 0) {
 		free(t.v);
 		return rc;
 	}
+	if (ps && strtod(ps, NULL) > 0 && strtod(ps, NULL) <= CAP_PROBE_S) {
+		cap_probe_s = strtod(ps, NULL);
+		cap_probe_tasks = (unsigned)(1000 * cap_probe_s);
+		cap_probe_tasks = cap_probe_tasks ? cap_probe_tasks : 1;
+	}
+	order = malloc(t.n * sizeof(*order));
+	if (!order) {
+		free(t.v);
+		return -ENOMEM;
+	}
 	snprintf(path, sizeof(path), "%s/capacity.csv", sw->dir);
 	cap_read(&t, path);
-	for (size_t i = 0; rc == 0 && i < t.n && !sweep_stop_sig; i++) {
-		struct cap *p = &t.v[i];
+	for (size_t i = 0; i < t.n; i++)
+		rounds = t.v[i].nrep > rounds ? t.v[i].nrep : rounds;
+	/* round r: the r-th search of every model, in a shuffled order */
+	for (unsigned r = 0; rc == 0 && r < rounds && !sweep_stop_sig; r++) {
+		cap_shuffle(order, t.n, sw->meta.seed, r);
+		for (size_t j = 0; rc == 0 && j < t.n && !sweep_stop_sig; j++) {
+			struct cap *p = &t.v[order[j]];
 
-		if (p->tps > 0 && (!p->search || p->probes > 0))
-			continue;
-		if (!(p->tps > 0))
-			rc = cap_measure(sw, p->cell, &p->tps);
-		if (rc == 0)
-			fprintf(stderr, "cmbench sweep: batch capacity of %s: %.1f tasks/s\n",
-				p->id, p->tps);
-		if (rc == 0 && p->search)
+			if (p->tps > 0 && (!p->search || p->done > r || r >= p->nrep))
+				continue;
+			if (!(p->tps > 0)) {
+				rc = cap_measure(sw, p->cell, &p->tps);
+				if (rc == 0)
+					fprintf(stderr,
+						"cmbench sweep: batch capacity of %s: %.1f "
+						"tasks/s\n",
+						p->id, p->tps);
+			}
+			measured = true;
+			if (rc || !p->search || p->done > r || r >= p->nrep)
+				continue;
 			rc = cap_search(sw, p);
-		if (rc == 0 && p->search && !p->none)
-			fprintf(stderr,
-				"cmbench sweep: sustained rate of %s: %.1f tasks/s [%.1f, %.1f], "
-				"%u probes\n",
-				p->id, p->sustained, p->lo, p->hi, p->probes);
-		measured = true;
+			if (rc)
+				break;
+			cap_keep(p);
+			if (p->nrep > 1 && p->rs[r] > 0)
+				fprintf(stderr,
+					"cmbench sweep: search %u of %u of %s: %.1f tasks/s "
+					"[%.1f, %.1f], %u probes\n",
+					r + 1, p->nrep, p->id, p->rs[r], p->rlo[r], p->rhi[r],
+					p->rprobes[r]);
+			if (p->done == p->nrep && !p->none)
+				fprintf(stderr,
+					"cmbench sweep: sustained rate of %s: %.1f tasks/s [%.1f, "
+					"%.1f], %u probes%s\n",
+					p->id, p->sustained, p->lo, p->hi, p->probes,
+					p->nrep > 1 ? " (median of the searches)" : "");
+		}
 	}
+	free(order);
 	if (measured && (rc == 0 || rc == -EINTR)) {
 		int rc2 = setio_replace(path, cap_put, &t);
 

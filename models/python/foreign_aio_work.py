@@ -28,6 +28,11 @@ class Streams:
     async def setup(self, n):
         if self.run.keepalive:
             self.pool = await foreign_aio.stream_pool(self.run, n)
+        else:  # the first lookup (and the loop's resolver threads) is set-up
+            try:
+                await asyncio.get_running_loop().getaddrinfo(self.run.host, self.run.port)
+            except OSError:
+                pass  # the first task fails and counts it
 
     async def io(self, task_id):
         return await foreign_aio.async_get(self.run, self.pool, task_id)

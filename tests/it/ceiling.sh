@@ -5,7 +5,10 @@
 # ceiling.csv, the chart and the REPORT finding; bad input (a budget over
 # the machine's memory, a size that is not one, a workload that cannot
 # wait) exits 2 with one line; a search that fails at its first probe
-# exits 1 and says so.
+# exits 1 and says so. io past CMBENCH_TEST_CONN_PER_SRC connections
+# (20,000 outside tests) spreads them over 127.0.0.2, .3, ...: forced at 10
+# for 50 connections, the run is clean, its checksum the unspread one's, and
+# the server holds connections from 5 source addresses (ss, mid-run).
 source "$(dirname "$0")/lib.sh"
 
 out=$TMP/set
@@ -76,3 +79,26 @@ rc=$?
 sleep 0.2
 check "SIGINT during a probe: exit 130 (exit $rc)" test "$rc" = 130
 check "... and no probe left running" test -z "$(pgrep -f -- '--timer 29003200us')"
+
+# source-address spreading, forced small: 50 held connections, 10 a source
+"$CMBENCH" run --model eventloop --workload io --io-latency 10ms --tasks 50 --concurrency 50 \
+	--format csv >"$TMP/plain.csv" 2>/dev/null
+CMBENCH_TEST_CONN_PER_SRC=10 "$CMBENCH" run --model eventloop --workload io --io-latency 1500ms \
+	--tasks 50 --concurrency 50 --format csv >"$TMP/spread.csv" 2>"$TMP/spread.err" &
+spid=$!
+srcs=0
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do # until all 50 are held (1.5 s of waiting)
+	sleep 0.1
+	# the server's side of each connection: its peer, a spread source
+	srcs=$(ss -tnH state established 2>/dev/null | awk '{print $4}' |
+		grep -E '^127\.0\.0\.([2-6]):' | cut -d: -f1 | sort -u | wc -l)
+	[ "$srcs" -ge 5 ] && break
+done
+wait "$spid"
+rc=$?
+check "spreading forced at 10 a source: the run is clean (exit $rc, $(csv_field "$TMP/spread.csv" errors) errors)" \
+	test "$rc,$(csv_field "$TMP/spread.csv" completed),$(csv_field "$TMP/spread.csv" errors)" = "0,50,0"
+check "... the same checksum as unspread ($(csv_field "$TMP/spread.csv" checksum))" \
+	test "$(csv_field "$TMP/spread.csv" checksum)" = "$(csv_field "$TMP/plain.csv" checksum)"
+check "... the server held connections from 5 source addresses, 127.0.0.2-6 (saw $srcs)" \
+	test "$srcs" = 5
