@@ -189,36 +189,10 @@ void claims_set_free(struct claims_set *s)
  * err (both made anew). 0 with *pid, or -errno. */
 static int start_to_files(char *const argv[], const char *out, const char *err, pid_t *pid)
 {
-	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = o < 0 || e < 0 ? -errno : 0;
 	struct spawn sp;
 
 	spawn_init(&sp);
-	spawn_null(&sp, STDIN_FILENO);
-	spawn_dup(&sp, STDOUT_FILENO, o);
-	spawn_dup(&sp, STDERR_FILENO, e);
-	if (rc == 0)
-		rc = spawn_exec(&sp, argv, pid);
-	if (o >= 0)
-		close(o);
-	if (e >= 0)
-		close(e);
-	return rc;
-}
-
-/* The first line of a file, into buf. */
-static void first_line(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)cap, f))
-		buf[0] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	fclose(f);
+	return spawn_to_files(&sp, argv, out, err, pid);
 }
 
 /* A probe's csv: a header of names and a row of numbers. */
@@ -364,7 +338,7 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 			 r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S);
 		return;
 	}
-	first_line(err, r->why, sizeof(r->why));
+	read_first_line(err, r->why, sizeof(r->why));
 	if (!r->why[0])
 		snprintf(r->why, sizeof(r->why), "exit status %d",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -480,7 +454,7 @@ static void python_version(const char *dir, struct claims_env *env)
 	snprintf(err, sizeof(err), "%s/runs/python.err", dir);
 	if (start_to_files(argv, out, err, &pid) == 0)
 		wait_child(pid, 30, &st);
-	first_line(out, env->python, sizeof(env->python));
+	read_first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])
 		snprintf(env->python, sizeof(env->python), "no %s", FOREIGN_PYTHON);
 }

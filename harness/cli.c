@@ -18,17 +18,6 @@
 #include "../workloads/workload.h"
 #include "../lib/sched.h"
 
-/* One line into err; the error convention's -EINVAL. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errlen)
 {
 	const char *host, *hend, *path, *colon;
@@ -37,20 +26,21 @@ int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errle
 	size_t hlen;
 
 	if (strncmp(s, "http://", 7) != 0)
-		return fail(err, errlen, "--target: '%s' must start with http://", s);
+		return parse_fail(err, errlen, "--target: '%s' must start with http://", s);
 	host = s + 7;
 	if (strpbrk(host, "?#") && (!strchr(host, '/') || strpbrk(host, "?#") < strchr(host, '/')))
-		return fail(err, errlen, "--target: '%s' needs a / before its query", s);
+		return parse_fail(err, errlen, "--target: '%s' needs a / before its query", s);
 	path = strchr(host, '/');
 	hend = path ? path : host + strlen(host);
 	if (*host == '[') { /* [v6]:port */
 		const char *rb = memchr(host, ']', (size_t)(hend - host));
 
 		if (!rb)
-			return fail(err, errlen, "--target: '%s' has an unclosed [", s);
+			return parse_fail(err, errlen, "--target: '%s' has an unclosed [", s);
 		colon = rb[1] == ':' ? rb + 1 : NULL;
 		if (!colon && rb + 1 != hend)
-			return fail(err, errlen, "--target: '%s' is not http://HOST:PORT/PATH", s);
+			return parse_fail(err, errlen,
+					  "--target: '%s' is not http://HOST:PORT/PATH", s);
 		hlen = (size_t)(rb - host - 1);
 		host++;
 	} else {
@@ -58,23 +48,23 @@ int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errle
 		hlen = (size_t)((colon ? colon : hend) - host);
 	}
 	if (hlen == 0 || hlen >= sizeof(cfg->target_host))
-		return fail(err, errlen, "--target: '%s' has no host", s);
+		return parse_fail(err, errlen, "--target: '%s' has no host", s);
 	if (colon) {
 		size_t plen = (size_t)(hend - colon - 1);
 
 		if (plen == 0 || plen >= sizeof(portbuf))
-			return fail(err, errlen, "--target: '%s' has a bad port", s);
+			return parse_fail(err, errlen, "--target: '%s' has a bad port", s);
 		memcpy(portbuf, colon + 1, plen);
 		portbuf[plen] = '\0';
 		if (cli_parse_u64("--target port", portbuf, 1, 65535, &port, err, errlen))
 			return -EINVAL;
 	}
 	if (path && strlen(path) >= sizeof(cfg->target_path))
-		return fail(err, errlen, "--target: the path of '%s' is too long", s);
+		return parse_fail(err, errlen, "--target: the path of '%s' is too long", s);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return fail(err, errlen, "--target: '%s' has a blank or control character",
-				    s);
+			return parse_fail(err, errlen,
+					  "--target: '%s' has a blank or control character", s);
 	memcpy(cfg->target_host, host, hlen);
 	cfg->target_host[hlen] = '\0';
 	snprintf(cfg->target_port, sizeof(cfg->target_port), "%llu", (unsigned long long)port);
@@ -210,11 +200,11 @@ static int wl_flag_set(struct run_cfg *cfg, const struct wl_flag *f, const char 
 				cfg->wl_num[f->slot] = k;
 				return 0;
 			}
-		return fail(err, errlen, "%s: '%s' is not one of the choices (see --help)", flag,
-			    val);
+		return parse_fail(err, errlen, "%s: '%s' is not one of the choices (see --help)",
+				  flag, val);
 	case WLF_STR:
 		if (strlen(val) >= sizeof(cfg->wl_str[0]))
-			return fail(err, errlen, "%s: the value is too long", flag);
+			return parse_fail(err, errlen, "%s: the value is too long", flag);
 		snprintf(cfg->wl_str[f->slot], sizeof(cfg->wl_str[0]), "%s", val);
 		return 0;
 	}
@@ -231,7 +221,8 @@ int cli_wl_flag(struct run_cfg *cfg, const char *name, const char *val, char *er
 	const struct wl_flag *f = wl_flag_of(cfg->workload, name);
 
 	if (!f)
-		return fail(err, errlen, "workload %s has no flag --%s", cfg->workload->name, name);
+		return parse_fail(err, errlen, "workload %s has no flag --%s", cfg->workload->name,
+				  name);
 	return wl_flag_set(cfg, f, val, err, errlen);
 }
 
@@ -243,8 +234,8 @@ static int parse_choice(const char *flag, const char *val, const char *const *na
 			*out = i;
 			return 0;
 		}
-	return fail(err, errlen, "%s: '%s' is not one of the choices (see cmbench run --help)",
-		    flag, val);
+	return parse_fail(err, errlen,
+			  "%s: '%s' is not one of the choices (see cmbench run --help)", flag, val);
 }
 
 static const char *const conn_names[] = { "new", "keepalive", NULL };
@@ -259,19 +250,24 @@ static int parse_rate(const char *val, double *out, char *err, size_t errlen)
 	double v;
 
 	if (!isdigit((unsigned char)val[0]) && val[0] != '.')
-		return fail(err, errlen, "--rate: '%s' is not a number of tasks per second", val);
+		return parse_fail(err, errlen, "--rate: '%s' is not a number of tasks per second",
+				  val);
 	v = strtod(val, &end);
 	if (*end != '\0' || !isfinite(v) || strpbrk(val, "eExXpP"))
-		return fail(err, errlen, "--rate: '%s' is not a number of tasks per second", val);
+		return parse_fail(err, errlen, "--rate: '%s' is not a number of tasks per second",
+				  val);
 	if (v <= 0 || v > 1e7)
-		return fail(err, errlen, "--rate: %s is out of range (above 0, at most 10000000)",
-			    val);
+		return parse_fail(err, errlen,
+				  "--rate: %s is out of range (above 0, at most 10000000)", val);
 	*out = v;
 	return 0;
 }
 
-/* One core flag. */
-static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+#define FLAG_NOT_MINE 1 /* a flag group's answer for a flag of another group */
+
+/* A flag that says what runs: model, workload and the work of a task.
+ * 0, -EINVAL, or FLAG_NOT_MINE. */
+static int work_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
 		     size_t errlen)
 {
 	int k = 0, rc = 0;
@@ -279,15 +275,17 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 	switch (id) {
 	case O_MODEL:
 		cfg->model = model_find(val);
-		return cfg->model ? 0
-				  : fail(err, errlen,
-					 "--model: unknown model '%s' (see cmbench list)", val);
+		return cfg->model
+			       ? 0
+			       : parse_fail(err, errlen,
+					    "--model: unknown model '%s' (see cmbench list)", val);
 	case O_WORKLOAD:
 		cfg->workload = workload_find(val);
 		return cfg->workload
 			       ? 0
-			       : fail(err, errlen,
-				      "--workload: unknown workload '%s' (see cmbench list)", val);
+			       : parse_fail(err, errlen,
+					    "--workload: unknown workload '%s' (see cmbench list)",
+					    val);
 	case O_CONCURRENCY:
 		return cli_parse_u64("--concurrency", val, 1, 1000000, &cfg->concurrency, err,
 				     errlen);
@@ -310,6 +308,17 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 		*seen |= 2;
 		return cli_parse_u64("--cpu-iters", val, 1, 1000000000000ull, &cfg->cpu_iters, err,
 				     errlen);
+	}
+	return FLAG_NOT_MINE;
+}
+
+/* A flag that says how the run goes: release, length, output. 0 or -EINVAL. */
+static int run_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+		    size_t errlen)
+{
+	int k = 0, rc = 0;
+
+	switch (id) {
 	case O_TIMEOUT:
 		return cli_parse_duration_us("--timeout", val, 1000, 3600000000ull,
 					     &cfg->timeout_us, err, errlen);
@@ -358,6 +367,15 @@ static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 	return -EINVAL;
 }
 
+/* One core flag. */
+static int core_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
+		     size_t errlen)
+{
+	int rc = work_flag(cfg, id, val, seen, err, errlen);
+
+	return rc == FLAG_NOT_MINE ? run_flag(cfg, id, val, seen, err, errlen) : rc;
+}
+
 /* The option table: the core flags, then every workload's. */
 static struct option *build_options(const struct wl_flag **wlf, size_t *nwl)
 {
@@ -386,8 +404,8 @@ static int apply_wl_flags(struct run_cfg *cfg, const char **wlval, const struct 
 			continue;
 		f = wl_flag_of(cfg->workload, wlf[i]->name);
 		if (!f)
-			return fail(err, errlen, "--%s: not a flag of workload %s", wlf[i]->name,
-				    cfg->workload->name);
+			return parse_fail(err, errlen, "--%s: not a flag of workload %s",
+					  wlf[i]->name, cfg->workload->name);
 		if (wl_flag_set(cfg, f, wlval[i], err, errlen))
 			return -EINVAL;
 	}
@@ -398,35 +416,35 @@ static int apply_wl_flags(struct run_cfg *cfg, const char **wlval, const struct 
 static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 {
 	if (!cfg->model)
-		return fail(err, errlen, "run: --model is required (see cmbench list)");
+		return parse_fail(err, errlen, "run: --model is required (see cmbench list)");
 	if (!cfg->workload)
-		return fail(err, errlen, "run: --workload is required (see cmbench list)");
+		return parse_fail(err, errlen, "run: --workload is required (see cmbench list)");
 	if ((seen & 3) == 3)
-		return fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
+		return parse_fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
 	if (((seen & 16) || (seen & 32)) && !(seen & 8))
-		return fail(err, errlen, "--arrivals, --seed and --duration need --rate");
+		return parse_fail(err, errlen, "--arrivals, --seed and --duration need --rate");
 	if ((seen & 32) && (seen & 64))
-		return fail(err, errlen, "--tasks and --duration: give one or the other");
+		return parse_fail(err, errlen, "--tasks and --duration: give one or the other");
 	if (seen & 32) {
 		double n = ceil(cfg->rate_tps * (double)cfg->duration_us / 1e6);
 
 		if (n < 1 || n > SCHED_MAX_TASKS)
-			return fail(err, errlen,
-				    "--duration: rate x duration is %.0f tasks (1 to %d)", n,
-				    SCHED_MAX_TASKS);
+			return parse_fail(err, errlen,
+					  "--duration: rate x duration is %.0f tasks (1 to %d)", n,
+					  SCHED_MAX_TASKS);
 		cfg->tasks = (uint64_t)n;
 	}
 	if (cfg->rate_tps > 0 && cfg->tasks > SCHED_MAX_TASKS)
-		return fail(err, errlen, "--tasks: an open-loop run takes at most %d tasks",
-			    SCHED_MAX_TASKS);
+		return parse_fail(err, errlen, "--tasks: an open-loop run takes at most %d tasks",
+				  SCHED_MAX_TASKS);
 	if ((seen & 8) && !cfg->model->open_loop)
-		return fail(
+		return parse_fail(
 			err, errlen,
 			"--rate: model %s cannot keep an arrival schedule; it runs batches only",
 			cfg->model->name);
 	if ((seen & 4) && !cfg->model->spawns)
-		return fail(err, errlen, "--spawn: model %s starts no process per task",
-			    cfg->model->name);
+		return parse_fail(err, errlen, "--spawn: model %s starts no process per task",
+				  cfg->model->name);
 	if (cfg->model->one_slot)
 		cfg->concurrency = 1;
 	if (!cfg->workload->does_cpu) {
@@ -453,9 +471,9 @@ static int parse_loop(int argc, char **argv, struct run_cfg *cfg, const struct o
 		if (c == O_HELP || c == 'h')
 			return 1;
 		if (c == '?')
-			return fail(err, errlen, "run: unknown flag '%s'", arg);
+			return parse_fail(err, errlen, "run: unknown flag '%s'", arg);
 		if (c == ':')
-			return fail(err, errlen, "%s: needs a value", arg);
+			return parse_fail(err, errlen, "%s: needs a value", arg);
 		if (c >= O_WL) {
 			wlval[c - O_WL] = optarg;
 			continue;
@@ -464,7 +482,7 @@ static int parse_loop(int argc, char **argv, struct run_cfg *cfg, const struct o
 			return -EINVAL;
 	}
 	if (optind < argc)
-		return fail(err, errlen, "run: unexpected argument '%s'", argv[optind]);
+		return parse_fail(err, errlen, "run: unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -480,7 +498,7 @@ int cli_parse_run(int argc, char **argv, struct run_cfg *cfg, char *err, size_t 
 	cli_run_defaults(cfg);
 	opts = build_options(wlf, &nwl);
 	if (!opts)
-		return fail(err, errlen, "run: out of memory");
+		return parse_fail(err, errlen, "run: out of memory");
 	rc = parse_loop(argc, argv, cfg, opts, wlval, &seen, err, errlen);
 	free(opts);
 	if (rc)
@@ -508,7 +526,7 @@ int cli_check_fd_limit(const struct run_cfg *cfg, char *err, size_t errlen)
 	/* one socket per task in flight, plus what the process itself holds */
 	need = cfg->concurrency + 64;
 	if (cfg->workload->does_io && rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
-		return fail(
+		return parse_fail(
 			err, errlen,
 			"--concurrency: %llu is above the open-file limit (%llu, hard limit %llu, "
 			"with 64 kept in reserve)",

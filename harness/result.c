@@ -206,37 +206,35 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row)
+void result_params(const struct run_cfg *cfg, struct result_row *row)
 {
-	const struct task_stats *s = &rep->stats;
-	double slots;
-
 	memset(row, 0, sizeof(*row));
 	snprintf(row->model, sizeof(row->model), "%s", cfg->model->name);
 	snprintf(row->workload, sizeof(row->workload), "%s", cfg->workload->name);
 	snprintf(row->conn, sizeof(row->conn), "%s", cfg->keepalive ? "keepalive" : "new");
-	snprintf(row->checksum, sizeof(row->checksum), "%016llx", (unsigned long long)s->checksum);
-	snprintf(row->libuv, sizeof(row->libuv), "%s", uv_version_string());
 	row->tasks = (double)cfg->tasks;
 	row->concurrency = (double)cfg->concurrency;
 	row->workers = (double)cfg->workers;
 	row->io_latency_us = (double)cfg->io_latency_us;
 	row->payload = (double)cfg->payload;
 	row->cpu_iters = (double)cfg->cpu_iters;
-	row->cpu_us_per_task = rep->cpu_us_per_task;
-	row->cores = rep->cores;
-	row->completed = (double)s->completed;
-	row->setup_s = (double)rep->setup_ns / 1e9;
-	row->monitor_cpu_s = rep->monitor_cpu_s;
-	row->samples = (double)rep->samples;
-	if (s->last_done_ns > rep->t0_ns)
-		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
-	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
 	snprintf(row->arrivals, sizeof(row->arrivals), "%s",
 		 cfg->rate_tps <= 0 ? "batch"
 		 : cfg->poisson	    ? "poisson"
 				    : "const");
 	row->rate_tps = cfg->rate_tps;
+}
+
+/* Makespan, throughput, and under an open loop the achieved rate and the
+ * median latency of the first and last fifth. */
+static void row_pace(const struct run_cfg *cfg, const struct trial_report *rep,
+		     struct result_row *row)
+{
+	const struct task_stats *s = &rep->stats;
+
+	if (s->last_done_ns > rep->t0_ns)
+		row->makespan_s = (double)(s->last_done_ns - rep->t0_ns) / 1e9;
+	row->throughput_tps = row->makespan_s > 0 ? row->tasks / row->makespan_s : 0;
 	row->achieved_tps = row->makespan_s > 0 ? (double)s->completed / row->makespan_s : 0;
 	row->lat_p50_first_us = row->lat_p50_last_us = NAN;
 	if (cfg->rate_tps > 0) {
@@ -246,6 +244,13 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 		row->lat_p50_first_us = n1 ? a / 1e3 : NAN;
 		row->lat_p50_last_us = n2 ? b / 1e3 : NAN;
 	}
+}
+
+/* The lower bounds and the efficiency against them. */
+static void row_bounds(const struct trial_report *rep, struct result_row *row)
+{
+	const struct task_stats *s = &rep->stats;
+
 	row->bound_s = result_bound_s(row->tasks, row->concurrency, row->cores, row->io_latency_us,
 				      row->cpu_us_per_task);
 	row->io_floor_us = rep->io_floor_us;
@@ -262,6 +267,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	 * bound misses something; never a figure to print as is */
 	if (isfinite(row->efficiency) && row->efficiency > RESULT_EFFICIENCY_MAX)
 		snprintf(row->efficiency_note, sizeof(row->efficiency_note), "above_bound");
+}
+
+static void row_latency(const struct task_stats *s, struct result_row *row)
+{
 	row->lat_p50_us = us(hist_quantile(&s->lat, 0.50));
 	row->lat_p90_us = us(hist_quantile(&s->lat, 0.90));
 	row->lat_p99_us = us(hist_quantile(&s->lat, 0.99));
@@ -269,6 +278,14 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->lat_max_us = us(s->lat.max);
 	row->svc_p50_us = us(hist_quantile(&s->svc, 0.50));
 	row->svc_p99_us = us(hist_quantile(&s->svc, 0.99));
+}
+
+/* CPU time, context switches, memory, processes and threads. */
+static void row_resources(const struct run_cfg *cfg, const struct trial_report *rep,
+			  struct result_row *row)
+{
+	double slots;
+
 	row->cpu_user_s = tv_s(rep->ru.ru_utime);
 	row->cpu_sys_s = tv_s(rep->ru.ru_stime);
 	row->ctx_voluntary = (double)rep->ru.ru_nvcsw;
@@ -290,6 +307,10 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 				  : NAN;
 	row->processes = (double)rep->peak.processes;
 	row->threads = (double)rep->peak.threads;
+}
+
+static void row_errors(const struct task_stats *s, struct result_row *row)
+{
 	row->errors = (double)stats_errors(s);
 	row->errors_connect = (double)s->errors[TASK_ERR_CONNECT];
 	row->errors_timeout = (double)s->errors[TASK_ERR_TIMEOUT];
@@ -298,6 +319,26 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row->errors_query = (double)s->errors[TASK_ERR_QUERY];
 	row->errors_worker = (double)s->errors[TASK_ERR_WORKER];
 	row->workers_lost = (double)s->workers_lost;
+}
+
+void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row)
+{
+	const struct task_stats *s = &rep->stats;
+
+	result_params(cfg, row);
+	snprintf(row->checksum, sizeof(row->checksum), "%016llx", (unsigned long long)s->checksum);
+	snprintf(row->libuv, sizeof(row->libuv), "%s", uv_version_string());
+	row->cpu_us_per_task = rep->cpu_us_per_task;
+	row->cores = rep->cores;
+	row->completed = (double)s->completed;
+	row->setup_s = (double)rep->setup_ns / 1e9;
+	row->monitor_cpu_s = rep->monitor_cpu_s;
+	row->samples = (double)rep->samples;
+	row_pace(cfg, rep, row);
+	row_bounds(rep, row);
+	row_latency(s, row);
+	row_resources(cfg, rep, row);
+	row_errors(s, row);
 }
 
 static void print_value(FILE *f, const struct result_col *c, const struct result_row *row,

@@ -61,6 +61,9 @@ double result_bound_s(double n, double c, double p, double l_us, double w_us);
  * (README, "The two bounds"), in seconds. */
 double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us);
 /* Fill the row from a finished trial. */
+/* A row with only the run's parameter columns (those marked COL_PARAM)
+ * filled from cfg, the rest zero. */
+void result_params(const struct run_cfg *cfg, struct result_row *row);
 void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row);
 void result_print(FILE *f, enum out_format fmt, const struct result_row *row);
 /* The text block alone. */

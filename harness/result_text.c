@@ -30,10 +30,10 @@ void result_print_error_kinds(FILE *f, const struct result_row *r)
 	fputs(sep[0] == ',' ? ")\n" : "\n", f);
 }
 
-void result_print_text(FILE *f, const struct result_row *r)
+/* What ran, how tasks were released, the I/O and CPU a task asks for. */
+static void text_header(FILE *f, const struct result_row *r)
 {
-	char a[32], b[32], c[64], d[32], e[32];
-	double n = r->completed - r->errors; /* the latencies recorded */
+	char a[32], b[32];
 
 	fprintf(f,
 		"cmbench run: %s / %s, %.0f tasks, concurrency %.0f, workers %.0f, %.0f cores, "
@@ -56,6 +56,13 @@ void result_print_text(FILE *f, const struct result_row *r)
 	if (r->cpu_iters > 0)
 		fprintf(f, "  cpu:  %.0f iterations per task = %s on one core\n", r->cpu_iters,
 			fmt_us(a, sizeof(a), r->cpu_us_per_task, FMT_TERSE));
+}
+
+/* Makespan against the bound, and against the bound with the I/O floor. */
+static void text_makespan(FILE *f, const struct result_row *r)
+{
+	char a[32], b[32], c[64];
+
 	if (*r->efficiency_note) /* never printed as if it were a figure */
 		snprintf(c, sizeof(c), "%.1f%% (%s: w measured too high?)", r->efficiency * 100,
 			 r->efficiency_note);
@@ -77,6 +84,15 @@ void result_print_text(FILE *f, const struct result_row *r)
 			fmt_us(a, sizeof(a), r->io_floor_us, FMT_TERSE),
 			fmt_us(b, sizeof(b), r->bound_floor_s * 1e6, FMT_TERSE), c);
 	}
+}
+
+/* The latency and service time quantiles; a p99 of too few samples is
+ * not printed. */
+static void text_latency(FILE *f, const struct result_row *r)
+{
+	char a[32], b[32], c[64], d[32], e[32];
+	double n = r->completed - r->errors; /* the latencies recorded */
+
 	fprintf(f, "  %-10s %10s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "p99.9", "max");
 	/* a p99 of fewer than 100 samples (a p99.9 of fewer than 1,000) is
 	 * only the max: not printed as one */
@@ -91,6 +107,13 @@ void result_print_text(FILE *f, const struct result_row *r)
 		n >= 100 ? fmt_us(b, sizeof(b), r->svc_p99_us, FMT_TERSE) : "-");
 	if (n < 1000)
 		fprintf(f, "  (%s: max of n=%.0f)\n", n < 100 ? "p99 and p99.9" : "p99.9", n);
+}
+
+/* CPU, memory, the process tree, the monitor's cost, the tasks. */
+static void text_resources(FILE *f, const struct result_row *r)
+{
+	char a[32], b[32], c[64], d[32];
+
 	fprintf(f,
 		"  CPU      user %.3fs  sys %.3fs   context switches %.0f voluntary, %.0f "
 		"involuntary\n",
@@ -113,6 +136,14 @@ void result_print_text(FILE *f, const struct result_row *r)
 			: 0.0);
 	fprintf(f, "  Tasks    %.0f released, %.0f completed, %.0f errors", r->tasks, r->completed,
 		r->errors);
+}
+
+void result_print_text(FILE *f, const struct result_row *r)
+{
+	text_header(f, r);
+	text_makespan(f, r);
+	text_latency(f, r);
+	text_resources(f, r);
 	result_print_error_kinds(f, r);
 	fprintf(f, "  Checksum %s\n", r->checksum);
 }

@@ -9,6 +9,10 @@
 
 #define PARSE_ERR_MAX 512 /* room for the one line a parser writes */
 
+/* One printf-style line into err; returns -EINVAL (the error convention). */
+int parse_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* A whole number in [min, max]. No sign, no suffix. */
 int cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		  char *err, size_t errlen);

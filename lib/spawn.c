@@ -185,3 +185,22 @@ int spawn_reap_ms(pid_t pid, uint64_t ms, bool group, int *status)
 {
 	return spawn_reap(pid, clock_now_ns() + ms * 1000000, group, status);
 }
+
+int spawn_to_files(struct spawn *s, char *const argv[], const char *out, const char *err,
+		   pid_t *pid)
+{
+	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = o < 0 || e < 0 ? -errno : 0;
+
+	spawn_null(s, STDIN_FILENO);
+	spawn_dup(s, STDOUT_FILENO, o);
+	spawn_dup(s, STDERR_FILENO, e);
+	if (rc == 0)
+		rc = spawn_exec(s, argv, pid);
+	if (o >= 0)
+		close(o);
+	if (e >= 0)
+		close(e);
+	return rc;
+}

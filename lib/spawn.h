@@ -59,6 +59,11 @@ void spawn_null(struct spawn *s, int at);
 /* fork, set the child up and exec argv[0] (searched in PATH when it has no
  * '/'). The parent's stdio is flushed first. 0 with *pid, or -errno. */
 int spawn_exec(const struct spawn *s, char *const argv[], pid_t *pid);
+/* spawn_exec with stdin from /dev/null and stdout, stderr into the files
+ * out and err (made anew, 0644); the rest of s as set. 0 with *pid, or
+ * -errno. */
+int spawn_to_files(struct spawn *s, char *const argv[], const char *out, const char *err,
+		   pid_t *pid);
 /* The same, but the child runs fn(arg) and exits with what it returns. */
 int spawn_fn(const struct spawn *s, int (*fn)(void *arg), void *arg, pid_t *pid);
 

@@ -101,3 +101,16 @@ int path_beside_binary(const char *rel, char *out, size_t cap)
 	}
 	return found_in(".", rel, out, cap) ? 0 : -ENOENT;
 }
+
+void read_first_line(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)cap, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	fclose(f);
+}

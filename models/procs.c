@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/util.h"
 #include "model.h"
 
 #define PROCS_POLL_MS 20 /* how often a waiting parent looks for dead workers */
@@ -177,4 +180,96 @@ void procs_finish(struct procs *ps, struct procs_pipes *p, const uint32_t *state
 	close_pair(p->stop);
 	procs_reap_all(ps, state, done);
 	close_pair(p->wake);
+}
+
+void procs_set_state(struct procs_pool *pl, uint64_t me, uint32_t st)
+{
+	__atomic_store_n(&pl->sh->state[me], st, __ATOMIC_RELEASE);
+	procs_poke(pl->p.wake[1]);
+}
+
+/* head, the workers' extra bytes, their states. */
+static struct procs_shared *pool_map(uint64_t n, size_t extra, size_t *size)
+{
+	size_t head = sizeof(struct procs_shared);
+	struct procs_shared *sh;
+
+	*size = head + n * (extra + sizeof(uint32_t));
+	sh = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return NULL;
+	sh->extra = (char *)sh + head;
+	sh->state = (uint32_t *)((char *)sh->extra + n * extra);
+	return sh;
+}
+
+/* Fork the n workers; the parent keeps only its ends of the pipes. */
+static int pool_fork(struct procs_pool *pl)
+{
+	pid_t parent = getpid();
+	struct procs *ps = &pl->ps;
+	int rc = 0;
+
+	fflush(NULL);
+	for (ps->n = 0; ps->n < pl->n; ps->n++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			rc = -errno;
+			break;
+		}
+		if (pid == 0) {
+			die_with_parent(parent, SIGKILL);
+			procs_pipes_worker(&pl->p);
+			pl->worker(pl, ps->n);
+			_exit(4); /* a worker never returns */
+		}
+		ps->pid[ps->n] = pid;
+	}
+	procs_pipes_parent(&pl->p);
+	return rc;
+}
+
+int procs_pool_run(struct procs_pool *pl, struct trial_ctl *ctl, struct task_stats *out)
+{
+	struct procs_pipes p0 = PROCS_PIPES_INIT;
+	uint64_t n = pl->n;
+	struct task_stats *ws;
+	size_t shsize;
+	bool own;
+	int rc;
+
+	pl->p = p0;
+	stats_init(out);
+	if (procs_init(&pl->ps, n) < 0)
+		return -ENOMEM;
+	ws = ctl_stats_get(ctl, n, &own);
+	pl->sh = ws ? pool_map(n, pl->extra_size, &shsize) : NULL;
+	if (!pl->sh) {
+		if (ws)
+			ctl_stats_put(ws, n, own);
+		procs_free(&pl->ps);
+		return -ENOMEM;
+	}
+	pl->sh->stats = ws;
+	rc = procs_pipes_open(&pl->p);
+	if (rc)
+		goto out_pipes;
+	rc = pool_fork(pl);
+	if (rc == 0)
+		rc = procs_timed(&pl->ps, &pl->p, pl->sh->state, PROCS_READY, PROCS_DONE, ctl,
+				 &pl->sh->t0);
+	else
+		procs_kill(&pl->ps, SIGKILL);
+out_pipes:
+	procs_finish(&pl->ps, &pl->p, pl->sh->state, PROCS_DONE);
+	if (rc == 0) {
+		for (uint64_t i = 0; i < n; i++)
+			stats_merge(out, &ws[i]);
+		pl->count_lost(pl, out);
+	}
+	munmap(pl->sh, shsize);
+	ctl_stats_put(ws, n, own);
+	procs_free(&pl->ps);
+	return rc;
 }

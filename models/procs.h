@@ -63,4 +63,40 @@ int procs_timed(struct procs *ps, struct procs_pipes *p, const uint32_t *state, 
  * closed), reap them all, close the rest. */
 void procs_finish(struct procs *ps, struct procs_pipes *p, const uint32_t *state, uint32_t done);
 
+/* The run of a pool of forked workers, the skeleton forkpool and
+ * eventloop-prefork share: shared memory, pipes, the fork loop, the timed
+ * region, the reaping, the merge of the workers' task_stats. What differs
+ * is the worker and how a dead worker's tasks are counted. */
+enum { PROCS_FORKED, PROCS_READY, PROCS_DONE }; /* a worker's state */
+
+struct procs_shared {
+	uint64_t next_id;	  /* next task to take (atomic) */
+	uint64_t t0;		  /* release time, written before go */
+	uint32_t *state;	  /* per worker: PROCS_* */
+	struct task_stats *stats; /* one per worker: the harness's, resident already */
+	void *extra;		  /* per worker: the model's extra_size bytes */
+};
+
+struct run_cfg;
+struct task_stats;
+struct procs_pool {
+	const struct run_cfg *cfg;
+	const struct trial_ctl *ctl;
+	uint64_t n;	   /* workers to fork */
+	size_t extra_size; /* shared bytes per worker the model adds (multiple of 8) */
+	/* In the child, after die-with-parent and the pipes set: never returns. */
+	void (*worker)(struct procs_pool *pl, uint64_t me);
+	/* After the merge: count the dead workers' tasks in out. */
+	void (*count_lost)(const struct procs_pool *pl, struct task_stats *out);
+	/* set by procs_pool_run */
+	struct procs_shared *sh;
+	struct procs_pipes p;
+	struct procs ps;
+};
+
+/* In a worker: publish state st and wake the parent. */
+void procs_set_state(struct procs_pool *pl, uint64_t me, uint32_t st);
+/* 0 or -errno. */
+int procs_pool_run(struct procs_pool *pl, struct trial_ctl *ctl, struct task_stats *out);
+
 #endif

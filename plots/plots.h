@@ -143,6 +143,8 @@ struct set {
  * the same steps, so their verdicts are the same). 0 or -errno/-CMD_EUSAGE,
  * said on stderr as cmd. */
 int plots_open_set(struct set *s, const char *cmd);
+/* s->run_id from s->dir's last component, the set's name in titles. */
+void plots_run_id(struct set *s);
 void plots_set_free(struct set *s);
 
 /* plots_load.c */

@@ -29,8 +29,7 @@ static bool no_control(const char *s)
 	return true;
 }
 
-/* DIR's last component, the set's name in titles. */
-static void run_id(struct set *s)
+void plots_run_id(struct set *s)
 {
 	size_t len = strlen(s->dir);
 	const char *p;
@@ -75,7 +74,7 @@ static int parse_args(int argc, char **argv, struct set *s)
 	s->dir = argv[optind];
 	if (!no_control(s->dir) || !no_control(s->scripts))
 		return usage("no control characters in DIR or PLOTS_DIR, please");
-	run_id(s);
+	plots_run_id(s);
 	return 0;
 }
 

@@ -150,36 +150,95 @@ static void read_capacity(const struct set *s, struct ol *o)
 	cells_csv_free(&t);
 }
 
+/* The cells.csv columns an open-loop point is read from; -1 when absent. */
+struct ol_cols {
+	int arr, rate, wl, model, ok, id, grid, io, cpu, ach, p50, p99, p99lo, p99hi, tasks;
+	int done, err, ms, f1, f5;
+};
+
+static void ol_cols_find(const struct set *s, struct ol_cols *c)
+{
+	const struct cells_csv *t = &s->tab;
+
+	c->arr = cells_csv_col(t, "arrivals");
+	c->rate = cells_csv_col(t, "rate_tps");
+	c->wl = cells_csv_col(t, "workload");
+	c->model = cells_csv_col(t, "model");
+	c->ok = cells_csv_col(t, "ok");
+	c->id = cells_csv_col(t, "cell");
+	c->grid = cells_csv_col(t, "grid");
+	c->io = cells_csv_col(t, "io_latency_us");
+	c->cpu = cells_csv_col(t, "cpu_us_per_task_med");
+	c->ach = cells_csv_col(t, "achieved_tps_med");
+	c->p50 = cells_csv_col(t, "lat_p50_us_med");
+	c->p99 = cells_csv_col(t, "lat_p99_us_med");
+	/* the p99's interval: the median's confidence interval when the set
+	 * has one (reps until an interval is reached), else min to max */
+	c->p99lo = cells_csv_col(t, "lat_p99_us_ci_lo");
+	c->p99hi = cells_csv_col(t, "lat_p99_us_ci_hi");
+	if (c->p99lo < 0 || c->p99hi < 0) {
+		c->p99lo = cells_csv_col(t, "lat_p99_us_min");
+		c->p99hi = cells_csv_col(t, "lat_p99_us_max");
+	}
+	c->tasks = cells_csv_col(t, "tasks");
+	c->done = cells_csv_col(t, "completed_med");
+	c->err = cells_csv_col(t, "errors_med");
+	c->ms = cells_csv_col(t, "makespan_s_med");
+	c->f1 = cells_csv_col(t, "lat_p50_first_us_med");
+	c->f5 = cells_csv_col(t, "lat_p50_last_us_med");
+}
+
+/* The index of row r's workload in o, added when new; o->nwl when full. */
+static size_t ol_workload(struct ol *o, const struct set *s, size_t r, const struct ol_cols *c)
+{
+	const char *wl = field(s, r, c->wl);
+	const struct spec_grid *g;
+	size_t w;
+
+	for (w = 0; w < o->nwl && strcmp(o->wl[w], wl) != 0; w++)
+		;
+	if (w < o->nwl || o->nwl == OL_MAX_WL)
+		return w;
+	o->wl[o->nwl] = wl;
+	o->io_us[w] = num(s, r, c->io);
+	o->cpu_us[w] = num(s, r, c->cpu);
+	g = spec_grid_find(&s->spec, field(s, r, c->grid));
+	o->slo_us[w] = g && g->slo_us ? (double)g->slo_us : SPEC_SLO_US;
+	o->nwl++;
+	return w;
+}
+
+/* Row r of cells.csv as a point of its series. */
+static void ol_point_read(const struct set *s, size_t r, const struct ol_cols *c,
+			  struct ol_point *p)
+{
+	p->rate = num(s, r, c->rate);
+	p->achieved = num(s, r, c->ach);
+	p->p50 = num(s, r, c->p50);
+	p->p99 = num(s, r, c->p99);
+	p->p99_lo = num(s, r, c->p99lo);
+	p->p99_hi = num(s, r, c->p99hi);
+	p->tasks = num(s, r, c->tasks);
+	p->samples = num(s, r, c->done) - (c->err >= 0 ? num(s, r, c->err) : 0);
+	if (!isfinite(p->samples))
+		p->samples = p->tasks;
+	p->makespan = num(s, r, c->ms);
+	p->p50_first = num(s, r, c->f1);
+	p->p50_last = num(s, r, c->f5);
+	p->ok = strcmp(field(s, r, c->ok), "1") == 0 && isfinite(p->p99) && p->p99 > 0;
+	p->load_pct = id_load(field(s, r, c->id));
+	p->row = r;
+}
+
 /* Gather the open-loop cells of the set. 0 or -ENOMEM; o->nwl 0: none. */
 static int ol_collect(const struct set *s, struct ol *o)
 {
-	int c_arr = cells_csv_col(&s->tab, "arrivals"), c_rate = cells_csv_col(&s->tab, "rate_tps");
-	int c_wl = cells_csv_col(&s->tab, "workload"), c_model = cells_csv_col(&s->tab, "model");
-	int c_ok = cells_csv_col(&s->tab, "ok"), c_id = cells_csv_col(&s->tab, "cell");
-	int c_grid = cells_csv_col(&s->tab, "grid"), c_io = cells_csv_col(&s->tab, "io_latency_us");
-	int c_cpu = cells_csv_col(&s->tab, "cpu_us_per_task_med");
-	int c_ach = cells_csv_col(&s->tab, "achieved_tps_med");
-	int c_p50 = cells_csv_col(&s->tab, "lat_p50_us_med");
-	int c_p99 = cells_csv_col(&s->tab, "lat_p99_us_med");
-	/* the p99's interval: the median's confidence interval when the set
-	 * has one (reps until an interval is reached), else min to max */
-	int c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_ci_lo");
-	int c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_ci_hi");
-	int c_tasks = cells_csv_col(&s->tab, "tasks");
+	struct ol_cols c;
 
-	if (c_p99lo < 0 || c_p99hi < 0) {
-		c_p99lo = cells_csv_col(&s->tab, "lat_p99_us_min");
-		c_p99hi = cells_csv_col(&s->tab, "lat_p99_us_max");
-	}
-	int c_done = cells_csv_col(&s->tab, "completed_med");
-	int c_err = cells_csv_col(&s->tab, "errors_med");
-	int c_ms = cells_csv_col(&s->tab, "makespan_s_med");
-	int c_f1 = cells_csv_col(&s->tab, "lat_p50_first_us_med");
-	int c_f5 = cells_csv_col(&s->tab, "lat_p50_last_us_med");
-
+	ol_cols_find(s, &c);
 	memset(o, 0, sizeof(*o));
 	o->nmodels = s->nmodels;
-	if (c_arr < 0 || c_rate < 0 || c_wl < 0 || c_model < 0 || !s->nmodels)
+	if (c.arr < 0 || c.rate < 0 || c.wl < 0 || c.model < 0 || !s->nmodels)
 		return 0;
 	o->s = calloc(OL_MAX_WL * s->nmodels, sizeof(*o->s));
 	if (!o->s)
@@ -187,48 +246,20 @@ static int ol_collect(const struct set *s, struct ol *o)
 	for (size_t i = 0; i < OL_MAX_WL * s->nmodels; i++)
 		o->s[i].capacity = o->s[i].sustained = o->s[i].lo = o->s[i].hi = NAN;
 	for (size_t r = 0; r < s->tab.nrows; r++) {
-		const char *wl = field(s, r, c_wl);
-		const struct spec_grid *g;
 		struct ol_series *ser;
-		struct ol_point *p;
 		size_t w, k;
 
-		if (strcmp(field(s, r, c_arr), "batch") == 0 || !(num(s, r, c_rate) > 0))
+		if (strcmp(field(s, r, c.arr), "batch") == 0 || !(num(s, r, c.rate) > 0))
 			continue;
-		for (w = 0; w < o->nwl && strcmp(o->wl[w], wl) != 0; w++)
-			;
-		if (w == o->nwl) {
-			if (o->nwl == OL_MAX_WL)
-				continue;
-			o->wl[o->nwl] = wl;
-			o->io_us[w] = num(s, r, c_io);
-			o->cpu_us[w] = num(s, r, c_cpu);
-			g = spec_grid_find(&s->spec, field(s, r, c_grid));
-			o->slo_us[w] = g && g->slo_us ? (double)g->slo_us : SPEC_SLO_US;
-			o->nwl++;
-		}
-		for (k = 0; k < s->nmodels && strcmp(s->models[k], field(s, r, c_model)); k++)
+		w = ol_workload(o, s, r, &c);
+		if (w == o->nwl)
+			continue;
+		for (k = 0; k < s->nmodels && strcmp(s->models[k], field(s, r, c.model)); k++)
 			;
 		ser = k < s->nmodels ? &o->s[w * s->nmodels + k] : NULL;
 		if (!ser || ser->n == OL_MAX_PTS)
 			continue;
-		p = &ser->p[ser->n++];
-		p->rate = num(s, r, c_rate);
-		p->achieved = num(s, r, c_ach);
-		p->p50 = num(s, r, c_p50);
-		p->p99 = num(s, r, c_p99);
-		p->p99_lo = num(s, r, c_p99lo);
-		p->p99_hi = num(s, r, c_p99hi);
-		p->tasks = num(s, r, c_tasks);
-		p->samples = num(s, r, c_done) - (c_err >= 0 ? num(s, r, c_err) : 0);
-		if (!isfinite(p->samples))
-			p->samples = p->tasks;
-		p->makespan = num(s, r, c_ms);
-		p->p50_first = num(s, r, c_f1);
-		p->p50_last = num(s, r, c_f5);
-		p->ok = strcmp(field(s, r, c_ok), "1") == 0 && isfinite(p->p99) && p->p99 > 0;
-		p->load_pct = id_load(field(s, r, c_id));
-		p->row = r;
+		ol_point_read(s, r, &c, &ser->p[ser->n++]);
 	}
 	for (size_t i = 0; i < OL_MAX_WL * s->nmodels; i++)
 		qsort(o->s[i].p, o->s[i].n, sizeof(o->s[i].p[0]), cmp_rate);

@@ -14,23 +14,6 @@
 
 #define USAGE "usage: cmbench report DIR"
 
-/* DIR's last component. */
-static void run_id(struct set *s)
-{
-	size_t len = strlen(s->dir);
-	const char *p;
-	char cwd[PLOTS_PATH_LEN];
-
-	while (len > 1 && s->dir[len - 1] == '/')
-		len--;
-	for (p = s->dir + len; p > s->dir && p[-1] != '/'; p--)
-		;
-	snprintf(s->run_id, sizeof(s->run_id), "%.*s", (int)(s->dir + len - p), p);
-	if ((!*s->run_id || strcmp(s->run_id, ".") == 0) && getcwd(cwd, sizeof(cwd)) &&
-	    strrchr(cwd, '/'))
-		snprintf(s->run_id, sizeof(s->run_id), "%s", strrchr(cwd, '/') + 1);
-}
-
 static int parse_args(int argc, char **argv, struct set *s)
 {
 	static const struct option opts[] = {
@@ -65,7 +48,7 @@ static int parse_args(int argc, char **argv, struct set *s)
 		cmd_say("report", "%s: not a result set (no readable cells.csv)", s->dir);
 		return -CMD_EUSAGE;
 	}
-	run_id(s);
+	plots_run_id(s);
 	return 0;
 }
 

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +25,7 @@
 #include "ceiling.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/spawn.h"
 #include "meta.h"
 #include "setio.h"
 #include "sweep.h"
@@ -337,29 +337,17 @@ static double now_s(void)
  * it exits or the deadline; p's exit fields. -EINTR on a stop signal. */
 static int spawn_wait(char **argv, const char *out, const char *err, struct ceiling_probe *p)
 {
-	pid_t pid, parent = getpid();
 	double end = now_s() + p->deadline_s, kill_at = 0;
-	int st = 0;
+	struct spawn sp;
+	pid_t pid;
+	int st = 0, rc;
 
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		int n = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent || o < 0 || e < 0 || n < 0)
-			_exit(127);
-		dup2(n, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
+	spawn_init(&sp);
+	sp.group = true;
+	sp.death_sig = SIGKILL;
+	rc = spawn_to_files(&sp, argv, out, err, &pid);
+	if (rc)
+		return rc;
 	ceil_child = pid;
 	for (;;) {
 		pid_t got = waitpid(pid, &st, WNOHANG);
@@ -556,6 +544,22 @@ static int probe_held(struct ceiling *cl, const struct model_ops *m, const struc
 	return rc;
 }
 
+/* One probe at C=c, held, classified when it failed, said and written
+ * as a "probe" row. 0, -EINTR, or -errno. */
+static int probe_step(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
+		      unsigned long long c, struct ceiling_probe *p, struct ceiling_verdict *v)
+{
+	int rc = probe_held(cl, m, w, c, p);
+
+	if (rc)
+		return rc;
+	ceiling_limits_read(&cl->lim);
+	if (!p->ok)
+		ceiling_classify(p, &cl->lim, m, w, v);
+	say_probe(m, w, p, v);
+	return put_row(cl, "probe", m, w, p, 0, p->ok ? NULL : v);
+}
+
 /* One search: double, then bisect. 0, -EINTR, or -errno when the set
  * cannot be written. */
 static int search(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w)
@@ -569,13 +573,7 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 
 	cl->hold_mul = 1;
 	for (;;) {
-		if ((rc = probe_held(cl, m, w, c, &p)))
-			return rc;
-		ceiling_limits_read(&cl->lim);
-		if (!p.ok)
-			ceiling_classify(&p, &cl->lim, m, w, &v);
-		say_probe(m, w, &p, &v);
-		if ((rc = put_row(cl, "probe", m, w, &p, 0, p.ok ? NULL : &v)))
+		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
 		if (!p.ok) {
 			fail_c = c;
@@ -605,13 +603,7 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 		       (best.concurrency / 20 > 1 ? best.concurrency / 20 : 1) &&
 	       steps++ < CEIL_BISECT_MAX) {
 		c = best.concurrency + (fail_c - best.concurrency) / 2;
-		if ((rc = probe_held(cl, m, w, c, &p)))
-			return rc;
-		ceiling_limits_read(&cl->lim);
-		if (!p.ok)
-			ceiling_classify(&p, &cl->lim, m, w, &v);
-		say_probe(m, w, &p, &v);
-		if ((rc = put_row(cl, "probe", m, w, &p, 0, p.ok ? NULL : &v)))
+		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
 		if (p.ok)
 			best = p;

@@ -243,26 +243,7 @@ void cells_summary_free(struct cells_summary *s)
 static const char *const head_cols[] = { "cell", "grid" };
 static const char *const tail_cols[] = { "share_pct", "reps", "ok", "checksum" };
 
-void cells_param_row(const struct run_cfg *cfg, struct result_row *r)
-{
-	memset(r, 0, sizeof(*r));
-	snprintf(r->model, sizeof(r->model), "%s", cfg->model->name);
-	snprintf(r->workload, sizeof(r->workload), "%s", cfg->workload->name);
-	snprintf(r->conn, sizeof(r->conn), "%s", cfg->keepalive ? "keepalive" : "new");
-	r->tasks = (double)cfg->tasks;
-	r->concurrency = (double)cfg->concurrency;
-	r->workers = (double)cfg->workers;
-	r->io_latency_us = (double)cfg->io_latency_us;
-	r->payload = (double)cfg->payload;
-	r->cpu_iters = (double)cfg->cpu_iters;
-	snprintf(r->arrivals, sizeof(r->arrivals), "%s",
-		 cfg->rate_tps <= 0 ? "batch"
-		 : cfg->poisson	    ? "poisson"
-				    : "const");
-	r->rate_tps = cfg->rate_tps;
-}
-
-/* The run of a result row's parameters: the inverse of cells_param_row. */
+/* The run of a result row's parameters: the inverse of result_params. */
 static int param_cfg(const struct result_row *r, struct run_cfg *cfg)
 {
 	cli_run_defaults(cfg);
@@ -332,7 +313,7 @@ static void write_row(FILE *f, const struct cells_summary *s)
 	const struct result_col *cols = result_columns(&ncols);
 	struct result_row r;
 
-	cells_param_row(&c->cfg, &r);
+	result_params(&c->cfg, &r);
 	fprintf(f, "%s,%s", c->id, c->grid);
 	for (size_t i = 0; i < ncols; i++)
 		if (cols[i].flags & COL_PARAM)

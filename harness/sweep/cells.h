@@ -101,10 +101,6 @@ const char *cells_ci_stop(const struct cells_summary *s);
 /* Write cells.csv whole (setio_replace). 0 or -errno. */
 int cells_write(const char *path, const struct cells_summary *s, size_t n);
 
-/* The parameter columns of a run's result row, filled from cfg. */
-struct result_row;
-void cells_param_row(const struct run_cfg *cfg, struct result_row *r);
-
 /* The cell parameters of a cells.csv table, as a malloc'd array. 0,
  * -EINVAL (not a cells table, a model or workload cmbench does not know,
  * or a cell id or grid that is not a plain name) or -ENOMEM. */

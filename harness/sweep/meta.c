@@ -18,6 +18,7 @@
 
 #include "../../lib/probe.h"
 #include "../../lib/spawn.h"
+#include "../../lib/util.h"
 
 #ifndef CMB_GIT_REV
 #define CMB_GIT_REV "unknown"
@@ -38,20 +39,6 @@
 #endif
 
 /* ---- probing ------------------------------------------------------------- */
-
-/* The first line of a small file, without its newline; "" when unreadable. */
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
 
 static void cpu_model(char *buf, size_t len)
 {
@@ -190,9 +177,9 @@ void meta_probe(struct meta *m)
 	m->cores_online = online > 0 ? (int)online : m->cores;
 	if (uname(&u) == 0)
 		snprintf(m->kernel, sizeof(m->kernel), "%s", u.release);
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  m->clocksource, sizeof(m->clocksource));
-	read_line("/proc/sys/vm/overcommit_memory", m->overcommit, sizeof(m->overcommit));
+	read_first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+			m->clocksource, sizeof(m->clocksource));
+	read_first_line("/proc/sys/vm/overcommit_memory", m->overcommit, sizeof(m->overcommit));
 	limit(RLIMIT_NOFILE, m->nofile, sizeof(m->nofile));
 	limit(RLIMIT_STACK, m->stack, sizeof(m->stack));
 	snprintf(m->compiler, sizeof(m->compiler), "%s", COMPILER);

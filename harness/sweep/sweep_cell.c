@@ -1,12 +1,13 @@
 /* sweep_cell.c - one grid point of a sweep: the cells that differ only by
  * their model run in rounds, each round every model once in a fresh
- * shuffled order (seeded by meta.json's seed), each run one hyperfine
- * invocation of `cmbench run` (the first round adds the warm-up runs), in
- * a process group of its own that a watchdog kills if the sweep dies
- * (even by SIGKILL). Rounds go on until every cell's 95% interval of its
- * median makespan is within the spec's ci:, or MAX rounds, or the grid's
- * budget; then each cell's measured rows are appended to results.csv, all
- * of them or none, and its rounds' exports merged into hyperfine/ID.json. */
+ * shuffled order (seeded by meta.json's seed and the point's cell ids),
+ * each run one hyperfine invocation of `cmbench run`, in a process group
+ * of its own that a watchdog kills if the sweep dies (even by SIGKILL).
+ * The warm-ups run first, in rounds of their own whose rows are dropped.
+ * Rounds go on until every cell's 95% interval of its geometric mean
+ * makespan is within its grid's ci:, or MAX rounds, or the grid's budget;
+ * then each cell's measured rows are appended to results.csv, all of them
+ * or none, and its rounds' exports merged into hyperfine/ID.json. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -221,7 +222,7 @@ static int failure_row(FILE *f, const struct spec_cell *c, int cores)
 {
 	struct result_row r;
 
-	cells_param_row(&c->cfg, &r);
+	result_params(&c->cfg, &r);
 	snprintf(r.checksum, sizeof(r.checksum), "%s", "0000000000000000");
 	snprintf(r.libuv, sizeof(r.libuv), "%s", "none");
 	r.cores = cores;
@@ -347,9 +348,10 @@ static void round_json(const struct sweep *sw, const struct spec_cell *c, unsign
 }
 
 /* One round: hyperfine runs each cell once (after warmup unmeasured runs
- * of each: the callers pass 0 and run the warm-ups apart), in the order given, as one invocation
- * with one command per cell (hyperfine runs its commands one after another). Each run's row goes to
- * its cell's scratch file; the output is appended to log. 0, -EINTR or -errno (said). */
+ * of each: the callers pass 0 and run the warm-ups apart), in the order
+ * given, as one invocation with one command per cell (hyperfine runs its
+ * commands one after another). Each run's row goes to its cell's scratch
+ * file; the output is appended to log. 0, -EINTR or -errno (said). */
 static int run_round(struct sweep *sw, struct spec_cell *const *cells, const size_t *order,
 		     size_t n, const struct cell_paths *p, unsigned warmup, const char *json,
 		     const char *log)
