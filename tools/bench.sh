@@ -9,7 +9,7 @@
 set -u
 spec=${SPEC:-default}
 CEILING_MODELS=${CEILING_MODELS:-eventloop,threadpool,thread-per-task,forkpool}
-CEILING_FROM=512 CEILING_CAP=${CEILING_CAP:-2048}
+CEILING_FROM=512 CEILING_CAP=${CEILING_CAP:-1024}
 if [ "${QUICK:-}" = 1 ]; then
 	spec=quick CEILING_FROM=256 CEILING_CAP=${CEILING_CAP:-512}
 fi
