@@ -2,7 +2,7 @@
 # aa.sh - does the verdict rule name false winners, and does it find a
 # real difference? Two sweeps of one grid:
 #   A/A: threadpool against itself (threadpool-b=threadpool), over shares
-#        0 50 100 and concurrency 1 10 100 1000, the default reps (5..15,
+#        0 50 100 and concurrency 1 10 100 1000, the default reps (6..15,
 #        ci 3%); every clear winner it names is a false one;
 #   A/B: the same, with threadpool-b's cpu work 10% heavier (cpu_scale:
 #        threadpool-b=1.1); at shares 50 and 100 threadpool should win on
@@ -23,7 +23,7 @@ if [ "${AA_SMALL:-}" = 1 ]; then
 	reps='reps: 3..5\nci: 3%\nbudget: 30s\n'
 else
 	axes='share: 0 50 100\ntask_time: 1ms\nconcurrency: 1 10 100 1000\ntasks: 1000\n'
-	reps='reps: 5..15\nci: 3%\n'
+	reps='reps: 6..15\nci: 3%\n'
 fi
 for kind in aa ab; do
 	{
