@@ -1,7 +1,7 @@
-/* plots_kinds.h - what kind of work and what kind of model a cell has,
- * from the tables' traits only (never a name), and the little helpers the
- * regime table and the regime findings share (plots_regimes.c,
- * plots_findings.c). Static inline: each file keeps its own copy. */
+/* kinds.h - what kind of work and what kind of model a cell has, from the
+ * tables' traits only (never a name), and the little helpers the regimes
+ * table, the findings and the report share (verdicts/regimes.c,
+ * findings/, report/). Static inline: each file keeps its own copy. */
 #ifndef CMB_PLOTS_KINDS_H
 #define CMB_PLOTS_KINDS_H
 
@@ -13,7 +13,7 @@
 #include "../lib/util.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
-#include "plots.h"
+#include "set.h"
 
 /* What kind of work a cell's workload is: its table's family. */
 static inline bool wl_blocking_io(const struct workload_ops *w) /* a blocking GET */

@@ -1,6 +1,6 @@
-/* plots_load.c - what `cmbench plots` reads: cells.csv (every name in it
- * checked, since they end up in file names and chart labels), meta.json
- * and the spec it holds, and the main grid with its shares and levels. */
+/* load.c - what `cmbench plots` and `cmbench report` read: cells.csv
+ * (every name in it checked, since they end up in file names and chart
+ * labels), the reps of results.csv, meta.json and the spec it holds. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -13,13 +13,18 @@
 #include "../lib/cmdutil.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
-#include "plots.h"
+#include "set.h"
 
 #define NAME_MAX_LEN 64	      /* a model or workload name read from cells.csv */
-#define OTHER_COLOR "#009E73" /* a model this cmbench does not know */
 
 const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p99_us",
 						"mem_per_task_kib" };
+
+const struct criterion plots_criteria[NCRIT] = {
+	{ "time", "time (makespan)", M_MAKESPAN },
+	{ "p99", "p99 latency", M_P99 },
+	{ "memory", "memory per task (PSS)", M_MEM },
+};
 
 /* The columns of cells.csv a row is read from. */
 struct cols {
@@ -373,88 +378,6 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
 }
 
-/* The findings' family: in the collecting pass every plots_vs comparison
- * is recorded (a, b, m and its raw p); settling adjusts them all at once
- * (Benjamini-Hochberg); in the applying pass each comparison takes its
- * adjusted p. Outside the passes (or one not recorded): uncorrected. The
- * report is written by one thread. */
-static struct {
-	enum plots_family mode;
-	struct fam_entry {
-		const struct cell *a, *b;
-		enum metric m;
-		double p, adj;
-	} * e;
-	size_t n, cap;
-} fam;
-
-void plots_vs_family(enum plots_family mode)
-{
-	if (mode == PLOTS_FAMILY_COLLECT) {
-		free(fam.e);
-		memset(&fam, 0, sizeof(fam));
-	} else if (mode == PLOTS_FAMILY_APPLY) {
-		double *p = malloc((fam.n ? fam.n : 1) * sizeof(*p));
-
-		for (size_t i = 0; p && i < fam.n; i++)
-			p[i] = fam.e[i].p;
-		if (!p || verdict_p_adjust(p, fam.n, VERDICT_BH, p) != 0)
-			fam.n = 0; /* no memory: uncorrected */
-		for (size_t i = 0; i < fam.n; i++)
-			fam.e[i].adj = p[i];
-		free(p);
-	} else {
-		free(fam.e);
-		memset(&fam, 0, sizeof(fam));
-	}
-	fam.mode = mode;
-}
-
-/* Record v (collecting) or give it its adjusted p (applying). */
-static void family_adjust(const struct cell *a, const struct cell *b, enum metric m,
-			  struct verdict *v)
-{
-	bool testable = v->outcome != VERDICT_NA;
-
-	verdict_adjust(v, 1, VERDICT_NONE);
-	if (!testable)
-		return;
-	if (fam.mode == PLOTS_FAMILY_COLLECT) {
-		for (size_t i = 0; i < fam.n; i++)
-			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m)
-				return; /* the same comparison printed twice counts once */
-		if (fam.n == fam.cap) {
-			size_t cap = fam.cap ? 2 * fam.cap : 32;
-			struct fam_entry *e = realloc(fam.e, cap * sizeof(*e));
-
-			if (!e)
-				return;
-			fam.e = e;
-			fam.cap = cap;
-		}
-		fam.e[fam.n++] = (struct fam_entry){ a, b, m, v->p, v->p };
-	} else if (fam.mode == PLOTS_FAMILY_APPLY) {
-		for (size_t i = 0; i < fam.n; i++)
-			if (fam.e[i].a == a && fam.e[i].b == b && fam.e[i].m == m) {
-				v->p_adj = fam.e[i].adj;
-				verdict_decide(v);
-				return;
-			}
-	}
-}
-
-const char *plots_vs(const struct cell *a, const struct cell *b, enum metric m, char *buf, size_t n,
-		     bool *clear_a)
-{
-	struct verdict v;
-
-	plots_compare(a, b, m, &v);
-	family_adjust(a, b, m, &v);
-	if (clear_a)
-		*clear_a = v.outcome == VERDICT_A;
-	return verdict_format(&v, a->model, b->model, buf, n);
-}
-
 void plots_read_meta(struct set *s)
 {
 	char path[PLOTS_PATH_LEN], err[SPEC_ERR_MAX];
@@ -469,162 +392,31 @@ void plots_read_meta(struct set *s)
 		memset(&s->spec, 0, sizeof(s->spec));
 }
 
-const char *plots_grid_of_role(const struct set *s, const char *role)
+void plots_run_id(struct set *s)
 {
-	bool any = false;
+	size_t len = strlen(s->dir);
+	const char *p;
+	char cwd[PLOTS_PATH_LEN];
 
-	for (size_t i = 0; i < s->spec.n_grids; i++) {
-		if (strcmp(s->spec.grids[i].role, role) == 0)
-			return s->spec.grids[i].name;
-		any |= s->spec.grids[i].role[0] != '\0';
-	}
-	return any ? "" : role;
-}
-
-static bool has_grid(const struct set *s, const char *grid)
-{
-	for (size_t i = 0; i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, grid) == 0)
-			return true;
-	return false;
-}
-
-void plots_axis_add(double *axis, size_t *n, double v)
-{
-	size_t i;
-
-	if (!isfinite(v) || *n == PLOTS_MAX_AXIS)
-		return;
-	for (i = 0; i < *n && axis[i] < v; i++)
+	while (len > 1 && s->dir[len - 1] == '/')
+		len--;
+	for (p = s->dir + len; p > s->dir && p[-1] != '/'; p--)
 		;
-	if (i < *n && axis[i] == v)
-		return;
-	memmove(axis + i + 1, axis + i, (*n - i) * sizeof(*axis));
-	axis[i] = v;
-	(*n)++;
+	snprintf(s->run_id, sizeof(s->run_id), "%.*s", (int)(s->dir + len - p), p);
+	if ((!*s->run_id || strcmp(s->run_id, ".") == 0) && getcwd(cwd, sizeof(cwd)) &&
+	    strrchr(cwd, '/'))
+		snprintf(s->run_id, sizeof(s->run_id), "%s", strrchr(cwd, '/') + 1);
 }
 
-size_t plots_axis_index(const double *axis, size_t n, double v)
+void plots_set_free_base(struct set *s)
 {
-	for (size_t i = 0; i < n; i++)
-		if (axis[i] == v)
-			return i;
-	return n;
-}
-
-/* A panel for share, keyed by the plain workload of that share. */
-static void add_panel(struct set *s, double share)
-{
-	const struct workload_ops *w = workload_by_parts(share<100, share> 0);
-	struct panel *p = &s->panels[s->npanels];
-
-	if (!w)
-		return;
-	snprintf(p->key, sizeof(p->key), "%s", w->name);
-	for (char *c = p->key; *c; c++)
-		if (!isalnum((unsigned char)*c))
-			*c = '_'; /* a part of gnuplot variable names */
-	p->share = share;
-	s->npanels++;
-}
-
-/* Pick the main grid (role matrix, else the first that is not the scaling one), its
- * shares and levels, and the io / mixed / cpu panels. */
-void plots_plan_grid(struct set *s)
-{
-	double mid = NAN;
-
-	s->scaling_grid = plots_grid_of_role(s, "scaling");
-	s->memory_grid = plots_grid_of_role(s, "memory");
-	s->offload_grid = plots_grid_of_role(s, "offload");
-	s->grid = plots_grid_of_role(s, "matrix");
-	for (size_t i = 0; !has_grid(s, s->grid) && i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, s->scaling_grid) != 0)
-			s->grid = s->cells[i].grid;
-	s->spec_grid = spec_grid_find(&s->spec, s->grid);
-	for (size_t i = 0; i < s->ncells; i++) {
-		const struct cell *c = &s->cells[i];
-
-		if (strcmp(c->grid, s->grid) != 0 || isnan(c->share))
-			continue;
-		plots_axis_add(s->shares, &s->nshares, c->share);
-		plots_axis_add(s->levels, &s->nlevels, c->conc);
-	}
-	for (size_t i = 0; i < s->nshares; i++)
-		if (s->shares[i] > 0 && s->shares[i] < 100 &&
-		    (isnan(mid) || fabs(s->shares[i] - 50) < fabs(mid - 50)))
-			mid = s->shares[i];
-	if (s->nshares && s->shares[0] == 0)
-		add_panel(s, 0);
-	if (!isnan(mid))
-		add_panel(s, mid);
-	if (s->nshares && s->shares[s->nshares - 1] == 100)
-		add_panel(s, 100);
-}
-
-const struct cell *plots_find_cell(const struct set *s, const char *grid, const char *model,
-				   double share, double conc, bool want_failed)
-{
-	for (size_t i = 0; i < s->ncells; i++) {
-		const struct cell *c = &s->cells[i];
-
-		if (strcmp(c->grid, grid) != 0 || strcmp(c->model, model) != 0 ||
-		    c->share != share || (c->conc != conc && !c->one_slot))
-			continue;
-		if (c->ok || want_failed)
-			return c;
-	}
-	return NULL;
-}
-
-bool plots_usable(const struct cell *c, enum metric m, bool log_axis)
-{
-	return c->ok && isfinite(c->v[m][MED]) && (!log_axis || c->v[m][MED] > 0);
-}
-
-double plots_parallelism(const struct cell *c)
-{
-	uint64_t conc = isfinite(c->conc) && c->conc > 0 ? (uint64_t)c->conc : 1;
-	uint64_t workers = isfinite(c->workers) && c->workers > 0 ? (uint64_t)c->workers : conc;
-
-	if (!c->m)
-		return (double)conc;
-	return (double)model_cpu_lanes(c->m, c->one_slot ? 1 : conc, workers);
-}
-
-const char *plots_label(const struct set *s, size_t k)
-{
-	const struct model_ops *m = model_find(s->models[k]);
-
-	return m && m->label ? m->label : s->models[k];
-}
-
-const char *plots_color(const struct set *s, size_t k)
-{
-	const struct model_ops *m = model_find(s->models[k]);
-
-	return m && m->color ? m->color : OTHER_COLOR;
-}
-
-const char *plots_one_slot_model(const struct set *s)
-{
-	for (size_t k = 0; k < s->nmodels; k++) {
-		const struct model_ops *m = model_find(s->models[k]);
-
-		if (m && m->one_slot)
-			return m->name;
-	}
-	return "one-slot";
-}
-
-const char *plots_loop_model(const struct set *s, bool offload)
-{
-	for (size_t k = 0; k < s->nmodels; k++) {
-		const struct model_ops *m = model_find(s->models[k]);
-
-		if (m && m->kind == MODEL_KIND_LOOP && m->offload == offload &&
-		    (offload || m->par == MODEL_PAR_ONE))
-			return m->name;
-	}
-	return NULL;
+	for (size_t i = 0; s->cells && i < s->ncells; i++)
+		for (int m = 0; m < NMETRIC; m++)
+			free(s->cells[i].rep[m]);
+	free(s->cells);
+	free(s->fits);
+	free(s->models);
+	cells_csv_free(&s->tab);
+	meta_free(&s->meta);
+	spec_free(&s->spec);
 }

@@ -1,13 +1,13 @@
-/* plots_text.c - numbers and words of the charts and reports: counts with
- * separators, the criteria's values in their units, margins, and the
- * names of workload regimes (from the workload table). */
+/* text.c - numbers and words of the charts and reports: counts with
+ * separators, the criteria's values in their units, the names of workload
+ * regimes (from the workload table), and a string as JSON. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../lib/util.h"
 #include "../workloads/workload.h"
-#include "plots.h"
+#include "set.h"
 
 const char *plots_count(double v, char *b, size_t n)
 {
@@ -51,18 +51,6 @@ const char *plots_cell_value(const struct cell *c, size_t k, double v, char *b, 
 	if (plots_criteria[k].m == M_P99)
 		return plots_p99_text(v, c ? c->tasks : NAN, b, n);
 	return plots_crit_value(k, v, b, n);
-}
-
-/* "1.8× ahead of x" or "12% ahead of x". */
-const char *plots_margin(double margin, const char *other, char *b, size_t n)
-{
-	if (!isfinite(margin))
-		snprintf(b, n, "far ahead of %s", other);
-	else if (margin >= 0.5)
-		snprintf(b, n, "%.1f× ahead of %s", 1 + margin, other);
-	else
-		snprintf(b, n, "%.0f%% ahead of %s", margin * 100, other);
-	return b;
 }
 
 /* The name of the plain workload with these parts, or a description. */
@@ -122,4 +110,21 @@ void plots_join(char *b, size_t n, size_t i, size_t count, const char *item)
 	size_t o = strlen(b);
 
 	snprintf(b + o, n - o, "%s%s", i == 0 ? "" : i + 1 == count ? " and " : ", ", item);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&' || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			fprintf(f, "\\u20%s", p[2] == 0xa8 ? "28" : "29");
+			p += 2;
+		} else
+			fputc(*p, f);
+	}
+	fputc('"', f);
 }

@@ -1,7 +1,7 @@
-/* plots_ceiling.c - the set's ceiling.csv (`cmbench ceiling`): the
- * ceiling chart's data (memory against tasks held, one line per model
- * ending at its ceiling, the limit named there) and the REPORT.md finding
- * of each search. ceiling.csv is read as untrusted: a row whose names are
+/* ceiling.c - the set's ceiling.csv (`cmbench ceiling`) and the ceiling
+ * chart (ceiling.gp): memory against tasks held, one line per model
+ * ending at its ceiling, the limit named there (findings/ceiling.c reads
+ * the same rows). ceiling.csv is read as untrusted: a row whose names are
  * not plain, or whose limit text holds anything but letters, digits,
  * blanks and . : ; ( ) = / _ + - %, is left out. */
 #include <ctype.h>
@@ -11,15 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
-#include "plots.h"
+#include "../../lib/util.h"
+#include "ceiling.h"
+#include "charts.h"
 
 #define CEIL_WLS 4 /* workloads drawn, one panel each */
 
-struct crow {
-	const char *row, *model, *wl, *limit, *detail;
-	double conc, ok, pss, base, hold, first_fail;
-};
 
 static bool plain_name(const char *s)
 {
@@ -42,7 +39,7 @@ static bool plain_text(const char *s)
 }
 
 /* DIR/ceiling.csv's good rows into *rows (malloc'd); the table in t. */
-static size_t load(const struct set *s, struct cells_csv *t, struct crow **rows)
+size_t ceiling_load(const struct set *s, struct cells_csv *t, struct crow **rows)
 {
 	char path[PLOTS_PATH_LEN];
 	int c[10];
@@ -94,7 +91,7 @@ static int cmp_conc(const void *a, const void *b)
 }
 
 /* The search's closing row of model on wl, or NULL. */
-static const struct crow *final_row(const struct crow *r, size_t n, const char *model,
+const struct crow *ceiling_final_row(const struct crow *r, size_t n, const char *model,
 				    const char *wl)
 {
 	for (size_t i = 0; i < n; i++)
@@ -107,11 +104,11 @@ static const struct crow *final_row(const struct crow *r, size_t n, const char *
 /* plotdata/ceiling-W-M.dat: concurrency, PSS MiB of the clean probes;
  * plotdata/ceiling-labels-I.dat: the end of each line and its limit;
  * vars ceiling_n, ceiling_wlI, ceiling_titleI, ceiling_modelsI. */
-int plots_write_ceiling(struct set *s)
+static int write_ceiling(struct set *s)
 {
 	struct cells_csv t = { 0 };
 	struct crow *r;
-	size_t n = load(s, &t, &r), nwl = 0;
+	size_t n = ceiling_load(s, &t, &r), nwl = 0;
 	const char *wls[CEIL_WLS];
 	char name[128];
 
@@ -172,53 +169,18 @@ int plots_write_ceiling(struct set *s)
 		plots_var_str(s, var, "%s: every task waits %.3g s or more", wls[w], hold);
 	}
 	fprintf(s->vars, "ceiling_n = %zu\n", nwl);
-	if (nwl == 0)
-		plots_no_chart(s, "ceiling");
 	free(r);
 	cells_csv_free(&t);
-	return 0;
+	return nwl ? 0 : CHART_EMPTY;
 fail:
 	free(r);
 	cells_csv_free(&t);
 	return -EIO;
 }
 
-/* One line per search: the tasks held, the memory then, what stopped it. */
-void plots_ceiling_report(const struct set *s, FILE *f)
-{
-	struct cells_csv t = { 0 };
-	struct crow *r;
-	size_t n = load(s, &t, &r);
-	char a[48], b[48], c[48];
-	bool head = false;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct crow *x = &r[i];
-
-		if (strcmp(x->row, "ceiling") != 0 || final_row(r, i, x->model, x->wl))
-			continue;
-		if (!head) {
-			fprintf(f, "- **Tasks held at once** (`cmbench ceiling`: all C tasks in "
-				   "flight together, C doubled then bisected; ceiling.csv):\n");
-			head = true;
-		}
-		if (x->conc <= 0) {
-			fprintf(f, "  - %s on %s failed at its first probe (C=%s): %s (%s).\n",
-				x->model, x->wl, plots_count(x->first_fail, a, sizeof(a)), x->limit,
-				x->detail);
-			continue;
-		}
-		fprintf(f, "  - %s on %s held **%s** tasks at %s PSS (%s a task)", x->model, x->wl,
-			plots_count(x->conc, a, sizeof(a)),
-			fmt_kib(b, sizeof(b), x->pss, FMT_PROSE),
-			fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
-				FMT_PROSE));
-		if (x->first_fail > 0)
-			fprintf(f, "; at C=%s: **%s** (%s).\n",
-				plots_count(x->first_fail, a, sizeof(a)), x->limit, x->detail);
-		else
-			fprintf(f, "; %s (%s).\n", x->limit, x->detail);
-	}
-	free(r);
-	cells_csv_free(&t);
-}
+const struct chart chart_ceiling = {
+	.name = "ceiling",
+	.title = "Tasks held at once: memory and the limit",
+	.write = write_ceiling,
+	.script = "ceiling.gp",
+};

@@ -1,4 +1,5 @@
-/* plots_gnuplot.c - vars.gp and the gnuplot runs.
+/* gnuplot.c - vars.gp, the writers of the chart table, and the gnuplot
+ * runs.
  *
  * gnuplot runs the command in `backquotes` inside a double-quoted string,
  * and a result set is data from anywhere (a CPU name in meta.json, a
@@ -15,33 +16,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../lib/cmdutil.h"
-#include "../lib/spawn.h"
-#include "plots.h"
-
-const struct chart plots_charts[PLOTS_NCHARTS] = {
-	{ "makespan", "Makespan vs concurrency" },
-	{ "p99", "p99 latency vs concurrency" },
-	{ "memory", "Memory per concurrent task" },
-	{ "speedup", "CPU speedup vs workers" },
-	{ "spectrum", "Latency percentile spectrum" },
-	{ "matrix", "Decision matrix" },
-	{ "latency", "Open loop: latency vs offered load" },
-	{ "latency-spectrum", "Open loop: latency spectrum under load" },
-	{ "stall", "A blocking call inside an event loop" },
-	{ "ceiling", "Tasks held at once: memory and the limit" },
-};
-
-void plots_no_chart(struct set *s, const char *name)
-{
-	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		if (strcmp(plots_charts[i].name, name) == 0)
-			s->no_chart[i] = true;
-}
+#include "../../lib/cmdutil.h"
+#include "../../lib/spawn.h"
+#include "charts.h"
 
 bool plots_chart_drawn(const struct set *s, size_t i)
 {
-	return i < PLOTS_NCHARTS && !s->no_chart[i];
+	return s->drawn && i < chart_count() && s->drawn[i];
+}
+
+const char *plots_chart_script(const struct set *s, size_t i, char *b, size_t n)
+{
+	const char *script = chart_table[i]->script;
+
+	if (strchr(script, '/'))
+		snprintf(b, n, "%s", script);
+	else
+		snprintf(b, n, "%s/%s", s->scripts, script);
+	return b;
 }
 
 /* s as a gnuplot single-quoted string: ' doubled, control characters as
@@ -127,21 +119,15 @@ int plots_write_plotdata(struct set *s)
 		return -errno;
 	}
 	write_host_vars(s);
-	rc = plots_write_workload_charts(s);
-	if (!rc)
-		rc = plots_memfit(s);
-	if (!rc)
-		rc = plots_write_speedup(s);
-	if (!rc)
-		rc = plots_write_spectrum(s);
-	if (!rc)
-		rc = plots_write_heatmap_data(s);
-	if (!rc)
-		rc = plots_write_openloop(s);
-	if (!rc)
-		rc = plots_write_blocking(s);
-	if (!rc)
-		rc = plots_write_ceiling(s);
+	plots_panel_vars(s);
+	free(s->drawn);
+	s->drawn = calloc(chart_count() + 1, sizeof(*s->drawn));
+	rc = s->drawn ? 0 : -ENOMEM;
+	for (size_t i = 0; rc == 0 && chart_table[i]; i++) {
+		rc = chart_table[i]->write(s);
+		s->drawn[i] = rc == 0;
+		rc = rc == CHART_EMPTY ? 0 : rc;
+	}
 	if (fclose(s->vars) && !rc) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		rc = -errno;
@@ -170,9 +156,9 @@ bool plots_on_path(const char *prog)
 
 #define PLOTS_GNUPLOT_MS 300000 /* one chart: killed past five minutes */
 
-/* gnuplot -e "dir='DIR'; scripts='SCRIPTS'" SCRIPTS/<name>.gp; 0 when it
+/* gnuplot -e "dir='DIR'; scripts='SCRIPTS'" SCRIPT of chart i; 0 when it
  * exited 0. Its messages go to our stderr. */
-int plots_run_gnuplot(const struct set *s, const char *name)
+int plots_run_gnuplot(const struct set *s, size_t i)
 {
 	char script[PLOTS_PATH_LEN], *expr = NULL;
 	size_t len = 0;
@@ -184,7 +170,7 @@ int plots_run_gnuplot(const struct set *s, const char *name)
 
 	if (!m)
 		return -ENOMEM;
-	snprintf(script, sizeof(script), "%s/%s.gp", s->scripts, name);
+	plots_chart_script(s, i, script, sizeof(script));
 	fputs("dir=", m);
 	sq_put(m, s->dir);
 	fputs("; scripts=", m);

@@ -1,17 +1,15 @@
-/* plots_data.c - the series behind the charts, one .dat file each under
- * DIR/plotdata/: makespan, p99 and memory against concurrency per panel
- * (with the ideal bound), the CPU speedup over the one-slot model, and the
- * latency spectrum of one cell per model. What exists is listed in
- * vars.gp, with a note naming the failed cells left out. */
+/* panels.c - what the per-panel charts share (makespan.c, p99.c,
+ * memory.c): a .dat file under DIR/plotdata/, the panels' titles in
+ * vars.gp, and one series per model of a figure against concurrency, its
+ * min and max, with a note naming the failed cells left out. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/cmdutil.h"
-#include "../lib/util.h"
-#include "../workloads/workload.h"
-#include "plots.h"
+#include "../../lib/cmdutil.h"
+#include "../../lib/util.h"
+#include "charts.h"
 
 /* A comment line of a .dat file: no newline may end it early. */
 static void put_comment(FILE *f, const char *text)
@@ -41,7 +39,7 @@ FILE *plots_dat_open(const struct set *s, const char *name, const char *what, co
 }
 
 /* The levels of a panel's cells (concurrent ones only when not all). */
-static size_t panel_levels(const struct set *s, const struct panel *p, bool all, double *lv)
+size_t plots_panel_levels(const struct set *s, const struct panel *p, bool all, double *lv)
 {
 	size_t nlv = 0;
 
@@ -110,7 +108,7 @@ static int write_panel_series(struct set *s, struct series *x)
 {
 	char models[PLOTS_LIST_LEN] = "", var[96];
 	double lv[PLOTS_MAX_AXIS];
-	size_t nlv = panel_levels(s, x->p, true, lv);
+	size_t nlv = plots_panel_levels(s, x->p, true, lv);
 	bool drawn;
 	int rc;
 
@@ -136,8 +134,8 @@ static int write_panel_series(struct set *s, struct series *x)
 	return 0;
 }
 
-static int panel_chart(struct set *s, const struct panel *p, const char *chart, enum metric m,
-		       double scale, bool spread, const char *unit)
+int plots_panel_chart(struct set *s, const struct panel *p, const char *chart, enum metric m,
+		      double scale, bool spread, const char *unit)
 {
 	struct series x = {
 		.chart = chart, .p = p, .m = m, .scale = scale, .spread = spread, .unit = unit
@@ -146,41 +144,9 @@ static int panel_chart(struct set *s, const struct panel *p, const char *chart, 
 	return write_panel_series(s, &x);
 }
 
-/* The ideal bound of a panel: bound_s of each level (model-free; taken
- * from the first valid concurrent cell there). */
-static int write_bound(struct set *s, const struct panel *p)
-{
-	char name[96];
-	double lv[PLOTS_MAX_AXIS];
-	size_t nlv = panel_levels(s, p, false, lv), rows = 0;
-	FILE *f;
-
-	snprintf(name, sizeof(name), "makespan-%s-bound", p->key);
-	f = plots_dat_open(s, name, "ideal bound (DESIGN.md)", "concurrency  bound_s");
-	if (!f)
-		return -EIO;
-	for (size_t j = 0; j < nlv; j++)
-		for (size_t i = 0; i < s->ncells; i++) {
-			const struct cell *c = &s->cells[i];
-
-			if (strcmp(c->grid, s->grid) == 0 && c->share == p->share &&
-			    c->conc == lv[j] && !c->one_slot && c->v[M_BOUND][MED] > 0) {
-				fprintf(f, "%g %.6g\n", lv[j], c->v[M_BOUND][MED]);
-				rows++;
-				break;
-			}
-		}
-	if (fclose(f) != 0)
-		return -errno;
-	fprintf(s->vars, "makespan_bound_%s = %d\n", p->key, rows > 0);
-	return 0;
-}
-
-int plots_write_workload_charts(struct set *s)
+void plots_panel_vars(struct set *s)
 {
 	char list[128] = "", var[64], buf[96];
-	const struct panel *mem = s->npanels ? &s->panels[0] : NULL;
-	struct panel own;
 
 	for (size_t i = 0; i < s->npanels; i++) {
 		const struct panel *p = &s->panels[i];
@@ -188,42 +154,6 @@ int plots_write_workload_charts(struct set *s)
 		plots_list_add(list, sizeof(list), p->key);
 		snprintf(var, sizeof(var), "panel_title_%s", p->key);
 		plots_var_str(s, var, "%s", plots_regime(p->share, buf, sizeof(buf)));
-		if (panel_chart(s, p, "makespan", M_MAKESPAN, 1, true, "s") || write_bound(s, p) ||
-		    panel_chart(s, p, "p99", M_P99, 1e-3, true, "ms"))
-			return -EIO;
 	}
 	plots_var_str(s, "panels", "%s", list);
-	if (!s->npanels) {
-		plots_no_chart(s, "makespan");
-		plots_no_chart(s, "p99");
-	}
-	/* memory: the grid of role memory when the set has one (it holds the
-	 * models that create a thread or a process per task beside the pools),
-	 * else the main grid's first panel (io), where concurrency goes highest */
-	for (size_t i = 0; i < s->ncells; i++)
-		if (strcmp(s->cells[i].grid, s->memory_grid) == 0) {
-			const char *main_grid = s->grid;
-			int rc;
-
-			snprintf(own.key, sizeof(own.key), "%s", "memory");
-			own.share = s->cells[i].share;
-			s->grid = s->memory_grid;
-			plots_var_str(s, "memory_panel", "%s", own.key);
-			plots_var_str(s, "memory_title", "workload %s, io %s (grid %s)",
-				      s->cells[i].w ? s->cells[i].w->name : "?",
-				      fmt_us(buf, sizeof(buf), s->cells[i].io_us, FMT_PROSE),
-				      s->memory_grid);
-			rc = panel_chart(s, &own, "memory", M_MEM, 1, false, "KiB");
-			s->grid = main_grid;
-			return rc;
-		}
-	plots_var_str(s, "memory_panel", "%s", mem ? mem->key : "");
-	plots_var_str(s, "memory_title", "%s",
-		      mem ? plots_regime(mem->share, buf, sizeof(buf)) : "no cells");
-	if (mem)
-		return panel_chart(s, mem, "memory", M_MEM, 1, false, "KiB");
-	plots_var_str(s, "memory_models_", "%s", "");
-	plots_no_chart(s, "memory");
-	plots_var_str(s, "memory_note_", "%s", "");
-	return 0;
 }

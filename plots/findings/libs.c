@@ -1,4 +1,4 @@
-/* plots_libs.c - REPORT.md's "Python libraries" section: the grids of the
+/* libs.c - REPORT.md's "Python libraries" section: the grids of the
  * set that fix a library of the foreign models (a flags: line with --py-http
  * or --py-pg, as sweeps/python has), the same work through each library,
  * side by side. Nothing when the set has none. */
@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../models/model.h"
-#include "../workloads/workload.h"
-#include "plots.h"
+#include "../../models/model.h"
+#include "../../workloads/workload.h"
+#include "findings.h"
 
 #define LIB_FLAG_PREFIX "py-" /* the library flags: --py-http, --py-pg */
 
@@ -23,7 +23,7 @@ static bool grid_lib(const struct spec_grid *g, char *buf, size_t cap)
 	return false;
 }
 
-void plots_libs_report(const struct set *s, FILE *f)
+static void say_libs(const struct set *s, struct finding_out *o)
 {
 	bool head = false;
 
@@ -40,7 +40,7 @@ void plots_libs_report(const struct set *s, FILE *f)
 			if (strcmp(c->grid, g->name) != 0)
 				continue;
 			if (!head) {
-				fprintf(f,
+				fo_printf(o,
 					"\n### Python libraries\n\n"
 					"The grids that fix the foreign models' library (a "
 					"`flags:` line with --py-http or --py-pg): the same work "
@@ -49,18 +49,25 @@ void plots_libs_report(const struct set *s, FILE *f)
 					"| clean |\n|---|---|---|---|---:|---:|---:|---|\n");
 				head = true;
 			}
-			fprintf(f, "| %s | %s | %s | %s | %.0f | ", g->name,
+			fo_printf(o, "| %s | %s | %s | %s | %.0f | ", g->name,
 				c->m && c->m->foreign ? lib : "(C: none)", c->model,
 				c->w ? c->w->name : "?", c->conc);
 			if (isfinite(mk) && mk > 0)
-				fprintf(f, "%.0f | ", c->tasks / mk);
+				fo_printf(o, "%.0f | ", c->tasks / mk);
 			else
-				fprintf(f, "- | ");
+				fo_printf(o, "- | ");
 			if (isfinite(p99))
-				fprintf(f, "%.1f ms | ", p99 / 1000);
+				fo_printf(o, "%.1f ms | ", p99 / 1000);
 			else
-				fprintf(f, "- | ");
-			fprintf(f, "%s |\n", c->ok ? "yes" : "no");
+				fo_printf(o, "- | ");
+			fo_printf(o, "%s |\n", c->ok ? "yes" : "no");
 		}
 	}
 }
+
+const struct finding finding_libs = {
+	.key = "libs",
+	.section = FINDINGS_SECTION,
+	.family = false,
+	.fn = say_libs,
+};

@@ -1,4 +1,4 @@
-/* report_matrix.c - the picker's form and the heatmap of the decision
+/* heatmap.c - the picker's form and the heatmap of the decision
  * matrix: one HTML table per criterion, a cell per (cpu share, tasks in
  * flight) with its winner, and on hover or focus the verdict of
  * decision-matrix.md with the medians, ranges, reps and runner-up. */
@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/model.h"
-#include "../workloads/workload.h"
-#include "plots_kinds.h"
+#include "../../models/model.h"
+#include "../../workloads/workload.h"
+#include "../kinds.h"
 #include "report.h"
 
 /* A "#rrggbb" colour, or grey for anything else. */
@@ -163,19 +163,14 @@ void report_heatmap(FILE *f, const struct set *s)
 	fputs("</section>\n", f);
 }
 
-static void w_regimes(const struct set *s, FILE *f)
-{
-	plots_regimes_table(s, f);
-}
-
 /* Whether grid g of the set runs work that calls a blocking library or a
- * database. */
-static bool blocking_grid(const struct set *s, const char *g, size_t n)
+ * database: its regimes rows are the picker's blocking answers. */
+static bool blocking_grid(const struct set *s, const char *g)
 {
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct workload_ops *w = s->cells[i].w;
 
-		if (strlen(s->cells[i].grid) == n && strncmp(s->cells[i].grid, g, n) == 0 && w &&
+		if (strcmp(s->cells[i].grid, g) == 0 && w &&
 		    (w->blocking_only || wl_embedded_db(w) || wl_db_server(w)))
 			return true;
 	}
@@ -183,92 +178,45 @@ static bool blocking_grid(const struct set *s, const char *g, size_t n)
 }
 
 /* The rows of the regimes table about blocking work, as a JSON array of
- * arrays of cell strings (markdown as decision-matrix.md has it). */
+ * arrays of cell strings (markdown as decision-matrix.md has it), from the
+ * same structs and writer as that table. */
 static void blocking_rows(FILE *f, const struct set *s)
 {
-	char *md = report_capture(s, w_regimes), *line, *save = NULL;
-	bool first = true;
+	struct doc_json j = { .s = s, .want = blocking_grid };
+	struct doc d;
 
-	fputs("[", f);
-	for (line = md ? strtok_r(md, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *g = strstr(line, "(grid "), *p, *e;
-
-		if (line[0] != '|' || !g)
-			continue;
-		g += 6;
-		if (!blocking_grid(s, g, strcspn(g, ",) ")))
-			continue;
-		fputs(first ? "[" : ",\n[", f);
-		first = false;
-		for (p = line + 1; (e = strchr(p, '|')); p = e + 1) {
-			*e = '\0';
-			while (*p == ' ')
-				p++;
-			for (char *z = p + strlen(p); z > p && z[-1] == ' ';)
-				*--z = '\0';
-			json_str(f, p);
-			fputs(strchr(e + 1, '|') ? "," : "", f);
-		}
-		fputs("]", f);
-	}
-	fputs("]", f);
-	free(md);
+	doc_json(&d, f, &j);
+	plots_regimes_doc(s, &d);
+	doc_json_end(&d);
 }
 
-static void w_openloop(const struct set *s, FILE *f)
+/* The CPU share class of a workload ("wait": 0%, "compute": 100%,
+ * "both": between; from its traits), before the row's cells. */
+static void class_prefix(const struct set *s, const char *wl, FILE *f)
 {
-	plots_openloop_md(s, f);
+	const struct workload_ops *w = workload_find(wl);
+	const char *cls = !w			       ? ""
+			  : w->does_io && !w->does_cpu ? "wait"
+			  : !w->does_io		       ? "compute"
+						       : "both";
+
+	(void)s;
+	fputs("{\"class\":", f);
+	json_str(f, cls);
+	fputs(",\"cells\":", f);
 }
 
 /* The open-loop verdicts (the first table of that section of
- * decision-matrix.md), each with the CPU share class of its workload
- * ("wait": 0%, "compute": 100%, "both": between; from the workload's
- * traits), as a
+ * decision-matrix.md), each with the CPU share class of its workload, as a
  * JSON array of {class, cells}. */
 static void openloop_rows(FILE *f, const struct set *s)
 {
-	char *md = report_capture(s, w_openloop), *line, *save = NULL, name[64];
-	bool first = true, in = false;
+	struct doc_json j = { .s = s, .prefix = class_prefix, .suffix = "}", .first_only = true };
+	struct doc d;
 
-	fputs("[", f);
-	for (line = md ? strtok_r(md, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		const struct workload_ops *w;
-		const char *cls;
-		char *p, *e;
-
-		if (strncmp(line, "| regime | SLO |", 16) == 0) {
-			in = true;
-			continue;
-		}
-		if (!in || strncmp(line, "|---", 4) == 0)
-			continue;
-		if (line[0] != '|')
-			break;
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line + 2, " |"), line + 2);
-		w = workload_find(name);
-		cls = !w			   ? ""
-		      : w->does_io && !w->does_cpu ? "wait"
-		      : !w->does_io		   ? "compute"
-						   : "both";
-		fputs(first ? "{\"class\":" : ",\n{\"class\":", f);
-		first = false;
-		json_str(f, cls);
-		fputs(",\"cells\":[", f);
-		for (p = line + 1; (e = strchr(p, '|')); p = e + 1) {
-			*e = '\0';
-			while (*p == ' ')
-				p++;
-			for (char *z = p + strlen(p); z > p && z[-1] == ' ';)
-				*--z = '\0';
-			json_str(f, p);
-			fputs(strchr(e + 1, '|') ? "," : "", f);
-		}
-		fputs("]}", f);
-	}
-	fputs("]", f);
-	free(md);
+	doc_json(&d, f, &j);
+	plots_openloop_doc(s, &d);
+	doc_json_end(&d);
 }
 
 void report_picker(FILE *f, const struct set *s)

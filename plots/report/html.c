@@ -1,7 +1,7 @@
-/* report_html.c - escaping for the page, and the markdown subset cmbench
- * writes (REPORT.md's findings, the tables of decision-matrix.md,
- * claims.md) as HTML. Every byte of a result set passes through html_esc
- * or json_str on its way into report.html; a link in the markdown keeps
+/* html.c - escaping for the page, and the markdown subset of a finding's
+ * text (and of claims.md's table, which the claims finding carries) as
+ * HTML. Every byte of a result set passes through html_esc or json_str
+ * (../text.c) on its way into report.html; a link in the markdown keeps
  * only its text, so no address from the set reaches the page. */
 #include <stdlib.h>
 #include <string.h>
@@ -39,23 +39,6 @@ void html_esc_n(FILE *f, const char *s, size_t n)
 void html_esc(FILE *f, const char *s)
 {
 	html_esc_n(f, s, strlen(s));
-}
-
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&' || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			fprintf(f, "\\u20%s", p[2] == 0xa8 ? "28" : "29");
-			p += 2;
-		} else
-			fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 /* The closing marker of an inline span starting at s (after the opener). */
@@ -232,18 +215,16 @@ void html_md(FILE *f, const char *md, int shift)
 	close_to(f, &b, B_NONE);
 }
 
-char *report_capture(const struct set *s, void (*writer)(const struct set *, FILE *))
+void html_finding(FILE *f, const struct finding_out *o, int shift)
 {
-	char *buf = NULL;
+	char *md = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	FILE *m = open_memstream(&md, &len);
 
 	if (!m)
-		return NULL;
-	writer(s, m);
-	if (fclose(m) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+		return;
+	finding_md(o, m);
+	if (fclose(m) == 0)
+		html_md(f, md, shift);
+	free(md);
 }

@@ -1,15 +1,17 @@
-/* report_lessons.c - one section per lesson the set supports: its chart
- * (the gnuplot SVG, filtered), how to read it, and the findings of
- * REPORT.md that carry its numbers (plots_finding: computed from cells.csv,
- * empty when the set lacks the grid). A lesson with no finding is left
- * out; a chart the set has not drawn is left out. */
+/* lessons.c - one section per lesson the set supports: its chart (the
+ * gnuplot SVG, filtered), how to read it, and the findings of REPORT.md
+ * that carry its numbers (their structs, by key: built once with the
+ * family adjusted, empty when the set lacks the grid). A lesson with no
+ * finding is left out; a chart the set has not drawn is left out. The
+ * cells behind a lesson are found by traits, by their grid's role, or as
+ * the cells of the grids its finding compared in. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/model.h"
-#include "../workloads/workload.h"
-#include "plots_kinds.h"
+#include "../../models/model.h"
+#include "../../workloads/workload.h"
+#include "../kinds.h"
 #include "report.h"
 
 #define FIG_ROWS 40 /* the most cells a lesson's table lists */
@@ -22,14 +24,6 @@ static bool in_grid(const struct cell *c, const char *grid)
 	return strcmp(c->grid, grid) == 0;
 }
 
-static bool has_grid(const struct set *s, const char *grid)
-{
-	for (size_t i = 0; i < s->ncells; i++)
-		if (in_grid(&s->cells[i], grid))
-			return true;
-	return false;
-}
-
 static bool p_stall(const struct set *s, const struct cell *c)
 {
 	(void)s;
@@ -38,8 +32,8 @@ static bool p_stall(const struct set *s, const struct cell *c)
 
 static bool p_memory(const struct set *s, const struct cell *c)
 {
-	if (has_grid(s, "memory"))
-		return in_grid(c, "memory");
+	if (plots_has_grid(s, s->memory_grid))
+		return in_grid(c, s->memory_grid);
 	return in_grid(c, s->grid) && c->share == 0 && !c->one_slot;
 }
 
@@ -57,26 +51,22 @@ static bool p_pyloops(const struct set *s, const struct cell *c)
 
 static bool p_scaling(const struct set *s, const struct cell *c)
 {
-	(void)s;
-	return in_grid(c, "scaling");
+	return in_grid(c, s->scaling_grid);
 }
 
 static bool p_creation(const struct set *s, const struct cell *c)
 {
-	(void)s;
-	return in_grid(c, "creation");
+	return finding_cites_grid(finding_of(s, "creation"), c->grid);
 }
 
 static bool p_prefork(const struct set *s, const struct cell *c)
 {
-	(void)s;
-	return in_grid(c, "prefork");
+	return finding_cites_grid(finding_of(s, "prefork"), c->grid);
 }
 
 static bool p_offload(const struct set *s, const struct cell *c)
 {
-	(void)s;
-	return in_grid(c, "offload");
+	return in_grid(c, s->offload_grid);
 }
 
 static bool p_tail(const struct set *s, const struct cell *c)
@@ -96,7 +86,7 @@ struct lesson {
 	const char *chart;    /* DIR/<chart>.svg, or NULL */
 	const char *read;     /* how to read the chart, one sentence */
 	const char *teaches;  /* what it teaches, one sentence */
-	const char *finds[4]; /* plots_finding keys, NULL-terminated */
+	const char *finds[4]; /* finding keys (../findings/registry.c), NULL-terminated */
 	pick_fn pick;	      /* the cells of its figures, or NULL */
 	size_t crit;	      /* their criterion (plots_criteria) */
 };
@@ -275,7 +265,7 @@ static char *findings(const struct set *s, const struct lesson *l)
 	if (!m)
 		return NULL;
 	for (size_t i = 0; i < 4 && l->finds[i]; i++)
-		plots_finding(s, l->finds[i], m);
+		finding_md(finding_of(s, l->finds[i]), m);
 	if (fclose(m) != 0) {
 		free(buf);
 		return NULL;

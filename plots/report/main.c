@@ -1,5 +1,12 @@
-/* plots_main.c - `cmbench plots DIR [--scripts PLOTS_DIR]`: its flags and
- * the order of the steps; see plots.h for what each file does. */
+/* main.c - `cmbench plots DIR [--scripts PLOTS_DIR]`: its flags and the
+ * order of the steps, and a set as both commands open it (plots_open_set);
+ * see ../set.h for the floors. It writes:
+ *   DIR/plotdata/        the plot-ready series and vars.gp, which every
+ *                        chart's script loads (gnuplot reads nothing else)
+ *   DIR/<chart>.png/.svg one gnuplot run per chart of ../data/registry.c
+ *   DIR/decision-matrix.md  the measured decision matrix
+ *   DIR/decisions.json   the same verdicts for programs (cmbench report)
+ *   DIR/REPORT.md        one page: host, findings, charts, matrix */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -8,10 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/cmdutil.h"
-#include "plots.h"
+#include "../../lib/cmdutil.h"
+#include "report.h"
 
 #define USAGE "usage: cmbench plots DIR [--scripts PLOTS_DIR]"
+#define PLOTS_SCRIPTS "plots/data" /* the charts' scripts, from the source tree */
 
 static int usage(const char *msg)
 {
@@ -29,22 +37,6 @@ static bool no_control(const char *s)
 	return true;
 }
 
-void plots_run_id(struct set *s)
-{
-	size_t len = strlen(s->dir);
-	const char *p;
-	char cwd[PLOTS_PATH_LEN];
-
-	while (len > 1 && s->dir[len - 1] == '/')
-		len--;
-	for (p = s->dir + len; p > s->dir && p[-1] != '/'; p--)
-		;
-	snprintf(s->run_id, sizeof(s->run_id), "%.*s", (int)(s->dir + len - p), p);
-	if ((!*s->run_id || strcmp(s->run_id, ".") == 0) && getcwd(cwd, sizeof(cwd)) &&
-	    strrchr(cwd, '/'))
-		snprintf(s->run_id, sizeof(s->run_id), "%s", strrchr(cwd, '/') + 1);
-}
-
 /* Parse argv into s; 0, 1 for --help, or -CMD_EUSAGE. */
 static int parse_args(int argc, char **argv, struct set *s)
 {
@@ -55,7 +47,7 @@ static int parse_args(int argc, char **argv, struct set *s)
 	};
 	int c;
 
-	s->scripts = "plots";
+	s->scripts = PLOTS_SCRIPTS;
 	optind = 0;
 	while ((c = cmd_getopt("plots", argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
@@ -83,8 +75,8 @@ static int check_scripts(const struct set *s)
 {
 	char script[PLOTS_PATH_LEN];
 
-	for (size_t i = 0; i < PLOTS_NCHARTS; i++) {
-		snprintf(script, sizeof(script), "%s/%s.gp", s->scripts, plots_charts[i].name);
+	for (size_t i = 0; chart_table[i]; i++) {
+		plots_chart_script(s, i, script, sizeof(script));
 		if (access(script, R_OK)) {
 			cmd_say("plots", "%s: %s (give --scripts PLOTS_DIR)", script,
 				strerror(errno));
@@ -102,21 +94,23 @@ static int draw(struct set *s)
 		cmd_say("plots", "gnuplot not found; install it with: apt-get install gnuplot-nox");
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < PLOTS_NCHARTS; i++) {
+	for (size_t i = 0; chart_table[i]; i++) {
 		char old[PLOTS_PATH_LEN];
 
 		if (plots_chart_drawn(s, i))
 			continue;
 		/* an earlier drawing of a chart the set has no data for now */
-		snprintf(old, sizeof(old), "%s/%s.png", s->dir, plots_charts[i].name);
+		snprintf(old, sizeof(old), "%s/%s.png", s->dir, chart_table[i]->name);
 		unlink(old);
-		snprintf(old, sizeof(old), "%s/%s.svg", s->dir, plots_charts[i].name);
+		snprintf(old, sizeof(old), "%s/%s.svg", s->dir, chart_table[i]->name);
 		unlink(old);
 	}
-	for (size_t i = 0; i < PLOTS_NCHARTS; i++)
-		if (plots_chart_drawn(s, i) && (rc = plots_run_gnuplot(s, plots_charts[i].name))) {
-			cmd_say("plots", "gnuplot failed on %s/%s.gp", s->scripts,
-				plots_charts[i].name);
+	for (size_t i = 0; chart_table[i]; i++)
+		if (plots_chart_drawn(s, i) && (rc = plots_run_gnuplot(s, i))) {
+			char script[PLOTS_PATH_LEN];
+
+			cmd_say("plots", "gnuplot failed on %s",
+				plots_chart_script(s, i, script, sizeof(script)));
 			return rc;
 		}
 	return 0;
@@ -124,19 +118,10 @@ static int draw(struct set *s)
 
 void plots_set_free(struct set *s)
 {
-	for (size_t k = 0; k < NCRIT; k++)
-		matrix_free(s->verdict[k], s->nverdict[k]);
-	free(s->mc);
-	free(s->mc_src);
-	for (size_t i = 0; s->cells && i < s->ncells; i++)
-		for (int m = 0; m < NMETRIC; m++)
-			free(s->cells[i].rep[m]);
-	free(s->cells);
-	free(s->fits);
-	free(s->models);
-	cells_csv_free(&s->tab);
-	meta_free(&s->meta);
-	spec_free(&s->spec);
+	findings_free(s);
+	plots_verdicts_free(s);
+	free(s->drawn);
+	plots_set_free_base(s);
 }
 
 int plots_open_set(struct set *s, const char *cmd)
@@ -148,7 +133,9 @@ int plots_open_set(struct set *s, const char *cmd)
 	if (rc == 0) {
 		plots_read_meta(s);
 		plots_plan_grid(s);
-		rc = plots_decide_all(s);
+		if ((rc = plots_decide_all(s)) == 0 && (rc = plots_regimes_build(s)) == 0 &&
+		    (rc = plots_memfit(s)) == 0)
+			rc = findings_build(s);
 		if (rc)
 			cmd_say(cmd, "out of memory");
 	}

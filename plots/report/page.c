@@ -1,4 +1,4 @@
-/* report_main.c - `cmbench report DIR`: its flags, the page's order, the
+/* page.c - `cmbench report DIR`: its flags, the page's order, the
  * environment card and the self-check; see report.h. */
 #include <errno.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/cmdutil.h"
+#include "../../lib/cmdutil.h"
 #include "report.h"
 
 #define USAGE "usage: cmbench report DIR"
@@ -135,46 +135,44 @@ static void env_card(FILE *f, const struct set *s)
 	fputs("</tbody></table></section>\n", f);
 }
 
-static void md_section(FILE *f, const struct set *s, const char *id, const char *title,
-		       const char *intro, void (*writer)(const struct set *, FILE *))
+/* A finding as a section of its own: <section id="ID"><h2>TITLE</h2>,
+ * nothing when the set has none of it. */
+static void finding_section(FILE *f, const struct set *s, const char *id, const char *title,
+			    const char *key)
 {
-	char *md = report_capture(s, writer), *body = md;
+	const struct finding_out *o = finding_of(s, key);
 
-	if (body) { /* its own heading, when it repeats the section's */
-		body += strspn(body, " \n");
-		if (body[0] == '#' && strncmp(body + strspn(body, "# "), title, strlen(title)) == 0)
-			body += strcspn(body, "\n");
-	}
-	if (body && body[strspn(body, " \n")]) {
-		fprintf(f, "<section id=\"%s\"><h2>", id);
-		html_esc(f, title);
-		fputs("</h2>\n", f);
-		if (intro)
-			fprintf(f, "<p>%s</p>\n", intro);
-		html_md(f, body, 2);
-		fputs("</section>\n", f);
-	}
-	free(md);
+	if (finding_empty(o))
+		return;
+	fprintf(f, "<section id=\"%s\"><h2>", id);
+	html_esc(f, title);
+	fputs("</h2>\n", f);
+	html_finding(f, o, 2);
+	fputs("</section>\n", f);
 }
 
-static void w_claims(const struct set *s, FILE *f)
+static void regimes_section(FILE *f, const struct set *s)
 {
-	plots_finding(s, "claims", f);
+	struct doc_html h = { .id = "regimes",
+			      .title = "Regimes beyond the matrix",
+			      .intro = "The other grids of the set, each against what the folklore "
+				       "says (decision-matrix.md)." };
+	struct doc d;
+
+	doc_html(&d, f, &h);
+	plots_regimes_doc(s, &d);
+	doc_html_end(&d);
 }
 
-static void w_selfcheck(const struct set *s, FILE *f)
+static void openloop_section(FILE *f, const struct set *s)
 {
-	plots_finding(s, "failures", f);
-}
+	struct doc_html h = { .id = "openloop",
+			      .title = "Open loop: the highest rate with p99 under the SLO" };
+	struct doc d;
 
-static void w_regimes(const struct set *s, FILE *f)
-{
-	plots_regimes_table(s, f);
-}
-
-static void w_openloop(const struct set *s, FILE *f)
-{
-	plots_openloop_md(s, f);
+	doc_html(&d, f, &h);
+	plots_openloop_doc(s, &d);
+	doc_html_end(&d);
 }
 
 static void page(FILE *f, const struct set *s)
@@ -199,15 +197,11 @@ static void page(FILE *f, const struct set *s)
 	report_picker(f, s);
 	report_heatmap(f, s);
 	report_lessons(f, s);
-	md_section(f, s, "regimes", "Regimes beyond the matrix",
-		   "The other grids of the set, each against what the folklore says "
-		   "(decision-matrix.md).",
-		   w_regimes);
-	md_section(f, s, "openloop", "Open loop: the highest rate with p99 under the SLO", NULL,
-		   w_openloop);
-	md_section(f, s, "claims", "The article's claims", NULL, w_claims);
+	regimes_section(f, s);
+	openloop_section(f, s);
+	finding_section(f, s, "claims", "The article's claims", "claims");
 	env_card(f, s);
-	md_section(f, s, "selfcheck", "The self-check", NULL, w_selfcheck);
+	finding_section(f, s, "selfcheck", "The self-check", "failures");
 	fputs("</main>\n<footer>Written by <code>cmbench report</code> from cells.csv and "
 	      "meta.json; every figure is a measurement of this set. The page needs no "
 	      "network.</footer>\n<script type=\"application/json\" id=\"decisions\">",

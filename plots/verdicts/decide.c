@@ -1,22 +1,18 @@
-/* plots_matrix.c - the decision matrix: a verdict per criterion for every
- * (share, concurrency) of the main grid (plots/matrix.c decides),
- * in words for decision-matrix.md and as heatmap data for matrix.gp. What
- * the folklore says for each share comes from the spec's folklore: lines. */
+/* decide.c - the decision matrix: a verdict per criterion for every
+ * (share, concurrency) of the main grid (matrix.c decides), and
+ * decision-matrix.md, which writes them (words.c) with the regimes of the
+ * other grids and the open-loop criterion. What the folklore says for each
+ * share comes from the spec's folklore: lines. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/cmdutil.h"
-#include "../models/model.h"
-#include "plots.h"
-
-const struct criterion plots_criteria[NCRIT] = {
-	{ "time", "time (makespan)", M_MAKESPAN },
-	{ "p99", "p99 latency", M_P99 },
-	{ "memory", "memory per task (PSS)", M_MEM },
-};
+#include "../../lib/cmdutil.h"
+#include "../../models/model.h"
+#include "../doc.h"
+#include "verdicts.h"
 
 /* The matrix input of criterion k: the main grid's cells with a share. */
 static void matrix_input(struct set *s, size_t k)
@@ -59,6 +55,15 @@ int plots_decide_all(struct set *s)
 	return 0;
 }
 
+void plots_verdicts_free(struct set *s)
+{
+	for (size_t k = 0; k < NCRIT; k++)
+		matrix_free(s->verdict[k], s->nverdict[k]);
+	free(s->mc);
+	free(s->mc_src);
+	plots_regimes_free(s);
+}
+
 const struct matrix_verdict *plots_verdict_at(const struct set *s, size_t k, double share,
 					      double conc)
 {
@@ -71,61 +76,6 @@ const struct matrix_verdict *plots_verdict_at(const struct set *s, size_t k, dou
 const char *plots_vmodel(const struct set *s, int idx)
 {
 	return s->mc_src[idx]->model;
-}
-
-/* "tie: a ≈ b ≈ c ? d (runner-up b: 1.03× [0.98, 1.09], 1.2 ms)" into b:
- * ≈ those the adjusted test cannot tell from the winner, ? those too few
- * reps to test; the interval is the winner's against the runner-up, who is
- * named (the report's picker names the same one, tests/it/report.sh). */
-static const char *tie_text(const struct set *s, const struct matrix_verdict *v, const char *val,
-			    const char *failed, char *b, size_t n)
-{
-	size_t o = (size_t)snprintf(b, n, "tie: ");
-	char r[96];
-
-	for (int i = 0; i < v->ntied && o < n; i++)
-		o += (size_t)snprintf(b + o, n - o, "%s%s", i ? " ≈ " : "",
-				      plots_vmodel(s, v->tied[i]));
-	for (int i = 0; i < v->nuntested && o < n; i++) /* too few reps: untested */
-		o += (size_t)snprintf(b + o, n - o, " ? %s", plots_vmodel(s, v->untested[i]));
-	if (o >= n)
-		return b;
-	if (v->vd.outcome == VERDICT_NA)
-		snprintf(b + o, n - o, " (too few reps to test; runner-up %s, %s)%s",
-			 plots_vmodel(s, v->runner_up), val, failed);
-	else
-		snprintf(b + o, n - o, " (runner-up %s: %s, %s)%s", plots_vmodel(s, v->runner_up),
-			 verdict_ratio_str(&v->vd, r, sizeof(r)), val, failed);
-	return b;
-}
-
-const char *plots_verdict_text(const struct set *s, size_t k, const struct matrix_verdict *v,
-			       char *b, size_t n)
-{
-	char val[48], mg[160], failed[48] = "";
-
-	if (!v) {
-		snprintf(b, n, "not measured");
-		return b;
-	}
-	if (v->nfailed)
-		snprintf(failed, sizeof(failed), " [%d failed]", v->nfailed);
-	if (v->winner < 0) {
-		snprintf(b, n, "no valid cell%s", failed);
-		return b;
-	}
-	plots_cell_value(s->mc_src[v->winner], k, s->mc_src[v->winner]->v[plots_criteria[k].m][MED],
-			 val, sizeof(val));
-	if (v->runner_up < 0) {
-		snprintf(b, n, "%s %s (the only valid cell)%s", plots_vmodel(s, v->winner), val,
-			 failed);
-		return b;
-	}
-	if (v->tie)
-		return tie_text(s, v, val, failed, b, n);
-	snprintf(b, n, "**%s** %s (%s ahead of %s)%s", plots_vmodel(s, v->winner), val,
-		 verdict_ratio_str(&v->vd, mg, sizeof(mg)), plots_vmodel(s, v->runner_up), failed);
-	return b;
 }
 
 /* Whether the folklore line f names the model. */
@@ -270,8 +220,13 @@ int plots_write_matrix_md(const struct set *s)
 		   "models it names, by the same test (a clear win of a named model agrees, a "
 		   "clear win "
 		   "of another disagrees, anything else is a tie).\n\n");
-	plots_regimes_table(s, f);
-	plots_openloop_md(s, f);
+	{
+		struct doc doc;
+
+		doc_md(&doc, f);
+		plots_regimes_doc(s, &doc);
+		plots_openloop_doc(s, &doc);
+	}
 	if (fclose(f) != 0) {
 		cmd_say("plots", "%s: %s", path, strerror(errno));
 		return -errno;
@@ -279,98 +234,3 @@ int plots_write_matrix_md(const struct set *s)
 	return 0;
 }
 
-/* The two label lines of a heatmap cell: the winner's short label, then
- * its margin (or the runner-up it ties with). */
-static int heat_labels(const struct set *s, const struct matrix_verdict *v, char *l1, char *l2,
-		       size_t n)
-{
-	if (v->winner < 0) {
-		snprintf(l1, n, "failed");
-		snprintf(l2, n, "%d cells", v->nfailed);
-		return s->fail_lt;
-	}
-	snprintf(l1, n, "%s", plots_label(s, (size_t)s->mc_src[v->winner]->lt - 1));
-	if (v->runner_up < 0)
-		snprintf(l2, n, "only one");
-	else if (v->tie)
-		snprintf(l2, n, "≈ %s", plots_label(s, (size_t)s->mc_src[v->runner_up]->lt - 1));
-	else if (!isfinite(v->vd.ratio))
-		snprintf(l2, n, "far ahead");
-	else if (v->vd.ratio >= 1.5)
-		snprintf(l2, n, "%.1f×", v->vd.ratio);
-	else
-		snprintf(l2, n, "+%.0f%%", (v->vd.ratio - 1) * 100);
-	return s->mc_src[v->winner]->lt;
-}
-
-/* plotdata/matrix-<key>.dat of criterion k. */
-static int heat_file(struct set *s, size_t k)
-{
-	char name[64], l1[48], l2[48];
-	FILE *f;
-
-	snprintf(name, sizeof(name), "matrix-%s", plots_criteria[k].key);
-	f = plots_dat_open(s, name, plots_criteria[k].title,
-			   "share_index  level_index  linetype  tie  \"winner\"  \"margin\"");
-	if (!f)
-		return -EIO;
-	for (size_t i = 0; i < s->nverdict[k]; i++) {
-		const struct matrix_verdict *v = &s->verdict[k][i];
-		int lt = heat_labels(s, v, l1, l2, sizeof(l1));
-
-		fprintf(f, "%zu %zu %d %d \"%s\" \"%s\"\n",
-			plots_axis_index(s->shares, s->nshares, v->share_pct),
-			plots_axis_index(s->levels, s->nlevels, v->concurrency), lt, v->tie, l1,
-			l2);
-	}
-	return fclose(f) != 0 ? -errno : 0;
-}
-
-/* plotdata/matrix-<key>.dat: x index, y index, line type, tie, two label
- * lines; and the tic positions in vars.gp (single-quoted labels). */
-int plots_write_heatmap_data(struct set *s)
-{
-	char tics[1024] = "", labels[1024] = "", item[64], cnt[32];
-	int rc;
-
-	if (!s->nverdict[0])
-		plots_no_chart(s, "matrix");
-	/* the key lists the models that win a cell, no other */
-	for (size_t m = 0; m < s->nmodels; m++) {
-		bool wins = false;
-
-		for (size_t k = 0; k < NCRIT && !wins; k++)
-			for (size_t i = 0; i < s->nverdict[k] && !wins; i++)
-				wins = s->verdict[k][i].winner >= 0 &&
-				       (size_t)s->mc_src[s->verdict[k][i].winner]->lt == m + 1;
-		if (!wins)
-			continue;
-		plots_list_add(tics, sizeof(tics), s->models[m]);
-		snprintf(item, sizeof(item), "%s", plots_label(s, m));
-		for (char *p = item; *p; p++)
-			if (*p == ' ')
-				*p = '_';
-		plots_list_add(labels, sizeof(labels), item);
-	}
-	plots_var_str(s, "matrix_models", "%s", tics);
-	plots_var_str(s, "matrix_labels", "%s", labels);
-	tics[0] = '\0';
-	for (size_t k = 0; k < NCRIT; k++)
-		if ((rc = heat_file(s, k)))
-			return rc;
-	for (size_t i = 0; i < s->nshares; i++) {
-		snprintf(item, sizeof(item), "%s'%g%%%%' %zu", i ? ", " : "", s->shares[i], i);
-		strncat(tics, item, sizeof(tics) - strlen(tics) - 1);
-	}
-	plots_var_str(s, "matrix_xtics", "(%s)", tics);
-	tics[0] = '\0';
-	for (size_t i = 0; i < s->nlevels; i++) {
-		snprintf(item, sizeof(item), "%s'%s' %zu", i ? ", " : "",
-			 plots_count(s->levels[i], cnt, sizeof(cnt)), i);
-		strncat(tics, item, sizeof(tics) - strlen(tics) - 1);
-	}
-	plots_var_str(s, "matrix_ytics", "(%s)", tics);
-	fprintf(s->vars, "matrix_nx = %zu\nmatrix_ny = %zu\nfail_lt = %d\n", s->nshares, s->nlevels,
-		s->fail_lt);
-	return 0;
-}

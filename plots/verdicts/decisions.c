@@ -1,6 +1,6 @@
 /* plots_decisions.c - DIR/decisions.json: the decision matrix for
  * programs, from the very verdicts that write decision-matrix.md
- * (plots_decide_all, harness/sweep/matrix.c): per grid cell and criterion
+ * (plots_decide_all, matrix.c): per grid cell and criterion
  * the winner, the runner-up, the tie and its members, the ratio, the
  * figures behind them and the cell's sentence exactly as decision-matrix.md
  * has it. `cmbench report` embeds the same JSON in report.html, where the
@@ -10,22 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/cmdutil.h"
-#include "plots.h"
-#include "report.h"
-
-const char *plots_tie_rule(char *b, size_t n)
-{
-	snprintf(
-		b, n,
-		"A cell has a winner only when Welch's test on the logs of the reps of the best "
-		"model against those of every other model, corrected by Benjamini–Hochberg over "
-		"the cells of the criterion, gives p < %.2f and the ratio of their geometric means "
-		"is at least %.2f× each time; otherwise it is a tie. A model with fewer than %d "
-		"reps cannot be tested: it is shown apart (? name, untested) and leaves no winner.",
-		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N);
-	return b;
-}
+#include "../../lib/cmdutil.h"
+#include "verdicts.h"
 
 /* The 95% interval of a verdict's ratio, NAN when the rule gives none. */
 static void ratio_interval(const struct matrix_verdict *v, double *lo, double *hi)

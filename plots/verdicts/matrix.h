@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../lib/verdict.h"
+#include "../../lib/verdict.h"
 
 struct matrix_cell {
 	const char *model;  /* model name */

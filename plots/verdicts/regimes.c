@@ -1,22 +1,22 @@
-/* plots_regimes.c - the regimes of the decision table beyond the main
- * grid: every folklore line of the spec's other grids gets a measured
- * verdict (decision-matrix.md, "Regimes beyond the matrix"), and the data
- * of the stall chart (a blocking call inside an event loop). Their
- * findings are in plots_findings.c. Models and workloads are known by
- * their traits only (plots_kinds.h). */
+/* regimes.c - the regimes of the decision table beyond the main grid:
+ * every folklore line of the spec's other grids gets a measured verdict
+ * (decision-matrix.md, "Regimes beyond the matrix"; the report's page and
+ * its picker). The rows are computed once (plots_regimes_build), their
+ * comparisons adjusted as one Benjamini-Hochberg family, and written from
+ * the structs through doc.h. Models and workloads are known by their
+ * traits only (../kinds.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
-#include "../models/model.h"
-#include "../workloads/workload.h"
-#include "plots.h"
-#include "plots_kinds.h"
-
-/* ---- the regimes table ---------------------------------------------- */
+#include "../../lib/util.h"
+#include "../../models/model.h"
+#include "../../workloads/workload.h"
+#include "../doc.h"
+#include "../kinds.h"
+#include "verdicts.h"
 
 static bool in_models(const struct spec_folklore *fl, const struct model_ops *m)
 {
@@ -53,50 +53,30 @@ static bool regime_cell(const struct cell *c, const struct spec_grid *g,
 	       (c->io_us == io_us || (isnan(c->io_us) && isnan(io_us)));
 }
 
-/* The regimes table's comparisons are one family for the correction:
- * a first pass collects their raw p values, the second prints with the
- * adjusted ones (the same rows in the same order). */
-struct regimes_pass {
-	struct verdict *vd; /* two per row: best vs next, best vs the folklore's pick */
-	size_t n, cap;
-	bool print;
-	int nomem;
-};
-
-/* The next comparison of the pass: a against b, adjusted on printing. */
-static struct verdict *pass_vd(struct regimes_pass *ps, const struct cell *a, const struct cell *b)
+/* The next comparison of the family: a against b; its index, -1 when out
+ * of memory. */
+static int add_vd(struct set *s, size_t *cap, const struct cell *a, const struct cell *b)
 {
-	static struct verdict none;
+	if (s->nregime_vd == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 32;
+		struct verdict *v = realloc(s->regime_vd, ncap * sizeof(*v));
 
-	if (ps->print)
-		return ps->n < ps->cap ? &ps->vd[ps->n++] : &none;
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? 2 * ps->cap : 32;
-		struct verdict *v = realloc(ps->vd, cap * sizeof(*v));
-
-		if (!v) {
-			ps->nomem = 1;
-			return &none;
-		}
-		ps->vd = v;
-		ps->cap = cap;
+		if (!v)
+			return -1;
+		s->regime_vd = v;
+		*cap = ncap;
 	}
-	plots_compare(a, b, M_MAKESPAN, &ps->vd[ps->n]);
-	return &ps->vd[ps->n++];
+	plots_compare(a, b, M_MAKESPAN, &s->regime_vd[s->nregime_vd]);
+	return (int)s->nregime_vd++;
 }
 
 /* One row: the winner among the grid's valid cells at the level, against
  * the runner-up and against the best of the models the folklore names,
  * both by the verdict rule. */
-static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
-		       const struct spec_folklore *fl, double level, double io_us, bool show_io,
-		       struct regimes_pass *ps)
+static int build_row(struct set *s, size_t *cap, struct regime_row *r)
 {
+	const struct spec_folklore *fl = r->fl;
 	const struct cell *best = NULL, *second = NULL, *fbest = NULL;
-	char a[64], c3[64], n1[96], n2[96], n3[96], lv[32], io[80] = "", r[96];
-	size_t failed = 0;
-	struct verdict *v2 = NULL, *vf = NULL;
-	bool won;
 	/* a line whose models are all foreign (or all C) speaks of that
 	 * runtime: its contest is among that runtime's models only */
 	bool py = fl->n_models && fl->models[0]->foreign, scoped = fl->n_models > 0;
@@ -104,14 +84,16 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 	for (size_t i = 0; i < fl->n_models; i++)
 		scoped &= fl->models[i]->foreign == py;
 	scoped &= py; /* C lines in a mixed grid still see every model */
-
+	r->scoped = scoped;
+	r->failed = 0;
 	for (size_t i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
-		if (!regime_cell(c, g, fl, level, io_us) || (scoped && c->m && c->m->foreign != py))
+		if (!regime_cell(c, r->g, fl, r->level, r->io_us) ||
+		    (scoped && c->m && c->m->foreign != py))
 			continue;
 		if (!usable(c)) {
-			failed++;
+			r->failed++;
 			continue;
 		}
 		if (!best || c->v[M_MAKESPAN][MED] < best->v[M_MAKESPAN][MED]) {
@@ -124,59 +106,49 @@ static void regime_row(const struct set *s, FILE *f, const struct spec_grid *g,
 		    (!fbest || c->v[M_MAKESPAN][MED] < fbest->v[M_MAKESPAN][MED]))
 			fbest = c;
 	}
-	if (best && second)
-		v2 = pass_vd(ps, best, second);
-	if (best && fbest && fbest != best)
-		vf = fbest == second ? v2 : pass_vd(ps, best, fbest); /* one test per pair */
-	if (!ps->print)
-		return;
-	if (show_io && isfinite(io_us))
-		snprintf(io, sizeof(io), ", %s", io_text(io_us, a, sizeof(a)));
-	fprintf(f, "| %s (grid %s%s, C=%s%s) | %s | ", best && best->w ? best->w->label : "?",
-		g->name, io, plots_count(level, lv, sizeof(lv)),
-		scoped ? ", among the foreign models" : "", fl->says);
-	if (!best) {
-		fprintf(f, "no valid cell (%zu failed) | - | - |\n", failed);
-		return;
+	r->best = best;
+	r->second = second;
+	r->fbest = fbest;
+	r->v2 = r->vf = -1;
+	if (best && second && (r->v2 = add_vd(s, cap, best, second)) < 0)
+		return -ENOMEM;
+	if (best && fbest && fbest != best) /* one test per pair */
+		r->vf = fbest == second ? r->v2 : add_vd(s, cap, best, fbest);
+	return best && fbest && fbest != best && r->vf < 0 ? -ENOMEM : 0;
+}
+
+static int add_row(struct set *s, size_t *rcap, size_t *vcap, const struct spec_grid *g,
+		   const struct spec_folklore *fl, double level, double io_us, bool show_io)
+{
+	struct regime_row *r;
+
+	if (s->nregimes == *rcap) {
+		size_t ncap = *rcap ? 2 * *rcap : 16;
+		struct regime_row *nr = realloc(s->regimes, ncap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		s->regimes = nr;
+		*rcap = ncap;
 	}
-	/* the best by median wins only when the test says it is ahead (a);
-	 * the other way round (b clearly ahead by the means) is no win */
-	won = v2 && v2->outcome == VERDICT_A;
-	fprintf(f, "%s%s%s %s", won ? "**" : "", mname(best, n1, sizeof(n1)), won ? "**" : "",
-		secs(best->v[M_MAKESPAN][MED], a, sizeof(a)));
-	if (v2)
-		fprintf(f, "; %s %s %s", won ? "ahead of" : "≈", mname(second, n2, sizeof(n2)),
-			v2->outcome == VERDICT_NA ? "(too few reps to test)"
-						  : verdict_ratio_str(v2, r, sizeof(r)));
-	fprintf(f, " | ");
-	if (!fbest)
-		fprintf(f, "not measured | no verdict |\n");
-	else if (fbest == best)
-		fprintf(f, "%s is fastest | %s |\n", mname(fbest, n3, sizeof(n3)),
-			plots_regime_word(v2, vf, true));
-	else
-		fprintf(f, "%s %s, %s behind | %s |\n", mname(fbest, n3, sizeof(n3)),
-			secs(fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)),
-			vf->outcome == VERDICT_NA ? "?" : verdict_ratio_str(vf, r, sizeof(r)),
-			plots_regime_word(v2, vf, false));
+	r = &s->regimes[s->nregimes++];
+	*r = (struct regime_row){
+		.g = g, .fl = fl, .level = level, .io_us = io_us, .show_io = show_io
+	};
+	return build_row(s, vcap, r);
 }
 
-const char *plots_regime_word(const struct verdict *v2, const struct verdict *vf, bool pick_is_best)
+int plots_regimes_build(struct set *s)
 {
-	if (pick_is_best) /* the folklore's pick is fastest: agrees if it clearly wins */
-		return v2 && v2->outcome == VERDICT_A ? "**agrees**" : "tie";
-	/* the fastest is another model: disagrees only if it is clearly ahead */
-	return vf && vf->outcome == VERDICT_A ? "disagrees" : "tie";
-}
+	size_t rcap = 0, vcap = 0;
+	int rc = 0;
 
-static void regimes_rows(const struct set *s, FILE *f, struct regimes_pass *ps, size_t *rows)
-{
-	for (size_t gi = 0; gi < s->spec.n_grids; gi++) {
+	for (size_t gi = 0; rc == 0 && gi < s->spec.n_grids; gi++) {
 		const struct spec_grid *g = &s->spec.grids[gi];
 
 		if (g == s->spec_grid)
 			continue;
-		for (size_t k = 0; k < g->n_folklore; k++) {
+		for (size_t k = 0; rc == 0 && k < g->n_folklore; k++) {
 			const struct spec_folklore *fl = &g->folklore[k];
 			double level = regime_level(s, g, fl), ios[PLOTS_MAX_AXIS];
 			size_t nio = 0;
@@ -192,107 +164,83 @@ static void regimes_rows(const struct set *s, FILE *f, struct regimes_pass *ps, 
 				else
 					plots_axis_add(ios, &nio, c->io_us);
 			}
-			if (ps->print && !(*rows)++)
-				fprintf(f, "| regime (where measured) | the folklore says | "
-					   "measured winner (makespan, median; ratio to the next "
-					   "[95%% interval]) | the folklore's pick | "
-					   "verdict |\n|---|---|---|---|---|\n");
 			if (any_nan || nio == 0)
-				regime_row(s, f, g, fl, level, NAN, false, ps);
-			for (size_t i = 0; i < nio; i++)
-				regime_row(s, f, g, fl, level, ios[i], nio > 1, ps);
+				rc = add_row(s, &rcap, &vcap, g, fl, level, NAN, false);
+			for (size_t i = 0; rc == 0 && i < nio; i++)
+				rc = add_row(s, &rcap, &vcap, g, fl, level, ios[i], nio > 1);
 		}
 	}
+	if (rc == 0 && verdict_adjust(s->regime_vd, s->nregime_vd, VERDICT_BH) != 0)
+		rc = -ENOMEM;
+	if (rc) /* out of memory: no rows, as for a set without them */
+		s->nregimes = 0;
+	return rc;
 }
 
-void plots_regimes_table(const struct set *s, FILE *f)
+const struct verdict *plots_regime_vd(const struct set *s, int i)
 {
-	struct regimes_pass ps = { 0 };
-	size_t rows = 0;
-
-	regimes_rows(s, f, &ps, &rows);
-	if (!ps.nomem && verdict_adjust(ps.vd, ps.n, VERDICT_BH) == 0) {
-		ps.cap = ps.n;
-		ps.n = 0;
-		ps.print = true;
-		regimes_rows(s, f, &ps, &rows);
-	}
-	free(ps.vd);
-	if (!rows)
-		fprintf(f, "No grid besides the main one has folklore: lines.\n");
+	return i >= 0 ? &s->regime_vd[i] : NULL;
 }
 
-/* ---- the blocking chart ------------------------------------------------ */
-
-/* plotdata/blocking-MODEL.dat: concurrency, makespan med min max (s), p99
- * med min max (ms) of the blocking workload's cells; vars blocking_models,
- * blocking_title, blocking_note. */
-int plots_write_blocking(struct set *s)
+static void regime_row_doc(const struct set *s, const struct regime_row *r, struct doc *d)
 {
-	char models[PLOTS_LIST_LEN] = "", note[PLOTS_NOTE_LEN] = "", name[160], a[48];
-	const char *grid = NULL;
-	double io = NAN;
+	const struct verdict *v2 = plots_regime_vd(s, r->v2), *vf = plots_regime_vd(s, r->vf);
+	char a[64], c3[64], n3[96], lv[32], io[80] = "", r3[96], w[320];
 
-	for (size_t k = 0; k < s->nmodels; k++) {
-		double lv[PLOTS_MAX_AXIS];
-		size_t nlv = 0;
-		FILE *f = NULL;
-
-		for (size_t i = 0; i < s->ncells; i++) {
-			const struct cell *c = &s->cells[i];
-
-			if (wl_blocking_io(c->w) && strcmp(c->model, s->models[k]) == 0 &&
-			    (!grid || strcmp(c->grid, grid) == 0)) {
-				grid = c->grid;
-				io = c->io_us;
-				plots_axis_add(lv, &nlv, c->conc);
-			}
-		}
-		for (size_t j = 0; j < nlv; j++) {
-			const struct cell *c = NULL;
-
-			for (size_t i = 0; i < s->ncells && !c; i++)
-				if (wl_blocking_io(s->cells[i].w) &&
-				    strcmp(s->cells[i].model, s->models[k]) == 0 &&
-				    strcmp(s->cells[i].grid, grid) == 0 &&
-				    s->cells[i].conc == lv[j])
-					c = &s->cells[i];
-			if (!c)
-				continue;
-			if (!usable(c)) {
-				snprintf(name, sizeof(name), "%s@%g", c->model, c->conc);
-				plots_list_add(note, sizeof(note), name);
-				continue;
-			}
-			if (!f) {
-				snprintf(name, sizeof(name), "blocking-%s", s->models[k]);
-				f = plots_dat_open(
-					s, name, s->models[k],
-					"concurrency  makespan_s med min max  p99_ms med min "
-					"max");
-				if (!f)
-					return -EIO;
-			}
-			fprintf(f, "%g %.6g %.6g %.6g %.6g %.6g %.6g\n", c->conc,
-				c->v[M_MAKESPAN][MED], c->v[M_MAKESPAN][MIN], c->v[M_MAKESPAN][MAX],
-				c->v[M_P99][MED] / 1e3, c->v[M_P99][MIN] / 1e3,
-				c->v[M_P99][MAX] / 1e3);
-		}
-		if (f) {
-			if (fclose(f) != 0)
-				return -errno;
-			plots_list_add(models, sizeof(models), s->models[k]);
+	if (r->show_io && isfinite(r->io_us))
+		snprintf(io, sizeof(io), ", %s", io_text(r->io_us, a, sizeof(a)));
+	doc_row(d, false, r->g->name);
+	doc_cell(d, "%s (grid %s%s, C=%s%s)", r->best && r->best->w ? r->best->w->label : "?",
+		 r->g->name, io, plots_count(r->level, lv, sizeof(lv)),
+		 r->scoped ? ", among the foreign models" : "");
+	doc_cell(d, "%s", r->fl->says);
+	if (!r->best) {
+		doc_cell(d, "no valid cell (%zu failed)", r->failed);
+		doc_cell(d, "-");
+		doc_cell(d, "-");
+	} else {
+		doc_cell(d, "%s", words_regime_best(r->best, r->second, v2, w, sizeof(w)));
+		if (!r->fbest) {
+			doc_cell(d, "not measured");
+			doc_cell(d, "no verdict");
+		} else if (r->fbest == r->best) {
+			doc_cell(d, "%s is fastest", mname(r->fbest, n3, sizeof(n3)));
+			doc_cell(d, "%s", plots_regime_word(v2, vf, true));
+		} else {
+			doc_cell(d, "%s %s, %s behind", mname(r->fbest, n3, sizeof(n3)),
+				 secs(r->fbest->v[M_MAKESPAN][MED], c3, sizeof(c3)),
+				 vf->outcome == VERDICT_NA ? "?"
+							   : verdict_ratio_str(vf, r3, sizeof(r3)));
+			doc_cell(d, "%s", plots_regime_word(v2, vf, false));
 		}
 	}
-	plots_var_str(s, "blocking_models", "%s", models);
-	if (!*models)
-		plots_no_chart(s, "stall");
-	if (grid)
-		plots_var_str(s, "blocking_title",
-			      "every task waits %s in a blocking call (grid %s)",
-			      fmt_us(a, sizeof(a), io, FMT_PROSE), grid);
-	else
-		plots_var_str(s, "blocking_title", "%s", "no cells of a blocking workload");
-	plots_var_str(s, "blocking_note", "%s%s", *note ? "failed, not drawn: " : "", note);
-	return 0;
+	doc_row_end(d);
+}
+
+void plots_regimes_doc(const struct set *s, struct doc *d)
+{
+	static const char *const head[] = {
+		"regime (where measured)", "the folklore says",
+		"measured winner (makespan, median; ratio to the next [95% interval])",
+		"the folklore's pick", "verdict"
+	};
+
+	if (!s->nregimes) {
+		doc_para(d, "No grid besides the main one has folklore: lines.");
+		return;
+	}
+	doc_table(d);
+	doc_head(d, 5, head);
+	for (size_t i = 0; i < s->nregimes; i++)
+		regime_row_doc(s, &s->regimes[i], d);
+	doc_table_end(d);
+}
+
+void plots_regimes_free(struct set *s)
+{
+	free(s->regimes);
+	free(s->regime_vd);
+	s->regimes = NULL;
+	s->regime_vd = NULL;
+	s->nregimes = s->nregime_vd = 0;
 }
