@@ -2,7 +2,7 @@
 # terminals and the fonts, so that a model looks the same on every chart.
 #
 # Every script is run by `cmbench plots DIR` as
-#     gnuplot -e "dir='DIR'; scripts='plots'" plots/NAME.gp
+#     gnuplot -e "dir='DIR'; scripts='plots/data'" plots/data/NAME.gp
 # and reads only DIR/plotdata/, which cmbench writes: vars.gp (the host
 # line, the model list, which series exist) and one .dat file per series.
 # To redraw one chart by hand after `cmbench plots DIR`, run that line.

@@ -98,9 +98,30 @@ static bool same_test(const struct seg *x, const struct seg *y)
 	return x->a == y->a && x->b == y->b && x->m == y->m;
 }
 
-/* The family: every testable comparison of the findings in it, the same
- * one once, adjusted together; each takes its adjusted p. */
-static int adjust_family(struct set *s, size_t nf)
+struct finding_out *fo_new(void)
+{
+	return calloc(1, sizeof(struct finding_out));
+}
+
+void fo_free(struct finding_out *o)
+{
+	for (size_t j = 0; o && j < o->n; j++) {
+		free(o->seg[j].text);
+		free(o->seg[j].alt);
+		free(o->seg[j].ids);
+	}
+	if (o)
+		free(o->seg);
+	free(o);
+}
+
+bool fo_clear(const struct finding_out *o, int id)
+{
+	return id >= 0 && (size_t)id < o->n && o->seg[id].kind == SEG_VS &&
+	       o->seg[id].v.outcome == VERDICT_A;
+}
+
+int findings_family(struct finding_out *const *found, const bool *in, size_t nf)
 {
 	struct seg **uniq = NULL, **all = NULL;
 	size_t nu = 0, na = 0, cap = 0;
@@ -108,17 +129,17 @@ static int adjust_family(struct set *s, size_t nf)
 	int rc = 0;
 
 	for (size_t i = 0; i < nf; i++)
-		if (finding_table[i]->family && s->found[i])
-			cap += s->found[i]->n;
+		if (in[i] && found[i])
+			cap += found[i]->n;
 	uniq = calloc(cap + 1, sizeof(*uniq));
 	all = calloc(cap + 1, sizeof(*all));
 	p = calloc(cap + 1, sizeof(*p));
 	if (!uniq || !all || !p)
 		rc = -ENOMEM;
 	for (size_t i = 0; rc == 0 && i < nf; i++) {
-		struct finding_out *o = s->found[i];
+		struct finding_out *o = found[i];
 
-		if (!finding_table[i]->family || !o)
+		if (!in[i] || !o)
 			continue;
 		for (size_t j = 0; j < o->n; j++) {
 			struct seg *g = &o->seg[j];
@@ -153,33 +174,33 @@ static int adjust_family(struct set *s, size_t nf)
 int findings_build(struct set *s)
 {
 	size_t n = finding_count();
+	bool *in;
+	int rc;
 
 	findings_free(s);
 	s->found = calloc(n + 1, sizeof(*s->found));
-	if (!s->found)
+	in = calloc(n + 1, sizeof(*in));
+	if (!s->found || !in) {
+		free(in);
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		s->found[i] = calloc(1, sizeof(*s->found[i]));
-		if (!s->found[i])
-			return -ENOMEM;
-		finding_table[i]->fn(s, s->found[i]);
 	}
-	return adjust_family(s, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!(s->found[i] = fo_new())) {
+			free(in);
+			return -ENOMEM;
+		}
+		finding_table[i]->fn(s, s->found[i]);
+		in[i] = finding_table[i]->family;
+	}
+	rc = findings_family(s->found, in, n);
+	free(in);
+	return rc;
 }
 
 void findings_free(struct set *s)
 {
-	for (size_t i = 0; s->found && s->found[i]; i++) {
-		struct finding_out *o = s->found[i];
-
-		for (size_t j = 0; j < o->n; j++) {
-			free(o->seg[j].text);
-			free(o->seg[j].alt);
-			free(o->seg[j].ids);
-		}
-		free(o->seg);
-		free(o);
-	}
+	for (size_t i = 0; s->found && s->found[i]; i++)
+		fo_free(s->found[i]);
 	free(s->found);
 	s->found = NULL;
 }

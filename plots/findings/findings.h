@@ -41,6 +41,16 @@ int fo_vs(struct finding_out *o, const struct cell *a, const struct cell *b, enu
 /* yes when a clearly wins any of the comparisons ids[0..n), else no. */
 void fo_if_clear(struct finding_out *o, const int *ids, size_t n, const char *yes, const char *no);
 
+/* A finding's text on its own (findings_build makes those of the table). */
+struct finding_out *fo_new(void);
+void fo_free(struct finding_out *o);
+/* Comparison id of o is a clear win of its a (after the family, if any). */
+bool fo_clear(const struct finding_out *o, int id);
+/* The one family: the testable comparisons of found[i] for every in[i],
+ * the same comparison once, adjusted together (Benjamini-Hochberg); each
+ * takes its adjusted p and outcome. 0 or -ENOMEM (then uncorrected). */
+int findings_family(struct finding_out *const *found, const bool *in, size_t n);
+
 /* Every finding of the table into s->found, once; then the family's
  * adjustment. 0 or -ENOMEM. */
 int findings_build(struct set *s);
