@@ -1,4 +1,4 @@
-/* report_assets.c - the page's style and its one script. The script
+/* assets.c - the page's style and its one script. The script
  * decides nothing: it reads the picker's state from the URL fragment
  * (#share=0&concurrency=1000&criterion=time), finds the measured cell
  * (the nearest, said as such) in the embedded decisions.json and shows

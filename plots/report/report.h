@@ -76,19 +76,19 @@ struct doc_json {
 void doc_json(struct doc *d, FILE *f, struct doc_json *j);
 void doc_json_end(struct doc *d);
 
-/* report_svg.c: DIR/<name>.svg inline, filtered, its ids prefixed with
+/* svg.c: DIR/<name>.svg inline, filtered, its ids prefixed with
  * <name>-, labelled by title; 0, or -ENOENT when there is none, or
  * -EINVAL when it does not parse. */
 int report_svg(FILE *f, const struct set *s, const char *name, const char *title);
 
-/* report_matrix.c */
+/* heatmap.c */
 void report_picker(FILE *f, const struct set *s);
 void report_heatmap(FILE *f, const struct set *s);
 
-/* report_lessons.c */
+/* lessons.c */
 void report_lessons(FILE *f, const struct set *s);
 
-/* report_assets.c */
+/* assets.c */
 extern const char report_css[];
 extern const char report_js[];
 

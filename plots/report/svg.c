@@ -1,4 +1,4 @@
-/* report_svg.c - a gnuplot SVG of the set, inline in the page, filtered.
+/* svg.c - a gnuplot SVG of the set, inline in the page, filtered.
  *
  * The file is data from anywhere, so it is parsed (libxml2, no network,
  * no entity expansion, no DTD) and written again from the tree: only the

@@ -1,4 +1,4 @@
-/* plots_decisions.c - DIR/decisions.json: the decision matrix for
+/* decisions.c - DIR/decisions.json: the decision matrix for
  * programs, from the very verdicts that write decision-matrix.md
  * (plots_decide_all, matrix.c): per grid cell and criterion
  * the winner, the runner-up, the tie and its members, the ratio, the

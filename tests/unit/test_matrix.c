@@ -1,4 +1,4 @@
-/* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
+/* test_matrix.c - the decision-matrix rules (plots/verdicts/matrix.c) on
  * synthetic cells: winner and ratio, best against all, untested apart, both tie rules, failed
  * cells, sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
