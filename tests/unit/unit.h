@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int unit_main(int argc, char **argv, const char *group, const struct CMUnitTest *t,
-		     size_t n, CMFixtureFunction setup, CMFixtureFunction teardown)
+static int unit_main(int argc, char **argv, const char *group, const struct CMUnitTest *t, size_t n,
+		     CMFixtureFunction setup, CMFixtureFunction teardown)
 {
 	if (argc == 1)
 		return _cmocka_run_group_tests(group, t, n, setup, teardown);
@@ -41,8 +41,7 @@ static int unit_main(int argc, char **argv, const char *group, const struct CMUn
 	return 2;
 }
 
-#define unit_run(argc, argv, tests, setup, teardown)                                    \
-	unit_main(argc, argv, #tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, \
-		  teardown)
+#define unit_run(argc, argv, tests, setup, teardown)                                               \
+	unit_main(argc, argv, #tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
 
 #endif
