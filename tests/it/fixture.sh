@@ -9,11 +9,11 @@ source "$(dirname "$0")/lib.sh"
 
 # touched_only NAME REG N OWN...: NAME (a fixture's symbol) is named by
 # its own file(s) OWN and by REG on N lines (a table's extern and entry):
-# by no other file of the tree.
+# by no other file of the tree (its prose, *.md, aside).
 touched_only() {
 	local name=$1 reg=$2 n=$3 files want
 	shift 3
-	files=$(git grep -l -w -F "$name" -- ':!tests/it/fixture.sh' 2>/dev/null | sort | tr '\n' ' ')
+	files=$(git grep -l -w -F "$name" -- ':!tests/it/fixture.sh' ':!*.md' 2>/dev/null | sort | tr '\n' ' ')
 	want=$(printf '%s\n' "$reg" "$@" | sort -u | tr '\n' ' ')
 	[ "$files" = "$want" ] && [ "$(grep -c -w -F "$name" "$reg")" -eq "$n" ]
 }
