@@ -120,7 +120,8 @@ static int write_ceiling(struct set *s)
 		if (!seen)
 			wls[nwl++] = r[i].wl;
 	}
-	qsort(r, n, sizeof(*r), cmp_conc);
+	if (n) /* qsort of no rows: NULL, which it may not take */
+		qsort(r, n, sizeof(*r), cmp_conc);
 	for (size_t w = 0; w < nwl; w++) {
 		char models[PLOTS_LIST_LEN] = "", var[32];
 		FILE *lab;
