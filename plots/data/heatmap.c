@@ -20,16 +20,7 @@ static int heat_labels(const struct set *s, const struct matrix_verdict *v, char
 		return s->fail_lt;
 	}
 	snprintf(l1, n, "%s", plots_label(s, (size_t)s->mc_src[v->winner]->lt - 1));
-	if (v->runner_up < 0)
-		snprintf(l2, n, "only one");
-	else if (v->tie)
-		snprintf(l2, n, "≈ %s", plots_label(s, (size_t)s->mc_src[v->runner_up]->lt - 1));
-	else if (!isfinite(v->vd.ratio))
-		snprintf(l2, n, "far ahead");
-	else if (v->vd.ratio >= 1.5)
-		snprintf(l2, n, "%.1f×", v->vd.ratio);
-	else
-		snprintf(l2, n, "+%.0f%%", (v->vd.ratio - 1) * 100);
+	words_cell_margin(s, v, true, l2, n);
 	return s->mc_src[v->winner]->lt;
 }
 

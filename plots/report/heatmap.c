@@ -68,14 +68,7 @@ static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t 
 		fputs("<span class=\"l1\">", f);
 		html_esc(f, plots_label(s, (size_t)s->mc_src[v->winner]->lt - 1));
 		fputs("</span><span class=\"l2\">", f);
-		if (v->runner_up < 0)
-			fputs("only one", f);
-		else if (v->tie)
-			fprintf(f, "tie of %d", v->ntied);
-		else if (!isfinite(v->vd.ratio))
-			fputs("far ahead", f);
-		else
-			fprintf(f, "%.2f× ahead", v->vd.ratio);
+		html_esc(f, words_cell_margin(s, v, false, text, sizeof(text)));
 		fputs("</span>", f);
 	}
 	fputs("<span class=\"tip\" role=\"tooltip\">", f);

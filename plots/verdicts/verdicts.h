@@ -31,6 +31,11 @@ int plots_write_matrix_md(const struct set *s);
 /* words.c */
 const char *plots_verdict_text(const struct set *s, size_t k, const struct matrix_verdict *v,
 			       char *b, size_t n);
+/* The second line of a matrix cell (winner v->winner): "only one", a tie
+ * ("≈ label" on the chart, "tie of N" on the page), "far ahead", the
+ * ratio ("1.8×" or "+12%" on the chart, "1.21× ahead" on the page). */
+const char *words_cell_margin(const struct set *s, const struct matrix_verdict *v, bool chart,
+			      char *b, size_t n);
 /* The verdict column of a regimes row: v2 is the fastest (a) against the
  * next, vf the fastest (a) against the folklore's pick when that is not
  * the fastest (pick_is_best false). Only a clear win of a (VERDICT_A)

@@ -1,6 +1,7 @@
 /* words.c - every verdict in words, one function per kind, so that how a
  * verdict reads changes in this file alone: a cell of the decision matrix
- * (a winner, a tie, the only valid cell, none), the rule behind a tie, a
+ * (a winner, a tie, the only valid cell, none) and its margin on the chart
+ * and the page, the rule behind a tie, a
  * regime's fastest model and its word against the folklore, an untested
  * highest rate, and a comparison of two cells in a finding. */
 #include <math.h>
@@ -62,6 +63,26 @@ const char *plots_verdict_text(const struct set *s, size_t k, const struct matri
 		return tie_text(s, v, val, failed, b, n);
 	snprintf(b, n, "**%s** %s (%s ahead of %s)%s", plots_vmodel(s, v->winner), val,
 		 verdict_ratio_str(&v->vd, mg, sizeof(mg)), plots_vmodel(s, v->runner_up), failed);
+	return b;
+}
+
+const char *words_cell_margin(const struct set *s, const struct matrix_verdict *v, bool chart,
+			      char *b, size_t n)
+{
+	if (v->runner_up < 0)
+		snprintf(b, n, "only one");
+	else if (v->tie && chart)
+		snprintf(b, n, "≈ %s", plots_label(s, (size_t)s->mc_src[v->runner_up]->lt - 1));
+	else if (v->tie)
+		snprintf(b, n, "tie of %d", v->ntied);
+	else if (!isfinite(v->vd.ratio))
+		snprintf(b, n, "far ahead");
+	else if (!chart)
+		snprintf(b, n, "%.2f× ahead", v->vd.ratio);
+	else if (v->vd.ratio >= 1.5)
+		snprintf(b, n, "%.1f×", v->vd.ratio);
+	else
+		snprintf(b, n, "+%.0f%%", (v->vd.ratio - 1) * 100);
 	return b;
 }
 
