@@ -15,7 +15,7 @@
 #include "../workloads/workload.h"
 #include "set.h"
 
-#define NAME_MAX_LEN 64	      /* a model or workload name read from cells.csv */
+#define NAME_MAX_LEN 64 /* a model or workload name read from cells.csv */
 
 const char *const plots_metric_col[NMETRIC] = { "makespan_s", "bound_s", "lat_p99_us",
 						"mem_per_task_kib" };

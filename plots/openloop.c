@@ -310,7 +310,8 @@ const char *ol_bracket_text(const struct ol_series *ser, char *b, size_t n)
 	if (ser->none || !isfinite(ser->sustained))
 		snprintf(b, n, "none: not even the lowest probe (%.0f probes)", ser->probes);
 	else
-		snprintf(b, n, "%s [%s, %s], %.0f probes", ol_rate_text(ser->sustained, r, sizeof(r)),
+		snprintf(b, n, "%s [%s, %s], %.0f probes",
+			 ol_rate_text(ser->sustained, r, sizeof(r)),
 			 plots_count(round(ser->lo), lo, sizeof(lo)),
 			 isfinite(ser->hi) ? plots_count(round(ser->hi), hi, sizeof(hi))
 					   : "not bracketed",
@@ -349,4 +350,3 @@ const char *ol_knee_text(const struct ol_series *ser, char *b, size_t n)
 		snprintf(b, n, "not within the rates tried");
 	return b;
 }
-

@@ -142,10 +142,10 @@ struct set {
 	size_t nregimes;
 	struct verdict *regime_vd; /* their comparisons, adjusted as one family */
 	size_t nregime_vd;
-	FILE *vars;	     /* plotdata/vars.gp while writing (data/) */
-	bool *drawn;	     /* by chart table index: the set has data for it (data/) */
+	FILE *vars;		    /* plotdata/vars.gp while writing (data/) */
+	bool *drawn;		    /* by chart table index: the set has data for it (data/) */
 	struct finding_out **found; /* by finding table index (findings/) */
-	struct memfit *fits; /* memfit.c: per model of the memory grid */
+	struct memfit *fits;	    /* memfit.c: per model of the memory grid */
 	size_t nfits;
 	const char *fit_grid; /* the grid fitted, or NULL */
 };

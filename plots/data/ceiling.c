@@ -17,7 +17,6 @@
 
 #define CEIL_WLS 4 /* workloads drawn, one panel each */
 
-
 static bool plain_name(const char *s)
 {
 	if (!*s || strlen(s) > 40)
@@ -92,7 +91,7 @@ static int cmp_conc(const void *a, const void *b)
 
 /* The search's closing row of model on wl, or NULL. */
 const struct crow *ceiling_final_row(const struct crow *r, size_t n, const char *model,
-				    const char *wl)
+				     const char *wl)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(r[i].row, "ceiling") == 0 && strcmp(r[i].model, model) == 0 &&

@@ -17,10 +17,10 @@
 #define CHART_EMPTY 1
 
 struct chart {
-	const char *name;		/* DIR/<name>.png and .svg */
-	const char *title;		/* in REPORT.md */
-	int (*write)(struct set *s);	/* its plotdata and vars */
-	const char *script;		/* under --scripts PLOTS_DIR (a path when it has a /) */
+	const char *name;	     /* DIR/<name>.png and .svg */
+	const char *title;	     /* in REPORT.md */
+	int (*write)(struct set *s); /* its plotdata and vars */
+	const char *script;	     /* under --scripts PLOTS_DIR (a path when it has a /) */
 };
 
 /* registry.c: the charts, in the order they are written and listed

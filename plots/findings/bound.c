@@ -37,9 +37,10 @@ static void say_bound(const struct set *s, struct finding_out *o)
 			 100 * bound / c->v[M_MAKESPAN][MED]);
 		plots_join(list, sizeof(list), n++, count, item);
 	}
-	fo_printf(o, "- **Against the bound.** On %s at concurrency %s the ideal bound is %s: %s.\n",
-		finding_io_name(), plots_count(top, cnt, sizeof(cnt)),
-		fmt_us(b, sizeof(b), bound * 1e6, FMT_PROSE), list);
+	fo_printf(o,
+		  "- **Against the bound.** On %s at concurrency %s the ideal bound is %s: %s.\n",
+		  finding_io_name(), plots_count(top, cnt, sizeof(cnt)),
+		  fmt_us(b, sizeof(b), bound * 1e6, FMT_PROSE), list);
 }
 
 const struct finding finding_bound = {

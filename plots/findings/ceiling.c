@@ -24,23 +24,23 @@ static void say_ceiling(const struct set *s, struct finding_out *o)
 			continue;
 		if (!head) {
 			fo_printf(o, "- **Tasks held at once** (`cmbench ceiling`: all C tasks in "
-				   "flight together, C doubled then bisected; ceiling.csv):\n");
+				     "flight together, C doubled then bisected; ceiling.csv):\n");
 			head = true;
 		}
 		if (x->conc <= 0) {
 			fo_printf(o, "  - %s on %s failed at its first probe (C=%s): %s (%s).\n",
-				x->model, x->wl, plots_count(x->first_fail, a, sizeof(a)), x->limit,
-				x->detail);
+				  x->model, x->wl, plots_count(x->first_fail, a, sizeof(a)),
+				  x->limit, x->detail);
 			continue;
 		}
-		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task)", x->model, x->wl,
-			plots_count(x->conc, a, sizeof(a)),
-			fmt_kib(b, sizeof(b), x->pss, FMT_PROSE),
-			fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
-				FMT_PROSE));
+		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task)", x->model,
+			  x->wl, plots_count(x->conc, a, sizeof(a)),
+			  fmt_kib(b, sizeof(b), x->pss, FMT_PROSE),
+			  fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
+				  FMT_PROSE));
 		if (x->first_fail > 0)
 			fo_printf(o, "; at C=%s: **%s** (%s).\n",
-				plots_count(x->first_fail, a, sizeof(a)), x->limit, x->detail);
+				  plots_count(x->first_fail, a, sizeof(a)), x->limit, x->detail);
 		else
 			fo_printf(o, "; %s (%s).\n", x->limit, x->detail);
 	}

@@ -25,7 +25,8 @@ static void say_claims(const struct set *s, struct finding_out *o)
 		return;
 	while (fgets(line, sizeof(line), c)) {
 		if (!in && strncmp(line, "| # |", 5) == 0) {
-			fo_printf(o,
+			fo_printf(
+				o,
 				"From `cmbench claims -o %s/claims` (the runs, the machine and its "
 				"load: [claims/claims.md](claims/claims.md)).\n\n",
 				s->dir);

@@ -29,7 +29,8 @@ static void say_creation(const struct set *s, struct finding_out *o)
 		if (!pool)
 			continue;
 		if (!head)
-			fo_printf(o,
+			fo_printf(
+				o,
 				"- **Creating a thread or a process per task** (grid %s, %s tasks "
 				"of tiny CPU work at C=%g), against a pool of the same kind:",
 				c->grid, plots_count(c->tasks, a, sizeof(a)), c->conc);
@@ -48,10 +49,10 @@ static void say_creation(const struct set *s, struct finding_out *o)
 	}
 	if (head)
 		fo_printf(o,
-			" a pool pays for its threads or processes once, before the clock "
-			"(with %s cores, C tasks in flight share them: the extra wall time a "
-			"task is the creation cost divided by the tasks created at once).\n",
-			plots_cores(s, a, sizeof(a)));
+			  " a pool pays for its threads or processes once, before the clock "
+			  "(with %s cores, C tasks in flight share them: the extra wall time a "
+			  "task is the creation cost divided by the tasks created at once).\n",
+			  plots_cores(s, a, sizeof(a)));
 }
 
 const struct finding finding_creation = {

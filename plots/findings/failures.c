@@ -36,17 +36,18 @@ static void say_failures(const struct set *s, struct finding_out *o)
 		failed++;
 	}
 	if (failed)
-		fo_printf(o,
+		fo_printf(
+			o,
 			"- **Failures.** %zu of %zu cells failed their self-check (lost tasks, "
 			"errors or unequal checksums) and are left out of every comparison: %s.\n",
 			failed, s->ncells, list);
 	else
 		fo_printf(o,
-			"- **Self-check.** All %zu cells passed: every rep finished every task "
-			"with no error and the checksums agree across reps; %zu of them ran the "
-			"same work as another cell (another model, or another load of an "
-			"open-loop curve), and their checksums agree across those.\n",
-			s->ncells, compared(s));
+			  "- **Self-check.** All %zu cells passed: every rep finished every task "
+			  "with no error and the checksums agree across reps; %zu of them ran the "
+			  "same work as another cell (another model, or another load of an "
+			  "open-loop curve), and their checksums agree across those.\n",
+			  s->ncells, compared(s));
 }
 
 const struct finding finding_failures = {

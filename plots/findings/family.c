@@ -19,7 +19,7 @@ enum seg_kind { SEG_TEXT, SEG_VS, SEG_IF };
 
 struct seg {
 	enum seg_kind kind;
-	char *text, *alt;	   /* SEG_TEXT; SEG_IF: yes, no */
+	char *text, *alt;	  /* SEG_TEXT; SEG_IF: yes, no */
 	const struct cell *a, *b; /* SEG_VS */
 	enum metric m;
 	struct verdict v;

@@ -51,10 +51,10 @@ static void say_flags(const struct set *s, struct finding_out *o)
 		if (strcmp(fa, fb) == 0)
 			continue;
 		fo_printf(o,
-			"- **%s with %s against %s** (%s at C=%s, %s): %.0f tasks/s against "
-			"%.0f (makespan: ",
-			c->w->label, fb, fa, c->model, plots_count(c->conc, lv, sizeof(lv)),
-			io_text(c->io_us, io, sizeof(io)), tput(c), tput(d));
+			  "- **%s with %s against %s** (%s at C=%s, %s): %.0f tasks/s against "
+			  "%.0f (makespan: ",
+			  c->w->label, fb, fa, c->model, plots_count(c->conc, lv, sizeof(lv)),
+			  io_text(c->io_us, io, sizeof(io)), tput(c), tput(d));
 		fo_vs(o, c, d, M_MAKESPAN);
 		fo_printf(o, "), p99 %s against %s.\n",
 			  plots_p99_text(c->v[M_P99][MED], c->tasks, p1, sizeof(p1)),

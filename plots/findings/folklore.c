@@ -54,7 +54,8 @@ static void say_folklore(const struct set *s, struct finding_out *o)
 	if (!yes && !ties && !no)
 		return;
 	folklore_quote(s, quote, sizeof(quote));
-	fo_printf(o,
+	fo_printf(
+		o,
 		"- **Folklore.** At the highest concurrency, against \"%s\": agrees %zu, ties %zu, "
 		"disagrees %zu (a clear win by the test agrees or disagrees; a tie is "
 		"neither)%s%s.\n",

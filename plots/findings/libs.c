@@ -41,17 +41,17 @@ static void say_libs(const struct set *s, struct finding_out *o)
 				continue;
 			if (!head) {
 				fo_printf(o,
-					"\n### Python libraries\n\n"
-					"The grids that fix the foreign models' library (a "
-					"`flags:` line with --py-http or --py-pg): the same work "
-					"through each library, medians of the cells.\n\n"
-					"| grid | library | model | workload | C | tasks/s | p99 "
-					"| clean |\n|---|---|---|---|---:|---:|---:|---|\n");
+					  "\n### Python libraries\n\n"
+					  "The grids that fix the foreign models' library (a "
+					  "`flags:` line with --py-http or --py-pg): the same work "
+					  "through each library, medians of the cells.\n\n"
+					  "| grid | library | model | workload | C | tasks/s | p99 "
+					  "| clean |\n|---|---|---|---|---:|---:|---:|---|\n");
 				head = true;
 			}
 			fo_printf(o, "| %s | %s | %s | %s | %.0f | ", g->name,
-				c->m && c->m->foreign ? lib : "(C: none)", c->model,
-				c->w ? c->w->name : "?", c->conc);
+				  c->m && c->m->foreign ? lib : "(C: none)", c->model,
+				  c->w ? c->w->name : "?", c->conc);
 			if (isfinite(mk) && mk > 0)
 				fo_printf(o, "%.0f | ", c->tasks / mk);
 			else

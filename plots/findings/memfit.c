@@ -19,7 +19,8 @@ static void say_memfit(const struct set *s, struct finding_out *o)
 		plots_join(list, sizeof(list), i, s->nfits, item);
 	}
 	if (s->nfits)
-		fo_printf(o,
+		fo_printf(
+			o,
 			"- **Memory by regression.** PSS peak (less the harness's own, "
 			"harness_kib) "
 			"against concurrency (grid %s), least squares per model; the slope is what "

@@ -38,9 +38,9 @@ static void say_memory(const struct set *s, struct finding_out *o)
 		plots_join(list, sizeof(list), n++, count, item);
 	}
 	fo_printf(o,
-		"- **Memory.** At %s concurrent %s tasks, the memory per concurrent task (PSS "
-		"growth over the set-up baseline, divided by the concurrency) was: %s.\n",
-		plots_count(top, cnt, sizeof(cnt)), finding_io_name(), list);
+		  "- **Memory.** At %s concurrent %s tasks, the memory per concurrent task (PSS "
+		  "growth over the set-up baseline, divided by the concurrency) was: %s.\n",
+		  plots_count(top, cnt, sizeof(cnt)), finding_io_name(), list);
 }
 
 const struct finding finding_memory = {

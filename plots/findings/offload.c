@@ -31,13 +31,13 @@ static void say_offload(const struct set *s, struct finding_out *o)
 	    !plots_usable(off, M_MAKESPAN, true))
 		return;
 	fo_printf(o,
-		"- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
-		"CPU inline took %s (p99 %s) and with offload %s (p99 %s): ",
-		plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
-		fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		plots_p99_text(in->v[M_P99][MED], in->tasks, c1, sizeof(c1)),
-		fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
-		plots_p99_text(off->v[M_P99][MED], off->tasks, c2, sizeof(c2)));
+		  "- **Inline CPU or offload.** On %s work at concurrency %s, the event loop with "
+		  "CPU inline took %s (p99 %s) and with offload %s (p99 %s): ",
+		  plots_regime(share, reg, sizeof(reg)), plots_count(top, cnt, sizeof(cnt)),
+		  fmt_us(a, sizeof(a), in->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		  plots_p99_text(in->v[M_P99][MED], in->tasks, c1, sizeof(c1)),
+		  fmt_us(b, sizeof(b), off->v[M_MAKESPAN][MED] * 1e6, FMT_PROSE),
+		  plots_p99_text(off->v[M_P99][MED], off->tasks, c2, sizeof(c2)));
 	fo_vs(o, in, off, M_MAKESPAN);
 	fo_printf(o, ".\n");
 }

@@ -35,11 +35,11 @@ static void say_offload_pool(const struct set *s, struct finding_out *o)
 			continue;
 		if (!head)
 			fo_printf(o,
-				"- **Offload against a thread pool on CPU work** (grid %s, %s "
-				"cores): "
-				"%s's makespan against %s's at the same "
-				"concurrency:",
-				c->grid, plots_cores(s, cb, sizeof(cb)), c->model, tp->model);
+				  "- **Offload against a thread pool on CPU work** (grid %s, %s "
+				  "cores): "
+				  "%s's makespan against %s's at the same "
+				  "concurrency:",
+				  c->grid, plots_cores(s, cb, sizeof(cb)), c->model, tp->model);
 		r = c->v[M_MAKESPAN][MED] / tp->v[M_MAKESPAN][MED];
 		fo_printf(o, "%s %.2f× at C=%s with %g workers (", head ? ";" : "", r,
 			  plots_count(c->conc, lv, sizeof(lv)), c->workers);

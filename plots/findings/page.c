@@ -160,4 +160,3 @@ int plots_write_report(const struct set *s)
 	}
 	return 0;
 }
-

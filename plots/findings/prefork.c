@@ -26,12 +26,12 @@ static void say_prefork(const struct set *s, struct finding_out *o)
 			continue;
 		sp = one->v[M_MAKESPAN][MED] / c->v[M_MAKESPAN][MED];
 		fo_printf(o,
-			"- **An event loop per core** (grid %s, mixed work, C=%s, %g "
-			"loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s cores",
-			c->grid, plots_count(c->conc, lv, sizeof(lv)), c->workers, c->model, sp,
-			one->model, secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
-			secs(one->v[M_MAKESPAN][MED], b, sizeof(b)),
-			plots_cores(s, cb, sizeof(cb)));
+			  "- **An event loop per core** (grid %s, mixed work, C=%s, %g "
+			  "loops): %s runs %.2f× as fast as one %s (%s vs %s) on %s cores",
+			  c->grid, plots_count(c->conc, lv, sizeof(lv)), c->workers, c->model, sp,
+			  one->model, secs(c->v[M_MAKESPAN][MED], a, sizeof(a)),
+			  secs(one->v[M_MAKESPAN][MED], b, sizeof(b)),
+			  plots_cores(s, cb, sizeof(cb)));
 		if (isfinite(s->cores) && s->cores > 0)
 			fo_printf(o, ": %.0f%% of the ideal %g×", 100 * sp / s->cores, s->cores);
 		fo_printf(o, " (");

@@ -28,7 +28,7 @@ static void say_python(const struct set *s, struct finding_out *o)
 		pp = peer(s, c, m_py_procs);
 		cpp = peer(s, c, m_process_pool);
 		fo_printf(o, "- **C against CPython on CPU work** (grid %s, C=%s): ", c->grid,
-			plots_count(c->conc, lv, sizeof(lv)));
+			  plots_count(c->conc, lv, sizeof(lv)));
 		if (seq) {
 			/* the verdict rule decides, not a threshold on the ratio */
 			int id = fo_vs(o, c, seq, M_MAKESPAN);
@@ -40,15 +40,16 @@ static void say_python(const struct set *s, struct finding_out *o)
 		}
 		if (seq && pp)
 			fo_printf(o, ", %s %.2f×", pp->model,
-				seq->v[M_MAKESPAN][MED] / pp->v[M_MAKESPAN][MED]);
+				  seq->v[M_MAKESPAN][MED] / pp->v[M_MAKESPAN][MED]);
 		if (cth && cseq)
 			fo_printf(o, "; in C %s runs %.2f× as fast as %s", cth->model,
-				cseq->v[M_MAKESPAN][MED] / cth->v[M_MAKESPAN][MED], cseq->model);
+				  cseq->v[M_MAKESPAN][MED] / cth->v[M_MAKESPAN][MED], cseq->model);
 		if (cpp && cseq)
 			fo_printf(o, ", %s %.2f×", cpp->model,
-				cseq->v[M_MAKESPAN][MED] / cpp->v[M_MAKESPAN][MED]);
-		fo_printf(o, " (each runtime's --cpu is calibrated to its own kernel: a task is the "
-			   "same time of work on one core in both).\n");
+				  cseq->v[M_MAKESPAN][MED] / cpp->v[M_MAKESPAN][MED]);
+		fo_printf(o,
+			  " (each runtime's --cpu is calibrated to its own kernel: a task is the "
+			  "same time of work on one core in both).\n");
 	}
 }
 

@@ -42,11 +42,11 @@ static void say_python_loops(const struct set *s, struct finding_out *o)
 				continue;
 			if (!head)
 				fo_printf(o,
-					"- **Python event loops on I/O** (grid %s, C=%s, %s): %s "
-					"%s",
-					c->grid, plots_count(c->conc, lv, sizeof(lv)),
-					fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model,
-					secs(c->v[M_MAKESPAN][MED], b, sizeof(b)));
+					  "- **Python event loops on I/O** (grid %s, C=%s, %s): %s "
+					  "%s",
+					  c->grid, plots_count(c->conc, lv, sizeof(lv)),
+					  fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model,
+					  secs(c->v[M_MAKESPAN][MED], b, sizeof(b)));
 			head = true;
 			fo_printf(o, "; %s %s (", mname(d, n1, sizeof(n1)),
 				  secs(d->v[M_MAKESPAN][MED], a, sizeof(a)));

@@ -34,32 +34,21 @@ extern const struct finding finding_fixture;
 #endif
 
 const struct finding *const finding_table[] = {
-	&finding_memory,
-	&finding_memfit,
-	&finding_bound,
-	&finding_p99,
-	&finding_speedup,
-	&finding_offload,
-	&finding_folklore,
-	&finding_offload_pool,
-	&finding_creation,
-	&finding_stall,
-	&finding_prefork,
-	&finding_embedded_db,
-	&finding_db_server,
-	&finding_flags,
-	&finding_python,
-	&finding_python_loops,
-	&finding_libs,
-	&finding_openloop,
-	&finding_ceiling,
-	&finding_failures,
+	&finding_memory,    &finding_memfit,
+	&finding_bound,	    &finding_p99,
+	&finding_speedup,   &finding_offload,
+	&finding_folklore,  &finding_offload_pool,
+	&finding_creation,  &finding_stall,
+	&finding_prefork,   &finding_embedded_db,
+	&finding_db_server, &finding_flags,
+	&finding_python,    &finding_python_loops,
+	&finding_libs,	    &finding_openloop,
+	&finding_ceiling,   &finding_failures,
 	&finding_warnings,
 #ifdef CMB_FIXTURES
 	&finding_fixture,
 #endif
-	&finding_claims,
-	NULL,
+	&finding_claims,    NULL,
 };
 
 size_t finding_count(void)

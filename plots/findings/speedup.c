@@ -71,10 +71,10 @@ static void say_speedup(const struct set *s, struct finding_out *o)
 	if (!count)
 		return;
 	fo_printf(o,
-		"- **CPU scaling.** On pure cpu work with %g workers (the host has %s cores, so "
-		"the ideal is %g×), the speedup over %s was: %s.\n",
-		target, plots_cores(s, cores, sizeof(cores)),
-		isfinite(s->cores) ? fmin(target, s->cores) : target, base->model, list);
+		  "- **CPU scaling.** On pure cpu work with %g workers (the host has %s cores, so "
+		  "the ideal is %g×), the speedup over %s was: %s.\n",
+		  target, plots_cores(s, cores, sizeof(cores)),
+		  isfinite(s->cores) ? fmin(target, s->cores) : target, base->model, list);
 }
 
 const struct finding finding_speedup = {

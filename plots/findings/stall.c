@@ -27,9 +27,9 @@ static void say_stall(const struct set *s, struct finding_out *o)
 			continue;
 		if (!head)
 			fo_printf(o,
-				"- **The inline loop stalls on a blocking call** (%s workload, "
-				"io %s): %s takes",
-				c->w->label, fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model);
+				  "- **The inline loop stalls on a blocking call** (%s workload, "
+				  "io %s): %s takes",
+				  c->w->label, fmt_us(a, sizeof(a), c->io_us, FMT_PROSE), c->model);
 		fo_printf(o, "%s %.1f× %s's makespan at C=%s (%s vs %s; ", head ? ";" : "",
 			  c->v[M_MAKESPAN][MED] / off->v[M_MAKESPAN][MED], off->model,
 			  plots_count(c->conc, lv, sizeof(lv)),
@@ -41,7 +41,7 @@ static void say_stall(const struct set *s, struct finding_out *o)
 	}
 	if (head)
 		fo_printf(o, ". One task at a time runs while the call blocks: concurrency does "
-			   "not help the inline loop.\n");
+			     "not help the inline loop.\n");
 }
 
 const struct finding finding_stall = {

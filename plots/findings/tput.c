@@ -10,8 +10,8 @@
 #include "findings.h"
 
 /* Throughput (and p99) per model of a workload kind, at each level. */
-static void say_tput(const struct set *s, struct finding_out *o, bool (*kind)(const struct workload_ops *),
-			 bool p99)
+static void say_tput(const struct set *s, struct finding_out *o,
+		     bool (*kind)(const struct workload_ops *), bool p99)
 {
 	char grids[PLOTS_LIST_LEN] = "", a[48], lv[32], n1[96];
 	const struct cell *first = NULL;
@@ -30,7 +30,7 @@ static void say_tput(const struct set *s, struct finding_out *o, bool (*kind)(co
 	if (!first)
 		return;
 	fo_printf(o, "- **%s** (%s workload; grids %s), tasks per second%s:", wl_noun(first->w),
-		first->w->label, grids, p99 ? " and p99 latency" : "");
+		  first->w->label, grids, p99 ? " and p99 latency" : "");
 	for (size_t i = 0, n = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
 
@@ -38,15 +38,15 @@ static void say_tput(const struct set *s, struct finding_out *o, bool (*kind)(co
 			continue;
 		if (isfinite(c->io_us) && c->w->does_io)
 			fo_printf(o, "%s %s at C=%s, %s: %.0f/s", n++ ? ";" : "",
-				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
-				io_text(c->io_us, a, sizeof(a)), tput(c));
+				  mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
+				  io_text(c->io_us, a, sizeof(a)), tput(c));
 		else
 			fo_printf(o, "%s %s at C=%s: %.0f/s", n++ ? ";" : "",
-				mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
-				tput(c));
+				  mname(c, n1, sizeof(n1)), plots_count(c->conc, lv, sizeof(lv)),
+				  tput(c));
 		if (p99 && isfinite(c->v[M_P99][MED]))
 			fo_printf(o, " (p99 %s)",
-				plots_p99_text(c->v[M_P99][MED], c->tasks, a, sizeof(a)));
+				  plots_p99_text(c->v[M_P99][MED], c->tasks, a, sizeof(a)));
 		if (strcmp(c->grid, first->grid) != 0)
 			fo_printf(o, " [grid %s]", c->grid);
 	}

@@ -31,17 +31,17 @@ static void say_warnings(const struct set *s, struct finding_out *o)
 	}
 	if (nfew)
 		fo_printf(o,
-			"- **Self-check warning: too few samples.** %zu memory cell(s) had a run "
-			"with fewer than %d monitor samples, so the peak may have been missed; "
-			"their peaks are not quoted: %s.\n",
-			nfew, PLOTS_MIN_SAMPLES, few);
+			  "- **Self-check warning: too few samples.** %zu memory cell(s) had a run "
+			  "with fewer than %d monitor samples, so the peak may have been missed; "
+			  "their peaks are not quoted: %s.\n",
+			  nfew, PLOTS_MIN_SAMPLES, few);
 	if (nover)
 		fo_printf(o,
-			"- **Self-check warning: efficiency above the bound.** %zu cell(s) had a "
-			"run with efficiency above %.2f (efficiency_note above_bound): a run "
-			"cannot beat its lower bound, so w (cpu_us_per_task) was measured too "
-			"high there and those efficiencies are wrong figures: %s.\n",
-			nover, RESULT_EFFICIENCY_MAX, over);
+			  "- **Self-check warning: efficiency above the bound.** %zu cell(s) had a "
+			  "run with efficiency above %.2f (efficiency_note above_bound): a run "
+			  "cannot beat its lower bound, so w (cpu_us_per_task) was measured too "
+			  "high there and those efficiencies are wrong figures: %s.\n",
+			  nover, RESULT_EFFICIENCY_MAX, over);
 }
 
 const struct finding finding_warnings = {

@@ -4,7 +4,7 @@
 #ifndef CMB_PLOTS_MAIN_H
 #define CMB_PLOTS_MAIN_H
 
-int plots_main(int argc, char **argv); /* main.c */
+int plots_main(int argc, char **argv);	/* main.c */
 int report_main(int argc, char **argv); /* page.c */
 
 #endif

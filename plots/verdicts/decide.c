@@ -233,4 +233,3 @@ int plots_write_matrix_md(const struct set *s)
 	}
 	return 0;
 }
-

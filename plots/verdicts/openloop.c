@@ -53,15 +53,16 @@ static void decide_searched(const struct set *s, const struct ol *o, size_t w, s
 		doc_cell(d, "%s, %s", s->models[ks], ol_bracket_text(second, b2, sizeof(b2)));
 	} else {
 		/* one search per model: no sample to test, so no winner and no tie */
-		doc_cell(d, "%s", words_untested(s->models[kb], "one search per model", vb3,
-						 sizeof(vb3)));
+		doc_cell(d, "%s",
+			 words_untested(s->models[kb], "one search per model", vb3, sizeof(vb3)));
 		doc_cell(d, "%s", ol_bracket_text(best, b1, sizeof(b1)));
 		if (second)
 			doc_cell(d, "%s, %s (%.2g× less%s)", s->models[ks],
 				 ol_bracket_text(second, b2, sizeof(b2)),
 				 best->sustained / second->sustained,
-				 isfinite(second->hi) && second->hi >= best->lo ? "; brackets overlap"
-										: "");
+				 isfinite(second->hi) && second->hi >= best->lo
+					 ? "; brackets overlap"
+					 : "");
 		else
 			doc_cell(d, "no other model sustains a rate");
 	}
@@ -201,7 +202,8 @@ static void model_rows(const struct set *s, const struct ol *o, size_t w, struct
 		doc_cell(d, "%s", o->wl[w]);
 		doc_cell(d, "%s", s->models[k]);
 		doc_cell(d, "%s",
-			 isfinite(ser->capacity) ? ol_rate_text(ser->capacity, b1, sizeof(b1)) : "?");
+			 isfinite(ser->capacity) ? ol_rate_text(ser->capacity, b1, sizeof(b1))
+						 : "?");
 		doc_cell(d, "%s", b2);
 		doc_cell(d, "%.0f", ser->n ? ser->p[0].samples : 0);
 		doc_cell(d, "%s", ol_knee_text(ser, b3, sizeof(b3)));

@@ -136,4 +136,3 @@ const char *plots_tie_rule(char *b, size_t n)
 		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N);
 	return b;
 }
-

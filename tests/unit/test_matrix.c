@@ -424,7 +424,7 @@ static void test_findings_family(void **state)
 	plots_compare(&ca, &cb, M_MAKESPAN, &v);
 	assert_true(v.p > 0.025 && v.p < 0.05);
 	id[0] = fo_vs(o[0], &ca, &cb, M_MAKESPAN);
-	assert_true(fo_clear(o[0], id[0])); /* alone: uncorrected */
+	assert_true(fo_clear(o[0], id[0]));	   /* alone: uncorrected */
 	id[1] = fo_vs(o[1], &ca, &cb, M_MAKESPAN); /* the same comparison: once */
 	id[2] = fo_vs(o[1], &ca, &cx, M_MAKESPAN);
 	id[3] = fo_vs(o[2], &ca, &cb, M_MAKESPAN);
