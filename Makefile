@@ -19,7 +19,7 @@ B       ?= build
 
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
-SRC_DIRS := lib server workloads models harness harness/sweep plots claims cmd
+SRC_DIRS := lib server workloads models models/servers harness harness/sweep plots claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
