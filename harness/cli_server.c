@@ -79,6 +79,10 @@ int cli_server_model(struct run_cfg *cfg, char *err, size_t errlen)
 			return parse_fail(err, errlen, "--%s: only with --side server",
 					  cfg->given_server_flag);
 		cfg->model = model_find(cfg->model_arg);
+		if (!cfg->model && server_find(cfg->model_arg))
+			return parse_fail(err, errlen,
+					  "--model: '%s' is a server model: give --side server too",
+					  cfg->model_arg);
 		return 0;
 	}
 	s = server_find(cfg->model_arg);
