@@ -22,7 +22,7 @@ static int loop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct tas
 
 const struct server_ops server_loop = {
 	.base = {
-		.name = "loop",
+		.name = "loop-inline",
 		.summary = "one libuv loop, one thread; the handler's sync part inline on it",
 		.label = "loop",
 		.color = "#0072B2",

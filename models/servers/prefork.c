@@ -139,7 +139,7 @@ out:
 
 const struct server_ops server_prefork = {
 	.base = {
-		.name = "prefork",
+		.name = "prefork-accept",
 		.summary = "--workers processes blocking in accept() on one shared listener",
 		.label = "prefork",
 		.color = "#009E73",

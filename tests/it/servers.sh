@@ -40,7 +40,7 @@ for w in io cpu mixed; do
 	done
 done
 
-out="$TMP/loop.io.csv"
+out="$TMP/loop-inline.io.csv"
 check "the row is a server row with its placement ($(csv_field "$out" server_cpus) / $(csv_field "$out" client_cpus))" \
 	test "$(csv_field "$out" side)" = server -a -n "$(csv_field "$out" server_cpus)" \
 	-a -n "$(csv_field "$out" client_cpus)"
@@ -70,13 +70,13 @@ bad() { # what, args...
 }
 bad "an unknown server model" --side server --model no-such-server "${B[@]}"
 bad "a server model without --side server" --model "$(echo $SERVERS | cut -d' ' -f1)" "${B[@]}"
-bad "--connections past the limit" --side server --model loop "${B[@]}" --connections 2000000
-bad "--connections past the open-file limit" --side server --model loop "${B[@]}" \
+bad "--connections past the limit" --side server --model loop-inline "${B[@]}" --connections 2000000
+bad "--connections past the open-file limit" --side server --model loop-inline "${B[@]}" \
 	--connections $(($(ulimit -Hn) / 2 + 1))
-bad "--server-cpus names a CPU that does not exist" --side server --model loop "${B[@]}" \
+bad "--server-cpus names a CPU that does not exist" --side server --model loop-inline "${B[@]}" \
 	--server-cpus 1000
-bad "--client-cpus is not a list" --side server --model loop "${B[@]}" --client-cpus 1-x
-bad "--side server without --rate" --side server --model loop --workload cpu --tasks 10
+bad "--client-cpus is not a list" --side server --model loop-inline "${B[@]}" --client-cpus 1-x
+bad "--side server without --rate" --side server --model loop-inline --workload cpu --tasks 10
 bad "--connections on the client side" --model sequential "${B[@]}" --connections 4
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -c "import socket,time,sys; s=socket.socket(); s.bind(('127.0.0.1', $PORT)); s.listen(); time.sleep(30)" &
@@ -86,7 +86,7 @@ for _ in $(seq 50); do
 	ss -ltn "sport = :$PORT" 2>/dev/null | grep -q LISTEN && break
 	sleep 0.1
 done
-bad "--port in use" --side server --model loop "${B[@]}" --port "$PORT"
+bad "--port in use" --side server --model loop-inline "${B[@]}" --port "$PORT"
 kill $HOLDER 2>/dev/null
 
 # a server that crashes mid-run: a failed run with the load's failures
