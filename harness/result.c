@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -58,7 +59,7 @@ static const struct result_col columns[] = {
 	P(client_cpus, COL_STR, ""), M(served, COL_INT, ""), M(errors_handler, COL_INT, ""),
 	M(send_lag_p99_us, COL_REAL, "us"), M(gen_behind, COL_INT, ""),
 	M(gen_cpu_us_per_req, COL_REAL, "us"), M(cpu_us_per_req, COL_REAL, "us"),
-	M(ctx_per_req, COL_REAL, ""),
+	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""),
 };
 #undef P
 #undef M
@@ -119,6 +120,7 @@ static size_t str_cap(const struct result_col *c)
 		  sizeof(((struct result_row *)0)->server_cpus) },
 		{ offsetof(struct result_row, client_cpus),
 		  sizeof(((struct result_row *)0)->client_cpus) },
+		{ offsetof(struct result_row, kernel), sizeof(((struct result_row *)0)->kernel) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -347,12 +349,15 @@ static void row_server(const struct run_cfg *cfg, const struct trial_report *rep
 		       struct result_row *row)
 {
 	double n = (double)rep->stats.completed;
+	struct utsname u;
 
 	row->served = row->errors_handler = row->gen_behind = 0;
 	row->send_lag_p99_us = row->gen_cpu_us_per_req = row->cpu_us_per_req = NAN;
 	row->ctx_per_req = NAN;
 	if (!cfg->server)
 		return;
+	if (uname(&u) == 0) /* io_uring, SO_REUSEPORT: what a server gets is the kernel's */
+		snprintf(row->kernel, sizeof(row->kernel), "%.63s", u.release);
 	row->served = (double)rep->served.completed;
 	row->errors_handler = (double)stats_errors(&rep->served);
 	row->send_lag_p99_us = us(hist_quantile(&rep->send_lag, 0.99));

@@ -12,6 +12,7 @@ extern const struct server_ops server_prefork;
 extern const struct server_ops server_loop;
 extern const struct server_ops server_loop_offload;
 extern const struct server_ops server_loop_reuseport;
+extern const struct server_ops server_io_uring;
 
 const struct server_ops *const server_table[] = {
 	&server_iterative,
@@ -21,6 +22,7 @@ const struct server_ops *const server_table[] = {
 	&server_loop,
 	&server_loop_offload,
 	&server_loop_reuseport,
+	&server_io_uring,
 	NULL,
 };
 

@@ -67,6 +67,14 @@ bool srv_serve_one(int fd, struct wl_slot *slot, struct task_stats *out, bool ke
 void srv_nodelay(int fd);
 /* Wait until fd is readable or stop_fd is: 1 fd, 0 stop, -errno. */
 int srv_wait_accept(int fd, int stop_fd);
+/* One worker of a per-CPU server: serve on listener lfd (non-blocking,
+ * SO_REUSEPORT) with the handshake sub, recording into out. 0 or -errno. */
+typedef int (*srv_core_fn)(const struct run_cfg *cfg, struct trial_ctl *sub,
+			   struct task_stats *out, int lfd, int k);
+/* A worker per server CPU (srv_percpu.c): listeners, threads pinned,
+ * one go and one end for all, their records merged into out. */
+int srv_run_per_cpu(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out,
+		    srv_core_fn fn);
 /* Pin the calling thread to its k-th CPU of the trial's set. */
 void srv_pin_thread(int k);
 /* The CPUs the trial may use (the server's share). */
