@@ -198,6 +198,16 @@ static int run_verdict(const struct result_row *row)
 		result_print_error_kinds(stderr, row);
 		return 1;
 	}
+	/* the server side: every request answered once, by the server's own
+	 * count and fold as by the load's */
+	if (row->side[0] == 's' && (row->served != row->completed ||
+				    strcmp(row->served_checksum, row->checksum) != 0)) {
+		fprintf(stderr,
+			"cmbench: self-check failed: the load got %.0f answers (checksum %s), the "
+			"server recorded %.0f (checksum %s)\n",
+			row->completed, row->checksum, row->served, row->served_checksum);
+		return 1;
+	}
 	return 0;
 }
 

@@ -59,7 +59,7 @@ static const struct result_col columns[] = {
 	P(client_cpus, COL_STR, ""), M(served, COL_INT, ""), M(errors_handler, COL_INT, ""),
 	M(send_lag_p99_us, COL_REAL, "us"), M(gen_behind, COL_INT, ""),
 	M(gen_cpu_us_per_req, COL_REAL, "us"), M(cpu_us_per_req, COL_REAL, "us"),
-	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""),
+	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""), X(served_checksum, COL_STR, ""),
 };
 #undef P
 #undef M
@@ -121,6 +121,8 @@ static size_t str_cap(const struct result_col *c)
 		{ offsetof(struct result_row, client_cpus),
 		  sizeof(((struct result_row *)0)->client_cpus) },
 		{ offsetof(struct result_row, kernel), sizeof(((struct result_row *)0)->kernel) },
+		{ offsetof(struct result_row, served_checksum),
+		  sizeof(((struct result_row *)0)->served_checksum) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -356,9 +358,14 @@ static void row_server(const struct run_cfg *cfg, const struct trial_report *rep
 	row->ctx_per_req = NAN;
 	if (!cfg->server)
 		return;
+	/* the bound is a batch's: a server's figure is the rate it sustains */
+	row->bound_s = row->efficiency = row->bound_floor_s = row->efficiency_floor = NAN;
+	row->efficiency_note[0] = '\0';
 	if (uname(&u) == 0) /* io_uring, SO_REUSEPORT: what a server gets is the kernel's */
 		snprintf(row->kernel, sizeof(row->kernel), "%.63s", u.release);
 	row->served = (double)rep->served.completed;
+	snprintf(row->served_checksum, sizeof(row->served_checksum), "%016llx",
+		 (unsigned long long)rep->served.checksum);
 	row->errors_handler = (double)stats_errors(&rep->served);
 	row->send_lag_p99_us = us(hist_quantile(&rep->send_lag, 0.99));
 	row->gen_behind = row->send_lag_p99_us > LOADGEN_LAG_MAX_US;
