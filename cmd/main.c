@@ -16,6 +16,7 @@
 #include "../harness/sweep/sweep.h"
 #include "../harness/trial.h"
 #include "../models/model.h"
+#include "../models/servers/srv.h"
 #include "../plots/report/main.h"
 #include "../server/server.h"
 #include "../workloads/workload.h"
@@ -89,12 +90,27 @@ static void usage(FILE *f)
 	fprintf(f, "Exit status: 0 ok, 1 the run failed, 2 bad usage.\n");
 }
 
+/* The server models, under their own heading (names: one a line). */
+static void list_servers(bool names)
+{
+	if (!names)
+		printf("server models (--side server):\n");
+	for (size_t i = 0; server_table[i]; i++)
+		printf(names ? "%s\n" : "  %-18s %s\n", server_table[i]->base.name,
+		       server_table[i]->base.summary);
+}
+
 int list_main(int argc, char **argv)
 {
 	bool names = argc == 2, models = names && strcmp(argv[1], "models") == 0;
 
+	if (names && strcmp(argv[1], "servers") == 0) {
+		list_servers(true);
+		return 0;
+	}
 	if (argc > 2 || (names && !models && strcmp(argv[1], "workloads") != 0)) {
-		fprintf(stderr, "cmbench list: takes nothing, 'models' or 'workloads'\n");
+		fprintf(stderr,
+			"cmbench list: takes nothing, 'models', 'servers' or 'workloads'\n");
 		return 2;
 	}
 	if (!names || models) {
@@ -113,6 +129,8 @@ int list_main(int argc, char **argv)
 			       workload_table[i]->summary,
 			       workload_table[i]->blocking_only ? " (blocking only)" : "");
 	}
+	if (!names)
+		list_servers(false);
 	return 0;
 }
 
@@ -178,6 +196,16 @@ static int run_verdict(const struct result_row *row)
 	if (row->errors > 0 || row->workers_lost > 0) {
 		fprintf(stderr, "cmbench: %.0f of %.0f tasks failed", row->errors, row->tasks);
 		result_print_error_kinds(stderr, row);
+		return 1;
+	}
+	/* the server side: every request answered once, by the server's own
+	 * count and fold as by the load's */
+	if (row->side[0] == 's' && (row->served != row->completed ||
+				    strcmp(row->served_checksum, row->checksum) != 0)) {
+		fprintf(stderr,
+			"cmbench: self-check failed: the load got %.0f answers (checksum %s), the "
+			"server recorded %.0f (checksum %s)\n",
+			row->completed, row->checksum, row->served, row->served_checksum);
 		return 1;
 	}
 	return 0;

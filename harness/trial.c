@@ -31,12 +31,14 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/cpus.h"
 #include "../lib/sched.h"
 #include "../lib/spawn.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "cli.h"
 #include "floor.h"
+#include "trial_server.h"
 
 #define SAMPLE_MIN_MS 10
 /* The most of the workers' stats made resident before the base sample
@@ -97,6 +99,7 @@ struct trial_shared {
 	uint64_t t0_ns;		 /* set by the go of the handshake */
 	int model_rc;		 /* what model->run returned */
 	int ran;		 /* model->run returned at all */
+	int port;		 /* a server model's, at go */
 	char why[256];		 /* a failed set-up in the model's words, or "" */
 };
 
@@ -125,6 +128,7 @@ static uint64_t pipes_go(struct trial_ctl *ctl)
 {
 	struct trial_pipes *tp = ctl->priv;
 
+	tp->shm->port = tp->ctl.port;
 	say_wait(tp, 'R', 'G');
 	tp->shm->t0_ns = clock_now_ns();
 	return tp->shm->t0_ns;
@@ -158,6 +162,7 @@ struct trial_child_args {
 	const struct run_cfg *cfg;
 	struct trial_pipes tp;
 	int close_fd[2]; /* the monitor's ends of the pipes */
+	struct tsrv *srv; /* --side server, or NULL */
 };
 
 /* The trial's process (spawned in a group of its own, so a deadline kills
@@ -178,6 +183,14 @@ static int trial_child(void *arg)
 	tp->ctl.priv = tp;
 	tp->ctl.why = tp->shm->why;
 	tp->ctl.why_len = sizeof(tp->shm->why);
+	tp->ctl.stop_fd = -1;
+	if (a->srv) { /* a server model: it stops when told, on its own CPUs */
+		tsrv_in_trial(a->srv);
+		tp->ctl.stop_fd = a->srv->stop[0];
+		tp->ctl.release_off = NULL; /* the schedule is the generator's */
+		if (cpus_pin(cfg->server_cpus) < 0)
+			return 4;
+	}
 	/* the harness's own memory is resident before the base sample, so
 	 * that none of it is counted as the model's: the workers' stats, and
 	 * the merged result */
@@ -235,6 +248,8 @@ struct mon_state {
 	uint64_t in_flight;	/* tasks in flight at the plateau: min(C, N) */
 	bool holding, plateau;	/* answers held; the plateau reached */
 	uint64_t hold_until_ns; /* when the hold gives up */
+	struct tsrv *srv;	/* --side server: the generator, or NULL */
+	struct trial_shared *shm;
 };
 
 /* CPU seconds this process (the monitor) has used so far. */
@@ -316,6 +331,9 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
 		hold_start(m);
+		/* a server: the load starts now; without it, the server stops */
+		if (m->srv && tsrv_start(m->srv, m->shm->port) < 0)
+			tsrv_stop_server(m->srv);
 		*answer = 'G';
 		return 0;
 	case 'E':
@@ -350,7 +368,8 @@ static int mon_timeout_ms(const struct mon_state *m)
 static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 			const sigset_t *wait_mask)
 {
-	struct pollfd p = { .fd = from_trial, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = from_trial, .events = POLLIN },
+			       { .fd = -1, .events = POLLIN } };
 	char c, answer;
 	ssize_t r;
 
@@ -361,6 +380,8 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		if (stop_sig) { /* Ctrl-C: the whole trial goes, now */
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
+			if (m->srv)
+				tsrv_kill(m->srv);
 			return -EINTR;
 		}
 		ms = mon_timeout_ms(m);
@@ -368,13 +389,24 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
 		/* the stop signals are blocked but here: none is lost between
 		 * the check above and the wait */
-		rc = ppoll(&p, 1, &ts, wait_mask);
+		if (m->srv && p[1].fd != -2)
+			p[1].fd = tsrv_done_fd(m->srv);
+		rc = ppoll(p, 2, &ts, wait_mask);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
+			if (m->srv)
+				tsrv_kill(m->srv);
 			return -ETIMEDOUT;
+		}
+		if (rc > 0 && p[1].fd >= 0 && p[1].revents) {
+			/* the generator is done: the server stops */
+			tsrv_stop_server(m->srv);
+			p[1].fd = -2;
+			if (!p[0].revents)
+				continue;
 		}
 		if (rc == 0) {
 			if (m->running) {
@@ -388,6 +420,8 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 			}
 			continue;
 		}
+		if (!p[0].revents)
+			continue;
 		r = read(from_trial, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -446,7 +480,7 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 
 /* Spawn the trial and measure it until it exits. 0 or -EIO as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
-			 void *svc_state, struct trial_report *rep)
+			 void *svc_state, struct tsrv *srv, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc, rc;
 	uint64_t nws;
@@ -456,7 +490,9 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 			       .svc_state = svc_state,
 			       .want = cfg->plateau_samples,
 			       .in_flight = cfg->concurrency < cfg->tasks ? cfg->concurrency
-									  : cfg->tasks };
+									  : cfg->tasks,
+			       .srv = srv,
+			       .shm = shm };
 	struct trial_child_args child;
 	struct spawn sp;
 	pid_t pid;
@@ -479,6 +515,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	child.tp.ctl.format_run = cli_format_run;
 	child.close_fd[0] = to_mon[0];
 	child.close_fd[1] = from_mon[1];
+	child.srv = srv;
 	spawn_init(&sp);
 	sp.group = true;
 	sp.death_sig = SIGKILL;
@@ -499,6 +536,10 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	kill(-pid, SIGKILL);
 	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
 		;
+	if (srv) { /* a server that died early: the generator ends its schedule */
+		tsrv_stop_server(srv);
+		tsrv_reap(srv, mon_rc < 0 ? 0 : m.deadline_ns);
+	}
 	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
@@ -508,6 +549,27 @@ out:
 			close(from_mon[i]);
 	}
 	return rep->fail[0] ? -EIO : 0;
+}
+
+/* --side server: the row's requests are the generator's, the server's own
+ * records are the self-check; a server that died says what the load saw. */
+static void server_side_report(struct tsrv *srv, const struct trial_shared *shm, int ret,
+			       struct trial_report *rep)
+{
+	const struct task_stats *g = &srv->out->stats;
+	size_t n;
+
+	rep->served = shm->stats;
+	rep->stats = *g;
+	rep->send_lag = srv->out->lag;
+	rep->gen_ru = srv->ru;
+	rep->t0_ns = srv->out->t0_ns;
+	n = strlen(rep->fail);
+	if (ret != 0 && n && srv->pid > 0)
+		snprintf(rep->fail + n, sizeof(rep->fail) - n,
+			 "; the load generator saw %llu of %llu requests fail",
+			 (unsigned long long)(stats_errors(g) + (srv->cfg->tasks - g->completed)),
+			 (unsigned long long)srv->cfg->tasks);
 }
 
 /* A stop signal came: say so; the caller stops what it started. */
@@ -524,6 +586,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 {
 	const struct wl_service *svc = cfg->workload->service;
 	struct trial_shared *shm;
+	struct tsrv srv;
 	void *svc_state = NULL;
 	uint64_t *release_off = NULL;
 	int ret = -EIO, rc;
@@ -569,12 +632,24 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	/* the longest the wave is held: half the tasks' I/O timeout, so that
 	 * holding it fails none */
 	rep->hold_max_ns = cfg->timeout_us * 1000 / 2;
-	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, svc_state, rep);
+	if (cfg->server && (rc = tsrv_open(&srv, cfg, release_off)) < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "the server's pipes: %s", strerror(-rc));
+		tsrv_close(&srv);
+		sched_free(cfg, release_off);
+		goto out_shm;
+	}
+	ret = stopped(rep) ? 1
+			   : trial_measure(cfg, shm, release_off, svc_state,
+					   cfg->server ? &srv : NULL, rep);
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
 		rep->self_ru = shm->self_ru;
 		rep->t0_ns = shm->t0_ns;
+	}
+	if (cfg->server) {
+		server_side_report(&srv, shm, ret, rep);
+		tsrv_close(&srv);
 	}
 out_shm:
 	munmap(shm, sizeof(*shm));

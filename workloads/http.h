@@ -40,6 +40,8 @@ struct http_resp {
 	uint64_t content_length;   /* from the header */
 	uint64_t body_got;	   /* body bytes seen */
 	uint64_t body_hash;	   /* running FNV-1a of the body */
+	uint64_t body_hex;	   /* the first 16 body bytes read as hex digits */
+	bool hex_bad;		   /* one of them was not a hex digit */
 	bool conn_close;	   /* server said Connection: close */
 };
 
@@ -96,5 +98,8 @@ int http_resp_feed(struct http_resp *r, const char *data, size_t len, size_t *us
 int http_resp_eof(struct http_resp *r);
 /* The io part's result: the body hash folded with its length. */
 uint64_t http_resp_hash(const struct http_resp *r);
+/* A body of exactly 16 hex digits (a server model's answer, the task's
+ * 64-bit result): true with its value in *v. */
+bool http_resp_hex(const struct http_resp *r, uint64_t *v);
 
 #endif

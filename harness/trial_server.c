@@ -1,0 +1,133 @@
+/* trial_server.c - the server side of a trial (see trial_server.h).
+ *
+ *   cmbench run (monitor) --fork--> latency server     (not measured)
+ *                         --fork--> trial: server model (measured)
+ *                         --fork--> load generator      (not measured; at 'R')
+ */
+#define _GNU_SOURCE
+#include "trial_server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/clock.h"
+#include "../lib/cpus.h"
+#include "../lib/spawn.h"
+
+int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release_off)
+{
+	memset(t, 0, sizeof(*t));
+	t->cfg = cfg;
+	t->release_off = release_off;
+	t->stop[0] = t->stop[1] = t->done[0] = t->done[1] = -1;
+	t->out = mmap(NULL, sizeof(*t->out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (t->out == MAP_FAILED) {
+		t->out = NULL;
+		return -errno;
+	}
+	return pipe2(t->stop, O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+void tsrv_in_trial(struct tsrv *t)
+{
+	close(t->stop[1]);
+	t->stop[1] = -1;
+}
+
+struct gen_arg {
+	struct tsrv *t;
+	int port;
+};
+
+/* The generator's process: fd 3 is the write end of the done pipe. */
+static int gen_child(void *p)
+{
+	struct gen_arg *a = p;
+	struct tsrv *t = a->t;
+
+	if (cpus_pin(t->cfg->client_cpus) < 0)
+		return 4;
+	return loadgen_run(t->cfg, a->port, t->release_off, t->out) == 0 ? 0 : 4;
+}
+
+int tsrv_start(struct tsrv *t, int port)
+{
+	struct gen_arg a = { .t = t, .port = port };
+	struct spawn sp;
+	int rc;
+
+	if (pipe2(t->done, O_CLOEXEC) < 0)
+		return -errno;
+	spawn_init(&sp);
+	sp.close_others = true; /* above all the server's stop pipe */
+	spawn_dup(&sp, 3, t->done[1]);
+	sp.group = true;
+	sp.death_sig = SIGKILL;
+	rc = spawn_fn(&sp, gen_child, &a, &t->pid);
+	close(t->done[1]);
+	t->done[1] = -1;
+	if (rc < 0)
+		t->pid = 0;
+	return rc;
+}
+
+int tsrv_done_fd(const struct tsrv *t)
+{
+	return t->pid > 0 ? t->done[0] : -1;
+}
+
+void tsrv_stop_server(struct tsrv *t)
+{
+	if (t->stop[1] >= 0)
+		close(t->stop[1]);
+	t->stop[1] = -1;
+}
+
+void tsrv_kill(struct tsrv *t)
+{
+	if (t->pid > 0 && !t->reaped) {
+		kill(-t->pid, SIGKILL);
+		kill(t->pid, SIGKILL);
+	}
+}
+
+void tsrv_reap(struct tsrv *t, uint64_t deadline_ns)
+{
+	struct timespec ms = { .tv_nsec = 5000000 };
+
+	if (t->pid <= 0 || t->reaped)
+		return;
+	for (;;) {
+		pid_t r = wait4(t->pid, &t->status, WNOHANG, &t->ru);
+
+		if (r == t->pid || (r < 0 && errno != EINTR))
+			break;
+		if (clock_now_ns() >= deadline_ns)
+			tsrv_kill(t);
+		nanosleep(&ms, NULL);
+	}
+	t->reaped = 1;
+	kill(-t->pid, SIGKILL); /* anything left of its group */
+}
+
+void tsrv_close(struct tsrv *t)
+{
+	tsrv_kill(t);
+	tsrv_reap(t, 0);
+	for (int i = 0; i < 2; i++) {
+		if (t->stop[i] >= 0)
+			close(t->stop[i]);
+		if (t->done[i] >= 0)
+			close(t->done[i]);
+	}
+	if (t->out)
+		munmap(t->out, sizeof(*t->out));
+	t->out = NULL;
+}

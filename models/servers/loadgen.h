@@ -1,0 +1,33 @@
+/* loadgen.h - cmbench's own open-loop load generator for the server side:
+ * the libuv driver of models/evloop.c (the eventloop client) over
+ * --connections slots, each request a GET /?id=N whose answer's body is
+ * the task's result as 16 hex digits. Requests go out on the release
+ * schedule and latency runs from each one's due time (no coordinated
+ * omission); its own send lag is measured (el_tasks.send_lag). */
+#ifndef CMB_LOADGEN_H
+#define CMB_LOADGEN_H
+
+#include <stdint.h>
+
+#include "../../lib/config.h"
+#include "../../lib/hist.h"
+#include "../../lib/stats.h"
+
+/* A send lag p99 above this says the generator fell behind: the run is
+ * flagged (gen_behind) and never enters a verdict. */
+#define LOADGEN_LAG_MAX_US 1000
+
+struct loadgen_out {
+	struct task_stats stats; /* every request: latency from its due time */
+	struct hist lag;	 /* send lag, ns */
+	uint64_t t0_ns;		 /* the schedule's t0 */
+	int rc;			 /* 0, or -errno: it could not start */
+};
+
+/* Drive cfg's schedule (release_off, cfg->tasks of it) against the
+ * server on 127.0.0.1:port, in the calling process, until every request
+ * has ended. 0 or -errno (also in out->rc). */
+int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off,
+		struct loadgen_out *out);
+
+#endif
