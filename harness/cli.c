@@ -121,6 +121,7 @@ enum {
 	O_SERVER_CPUS,
 	O_CLIENT_CPUS,
 	O_CLIENT_CONN,
+	O_HOLD_CONNS,
 	O_PORT,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
@@ -155,6 +156,7 @@ static const struct option core_opts[] = {
 	{ "server-cpus", required_argument, NULL, O_SERVER_CPUS },
 	{ "client-cpus", required_argument, NULL, O_CLIENT_CPUS },
 	{ "client-conn", required_argument, NULL, O_CLIENT_CONN },
+	{ "hold-connections", required_argument, NULL, O_HOLD_CONNS },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "help", no_argument, NULL, O_HELP },
 };

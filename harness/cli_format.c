@@ -168,8 +168,9 @@ void cli_run_usage(FILE *f)
 		"D]]\n"
 		"                   [--side client|server] (server: --model names a server model,\n"
 		"                    cmbench list servers; needs --rate) [--connections K]\n"
-		"                   [--client-conn keepalive|new] [--server-cpus LIST]\n"
-		"                   [--client-cpus LIST] [--port P] (docs/servers.md)\n"
+		"                   [--client-conn keepalive|new] [--hold-connections N]\n"
+		"                   [--server-cpus LIST] [--client-cpus LIST] [--port P]\n"
+		"                   (docs/servers.md)\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"
 		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout "
 		"5s\n",

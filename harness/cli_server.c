@@ -56,6 +56,9 @@ int cli_server_flag(struct run_cfg *cfg, const char *name, const char *val, char
 	if (strcmp(name, "connections") == 0)
 		return cli_parse_u64(flag, val, 1, CLI_CONNECTIONS_MAX, &cfg->concurrency, err,
 				     errlen);
+	if (strcmp(name, "hold-connections") == 0)
+		return cli_parse_u64(flag, val, 0, CLI_CONNECTIONS_MAX, &cfg->hold_conns, err,
+				     errlen);
 	if (strcmp(name, "port") == 0)
 		return cli_parse_u64(flag, val, 0, 65535, &cfg->port, err, errlen);
 	if (strcmp(name, "client-conn") == 0) {
@@ -121,20 +124,26 @@ static void default_split(struct run_cfg *cfg)
 }
 
 /* Every connection is a socket on each side, and a handler that calls a
- * service holds one more per connection: 2K + 64 within the hard limit. */
+ * service holds one more per active connection: 2K + N + 64 within the
+ * hard limit (N held idle). */
 static int check_fds(const struct run_cfg *cfg, char *err, size_t errlen)
 {
-	uint64_t need = 2 * cfg->concurrency + 64;
+	uint64_t need = 2 * cfg->concurrency + cfg->hold_conns + 64;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max == RLIM_INFINITY)
 		return 0;
 	if (need > rl.rlim_max)
 		return parse_fail(err, errlen,
-				  "--connections: %llu connections need %llu open files; the limit "
-				  "is %llu",
-				  (unsigned long long)cfg->concurrency, (unsigned long long)need,
+				  "--connections: %llu connections (and %llu held) need %llu open "
+				  "files; the limit is %llu",
+				  (unsigned long long)cfg->concurrency,
+				  (unsigned long long)cfg->hold_conns, (unsigned long long)need,
 				  (unsigned long long)rl.rlim_max);
+	if (cfg->concurrency + cfg->hold_conns > CLI_CONNECTIONS_MAX)
+		return parse_fail(err, errlen,
+				  "--hold-connections: with --connections, at most %d in all",
+				  CLI_CONNECTIONS_MAX);
 	if (rl.rlim_cur < need) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);

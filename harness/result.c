@@ -60,6 +60,7 @@ static const struct result_col columns[] = {
 	M(send_lag_p99_us, COL_REAL, "us"), M(gen_behind, COL_INT, ""),
 	M(gen_cpu_us_per_req, COL_REAL, "us"), M(cpu_us_per_req, COL_REAL, "us"),
 	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""), X(served_checksum, COL_STR, ""),
+	P(hold_connections, COL_INT, ""), M(connections_held, COL_INT, ""),
 };
 #undef P
 #undef M
@@ -364,6 +365,11 @@ static void row_server(const struct run_cfg *cfg, const struct trial_report *rep
 	if (uname(&u) == 0) /* io_uring, SO_REUSEPORT: what a server gets is the kernel's */
 		snprintf(row->kernel, sizeof(row->kernel), "%.63s", u.release);
 	row->served = (double)rep->served.completed;
+	row->hold_connections = (double)cfg->hold_conns;
+	row->connections_held = (double)rep->held;
+	/* per connection the server held: the active ones and the idle ones */
+	row->mem_per_task_kib = fmax(0, row->pss_peak_kib - row->pss_base_kib) /
+				(row->concurrency + row->connections_held);
 	snprintf(row->served_checksum, sizeof(row->served_checksum), "%016llx",
 		 (unsigned long long)rep->served.checksum);
 	row->errors_handler = (double)stats_errors(&rep->served);

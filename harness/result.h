@@ -35,6 +35,7 @@ struct result_row {
 	char side[8], client_conn[16], server_cpus[64], client_cpus[64], kernel[64];
 	char served_checksum[17]; /* the server's fold of what it answered */
 	double served, errors_handler, send_lag_p99_us, gen_behind, gen_cpu_us_per_req;
+	double hold_connections, connections_held; /* idle connections asked for, opened */
 	double cpu_us_per_req, ctx_per_req;
 };
 

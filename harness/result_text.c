@@ -147,6 +147,9 @@ static void text_server(FILE *f, const struct result_row *r)
 		"  server: cpus %s, load generator cpus %s, %.0f connections (%s), %.0f "
 		"answered\n",
 		r->server_cpus, r->client_cpus, r->concurrency, r->client_conn, r->served);
+	if (r->hold_connections > 0)
+		fprintf(f, "  held:   %.0f of %.0f idle keep-alive connections open throughout\n",
+			r->connections_held, r->hold_connections);
 	fprintf(f, "  load:   send lag p99 %s%s, its own CPU %s per request\n",
 		fmt_us(a, sizeof(a), r->send_lag_p99_us, FMT_TERSE),
 		r->gen_behind > 0 ? " (BEHIND: this run enters no verdict)" : "",

@@ -563,6 +563,7 @@ static void server_side_report(struct tsrv *srv, const struct trial_shared *shm,
 	rep->stats = *g;
 	rep->send_lag = srv->out->lag;
 	rep->gen_ru = srv->ru;
+	rep->held = srv->out->held;
 	rep->t0_ns = srv->out->t0_ns;
 	n = strlen(rep->fail);
 	if (ret != 0 && n && srv->pid > 0)

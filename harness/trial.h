@@ -43,6 +43,7 @@ struct trial_report {
 	struct task_stats served;
 	struct hist send_lag;
 	struct rusage gen_ru;
+	uint64_t held; /* --hold-connections: the idle ones the generator opened */
 	char fail[512];		   /* why the trial could not run, or "" */
 };
 

@@ -9,7 +9,11 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "../../lib/clock.h"
 #include "../../workloads/http.h"
@@ -75,9 +79,51 @@ static void inline_sync(struct el_slot *slot)
 	evloop_task_done(slot);
 }
 
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24 /* linux/in.h */
+#endif
+
+/* One idle keep-alive connection to dst, the i-th held: its fd, or -1. */
+static int hold_one(const struct sockaddr_in *dst, uint64_t i, uint64_t timeout_us)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = (time_t)(timeout_us / 1000000),
+			      .tv_usec = (suseconds_t)(timeout_us % 1000000) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)((i / LOADGEN_PER_SRC) % 250));
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)); /* bounds connect() */
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 ||
+	    connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* --hold-connections: open them before the clock and keep them idle; the
+ * first that cannot be opened ends the opening (out->held says how far). */
+static int *hold_open(const struct run_cfg *cfg, const struct sockaddr_in *dst,
+		      struct loadgen_out *out)
+{
+	int *fds = cfg->hold_conns ? calloc(cfg->hold_conns, sizeof(int)) : NULL;
+
+	for (uint64_t i = 0; fds && i < cfg->hold_conns; i++) {
+		fds[i] = hold_one(dst, i, cfg->timeout_us);
+		if (fds[i] < 0)
+			break;
+		out->held++;
+	}
+	return fds;
+}
+
 int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off,
 		struct loadgen_out *out)
 {
+	int *held;
 	static const struct el_policy pol = { .sync_part = inline_sync };
 	struct run_cfg g = *cfg;
 	struct sockaddr_in *a = (struct sockaddr_in *)&g.target_addr;
@@ -106,6 +152,10 @@ int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off
 	gc.ctl.release_off = release_off;
 	gc.ctl.stop_fd = -1;
 	stats_fifths(cfg->rate_tps > 0 ? cfg->tasks : 0); /* the backlog test */
+	held = hold_open(cfg, a, out);
 	out->rc = evloop_run(&g, &gc.ctl, &out->stats, &pol, &t);
+	for (uint64_t i = 0; held && i < out->held; i++)
+		close(held[i]);
+	free(held);
 	return out->rc;
 }

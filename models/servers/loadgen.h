@@ -21,8 +21,13 @@ struct loadgen_out {
 	struct task_stats stats; /* every request: latency from its due time */
 	struct hist lag;	 /* send lag, ns */
 	uint64_t t0_ns;		 /* the schedule's t0 */
+	uint64_t held;		 /* --hold-connections: the idle ones it opened */
 	int rc;			 /* 0, or -errno: it could not start */
 };
+
+/* Idle connections held per loopback source address (127.0.0.2, .3, ...):
+ * below the ephemeral port range of one (source, destination) pair. */
+#define LOADGEN_PER_SRC 20000
 
 /* Drive cfg's schedule (release_off, cfg->tasks of it) against the
  * server on 127.0.0.1:port, in the calling process, until every request

@@ -38,6 +38,13 @@ struct server_ops {
 extern const struct server_ops *const server_table[]; /* NULL-terminated */
 const struct server_ops *server_find(const char *name);
 
+/* The connections a server may have open at once: --connections active
+ * and --hold-connections idle. */
+static inline uint64_t srv_conns(const struct run_cfg *cfg)
+{
+	return cfg->concurrency + cfg->hold_conns;
+}
+
 /* The longest a kept connection may sit with no request before the
  * server closes it. */
 #define SRV_IDLE_US 60000000ull

@@ -1,5 +1,5 @@
 /* thread_per_conn.c - a new thread for every accepted connection, at most
- * --connections alive (past the cap, accepting waits until one ends, so
+ * --connections (plus --hold-connections) alive (past the cap, accepting waits until one ends, so
  * the connections wait in the listen backlog). Each thread has its own
  * handler slot, serves its connection's requests with keep-alive and the
  * blocking driver, and ends when the peer closes. The analog:
@@ -100,7 +100,7 @@ static void accept_loop(struct tpc *t, int lfd)
 static int tpc_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct tpc t = { .cfg = cfg, .ctl = ctl };
-	uint64_t k = cfg->concurrency;
+	uint64_t k = srv_conns(cfg); /* the cap: active and held connections */
 	int port = (int)cfg->port, lfd;
 	bool own;
 
@@ -141,7 +141,7 @@ static int tpc_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task
 const struct server_ops server_thread_per_conn = {
 	.base = {
 		.name = "thread-per-conn",
-		.summary = "a new thread per accepted connection (at most --connections), keep-alive",
+		.summary = "a new thread per accepted connection (a cap), keep-alive",
 		.label = "thr/conn",
 		.color = "#D55E00",
 		.par = MODEL_PAR_SLOTS,

@@ -158,7 +158,7 @@ static int pool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct tas
 		goto out_free;
 	}
 	ctl->port = port;
-	p.cap = cfg->concurrency * 2 + 1024;
+	p.cap = srv_conns(cfg) * 2 + 1024;
 	p.q = calloc(p.cap, sizeof(*p.q));
 	p.stats = ctl_stats_get(ctl, want, &own);
 	p.ep = epoll_create1(EPOLL_CLOEXEC);

@@ -346,7 +346,7 @@ static void serve(struct uring_w *w)
 
 static int uring_setup(struct uring_w *w)
 {
-	w->nconns = (uint32_t)(2 * w->cfg->concurrency + 64);
+	w->nconns = (uint32_t)(2 * srv_conns(w->cfg) + 64);
 	w->nslots = (uint32_t)w->cfg->concurrency;
 	w->conns = calloc(w->nconns, sizeof(*w->conns));
 	w->slots = calloc(w->nslots, sizeof(*w->slots));

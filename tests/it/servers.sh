@@ -4,7 +4,7 @@
 # request answered once, and the same checksum as every other server
 # model and as the client side's run of the same tasks; the row says
 # where each side ran and what the generator's own lag was; --client-conn
-# new works; bad input is one line and exit 2; a server that crashes
+# new works; idle connections are held (--hold-connections); bad input is one line and exit 2; a server that crashes
 # mid-run is a failed run (exit 1, the load's failures counted), never a
 # hang; Ctrl-C leaves no server, worker or generator process.
 source "$(dirname "$0")/lib.sh"
@@ -58,6 +58,23 @@ check "--client-conn new: a connection per request, all answered ($(csv_field "$
 	test "$(csv_field "$TMP/new.csv" errors)" = 0 -a "$(csv_field "$TMP/new.csv" completed)" = $N \
 	-a "$(csv_field "$TMP/new.csv" client_conn)" = new
 
+# connections held: idle keep-alive connections open throughout, the
+# requests still answered, the server's memory per connection a figure
+for m in loop-inline thread-per-conn thread-pool; do
+	"$CMBENCH" run --side server --model $m --workload io "${IO[@]}" --rate 200 --tasks $N \
+		--connections 8 --hold-connections 300 --format csv >"$TMP/hold.csv" 2>"$TMP/err"
+	got="$(csv_field "$TMP/hold.csv" connections_held) held, $(csv_field "$TMP/hold.csv" completed) answered"
+	got="$got, $(csv_field "$TMP/hold.csv" errors) errors, $(csv_field "$TMP/hold.csv" mem_per_task_kib) KiB per connection"
+	check "$m holds 300 idle connections and answers every request ($got)" \
+		test "$(csv_field "$TMP/hold.csv" connections_held)" = 300 \
+		-a "$(csv_field "$TMP/hold.csv" completed)" = $N -a "$(csv_field "$TMP/hold.csv" errors)" = 0
+done
+"$CMBENCH" run --side server --model thread-per-conn --workload io "${IO[@]}" --rate 200 \
+	--tasks $N --connections 8 --hold-connections 300 --format csv >"$TMP/hold.csv" 2>"$TMP/err"
+th=$(csv_field "$TMP/hold.csv" threads)
+check "thread-per-conn: a thread per held connection too ($th threads)" \
+	awk -v v="$th" 'BEGIN { exit !(v >= 300) }'
+
 # bad input: one line on stderr, exit 2
 B=(--workload cpu --cpu-iters 1000 --rate 100 --tasks 10)
 bad() { # what, args...
@@ -77,6 +94,8 @@ bad "--server-cpus names a CPU that does not exist" --side server --model loop-i
 	--server-cpus 1000
 bad "--client-cpus is not a list" --side server --model loop-inline "${B[@]}" --client-cpus 1-x
 bad "--side server without --rate" --side server --model loop-inline --workload cpu --tasks 10
+bad "--hold-connections past the open-file limit" --side server --model loop-inline "${B[@]}" \
+	--hold-connections $(($(ulimit -Hn) + 1))
 bad "--connections on the client side" --model sequential "${B[@]}" --connections 4
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -c "import socket,time,sys; s=socket.socket(); s.bind(('127.0.0.1', $PORT)); s.listen(); time.sleep(30)" &
