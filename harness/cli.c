@@ -122,6 +122,7 @@ enum {
 	O_CLIENT_CPUS,
 	O_CLIENT_CONN,
 	O_HOLD_CONNS,
+	O_THREADS,
 	O_PORT,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
@@ -157,6 +158,7 @@ static const struct option core_opts[] = {
 	{ "client-cpus", required_argument, NULL, O_CLIENT_CPUS },
 	{ "client-conn", required_argument, NULL, O_CLIENT_CONN },
 	{ "hold-connections", required_argument, NULL, O_HOLD_CONNS },
+	{ "threads", required_argument, NULL, O_THREADS },
 	{ "port", required_argument, NULL, O_PORT },
 	{ "help", no_argument, NULL, O_HELP },
 };

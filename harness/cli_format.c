@@ -170,6 +170,7 @@ void cli_run_usage(FILE *f)
 		"                    cmbench list servers; needs --rate) [--connections K]\n"
 		"                   [--client-conn keepalive|new] [--hold-connections N]\n"
 		"                   [--server-cpus LIST] [--client-cpus LIST] [--port P]\n"
+		"                   [--threads T] (a Python stack's handler threads)\n"
 		"                   (docs/servers.md)\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"
 		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout "

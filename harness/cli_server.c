@@ -59,6 +59,8 @@ int cli_server_flag(struct run_cfg *cfg, const char *name, const char *val, char
 	if (strcmp(name, "hold-connections") == 0)
 		return cli_parse_u64(flag, val, 0, CLI_CONNECTIONS_MAX, &cfg->hold_conns, err,
 				     errlen);
+	if (strcmp(name, "threads") == 0)
+		return cli_parse_u64(flag, val, 1, 1024, &cfg->threads, err, errlen);
 	if (strcmp(name, "port") == 0)
 		return cli_parse_u64(flag, val, 0, 65535, &cfg->port, err, errlen);
 	if (strcmp(name, "client-conn") == 0) {

@@ -92,8 +92,9 @@ struct fg {
 /* --- the program and its argv ------------------------------------------ */
 
 struct fg_argv {
+	char *v[FOREIGN_ARGS + 1];		 /* argv: into buf, NULL-terminated (first:
+						    foreign_argv hands it out) */
 	char buf[FOREIGN_ARGS][FOREIGN_ARG_MAX]; /* the words */
-	char *v[FOREIGN_ARGS + 1];		 /* argv: into buf, NULL-terminated */
 	int n;					 /* words so far */
 };
 
@@ -213,7 +214,11 @@ static void wl_args(const struct run_cfg *cfg, struct fg_argv *a)
 /* The run's parameters, as the protocol passes them. */
 static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 {
-	arg(a, "mode=run");
+	arg(a, "mode=%s", cfg->server ? "serve" : "run");
+	if (cfg->server) { /* a foreign server model (models/servers/foreign_srv.c) */
+		arg(a, "listen_port=%" PRIu64, cfg->port);
+		arg(a, "threads=%" PRIu64, cfg->threads);
+	}
 	arg(a, "model=%s", cfg->model->name);
 	arg(a, "workload=%s", cfg->workload->name);
 	arg(a, "tasks=%" PRIu64, cfg->tasks);
@@ -229,7 +234,7 @@ static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 	arg(a, "timeout_us=%" PRIu64, cfg->timeout_us);
 	arg(a, "spawn=%s", cfg->spawn_exec ? "exec" : "fork");
 	arg(a, "fd=%d", FOREIGN_FD);
-	if (cfg->rate_tps > 0)
+	if (cfg->rate_tps > 0 && !cfg->server) /* a server's load is the generator's */
 		arg(a, "release_fd=%d", FOREIGN_RELEASE_FD);
 	wl_args(cfg, a);
 }
@@ -438,7 +443,7 @@ static void fg_kill(struct fg *g)
 
 /* Kill and reap the processes it started that outlived it: we are their
  * subreaper, and in the trial process the program was our only child. */
-static void kill_orphans(void)
+void foreign_kill_orphans(void)
 {
 	char path[64], buf[4096];
 	bool any = true;
@@ -583,7 +588,7 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 		return 0; /* the run says what is wrong with the program */
 	run_args(cfg, &a);
 	for (int i = 0; i < a.n; i++)
-		if (strcmp(a.v[i], "mode=run") == 0)
+		if (strncmp(a.v[i], "mode=", 5) == 0)
 			snprintf(a.buf[i], FOREIGN_ARG_MAX, "mode=probe");
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return 0;
@@ -659,7 +664,8 @@ int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
 		}
 		probe |= !fit->stdlib || strcmp(lib, fit->stdlib) != 0;
 	}
-	return probe ? py_probe(cfg, err, errlen) : 0;
+	/* a server stack (uvicorn, gunicorn, ...) is never in the stdlib */
+	return probe || cfg->server ? py_probe(cfg, err, errlen) : 0;
 }
 
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
@@ -691,7 +697,7 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 		if (g.why[0] && ctl->why)
 			snprintf(ctl->why, ctl->why_len, "%s", g.why);
 		fg_kill(&g);
-		kill_orphans();
+		foreign_kill_orphans();
 		fg_free(&g);
 		return rc;
 	}
@@ -709,7 +715,7 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 		fg_reap(&g, clock_now_ns() + 30 * NS_PER_S);
 	}
 	fg_kill(&g);
-	kill_orphans();
+	foreign_kill_orphans();
 	count_missing(&g);
 	fg_free(&g);
 	return 0;
@@ -757,4 +763,20 @@ int foreign_cpu_cost(struct run_cfg *cfg, double *us_per_task, char *err, size_t
 		cfg->cpu_iters = iters;
 	*us_per_task = w;
 	return 0;
+}
+
+/* --- for a foreign server model (models/servers/foreign_srv.c) -------------- */
+
+char **foreign_argv(const struct run_cfg *cfg)
+{
+	struct fg_argv *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	if (program_argv(cfg->model, a) < 0) {
+		free(a);
+		return NULL;
+	}
+	run_args(cfg, a);
+	return a->v; /* the struct's first member: free() takes it back */
 }

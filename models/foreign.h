@@ -31,4 +31,13 @@ int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen);
  * one line in err. */
 int foreign_cpu_cost(struct run_cfg *cfg, double *us_per_task, char *err, size_t errlen);
 
+/* For a foreign server model's runner (models/servers/foreign_srv.c): the
+ * program and the run's key=value words (mode=serve), as foreign_run gives
+ * them, in one malloc'd block that free(argv) takes back; NULL when the
+ * program is missing or memory is. */
+char **foreign_argv(const struct run_cfg *cfg);
+/* Kill and reap every process the calling process is subreaper of (what a
+ * program left behind). */
+void foreign_kill_orphans(void);
+
 #endif

@@ -13,6 +13,15 @@ extern const struct server_ops server_loop;
 extern const struct server_ops server_loop_offload;
 extern const struct server_ops server_loop_reuseport;
 extern const struct server_ops server_io_uring;
+extern const struct server_ops server_py_asyncio;
+extern const struct server_ops server_py_uvloop;
+extern const struct server_ops server_py_aiohttp_web;
+extern const struct server_ops server_py_fastapi;
+extern const struct server_ops server_py_fastapi_def;
+extern const struct server_ops server_py_gunicorn_uvicorn;
+extern const struct server_ops server_py_gunicorn_sync;
+extern const struct server_ops server_py_gunicorn_gthread;
+extern const struct server_ops server_py_gevent;
 
 const struct server_ops *const server_table[] = {
 	&server_iterative,
@@ -23,6 +32,15 @@ const struct server_ops *const server_table[] = {
 	&server_loop_offload,
 	&server_loop_reuseport,
 	&server_io_uring,
+	&server_py_asyncio,
+	&server_py_uvloop,
+	&server_py_aiohttp_web,
+	&server_py_fastapi,
+	&server_py_fastapi_def,
+	&server_py_gunicorn_uvicorn,
+	&server_py_gunicorn_sync,
+	&server_py_gunicorn_gthread,
+	&server_py_gevent,
 	NULL,
 };
 
