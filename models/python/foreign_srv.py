@@ -42,7 +42,7 @@ KINDS = foreign.ERR_KINDS[1:]  # connect timeout io http query worker
 DEBIAN = {
     "fastapi": "python3-fastapi", "uvicorn": "python3-uvicorn",
     "starlette": "python3-starlette", "anyio": "python3-anyio", "h11": "python3-h11",
-    "gunicorn": "gunicorn (python3-gunicorn)", "gevent": "python3-gevent",
+    "gunicorn": "python3-gunicorn", "gevent": "python3-gevent",
     "aiohttp": "python3-aiohttp", "uvloop": "python3-uvloop",
 }
 # the seed: Starlette runs a def route on anyio's default thread limiter
@@ -266,14 +266,17 @@ def wsgi_app(handler):
     return app
 
 
-def die_with_parent():
-    """In a forked worker: SIGKILL when the first process dies (prctl
-    PR_SET_PDEATHSIG), so that no worker outlives it."""
+def die_with_parent(parent):
+    """In a worker just forked by parent: SIGKILL when parent dies (prctl
+    PR_SET_PDEATHSIG), so that no worker outlives it; and if it died
+    already (before the prctl), exit now."""
     import ctypes  # pylint: disable=import-outside-toplevel
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)  # pylint: disable=protected-access
 
 
 def need_stack(model, modules):

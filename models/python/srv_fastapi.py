@@ -9,7 +9,7 @@ py-fastapi's route is `async def` and runs on the loop
 `def`, which Starlette runs with run_in_threadpool on anyio's default
 thread limiter: 40 threads (ANYIO_DEFAULT_THREADS), or --threads T
 (threads=T), set on the limiter at start-up (foreign_srv.SyncHandler,
-one slot per thread). make_app is Gunicorn's too (srv_gunicorn.py). See
+one slot per thread that can be busy: at most --connections). make_app is Gunicorn's too (srv_gunicorn.py). See
 README.md for the protocol."""
 
 import asyncio
@@ -30,7 +30,8 @@ def make_app(run, setup):
         async def startup():
             import anyio.to_thread  # pylint: disable=import-outside-toplevel
             anyio.to_thread.current_default_thread_limiter().total_tokens = n
-            state["h"] = foreign_srv.SyncHandler(run, n)
+            # a slot per thread that can be busy: no more than the connections
+            state["h"] = foreign_srv.SyncHandler(run, min(n, run.concurrency))
             setup(state["h"])
 
         @app.get("/")

@@ -35,18 +35,19 @@ def serve(run, ch):
     kind = run.model.rsplit("-", 1)[1]  # uvicorn, sync, gthread
     nthreads = foreign_srv.threads(run, 1) if kind == "gthread" else 1
     arbiter, worker_handler = [], []
+    master = os.getpid()
 
     def when_ready(server):
         arbiter.append(server)
 
     def post_fork(server, worker):  # pylint: disable=unused-argument
-        foreign_srv.die_with_parent()
+        foreign_srv.die_with_parent(master)
         ch.close_in_worker()
         foreign_srv.COUNTERS.claim(worker.age)
 
     def post_worker_init(worker):  # pylint: disable=unused-argument
         if kind != "uvicorn":  # a WSGI worker's slots, one per thread
-            worker_handler.append(foreign_srv.SyncHandler(run, nthreads))
+            worker_handler.append(foreign_srv.SyncHandler(run, min(nthreads, run.concurrency)))
             foreign_srv.COUNTERS.ready()
 
     class App(BaseApplication):  # pylint: disable=abstract-method
@@ -70,6 +71,8 @@ def serve(run, ch):
             return foreign_srv.wsgi_app(lambda: worker_handler[0])
 
     def kill_workers():
+        if arbiter:  # no worker respawned meanwhile
+            arbiter[0].num_workers = 0
         for pid in list(arbiter[0].WORKERS) if arbiter else ():
             try:
                 os.kill(pid, signal.SIGKILL)
