@@ -46,7 +46,7 @@ static double center(const struct matrix_cell *c)
 
 	if (!c->v || c->nv == 0)
 		return c->med;
-	verdict_median_ci(c->v, c->nv, 0.95, &m, &lo, &hi);
+	verdict_gmean_ci(c->v, c->nv, 0.95, &m, &lo, &hi);
 	return isfinite(m) ? m : c->med;
 }
 

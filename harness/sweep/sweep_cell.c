@@ -4,8 +4,11 @@
  * each run one hyperfine invocation of `cmbench run`, in a process group
  * of its own that a watchdog kills if the sweep dies (even by SIGKILL).
  * The warm-ups run first, in rounds of their own whose rows are dropped.
- * Rounds go on until every cell's 95% interval of its geometric mean
- * makespan is within its grid's ci:, or MAX rounds, or the grid's budget;
+ * Rounds go on until every verdict between the point's models on the
+ * makespan is decided (a winner or equivalent within the grid's equiv:,
+ * each look at verdict_look_alpha: docs/verdicts.md) - or, with stop: ci,
+ * until every cell's 95% interval of its geometric mean makespan is within
+ * its grid's ci: - or MAX rounds, or the grid's budget;
  * then each cell's measured rows are appended to results.csv, all of them
  * or none, and its rounds' exports merged into hyperfine/ID.json. */
 #define _GNU_SOURCE
@@ -425,9 +428,36 @@ static bool cell_clear(const struct spec_cell *c, const char *scratch, unsigned 
 	double v[CELLS_MAX_REPS], center, lo, hi;
 	size_t n = last_makespans(scratch, r, v);
 
-	if (n < r || verdict_median_ci(v, n, 0.95, &center, &lo, &hi) != 0)
+	if (n < r || verdict_gmean_ci(v, n, 0.95, &center, &lo, &hi) != 0)
 		return false;
 	return cells_ci_within(center, lo, hi, c->ci_pct);
+}
+
+/* Whether every verdict between the point's cells on the makespan after
+ * r rounds is decided: each pair a winner or equivalent at the look's
+ * level (verdict_look_alpha over the rounds MIN..MAX). A cell short of
+ * rows (a failed run) leaves the point undecided. */
+static bool point_decided(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
+			  unsigned r)
+{
+	double(*v)[CELLS_MAX_REPS] = calloc(n ? n : 1, sizeof(*v));
+	const double **pv = calloc(n ? n : 1, sizeof(*pv));
+	size_t *nv = calloc(n ? n : 1, sizeof(*nv));
+	bool decided = v && pv && nv;
+
+	for (size_t i = 0; decided && i < n; i++) {
+		nv[i] = last_makespans(p[i].scratch, r, v[i]);
+		pv[i] = v[i];
+		decided = nv[i] == r;
+	}
+	if (decided)
+		decided = verdict_point_decided(pv, nv, n,
+						verdict_look_alpha(cells[0]->reps, cells[0]->reps_max),
+						cells[0]->equiv_pct / 100, true, NULL);
+	free(v);
+	free(pv);
+	free(nv);
+	return decided;
 }
 
 /* A small deterministic generator (splitmix64) for the round orders. */
@@ -520,9 +550,9 @@ static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, s
 }
 
 /* Whether the point should run another round after r: below MIN yes; at
- * MAX no; else while a cell's interval is too wide and the point has
- * time left in its grid's budget (allow_s, < 0: none) for a round like
- * the last one. */
+ * MAX no; else while a verdict is undecided (stop: ci: a cell's interval
+ * is too wide) and the point has time left in its grid's budget (allow_s,
+ * < 0: none) for a round like the last one. */
 static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
 			unsigned r, double spent_s, double last_s, double allow_s, bool *cut)
 {
@@ -533,8 +563,11 @@ static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct c
 		return true;
 	if (r >= cells[0]->reps_max)
 		return false;
-	for (size_t i = 0; i < n && clear; i++)
-		clear = cell_clear(cells[i], p[i].scratch, r);
+	if (cells[0]->stop_ci)
+		for (size_t i = 0; i < n && clear; i++)
+			clear = cell_clear(cells[i], p[i].scratch, r);
+	else
+		clear = n < 2 || point_decided(cells, n, p, r);
 	if (clear)
 		return false;
 	if (allow_s >= 0 && spent_s + last_s > allow_s) {

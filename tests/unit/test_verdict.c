@@ -2,13 +2,17 @@
  * (a Welch t, Holm's and Benjamini-Hochberg's worked examples, binomial
  * coverage of the median's order statistics), the formatting, and
  * simulated samples: A/A comparisons must name few false winners, and a
- * 10% difference at 3% noise must be found at the default minimum reps. */
+ * 10% difference at 3% noise must be found at the default minimum reps;
+ * the three verdicts (winner, equivalent, inconclusive) on both sides of
+ * each threshold, the reps an inconclusive one needs, and the stopping
+ * rule on simulated grid points (lib/verdict_sim.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 
 #include "lib/verdict.h"
+#include "lib/verdict_sim.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -94,18 +99,18 @@ static void test_median_ci_os(void **state)
 
 /* The t interval of the median: 1, 2, 4 have log mean log 2 and the
  * interval is symmetric around it on the log scale. */
-static void test_median_ci(void **state)
+static void test_gmean_ci(void **state)
 {
 	const double v[] = { 1, 2, 4 };
 	double c, lo, hi;
 
 	(void)state;
-	assert_int_equal(verdict_median_ci(v, 3, 0.95, &c, &lo, &hi), 0);
+	assert_int_equal(verdict_gmean_ci(v, 3, 0.95, &c, &lo, &hi), 0);
 	NEAR(c, 2, 1e-12);
 	NEAR(log(hi) - log(c), log(c) - log(lo), 1e-12);
 	/* sd of the logs is log 2; t(2, .975) = 4.302653 */
 	NEAR(log(hi / c), 4.302653 * log(2) / sqrt(3), 1e-5);
-	assert_int_equal(verdict_median_ci(v, 1, 0.95, &c, &lo, &hi), -EINVAL);
+	assert_int_equal(verdict_gmean_ci(v, 1, 0.95, &c, &lo, &hi), -EINVAL);
 	NEAR(lo, 1, 0);
 }
 
@@ -114,6 +119,7 @@ static void test_format(void **state)
 	const double a[] = { 1.00, 1.01, 0.99, 1.02, 0.98 };
 	const double b[] = { 1.41, 1.40, 1.42, 1.43, 1.39 };
 	const double c[] = { 1.02, 0.98, 1.03, 1.00, 1.01 };
+	const double w[] = { 0.80, 1.30, 0.95, 1.25, 1.10 };
 	struct verdict v;
 	char buf[VERDICT_FMT_MAX];
 
@@ -123,11 +129,22 @@ static void test_format(void **state)
 	assert_int_equal(v.outcome, VERDICT_B);
 	verdict_format(&v, "threadpool", "eventloop", buf, sizeof(buf));
 	assert_string_equal(buf, "eventloop 1.41\xc3\x97 [1.38, 1.44] ahead of threadpool");
+	assert_string_equal(verdict_word(&v), "winner");
 	verdict_test(a, 5, c, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_BH);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
 	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
-	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool (1.01\xc3\x97 ["));
+	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool, equivalent within "
+				    "\xc2\xb1" "5% (1.01\xc3\x97 ["));
+	assert_string_equal(verdict_word(&v), "equivalent");
+	verdict_test(a, 5, w, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_BH);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_true(v.more > 0);
+	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "threadpool ? forkpool, inconclusive (1."));
+	assert_non_null(strstr(buf, " more reps)"));
+	assert_string_equal(verdict_word(&v), "inconclusive");
 	verdict_test(a, 1, c, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_BH);
 	assert_int_equal(v.outcome, VERDICT_NA);
@@ -136,8 +153,240 @@ static void test_format(void **state)
 	assert_int_equal(verdict_test(a, 0, c, 5, &v), -EINVAL);
 }
 
-/* A clear difference below 5% is a tie; identical constant samples too;
- * constant samples that differ enough win with p = 0. */
+/* A verdict as the test leaves it, for the threshold tests: a the
+ * better by ratio, 6 reps a side, each side's logs of spread sd. */
+static struct verdict made(double ratio, double sd, double p, double p_eq)
+{
+	struct verdict v = { .na = 6, .nb = 6, .a_lower = true, .log_scale = true };
+
+	v.ratio = ratio;
+	v.lr = log(ratio);
+	v.var_a = v.var_b = sd * sd;
+	v.se = sd * sqrt(2.0 / 6);
+	v.ci_lo = ratio * exp(-2.23 * v.se);
+	v.ci_hi = ratio * exp(2.23 * v.se);
+	v.df = 10;
+	v.p = v.p_adj = p;
+	v.p_eq = v.p_eq_adj = p_eq;
+	v.alpha = VERDICT_ALPHA;
+	v.margin = VERDICT_MARGIN;
+	return v;
+}
+
+/* The winner's three conditions, each on both sides of its threshold. */
+static void test_winner_thresholds(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	v = made(1.2, 0.01, 0.0499, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v = made(1.2, 0.01, 0.0501, 1); /* p: just above alpha */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.0501, 0.001, 0.001, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v = made(1.0499, 0.001, 0.001, 1); /* the ratio: just below 1.05 */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.2, 0.01, 0.001, 1);
+	v.alpha = 0.005; /* a look's level: p 0.004 wins, 0.006 does not */
+	v.p_adj = 0.004;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v.p_adj = 0.006;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.2, 0.01, 0.001, 1);
+	v.a_lower = false;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_B);
+}
+
+/* Equivalence: the TOST p against a hand computation, and the decision
+ * on both sides of alpha and of the margin. */
+static void test_equivalent_thresholds(void **state)
+{
+	const double a[] = { 1.00, 1.01, 0.99, 1.02, 0.98, 1.00 };
+	double b[6];
+	struct verdict v;
+
+	(void)state;
+	/* b = a times 1.02: log ratio log 1.02, the same spread */
+	for (int i = 0; i < 6; i++)
+		b[i] = a[i] * 1.02;
+	verdict_test(a, 6, b, 6, &v);
+	NEAR(v.lr, log(1.02), 1e-12);
+	NEAR(v.p_eq, gsl_cdf_tdist_Q((log(1.05) - log(1.02)) / v.se, v.df), 1e-12);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	verdict_rule(&v, 0, 0.02); /* a 2% margin: 1.02x cannot be within it */
+	assert_true(v.p_eq >= 0.5);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, -1); /* between 2% and 1.05x: no reps decide it */
+	v = made(1.01, 0.01, 0.5, 0.0499);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	v = made(1.01, 0.01, 0.5, 0.0501); /* p_eq just above alpha */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	/* the margin's edge: an interval just inside and just outside 5% */
+	v = made(1.0, 0.01, 1, 1);
+	v.lr = log(1.05) - 1.813 * v.se; /* t(10) 0.95 = 1.8125: p_eq just below .05 */
+	v.ratio = exp(v.lr);
+	verdict_rule(&v, 0.05, 0.05);
+	assert_true(v.p_eq < 0.05 && v.p_eq > 0.049);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	v.lr = log(1.05) - 1.812 * v.se;
+	v.ratio = exp(v.lr);
+	verdict_rule(&v, 0.05, 0.05);
+	assert_true(v.p_eq > 0.05 && v.p_eq < 0.051);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	/* the family: BH moves p_eq as it moves p */
+	{
+		struct verdict f[2];
+
+		verdict_test(a, 6, b, 6, &f[0]);
+		f[1] = f[0];
+		f[1].p_eq = 0.9;
+		verdict_adjust(f, 2, VERDICT_HOLM);
+		NEAR(f[0].p_eq_adj, fmin(1, 2 * f[0].p_eq), 1e-12);
+	}
+}
+
+/* Inconclusive: the reps the spread says would decide it, against the
+ * formula worked by hand (verdict.h), on both sides of the answer. */
+static void test_more_reps(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	/* a winner to be: 1.10x at sd 0.10, alpha 0.005: z(.9975) + z(.8) =
+	 * 3.6487; 0.0953 / (0.1 sqrt(2 / (6 + k))) >= 3.6487 from k = 24 */
+	v = made(1.10, 0.10, 0.2, 1);
+	v.alpha = 0.005;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, 24);
+	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 30)) >= 3.6487); /* k = 24: enough */
+	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 29)) < 3.6487); /* k = 23: not */
+	/* equivalent to be: 1.00x at sd 0.05, alpha 0.005: z(.995) + z(.8) =
+	 * 3.4174; log(1.05) / (0.05 sqrt(2 / (6 + k))) >= 3.4174 from k = 19 */
+	v = made(1.0, 0.05, 1, 0.2);
+	v.alpha = 0.005;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, 19);
+	/* decided: 0; untestable: -1; far past VERDICT_MORE_MAX: -1 */
+	v = made(1.5, 0.01, 1e-6, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.more, 0);
+	v = made(1.0501, 5.0, 0.9, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.more, -1);
+	v.na = 1;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_NA);
+	assert_int_equal(v.more, -1);
+}
+
+/* The looks: Bonferroni over MIN..MAX. */
+static void test_look_alpha(void **state)
+{
+	(void)state;
+	NEAR(verdict_look_alpha(6, 15), 0.005, 1e-15);
+	NEAR(verdict_look_alpha(5, 5), 0.05, 1e-15);
+	NEAR(verdict_look_alpha(3, 4), 0.025, 1e-15);
+}
+
+/* A point is decided when every pair is: three models, two of them
+ * equal within 1%, the third 40% behind; then one pair 3% apart at 3%
+ * spread: inconclusive, and the point is not decided. */
+static void test_point_decided(void **state)
+{
+	const double a[] = { 1.00, 1.005, 0.995, 1.002, 0.998, 1.001 };
+	const double b[] = { 1.003, 0.999, 1.004, 1.0, 1.002, 0.997 };
+	const double c[] = { 1.40, 1.41, 1.39, 1.42, 1.40, 1.38 };
+	const double d[] = { 1.00, 1.06, 0.97, 1.05, 1.02, 1.09 };
+	const double *pv[3] = { a, b, c };
+	size_t nv[3] = { 6, 6, 6 };
+	int more = 99;
+
+	(void)state;
+	assert_true(verdict_point_decided(pv, nv, 3, 0.005, 0.05, true, &more));
+	assert_int_equal(more, 0);
+	pv[1] = d;
+	assert_false(verdict_point_decided(pv, nv, 3, 0.005, 0.05, true, &more));
+	assert_true(more != 0);
+	/* the best against the others only: a against d is the open pair,
+	 * d against c would be decided anyway */
+	assert_false(verdict_point_decided(pv, nv, 3, 0.005, 0.05, false, NULL));
+	pv[1] = b;
+	nv[2] = 1; /* too few runs: never decided */
+	assert_false(verdict_point_decided(pv, nv, 3, 0.005, 0.05, true, &more));
+	assert_int_equal(more, -1);
+}
+
+/* The stopping rule on simulated points (a small run of what
+ * tools/measure/stopsim.sh runs in full): at the default MIN..MAX, false
+ * winners on A/A (3% lognormal, 3% with outliers, 10%) and false
+ * equivalents at a true 10% difference and just outside the margin
+ * (5.1%) are at most 5%; the same looks at 0.05 each give far more of
+ * both (about 15% and 12%: the test can fail). */
+static void test_stopping_simulated(void **state)
+{
+	struct vsim_cfg c = { .min = 6, .max = 15, .sigma = 0.03, .noise = VSIM_LOGNORMAL,
+			      .ratio = 1.0, .models = 2, .margin = 0.05, .all_pairs = true,
+			      .points = 500, .seed = 25 };
+	struct vsim_out aa, ab, edge, heavy, wide, un_aa, un_edge;
+
+	(void)state;
+	assert_int_equal(vsim_run(&c, &aa), 0);
+	c.ratio = 1.10;
+	assert_int_equal(vsim_run(&c, &ab), 0);
+	c.ratio = 1.051;
+	assert_int_equal(vsim_run(&c, &edge), 0);
+	c.alpha = 0.05;
+	assert_int_equal(vsim_run(&c, &un_edge), 0);
+	c.alpha = 0;
+	c.ratio = 1.0;
+	c.noise = VSIM_OUTLIERS;
+	assert_int_equal(vsim_run(&c, &heavy), 0);
+	c.noise = VSIM_LOGNORMAL;
+	c.sigma = 0.10;
+	assert_int_equal(vsim_run(&c, &wide), 0);
+	c.alpha = 0.05;
+	assert_int_equal(vsim_run(&c, &un_aa), 0);
+	print_message("simulated stop-when-decided, 6..15: A/A 3%%: %u false winners of %u (%u "
+		      "equivalent), outliers %u, 10%%: %u (uncorrected looks %u); 10%% apart: %u "
+		      "false equivalent of %u, %u found; 5.1%% apart: %u false equivalent "
+		      "(uncorrected looks %u)\n",
+		      aa.false_winners, aa.null_pairs, aa.null_equiv, heavy.false_winners,
+		      wide.false_winners, un_aa.false_winners, ab.false_equiv, ab.diff_pairs,
+		      ab.detected, edge.false_equiv, un_edge.false_equiv);
+	assert_int_equal(aa.null_pairs, 500);
+	assert_true(aa.false_winners * 20 <= aa.null_pairs);
+	assert_true(heavy.false_winners * 20 <= heavy.null_pairs);
+	assert_true(wide.false_winners * 20 <= wide.null_pairs);
+	assert_true(ab.false_equiv * 20 <= ab.diff_pairs);
+	assert_true(edge.false_equiv * 20 <= edge.diff_pairs);
+	assert_true(ab.detected * 10 >= ab.diff_pairs * 9); /* and it still finds it */
+	assert_true(aa.null_equiv * 2 >= aa.null_pairs);    /* and shows most A/A equal */
+	assert_true(un_aa.false_winners * 20 > un_aa.null_pairs);
+	assert_true(un_edge.false_equiv * 20 > un_edge.diff_pairs);
+	assert_true(aa.mean_rounds >= 6 && aa.mean_rounds <= 15);
+	c.models = 1;
+	assert_int_equal(vsim_run(&c, &aa), -EINVAL);
+}
+
+/* A clear difference below 5% is no winner (here shown equivalent within
+ * 5%); identical constant samples are equivalent; constant samples that
+ * differ enough win with p = 0. */
 static void test_rule_edges(void **state)
 {
 	const double a[] = { 1.00, 1.001, 0.999, 1.0005, 0.9995 };
@@ -150,10 +399,13 @@ static void test_rule_edges(void **state)
 	verdict_test(a, 5, b, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
 	assert_true(v.p < 1e-6);
-	assert_int_equal(v.outcome, VERDICT_TIE); /* 1.03x: not enough */
+	assert_int_equal(v.outcome, VERDICT_EQUIV); /* 1.03x: no winner, within 5% */
+	verdict_rule(&v, 0, 0.01);		    /* not within 1%: inconclusive */
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
 	verdict_test(k1, 3, k1, 3, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
 	NEAR(v.p, 1, 0);
 	verdict_test(k2, 3, k1, 3, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
@@ -180,8 +432,8 @@ static void test_decide_needs_interval(void **state)
 			     .p_adj = 0.01 };
 
 	(void)state;
-	verdict_decide(&v);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	verdict_decide(&v); /* margin 0: equivalence untested */
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
 	v.ci_lo = 1.01;
 	verdict_decide(&v);
 	assert_int_equal(v.outcome, VERDICT_A);
@@ -332,8 +584,14 @@ int main(void)
 		cmocka_unit_test(test_welch_textbook),
 		cmocka_unit_test(test_corrections_textbook),
 		cmocka_unit_test(test_median_ci_os),
-		cmocka_unit_test(test_median_ci),
+		cmocka_unit_test(test_gmean_ci),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_winner_thresholds),
+		cmocka_unit_test(test_equivalent_thresholds),
+		cmocka_unit_test(test_more_reps),
+		cmocka_unit_test(test_look_alpha),
+		cmocka_unit_test(test_point_decided),
+		cmocka_unit_test(test_stopping_simulated),
 		cmocka_unit_test(test_rule_edges),
 		cmocka_unit_test(test_decide_needs_interval),
 		cmocka_unit_test(test_aa_false_winners),
