@@ -37,6 +37,8 @@ WAVE24 = {
 for folder, names in WAVE24.items():
     for n in names:
         MOVED["harness/sweep/" + n] = "harness/%s/%s" % (folder, n)
+MOVED["harness/floor.h"] = "harness/request_cpu.h"
+MOVED["harness/floor.c"] = "harness/request_cpu.c"
 CAME_FROM = {new: old for old, new in MOVED.items()}
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 INC = re.compile(r'^(\s*#\s*include\s*")([^"]+)(".*)$')
