@@ -5,9 +5,10 @@
  * claims.c runs the measurements listed in claims/runs.txt, one at a time,
  * each a `cmbench run` child process writing its csv row to a file, or a
  * probe (a small program of models/python/ printing a csv row of its own),
- * and writes claims.md. verdicts.c is the list of claims: the article's
- * words and numbers, what is measured and how; rule.c turns the figures into
- * a verdict by the one rule below. Neither names a model or a run: a claim
+ * and writes claims.md. table.c is the list of claims: the article's words
+ * and numbers, what is measured; verdicts.c how each claim's figures are
+ * read (figures.h names them); rule.c turns the figures into a verdict by
+ * the one rule below. None of them names a model or a run: a claim
  * reads its figures by role ("py.many", "spawn.few"), and the `claim` lines
  * of runs.txt bind each of its roles to a run. */
 #ifndef CMB_CLAIMS_H

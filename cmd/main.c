@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "../claims/claims.h"
+#include "../harness/ceiling/ceiling.h"
 #include "../harness/cli.h"
 #include "../lib/verdict_sim.h"
 #include "../harness/result.h"

@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../harness/sweep/cells.h"
+#include "../harness/set/cells.h"
 #include "matrix.h"
-#include "../harness/sweep/meta.h"
-#include "../harness/sweep/spec.h"
+#include "../harness/set/meta.h"
+#include "../harness/spec/spec.h"
 #include "../lib/verdict.h"
 
 #define PLOTS_MAX_AXIS 64   /* distinct shares or concurrency levels */

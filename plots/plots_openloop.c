@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/sustain.h"
+#include "../harness/set/sustain.h"
 #include "plots.h"
 
 #define OL_MAX_WL 4	   /* regimes (workloads) drawn */

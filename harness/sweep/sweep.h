@@ -1,5 +1,5 @@
-/* sweep.h - `cmbench sweep`: what its files share. Not for use outside
- * harness/sweep/sweep_*.c.
+/* sweep.h - `cmbench sweep`, `merge` and `compare`: what the files of
+ * harness/sweep/ share, and the three mains for cmd/.
  *
  * A sweep expands a spec (spec_*.c) into cells and runs each cell as one
  * hyperfine invocation of `cmbench run`: warm-up runs, then reps measured
@@ -16,8 +16,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "meta.h"
-#include "spec.h"
+#include "../set/meta.h"
+#include "../spec/spec.h"
 
 #define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
 
@@ -86,6 +86,5 @@ void sweep_install_signals(void);
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
-int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif

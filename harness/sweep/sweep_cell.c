@@ -27,11 +27,11 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "../result.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
 #include "../../lib/spawn.h"
 #include "../../lib/verdict.h"
-#include "setio.h"
+#include "../set/setio.h"
 #include "sweep.h"
 
 #define KILL_GRACE_S 3.0     /* after forwarding a signal, SIGKILL stragglers */

@@ -11,7 +11,6 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "cells.h"
 #include "spec_int.h"
 
 static int parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
@@ -91,10 +90,10 @@ static int key_reps(struct spec_parser *ps, const char *key, char **items, int n
 		return spec_perr(ps, "%s: '%s' is not N or MIN..MAX", key, items[0]);
 	snprintf(lo, sizeof(lo), "%.*s", dots ? (int)(dots - items[0]) : (int)strlen(items[0]),
 		 items[0]);
-	if (parse_u64(ps, key, lo, 1, CELLS_MAX_REPS, &a))
+	if (parse_u64(ps, key, lo, 1, SPEC_REPS_MAX, &a))
 		return -EINVAL;
 	b = a;
-	if (dots && parse_u64(ps, key, dots + 2, 1, CELLS_MAX_REPS, &b))
+	if (dots && parse_u64(ps, key, dots + 2, 1, SPEC_REPS_MAX, &b))
 		return -EINVAL;
 	if (b < a)
 		return spec_perr(ps, "%s: '%s': MIN is above MAX", key, items[0]);
@@ -114,7 +113,7 @@ static int key_search_reps(struct spec_parser *ps, const char *key, char **items
 {
 	uint64_t a;
 
-	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, CELLS_MAX_REPS, &a))
+	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, SPEC_REPS_MAX, &a))
 		return -EINVAL;
 	if (ps->grid) {
 		ps->grid->search_reps = (unsigned)a;

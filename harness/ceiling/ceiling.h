@@ -1,6 +1,6 @@
 /* ceiling.h - `cmbench ceiling`: how many tasks each model holds at once
  * on this machine, and what stops it. Not for use outside
- * harness/sweep/ceiling*.c. */
+ * harness/ceiling/, but for ceiling_main (cmd/'s command table). */
 #ifndef CMB_CEILING_H
 #define CMB_CEILING_H
 
@@ -55,5 +55,8 @@ void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits
 /* Keep only letters, digits, blanks and . : ; ( ) = / _ + - %. */
 void ceiling_clean(char *s);
 const char *ceiling_fmt_kib(char *buf, size_t len, unsigned long long kib);
+
+/* cmbench ceiling [-o DIR] ...: its exit status (0 ok, 1 failed, 2 usage) */
+int ceiling_main(int argc, char **argv);
 
 #endif

@@ -23,12 +23,11 @@
 #include "../../workloads/workload.h"
 #include "../cli.h"
 #include "ceiling.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
 #include "../../lib/spawn.h"
-#include "meta.h"
-#include "setio.h"
-#include "sweep.h"
+#include "../set/meta.h"
+#include "../set/setio.h"
 
 #define CEIL_CAP 100000		 /* --cap: the largest C tried */
 #define CEIL_FROM 64		 /* --from: the first probe */

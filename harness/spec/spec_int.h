@@ -1,5 +1,5 @@
 /* spec_int.h - what the spec parser (spec_parse.c) and its key handlers
- * (spec_keys.c) share. Not for use outside harness/sweep/spec_*.c. */
+ * (spec_keys.c) share. Not for use outside harness/spec/spec_*.c. */
 #ifndef CMB_SPEC_INT_H
 #define CMB_SPEC_INT_H
 
