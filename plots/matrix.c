@@ -35,7 +35,7 @@ bool matrix_is_tie(const struct matrix_cell *a, const struct matrix_cell *b)
 
 	test_pair(a, b, &v);
 	verdict_decide(&v);
-	return v.outcome == VERDICT_TIE;
+	return v.outcome != VERDICT_NA && !verdict_clear(&v); /* equivalent or inconclusive */
 }
 
 /* The center the test compares: the geometric mean of the reps (the

@@ -263,6 +263,13 @@ static bool same_point(const struct cells_csv *t, size_t i, size_t j)
 	       strcmp(point_key(t, t->rows[i]), point_key(t, t->rows[j])) == 0;
 }
 
+static const char *grid_of(const struct cells_csv *t, size_t row)
+{
+	int g = cells_csv_col(t, "grid");
+
+	return g >= 0 ? t->rows[row][g] : "";
+}
+
 /* The verdict of cells x against y in one set, by its grid's rule. */
 static void pair_verdict(const struct side *sd, const char *grid, const char *x, const char *y,
 			 struct verdict *v)
@@ -356,7 +363,7 @@ static void compare_pairs(const struct side *sa, const struct side *sb)
 		tested += both;
 		contra += dis;
 		differ += dif;
-		printf("%s: A %s | B %s%s%s\n", a->rows[p[k].x][id],
+		printf("%s:%s: A %s | B %s%s%s\n", grid_of(a, p[k].x), point_key(a, a->rows[p[k].x]),
 		       verdict_format(&p[k].va, x, y, wa, sizeof(wa)),
 		       verdict_format(&p[k].vb, x, y, wb, sizeof(wb)), dis ? "  CONTRADICT" : "",
 		       dif ? "  VERDICTS DIFFER" : "");

@@ -38,6 +38,7 @@ struct sweep {
 	bool *done;	  /* cell has all its trials in results.csv */
 	bool *ok;	  /* and they are good */
 	double *est;	  /* estimated seconds per cell */
+	char (*stop)[12]; /* why each cell's rounds stopped, this run ("": not run) */
 	struct meta meta; /* meta.json */
 };
 
@@ -66,6 +67,7 @@ char *sweep_results_header(void);
 struct sweep_point_out {
 	unsigned rounds; /* rounds run */
 	bool budget_cut; /* the budget stopped it before the interval was reached */
+	const char *why; /* decided, target, max or budget (cells.csv's ci_stop) */
 	double seconds;	 /* how long the point took */
 };
 int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,

@@ -554,13 +554,16 @@ static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, s
  * is too wide) and the point has time left in its grid's budget (allow_s,
  * < 0: none) for a round like the last one. */
 static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
-			unsigned r, double spent_s, double last_s, double allow_s, bool *cut)
+			unsigned r, double spent_s, double last_s, double allow_s, bool *cut,
+			const char **why)
 {
 	bool clear = true;
 
 	*cut = false;
+	*why = "short";
 	if (r < cells[0]->reps)
 		return true;
+	*why = "max";
 	if (r >= cells[0]->reps_max)
 		return false;
 	if (cells[0]->stop_ci)
@@ -568,10 +571,12 @@ static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct c
 			clear = cell_clear(cells[i], p[i].scratch, r);
 	else
 		clear = n < 2 || point_decided(cells, n, p, r);
+	*why = cells[0]->stop_ci ? "target" : "decided";
 	if (clear)
 		return false;
 	if (allow_s >= 0 && spent_s + last_s > allow_s) {
 		*cut = true;
+		*why = "budget";
 		return false;
 	}
 	return true;
@@ -589,6 +594,7 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	int rc = p && order ? 0 : -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
+	out->why = "";
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		cell_paths(sw, cells[i], &p[i]);
 		unlink(p[i].scratch);
@@ -612,7 +618,8 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
 		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
-		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
+		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut,
+				       &out->why))
 			break;
 	}
 	if (rc == 0)
