@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sweep.h"
+#include "../../models/model.h"
 #include "../result.h"
 #include "../set/cells.h"
 #include "../../lib/cmdutil.h"
@@ -253,14 +254,41 @@ static const char *point_key(const struct cells_csv *t, char **row)
 	return strlen(row[id]) > skip ? row[id] + skip : "";
 }
 
-/* Whether rows i and j of t are two models of one grid point. */
+/* Whether row r of t is a one-slot model's (it runs at C=1 only and
+ * competes at every level of its work, as in the matrix). */
+static bool one_slot(const struct cells_csv *t, char **row)
+{
+	int m = cells_csv_col(t, "model");
+	const struct model_ops *ops = m >= 0 ? model_find(row[m]) : NULL;
+
+	return ops && ops->one_slot;
+}
+
+/* Keys a and b equal but for their first "-cN" (the concurrency). */
+static bool same_but_level(const char *a, const char *b)
+{
+	const char *ca = strstr(a, "-c"), *cb = strstr(b, "-c");
+
+	if (!ca || !cb || ca - a != cb - b || strncmp(a, b, (size_t)(ca - a)) != 0)
+		return false;
+	ca += 2 + strspn(ca + 2, "0123456789");
+	cb += 2 + strspn(cb + 2, "0123456789");
+	return strcmp(ca, cb) == 0;
+}
+
+/* Whether rows i and j of t are two models of one grid point (a one-slot
+ * model's cell is of every point of its work). */
 static bool same_point(const struct cells_csv *t, size_t i, size_t j)
 {
 	int g = cells_csv_col(t, "grid");
+	const char *ki = point_key(t, t->rows[i]), *kj = point_key(t, t->rows[j]);
+	bool si = one_slot(t, t->rows[i]), sj = one_slot(t, t->rows[j]);
 
-	return g >= 0 && strcmp(t->rows[i][g], t->rows[j][g]) == 0 &&
-	       *point_key(t, t->rows[i]) &&
-	       strcmp(point_key(t, t->rows[i]), point_key(t, t->rows[j])) == 0;
+	if (g < 0 || strcmp(t->rows[i][g], t->rows[j][g]) != 0 || !*ki)
+		return false;
+	if (si != sj)
+		return same_but_level(ki, kj);
+	return strcmp(ki, kj) == 0;
 }
 
 static const char *grid_of(const struct cells_csv *t, size_t row)
@@ -363,7 +391,9 @@ static void compare_pairs(const struct side *sa, const struct side *sb)
 		tested += both;
 		contra += dis;
 		differ += dif;
-		printf("%s:%s: A %s | B %s%s%s\n", grid_of(a, p[k].x), point_key(a, a->rows[p[k].x]),
+		size_t at = one_slot(a, a->rows[p[k].x]) ? p[k].y : p[k].x;
+
+		printf("%s:%s: A %s | B %s%s%s\n", grid_of(a, at), point_key(a, a->rows[at]),
 		       verdict_format(&p[k].va, x, y, wa, sizeof(wa)),
 		       verdict_format(&p[k].vb, x, y, wb, sizeof(wb)), dis ? "  CONTRADICT" : "",
 		       dif ? "  VERDICTS DIFFER" : "");
