@@ -1,12 +1,16 @@
 #!/bin/bash
-# aa.sh - does the verdict rule name false winners, and does it find a
-# real difference? Two sweeps of one grid:
+# aa.sh - does the verdict rule name false winners or false equivalences,
+# and does it find a real difference? Two sweeps of one grid, stopped
+# when decided (the default rule: docs/verdicts.md):
 #   A/A: threadpool against itself (threadpool-b=threadpool), over shares
 #        0 50 100 and concurrency 1 10 100 1000, the default reps (6..15,
-#        ci 3%); every clear winner it names is a false one;
+#        equiv 5%); every winner it names is a false one;
 #   A/B: the same, with threadpool-b's cpu work 10% heavier (cpu_scale:
 #        threadpool-b=1.1); at shares 50 and 100 threadpool should win on
-#        time (a detection), at share 0 there is no cpu work: A/A again.
+#        time (a detection), at share 100 (a true 10%) "equivalent" is
+#        false, at share 0 there is no cpu work: A/A again.
+# The makespan verdicts per point come from `cmbench compare S S` (each
+# pair by its grid's rule), the other criteria from decision-matrix.md.
 # Then `cmbench plots` on both, and the counts from decision-matrix.md
 # into OUT/aa.txt. Run it on a quiet machine: about 2 x 3 minutes.
 #
@@ -20,10 +24,10 @@ CMBENCH=${CMBENCH:-./cmbench}
 
 if [ "${AA_SMALL:-}" = 1 ]; then
 	axes='share: 0 100\ntask_time: 1ms\nconcurrency: 10\ntasks: 100\n'
-	reps='reps: 3..5\nci: 3%\nbudget: 30s\n'
+	reps='reps: 3..5\nbudget: 30s\n'
 else
 	axes='share: 0 50 100\ntask_time: 1ms\nconcurrency: 1 10 100 1000\ntasks: 1000\n'
-	reps='reps: 6..15\nci: 3%\n'
+	reps='reps: 6..15\n'
 fi
 for kind in aa ab; do
 	{
@@ -63,12 +67,24 @@ tally() {
 		$1 == 0 { z++; if ($3 != "tie") zf++ }
 		END { printf "A/B (threadpool-b 10%% more cpu work): time at shares > 0: detected %d of %d, the wrong way %d\n", d, n, wrong
 		      printf "A/B at share 0 (no cpu work, so A/A): %d false winners in %d comparisons\n", zf, z }'
+	# the makespan verdict of each point: "matrix:KEY: A <verdict> | B ..."
+	for kind in aa ab; do
+		"$CMBENCH" compare "$out/$kind" "$out/$kind" 2>/dev/null | grep '^matrix:' |
+			sed 's/^matrix:\([^:]*\): A \(.*\) | B .*/\1|\2/' >"$out/$kind.pairs"
+	done
+	awk -F'|' '{ n++; if ($2 ~ / ahead of /) w++; else if ($2 ~ /equivalent within/) e++; else i++ }
+		END { printf "A/A makespan, per point (stop when decided): %d pairs, %d false winners, %d equivalent, %d inconclusive\n", n, w, e, i }' "$out/aa.pairs"
+	awk -F'|' '{ s = ($1 ~ /-s0-/) ? 0 : ($1 ~ /-s100-/) ? 100 : 50 }
+		s > 0 { n++; if ($2 ~ /^threadpool [0-9.]+× .* ahead of threadpool-b/) d++; else if ($2 ~ / ahead of threadpool$/) wr++ }
+		s == 100 { m++; if ($2 ~ /equivalent within/) fe++ }
+		s == 0 { z++; if ($2 ~ / ahead of /) zf++ }
+		END { printf "A/B makespan, per point: detected %d of %d at shares > 0 (%d the wrong way); at share 100 (a true 10%%) %d false equivalent of %d; at share 0 (A/A) %d false winners of %d\n", d, n, wr, fe, m, zf, z }' "$out/ab.pairs"
 	for kind in aa ab; do
 		awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i;next}
-			{ n++; r[n]=$h["reps"]; met += $h["ci_met"]; cut += $h["ci_stop"]=="budget"
+			{ n++; r[n]=$h["reps"]; met += $h["ci_met"]; cut += $h["ci_stop"]=="budget"; dec += $h["ci_stop"]=="decided"
 			  w = ($h["makespan_s_ci_hi"] - $h["makespan_s_ci_lo"]) / 2 / $h["makespan_s_med"] * 100; hw[n]=w }
 			function isort(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
-			END { isort(r, n); isort(hw, n); printf "%s: %d cells, reps %d / %d / %d (min/median/max), %d reached the interval, %d cut by the budget, median half-width of the makespan interval %.1f%%\n", k, n, r[1], r[int((n+1)/2)], r[n], met, cut, hw[int((n+1)/2)] }' k="$kind" "$out/$kind/cells.csv"
+			END { isort(r, n); isort(hw, n); printf "%s: %d cells, reps %d / %d / %d (min/median/max), %d stopped decided, %d cut by the budget, %d reached the +-ci interval, median half-width of the makespan interval %.1f%%\n", k, n, r[1], r[int((n+1)/2)], r[n], dec, cut, met, hw[int((n+1)/2)] }' k="$kind" "$out/$kind/cells.csv"
 	done
 	echo
 	echo "The verdicts (decision-matrix.md, every cell):"
