@@ -5,7 +5,7 @@
  * docs/verdicts.md says what the three verdicts mean and how often they
  * are wrong.
  *
- * The rule:
+ * The rule (docs/method.md, "How a winner is decided"; docs/verdicts.md):
  *  - the test is Welch's two-sample t test on the logarithms of the values
  *    (lower is better: seconds, microseconds, KiB). Times are positive and
  *    their noise is multiplicative, so the log scale makes it symmetric,

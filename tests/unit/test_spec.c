@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -500,7 +502,7 @@ static void test_shipped_specs(void **state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_globals),
@@ -519,5 +521,5 @@ int main(void)
 		cmocka_unit_test(test_shipped_specs),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }
