@@ -60,7 +60,7 @@ check "REPORT.md: the interval target is the grid's own ci:, not the spec's glob
 	grep -q "reached a 95% interval of the geometric mean makespan within ±50%" "$TMP/s/REPORT.md"
 check "REPORT.md: the reps run, not the spec's" grep -q "reps run per cell $r / $r / $r" "$TMP/s/REPORT.md"
 check "decision-matrix.md: every verdict has its ratio and interval" \
-	grep -qE '(tie: |\*\*)[a-z-]+.*[0-9.]+× \[[0-9.]+, [0-9.]+\]' "$TMP/s/decision-matrix.md"
+	grep -qE '(tie: |equivalent within [^:]*: |inconclusive: |\*\*)[a-z-]+.*[0-9.]+× \[[0-9.]+, [0-9.]+\]' "$TMP/s/decision-matrix.md"
 
 # compare: per model pair of a point in both sets, the verdicts; a copy
 # whose threadpool took 100 times as long (and whose machine had another
