@@ -71,7 +71,7 @@ static void judge(const struct vsim_cfg *c, double alpha, const double *const *p
 
 int vsim_run(const struct vsim_cfg *c, struct vsim_out *o)
 {
-	static double v[VSIM_MAX_MODELS][VSIM_MAX_REPS];
+	double v[VSIM_MAX_MODELS][VSIM_MAX_REPS];
 	const double *pv[VSIM_MAX_MODELS];
 	size_t nv[VSIM_MAX_MODELS];
 	double alpha, rounds = 0;
