@@ -295,7 +295,7 @@ static int cluster_ready(struct cluster *c, const char *log, char *err, size_t e
 	strcat(ping, " connect_timeout=2");
 	while (PQping(ping) != PQPING_OK) {
 		/* left a zombie: cluster_remove reaps it */
-		int gone = proc_ended(c->pm, false, NULL);
+		bool gone = proc_ended(c->pm, false, NULL) == 1;
 
 		if (gone || proc_stop_sig() || clock_now_ns() >= end) {
 			log_tail(log, tail, sizeof(tail));
