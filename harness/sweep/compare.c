@@ -245,9 +245,9 @@ static int compare_meta(const char *dir_a, const char *dir_b)
 			ra ? dir_a : dir_b);
 	else if (strcmp(ma.checksum_scheme, mb.checksum_scheme) != 0) {
 		cmd_say("compare",
-			"%s (checksums by %s) and %s (by %s): made by builds whose checksums "
-			"differ for the same work, so their cells cannot be told to be the same "
-			"work; rerun the older set with this cmbench",
+			"%s (checksums by %s) and %s (by %s): the same work has different "
+			"checksums in them, so no cell can be checked to be the same work in "
+			"both; rerun the older set with this cmbench",
 			dir_a, ma.checksum_scheme, dir_b, mb.checksum_scheme);
 		rc = -1;
 	} else
