@@ -7,8 +7,10 @@
 # their minimum), interleaved: ROUNDS rounds, in each round every model x
 # workload x variant once, in an order shuffled from the seed. The
 # instrument's share of a task is (normal - control) / normal of the median
-# makespans; per task, (normal - control) / tasks. The goal: at most 2% on
-# io.
+# makespans; per task, (normal - control) / tasks; and the same of the CPU
+# time (user + sys of the program's processes, set-up included, the same in
+# both), steadier than the makespan where other work shares the cores. The
+# goal: at most 2% on io.
 #
 # With CMBENCH_BEFORE=PATH (an older cmbench, built with its own
 # models/python beside it, e.g. /work/before/cmbench of commit ed7c5d8) the
@@ -45,7 +47,7 @@ models=${MODELS:-$("$CMBENCH" list | awk '/^models:/ { f = 1; next } /^[a-z ]*:$
 [ -n "$models" ] || { echo "py_instrument: no py-* model in '$CMBENCH list'" >&2; exit 2; }
 variants="normal control${BEFORE:+ before}"
 
-# run MODEL WORKLOAD VARIANT: one row's makespan and errors, or "failed"
+# run MODEL WORKLOAD VARIANT: one row's makespan, CPU and errors, or "failed"
 run() {
 	local bin=$CMBENCH extra=() w=(--workload "$2")
 	[ "$2" = mixed ] && w+=(--cpu-iters "$CPU_ITERS")
@@ -56,7 +58,8 @@ run() {
 	"$bin" run --model "$1" "${w[@]}" --tasks "$TASKS" --concurrency 100 --io-latency 1ms \
 		--payload 256 --conn new "${extra[@]}" --format csv 2>/dev/null |
 		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			{ print $c["makespan_s"], $c["errors"] }' | grep . || echo "failed failed"
+			{ print $c["makespan_s"], $c["cpu_user_s"] + $c["cpu_sys_s"], $c["errors"] }' |
+		grep . || echo "failed failed failed"
 }
 
 # the runs of a round in an order shuffled from the seed and the round
@@ -68,12 +71,12 @@ order() {
 	done | shuf --random-source=<(yes "$SEED.$1")
 }
 
-echo "round,model,workload,variant,makespan_s,errors" >"$RAW"
+echo "round,model,workload,variant,makespan_s,cpu_s,errors" >"$RAW"
 start=$(date +%s)
 for r in $(seq "$ROUNDS"); do
 	order "$r" | while read -r m w v; do
-		read -r ms errs < <(run "$m" "$w" "$v")
-		echo "$r,$m,$w,$v,$ms,$errs" >>"$RAW"
+		read -r ms cpu errs < <(run "$m" "$w" "$v")
+		echo "$r,$m,$w,$v,$ms,$cpu,$errs" >>"$RAW"
 	done
 	echo "py_instrument: round $r of $ROUNDS done ($(($(date +%s) - start)) s)" >&2
 done
@@ -86,19 +89,20 @@ done
 		"256-byte bodies; mixed adds --cpu-iters $CPU_ITERS. Medians of the rounds' makespans." \
 		"normal: as measured; control: --py-bare (no body checksum, the minimal read of the" \
 		"response, a count per worker instead of a record per task);" \
-		"instrument = normal - control, per task and as a share of normal.${BEFORE:+ before: $BEFORE.}"
+		"instrument = normal - control, per task and as a share of normal; its CPU: the same" \
+		"of the program's CPU time (user + sys).${BEFORE:+ before: $BEFORE.}"
 	echo
-	printf '| model | workload | normal | control | instrument per task | share |%s\n' \
+	printf '| model | workload | normal | control | instrument per task | share | its CPU per task | CPU share |%s\n' \
 		"${BEFORE:+ before | after / before |}"
-	printf '|---|---|---|---|---|---|%s\n' "${BEFORE:+---|---|}"
+	printf '|---|---|---|---|---|---|---|---|%s\n' "${BEFORE:+---|---|}"
 	awk -F, -v tasks="$TASKS" -v before="$BEFORE" '
 	NR == 1 { next }
-	$6 != "0" { bad[$2 " " $3 " " $4]++; next }
-	{ k = $2 " " $3 " " $4; n[k]++; v[k, n[k]] = $5; if (!($2 " " $3 in seen)) { seen[$2 " " $3]; keys[++nk] = $2 " " $3 } }
-	function median(k,    i, j, t, m, a) {
+	$7 != "0" { bad[$2 " " $3 " " $4]++; next }
+	{ k = $2 " " $3 " " $4; n[k]++; v[k, n[k]] = $5; u[k, n[k]] = $6; if (!($2 " " $3 in seen)) { seen[$2 " " $3]; keys[++nk] = $2 " " $3 } }
+	function median(k, cpu,    i, j, t, m, a) {
 		m = n[k]
 		if (!m) return -1
-		for (i = 1; i <= m; i++) a[i] = v[k, i]
+		for (i = 1; i <= m; i++) a[i] = cpu ? u[k, i] : v[k, i]
 		for (i = 2; i <= m; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
 	}
@@ -106,12 +110,16 @@ done
 	END {
 		for (i = 1; i <= nk; i++) {
 			split(keys[i], mw, " ")
-			a = median(keys[i] " normal"); c = median(keys[i] " control")
+			a = median(keys[i] " normal", 0); c = median(keys[i] " control", 0)
 			per = a > 0 && c > 0 ? sprintf("%.1f us", (a - c) / tasks * 1e6) : "?"
 			share = a > 0 && c > 0 ? sprintf("%.1f%%", 100 * (a - c) / a) : "?"
-			line = sprintf("| %s | %s | %s | %s | %s | %s |", mw[1], mw[2], cell(a), cell(c), per, share)
+			ua = median(keys[i] " normal", 1); uc = median(keys[i] " control", 1)
+			uper = ua > 0 && uc > 0 ? sprintf("%.1f us", (ua - uc) / tasks * 1e6) : "?"
+			ushare = ua > 0 && uc > 0 ? sprintf("%.1f%%", 100 * (ua - uc) / ua) : "?"
+			line = sprintf("| %s | %s | %s | %s | %s | %s | %s | %s |", mw[1], mw[2], cell(a), cell(c),
+				per, share, uper, ushare)
 			if (before != "") {
-				b = median(keys[i] " before")
+				b = median(keys[i] " before", 0)
 				line = line sprintf(" %s | %s |", cell(b), a > 0 && b > 0 ? sprintf("%.2fx", a / b) : "?")
 			}
 			print line
