@@ -141,7 +141,7 @@ static const struct option core_opts[] = {
 	{ "arrivals", required_argument, NULL, O_ARRIVALS },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "duration", required_argument, NULL, O_DURATION },
-	/* hidden, for the tests: each task holds K KiB (README, Testing) */
+	/* hidden, for the tests: each task holds K KiB (docs/testing.md) */
 	{ "test-hold-kib", required_argument, NULL, O_HOLD },
 	{ "plateau-samples", required_argument, NULL, O_PLATEAU },
 	/* hidden, a measurement control: the instrument's share (docs/python.md) */
