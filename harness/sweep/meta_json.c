@@ -224,8 +224,7 @@ static void get_host(json_t *o, struct meta *m)
 	get_str(o, "note", m->note, sizeof(m->note));
 	get_str(o, "checksum_scheme", m->checksum_scheme, sizeof(m->checksum_scheme));
 	if (!m->checksum_scheme[0]) /* a set from before the key */
-		snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s",
-			 CHECKSUM_SCHEME_OLD);
+		snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s", CHECKSUM_SCHEME_OLD);
 }
 
 int meta_read(const char *path, struct meta *m)
