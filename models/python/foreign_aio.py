@@ -60,7 +60,9 @@ async def stream_get(run, stream, task_id):
     reader, writer = stream
     writer.write(run.request_bytes(task_id))
     await writer.drain()
-    buf = await more(reader, b"")
+    buf = await reader.read(65536)
+    if not buf:
+        raise asyncio.IncompleteReadError(b"", None)
     while (end := buf.find(b"\r\n\r\n")) < 0:
         if len(buf) > 8192:
             raise HttpError("headers too long")
