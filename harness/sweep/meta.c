@@ -19,6 +19,7 @@
 #include "../../lib/probe.h"
 #include "../../lib/proc.h"
 #include "../../lib/spawn.h"
+#include "../../lib/stats.h"
 #include "../../lib/util.h"
 
 #ifndef CMB_GIT_REV
@@ -191,6 +192,7 @@ void meta_probe(struct meta *m)
 	tool_version("gnuplot", m->gnuplot, sizeof(m->gnuplot));
 	snprintf(m->git_rev, sizeof(m->git_rev), "%s", CMB_GIT_REV);
 	m->git_dirty = CMB_GIT_DIRTY;
+	snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s", CHECKSUM_SCHEME);
 	snprintf(m->note, sizeof(m->note),
 		 "These figures come from this machine (%s, %d usable cores, Linux %s). "
 		 "They hold for it; rerun `make bench` to get yours.",

@@ -267,6 +267,13 @@ static int resume_meta(struct sweep *sw, const struct meta *old)
 			sw->dir, old->spec_name, sw->spec.name);
 		return -CMD_EUSAGE;
 	}
+	if (strcmp(old->checksum_scheme, m->checksum_scheme) != 0) {
+		cmd_say("sweep",
+			"%s was made by a cmbench whose checksums are by %s (this one: %s); "
+			"its cells and new ones cannot be joined: sweep into a new set",
+			sw->dir, old->checksum_scheme, m->checksum_scheme);
+		return -CMD_EUSAGE;
+	}
 	if (old->spec_text && strcmp(old->spec_text, sw->spec_text) != 0)
 		cmd_say("sweep",
 			"note: %s changed since %s was started; cells are matched by "
