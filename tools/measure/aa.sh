@@ -47,12 +47,16 @@ done
 
 # The rows of "Every cell of the grid": | regime | C | time | p99 | memory |
 rows() { awk '/^## Every cell of the grid/{on=1; next} /^## /{on=0} on && /^\| (io|mixed|cpu)/' "$1"; }
-# winner of column k (3 time, 4 p99, 5 memory) of a row: the bold name, or "tie"
+# verdict of column k (3 time, 4 p99, 5 memory) of a row: the winner's
+# bold name, "equivalent" (also when the next criterion names one), or
+# "inconclusive" (a "tie" in a set from before the three verdicts)
 tally() {
 	rows "$1" | awk -F'|' '
 		{ share = ($2 ~ /io-bound/) ? 0 : ($2 ~ /cpu-bound/) ? 100 : 50
 		  for (k = 4; k <= 6; k++) {
-			w = "tie"; if (match($k, /\*\*[a-z0-9-]+\*\*/)) w = substr($k, RSTART + 2, RLENGTH - 4)
+			w = "inconclusive"
+			if ($k ~ /equivalent (on|within)/) w = "equivalent"
+			else if ($k !~ /inconclusive|tie:/ && match($k, /\*\*[a-z0-9-]+\*\*/)) w = substr($k, RSTART + 2, RLENGTH - 4)
 			crit = k == 4 ? "time" : k == 5 ? "p99" : "memory"
 			print share, crit, w } }'
 }
@@ -60,12 +64,13 @@ tally() {
 	echo "# A/A and A/B of the verdict rule ($(date -u +%FT%TZ), $(nproc) cores)"
 	echo
 	tally "$out/aa/decision-matrix.md" | awk '
-		{ n++; if ($3 != "tie") fw++ }
-		END { printf "A/A: %d comparisons (cells x criteria), %d false winners (%.1f%%)\n", n, fw, n ? 100 * fw / n : 0 }'
+		{ n++; if ($3 == "equivalent") eq++; else if ($3 != "inconclusive") fw++ }
+		END { printf "A/A: %d comparisons (cells x criteria), %d false winners (%.1f%%), %d equivalent, %d inconclusive\n", n, fw, n ? 100 * fw / n : 0, eq, n - fw - eq }'
 	tally "$out/ab/decision-matrix.md" | awk '
 		$1 > 0 && $2 == "time" { n++; if ($3 == "threadpool") d++; if ($3 == "threadpool-b") wrong++ }
-		$1 == 0 { z++; if ($3 != "tie") zf++ }
-		END { printf "A/B (threadpool-b 10%% more cpu work): time at shares > 0: detected %d of %d, the wrong way %d\n", d, n, wrong
+		$1 == 100 && $2 == "time" { m++; if ($3 == "equivalent") fe++ }
+		$1 == 0 { z++; if ($3 != "inconclusive" && $3 != "equivalent") zf++ }
+		END { printf "A/B (threadpool-b 10%% more cpu work): time at shares > 0: detected %d of %d, the wrong way %d; at share 100 %d false equivalent of %d\n", d, n, wrong, fe, m
 		      printf "A/B at share 0 (no cpu work, so A/A): %d false winners in %d comparisons\n", zf, z }'
 	# the makespan verdict of each point: "matrix:KEY: A <verdict> | B ..."
 	for kind in aa ab; do
