@@ -19,7 +19,7 @@
  * The trial process stays the program's parent, so the monitor measures the
  * interpreter and every process it starts as the model's tree. The run's
  * parameters go as key=value arguments. Nothing the program does can hang
- * the run: the runner polls, notices the program's death (waitpid) and
+ * the run: the runner polls, notices the program's death (proc_ended) and
  * the socket's EOF, and kills a program that stops reporting for longer
  * than the run's own deadlines allow. Every task must be reported exactly
  * once: a task never reported (the program died, or forgot it) is a failed
@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../workloads/pylib.h"
@@ -369,8 +370,12 @@ static void take_bytes(struct fg *g, const char *p, size_t n)
 /* Has the program exited? Reaps it. */
 static bool fg_gone(struct fg *g)
 {
-	if (g->pid > 0 && waitpid(g->pid, &g->status, WNOHANG) == g->pid)
+	struct proc_end e;
+
+	if (g->pid > 0 && proc_ended(g->pid, true, &e) == 1) {
+		g->status = e.status;
 		g->pid = 0;
+	}
 	return g->pid == 0;
 }
 
@@ -428,11 +433,12 @@ static void say(struct fg *g, const char *line)
 /* Kill the program if it still runs, and reap it. */
 static void fg_kill(struct fg *g)
 {
+	struct proc_end e;
+
 	if (g->pid <= 0)
 		return;
-	kill(g->pid, SIGKILL);
-	while (waitpid(g->pid, &g->status, 0) < 0 && errno == EINTR)
-		;
+	if (proc_kill(g->pid, false, &e) == 0)
+		g->status = e.status;
 	g->pid = 0;
 }
 
@@ -460,20 +466,29 @@ static void kill_orphans(void)
 		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
 			pid_t pid = (pid_t)atoi(tok);
 
-			if (pid > 0 && kill(pid, SIGKILL) == 0) {
-				waitpid(pid, NULL, 0);
+			if (pid > 0 && proc_kill(pid, false, NULL) == 0)
 				any = true;
-			}
 		}
 	}
 }
 
-/* Let it exit by itself until the deadline, then kill it. */
+/* Let it exit by itself until the deadline, then kill it; reap it. */
 static void fg_reap(struct fg *g, uint64_t deadline)
 {
-	while (!fg_gone(g) && clock_now_ns() < deadline)
-		poll(NULL, 0, FOREIGN_POLL_MS);
-	fg_kill(g);
+	struct proc_wait w = { .deadline_ns = deadline };
+	struct proc_end e;
+
+	if (g->pid <= 0)
+		return;
+	if (deadline > clock_now_ns()) {
+		int rc = proc_wait(g->pid, &w, &e);
+
+		if (rc == 0 || rc == -ETIMEDOUT)
+			g->status = e.status;
+	} else {
+		fg_kill(g);
+	}
+	g->pid = 0;
 }
 
 static bool exited_ok(const struct fg *g)
@@ -576,6 +591,7 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	size_t len = 0;
 	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
 	int p[2], st = 0;
+	struct proc_end e;
 	struct spawn sp;
 	pid_t pid;
 
@@ -610,7 +626,8 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	close(p[0]);
 	if (pid < 0)
 		return 0;
-	spawn_reap(pid, clock_now_ns(), false, &st); /* killed if it is still there */
+	if (proc_kill(pid, false, &e) == 0) /* killed if it is still there */
+		st = e.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	buf[len] = '\0';
