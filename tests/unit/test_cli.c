@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -312,7 +314,7 @@ static void test_target_messages(void **state)
 	assert_err_has(err, "--target", NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64_good),
@@ -328,5 +330,5 @@ int main(void)
 		cmocka_unit_test(test_target_messages),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }
