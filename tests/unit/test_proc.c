@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "lib/clock.h"
 #include "lib/proc.h"
 #include "lib/spawn.h"
@@ -431,7 +433,7 @@ static void test_self_exe(void **state)
 	assert_int_equal(self_exe(tiny, sizeof(tiny)), -ENAMETOOLONG);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exits),
@@ -448,5 +450,5 @@ int main(void)
 		cmocka_unit_test(test_self_exe),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }
