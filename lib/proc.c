@@ -54,9 +54,10 @@ int proc_ended(pid_t pid, bool reap_it, struct proc_end *e)
 		return 0;
 	if (e) {
 		memset(e, 0, sizeof(*e));
-		fill(e, si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
-						 : W_EXITCODE(0, si.si_status) |
-							   (si.si_code == CLD_DUMPED ? WCOREFLAG : 0));
+		fill(e, si.si_code == CLD_EXITED
+				? W_EXITCODE(si.si_status, 0)
+				: W_EXITCODE(0, si.si_status) |
+					  (si.si_code == CLD_DUMPED ? WCOREFLAG : 0));
 	}
 	return 1;
 }
@@ -128,11 +129,10 @@ int proc_wait(pid_t pid, const struct proc_wait *w, struct proc_end *e)
 		if (w->stop && !end.stop_sig)
 			end.stop_sig = proc_stop_sig();
 		if (!termed && (end.timed_out || end.stop_sig)) {
-			int sig = !w->grace_ms			? SIGKILL
-				  : end.stop_sig && !end.timed_out &&
-						  w->stop == PROC_STOP_FORWARD
-					? end.stop_sig
-					: SIGTERM;
+			int sig = !w->grace_ms ? SIGKILL
+				  : end.stop_sig && !end.timed_out && w->stop == PROC_STOP_FORWARD
+					  ? end.stop_sig
+					  : SIGTERM;
 
 			send(pid, w->group, sig);
 			termed = true;
@@ -141,7 +141,7 @@ int proc_wait(pid_t pid, const struct proc_wait *w, struct proc_end *e)
 			send(pid, w->group, SIGKILL);
 			kill_at = 0;
 		}
-		left = kill_at			       ? kill_at - now
+		left = kill_at			   ? kill_at - now
 		       : !termed && w->deadline_ns ? w->deadline_ns - now
 						   : 0;
 		doze(pfd, left, w->stop && pfd >= 0 ? &old : NULL, &nap);

@@ -48,17 +48,17 @@ enum proc_on_stop {
 };
 
 struct proc_wait {
-	uint64_t deadline_ns;	 /* CLOCK_MONOTONIC; 0: none */
-	uint64_t grace_ms;	 /* SIGTERM at the deadline, SIGKILL this much later;
-				    0: SIGKILL at the deadline */
-	bool group;		 /* the signals go to its process group (it leads one) */
-	bool sweep;		 /* once it ended, SIGKILL what is left of its group
-				    before it is reaped (the group's id cannot be reused
-				    meanwhile) */
-	bool leave;		 /* past the deadline send nothing: return -ETIMEDOUT
-				    with it still running, unreaped */
-	enum proc_on_stop stop;	 /* what a stop signal does */
-	struct rusage *ru;	 /* NULL, or wait4's figures */
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC; 0: none */
+	uint64_t grace_ms;	/* SIGTERM at the deadline, SIGKILL this much later;
+				   0: SIGKILL at the deadline */
+	bool group;		/* the signals go to its process group (it leads one) */
+	bool sweep;		/* once it ended, SIGKILL what is left of its group
+				   before it is reaped (the group's id cannot be reused
+				   meanwhile) */
+	bool leave;		/* past the deadline send nothing: return -ETIMEDOUT
+				   with it still running, unreaped */
+	enum proc_on_stop stop; /* what a stop signal does */
+	struct rusage *ru;	/* NULL, or wait4's figures */
 };
 
 /* How a child ended. */
@@ -92,13 +92,16 @@ int proc_hold(pid_t pid, bool stop);
  * killed by SIGTERM", "stopped by SIGINT; exited 0"). Returns buf. */
 const char *proc_end_text(const struct proc_end *e, char *buf, size_t cap);
 
-#define PROC_STOP_RESTART 1u	   /* SA_RESTART: interrupted calls resume */
-#define PROC_STOP_KEEP_IGNORED 2u /* one ignored before the first call stays ignored */
-#define PROC_STOP_TERM_ONLY 4u	   /* SIGTERM caught, SIGINT and SIGHUP ignored: a
-				      helper that outlives its command's Ctrl-C to clean
-				      up, and stops when its parent dies */
+/* proc_stop_catch's flags. PROC_STOP_RESTART: SA_RESTART, interrupted
+ * calls resume. PROC_STOP_KEEP_IGNORED: one ignored before the first call
+ * stays ignored. PROC_STOP_TERM_ONLY: SIGTERM caught, SIGINT and SIGHUP
+ * ignored (a helper that outlives its command's Ctrl-C to clean up, and
+ * stops when its parent dies). */
+#define PROC_STOP_RESTART 1u
+#define PROC_STOP_KEEP_IGNORED 2u
+#define PROC_STOP_TERM_ONLY 4u
 
-/* Catch the stop signals (flags: PROC_STOP_*). The signal recorded so far
+/* Catch the stop signals (flags: PROC_STOP_*, or 0). The signal recorded so far
  * is forgotten. hook (NULL: none) runs in the handler with the signal
  * after it was recorded: async-signal-safe calls only. Called again, it
  * keeps what they were before the first call. */

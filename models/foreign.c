@@ -316,19 +316,12 @@ static void kill_orphans(void)
 /* Let it exit by itself until the deadline, then kill it; reap it. */
 static void fg_reap(struct fg *g, uint64_t deadline)
 {
-	struct proc_wait w = { .deadline_ns = deadline };
+	struct proc_wait w = { .deadline_ns = deadline }; /* past it: SIGKILL */
 	struct proc_end e;
+	int rc = g->pid > 0 ? proc_wait(g->pid, &w, &e) : -ECHILD;
 
-	if (g->pid <= 0)
-		return;
-	if (deadline > clock_now_ns()) {
-		int rc = proc_wait(g->pid, &w, &e);
-
-		if (rc == 0 || rc == -ETIMEDOUT)
-			g->status = e.status;
-	} else {
-		fg_kill(g);
-	}
+	if (rc == 0 || rc == -ETIMEDOUT)
+		g->status = e.status;
 	g->pid = 0;
 }
 

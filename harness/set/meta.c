@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "../../lib/probe.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
 #include "../../lib/util.h"
 
@@ -91,7 +92,8 @@ static void limit(int res, char *buf, size_t len)
 
 int meta_capture(char *const argv[], char *buf, size_t len)
 {
-	int fd[2], st, rc;
+	struct proc_end e;
+	int fd[2], rc;
 	struct spawn sp;
 	pid_t pid;
 	ssize_t got;
@@ -127,10 +129,10 @@ int meta_capture(char *const argv[], char *buf, size_t len)
 	close(fd[0]);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	rc = spawn_reap(pid, 0, false, &st);
+	rc = proc_wait(pid, NULL, &e);
 	if (rc != 0)
 		return rc;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+	return e.code == 0 ? 0 : -EIO;
 }
 
 static void tool_version(const char *tool, char *buf, size_t len)

@@ -12,6 +12,7 @@
 #include "../result.h"
 #include "../set/cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/util.h"
 #include "../set/setio.h"
 #include "sweep.h"
 
@@ -55,7 +56,6 @@ static int default_dir(struct sweep *sw)
 	char stamp[32], target[PATH_MAX];
 	time_t t = time(NULL);
 	struct tm tm;
-	ssize_t n;
 
 	sw->update_latest = true;
 	if (!sw->resume) {
@@ -68,12 +68,10 @@ static int default_dir(struct sweep *sw)
 			snprintf(sw->dir, sizeof(sw->dir), "results/%s-%s", stamp, sw->spec.name);
 		return 0;
 	}
-	n = readlink("results/latest", target, sizeof(target) - 1);
-	if (n <= 0) {
+	if (read_link("results/latest", target, sizeof(target)) != 0) {
 		cmd_say("sweep", "--resume without -o needs results/latest; there is none");
 		return -CMD_EUSAGE;
 	}
-	target[n] = '\0';
 	if (snprintf(sw->dir, sizeof(sw->dir), "results/%s", target) >= (int)sizeof(sw->dir)) {
 		cmd_say("sweep", "results/latest: its target is too long");
 		return -CMD_EUSAGE;

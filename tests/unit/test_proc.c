@@ -193,7 +193,8 @@ static void test_leave(void **state)
 
 static void test_sweep_group(void **state)
 {
-	struct proc_wait w = { .deadline_ns = clock_now_ns() + 10000 * MS, .group = true,
+	struct proc_wait w = { .deadline_ns = clock_now_ns() + 10000 * MS,
+			       .group = true,
 			       .sweep = true };
 	struct proc_end e;
 	struct spawn sp;
@@ -278,7 +279,8 @@ static void test_stop_catch(void **state)
 	assert_int_equal(hooked, SIGTERM);
 	sigaction(SIGHUP, NULL, &now);
 	assert_ptr_equal(now.sa_handler, SIG_IGN); /* ignored stays ignored */
-	proc_stop_catch(0, NULL); /* again: the record is forgotten */
+	/* again: the record is forgotten */
+	proc_stop_catch(0, NULL);
 	assert_int_equal(proc_stop_sig(), 0);
 	proc_stop_restore(); /* what they were before the first call */
 	sigaction(SIGINT, NULL, &now);
@@ -428,7 +430,8 @@ static void test_self_exe(void **state)
 	assert_int_equal(self_exe(path, sizeof(path)), 0);
 	assert_true(path[0] == '/');
 	base = strrchr(path, '/') + 1;
-	assert_string_equal(base, "test_proc");
+	assert_int_equal(strncmp(base, "test_proc", 9),
+			 0); /* test_proc, or a sanitizer build of it */
 	assert_int_equal(access(path, X_OK), 0);
 	assert_int_equal(self_exe(tiny, sizeof(tiny)), -ENAMETOOLONG);
 }
