@@ -20,7 +20,7 @@ B       ?= build
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
 SRC_DIRS := lib server workloads models harness harness/spec harness/set harness/sweep \
-	    harness/ceiling plots claims cmd
+            harness/ceiling plots plots/verdicts plots/data plots/findings plots/report claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
@@ -62,10 +62,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(B)/libcmb.a $(LDLIBS) -lcmocka
 
-# the fixture build (tests/it/fixture.sh): the same objects, with the two
-# registries compiled again with -DCMB_FIXTURES, which adds the model and
-# the workload of tests/fixtures/src/ to the tables
-FIX_SRC := models/registry.c workloads/registry.c $(wildcard tests/fixtures/src/*.c)
+# the fixture build (tests/it/fixture.sh): the same objects, with the four
+# registries compiled again with -DCMB_FIXTURES, which adds the model, the
+# workload, the chart and the finding of tests/fixtures/src/ to the tables
+FIX_SRC := models/registry.c workloads/registry.c plots/data/registry.c \
+           plots/findings/registry.c $(wildcard tests/fixtures/src/*.c)
 FIX_OBJ := $(FIX_SRC:%.c=$(B)/fix/%.o)
 $(B)/fix/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
