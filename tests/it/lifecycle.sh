@@ -7,7 +7,8 @@
 # readlink or readlinkat, on any use of sigaction, and on a signal() of
 # SIGINT, SIGTERM or SIGHUP, except in the files listed below, each with
 # its reason; a listed file that no longer needs its exception fails too.
-# It also checks itself on a planted violation. tests/ and tools/
+# (libuv's uv_signal_start, the latency server's loop, is not a handler of
+# ours.) It also checks itself on a planted violation. tests/ and tools/
 # (programs of their own) are not checked.
 source "$(dirname "$0")/lib.sh"
 
