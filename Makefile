@@ -20,7 +20,7 @@ B       ?= build
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
 SRC_DIRS := lib server workloads models harness harness/spec harness/set harness/sweep \
-	    harness/ceiling plots plots/verdicts plots/data plots/findings plots/report claims cmd
+            harness/ceiling plots plots/verdicts plots/data plots/findings plots/report claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))

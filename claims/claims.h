@@ -81,6 +81,12 @@ struct claims_set {
  * the line's number in *bad_line for a line that cannot be read. */
 int claims_read_runs(const char *path, struct claims_set *s, int *bad_line);
 void claims_set_free(struct claims_set *s);
+/* Run r (runner.c) with exe as cmbench, its files under dir/runs/: r->ok,
+ * r->row or its probe figures, r->wall_s and r->why filled. */
+void claims_run_one(const char *exe, const char *dir, struct claims_run *r);
+/* The interpreter's version and uvloop's, asked (runner.c), into buf: its
+ * output kept in dir/runs/python.txt. */
+void claims_python_version(const char *dir, char *buf, size_t len);
 
 struct claim;
 

@@ -99,10 +99,10 @@ struct model_ops {
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	enum model_par par;  /* how many cores its CPU parts can use */
 	enum model_kind kind;
-	bool offload;	   /* a loop that hands synchronous parts to a pool */
-	bool foreign;	   /* a program that speaks the handshake */
-	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
-	bool per_task;	   /* creates a thread or a process for every task (no pool) */
+	bool offload;  /* a loop that hands synchronous parts to a pool */
+	bool foreign;  /* a program that speaks the handshake */
+	bool spawns;   /* starts processes as it runs: --spawn fork|exec applies */
+	bool per_task; /* creates a thread or a process for every task (no pool) */
 	/* keeps an open loop's schedule (--rate): starts no task before
 	 * ctl_release_ns() and records latency from it; without it the CLI
 	 * refuses --rate */

@@ -78,6 +78,10 @@ bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *con
 		       const char **why);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
+/* sweep_rows.c: append the cell's rows (the last c->reps of its scratch
+ * file, a failure row for each run that left none) to results.csv in one
+ * piece. 0, -CMD_EUSAGE when the runs wrote other columns, or -errno. */
+int sweep_keep_rows(struct sweep *sw, const struct spec_cell *c, const char *scratch);
 
 /* sweep_run.c: calibrate, plan and run the cells */
 int sweep_plan(struct sweep *sw);
