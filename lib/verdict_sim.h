@@ -5,7 +5,7 @@
  * Known truth makes the false rates countable: on A/A (every model the
  * same) any winner is false; where the models differ by 10% any
  * "equivalent" within 5% is false. `cmbench __verdict-sim` prints a table
- * of them (tools/measure/stopsim.sh); tests/unit/test_verdict.c runs a
+ * of them (tools/measure/stopsim.sh); tests/unit/test_stopping.c runs a
  * small one. No I/O, no global state; deterministic for a seed. */
 #ifndef CMB_VERDICT_SIM_H
 #define CMB_VERDICT_SIM_H
