@@ -155,7 +155,7 @@ const char report_js[] =
 	"(i?', ':'')+'? ');pu.appendChild(model(n,'untested'));});add(pu,'.');a.appendChild(pu);}\n"
 	"if(v.runner_up){var p2=el('p');add(p2,'Runner-up: ',model(v.runner_up.model,'runner-up'),"
 	"' '+fig(v.runner_up)+'; the winner '+fig(v.winner)+'; runner-up / winner '+"
-	"ratio(v)+(v.tested?(v.tie?', inside the tie rule.':'.'):' (too few reps to test).'));"
+	"ratio(v)+(v.tested?(v.tie?(eqv?', within the margin.':', not decided yet.'):'.'):' (too few reps to test).'));"
 	"a.appendChild(p2);}\n"
 	"var why=eqv?'Why: two one-sided tests show these within \\u00b1'+mg+'% of each other on "
 	"this criterion'+(v.next?', and the next criterion the user cares about (p99, then "
