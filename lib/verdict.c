@@ -285,10 +285,10 @@ bool verdict_decided(const struct verdict *v)
 
 const char *verdict_word(const struct verdict *v)
 {
-	return verdict_clear(v)			   ? "winner"
-	       : v->outcome == VERDICT_EQUIV	   ? "equivalent"
+	return verdict_clear(v)			    ? "winner"
+	       : v->outcome == VERDICT_EQUIV	    ? "equivalent"
 	       : v->outcome == VERDICT_INCONCLUSIVE ? "inconclusive"
-						   : "untested";
+						    : "untested";
 }
 
 static bool testable(const struct verdict *v)

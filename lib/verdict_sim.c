@@ -30,8 +30,8 @@ static double draw(gsl_rng *r, const struct vsim_cfg *c, double mu)
 /* The verdicts of one stopped point, pair by pair, as a table judges
  * them (each at the look's level; a table's correction across cells can
  * only make fewer of them decided). */
-static void judge(const struct vsim_cfg *c, double alpha, const double *const *pv,
-		  const size_t *nv, struct vsim_out *o)
+static void judge(const struct vsim_cfg *c, double alpha, const double *const *pv, const size_t *nv,
+		  struct vsim_out *o)
 {
 	bool any = false, diff_out = fabs(log(c->ratio)) > log1p(c->margin);
 
@@ -130,22 +130,24 @@ static void row(const struct vsim_cfg *c, const char *rule)
 	np = o.null_pairs ? 100.0 / o.null_pairs : 0;
 	dp = o.diff_pairs ? 100.0 / o.diff_pairs : 0;
 	printf("| %s | %d | %.3g%% %s | %.4g | %u | %.2f%% | %.1f%% | ", rule, c->models,
-	       c->sigma * 100, noise_name[c->noise], c->ratio, o.points,
-	       o.false_winners * np, o.null_equiv * np);
+	       c->sigma * 100, noise_name[c->noise], c->ratio, o.points, o.false_winners * np,
+	       o.null_equiv * np);
 	if (o.diff_pairs)
 		printf("%.2f%% | %.1f%% | %.2f%% | ", o.false_equiv * dp, o.detected * dp,
 		       o.wrong_way * dp);
 	else
 		printf("- | - | - | ");
 	printf("%.1f%% | %.1f | %.1f%% |\n",
-	       100.0 * o.inconclusive / (o.null_pairs + o.diff_pairs ? o.null_pairs + o.diff_pairs : 1),
+	       100.0 * o.inconclusive /
+		       (o.null_pairs + o.diff_pairs ? o.null_pairs + o.diff_pairs : 1),
 	       o.mean_rounds, 100.0 * o.stopped / (o.points ? o.points : 1));
 }
 
 static int usage(const char *why)
 {
-	fprintf(stderr, "cmbench __verdict-sim: %s (usage: __verdict-sim [--points N] [--seed S] "
-			"[--reps MIN..MAX] [--margin M%%])\n",
+	fprintf(stderr,
+		"cmbench __verdict-sim: %s (usage: __verdict-sim [--points N] [--seed S] "
+		"[--reps MIN..MAX] [--margin M%%])\n",
 		why);
 	return 2;
 }
@@ -154,8 +156,13 @@ int vsim_main(int argc, char **argv)
 {
 	static const double sig[] = { 0.01, 0.03, 0.10 };
 	static const enum vsim_noise noise[] = { VSIM_LOGNORMAL, VSIM_T3, VSIM_OUTLIERS };
-	struct vsim_cfg c = { .min = 6, .max = 15, .models = 2, .margin = 0.05, .all_pairs = true,
-			      .points = 20000, .seed = 1 };
+	struct vsim_cfg c = { .min = 6,
+			      .max = 15,
+			      .models = 2,
+			      .margin = 0.05,
+			      .all_pairs = true,
+			      .points = 20000,
+			      .seed = 1 };
 	unsigned pts;
 
 	for (int i = 1; i < argc; i++) {
@@ -195,8 +202,8 @@ int vsim_main(int argc, char **argv)
 	       "stops once every pair is a winner or equivalent within +-%g%%, or at %u.\n"
 	       "False winners: of the pairs of two equal models; false equivalent: of the pairs "
 	       "that differ by the ratio (outside the margin).\n\n",
-	       c.min, c.max, verdict_look_alpha(c.min, c.max), c.max - c.min + 1,
-	       c.margin * 100, c.max);
+	       c.min, c.max, verdict_look_alpha(c.min, c.max), c.max - c.min + 1, c.margin * 100,
+	       c.max);
 	printf("| rule | models | noise | true ratio | points | false winners | equivalent "
 	       "(A/A) | false equivalent | detected | wrong way | inconclusive | mean rounds "
 	       "| stopped early |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

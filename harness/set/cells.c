@@ -303,7 +303,9 @@ const char *cells_ci_stop(const struct cells_summary *s)
 	if (s->stop[0])
 		return s->stop;
 	if (!s->cell.stop_ci)
-		return s->reps >= s->cell.reps_max ? "max" : s->reps >= s->cell.reps ? "early" : "short";
+		return s->reps >= s->cell.reps_max ? "max"
+		       : s->reps >= s->cell.reps   ? "early"
+						   : "short";
 	if (s->ci_met && s->reps >= s->cell.reps)
 		return "target";
 	return s->reps >= s->cell.reps_max ? "max" : s->reps >= s->cell.reps ? "budget" : "short";

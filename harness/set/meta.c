@@ -238,8 +238,8 @@ static void mitigations(char *buf, size_t len)
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		read_first_line(path, state, sizeof(state));
 		if (o < len)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s: %s", o ? "; " : "",
-					      names[i], state);
+			o += (size_t)snprintf(buf + o, len - o, "%s%s: %s", o ? "; " : "", names[i],
+					      state);
 		free(names[i]);
 	}
 	if (!buf[0])

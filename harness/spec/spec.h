@@ -89,25 +89,25 @@ struct spec_grid {
 	bool stop_ci;		       /* stop: ci of this grid, when own_stop */
 	bool own_reps, own_warmup, own_ci, own_budget; /* given in the grid */
 	bool own_search_reps, own_equiv, own_stop;
-	int equiv_line, stop_line; /* where they were, for messages (0: not given) */
+	int equiv_line, stop_line;		 /* where they were, for messages (0: not given) */
 	int conc_line, workers_line, tasks_line; /* where they were, for messages */
 	unsigned seen;				 /* bit per key given in this grid */
 };
 
 struct spec {
-	char name[SPEC_NAME_MAX]; /* name: (default: the file's name) */
-	unsigned reps;		  /* reps: MIN..MAX measured rounds per cell: MIN (3) */
-	unsigned reps_max;	  /* ... and MAX (= MIN when one number is given) */
-	double ci_pct;		  /* ci: P%: stop when every model's 95% interval of the
-				     median makespan is within +-P% (3) */
-	uint64_t budget_us;	  /* budget: a grid's time for rounds past MIN (0: none) */
-	unsigned warmup;	  /* warmup: unmeasured runs first (1) */
-	unsigned search_reps;	  /* search_reps: N searches per model of `rate: search` (1) */
-	double equiv_pct;	  /* equiv: M%: the margin of "equivalent" (5) */
-	bool stop_ci;		  /* stop: ci (the rounds stop on ci:), not decided */
+	char name[SPEC_NAME_MAX];  /* name: (default: the file's name) */
+	unsigned reps;		   /* reps: MIN..MAX measured rounds per cell: MIN (3) */
+	unsigned reps_max;	   /* ... and MAX (= MIN when one number is given) */
+	double ci_pct;		   /* ci: P%: stop when every model's 95% interval of the
+				      median makespan is within +-P% (3) */
+	uint64_t budget_us;	   /* budget: a grid's time for rounds past MIN (0: none) */
+	unsigned warmup;	   /* warmup: unmeasured runs first (1) */
+	unsigned search_reps;	   /* search_reps: N searches per model of `rate: search` (1) */
+	double equiv_pct;	   /* equiv: M%: the margin of "equivalent" (5) */
+	bool stop_ci;		   /* stop: ci (the rounds stop on ci:), not decided */
 	int equiv_line, stop_line; /* where they were given (0: not) */
-	uint64_t timeout_us;	  /* timeout: per task I/O (5s) */
-	struct spec_grid *grids;  /* grid: blocks, in order */
+	uint64_t timeout_us;	   /* timeout: per task I/O (5s) */
+	struct spec_grid *grids;   /* grid: blocks, in order */
 	size_t n_grids;
 };
 

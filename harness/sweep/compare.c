@@ -325,8 +325,8 @@ static void y_over_x(const struct verdict *v, double *r, double *lo, double *hi)
 
 /* The pairs: rows of A (x, y) of one point, both cells in B too. */
 struct pair {
-	size_t x, y;		/* rows of A */
-	struct verdict va, vb;	/* x against y in A and in B */
+	size_t x, y;	       /* rows of A */
+	struct verdict va, vb; /* x against y in A and in B */
 };
 
 static size_t collect_pairs(const struct cells_csv *a, const struct cells_csv *b, struct pair **out)
@@ -341,7 +341,8 @@ static size_t collect_pairs(const struct cells_csv *a, const struct cells_csv *b
 			    !row_of(b, a->rows[j][id]))
 				continue;
 			if (n == cap) {
-				struct pair *q = realloc(p, (cap = cap ? 2 * cap : 64) * sizeof(*p));
+				struct pair *q =
+					realloc(p, (cap = cap ? 2 * cap : 64) * sizeof(*p));
 
 				if (!q)
 					break;
@@ -373,12 +374,14 @@ static void compare_pairs(const struct side *sa, const struct side *sb)
 		fa[k] = &p[k].va;
 		fb[k] = &p[k].vb;
 	}
-	if (!fa || !fb || verdict_adjust_ptr(fa, n, VERDICT_BH) || verdict_adjust_ptr(fb, n, VERDICT_BH))
+	if (!fa || !fb || verdict_adjust_ptr(fa, n, VERDICT_BH) ||
+	    verdict_adjust_ptr(fb, n, VERDICT_BH))
 		n = 0;
 	printf("\nModel pairs of the grid points in both sets (each set's verdict, BH over its "
 	       "pairs; contradict: the two 95%% intervals of the ratio are disjoint):\n");
 	for (size_t k = 0; k < n; k++) {
-		const char *x = l >= 0 ? a->rows[p[k].x][l] : "x", *y = l >= 0 ? a->rows[p[k].y][l] : "y";
+		const char *x = l >= 0 ? a->rows[p[k].x][l] : "x",
+			   *y = l >= 0 ? a->rows[p[k].y][l] : "y";
 		double ra, la, ha, rb, lb, hb;
 		bool both = p[k].va.outcome != VERDICT_NA && p[k].vb.outcome != VERDICT_NA;
 		bool dis, dif;
@@ -437,8 +440,8 @@ static void name_differences(const char *dir_a, const char *dir_b)
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			if (strcmp(f[i].a, f[i].b) != 0 && o < sizeof(line))
 				o += (size_t)snprintf(line + o, sizeof(line) - o,
-						      "%s%s '%s' vs '%s'", o ? "; " : "",
-						      f[i].name, f[i].a[0] ? f[i].a : "?",
+						      "%s%s '%s' vs '%s'", o ? "; " : "", f[i].name,
+						      f[i].a[0] ? f[i].a : "?",
 						      f[i].b[0] ? f[i].b : "?");
 		printf("what differs between the machines: %s\n",
 		       o ? line : "nothing meta.json records");

@@ -73,9 +73,8 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
  * its grid's budget (allow_s, < 0: none) has room for a round like the
  * last (last_s) after spent_s. *cut: the budget stopped it; *why: "short",
  * "max", "decided", "target" or "budget" (cells.csv's ci_stop). */
-bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc,
-		       unsigned r, double spent_s, double last_s, double allow_s, bool *cut,
-		       const char **why);
+bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc, unsigned r,
+		       double spent_s, double last_s, double allow_s, bool *cut, const char **why);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
 /* sweep_rows.c: append the cell's rows (the last c->reps of its scratch

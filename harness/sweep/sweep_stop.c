@@ -63,19 +63,17 @@ static bool point_decided(struct spec_cell *const *cells, size_t n, const char *
 		decided = nv[i] == r;
 	}
 	if (decided)
-		decided = verdict_point_decided(pv, nv, n,
-						verdict_look_alpha(cells[0]->reps, cells[0]->reps_max),
-						cells[0]->equiv_pct / 100, true, NULL);
+		decided = verdict_point_decided(
+			pv, nv, n, verdict_look_alpha(cells[0]->reps, cells[0]->reps_max),
+			cells[0]->equiv_pct / 100, true, NULL);
 	free(v);
 	free(pv);
 	free(nv);
 	return decided;
 }
 
-
-bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc,
-		       unsigned r, double spent_s, double last_s, double allow_s, bool *cut,
-		       const char **why)
+bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc, unsigned r,
+		       double spent_s, double last_s, double allow_s, bool *cut, const char **why)
 {
 	bool clear = true;
 
@@ -101,4 +99,3 @@ bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *con
 	}
 	return true;
 }
-

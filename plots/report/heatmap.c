@@ -62,8 +62,10 @@ static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t 
 		"<td id=\"m-%s-%zu-%zu\" tabindex=\"0\" class=\"%s\" "
 		"style=\"background:%s;color:%s\">",
 		plots_criteria[k].key, si, li,
-		!v->tie ? "won" : v->outcome == MATRIX_EQUIV ? "tie equiv" : "tie inconclusive", col,
-		ink(col));
+		!v->tie			     ? "won"
+		: v->outcome == MATRIX_EQUIV ? "tie equiv"
+					     : "tie inconclusive",
+		col, ink(col));
 	if (v->winner < 0) {
 		fputs("<span class=\"l1\">no winner</span>", f);
 	} else {

@@ -234,7 +234,7 @@ static int settle_level(struct matrix_verdict *v)
 	}
 	v->vd = v->vs[0]; /* vs[0] is the runner-up */
 	v->tie = v->ntied > 1 || v->nuntested > 0;
-	v->outcome = !v->tie		  ? MATRIX_WINNER
+	v->outcome = !v->tie				      ? MATRIX_WINNER
 		     : v->ntied == v->nequiv && !v->nuntested ? MATRIX_EQUIV
 							      : MATRIX_INCONCLUSIVE;
 	if (v->outcome != MATRIX_INCONCLUSIVE)

@@ -11,10 +11,9 @@
  * one choice on this criterion), INCONCLUSIVE when any comparison is
  * neither or untested. The cell's largest raw p is its entry in one
  * Benjamini-Hochberg family over the cells of one matrix_decide call;
- * the equivalence tests of all comparisons are a second family. Under the null, best-against-all with
- * the best picked from the data is conservative (about 4.3% false winners
- * at 2 models, 2.1% at 3, single cell uncorrected). No I/O: the caller
- * reads the reps and prints verdicts. */
+ * the equivalence tests of all comparisons are a second family. Under the null, best-against-all
+ * with the best picked from the data is conservative (about 4.3% false winners at 2 models, 2.1% at
+ * 3, single cell uncorrected). No I/O: the caller reads the reps and prints verdicts. */
 #ifndef CMB_MATRIX_H
 #define CMB_MATRIX_H
 

@@ -60,8 +60,7 @@ int plots_next_choice(const struct set *s, const struct matrix_verdict *v, int *
 		      struct verdict *vd);
 /* words.c: "**eventloop**: equivalent on time, 1.19× [1.16, 1.21] less
  * memory", or "" when plots_next_choice finds no choice. */
-const char *plots_next_text(const struct set *s, const struct matrix_verdict *v, char *b,
-			    size_t n);
+const char *plots_next_text(const struct set *s, const struct matrix_verdict *v, char *b, size_t n);
 /* The rule behind the three verdicts of a cell, a few sentences. */
 const char *plots_tie_rule(char *b, size_t n);
 

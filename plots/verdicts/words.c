@@ -29,9 +29,9 @@ static size_t members(const struct set *s, const struct matrix_verdict *v, char 
 
 	for (int i = 0; i < v->ntied && o < n; i++)
 		o += (size_t)snprintf(b + o, n - o, "%s%s",
-				      i == 0			     ? ""
+				      i == 0			? ""
 				      : is_equiv(v, v->tied[i]) ? " ≈ "
-								 : " ? ",
+								: " ? ",
 				      plots_vmodel(s, v->tied[i]));
 	return o < n ? o : n;
 }
@@ -43,8 +43,8 @@ static void untested_list(const struct set *s, const struct matrix_verdict *v, c
 
 	b[0] = '\0';
 	for (int i = 0; i < v->nuntested && o < n; i++)
-		o += (size_t)snprintf(b + o, n - o, "%s%s", i ? ", " : "; untested: ",
-				      plots_vmodel(s, v->untested[i]));
+		o += (size_t)snprintf(b + o, n - o, "%s%s",
+				      i ? ", " : "; untested: ", plots_vmodel(s, v->untested[i]));
 }
 
 /* "equivalent within ±5%: a ≈ b (runner-up b: 1.01× [0.98, 1.03], 1.2 ms)"
@@ -76,8 +76,9 @@ static const char *tie_text(const struct set *s, const struct matrix_verdict *v,
 		snprintf(b + o, n - o, " (too few reps to test; runner-up %s, %s%s)%s",
 			 plots_vmodel(s, v->runner_up), val, un, failed);
 	else
-		snprintf(b + o, n - o, " (runner-up %s: %s, %s%s%s)%s", plots_vmodel(s, v->runner_up),
-			 verdict_ratio_str(&v->vd, r, sizeof(r)), val, un, more, failed);
+		snprintf(b + o, n - o, " (runner-up %s: %s, %s%s%s)%s",
+			 plots_vmodel(s, v->runner_up), verdict_ratio_str(&v->vd, r, sizeof(r)),
+			 val, un, more, failed);
 	return b;
 }
 
@@ -92,8 +93,8 @@ const char *plots_next_text(const struct set *s, const struct matrix_verdict *v,
 	b[0] = '\0';
 	if (plots_next_choice(s, v, &idx, &by, &vd) != 1)
 		return b;
-	snprintf(b, n, "**%s**: equivalent on %s, %s %s", plots_vmodel(s, idx), plots_criteria[0].key,
-		 verdict_ratio_str(&vd, r, sizeof(r)), less[by]);
+	snprintf(b, n, "**%s**: equivalent on %s, %s %s", plots_vmodel(s, idx),
+		 plots_criteria[0].key, verdict_ratio_str(&vd, r, sizeof(r)), less[by]);
 	return b;
 }
 
@@ -119,8 +120,10 @@ const char *plots_verdict_text(const struct set *s, size_t k, const struct matri
 			 failed);
 		return b;
 	}
-	if (v->tie && k == 0 && v->outcome == MATRIX_EQUIV && *plots_next_text(s, v, mg, sizeof(mg))) {
-		size_t o = (size_t)snprintf(b, n, "%s; ", mg); /* one answer, by the next criterion */
+	if (v->tie && k == 0 && v->outcome == MATRIX_EQUIV &&
+	    *plots_next_text(s, v, mg, sizeof(mg))) {
+		size_t o =
+			(size_t)snprintf(b, n, "%s; ", mg); /* one answer, by the next criterion */
 
 		if (o < n)
 			tie_text(s, v, val, failed, b + o, n - o);
@@ -180,13 +183,16 @@ const char *words_regime_best(const struct cell *best, const struct cell *second
 	o = (size_t)snprintf(b, n, "%s%s%s %s", won ? "**" : "", mname(best, n1, sizeof(n1)),
 			     won ? "**" : "", secs(best->v[M_MAKESPAN][MED], a, sizeof(a)));
 	if (v2 && o < n)
-		snprintf(b + o, n - o, "; %s %s %s%s", won ? "ahead of" : v2->outcome == VERDICT_EQUIV ? "≈" : "?",
+		snprintf(b + o, n - o, "; %s %s %s%s",
+			 won				? "ahead of"
+			 : v2->outcome == VERDICT_EQUIV ? "≈"
+							: "?",
 			 mname(second, n2, sizeof(n2)),
 			 v2->outcome == VERDICT_NA ? "(too few reps to test)"
 						   : verdict_ratio_str(v2, r, sizeof(r)),
 			 won || v2->outcome == VERDICT_NA ? ""
-			 : v2->outcome == VERDICT_EQUIV ? ", equivalent"
-							 : ", inconclusive");
+			 : v2->outcome == VERDICT_EQUIV	  ? ", equivalent"
+							  : ", inconclusive");
 	return b;
 }
 
@@ -203,18 +209,17 @@ const char *words_vs(const struct verdict *v, const char *a, const char *b, char
 
 const char *plots_tie_rule(char *b, size_t n)
 {
-	snprintf(
-		b, n,
-		"A cell has a winner only when Welch's test on the logs of the reps of the best "
-		"model against those of every other model, corrected by Benjamini–Hochberg over "
-		"the cells of the criterion, gives p below the grid's level (%.2f over the looks "
-		"its rounds took) and the ratio of their geometric means is at least %.2f× each "
-		"time. Models are equivalent when two one-sided tests show their ratio within the "
-		"grid's margin (±%.0f%% by default); a cell where some comparison is neither is "
-		"inconclusive, and says how many more reps would decide it: the runs cannot tell "
-		"the models apart yet, which is not the same as equal. A model with fewer than %d "
-		"reps cannot be tested: it is shown apart (? name, untested) and leaves the cell "
-		"inconclusive.",
-		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MARGIN * 100, VERDICT_MIN_N);
+	snprintf(b, n,
+		 "A cell has a winner only when Welch's test on the logs of the reps of the best "
+		 "model against those of every other model, corrected by Benjamini–Hochberg over "
+		 "the cells of the criterion, gives p below the grid's level (%.2f over the looks "
+		 "its rounds took) and the ratio of their geometric means is at least %.2f× each "
+		 "time. Models are equivalent when two one-sided tests show their ratio within the "
+		 "grid's margin (±%.0f%% by default); a cell where some comparison is neither is "
+		 "inconclusive, and says how many more reps would decide it: the runs cannot tell "
+		 "the models apart yet, which is not the same as equal. A model with fewer than %d "
+		 "reps cannot be tested: it is shown apart (? name, untested) and leaves the cell "
+		 "inconclusive.",
+		 VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MARGIN * 100, VERDICT_MIN_N);
 	return b;
 }

@@ -64,9 +64,16 @@ static void test_point_decided(void **state)
  * both (about 15% and 12%: the test can fail). */
 static void test_stopping_simulated(void **state)
 {
-	struct vsim_cfg c = { .min = 6, .max = 15, .sigma = 0.03, .noise = VSIM_LOGNORMAL,
-			      .ratio = 1.0, .models = 2, .margin = 0.05, .all_pairs = true,
-			      .points = 500, .seed = 25 };
+	struct vsim_cfg c = { .min = 6,
+			      .max = 15,
+			      .sigma = 0.03,
+			      .noise = VSIM_LOGNORMAL,
+			      .ratio = 1.0,
+			      .models = 2,
+			      .margin = 0.05,
+			      .all_pairs = true,
+			      .points = 500,
+			      .seed = 25 };
 	struct vsim_out aa, ab, edge, heavy, wide, un_aa, un_edge;
 
 	(void)state;

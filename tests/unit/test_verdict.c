@@ -136,7 +136,8 @@ static void test_format(void **state)
 	assert_int_equal(v.outcome, VERDICT_EQUIV);
 	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool, equivalent within "
-				    "\xc2\xb1" "5% (1.01\xc3\x97 ["));
+				    "\xc2\xb1"
+				    "5% (1.01\xc3\x97 ["));
 	assert_string_equal(verdict_word(&v), "equivalent");
 	verdict_test(a, 5, w, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_BH);
@@ -275,7 +276,7 @@ static void test_more_reps(void **state)
 	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
 	assert_int_equal(v.more, 24);
 	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 30)) >= 3.6487); /* k = 24: enough */
-	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 29)) < 3.6487); /* k = 23: not */
+	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 29)) < 3.6487);  /* k = 23: not */
 	/* equivalent to be: 1.00x at sd 0.05, alpha 0.005: z(.995) + z(.8) =
 	 * 3.4174; log(1.05) / (0.05 sqrt(2 / (6 + k))) >= 3.4174 from k = 19 */
 	v = made(1.0, 0.05, 1, 0.2);
