@@ -391,102 +391,6 @@ static void test_regime_word(void **state)
 	assert_string_equal(plots_regime_word(&t, &e, false), "equivalent");
 }
 
-/* The three verdicts of a cell: two models equal within 1% are
- * equivalent (and the cell says so), one 3% apart at 3% spread is
- * inconclusive with the reps it needs, 40% apart a winner. */
-static void test_cell_three_verdicts(void **state)
-{
-	static const double a[] = { 1.00, 1.005, 0.995, 1.002, 0.998, 1.001 };
-	static const double b[] = { 1.003, 0.999, 1.004, 1.0, 1.002, 0.997 };
-	static const double c[] = { 1.00, 1.06, 0.97, 1.05, 1.02, 1.09 };
-	static const double d[] = { 1.40, 1.41, 1.39, 1.42, 1.40, 1.38 };
-	struct matrix_cell x[] = {
-		{ .model = "a",
-		  .share_pct = 0,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1,
-		  .min = 1,
-		  .max = 1,
-		  .v = a,
-		  .nv = 6 },
-		{ .model = "b",
-		  .share_pct = 0,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1,
-		  .min = 1,
-		  .max = 1,
-		  .v = b,
-		  .nv = 6 },
-		{ .model = "d",
-		  .share_pct = 0,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1.4,
-		  .min = 1.4,
-		  .max = 1.4,
-		  .v = d,
-		  .nv = 6 },
-		{ .model = "a",
-		  .share_pct = 50,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1,
-		  .min = 1,
-		  .max = 1,
-		  .v = a,
-		  .nv = 6 },
-		{ .model = "c",
-		  .share_pct = 50,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1.03,
-		  .min = 1,
-		  .max = 1.1,
-		  .v = c,
-		  .nv = 6 },
-		{ .model = "a",
-		  .share_pct = 100,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1,
-		  .min = 1,
-		  .max = 1,
-		  .v = a,
-		  .nv = 6 },
-		{ .model = "d",
-		  .share_pct = 100,
-		  .concurrency = 1,
-		  .ok = true,
-		  .med = 1.4,
-		  .min = 1.4,
-		  .max = 1.4,
-		  .v = d,
-		  .nv = 6 },
-	};
-	struct matrix_rule r = { VERDICT_BH, 0.005, 0.05 };
-	struct matrix_verdict *v;
-	size_t n;
-
-	(void)state;
-	assert_int_equal(matrix_decide_rule(x, 7, &r, &v, &n), 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(v[0].outcome, MATRIX_EQUIV); /* a ≈ b, both ahead of d */
-	assert_string_equal(matrix_word(&v[0]), "equivalent");
-	assert_int_equal(v[0].nequiv, 2);
-	assert_true(v[0].tie);
-	assert_int_equal(v[1].outcome, MATRIX_INCONCLUSIVE);
-	assert_true(v[1].more > 0);
-	assert_int_equal(v[2].outcome, MATRIX_WINNER);
-	assert_false(v[2].tie);
-	matrix_free(v, n);
-	r.margin = 0.001; /* within 0.1%: a and b are no longer shown equivalent */
-	assert_int_equal(matrix_decide_rule(x, 7, &r, &v, &n), 0);
-	assert_int_equal(v[0].outcome, MATRIX_INCONCLUSIVE);
-	matrix_free(v, n);
-}
-
 /* A p99 from fewer than 100 tasks is their maximum, and says so. */
 static void test_p99_few_samples(void **state)
 {
@@ -601,7 +505,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rank_by_geometric_mean),
 		cmocka_unit_test(test_untested_apart),
 		cmocka_unit_test(test_regime_word),
-		cmocka_unit_test(test_cell_three_verdicts),
 		cmocka_unit_test(test_p99_few_samples),
 		cmocka_unit_test(test_findings_family),
 		cmocka_unit_test(test_one_rep_and_family),
