@@ -54,7 +54,7 @@ static int gen_child(void *p)
 
 	if (cpus_pin(t->cfg->client_cpus) < 0)
 		return 4;
-	return loadgen_run(t->cfg, a->port, t->release_off, t->out) == 0 ? 0 : 4;
+	return loadgen_run(t->cfg, a->port, false, t->release_off, t->out) == 0 ? 0 : 4;
 }
 
 int tsrv_start(struct tsrv *t, int port)

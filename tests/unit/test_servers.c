@@ -104,7 +104,7 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 	pthread_mutex_unlock(&s.mu);
 	if (s.gos != 1)
 		fail_msg("%s: set-up failed (%d)", cfg->model->name, s.rc);
-	assert_int_equal(loadgen_run(cfg, s.ctl.port, off, g), 0);
+	assert_int_equal(loadgen_run(cfg, s.ctl.port, false, off, g), 0);
 	/* a byte, not a close: a forked worker holds the write end too */
 	assert_int_equal(write(stop[1], "s", 1), 1);
 	pthread_join(th, NULL);
