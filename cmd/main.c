@@ -87,9 +87,8 @@ int load_main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	cpu_us = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e6 +
 		 (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec;
-	span = g->stats.last_done_ns > g->t0_ns
-		       ? (double)(g->stats.last_done_ns - g->t0_ns) / 1e9
-		       : 0;
+	span = g->stats.last_done_ns > g->t0_ns ? (double)(g->stats.last_done_ns - g->t0_ns) / 1e9
+						: 0;
 	printf("rate_tps,tasks,completed,errors,achieved_tps,lat_p50_us,lat_p99_us,lat_max_us,"
 	       "send_lag_p99_us,gen_behind,gen_cpu_us_per_req\n");
 	printf("%.17g,%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g\n", cfg.rate_tps,
@@ -256,8 +255,8 @@ static int run_verdict(const struct result_row *row)
 	}
 	/* the server side: every request answered once, by the server's own
 	 * count and fold as by the load's */
-	if (row->side[0] == 's' && (row->served != row->completed ||
-				    strcmp(row->served_checksum, row->checksum) != 0)) {
+	if (row->side[0] == 's' &&
+	    (row->served != row->completed || strcmp(row->served_checksum, row->checksum) != 0)) {
 		fprintf(stderr,
 			"cmbench: self-check failed: the load got %.0f answers (checksum %s), the "
 			"server recorded %.0f (checksum %s)\n",

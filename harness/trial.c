@@ -161,7 +161,7 @@ static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, u
 struct trial_child_args {
 	const struct run_cfg *cfg;
 	struct trial_pipes tp;
-	int close_fd[2]; /* the monitor's ends of the pipes */
+	int close_fd[2];  /* the monitor's ends of the pipes */
 	struct tsrv *srv; /* --side server, or NULL */
 };
 

@@ -26,8 +26,8 @@ int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release
 	t->cfg = cfg;
 	t->release_off = release_off;
 	t->stop[0] = t->stop[1] = t->done[0] = t->done[1] = -1;
-	t->out = mmap(NULL, sizeof(*t->out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
+	t->out = mmap(NULL, sizeof(*t->out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
 	if (t->out == MAP_FAILED) {
 		t->out = NULL;
 		return -errno;

@@ -48,13 +48,13 @@ struct run_cfg {
 	/* --side server (docs/servers.md): the server model, whose base is
 	 * `model`; concurrency is --connections. NULL: the client side */
 	const struct server_ops *server;
-	bool side_server;	/* --side server given (server is set once --model is known) */
-	bool client_new;	/* --client-conn new: the generator connects anew per request */
-	uint64_t port;		/* --port: the server model's port on 127.0.0.1 (0: any) */
-	uint64_t hold_conns;	/* --hold-connections N: idle keep-alive connections held too */
-	char server_cpus[64];	/* --server-cpus, as a list ("0", "1-3") */
-	char client_cpus[64];	/* --client-cpus */
-	const char *model_arg;	/* --model as given (resolved once --side is known) */
+	bool side_server;      /* --side server given (server is set once --model is known) */
+	bool client_new;       /* --client-conn new: the generator connects anew per request */
+	uint64_t port;	       /* --port: the server model's port on 127.0.0.1 (0: any) */
+	uint64_t hold_conns;   /* --hold-connections N: idle keep-alive connections held too */
+	char server_cpus[64];  /* --server-cpus, as a list ("0", "1-3") */
+	char client_cpus[64];  /* --client-cpus */
+	const char *model_arg; /* --model as given (resolved once --side is known) */
 	const char *given_server_flag; /* the last server-side flag given, or NULL */
 };
 

@@ -19,8 +19,7 @@
 #include "srv.h"
 
 /* A worker process: never returns. */
-static void prefork_worker(const struct run_cfg *cfg, int lfd, int ready_fd,
-			   struct task_stats *st)
+static void prefork_worker(const struct run_cfg *cfg, int lfd, int ready_fd, struct task_stats *st)
 {
 	struct wl_slot slot = { 0 };
 	char c = 'r';

@@ -21,12 +21,12 @@
 struct pool {
 	const struct run_cfg *cfg;
 	struct trial_ctl *ctl;
-	int ep;			  /* epoll: listener, stop_fd, idle connections */
+	int ep; /* epoll: listener, stop_fd, idle connections */
 	pthread_mutex_t mu;
-	pthread_cond_t ready;	  /* the queue has a connection, or stop */
-	pthread_cond_t set_up;	  /* a worker has opened its slot */
-	uint64_t opened;	  /* workers whose slot is open */
-	int *q;			  /* ring of connections with a request waiting */
+	pthread_cond_t ready;  /* the queue has a connection, or stop */
+	pthread_cond_t set_up; /* a worker has opened its slot */
+	uint64_t opened;       /* workers whose slot is open */
+	int *q;		       /* ring of connections with a request waiting */
 	uint64_t cap, head, len;
 	bool stop;
 	struct task_stats *stats; /* one per worker */

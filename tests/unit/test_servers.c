@@ -121,8 +121,7 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 		fail_msg("%s: the server recorded %llu requests, checksum %016llx; the load "
 			 "%016llx",
 			 cfg->model->name, (unsigned long long)s.st.completed,
-			 (unsigned long long)s.st.checksum,
-			 (unsigned long long)g->stats.checksum);
+			 (unsigned long long)s.st.checksum, (unsigned long long)g->stats.checksum);
 	assert_int_equal(g->lag.count, cfg->tasks); /* every request's send lag */
 	sum = g->stats.checksum;
 	free(g);
@@ -133,8 +132,8 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 
 static void test_every_server_model(void **state)
 {
-	char *client[] = { "run", "--model", "sequential", "--workload", "cpu", "--cpu-iters",
-			   "2000", "--tasks", "60" };
+	char *client[] = { "run",	  "--model", "sequential", "--workload", "cpu",
+			   "--cpu-iters", "2000",    "--tasks",	   "60" };
 	struct run_cfg cfg;
 	struct task_stats *st = calloc(1, sizeof(*st));
 	uint64_t want;
@@ -152,10 +151,23 @@ static void test_every_server_model(void **state)
 	}
 	want = st->checksum;
 	for (size_t i = 0; server_table[i]; i++) {
-		char *args[] = { "run", "--side", "server", "--model",
-				 (char *)server_table[i]->base.name, "--workload", "cpu",
-				 "--cpu-iters", "2000", "--tasks", "60", "--rate", "2000",
-				 "--connections", "4", "--workers", "2" };
+		char *args[] = { "run",
+				 "--side",
+				 "server",
+				 "--model",
+				 (char *)server_table[i]->base.name,
+				 "--workload",
+				 "cpu",
+				 "--cpu-iters",
+				 "2000",
+				 "--tasks",
+				 "60",
+				 "--rate",
+				 "2000",
+				 "--connections",
+				 "4",
+				 "--workers",
+				 "2" };
 
 		parse(&cfg, ARGC(args), args);
 		if (cfg.model->check) {
@@ -203,7 +215,8 @@ static void test_answer_and_hex(void **state)
 		};
 		for (size_t i = 0; i < 3; i++) {
 			http_resp_init(&r);
-			assert_int_equal(http_resp_feed(&r, bad[i], strlen(bad[i]), &used), HTTP_DONE);
+			assert_int_equal(http_resp_feed(&r, bad[i], strlen(bad[i]), &used),
+					 HTTP_DONE);
 			assert_false(http_resp_hex(&r, &v));
 		}
 	}
@@ -231,8 +244,9 @@ static void test_cpus(void **state)
 
 static void test_flags(void **state)
 {
-	char *args[] = { "run", "--side", "server", "--model", "thread-pool", "--workload", "cpu",
-			 "--rate", "10", "--connections", "7", "--client-conn", "new" };
+	char *args[] = { "run",	       "--side",	"server", "--model", "thread-pool",
+			 "--workload", "cpu",		"--rate", "10",	     "--connections",
+			 "7",	       "--client-conn", "new" };
 	char *bad[][8] = {
 		{ "run", "--side", "server", "--model", "thread-pool", "--workload", "cpu", NULL },
 		{ "run", "--model", "thread-pool", "--workload", "cpu", NULL },
