@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "../claims/claims.h"
+#include "../harness/ceiling/ceiling.h"
 #include "../harness/cli.h"
 #include "../harness/result.h"
 #include "../harness/sweep/sweep.h"
@@ -21,7 +22,7 @@
 #include "../models/servers/srv.h"
 #include "../lib/cpus.h"
 #include "../lib/sched.h"
-#include "../plots/plots.h"
+#include "../plots/report/main.h"
 #include "../server/server.h"
 #include "../workloads/workload.h"
 #include "commands.h"

@@ -1,5 +1,5 @@
-/* sweep.h - `cmbench sweep`: what its files share. Not for use outside
- * harness/sweep/sweep_*.c.
+/* sweep.h - `cmbench sweep`, `merge` and `compare`: what the files of
+ * harness/sweep/ share, and the three mains for cmd/.
  *
  * A sweep expands a spec (spec_*.c) into cells and runs each cell as one
  * hyperfine invocation of `cmbench run`: warm-up runs, then reps measured
@@ -16,8 +16,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "meta.h"
-#include "spec.h"
+#include "../set/meta.h"
+#include "../spec/spec.h"
 
 #define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
 
@@ -40,11 +40,6 @@ struct sweep {
 	double *est;	  /* estimated seconds per cell */
 	struct meta meta; /* meta.json */
 };
-
-/* The signal that asked the sweep to stop (0: none); sweep_run.c sets it. */
-extern volatile sig_atomic_t sweep_stop_sig;
-/* hyperfine's process group while a cell runs, else 0. */
-extern volatile pid_t sweep_child_pgid;
 
 /* sweep_set.c: the result set's files */
 int sweep_open_dir(struct sweep *sw);
@@ -72,6 +67,10 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		    struct sweep_point_out *out);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
+/* sweep_rows.c: append the cell's rows (the last c->reps of its scratch
+ * file, a failure row for each run that left none) to results.csv in one
+ * piece. 0, -CMD_EUSAGE when the runs wrote other columns, or -errno. */
+int sweep_keep_rows(struct sweep *sw, const struct spec_cell *c, const char *scratch);
 
 /* sweep_run.c: calibrate, plan and run the cells */
 int sweep_plan(struct sweep *sw);
@@ -80,12 +79,13 @@ int sweep_calibrate(struct sweep *sw);
  * rates and set those cells' rates and tasks. 0 or -errno (said). */
 int sweep_capacity(struct sweep *sw);
 int sweep_run(struct sweep *sw);
+/* Catch the stop signals (lib/proc.h; proc_stop_sig() says which came): the
+ * cell in flight is stopped and the sweep ends after it. */
 void sweep_install_signals(void);
 
 /* the offline commands' mains (their exit status: 0 ok, 1 failed, 2 usage) */
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
-int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif

@@ -214,7 +214,6 @@ const struct server_ops server_thread_pool = {
 		.color = "#E69F00",
 		.par = MODEL_PAR_WORKERS,
 		.kind = MODEL_KIND_THREADS,
-		.uses_workers = true,
 		.open_loop = true,
 		.wstats = MODEL_WSTATS_WORKERS,
 		.run = pool_run,

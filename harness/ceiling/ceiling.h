@@ -1,0 +1,94 @@
+/* ceiling.h - `cmbench ceiling`: how many tasks each model holds at once
+ * on this machine, and what stops it. Not for use outside
+ * harness/ceiling/, but for ceiling_main (cmd/'s command table). */
+#ifndef CMB_CEILING_H
+#define CMB_CEILING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct model_ops;
+struct workload_ops;
+
+#define CEILING_OUT_MAX 8192	 /* what a probe says, kept */
+#define CEIL_CAP 100000		 /* --cap: the largest C tried */
+#define CEIL_FROM 64		 /* --from: the first probe */
+#define CEIL_HOLD_US 2000000	 /* --hold: how long every task waits */
+#define CEIL_HOLD_PER_TASK_US 50 /* more hold per task: creating C tasks takes time */
+#define CEIL_MODELS_MAX 32
+
+/* The machine's limits that a probe can run into. 0 = unknown. */
+struct ceiling_limits {
+	unsigned long long nofile, nofile_hard, nr_open;
+	unsigned long long nproc, nproc_hard, threads_max, pid_max, max_map_count;
+	unsigned long long ports, somaxconn; /* ip_local_port_range's size */
+	unsigned long long mem_total_kib, mem_avail_kib;
+	unsigned long long threads_used; /* threads on the machine now */
+	bool root;			 /* RLIMIT_NPROC is not enforced */
+};
+
+/* One `cmbench run` at concurrency C with all C tasks in flight. */
+struct ceiling_probe {
+	unsigned long long concurrency;
+	bool ok;	   /* exit 0, every task clean, within the budget */
+	bool timed_out;	   /* killed at its deadline */
+	bool spread;	   /* io connections spread over source addresses */
+	bool short_hold;   /* its tasks were not all in flight at once */
+	int exit_code;	   /* or -1 */
+	int signal;	   /* that ended it, or 0 */
+	double deadline_s; /* the probe's deadline */
+	double hold_s;	   /* how long each task waited */
+	double pss_kib, base_kib, makespan_s, budget_kib;
+	unsigned long long threads, processes;
+	unsigned long long errors_connect, errors_timeout, errors_worker;
+	char output[CEILING_OUT_MAX]; /* stderr then stdout, cut */
+};
+
+/* Which limit a failed probe ran into. */
+struct ceiling_verdict {
+	char limit[32];	  /* open files, threads, processes, memory, ephemeral ports, ... */
+	char detail[400]; /* the values behind it; csv-safe (ceiling_clean) */
+};
+
+void ceiling_limits_read(struct ceiling_limits *l);
+/* Raise the soft RLIMIT_NOFILE and RLIMIT_NPROC to the hard ones, saying
+ * what was done in one line each (the probes inherit them). */
+void ceiling_raise_limits(void);
+void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits *l,
+		      const struct model_ops *m, const struct workload_ops *w,
+		      struct ceiling_verdict *v);
+/* Keep only letters, digits, blanks and . : ; ( ) = / _ + - %. */
+void ceiling_clean(char *s);
+const char *ceiling_fmt_kib(char *buf, size_t len, unsigned long long kib);
+
+/* The command's state: its flags, the set it writes, the machine's limits. */
+struct ceiling {
+	const char *out_arg;
+	char dir[1024];
+	char cmbench[1024];
+	const struct model_ops *models[CEIL_MODELS_MAX];
+	size_t nmodels;
+	const struct workload_ops *wls[CEIL_MODELS_MAX];
+	size_t nwls;
+	unsigned long long cap, from, budget_kib;
+	unsigned long long hold_us, probe_timeout_us; /* 0: automatic */
+	struct ceiling_limits lim;
+	unsigned hold_mul; /* the hold is longer for a search whose tasks were not all
+			    * in flight at once (starting them took longer) */
+	int csv_fd, lock_fd;
+	unsigned failed_first; /* searches that failed at their first probe */
+};
+
+/* ceiling_flags.c: the flags into cl, checked against the machine (cl->lim
+ * read). 0, 1 (--help: printed), or -errno (said). */
+int ceiling_parse_args(struct ceiling *cl, int argc, char **argv);
+/* ceiling_probe.c: one probe of m on w at C=c into p, probed again with a
+ * longer hold (4x, twice at most; cl->hold_mul) while its tasks were not
+ * all held at once, then a failure of time. 0, -EINTR, or -errno. */
+int ceiling_probe_held(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
+		       unsigned long long c, struct ceiling_probe *p);
+
+/* cmbench ceiling [-o DIR] ...: its exit status (0 ok, 1 failed, 2 usage) */
+int ceiling_main(int argc, char **argv);
+
+#endif
