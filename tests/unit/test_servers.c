@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -271,12 +272,63 @@ static void test_flags(void **state)
 	}
 }
 
+/* cli_format_run of a server run parses back to the same run */
+static void test_format_round_trip(void **state)
+{
+	char *args[] = { "run",
+			 "--side",
+			 "server",
+			 "--model",
+			 "loop-offload",
+			 "--workload",
+			 "io",
+			 "--rate",
+			 "50",
+			 "--connections",
+			 "9",
+			 "--client-conn",
+			 "new",
+			 "--hold-connections",
+			 "33",
+			 "--server-cpus",
+			 "0",
+			 "--client-cpus",
+			 "0",
+			 "--port",
+			 NULL };
+	struct run_cfg a, b;
+	char **argv, port[16];
+	int n = 0, fd, p = 0;
+
+	(void)state;
+	fd = srv_listen(&p, false, false); /* a free port, given back */
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(port, sizeof(port), "%d", p);
+	args[ARGC(args) - 1] = port;
+	parse(&a, ARGC(args), args);
+	argv = cli_format_run(&a);
+	assert_non_null(argv);
+	while (argv[n])
+		n++;
+	parse(&b, n, argv);
+	cli_argv_free(argv);
+	assert_ptr_equal(b.server, a.server);
+	assert_int_equal(b.concurrency, 9);
+	assert_true(b.client_new);
+	assert_int_equal(b.hold_conns, 33);
+	assert_int_equal(b.port, (uint64_t)p);
+	assert_string_equal(b.server_cpus, "0");
+	assert_string_equal(b.client_cpus, "0");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_answer_and_hex),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_every_server_model),
 	};
 
