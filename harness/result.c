@@ -26,7 +26,9 @@
  * and end: `monitor_cpu_s` and the number of tree `samples` it took;
  * `harness_kib` (the harness's own structures in the trial, resident before
  * the base sample, so outside mem_per_task_kib), `kernel_kib` (system-wide
- * growth of the kernel's memory, base to peak) and `efficiency_note`. */
+ * growth of the kernel's memory, base to peak), `efficiency_note` and
+ * `workload_note` (what the workload's service noticed about the run, such
+ * as a cache drop the filesystem ignored; "" when nothing). */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -53,6 +55,7 @@ static const struct result_col columns[] = {
 	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
 	M(lat_p50_first_us, COL_REAL, "us"), M(lat_p50_last_us, COL_REAL, "us"),
 	M(harness_kib, COL_REAL, "KiB"), M(kernel_kib, COL_INT, "KiB"), X(efficiency_note, COL_STR, ""),
+	X(workload_note, COL_STR, ""),
 };
 #undef P
 #undef M
@@ -106,6 +109,8 @@ static size_t str_cap(const struct result_col *c)
 		  sizeof(((struct result_row *)0)->arrivals) },
 		{ offsetof(struct result_row, efficiency_note),
 		  sizeof(((struct result_row *)0)->efficiency_note) },
+		{ offsetof(struct result_row, workload_note),
+		  sizeof(((struct result_row *)0)->workload_note) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -223,6 +228,7 @@ void result_params(const struct run_cfg *cfg, struct result_row *row)
 		 : cfg->poisson	    ? "poisson"
 				    : "const");
 	row->rate_tps = cfg->rate_tps;
+	snprintf(row->workload_note, sizeof(row->workload_note), "%s", cfg->wl_note);
 }
 
 /* Makespan, throughput, and under an open loop the achieved rate and the

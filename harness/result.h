@@ -29,6 +29,7 @@ struct result_row {
 	double cores, completed, setup_s;
 	double harness_kib, kernel_kib; /* the harness's own memory; the kernel's growth */
 	char efficiency_note[16];	/* "above_bound" when efficiency > 1.02 */
+	char workload_note[CFG_WL_NOTE]; /* the workload's note on the run (its service's), or "" */
 };
 
 /* Efficiency above this is a wrong figure (the run beat its lower bound):
