@@ -18,7 +18,8 @@
 # outside the clock.
 # Usage: tools/measure/file.sh [K] [OUT] [TASKS]   (default 3,
 #        tools/measure/file.txt, 2000). About 25 minutes on 2 cores at
-#        the defaults; K=1 TASKS=100 is the smoke test (about 3 minutes).
+#        the defaults; FILE_SIZE=65536 tools/measure/file.sh 1 OUT 20 is the
+#        smoke test (about 2 minutes).
 set -u
 K=${1:-3}
 OUT=${2:-tools/measure/file.txt}
@@ -26,7 +27,7 @@ N=${3:-2000}
 CMBENCH=${CMBENCH:-./cmbench}
 RAW=$(mktemp -d)
 trap 'rm -rf "$RAW"' EXIT
-SET=(--file-bytes 4096 --file-size 33554432 --file-count 4)
+SET=(--file-bytes 4096 --file-size "${FILE_SIZE:-33554432}" --file-count 4)
 
 all=$("$CMBENCH" list models)
 one_slot() { [ "$1" = sequential ] || [ "$1" = py-sequential ]; }
@@ -82,9 +83,9 @@ run_pg() {
 }
 
 summary() {
-	/usr/bin/python3 - "$RAW" "$K" "$N" <<'EOF'
+	/usr/bin/python3 - "$RAW" "$K" "$N" "${FILE_SIZE:-33554432}" <<'EOF'
 import csv, glob, os, statistics, sys
-raw, k, n = sys.argv[1], sys.argv[2], sys.argv[3]
+raw, k, n, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 runs = {}  # (what, cache, c, variant) -> [row]
 for p in glob.glob(os.path.join(raw, "*.csv")):
     name = os.path.basename(p)[:-4]
@@ -106,7 +107,7 @@ def note(key):
 out = [f"# file workload and SQLAlchemy (issue 30): median of {k} runs of {n} tasks; "
        f"load at the end {open('/proc/loadavg').read().split()[0:3]}"]
 variants = sorted({key[3] for key in runs if key[0] == "file"})
-out += ["", "## tasks/s, file read of 4 KiB (4 files of 32 MiB)", "",
+out += ["", f"## tasks/s, file read of 4 KiB (4 files of {size} bytes)", "",
         "| model | library | warm C=1 | warm C=10 | warm C=100 | cold C=1 | cold C=10 | cold C=100 |",
         "|---|---|---|---|---|---|---|---|"]
 for v in variants:
@@ -118,7 +119,8 @@ for v in variants:
             cells.append("" if t != t else f"{t:.0f}{note(('file', cache, c, v))}")
     out.append(f"| {m} | {lib or 'C'} | " + " | ".join(cells) + " |")
 
-out += ["", "## the stall factor: makespan of the read inline on the loop / through a pool", "",
+out += ["", "## the stall factor: makespan of the read inline on the loop / through a pool "
+        "(above 1: the inline read stalls the loop more than the pool's trips cost)", "",
         "| loop | inline | against | warm C=10 | warm C=100 | cold C=10 | cold C=100 |",
         "|---|---|---|---|---|---|---|"]
 for inline, pool in (("eventloop", "eventloop-offload"), ("py-asyncio:open", "py-asyncio:aiofiles"),
@@ -140,7 +142,7 @@ for loop in ("py-asyncio", "py-uvloop"):
                    f"open().read() ({base / int(n) * 1e6:.1f} us a task)")
 
 out += ["", "## SQLAlchemy against the raw driver (pg, 100 rows aggregated, pool of C)", "",
-        "| side | driver | us/query C=1 | SQLAlchemy us/query C=1 | cost per query | queries/s C=100 | SQLAlchemy queries/s C=100 | ratio |",
+        "| side | driver | us/query C=1 | SQLAlchemy us/query C=1 | cost per query | queries/s C=100 | SQLAlchemy queries/s C=100 | driver / SQLAlchemy |",
         "|---|---|---|---|---|---|---|---|"]
 for m, drv in (("py-asyncio", "asyncpg"), ("py-threads", "psycopg2")):
     a1 = med(("pg", "x", 1, f"{m}:{drv}"), "makespan_s") / int(n) * 1e6
