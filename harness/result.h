@@ -27,8 +27,8 @@ struct result_row {
 	double lat_p50_first_us, lat_p50_last_us;
 	char arrivals[8]; /* batch, const or poisson */
 	double cores, completed, setup_s;
-	double harness_kib, kernel_kib; /* the harness's own memory; the kernel's growth */
-	char efficiency_note[16];	/* "above_bound" when efficiency > 1.02 */
+	double harness_kib, kernel_kib;	 /* the harness's own memory; the kernel's growth */
+	char efficiency_note[16];	 /* "above_bound" when efficiency > 1.02 */
 	char workload_note[CFG_WL_NOTE]; /* the workload's note on the run (its service's), or "" */
 };
 

@@ -56,16 +56,16 @@
 #include "workload.h"
 
 enum { FI_BYTES, FI_SIZE, FI_COUNT, FI_MODE, FI_CACHE }; /* cfg->wl_num slots */
-enum { FI_DIR, FI_SET }; /* cfg->wl_str: --file-dir; the set's directory (the service's) */
+enum { FI_DIR, FI_SET };     /* cfg->wl_str: --file-dir; the set's directory (the service's) */
 enum { FI_READ, FI_APPEND }; /* --file-mode */
 enum { FI_WARM, FI_COLD };   /* --file-cache */
 
-#define FI_CHUNK (1u << 20)	       /* bytes generated and written per call */
-#define FI_MAX_BYTES (16ull << 20)     /* --file-bytes: one buffer per slot */
-#define FI_MAX_SIZE (1ull << 40)       /* --file-size */
-#define FI_MAX_COUNT 4096	       /* --file-count */
-#define FI_COLD_MAX 0.01	       /* cold: more resident than this is a drop ignored */
-#define FI_WARM_MIN 0.99	       /* warm: less resident than this is said */
+#define FI_CHUNK (1u << 20)	   /* bytes generated and written per call */
+#define FI_MAX_BYTES (16ull << 20) /* --file-bytes: one buffer per slot */
+#define FI_MAX_SIZE (1ull << 40)   /* --file-size */
+#define FI_MAX_COUNT 4096	   /* --file-count */
+#define FI_COLD_MAX 0.01	   /* cold: more resident than this is a drop ignored */
+#define FI_WARM_MIN 0.99	   /* warm: less resident than this is said */
 
 static const char *const fi_modes[] = { "read", "append", NULL };
 static const char *const fi_caches[] = { "warm", "cold", NULL };
@@ -73,8 +73,9 @@ static const char *const fi_caches[] = { "warm", "cold", NULL };
 static const struct wl_flag fi_flags[] = {
 	{ "file-bytes", "N", "bytes each task reads or appends (default 4096)", WLF_U64, FI_BYTES,
 	  4096, 1, FI_MAX_BYTES, NULL },
-	{ "file-size", "N", "bytes of each file of the set, made before the clock (default 1048576)",
-	  WLF_U64, FI_SIZE, 1u << 20, 1, FI_MAX_SIZE, NULL },
+	{ "file-size", "N",
+	  "bytes of each file of the set, made before the clock (default 1048576)", WLF_U64,
+	  FI_SIZE, 1u << 20, 1, FI_MAX_SIZE, NULL },
 	{ "file-count", "N", "files in the set (default 16)", WLF_U64, FI_COUNT, 16, 1,
 	  FI_MAX_COUNT, NULL },
 	{ "file-mode", "read|append",
@@ -83,8 +84,9 @@ static const struct wl_flag fi_flags[] = {
 	{ "file-cache", "warm|cold",
 	  "warm: the set in the page cache; cold: its pages dropped (POSIX_FADV_DONTNEED)",
 	  WLF_CHOICE, FI_CACHE, FI_WARM, 0, 1, fi_caches },
-	{ "file-dir", "DIR", "where the run's own directory of the set goes (default $TMPDIR, /tmp)",
-	  WLF_STR, FI_DIR, 0, 0, 0, NULL },
+	{ "file-dir", "DIR",
+	  "where the run's own directory of the set goes (default $TMPDIR, /tmp)", WLF_STR, FI_DIR,
+	  0, 0, 0, NULL },
 	{ "py-file", "LIB",
 	  "Python models' file I/O: open (the model runs it: inline on a loop), aiofiles or "
 	  "to_thread on a loop; open elsewhere",
@@ -298,7 +300,8 @@ static int fi_check(const struct run_cfg *cfg, char *err, size_t errlen)
 		return parse_fail(err, errlen,
 				  "--file-size: the set needs %llu bytes (%llu files of %llu%s), "
 				  "above the free space of %s (%llu bytes)",
-				  (unsigned long long)need, (unsigned long long)cfg->wl_num[FI_COUNT],
+				  (unsigned long long)need,
+				  (unsigned long long)cfg->wl_num[FI_COUNT],
 				  (unsigned long long)size,
 				  cfg->wl_num[FI_MODE] == FI_APPEND ? ", and the appends" : "", dir,
 				  (unsigned long long)avail);
@@ -392,8 +395,7 @@ static void fi_note(const struct run_cfg *cfg, struct wl_service_result *res, in
 	if (in < 0)
 		snprintf(res->note, sizeof(res->note), "residency_unknown");
 	else if (cold && frac > FI_COLD_MAX)
-		snprintf(res->note, sizeof(res->note), "cold_ignored_resident_%.0fpct",
-			 100 * frac);
+		snprintf(res->note, sizeof(res->note), "cold_ignored_resident_%.0fpct", 100 * frac);
 	else if (!cold && frac < FI_WARM_MIN)
 		snprintf(res->note, sizeof(res->note), "warm_resident_%.0fpct", 100 * frac);
 }

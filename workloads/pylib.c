@@ -3,7 +3,7 @@
 
 static const char *const py_http_libs[] = { "default",	   "streams",  "aiohttp", "httpx",
 					    "http.client", "requests", NULL };
-const char *const wl_py_pg_libs[] = { "default",  "asyncpg",	  "psycopg",
+const char *const wl_py_pg_libs[] = { "default",  "asyncpg",	"psycopg",
 				      "psycopg2", "sqlalchemy", NULL };
 const char *const wl_py_file_libs[] = { "default", "open", "aiofiles", "to_thread", NULL };
 

@@ -82,8 +82,7 @@ static void janitor_start(struct scratch *s)
 	s->janitor_fd = p[1];
 }
 
-int scratch_make(struct scratch *s, const char *parent, const char *name, char *err,
-		 size_t errlen)
+int scratch_make(struct scratch *s, const char *parent, const char *name, char *err, size_t errlen)
 {
 	int rc;
 

@@ -23,8 +23,7 @@ struct scratch {
 const char *scratch_parent(void);
 /* Make PARENT/cmbench-NAME-XXXXXX and start its janitor. 0, or -errno with
  * one line in err (naming what) and nothing made. */
-int scratch_make(struct scratch *s, const char *parent, const char *name, char *err,
-		 size_t errlen);
+int scratch_make(struct scratch *s, const char *parent, const char *name, char *err, size_t errlen);
 /* Remove the directory and every file in it, and stop the janitor. */
 void scratch_remove(struct scratch *s);
 /* Can a directory be made in parent? Tried (made and removed at once), so

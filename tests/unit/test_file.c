@@ -26,8 +26,8 @@ static char parent[] = "/tmp/cmbench-test-file-XXXXXX";
 /* a cfg for the file workload from flags (NULL-terminated) */
 static void cfg_of(struct run_cfg *cfg, ...)
 {
-	char *argv[40] = { "run", "--model", "sequential", "--workload", "file", "--file-dir",
-			   parent };
+	char *argv[40] = { "run",  "--model",	 "sequential", "--workload",
+			   "file", "--file-dir", parent };
 	char err[CLI_ERR_MAX];
 	int argc = 7;
 	va_list ap;
