@@ -39,7 +39,7 @@ for mode in read append; do
 			test "$got" = "0 0 $want"
 	done
 	# the loops' Python libraries
-	for m in py-asyncio py-uvloop py-asyncio-offload; do
+	for m in py-asyncio py-uvloop py-asyncio-offload py-uvloop-prefork; do
 		for lib in aiofiles to_thread; do
 			got=$(run_sum "$TMP/m.csv" --model "$m" --workload file --file-mode "$mode" \
 				--py-file "$lib" "${A[@]}")
