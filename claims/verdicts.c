@@ -316,7 +316,7 @@ static bool gil_usable(const struct claim *c, const double *v, char *why, size_t
 
 /* --- context switches ---------------------------------------------------------------
  * The program's own (cmbench's runner, which reads its records, is taken
- * off: README, "CPU and context switches"), per request. */
+ * off: docs/run.md, "Reading a run"), per request. */
 static void context_switches(const struct claim *c, const struct claims_set *s, double *v, char *f,
 			     size_t cap)
 {

@@ -140,7 +140,7 @@ static const struct option core_opts[] = {
 	{ "arrivals", required_argument, NULL, O_ARRIVALS },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "duration", required_argument, NULL, O_DURATION },
-	/* hidden, for the tests: each task holds K KiB (README, Testing) */
+	/* hidden, for the tests: each task holds K KiB (docs/testing.md) */
 	{ "test-hold-kib", required_argument, NULL, O_HOLD },
 	{ "plateau-samples", required_argument, NULL, O_PLATEAU },
 	{ "help", no_argument, NULL, O_HELP },

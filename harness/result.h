@@ -59,7 +59,7 @@ int result_csv_parse(const char *header_line, const char *row_line, struct resul
 /* bound_s of DESIGN.md: max(ceil(N/C)*(L+w), N*w/min(C,P)), in seconds. */
 double result_bound_s(double n, double c, double p, double l_us, double w_us);
 /* bound_floor_s: bound_s with the machine's CPU floor f per request added
- * (README, "The two bounds"), in seconds. */
+ * (docs/run.md, "Reading a run"), in seconds. */
 double result_bound_floor_s(double n, double c, double p, double l_us, double w_us, double f_us);
 /* Fill the row from a finished trial. */
 /* A row with only the run's parameter columns (those marked COL_PARAM)

@@ -2,7 +2,7 @@
  * configuration) beats another: a test on the repetitions, corrected for
  * the number of comparisons made, and a ratio with its 95% interval.
  *
- * The rule (README "How a winner is decided"):
+ * The rule (docs/method.md, "How a winner is decided"):
  *  - the test is Welch's two-sample t test on the logarithms of the values
  *    (lower is better: seconds, microseconds, KiB). Times are positive and
  *    their noise is multiplicative, so the log scale makes it symmetric,

@@ -207,7 +207,7 @@ uint64_t cpu_kernel(uint64_t seed, uint64_t iters);
 /* Iterations that take about `us` microseconds on one core of this machine. */
 uint64_t cpu_calibrate(uint64_t us);
 /* Single-core time of one kernel call of `iters`, in microseconds: the
- * fastest of at least 5 timed batches (README: why the minimum). */
+ * fastest of at least 5 timed batches (docs/run.md: why the minimum). */
 double cpu_measure_us(uint64_t iters);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -268,7 +270,7 @@ static void test_write_read(void **state)
 	unlink(path);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats),	  cmocka_unit_test(test_csv),
@@ -276,5 +278,5 @@ int main(void)
 		cmocka_unit_test(test_hyperfine), cmocka_unit_test(test_write_read),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "claims/claims.h"
 
 static void test_range(void **state)
@@ -324,7 +326,7 @@ static void test_figures_by_role(void **state)
 	claims_set_free(&s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_range),
@@ -338,5 +340,5 @@ int main(void)
 		cmocka_unit_test(test_figures_by_role),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

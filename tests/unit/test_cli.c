@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -589,7 +591,7 @@ static void test_fd_limit(void **state)
 	assert_int_equal(cli_check_fd_limit(&cfg, err, sizeof(err)), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64_good),
@@ -618,5 +620,5 @@ int main(void)
 		cmocka_unit_test(test_fd_limit),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -242,7 +244,7 @@ static void test_calibrate(void **state)
 	assert_true(cpu_measure_us(0) == 0.0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mix64_reference),
@@ -255,5 +257,5 @@ int main(void)
 		cmocka_unit_test(test_calibrate),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

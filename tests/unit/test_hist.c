@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,7 +437,7 @@ static void test_fifths(void **state)
 	stats_fifths(0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),
@@ -453,5 +455,5 @@ int main(void)
 		cmocka_unit_test(test_clamp_huge),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

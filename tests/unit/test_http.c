@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -596,7 +598,7 @@ static void test_server_body_accepted(void **state)
 	assert_int_not_equal(http_resp_hash(&r), h1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete_response),
@@ -622,5 +624,5 @@ int main(void)
 		cmocka_unit_test(test_server_body_accepted),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

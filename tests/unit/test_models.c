@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,7 +363,7 @@ static int teardown_tmp(void **state)
 	return rmdir(tmpdir); /* fails, and so does the test, if anything was left */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_models_cpu),
@@ -374,5 +376,5 @@ int main(void)
 		cmocka_unit_test(test_format_round_trip),
 	};
 
-	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+	return unit_run(argc, argv, tests, setup_tmp, teardown_tmp);
 }

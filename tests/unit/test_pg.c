@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include <cmocka.h>
+
+#include "unit.h"
 #include <libpq-fe.h>
 
 #include "harness/cli.h"
@@ -169,12 +171,12 @@ static void test_one_line(void **state)
 	assert_string_equal(pg_one_line(buf, sizeof(buf), NULL), "");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_line),
 		cmocka_unit_test(test_cluster),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

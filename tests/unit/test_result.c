@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "harness/cli.h"
 #include "harness/result.h"
 
@@ -54,11 +56,11 @@ static void test_efficiency_note(void **state)
 	assert_non_null(result_col_find("kernel_kib"));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_efficiency_note),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "harness/cli.h"
 #include "lib/sched.h"
 
@@ -85,7 +87,7 @@ static void test_too_many(void **state)
 	assert_int_equal(sched_make(&cfg, &off), -E2BIG);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_has_none),
@@ -94,5 +96,5 @@ int main(void)
 		cmocka_unit_test(test_too_many),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

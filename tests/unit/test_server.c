@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,7 +432,7 @@ static void test_body_deterministic_printable(void **state)
 	assert_memory_not_equal(a, a + 8, 256);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_request),
@@ -450,5 +452,5 @@ int main(void)
 		cmocka_unit_test(test_body_deterministic_printable),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -201,7 +203,7 @@ static void test_path_safe(void **state)
 	assert_false(setio_path_safe("/tmp/a\nb"));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_whole_or_nothing),
@@ -211,5 +213,5 @@ int main(void)
 		cmocka_unit_test(test_path_safe),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return unit_run(argc, argv, tests, setup, teardown);
 }

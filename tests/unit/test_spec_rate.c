@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +207,7 @@ static void test_sustain(void **state)
 	assert_int_equal(sustain_judge(&r, 100000), SUSTAIN_OK);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),  cmocka_unit_test(test_defaults),
@@ -213,5 +215,5 @@ int main(void)
 		cmocka_unit_test(test_search), cmocka_unit_test(test_sustain),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "models/model.h"
 #include "workloads/workload.h"
 
@@ -42,11 +44,11 @@ static void test_traits(void **state)
 	assert_ptr_equal(workload_by_parts(true, true), workload_find("mixed"));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_traits),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_run(argc, argv, tests, NULL, NULL);
 }
