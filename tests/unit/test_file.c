@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +185,7 @@ static int teardown(void **state)
 	return rmdir(parent);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check),
@@ -192,5 +194,5 @@ int main(void)
 		cmocka_unit_test(test_cold_tmpfs),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return unit_run(argc, argv, tests, setup, teardown);
 }
