@@ -38,6 +38,13 @@ for mode in read append; do
 		check "$m file $mode: exit 0, 0 errors, checksum $want ($got; $(head -c 200 "$TMP/m.csv.err"))" \
 			test "$got" = "0 0 $want"
 	done
+	# a worker exec'd per task (or per process) finds the run's set too
+	for m in process-per-task py-processes; do
+		got=$(run_sum "$TMP/m.csv" --model "$m" --spawn exec --workload file \
+			--file-mode "$mode" "${A[@]}")
+		check "$m --spawn exec file $mode: checksum $want ($got; $(head -c 200 "$TMP/m.csv.err"))" \
+			test "$got" = "0 0 $want"
+	done
 	# the loops' Python libraries
 	for m in py-asyncio py-uvloop py-asyncio-offload py-uvloop-prefork; do
 		for lib in aiofiles to_thread; do
