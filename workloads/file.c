@@ -34,8 +34,9 @@
  *           (up to 8) bytes XORed with id, little-endian.
  *
  * The result is a hash of the bytes read or written, zlib's CRC-32 folded
- * with their length by one mix64, mix64(n << 32 | crc32): the same in every
- * model and in Python (zlib.crc32). A disk read cannot be interrupted, so
+ * with their length by one mix64, mix64(crc32 ^ (n << 32)) as an io body's
+ * (http.h): the same in every model and in Python (foreign.body_hash,
+ * zlib.crc32). A disk read cannot be interrupted, so
  * a task has no I/O timeout of its own: the monitor's deadline for the
  * whole run bounds it. */
 #define _GNU_SOURCE
@@ -112,13 +113,13 @@ static void fi_gen(uint64_t f, uint64_t off, unsigned char *b, size_t n)
 	}
 }
 
-/* mix64(n << 32 | crc32): the task's result. */
+/* mix64(crc32 ^ (n << 32)), the fold of an io body's hash (http.h): the
+ * task's result. */
 static uint64_t fi_hash(const unsigned char *b, size_t n)
 {
-	uLong crc = crc32(0L, Z_NULL, 0);
+	uLong crc = crc32_z(crc32(0L, Z_NULL, 0), b, n);
 
-	crc = crc32(crc, b, (uInt)n); /* n <= FI_MAX_BYTES fits a uInt */
-	return mix64((uint64_t)n << 32 | (uint64_t)(crc & 0xffffffffu));
+	return mix64((uint64_t)(crc & 0xffffffffu) ^ ((uint64_t)n << 32));
 }
 
 static void fi_path(char *out, size_t cap, const char *dir, uint64_t f)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 
 const char *scratch_parent(void)
@@ -107,8 +108,6 @@ int scratch_make(struct scratch *s, const char *parent, const char *name, char *
 
 void scratch_remove(struct scratch *s)
 {
-	int st;
-
 	if (s->dir[0])
 		remove_dir(s->dir);
 	s->dir[0] = '\0';
@@ -116,7 +115,7 @@ void scratch_remove(struct scratch *s)
 		close(s->janitor_fd);
 	s->janitor_fd = -1;
 	if (s->janitor > 0)
-		spawn_reap(s->janitor, 0, false, &st);
+		proc_wait(s->janitor, NULL, NULL); /* it removes nothing more: at once */
 	s->janitor = 0;
 }
 

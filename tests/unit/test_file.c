@@ -1,7 +1,7 @@
 /* test_file.c - the file workload in-process (workloads/file.c): the check
  * refuses what it must (and passes what it must), the service makes the
  * set (count files of size bytes, the documented bytes) and removes it,
- * a task's result is mix64(n << 32 | crc32) of the bytes at its offset,
+ * a task's result is mix64(crc32 ^ (n << 32)) of the bytes at its offset,
  * recomputed here from the documented layout; an append writes its block
  * at the end; cold on tmpfs says the drop was ignored. */
 #include <stdarg.h>
@@ -57,7 +57,7 @@ static unsigned char ref_byte(uint64_t f, uint64_t p)
 
 static uint64_t ref_hash(const unsigned char *b, size_t n)
 {
-	return mix64((uint64_t)n << 32 | (uint64_t)crc32(crc32(0L, Z_NULL, 0), b, (uInt)n));
+	return mix64((uint64_t)crc32(crc32(0L, Z_NULL, 0), b, (uInt)n) ^ ((uint64_t)n << 32));
 }
 
 static void test_check(void **state)
