@@ -172,3 +172,39 @@ kill -KILL -- "-$pid" 2>/dev/null
 for _ in $(seq 100); do [ -z "$(left)" ] && break; sleep 0.05; done
 check "file, the run's group SIGKILLed while it ran ($made): its janitor removes the set ($(left | head -2))" \
 	test -n "$made" -a -z "$(left)"
+
+# --- the libraries against each other (plots/findings/libs_vs.c): two grids
+# alike but for --py-file compared model by model, a third that differs in
+# another flag left out
+cat >"$TMP/libs.spec" <<SPEC
+reps: 2
+warmup: 0
+grid: lib_open
+models: py-asyncio
+workload: file
+flags: py-file=open file-bytes=3000 file-size=60000 file-count=3 file-dir=$DIR
+concurrency: 1
+tasks: 40
+grid: lib_aiofiles
+models: py-asyncio
+workload: file
+flags: py-file=aiofiles file-bytes=3000 file-size=60000 file-count=3 file-dir=$DIR
+concurrency: 1
+tasks: 40
+grid: lib_other
+models: py-asyncio
+workload: file
+flags: py-file=to_thread file-bytes=2000 file-size=60000 file-count=3 file-dir=$DIR
+concurrency: 1
+tasks: 40
+SPEC
+"$CMBENCH" sweep "$TMP/libs.spec" -o "$TMP/libs" >/dev/null 2>&1 &&
+	"$CMBENCH" plots "$TMP/libs" >/dev/null 2>&1
+rc=$?
+line=$(grep -- "--py-file aiofiles against the library before it" "$TMP/libs/REPORT.md" 2>/dev/null)
+check "REPORT.md: aiofiles against open, py-asyncio's two cells compared (rc $rc; ${line:0:240})" \
+	test "$rc" = 0 -a -n "$(echo "$line" | grep 'py-asyncio at C=1 against open [+-][0-9.]* µs a task')" \
+	-a -n "$(echo "$line" | grep 'py-asyncio with open\|py-asyncio with aiofiles')"
+check "REPORT.md: a grid that differs in another flag is compared with none" \
+	test -z "$(grep -- '--py-file to_thread against' "$TMP/libs/REPORT.md" 2>/dev/null)"
+check "file: no set left after the sweep ($(left | head -2))" test -z "$(left)"
