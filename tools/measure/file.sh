@@ -17,7 +17,7 @@
 # reads of 4 KiB touch 6% of it); each run makes its own, about 0.5 s
 # outside the clock.
 # Usage: tools/measure/file.sh [K] [OUT] [TASKS]   (default 3,
-#        tools/measure/file.txt, 2000). About 25 minutes on 2 cores at
+#        tools/measure/file.txt, 2000). About 10 to 15 minutes on 2 cores at
 #        the defaults; FILE_SIZE=65536 tools/measure/file.sh 1 OUT 20 is the
 #        smoke test (about 2 minutes).
 set -u
