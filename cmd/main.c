@@ -13,6 +13,7 @@
 #include "../claims/claims.h"
 #include "../harness/ceiling/ceiling.h"
 #include "../harness/cli.h"
+#include "../lib/verdict_sim.h"
 #include "../harness/result.h"
 #include "../harness/sweep/sweep.h"
 #include "../harness/trial.h"
@@ -46,6 +47,7 @@ const struct command command_table[] = {
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
 	{ "__worker", "(internal) the worker a model execs for a task (--spawn exec)",
 	  worker_main },
+	{ "__verdict-sim", "(internal) the stopping rule's false rates, simulated", vsim_main },
 	{ NULL, NULL, NULL },
 };
 
