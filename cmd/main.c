@@ -294,6 +294,10 @@ static int run_parse(int argc, char **argv, struct run_cfg *cfg)
 		cli_run_usage(stdout);
 		return 0;
 	}
+	/* the workload's own check, here and not in cli_parse_run: the
+	 * workers a run execs parse its flags again, with its set-up made */
+	if (rc == 0 && cfg->workload->check)
+		rc = cfg->workload->check(cfg, err, sizeof(err));
 	if (rc == 0)
 		rc = cli_check_fd_limit(cfg, err, sizeof(err));
 	if (rc == 0)

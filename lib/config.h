@@ -8,8 +8,9 @@
 
 enum out_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
-#define CFG_WL_NUM 8 /* numeric flags a workload may add (struct wl_flag) */
-#define CFG_WL_STR 2 /* text flags a workload may add */
+#define CFG_WL_NUM 8   /* numeric flags a workload may add (struct wl_flag) */
+#define CFG_WL_STR 2   /* text flags a workload may add */
+#define CFG_WL_NOTE 48 /* the workload's note on the run (workload_note) */
 
 struct workload_ops;
 struct model_ops;
@@ -41,6 +42,7 @@ struct run_cfg {
 	socklen_t target_addrlen;	     /* its length */
 	uint64_t wl_num[CFG_WL_NUM];	     /* the workload's own numeric flags */
 	char wl_str[CFG_WL_STR][256];	     /* the workload's own text flags */
+	char wl_note[CFG_WL_NOTE];	     /* its service's note on the run, or "" */
 	const char *spectrum_path;	     /* --spectrum FILE: latency percentiles */
 	const char *append_path;	     /* --append FILE: csv row appended */
 	uint64_t hold_kib;	  /* --test-hold-kib K (hidden): each task holds K KiB, touched */
