@@ -87,6 +87,26 @@ static void push_wl_flags(struct argv_b *b, const struct run_cfg *cfg)
 	}
 }
 
+/* --side server's flags (docs/servers.md) */
+static void push_server(struct argv_b *b, const struct run_cfg *cfg)
+{
+	push(b, "--side");
+	push(b, "server");
+	push_u64(b, "--connections", cfg->concurrency);
+	push(b, "--client-conn");
+	push(b, cfg->client_new ? "new" : "keepalive");
+	if (cfg->hold_conns)
+		push_u64(b, "--hold-connections", cfg->hold_conns);
+	if (cfg->port)
+		push_u64(b, "--port", cfg->port);
+	if (cfg->threads)
+		push_u64(b, "--threads", cfg->threads);
+	push(b, "--server-cpus");
+	push(b, "%s", cfg->server_cpus);
+	push(b, "--client-cpus");
+	push(b, "%s", cfg->client_cpus);
+}
+
 static const char *const format_names[] = { "text", "csv", "json" };
 
 char **cli_format_run(const struct run_cfg *cfg)
@@ -101,6 +121,8 @@ char **cli_format_run(const struct run_cfg *cfg)
 	push_u64(&b, "--tasks", cfg->tasks);
 	push_u64(&b, "--concurrency", cfg->concurrency);
 	push_u64(&b, "--workers", cfg->workers);
+	if (cfg->server)
+		push_server(&b, cfg);
 	if (cfg->workload->does_io) {
 		push_us(&b, "--io-latency", cfg->io_latency_us);
 		push_u64(&b, "--payload", cfg->payload);
@@ -130,6 +152,8 @@ char **cli_format_run(const struct run_cfg *cfg)
 		push_u64(&b, "--test-hold-kib", cfg->hold_kib);
 	if (cfg->plateau_samples)
 		push_u64(&b, "--plateau-samples", cfg->plateau_samples);
+	if (cfg->py_bare)
+		push(&b, "--py-bare");
 	push(&b, "--format");
 	push(&b, "%s", format_names[cfg->format]);
 	if (cfg->spectrum_path) {

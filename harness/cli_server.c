@@ -65,8 +65,8 @@ int cli_server_flag(struct run_cfg *cfg, const char *name, const char *val, char
 		return cli_parse_u64(flag, val, 0, 65535, &cfg->port, err, errlen);
 	if (strcmp(name, "client-conn") == 0) {
 		if (strcmp(val, "keepalive") != 0 && strcmp(val, "new") != 0)
-			return parse_fail(err, errlen, "--client-conn: '%s' is not keepalive or new",
-					  val);
+			return parse_fail(err, errlen,
+					  "--client-conn: '%s' is not keepalive or new", val);
 		cfg->client_new = val[0] == 'n';
 		return 0;
 	}

@@ -28,7 +28,9 @@
  * and end: `monitor_cpu_s` and the number of tree `samples` it took;
  * `harness_kib` (the harness's own structures in the trial, resident before
  * the base sample, so outside mem_per_task_kib), `kernel_kib` (system-wide
- * growth of the kernel's memory, base to peak) and `efficiency_note`. */
+ * growth of the kernel's memory, base to peak), `efficiency_note` and
+ * `workload_note` (what the workload's service noticed about the run, such
+ * as a cache drop the filesystem ignored; "" when nothing). */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -61,6 +63,7 @@ static const struct result_col columns[] = {
 	M(gen_cpu_us_per_req, COL_REAL, "us"), M(cpu_us_per_req, COL_REAL, "us"),
 	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""), X(served_checksum, COL_STR, ""),
 	P(hold_connections, COL_INT, ""), M(connections_held, COL_INT, ""),
+	X(workload_note, COL_STR, ""),
 };
 #undef P
 #undef M
@@ -124,6 +127,8 @@ static size_t str_cap(const struct result_col *c)
 		{ offsetof(struct result_row, kernel), sizeof(((struct result_row *)0)->kernel) },
 		{ offsetof(struct result_row, served_checksum),
 		  sizeof(((struct result_row *)0)->served_checksum) },
+		{ offsetof(struct result_row, workload_note),
+		  sizeof(((struct result_row *)0)->workload_note) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -248,6 +253,7 @@ void result_params(const struct run_cfg *cfg, struct result_row *row)
 		snprintf(row->server_cpus, sizeof(row->server_cpus), "%s", cfg->server_cpus);
 		snprintf(row->client_cpus, sizeof(row->client_cpus), "%s", cfg->client_cpus);
 	}
+	snprintf(row->workload_note, sizeof(row->workload_note), "%s", cfg->wl_note);
 }
 
 /* Makespan, throughput, and under an open loop the achieved rate and the

@@ -37,6 +37,7 @@ struct result_row {
 	double served, errors_handler, send_lag_p99_us, gen_behind, gen_cpu_us_per_req;
 	double hold_connections, connections_held; /* idle connections asked for, opened */
 	double cpu_us_per_req, ctx_per_req;
+	char workload_note[CFG_WL_NOTE]; /* the workload's note on the run (its service's), or "" */
 };
 
 /* Efficiency above this is a wrong figure (the run beat its lower bound):

@@ -168,4 +168,6 @@ void result_print_text(FILE *f, const struct result_row *r)
 	text_resources(f, r);
 	result_print_error_kinds(f, r);
 	fprintf(f, "  Checksum %s\n", r->checksum);
+	if (*r->workload_note)
+		fprintf(f, "  Note: %s\n", r->workload_note);
 }

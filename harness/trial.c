@@ -9,10 +9,11 @@
  *   trial: 'R' workers ready      monitor: samples,            answers 'G'
  *   trial: 'E' last task done     monitor: samples,            answers 'e'
  * Between 'G' and 'E' the monitor samples the tree on a timer. CPU time and
- * context switches come from wait4() on the trial, which covers its threads
- * and every child it reaped, and nothing of the server or the monitor; the
- * trial process's own share (RUSAGE_SELF when the model returns) comes back
- * too: for a foreign model it is cmbench's runner, not the program. */
+ * context switches come from wait4() on the trial (proc_wait's rusage),
+ * which covers its threads and every child it reaped, and nothing of the
+ * server or the monitor; the trial process's own share (RUSAGE_SELF when
+ * the model returns) comes back too: for a foreign model it is cmbench's
+ * runner, not the program. */
 #define _GNU_SOURCE
 #include "trial.h"
 
@@ -31,13 +32,13 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
-#include "../lib/cpus.h"
+#include "../lib/proc.h"
 #include "../lib/sched.h"
 #include "../lib/spawn.h"
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "cli.h"
-#include "floor.h"
+#include "request_cpu.h"
 #include "trial_server.h"
 
 #define SAMPLE_MIN_MS 10
@@ -52,45 +53,9 @@ static bool harness_resident(uint64_t nws)
 	return nws * sizeof(struct task_stats) <= HARNESS_RESIDENT_MAX;
 }
 
-/* The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
-static volatile sig_atomic_t stop_sig;
-
-static void on_stop_signal(int sig)
-{
-	if (!stop_sig)
-		stop_sig = sig;
-}
-
 int trial_stopped(void)
 {
-	return stop_sig;
-}
-
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-/* Catch the three (no SA_RESTART: a wait sees EINTR) or, in a child,
- * give them back what they were. One ignored when the command started
- * stays ignored (nohup's SIGHUP, a script's background job's SIGINT). */
-static void stop_signals_catch(bool catch)
-{
-	static struct sigaction was[3];
-	struct sigaction sa, sa_now;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop_signal;
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
-		if (!catch) {
-			sigaction(stop_signals[i], &was[i], NULL);
-			continue;
-		}
-		sigaction(stop_signals[i], NULL, &sa_now);
-		if (sa_now.sa_handler == on_stop_signal)
-			continue; /* caught already: what it was is kept */
-		was[i] = sa_now;
-		if (was[i].sa_handler != SIG_IGN)
-			sigaction(stop_signals[i], &sa, NULL);
-	}
+	return proc_stop_sig();
 }
 
 struct trial_shared {
@@ -161,7 +126,7 @@ static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, u
 struct trial_child_args {
 	const struct run_cfg *cfg;
 	struct trial_pipes tp;
-	int close_fd[2]; /* the monitor's ends of the pipes */
+	int close_fd[2];  /* the monitor's ends of the pipes */
 	struct tsrv *srv; /* --side server, or NULL */
 };
 
@@ -177,20 +142,15 @@ static int trial_child(void *arg)
 	close(a->close_fd[1]);
 	uint64_t nws = model_worker_stats(cfg->model, cfg);
 
-	stop_signals_catch(false); /* what they were when cmbench started */
+	proc_stop_restore(); /* what they were when cmbench started */
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
 	tp->ctl.why = tp->shm->why;
 	tp->ctl.why_len = sizeof(tp->shm->why);
 	tp->ctl.stop_fd = -1;
-	if (a->srv) { /* a server model: it stops when told, on its own CPUs */
-		tsrv_in_trial(a->srv);
-		tp->ctl.stop_fd = a->srv->stop[0];
-		tp->ctl.release_off = NULL; /* the schedule is the generator's */
-		if (cpus_pin(cfg->server_cpus) < 0)
-			return 4;
-	}
+	if (a->srv && tsrv_in_trial(a->srv, &tp->ctl) < 0)
+		return 4; /* a server model: it stops when told, on its own CPUs */
 	/* the harness's own memory is resident before the base sample, so
 	 * that none of it is counted as the model's: the workers' stats, and
 	 * the merged result */
@@ -377,11 +337,10 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		struct timespec ts;
 		int rc, ms;
 
-		if (stop_sig) { /* Ctrl-C: the whole trial goes, now */
+		if (proc_stop_sig()) { /* Ctrl-C: the whole trial goes, now */
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
-			if (m->srv)
-				tsrv_kill(m->srv);
+			tsrv_kill(m->srv);
 			return -EINTR;
 		}
 		ms = mon_timeout_ms(m);
@@ -397,8 +356,7 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
-			if (m->srv)
-				tsrv_kill(m->srv);
+			tsrv_kill(m->srv);
 			return -ETIMEDOUT;
 		}
 		if (rc > 0 && p[1].fd >= 0 && p[1].revents) {
@@ -438,8 +396,7 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 	int rc;
 
 	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&block, stop_signals[i]);
+	proc_stop_set(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rc = monitor_loop(m, from_trial, to_trial, &old);
 	hold_end(m); /* whatever happened: the service answers again */
@@ -452,7 +409,7 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 {
 	if (mon_rc == -EINTR) {
 		snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s: the trial was killed",
-			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+			 sigabbrev_np(proc_stop_sig()) ? sigabbrev_np(proc_stop_sig()) : "?");
 	} else if (mon_rc == -ETIMEDOUT) {
 		snprintf(rep->fail, sizeof(rep->fail),
 			 "the trial did not finish within its deadline (%llu s set-up, %llu s "
@@ -482,7 +439,9 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
 			 void *svc_state, struct tsrv *srv, struct trial_report *rep)
 {
-	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc, rc;
+	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, mon_rc, rc;
+	struct proc_wait w = { .deadline_ns = 0 };
+	struct proc_end end = { .status = 0 };
 	uint64_t nws;
 	struct mon_state m = { .rep = rep,
 			       .interval = SAMPLE_MIN_MS,
@@ -529,18 +488,15 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	to_mon[1] = from_mon[0] = -1;
 	m.pid = pid;
 	mon_rc = monitor(&m, to_mon[0], from_mon[1]);
-	while (wait4(pid, &st, 0, &rep->ru) < 0 && errno == EINTR)
-		;
+	/* one blocking wait4: the CPU time and context switches of the trial
+	 * and of every child it reaped */
+	w.ru = &rep->ru;
+	proc_wait(pid, &w, &end);
 	/* anything of the trial's group still alive: the monitor is their
 	 * subreaper, so it reaps them itself and leaves no zombie behind */
-	kill(-pid, SIGKILL);
-	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
-		;
-	if (srv) { /* a server that died early: the generator ends its schedule */
-		tsrv_stop_server(srv);
-		tsrv_reap(srv, mon_rc < 0 ? 0 : m.deadline_ns);
-	}
-	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
+	proc_reap_group(pid);
+	tsrv_end(srv, mon_rc < 0 ? 0 : m.deadline_ns); /* a server's generator */
+	trial_verdict(cfg, end.status, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (to_mon[i] >= 0)
@@ -551,35 +507,15 @@ out:
 	return rep->fail[0] ? -EIO : 0;
 }
 
-/* --side server: the row's requests are the generator's, the server's own
- * records are the self-check; a server that died says what the load saw. */
-static void server_side_report(struct tsrv *srv, const struct trial_shared *shm, int ret,
-			       struct trial_report *rep)
-{
-	const struct task_stats *g = &srv->out->stats;
-	size_t n;
-
-	rep->served = shm->stats;
-	rep->stats = *g;
-	rep->send_lag = srv->out->lag;
-	rep->gen_ru = srv->ru;
-	rep->held = srv->out->held;
-	rep->t0_ns = srv->out->t0_ns;
-	n = strlen(rep->fail);
-	if (ret != 0 && n && srv->pid > 0)
-		snprintf(rep->fail + n, sizeof(rep->fail) - n,
-			 "; the load generator saw %llu of %llu requests fail",
-			 (unsigned long long)(stats_errors(g) + (srv->cfg->tasks - g->completed)),
-			 (unsigned long long)srv->cfg->tasks);
-}
-
 /* A stop signal came: say so; the caller stops what it started. */
 static bool stopped(struct trial_report *rep)
 {
-	if (!stop_sig)
+	int sig = proc_stop_sig();
+
+	if (!sig)
 		return false;
 	snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s",
-		 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+		 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	return true;
 }
 
@@ -595,8 +531,9 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
-	stop_sig = 0;
-	stop_signals_catch(true);
+	/* no SA_RESTART: a wait sees EINTR. One ignored when the command
+	 * started stays ignored (nohup's SIGHUP, a background job's SIGINT) */
+	proc_stop_catch(PROC_STOP_KEEP_IGNORED, NULL);
 	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
 		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
 			return -EIO;
@@ -617,7 +554,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	if (stopped(rep))
 		goto out_service;
 	if (cfg->workload->does_io)
-		rep->io_floor_us = floor_io_us(cfg, svc_state);
+		rep->io_floor_us = request_cpu_us(cfg, svc_state);
 	if (stopped(rep))
 		goto out_service;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -649,7 +586,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 		rep->t0_ns = shm->t0_ns;
 	}
 	if (cfg->server) {
-		server_side_report(&srv, shm, ret, rep);
+		tsrv_report(&srv, &shm->stats, ret, rep);
 		tsrv_close(&srv);
 	}
 out_shm:

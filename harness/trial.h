@@ -43,8 +43,8 @@ struct trial_report {
 	struct task_stats served;
 	struct hist send_lag;
 	struct rusage gen_ru;
-	uint64_t held; /* --hold-connections: the idle ones the generator opened */
-	char fail[512];		   /* why the trial could not run, or "" */
+	uint64_t held;	/* --hold-connections: the idle ones the generator opened */
+	char fail[512]; /* why the trial could not run, or "" */
 };
 
 /* Run one trial of cfg (monitor side): start the workload's service (the

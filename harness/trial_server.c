@@ -10,14 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/clock.h"
 #include "../lib/cpus.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 
 int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release_off)
@@ -26,8 +26,8 @@ int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release
 	t->cfg = cfg;
 	t->release_off = release_off;
 	t->stop[0] = t->stop[1] = t->done[0] = t->done[1] = -1;
-	t->out = mmap(NULL, sizeof(*t->out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
+	t->out = mmap(NULL, sizeof(*t->out), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
 	if (t->out == MAP_FAILED) {
 		t->out = NULL;
 		return -errno;
@@ -35,10 +35,13 @@ int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release
 	return pipe2(t->stop, O_CLOEXEC) < 0 ? -errno : 0;
 }
 
-void tsrv_in_trial(struct tsrv *t)
+int tsrv_in_trial(struct tsrv *t, struct trial_ctl *ctl)
 {
 	close(t->stop[1]);
 	t->stop[1] = -1;
+	ctl->stop_fd = t->stop[0];
+	ctl->release_off = NULL;
+	return cpus_pin(t->cfg->server_cpus);
 }
 
 struct gen_arg {
@@ -54,7 +57,7 @@ static int gen_child(void *p)
 
 	if (cpus_pin(t->cfg->client_cpus) < 0)
 		return 4;
-	return loadgen_run(t->cfg, a->port, t->release_off, t->out) == 0 ? 0 : 4;
+	return loadgen_run(t->cfg, a->port, false, t->release_off, t->out) == 0 ? 0 : 4;
 }
 
 int tsrv_start(struct tsrv *t, int port)
@@ -92,7 +95,7 @@ void tsrv_stop_server(struct tsrv *t)
 
 void tsrv_kill(struct tsrv *t)
 {
-	if (t->pid > 0 && !t->reaped) {
+	if (t && t->pid > 0 && !t->reaped) {
 		kill(-t->pid, SIGKILL);
 		kill(t->pid, SIGKILL);
 	}
@@ -100,21 +103,44 @@ void tsrv_kill(struct tsrv *t)
 
 void tsrv_reap(struct tsrv *t, uint64_t deadline_ns)
 {
-	struct timespec ms = { .tv_nsec = 5000000 };
+	/* SIGKILL to its group past the deadline (now, with 0) */
+	struct proc_wait w = { .deadline_ns = deadline_ns ? deadline_ns : 1,
+			       .group = true,
+			       .sweep = true,
+			       .ru = &t->ru };
+	struct proc_end e;
 
 	if (t->pid <= 0 || t->reaped)
 		return;
-	for (;;) {
-		pid_t r = wait4(t->pid, &t->status, WNOHANG, &t->ru);
-
-		if (r == t->pid || (r < 0 && errno != EINTR))
-			break;
-		if (clock_now_ns() >= deadline_ns)
-			tsrv_kill(t);
-		nanosleep(&ms, NULL);
-	}
+	proc_wait(t->pid, &w, &e);
+	t->status = e.status;
 	t->reaped = 1;
-	kill(-t->pid, SIGKILL); /* anything left of its group */
+}
+
+void tsrv_end(struct tsrv *t, uint64_t deadline_ns)
+{
+	if (!t)
+		return;
+	tsrv_stop_server(t);
+	tsrv_reap(t, deadline_ns);
+}
+
+void tsrv_report(struct tsrv *t, const struct task_stats *served, int ret, struct trial_report *rep)
+{
+	const struct task_stats *g = &t->out->stats;
+	size_t n = strlen(rep->fail);
+
+	rep->served = *served;
+	rep->stats = *g;
+	rep->send_lag = t->out->lag;
+	rep->gen_ru = t->ru;
+	rep->held = t->out->held;
+	rep->t0_ns = t->out->t0_ns;
+	if (ret != 0 && n && t->pid > 0)
+		snprintf(rep->fail + n, sizeof(rep->fail) - n,
+			 "; the load generator saw %llu of %llu requests fail",
+			 (unsigned long long)(stats_errors(g) + (t->cfg->tasks - g->completed)),
+			 (unsigned long long)t->cfg->tasks);
 }
 
 void tsrv_close(struct tsrv *t)

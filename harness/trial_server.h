@@ -14,6 +14,8 @@
 
 #include "../lib/config.h"
 #include "../models/servers/loadgen.h"
+#include "../models/model.h"
+#include "trial.h"
 
 struct tsrv {
 	const struct run_cfg *cfg;
@@ -29,18 +31,30 @@ struct tsrv {
 
 /* Before the trial is spawned: 0 or -errno. */
 int tsrv_open(struct tsrv *t, const struct run_cfg *cfg, const uint64_t *release_off);
-/* In the trial process: keep only the server's end of the stop pipe. */
-void tsrv_in_trial(struct tsrv *t);
+/* In the trial process: keep only the server's end of the stop pipe (its
+ * ctl->stop_fd), no schedule (the generator's), pinned to --server-cpus.
+ * 0 or -errno. */
+int tsrv_in_trial(struct tsrv *t, struct trial_ctl *ctl);
 /* The server listens on port: start the generator. 0 or -errno. */
 int tsrv_start(struct tsrv *t, int port);
 /* The fd that reads EOF once the generator is gone, or -1. */
 int tsrv_done_fd(const struct tsrv *t);
 /* The generator is gone (or must not run): tell the server to stop. */
 void tsrv_stop_server(struct tsrv *t);
-/* Ctrl-C, or the trial's deadline: kill the generator's group. */
+/* Ctrl-C, or the trial's deadline: kill the generator's group (t may be
+ * NULL: a client side's trial). */
 void tsrv_kill(struct tsrv *t);
-/* Reap the generator, killing it past deadline_ns. */
+/* Reap the generator, killing it past deadline_ns (0: now). */
 void tsrv_reap(struct tsrv *t, uint64_t deadline_ns);
+/* The trial is over: the server is told to stop (it may have died early:
+ * the generator then ends its schedule, failing fast) and the generator is
+ * reaped by deadline_ns. t may be NULL. */
+void tsrv_end(struct tsrv *t, uint64_t deadline_ns);
+/* Into rep: the generator's requests as the row's (stats, t0, send lag,
+ * its rusage, the connections it held), the server's own records (served)
+ * for the self-check; a failed run's line says what the load saw. */
+void tsrv_report(struct tsrv *t, const struct task_stats *served, int ret,
+		 struct trial_report *rep);
 void tsrv_close(struct tsrv *t);
 
 #endif

@@ -37,18 +37,18 @@ struct el_run {
 	struct task_stats *stats;
 	struct el_slot *slots; /* nslots of them */
 	uint64_t nslots;
-	struct el_slot *free;  /* slots with no task */
-	uint64_t *shared_next; /* prefork: the counter shared with siblings */
-	uint64_t next_id;      /* next task to start (own counter) */
-	struct trial_ctl *ctl; /* when each task is due */
-	uint64_t pending;      /* a task taken but not yet due, or UINT64_MAX */
-	int tfd;	       /* open loop: a timerfd set to the pending task's due time */
-	uv_poll_t tpoll;       /* the loop's watch on tfd */
-	uv_timer_t sweep;      /* checks the deadlines of waiting tasks */
-	bool exhausted;	       /* no task is left to start */
-	uint64_t running;      /* tasks started and not done */
-	uint64_t t0;	       /* release time */
-	struct hist *send_lag; /* or NULL (el_tasks) */
+	struct el_slot *free;	      /* slots with no task */
+	uint64_t *shared_next;	      /* prefork: the counter shared with siblings */
+	uint64_t next_id;	      /* next task to start (own counter) */
+	struct trial_ctl *ctl;	      /* when each task is due */
+	uint64_t pending;	      /* a task taken but not yet due, or UINT64_MAX */
+	int tfd;		      /* open loop: a timerfd set to the pending task's due time */
+	uv_poll_t tpoll;	      /* the loop's watch on tfd */
+	uv_timer_t sweep;	      /* checks the deadlines of waiting tasks */
+	bool exhausted;		      /* no task is left to start */
+	uint64_t running;	      /* tasks started and not done */
+	uint64_t t0;		      /* release time */
+	struct hist *send_lag;	      /* or NULL (el_tasks) */
 	const struct el_serve *serve; /* a server's loop, or NULL */
 	uv_poll_t stop_poll;	      /* serve: on serve->stop_fd */
 	bool stopping;		      /* serve: stop_fd fired */

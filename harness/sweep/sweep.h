@@ -1,5 +1,5 @@
-/* sweep.h - `cmbench sweep`: what its files share. Not for use outside
- * harness/sweep/sweep_*.c.
+/* sweep.h - `cmbench sweep`, `merge` and `compare`: what the files of
+ * harness/sweep/ share, and the three mains for cmd/.
  *
  * A sweep expands a spec (spec_*.c) into cells and runs each cell as one
  * hyperfine invocation of `cmbench run`: warm-up runs, then reps measured
@@ -16,8 +16,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "meta.h"
-#include "spec.h"
+#include "../set/meta.h"
+#include "../spec/spec.h"
 
 #define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
 
@@ -38,13 +38,9 @@ struct sweep {
 	bool *done;	  /* cell has all its trials in results.csv */
 	bool *ok;	  /* and they are good */
 	double *est;	  /* estimated seconds per cell */
+	char (*stop)[12]; /* why each cell's rounds stopped, this run ("": not run) */
 	struct meta meta; /* meta.json */
 };
-
-/* The signal that asked the sweep to stop (0: none); sweep_run.c sets it. */
-extern volatile sig_atomic_t sweep_stop_sig;
-/* hyperfine's process group while a cell runs, else 0. */
-extern volatile pid_t sweep_child_pgid;
 
 /* sweep_set.c: the result set's files */
 int sweep_open_dir(struct sweep *sw);
@@ -66,12 +62,25 @@ char *sweep_results_header(void);
 struct sweep_point_out {
 	unsigned rounds; /* rounds run */
 	bool budget_cut; /* the budget stopped it before the interval was reached */
+	const char *why; /* decided, target, max or budget (cells.csv's ci_stop) */
 	double seconds;	 /* how long the point took */
 };
 int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
 		    struct sweep_point_out *out);
+/* sweep_stop.c: whether the point cells[0..n) (sc[i]: cell i's scratch
+ * rows) runs another round after r: below MIN yes; at MAX no; else while
+ * a verdict is undecided (stop: ci: a cell's interval is too wide) and
+ * its grid's budget (allow_s, < 0: none) has room for a round like the
+ * last (last_s) after spent_s. *cut: the budget stopped it; *why: "short",
+ * "max", "decided", "target" or "budget" (cells.csv's ci_stop). */
+bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc, unsigned r,
+		       double spent_s, double last_s, double allow_s, bool *cut, const char **why);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
+/* sweep_rows.c: append the cell's rows (the last c->reps of its scratch
+ * file, a failure row for each run that left none) to results.csv in one
+ * piece. 0, -CMD_EUSAGE when the runs wrote other columns, or -errno. */
+int sweep_keep_rows(struct sweep *sw, const struct spec_cell *c, const char *scratch);
 
 /* sweep_run.c: calibrate, plan and run the cells */
 int sweep_plan(struct sweep *sw);
@@ -80,12 +89,13 @@ int sweep_calibrate(struct sweep *sw);
  * rates and set those cells' rates and tasks. 0 or -errno (said). */
 int sweep_capacity(struct sweep *sw);
 int sweep_run(struct sweep *sw);
+/* Catch the stop signals (lib/proc.h; proc_stop_sig() says which came): the
+ * cell in flight is stopped and the sweep ends after it. */
 void sweep_install_signals(void);
 
 /* the offline commands' mains (their exit status: 0 ok, 1 failed, 2 usage) */
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
-int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif

@@ -4,8 +4,9 @@
  * each run one hyperfine invocation of `cmbench run`, in a process group
  * of its own that a watchdog kills if the sweep dies (even by SIGKILL).
  * The warm-ups run first, in rounds of their own whose rows are dropped.
- * Rounds go on until every cell's 95% interval of its geometric mean
- * makespan is within its grid's ci:, or MAX rounds, or the grid's budget;
+ * Rounds go on past MIN until sweep_stop.c says they stop (every
+ * verdict of the point decided, or stop: ci's intervals, or MAX, or the
+ * grid's budget);
  * then each cell's measured rows are appended to results.csv, all of them
  * or none, and its rounds' exports merged into hyperfine/ID.json. */
 #define _GNU_SOURCE
@@ -23,15 +24,14 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "../result.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
-#include "../../lib/verdict.h"
-#include "setio.h"
+#include "../set/setio.h"
 #include "sweep.h"
 
-#define KILL_GRACE_S 3.0     /* after forwarding a signal, SIGKILL stragglers */
+#define KILL_GRACE_MS 3000   /* after forwarding a signal, SIGKILL stragglers */
 #define MIN_FREE_BYTES 16384 /* less left after a cell: its runs may have lost files */
 
 /* The files of one cell. */
@@ -147,35 +147,21 @@ static void watchdog_stop(pid_t pid, int wfd)
 	if (write(wfd, "", 1) != 1)
 		kill(pid, SIGKILL);
 	close(wfd);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	proc_wait(pid, NULL, NULL);
 }
 
-/* Wait for hyperfine; on a stop signal its whole group gets it, and
- * SIGKILL if it lingers. Its wait status, or -1. */
+/* Wait for hyperfine; on a stop signal (even one before it started) its
+ * whole group gets it, and SIGKILL if it lingers; what is left of its group
+ * goes with it. Its wait status, or -1. */
 static int wait_hyperfine(pid_t pid)
 {
-	double stop_at = 0;
-	int st = -1;
+	struct proc_wait w = {
+		.grace_ms = KILL_GRACE_MS, .group = true, .sweep = true, .stop = PROC_STOP_FORWARD
+	};
+	struct proc_end e;
+	int rc = proc_wait(pid, &w, &e);
 
-	for (;;) {
-		pid_t w = waitpid(pid, &st, sweep_stop_sig ? WNOHANG : 0);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (!sweep_stop_sig)
-			continue;
-		if (stop_at == 0)
-			stop_at = now_s();
-		else if (now_s() - stop_at > KILL_GRACE_S)
-			kill(-pid, SIGKILL);
-		usleep(20000);
-	}
-	if (sweep_stop_sig)
-		kill(-pid, SIGKILL); /* whatever of its group is left */
-	return st;
+	return rc == 0 || rc == -EINTR ? e.status : -1;
 }
 
 /* Run hyperfine for one cell. Its wait status, or -1 when it could not
@@ -205,104 +191,11 @@ static int run_hyperfine(char *const argv[], const char *log)
 		watchdog_stop(dog, wfd);
 		return -1;
 	}
-	sweep_child_pgid = pid;
 	if (dog > 0 && write(wfd, &pid, sizeof(pid)) != sizeof(pid))
 		cmd_say("sweep", "warning: the watchdog of %s did not start", log);
-	if (sweep_stop_sig)
-		kill(-pid, sweep_stop_sig);
 	st = wait_hyperfine(pid);
-	sweep_child_pgid = 0;
 	watchdog_stop(dog, wfd);
 	return st;
-}
-
-/* The row of a trial that left none (its run died): the parameters, with
- * nothing completed, so the cell reads as failed. */
-static int failure_row(FILE *f, const struct spec_cell *c, int cores)
-{
-	struct result_row r;
-
-	result_params(&c->cfg, &r);
-	snprintf(r.checksum, sizeof(r.checksum), "%s", "0000000000000000");
-	snprintf(r.libuv, sizeof(r.libuv), "%s", "none");
-	r.cores = cores;
-	result_csv_row(f, &r);
-	return 0;
-}
-
-/* Whether a run's csv (the scratch file) has the run columns of results.csv. */
-static bool same_columns(const struct cells_csv *t)
-{
-	char *hdr = sweep_results_header(), *p;
-	size_t len;
-	bool same = hdr != NULL;
-
-	p = hdr ? hdr + strlen("cell,rep,") : NULL;
-	for (size_t k = 0; same && k < t->ncols; k++) {
-		len = strlen(t->hdr[k]);
-		same = strncmp(p, t->hdr[k], len) == 0 && p[len] == (k + 1 < t->ncols ? ',' : '\n');
-		p += len + 1;
-	}
-	free(hdr);
-	return same;
-}
-
-/* The cell's results.csv rows: the last reps rows of the scratch table
- * (the first ones are the warm-ups); a trial that left no row gets a
- * failure row. */
-static void put_rows(FILE *m, const struct sweep *sw, const struct spec_cell *c,
-		     const struct cells_csv *t)
-{
-	unsigned reps = c->reps;
-	unsigned have = t->nrows < reps ? (unsigned)t->nrows : reps, missing = reps - have;
-	size_t from = t->nrows - have;
-
-	for (unsigned r = 1; r <= reps; r++) {
-		fprintf(m, "%s,%u,", c->id, r);
-		if (r <= missing) {
-			failure_row(m, c, sw->meta.cores);
-		} else {
-			char **f = t->rows[from + r - 1 - missing];
-
-			for (size_t k = 0; k < t->ncols; k++)
-				fprintf(m, "%s%s", k ? "," : "", f[k]);
-		}
-		fputc('\n', m);
-	}
-}
-
-/* Append the cell's rows to results.csv in one piece. 0 or -errno. */
-static int keep_rows(struct sweep *sw, const struct spec_cell *c, const char *scratch)
-{
-	char path[PATH_MAX], *buf = NULL;
-	size_t len = 0;
-	struct cells_csv t;
-	FILE *m;
-	int fd, rc;
-
-	if (cells_csv_read(scratch, &t) != 0)
-		memset(&t, 0, sizeof(t));
-	if (t.hdr && !same_columns(&t)) {
-		cmd_say("sweep", "%s writes other columns than results.csv has; stopping",
-			sw->cmbench);
-		cells_csv_free(&t);
-		return -CMD_EUSAGE;
-	}
-	m = open_memstream(&buf, &len);
-	if (m) {
-		put_rows(m, sw, c, &t);
-		fclose(m);
-	}
-	cells_csv_free(&t);
-	setio_path(path, sizeof(path), sw->dir, "results.csv");
-	fd = buf ? open(path, O_WRONLY | O_APPEND | O_CLOEXEC) : -1;
-	rc = !buf ? -ENOMEM : fd < 0 ? -errno : setio_append(fd, buf, len);
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		cmd_say("sweep", "cannot append to %s: %s", path, strerror(-rc));
-	free(buf);
-	return rc;
 }
 
 /* Whether hyperfine ran the cell, and its files could all be written: a
@@ -387,47 +280,13 @@ static int run_round(struct sweep *sw, struct spec_cell *const *cells, const siz
 	}
 	if (rc == 0) {
 		st = run_hyperfine(argv, log);
-		rc = sweep_stop_sig ? -EINTR : check_hyperfine(sw, st, log);
+		rc = proc_stop_sig() ? -EINTR : check_hyperfine(sw, st, log);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(cmd[i]);
 	free(cmd);
 	free(argv);
 	return rc;
-}
-
-/* The makespans of the last n rows of a scratch file into v; how many.
- * The scratch holds measured runs only (the warm-ups ran apart), so a
- * failed run is a row short, never a warm-up in its place. */
-static size_t last_makespans(const char *scratch, unsigned n, double *v)
-{
-	struct cells_csv t;
-	size_t k = 0;
-	int col;
-
-	if (cells_csv_read(scratch, &t) != 0)
-		return 0;
-	col = cells_csv_col(&t, "makespan_s");
-	for (size_t i = t.nrows > n ? t.nrows - n : 0; col >= 0 && i < t.nrows; i++) {
-		char *end;
-		double x = strtod(t.rows[i][col], &end);
-
-		if (end != t.rows[i][col] && !*end)
-			v[k++] = x;
-	}
-	cells_csv_free(&t);
-	return k;
-}
-
-/* Whether cell c's makespan interval after r rounds is within its ci:. */
-static bool cell_clear(const struct spec_cell *c, const char *scratch, unsigned r)
-{
-	double v[CELLS_MAX_REPS], center, lo, hi;
-	size_t n = last_makespans(scratch, r, v);
-
-	if (n < r || verdict_median_ci(v, n, 0.95, &center, &lo, &hi) != 0)
-		return false;
-	return cells_ci_within(center, lo, hi, c->ci_pct);
 }
 
 /* A small deterministic generator (splitmix64) for the round orders. */
@@ -486,7 +345,7 @@ static int keep_point(struct sweep *sw, struct spec_cell *const *cells, size_t n
 		struct spec_cell c = *cells[i];
 
 		c.reps = rounds; /* the rows it has: the last `rounds` of the scratch */
-		rc = keep_rows(sw, &c, p[i].scratch);
+		rc = sweep_keep_rows(sw, &c, p[i].scratch);
 		for (unsigned r = 0; rc == 0 && r < rounds; r++) {
 			round_json(sw, cells[0], r + 1, json[r], sizeof(json[r]));
 			paths[r] = json[r];
@@ -519,45 +378,23 @@ static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, s
 	}
 }
 
-/* Whether the point should run another round after r: below MIN yes; at
- * MAX no; else while a cell's interval is too wide and the point has
- * time left in its grid's budget (allow_s, < 0: none) for a round like
- * the last one. */
-static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
-			unsigned r, double spent_s, double last_s, double allow_s, bool *cut)
-{
-	bool clear = true;
-
-	*cut = false;
-	if (r < cells[0]->reps)
-		return true;
-	if (r >= cells[0]->reps_max)
-		return false;
-	for (size_t i = 0; i < n && clear; i++)
-		clear = cell_clear(cells[i], p[i].scratch, r);
-	if (clear)
-		return false;
-	if (allow_s >= 0 && spent_s + last_s > allow_s) {
-		*cut = true;
-		return false;
-	}
-	return true;
-}
-
 int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
 		    struct sweep_point_out *out)
 {
 	struct cell_paths *p = calloc(n, sizeof(*p));
 	size_t *order = calloc(n, sizeof(*order));
+	const char **sc = calloc(n ? n : 1, sizeof(*sc));
 	char json[PATH_MAX];
 	unsigned r = 0;
 	double t0 = now_s(), tr;
 	bool cut = false;
-	int rc = p && order ? 0 : -ENOMEM;
+	int rc = p && order && sc ? 0 : -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
+	out->why = "";
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		cell_paths(sw, cells[i], &p[i]);
+		sc[i] = p[i].scratch;
 		unlink(p[i].scratch);
 	}
 	if (rc == 0)
@@ -579,7 +416,8 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
 		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
-		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
+		if (rc || !sweep_more_rounds(cells, n, sc, r, now_s() - t0, now_s() - tr, allow_s,
+					     &cut, &out->why))
 			break;
 	}
 	if (rc == 0)
@@ -590,6 +428,7 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	out->seconds = now_s() - t0;
 	free(p);
 	free(order);
+	free(sc);
 	return rc;
 }
 

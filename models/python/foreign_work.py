@@ -5,6 +5,7 @@ loop runs inline or offloads for the blocking workloads (blocking, sqlite).
   io, mixed, blocking  the GET through the --py-http client (foreign_http.py)
   pg                   the query through the --py-pg driver (foreign_pg.py)
   sqlite               the query through sqlite3 (foreign_sqlite.py)
+  file                 the read or append with open() (foreign_file.py)
   cpu (and mixed)      the kernel, after the I/O part
 
 A slot is what the workload keeps between tasks (a kept-alive connection, a
@@ -17,10 +18,14 @@ import foreign
 class _Http:
     def __init__(self, run):
         import foreign_http  # pylint: disable=import-outside-toplevel
+        self.run = run
         self.client = foreign_http.blocking_client(run)
 
     def slot(self):
         return self.client.slot()
+
+    def keeps(self):
+        return self.run.keepalive
 
     def task(self, slot, task_id):
         result, err = self.client.get(slot, task_id)
@@ -35,10 +40,13 @@ def _io(run):
         return _Http(run)
     if run.workload == "pg":
         import foreign_pg  # pylint: disable=import-outside-toplevel
-        return foreign_pg.Blocking(run)
+        return foreign_pg.blocking(run)
     if run.workload == "sqlite":
         import foreign_sqlite  # pylint: disable=import-outside-toplevel
         return foreign_sqlite.Sqlite(run)
+    if run.workload == "file":
+        import foreign_file  # pylint: disable=import-outside-toplevel
+        return foreign_file.Blocking(run)
     return None
 
 
@@ -51,6 +59,11 @@ class Blocking:
 
     def slot(self):
         return self.io.slot() if self.io else None
+
+    def keeps(self):
+        """Does a slot hold something between tasks (a connection)? A new
+        HTTP connection per task, or the cpu workload, keeps nothing."""
+        return self.io is not None and getattr(self.io, "keeps", lambda: True)()
 
     def task(self, slot, task_id):
         """(result, err, slot): the slot to keep (it may be replaced)."""

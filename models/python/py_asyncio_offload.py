@@ -21,6 +21,7 @@ async def amain(run, executor):
     work = foreign_aio_work.work(run, executor if run.blocking_only else None)
     await work.setup(run.concurrency)
     bound = asyncio.Semaphore(run.concurrency)
+    record = run.recorder()  # batched: no system call of its own (foreign.py)
     # start the W workers before the clock (they start on first use)
     await asyncio.gather(*(loop.run_in_executor(executor, os.getpid)
                            for _ in range(run.workers)))
@@ -32,7 +33,7 @@ async def amain(run, executor):
             if run.does_cpu and err == "ok":
                 result = await loop.run_in_executor(executor, foreign.cpu_kernel, result,
                                                     run.cpu_iters)
-            run.record(task_id, start, time.monotonic_ns(), result, err)
+            record(task_id, start, time.monotonic_ns(), result, err)
 
     run.ready()
     await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at
@@ -43,7 +44,10 @@ async def amain(run, executor):
 def main(run):
     # CPU parts go to processes; a blocking call to threads (the GIL is
     # released while it waits), as the seed says for each
-    pool = ThreadPoolExecutor if run.blocking_only else ProcessPoolExecutor
+    # (file with aiofiles or to_thread has no part of its own to offload:
+    # the pool is threads, unused, not W processes)
+    pool = (ThreadPoolExecutor if run.blocking_only or run.workload == "file"
+            else ProcessPoolExecutor)
     with pool(max_workers=run.workers) as executor:
         asyncio.run(amain(run, executor))
 

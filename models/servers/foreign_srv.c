@@ -41,10 +41,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../lib/clock.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
 #include "../foreign.h"
 
@@ -211,13 +211,17 @@ static int wait_ready(struct fsrv *p, const struct run_cfg *cfg)
 	return 0;
 }
 
-/* The program and everything it left: killed, reaped. */
+/* The program (given until deadline to exit; 0: killed now) and
+ * everything it left: killed, reaped. */
 static void finish(struct fsrv *p, uint64_t deadline)
 {
-	int st = 0;
+	struct proc_wait w = { .deadline_ns = deadline }; /* past it: SIGKILL */
+	struct proc_end e = { .code = -1 };
+	int rc = 0;
 
-	if (p->pid > 0 && spawn_reap(p->pid, deadline, false, &st) == 0 &&
-	    !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+	if (p->pid > 0)
+		rc = deadline ? proc_wait(p->pid, &w, &e) : proc_kill(p->pid, false, &e);
+	if (p->pid > 0 && deadline && (rc != 0 || e.code != 0))
 		p->out->workers_lost = 1;
 	p->pid = 0;
 	foreign_kill_orphans();
@@ -255,8 +259,6 @@ int foreign_serve(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_
 	if (rc < 0) {
 		if (p.why[0] && ctl->why)
 			snprintf(ctl->why, ctl->why_len, "%s", p.why);
-		if (p.pid > 0)
-			kill(p.pid, SIGKILL);
 		finish(&p, 0);
 		return rc;
 	}
@@ -281,8 +283,6 @@ int foreign_serve(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_
 			shutdown(p.fd, SHUT_WR);
 		finish(&p, clock_now_ns() + FSRV_REAP_S * NS_PER_S);
 	} else {
-		if (p.pid > 0)
-			kill(p.pid, SIGKILL);
 		out->workers_lost = 1;
 		finish(&p, 0);
 	}

@@ -55,6 +55,28 @@ static const struct workload_ops gen_request = {
 	.step = gen_step,
 };
 
+/* A peer's answer: any 200 body, its hash the result. */
+static enum wl_status peer_start(struct wl_slot *s)
+{
+	return http_start(s, s->priv);
+}
+
+static enum wl_status peer_step(struct wl_slot *s, int events)
+{
+	return http_step(s, s->priv, events);
+}
+
+static const struct workload_ops peer_request = {
+	.name = "peer-request",
+	.summary = "a GET of a peer's server; any 200 body",
+	.label = "peer",
+	.slot_size = sizeof(struct http_conn),
+	.slot_open = http_slot_open,
+	.slot_close = http_slot_close,
+	.start = peer_start,
+	.step = peer_step,
+};
+
 struct gen_ctl {
 	struct trial_ctl ctl;
 	struct loadgen_out *out;
@@ -120,7 +142,7 @@ static int *hold_open(const struct run_cfg *cfg, const struct sockaddr_in *dst,
 	return fds;
 }
 
-int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off,
+int loadgen_run(const struct run_cfg *cfg, int port, bool any_body, const uint64_t *release_off,
 		struct loadgen_out *out)
 {
 	int *held;
@@ -132,7 +154,7 @@ int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off
 
 	memset(out, 0, sizeof(*out));
 	hist_init(&out->lag);
-	g.workload = &gen_request;
+	g.workload = any_body ? &peer_request : &gen_request;
 	g.server = NULL;
 	g.keepalive = !cfg->client_new;
 	g.io_latency_us = 0;

@@ -7,6 +7,7 @@
 #ifndef CMB_LOADGEN_H
 #define CMB_LOADGEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../lib/config.h"
@@ -31,8 +32,10 @@ struct loadgen_out {
 
 /* Drive cfg's schedule (release_off, cfg->tasks of it) against the
  * server on 127.0.0.1:port, in the calling process, until every request
- * has ended. 0 or -errno (also in out->rc). */
-int loadgen_run(const struct run_cfg *cfg, int port, const uint64_t *release_off,
+ * has ended. any_body: a peer's server (nginx), whose 200 answer is any
+ * body (its hash is the result) instead of a server model's 16 hex
+ * digits. 0 or -errno (also in out->rc). */
+int loadgen_run(const struct run_cfg *cfg, int port, bool any_body, const uint64_t *release_off,
 		struct loadgen_out *out);
 
 #endif

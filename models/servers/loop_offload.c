@@ -29,7 +29,6 @@ const struct server_ops server_loop_offload = {
 		.par = MODEL_PAR_WORKERS,
 		.kind = MODEL_KIND_LOOP,
 		.offload = true,
-		.uses_workers = true,
 		.open_loop = true,
 		.run = loop_offload_run,
 	},

@@ -12,15 +12,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../lib/clock.h"
+#include "../../lib/proc.h"
 #include "srv.h"
 
 /* A worker process: never returns. */
-static void prefork_worker(const struct run_cfg *cfg, int lfd, int ready_fd,
-			   struct task_stats *st)
+static void prefork_worker(const struct run_cfg *cfg, int lfd, int ready_fd, struct task_stats *st)
 {
 	struct wl_slot slot = { 0 };
 	char c = 'r';
@@ -61,23 +60,20 @@ static int wait_ready(int fd, uint64_t n)
 	return 0;
 }
 
-/* Stop the workers and reap them; one that died on its own is lost. */
+/* Stop the workers and reap them; one that had died on its own is lost. */
 static uint64_t reap(pid_t *pid, uint64_t n)
 {
 	uint64_t lost = 0;
 
-	for (uint64_t i = 0; i < n; i++)
-		if (pid[i] > 0)
-			kill(pid[i], SIGKILL);
 	for (uint64_t i = 0; i < n; i++) {
-		int st = 0;
+		struct proc_end e;
 
 		if (pid[i] <= 0)
 			continue;
-		while (waitpid(pid[i], &st, 0) < 0 && errno == EINTR)
-			;
-		if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL))
+		if (proc_ended(pid[i], true, &e) == 1)
 			lost++;
+		else
+			proc_kill(pid[i], false, &e);
 	}
 	return lost;
 }
@@ -145,7 +141,6 @@ const struct server_ops server_prefork = {
 		.color = "#009E73",
 		.par = MODEL_PAR_WORKERS,
 		.kind = MODEL_KIND_PROCESSES,
-		.uses_workers = true,
 		.open_loop = true,
 		.wstats = MODEL_WSTATS_WORKERS,
 		.run = prefork_run,

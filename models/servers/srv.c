@@ -52,11 +52,11 @@ size_t srv_answer(char *buf, size_t cap, const struct wl_slot *s, bool close)
 	int n;
 
 	if (s->err == TASK_OK)
-		n = snprintf(buf, cap,
-			     "HTTP/1.1 200 OK\r\nContent-Length: 16\r\n%s\r\n%016llx", conn,
-			     (unsigned long long)s->result);
+		n = snprintf(buf, cap, "HTTP/1.1 200 OK\r\nContent-Length: 16\r\n%s\r\n%016llx",
+			     conn, (unsigned long long)s->result);
 	else
-		n = snprintf(buf, cap, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: %zu\r\n%s\r\n%s",
+		n = snprintf(buf, cap,
+			     "HTTP/1.1 502 Bad Gateway\r\nContent-Length: %zu\r\n%s\r\n%s",
 			     strlen(task_err_names[s->err]), conn, task_err_names[s->err]);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
@@ -70,7 +70,8 @@ void srv_record(struct task_stats *out, const struct wl_slot *s, uint64_t start_
  * 0 stop or deadline, -errno. */
 static int wait_fd(int fd, short events, int stop_fd, uint64_t deadline)
 {
-	struct pollfd p[2] = { { .fd = fd, .events = events }, { .fd = stop_fd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = fd, .events = events },
+			       { .fd = stop_fd, .events = POLLIN } };
 
 	for (;;) {
 		uint64_t now = clock_now_ns();

@@ -48,7 +48,7 @@ static inline uint64_t srv_conns(const struct run_cfg *cfg)
 /* The longest a kept connection may sit with no request before the
  * server closes it. */
 #define SRV_IDLE_US 60000000ull
-#define SRV_RESP_MAX 256 /* bytes of the longest answer */
+#define SRV_RESP_MAX 256  /* bytes of the longest answer */
 #define SRV_HEAD_MAX 2048 /* bytes of request head a connection buffers */
 
 /* A listening TCP socket on 127.0.0.1:*port (0: the kernel picks; *port
@@ -76,8 +76,8 @@ void srv_nodelay(int fd);
 int srv_wait_accept(int fd, int stop_fd);
 /* One worker of a per-CPU server: serve on listener lfd (non-blocking,
  * SO_REUSEPORT) with the handshake sub, recording into out. 0 or -errno. */
-typedef int (*srv_core_fn)(const struct run_cfg *cfg, struct trial_ctl *sub,
-			   struct task_stats *out, int lfd, int k);
+typedef int (*srv_core_fn)(const struct run_cfg *cfg, struct trial_ctl *sub, struct task_stats *out,
+			   int lfd, int k);
 /* A worker per server CPU (srv_percpu.c): listeners, threads pinned,
  * one go and one end for all, their records merged into out. */
 int srv_run_per_cpu(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out,

@@ -89,8 +89,12 @@ int srv_run_per_cpu(const struct run_cfg *cfg, struct trial_ctl *ctl, struct tas
 	ctl->port = port;
 	pthread_barrier_init(&pc.bar, NULL, (unsigned)n);
 	for (; started < n; started++) {
-		a[started] = (struct core_arg){ .cfg = cfg, .pc = &pc, .out = &st[started],
-						.lfd = a[started].lfd, .k = started, .fn = fn };
+		a[started] = (struct core_arg){ .cfg = cfg,
+						.pc = &pc,
+						.out = &st[started],
+						.lfd = a[started].lfd,
+						.k = started,
+						.fn = fn };
 		a[started].sub = *ctl;
 		a[started].sub.go = sub_go;
 		a[started].sub.end = sub_end;
@@ -115,4 +119,3 @@ out:
 	free(th);
 	return rc;
 }
-

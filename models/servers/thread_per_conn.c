@@ -18,7 +18,7 @@ struct tpc {
 	struct trial_ctl *ctl;
 	struct task_stats *stats; /* one per index */
 	pthread_mutex_t mu;
-	pthread_cond_t gone;	 /* a thread ended */
+	pthread_cond_t gone;	   /* a thread ended */
 	uint64_t *free_idx, nfree; /* the stats indices not in use */
 	uint64_t alive;
 };

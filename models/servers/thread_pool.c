@@ -21,10 +21,12 @@
 struct pool {
 	const struct run_cfg *cfg;
 	struct trial_ctl *ctl;
-	int ep;			  /* epoll: listener, stop_fd, idle connections */
+	int ep; /* epoll: listener, stop_fd, idle connections */
 	pthread_mutex_t mu;
-	pthread_cond_t ready;	  /* the queue has a connection, or stop */
-	int *q;			  /* ring of connections with a request waiting */
+	pthread_cond_t ready;  /* the queue has a connection, or stop */
+	pthread_cond_t set_up; /* a worker has opened its slot */
+	uint64_t opened;       /* workers whose slot is open */
+	int *q;		       /* ring of connections with a request waiting */
 	uint64_t cap, head, len;
 	bool stop;
 	struct task_stats *stats; /* one per worker */
@@ -69,7 +71,11 @@ static void *worker(void *a_)
 	struct wl_slot slot = { 0 };
 	int fd;
 
-	wl_slot_init(&slot, p->cfg);
+	wl_slot_init(&slot, p->cfg); /* before the clock: pg's pooled connection */
+	pthread_mutex_lock(&p->mu);
+	p->opened++;
+	pthread_cond_signal(&p->set_up);
+	pthread_mutex_unlock(&p->mu);
 	while ((fd = take(p)) >= 0) {
 		/* the request is there: the whole head gets --timeout */
 		if (!srv_serve_one(fd, &slot, &p->stats[a->idx], true, -1, p->cfg->timeout_us) ||
@@ -139,6 +145,10 @@ static int pool_setup(struct pool *p, int lfd, pthread_t *th, struct worker_arg 
 			break;
 	}
 	p->nworkers = i;
+	pthread_mutex_lock(&p->mu);
+	while (p->opened < i)
+		pthread_cond_wait(&p->set_up, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 	return i ? 0 : -EAGAIN;
 }
 
@@ -164,6 +174,7 @@ static int pool_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct tas
 	p.ep = epoll_create1(EPOLL_CLOEXEC);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.ready, NULL);
+	pthread_cond_init(&p.set_up, NULL);
 	if (!args || !th || !p.q || !p.stats || p.ep < 0 ||
 	    (rc = pool_setup(&p, lfd, th, args)) < 0)
 		goto out_close;
@@ -186,6 +197,7 @@ out_close:
 		close(p.ep); /* the idle connections are closed with the process */
 	close(lfd);
 	pthread_cond_destroy(&p.ready);
+	pthread_cond_destroy(&p.set_up);
 	pthread_mutex_destroy(&p.mu);
 out_free:
 	free(p.q);
@@ -202,7 +214,6 @@ const struct server_ops server_thread_pool = {
 		.color = "#E69F00",
 		.par = MODEL_PAR_WORKERS,
 		.kind = MODEL_KIND_THREADS,
-		.uses_workers = true,
 		.open_loop = true,
 		.wstats = MODEL_WSTATS_WORKERS,
 		.run = pool_run,

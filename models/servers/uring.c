@@ -179,7 +179,8 @@ static void handle(struct uslot *u, enum wl_status st)
 		}
 		break;
 	}
-	mask = (u->ws.events & WL_EV_READ ? POLLIN : 0) | (u->ws.events & WL_EV_WRITE ? POLLOUT : 0);
+	mask = (u->ws.events & WL_EV_READ ? POLLIN : 0) |
+	       (u->ws.events & WL_EV_WRITE ? POLLOUT : 0);
 	disarm(u);
 	s = sqe_get(u->w);
 	io_uring_prep_poll_add(s, u->ws.fd, mask);

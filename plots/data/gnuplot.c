@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../lib/clock.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
 #include "charts.h"
 
@@ -164,8 +166,10 @@ int plots_run_gnuplot(const struct set *s, size_t i)
 	size_t len = 0;
 	FILE *m = open_memstream(&expr, &len);
 	char *argv[] = { "gnuplot", "-e", NULL, script, NULL };
+	struct proc_wait w = { .grace_ms = 0 };
+	struct proc_end e;
 	struct spawn sp;
-	int status, rc;
+	int rc;
 	pid_t pid;
 
 	if (!m)
@@ -184,9 +188,10 @@ int plots_run_gnuplot(const struct set *s, size_t i)
 	sp.death_sig = SIGKILL;
 	rc = spawn_exec(&sp, argv, &pid);
 	free(expr);
+	w.deadline_ns = clock_now_ns() + (uint64_t)PLOTS_GNUPLOT_MS * 1000000; /* then SIGKILL */
 	if (rc == 0)
-		rc = spawn_reap_ms(pid, PLOTS_GNUPLOT_MS, false, &status);
+		rc = proc_wait(pid, &w, &e);
 	if (rc != 0)
 		return rc;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+	return e.code == 0 ? 0 : -EIO;
 }

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,7 +105,7 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 	pthread_mutex_unlock(&s.mu);
 	if (s.gos != 1)
 		fail_msg("%s: set-up failed (%d)", cfg->model->name, s.rc);
-	assert_int_equal(loadgen_run(cfg, s.ctl.port, off, g), 0);
+	assert_int_equal(loadgen_run(cfg, s.ctl.port, false, off, g), 0);
 	/* a byte, not a close: a forked worker holds the write end too */
 	assert_int_equal(write(stop[1], "s", 1), 1);
 	pthread_join(th, NULL);
@@ -121,8 +122,7 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 		fail_msg("%s: the server recorded %llu requests, checksum %016llx; the load "
 			 "%016llx",
 			 cfg->model->name, (unsigned long long)s.st.completed,
-			 (unsigned long long)s.st.checksum,
-			 (unsigned long long)g->stats.checksum);
+			 (unsigned long long)s.st.checksum, (unsigned long long)g->stats.checksum);
 	assert_int_equal(g->lag.count, cfg->tasks); /* every request's send lag */
 	sum = g->stats.checksum;
 	free(g);
@@ -133,8 +133,8 @@ static uint64_t serve_and_load(struct run_cfg *cfg)
 
 static void test_every_server_model(void **state)
 {
-	char *client[] = { "run", "--model", "sequential", "--workload", "cpu", "--cpu-iters",
-			   "2000", "--tasks", "60" };
+	char *client[] = { "run",	  "--model", "sequential", "--workload", "cpu",
+			   "--cpu-iters", "2000",    "--tasks",	   "60" };
 	struct run_cfg cfg;
 	struct task_stats *st = calloc(1, sizeof(*st));
 	uint64_t want;
@@ -152,10 +152,23 @@ static void test_every_server_model(void **state)
 	}
 	want = st->checksum;
 	for (size_t i = 0; server_table[i]; i++) {
-		char *args[] = { "run", "--side", "server", "--model",
-				 (char *)server_table[i]->base.name, "--workload", "cpu",
-				 "--cpu-iters", "2000", "--tasks", "60", "--rate", "2000",
-				 "--connections", "4", "--workers", "2" };
+		char *args[] = { "run",
+				 "--side",
+				 "server",
+				 "--model",
+				 (char *)server_table[i]->base.name,
+				 "--workload",
+				 "cpu",
+				 "--cpu-iters",
+				 "2000",
+				 "--tasks",
+				 "60",
+				 "--rate",
+				 "2000",
+				 "--connections",
+				 "4",
+				 "--workers",
+				 "2" };
 
 		parse(&cfg, ARGC(args), args);
 		if (cfg.model->check) {
@@ -203,7 +216,8 @@ static void test_answer_and_hex(void **state)
 		};
 		for (size_t i = 0; i < 3; i++) {
 			http_resp_init(&r);
-			assert_int_equal(http_resp_feed(&r, bad[i], strlen(bad[i]), &used), HTTP_DONE);
+			assert_int_equal(http_resp_feed(&r, bad[i], strlen(bad[i]), &used),
+					 HTTP_DONE);
 			assert_false(http_resp_hex(&r, &v));
 		}
 	}
@@ -231,8 +245,9 @@ static void test_cpus(void **state)
 
 static void test_flags(void **state)
 {
-	char *args[] = { "run", "--side", "server", "--model", "thread-pool", "--workload", "cpu",
-			 "--rate", "10", "--connections", "7", "--client-conn", "new" };
+	char *args[] = { "run",	       "--side",	"server", "--model", "thread-pool",
+			 "--workload", "cpu",		"--rate", "10",	     "--connections",
+			 "7",	       "--client-conn", "new" };
 	char *bad[][8] = {
 		{ "run", "--side", "server", "--model", "thread-pool", "--workload", "cpu", NULL },
 		{ "run", "--model", "thread-pool", "--workload", "cpu", NULL },
@@ -257,12 +272,63 @@ static void test_flags(void **state)
 	}
 }
 
+/* cli_format_run of a server run parses back to the same run */
+static void test_format_round_trip(void **state)
+{
+	char *args[] = { "run",
+			 "--side",
+			 "server",
+			 "--model",
+			 "loop-offload",
+			 "--workload",
+			 "io",
+			 "--rate",
+			 "50",
+			 "--connections",
+			 "9",
+			 "--client-conn",
+			 "new",
+			 "--hold-connections",
+			 "33",
+			 "--server-cpus",
+			 "0",
+			 "--client-cpus",
+			 "0",
+			 "--port",
+			 NULL };
+	struct run_cfg a, b;
+	char **argv, port[16];
+	int n = 0, fd, p = 0;
+
+	(void)state;
+	fd = srv_listen(&p, false, false); /* a free port, given back */
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(port, sizeof(port), "%d", p);
+	args[ARGC(args) - 1] = port;
+	parse(&a, ARGC(args), args);
+	argv = cli_format_run(&a);
+	assert_non_null(argv);
+	while (argv[n])
+		n++;
+	parse(&b, n, argv);
+	cli_argv_free(argv);
+	assert_ptr_equal(b.server, a.server);
+	assert_int_equal(b.concurrency, 9);
+	assert_true(b.client_new);
+	assert_int_equal(b.hold_conns, 33);
+	assert_int_equal(b.port, (uint64_t)p);
+	assert_string_equal(b.server_cpus, "0");
+	assert_string_equal(b.client_cpus, "0");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_answer_and_hex),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_every_server_model),
 	};
 

@@ -9,6 +9,7 @@
 
 #include "meta.h"
 #include "setio.h"
+#include "../../lib/stats.h"
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -88,12 +89,17 @@ static int put_host(json_t *o, const struct meta *m)
 	       set_num(o, "cores", (uint64_t)m->cores) +
 	       set_num(o, "cores_online", (uint64_t)m->cores_online) +
 	       set_str(o, "kernel", m->kernel) + set_str(o, "clocksource", m->clocksource) +
+	       set_str(o, "hypervisor", m->hypervisor) +
+	       set_str(o, "transparent_hugepages", m->thp) +
+	       set_str(o, "cpu_mitigations", m->mitigations) +
+	       set_str(o, "cpu_governor", m->governor) +
 	       set_str(o, "overcommit_memory", m->overcommit) +
 	       set_str(o, "rlimit_nofile", m->nofile) + set_str(o, "rlimit_stack", m->stack) +
 	       set_str(o, "compiler", m->compiler) + set_str(o, "cflags", m->cflags) +
 	       set_str(o, "libuv", m->libuv) + set_str(o, "hyperfine", m->hyperfine) +
 	       set_str(o, "gnuplot", m->gnuplot) + set_str(o, "git_rev", m->git_rev) +
-	       set(o, "git_dirty", json_boolean(m->git_dirty)) + set_str(o, "note", m->note);
+	       set(o, "git_dirty", json_boolean(m->git_dirty)) + set_str(o, "note", m->note) +
+	       set_str(o, "checksum_scheme", m->checksum_scheme);
 }
 
 static int put_meta(FILE *f, const void *arg)
@@ -209,6 +215,10 @@ static void get_host(json_t *o, struct meta *m)
 	m->cores_online = (int)get_num(o, "cores_online");
 	get_str(o, "kernel", m->kernel, sizeof(m->kernel));
 	get_str(o, "clocksource", m->clocksource, sizeof(m->clocksource));
+	get_str(o, "hypervisor", m->hypervisor, sizeof(m->hypervisor));
+	get_str(o, "transparent_hugepages", m->thp, sizeof(m->thp));
+	get_str(o, "cpu_mitigations", m->mitigations, sizeof(m->mitigations));
+	get_str(o, "cpu_governor", m->governor, sizeof(m->governor));
 	get_str(o, "overcommit_memory", m->overcommit, sizeof(m->overcommit));
 	get_str(o, "rlimit_nofile", m->nofile, sizeof(m->nofile));
 	get_str(o, "rlimit_stack", m->stack, sizeof(m->stack));
@@ -220,6 +230,9 @@ static void get_host(json_t *o, struct meta *m)
 	get_str(o, "git_rev", m->git_rev, sizeof(m->git_rev));
 	m->git_dirty = json_is_true(json_object_get(o, "git_dirty"));
 	get_str(o, "note", m->note, sizeof(m->note));
+	get_str(o, "checksum_scheme", m->checksum_scheme, sizeof(m->checksum_scheme));
+	if (!m->checksum_scheme[0]) /* a set from before the key */
+		snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s", CHECKSUM_SCHEME_OLD);
 }
 
 int meta_read(const char *path, struct meta *m)
