@@ -56,7 +56,7 @@ struct run_cfg {
 	bool client_new;       /* --client-conn new: the generator connects anew per request */
 	uint64_t port;	       /* --port: the server model's port on 127.0.0.1 (0: any) */
 	uint64_t hold_conns;   /* --hold-connections N: idle keep-alive connections held too */
-	uint64_t threads;      /* --threads T: a Python server stack's handler threads (0: its own) */
+	uint64_t threads;      /* --threads T: Python stacks' threads (0: own) */
 	char server_cpus[64];  /* --server-cpus, as a list ("0", "1-3") */
 	char client_cpus[64];  /* --client-cpus */
 	const char *model_arg; /* --model as given (resolved once --side is known) */

@@ -98,8 +98,7 @@ static void on_line(struct fsrv *p, const char *line)
 	int port;
 	char extra;
 
-	if (!p->port && sscanf(line, "ready %d %c", &port, &extra) == 1 && port > 0 &&
-	    port < 65536)
+	if (!p->port && sscanf(line, "ready %d %c", &port, &extra) == 1 && port > 0 && port < 65536)
 		p->port = port;
 	else if (!p->port && strncmp(line, "fail ", 5) == 0)
 		snprintf(p->why, sizeof(p->why), "%s", line + 5);
@@ -196,7 +195,8 @@ static int start(struct fsrv *p, char *const argv[])
  * out of place (-EPROTO) or the set-up deadline (-ETIMEDOUT). */
 static int wait_ready(struct fsrv *p, const struct run_cfg *cfg)
 {
-	uint64_t deadline = clock_now_ns() + (20 + (cfg->concurrency + cfg->workers) / 25) * NS_PER_S;
+	uint64_t deadline =
+		clock_now_ns() + (20 + (cfg->concurrency + cfg->workers) / 25) * NS_PER_S;
 
 	while (!p->port) {
 		if (p->why[0])
