@@ -195,6 +195,16 @@ enum {
 };
 _Static_assert(CL5_NFIGS <= CLAIM_FIGS, "clients-5s: too many figures");
 
+/* uvicorn-in-flight */
+enum {
+	UVI_IN_FLIGHT, /* requests in flight on one Uvicorn worker: rate x p50 latency */
+	UVI_SHARE,     /* answered per second over offered */
+	UVI_ERRORS,    /* failed requests */
+	UVI_BEHIND,    /* the load generator fell behind: 1 */
+	UVI_NFIGS
+};
+_Static_assert(UVI_NFIGS <= CLAIM_FIGS, "uvicorn-in-flight: too many figures");
+
 /* The measure functions of the table (verdicts.c), and its usable()s. */
 #define CLAIM_MEASURE(name)                                                                        \
 	void claim_measure_##name(const struct claim *c, const struct claims_set *s, double *v,    \
@@ -215,7 +225,9 @@ CLAIM_MEASURE(sqlite_threads);
 CLAIM_MEASURE(requests_stall);
 CLAIM_MEASURE(clients_5s);
 CLAIM_MEASURE(open_stall);
+CLAIM_MEASURE(uvicorn_in_flight);
 bool claim_usable_gil(const struct claim *c, const double *v, char *why, size_t cap);
+bool claim_usable_uvicorn_in_flight(const struct claim *c, const double *v, char *why, size_t cap);
 bool claim_usable_sqlite_threads(const struct claim *c, const double *v, char *why, size_t cap);
 
 #endif

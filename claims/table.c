@@ -222,5 +222,34 @@ const struct claim claims_table[] = {
 	  .fmt = claim_fmt_s,
 	  .subjects = { { "aiohttp", CL5_AIOHTTP_S }, { "httpx", CL5_HTTPX_S } },
 	  .measure = claim_measure_clients_5s },
+	/* issue 28 */
+	{ .id = "uvicorn-in-flight",
+	  .roles = "py",
+	  .claim = "one Uvicorn worker handles hundreds of requests in flight",
+	  .quote = "allowing FastAPI to handle hundreds of concurrent in-flight requests on a "
+		   "single Uvicorn worker",
+	  .how = "the server side: py-fastapi (an async def route on one Uvicorn worker) served "
+		 "at a fixed rate over 1,000 connections, each request waiting 400 ms "
+		 "downstream: in flight = answered per second × p50 latency, on a run that kept "
+		 "up (every request answered, at 99% of the offered rate, the generator on time)",
+	  .article = "hundreds (100 to 999)",
+	  .lo = 100,
+	  .hi = 999,
+	  .fmt = claim_fmt_count,
+	  .subjects = { { "one Uvicorn worker", UVI_IN_FLIGHT } },
+	  .usable = claim_usable_uvicorn_in_flight,
+	  .measure = claim_measure_uvicorn_in_flight },
 	{ .id = NULL },
 };
+
+bool claim_usable_uvicorn_in_flight(const struct claim *c, const double *v, char *why, size_t cap)
+{
+	(void)c;
+	if (v[UVI_ERRORS] == 0 && v[UVI_SHARE] >= 0.99 && v[UVI_BEHIND] == 0) /* sustained */
+		return true;
+	snprintf(why, cap,
+		 "the run did not keep up: %.0f requests failed, %.0f%% of the offered rate "
+		 "answered, the generator %s",
+		 v[UVI_ERRORS], 100 * v[UVI_SHARE], v[UVI_BEHIND] ? "behind" : "on time");
+	return false;
+}

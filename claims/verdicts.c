@@ -506,3 +506,26 @@ void claim_measure_clients_5s(const struct claim *c, const struct claims_set *s,
 		 v[CL5_STREAMS_S], v[CL5_AIOHTTP_CPU_US], v[CL5_HTTPX_CPU_US],
 		 v[CL5_STREAMS_CPU_US]);
 }
+
+/* --- hundreds in flight on one Uvicorn worker (issue 28) ----------------------
+ * The server side: py-fastapi answering at a fixed rate, each request
+ * waiting downstream; the requests in flight at once are the answered rate
+ * (as the sustain rule reads it: tasks over the makespan less the p50, the
+ * last answers' own wait) times the time each spends (Little's law, the
+ * median latency standing in for the mean), on a run that kept up. */
+void claim_measure_uvicorn_in_flight(const struct claim *c, const struct claims_set *s, double *v,
+				     char *f, size_t cap)
+{
+	double p50_s = fig(s, c, "py", "lat_p50_us") / 1e6;
+	double tps = fig(s, c, "py", "tasks") / (fig(s, c, "py", "makespan_s") - p50_s);
+
+	v[UVI_IN_FLIGHT] = tps * p50_s;
+	v[UVI_SHARE] = tps / fig(s, c, "py", "rate_tps");
+	v[UVI_ERRORS] = fig(s, c, "py", "errors");
+	v[UVI_BEHIND] = fig(s, c, "py", "gen_behind");
+	snprintf(f, cap,
+		 "FastAPI async def on one Uvicorn worker, %.0f/s offered over %.0f connections, "
+		 "%.0f ms downstream: **%.0f** requests in flight (%.0f/s answered × p50 %.1f ms)",
+		 fig(s, c, "py", "rate_tps"), fig(s, c, "py", "concurrency"),
+		 fig(s, c, "py", "io_latency_us") / 1000, v[UVI_IN_FLIGHT], tps, p50_s * 1000);
+}
