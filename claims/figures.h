@@ -205,6 +205,17 @@ enum {
 };
 _Static_assert(UVI_NFIGS <= CLAIM_FIGS, "uvicorn-in-flight: too many figures");
 
+/* def-no-stall */
+enum {
+	DEF_SHARE,	 /* def route: answered per second over offered */
+	DEF_ASYNC_SHARE, /* the same call in an async def route */
+	DEF_STALL_X,	 /* def's answered rate over async def's */
+	DEF_ERRORS,	 /* failed requests, both runs */
+	DEF_BEHIND,	 /* the load generator fell behind in either: 1 */
+	DEF_NFIGS
+};
+_Static_assert(DEF_NFIGS <= CLAIM_FIGS, "def-no-stall: too many figures");
+
 /* The measure functions of the table (verdicts.c), and its usable()s. */
 #define CLAIM_MEASURE(name)                                                                        \
 	void claim_measure_##name(const struct claim *c, const struct claims_set *s, double *v,    \
@@ -226,8 +237,10 @@ CLAIM_MEASURE(requests_stall);
 CLAIM_MEASURE(clients_5s);
 CLAIM_MEASURE(open_stall);
 CLAIM_MEASURE(uvicorn_in_flight);
+CLAIM_MEASURE(def_no_stall);
 bool claim_usable_gil(const struct claim *c, const double *v, char *why, size_t cap);
 bool claim_usable_uvicorn_in_flight(const struct claim *c, const double *v, char *why, size_t cap);
+bool claim_usable_def_no_stall(const struct claim *c, const double *v, char *why, size_t cap);
 bool claim_usable_sqlite_threads(const struct claim *c, const double *v, char *why, size_t cap);
 
 #endif

@@ -239,6 +239,23 @@ const struct claim claims_table[] = {
 	  .subjects = { { "one Uvicorn worker", UVI_IN_FLIGHT } },
 	  .usable = claim_usable_uvicorn_in_flight,
 	  .measure = claim_measure_uvicorn_in_flight },
+	{ .id = "def-no-stall",
+	  .roles = "def async",
+	  .claim = "def handlers run on a thread pool and do not stall the loop",
+	  .quote =
+		  "Handlers declared as plain def are automatically offloaded to a thread pool via "
+		  "run_in_executor, so they do not stall the event loop",
+	  .how = "the server side: requests.get() of 10 ms in a def route (py-fastapi-def, "
+		 "anyio's 40 threads) and in an async def route (py-fastapi), both offered "
+		 "200/s over 100 connections: the def route's answered share of the offered "
+		 "rate (1: no stall); the async def route is the control, and must stall",
+	  .article = "1 (the offered rate kept)",
+	  .lo = 1,
+	  .hi = 1,
+	  .fmt = claim_fmt_count,
+	  .subjects = { { "a def route", DEF_SHARE } },
+	  .usable = claim_usable_def_no_stall,
+	  .measure = claim_measure_def_no_stall },
 	{ .id = NULL },
 };
 
@@ -251,5 +268,17 @@ bool claim_usable_uvicorn_in_flight(const struct claim *c, const double *v, char
 		 "the run did not keep up: %.0f requests failed, %.0f%% of the offered rate "
 		 "answered, the generator %s",
 		 v[UVI_ERRORS], 100 * v[UVI_SHARE], v[UVI_BEHIND] ? "behind" : "on time");
+	return false;
+}
+
+bool claim_usable_def_no_stall(const struct claim *c, const double *v, char *why, size_t cap)
+{
+	(void)c;
+	if (v[DEF_ERRORS] == 0 && v[DEF_BEHIND] == 0 && v[DEF_ASYNC_SHARE] < 0.75)
+		return true;
+	snprintf(why, cap,
+		 "%.0f requests failed, the generator %s, the async def control answered %.2f of "
+		 "the rate (it must stall: under 0.75)",
+		 v[DEF_ERRORS], v[DEF_BEHIND] ? "behind" : "on time", v[DEF_ASYNC_SHARE]);
 	return false;
 }

@@ -513,6 +513,14 @@ void claim_measure_clients_5s(const struct claim *c, const struct claims_set *s,
  * (as the sustain rule reads it: tasks over the makespan less the p50, the
  * last answers' own wait) times the time each spends (Little's law, the
  * median latency standing in for the mean), on a run that kept up. */
+/* Answered per second as the sustain rule reads it: the tasks over the
+ * makespan less the p50 (the last answers' own wait). */
+static double answered_tps(const struct claims_set *s, const struct claim *c, const char *role)
+{
+	return fig(s, c, role, "tasks") /
+	       (fig(s, c, role, "makespan_s") - fig(s, c, role, "lat_p50_us") / 1e6);
+}
+
 void claim_measure_uvicorn_in_flight(const struct claim *c, const struct claims_set *s, double *v,
 				     char *f, size_t cap)
 {
@@ -528,4 +536,32 @@ void claim_measure_uvicorn_in_flight(const struct claim *c, const struct claims_
 		 "%.0f ms downstream: **%.0f** requests in flight (%.0f/s answered × p50 %.1f ms)",
 		 fig(s, c, "py", "rate_tps"), fig(s, c, "py", "concurrency"),
 		 fig(s, c, "py", "io_latency_us") / 1000, v[UVI_IN_FLIGHT], tps, p50_s * 1000);
+}
+
+/* --- def handlers do not stall the loop (issue 28) ----------------------------
+ * The same blocking call (requests.get(), 10 ms) in a def route, which
+ * Starlette runs on anyio's threads, and in an async def route, on the
+ * loop, offered the same rate: the def route keeps it (its answered share
+ * of the offered rate is the figure: 1 is no stall), the async def one
+ * cannot (the control: it must stall, or the load proves nothing; a run
+ * that fell behind is read as tasks over the whole makespan, since its p50
+ * is mostly backlog). */
+void claim_measure_def_no_stall(const struct claim *c, const struct claims_set *s, double *v,
+				char *f, size_t cap)
+{
+	double d = answered_tps(s, c, "def");
+	double a = fig(s, c, "async", "tasks") / fig(s, c, "async", "makespan_s");
+
+	v[DEF_SHARE] = d / fig(s, c, "def", "rate_tps");
+	v[DEF_ASYNC_SHARE] = a / fig(s, c, "async", "rate_tps");
+	v[DEF_STALL_X] = d / a;
+	v[DEF_ERRORS] = fig(s, c, "def", "errors") + fig(s, c, "async", "errors");
+	v[DEF_BEHIND] = fig(s, c, "def", "gen_behind") + fig(s, c, "async", "gen_behind") > 0;
+	snprintf(f, cap,
+		 "requests.get() of %.0f ms at %.0f/s offered: the def route answers **%.2f** of "
+		 "the rate (%.0f/s, p99 %.1f ms), the same call in async def %.2f (%.0f/s, p99 "
+		 "%.0f ms): the loop stalled, the def route %.1f× its rate",
+		 fig(s, c, "def", "io_latency_us") / 1000, fig(s, c, "def", "rate_tps"),
+		 v[DEF_SHARE], d, fig(s, c, "def", "lat_p99_us") / 1000, v[DEF_ASYNC_SHARE], a,
+		 fig(s, c, "async", "lat_p99_us") / 1000, v[DEF_STALL_X]);
 }

@@ -84,6 +84,7 @@ static const struct side sides[] = {
 	{ "open-stall", 0.74, 1.1, 1.26 }, /* in flight */
 	/* issue 28 */
 	{ "uvicorn-in-flight", 99, 200, 1000 }, /* in flight */
+	{ "def-no-stall", 0.74, 1, 1.26 },	/* share of the offered rate */
 };
 
 static const struct claim *claim_by_id(const char *id)
@@ -115,6 +116,11 @@ static void figures(const struct claim *c, double *v, double x)
 	if (strcmp(c->id, "sqlite-threads") == 0) {
 		v[SQLT_C_X] = 1.9; /* C threads: two cores */
 		v[SQLT_CORES] = 2;
+	}
+	if (strcmp(c->id, "def-no-stall") == 0) { /* the control stalled */
+		v[DEF_ERRORS] = 0;
+		v[DEF_BEHIND] = 0;
+		v[DEF_ASYNC_SHARE] = 0.4;
 	}
 	if (strcmp(c->id, "uvicorn-in-flight") == 0) { /* a run that kept up */
 		v[UVI_ERRORS] = 0;
