@@ -134,14 +134,19 @@ _Static_assert(CTX_NFIGS <= CLAIM_FIGS, "context-switches: too many figures");
 
 /* asyncpg-3-5x */
 enum {
-	PG_OVER_PSYCOPG2_X,   /* asyncpg over psycopg2, queries/s */
-	PG_OVER_PSYCOPG_X,    /* asyncpg over psycopg */
-	PG_ASYNCPG_TPS,	      /* queries/s (best): asyncpg */
-	PG_PSYCOPG2_TPS,      /* psycopg2 in threads */
-	PG_PSYCOPG_TPS,	      /* psycopg in threads */
-	PG_PSYCOPG_ASYNC_TPS, /* psycopg async */
-	PG_C_LOOP_TPS,	      /* libpq on the C loop */
-	PG_C_THREADS_TPS,     /* libpq in C threads */
+	PG_OVER_PSYCOPG2_X,    /* asyncpg over psycopg2, queries/s */
+	PG_OVER_PSYCOPG_X,     /* asyncpg over psycopg */
+	PG_ASYNCPG_TPS,	       /* queries/s (best): asyncpg */
+	PG_PSYCOPG2_TPS,       /* psycopg2 in threads */
+	PG_PSYCOPG_TPS,	       /* psycopg in threads */
+	PG_PSYCOPG_ASYNC_TPS,  /* psycopg async */
+	PG_C_LOOP_TPS,	       /* libpq on the C loop */
+	PG_C_THREADS_TPS,      /* libpq in C threads */
+	PG_SA_ASYNC_TPS,       /* SQLAlchemy's async engine on asyncpg, asyncio */
+	PG_SA_THREADS_TPS,     /* SQLAlchemy's engine on psycopg2, threads */
+	PG_SA_ASYNC_COST_US,   /* wall time a query more than asyncpg's, at C=100 */
+	PG_SA_THREADS_COST_US, /* more than psycopg2's */
+	PG_SA_OVER_X,	       /* through SQLAlchemy: on asyncpg over on psycopg2 */
 	PG_NFIGS
 };
 _Static_assert(PG_NFIGS <= CLAIM_FIGS, "asyncpg-3-5x: too many figures");
@@ -166,6 +171,17 @@ enum {
 	STALL_NFIGS
 };
 _Static_assert(STALL_NFIGS <= CLAIM_FIGS, "requests-stall: too many figures");
+
+/* open-stall */
+enum {
+	FILE_IN_FLIGHT_C100,	 /* open().read() inline: reads in flight on average, cold */
+	FILE_AIO_IN_FLIGHT_C100, /* aiofiles: the same */
+	FILE_STALL_X,		 /* makespan inline over aiofiles' */
+	FILE_READ_US,		 /* a plain read, warm, one at a time: wall time a task */
+	FILE_AIO_COST_US,	 /* aiofiles' cost per call over it */
+	FILE_NFIGS
+};
+_Static_assert(FILE_NFIGS <= CLAIM_FIGS, "open-stall: too many figures");
 
 /* clients-5s */
 enum {
@@ -198,6 +214,7 @@ CLAIM_MEASURE(asyncpg_speed);
 CLAIM_MEASURE(sqlite_threads);
 CLAIM_MEASURE(requests_stall);
 CLAIM_MEASURE(clients_5s);
+CLAIM_MEASURE(open_stall);
 bool claim_usable_gil(const struct claim *c, const double *v, char *why, size_t cap);
 bool claim_usable_sqlite_threads(const struct claim *c, const double *v, char *why, size_t cap);
 

@@ -372,15 +372,25 @@ void claim_measure_asyncpg_speed(const struct claim *c, const struct claims_set 
 	v[PG_PSYCOPG_ASYNC_TPS] = most(s, c, "psycopg.async", t);
 	v[PG_C_LOOP_TPS] = most(s, c, "c.loop", t);
 	v[PG_C_THREADS_TPS] = most(s, c, "c.threads", t);
+	v[PG_SA_ASYNC_TPS] = most(s, c, "sqlalchemy.async", t);
+	v[PG_SA_THREADS_TPS] = most(s, c, "sqlalchemy.threads", t);
 	v[PG_OVER_PSYCOPG2_X] = v[PG_ASYNCPG_TPS] / v[PG_PSYCOPG2_TPS];
 	v[PG_OVER_PSYCOPG_X] = v[PG_ASYNCPG_TPS] / v[PG_PSYCOPG_TPS];
+	/* what SQLAlchemy adds to a query, in wall time at this concurrency */
+	v[PG_SA_ASYNC_COST_US] = 1e6 / v[PG_SA_ASYNC_TPS] - 1e6 / v[PG_ASYNCPG_TPS];
+	v[PG_SA_THREADS_COST_US] = 1e6 / v[PG_SA_THREADS_TPS] - 1e6 / v[PG_PSYCOPG2_TPS];
+	v[PG_SA_OVER_X] = v[PG_SA_ASYNC_TPS] / v[PG_SA_THREADS_TPS];
 	snprintf(f, cap,
 		 "queries/s at C=%.0f (best of the runs): asyncpg on asyncio %.0f, psycopg2 in "
 		 "threads %.0f (**%.2f×**), psycopg in threads %.0f (**%.2f×**), psycopg async "
-		 "%.0f; the same query in C: libpq on the loop %.0f, in threads %.0f",
+		 "%.0f; through SQLAlchemy (an engine, a session a query): on asyncpg %.0f "
+		 "(%+.0f µs a query), on psycopg2 %.0f (%+.0f µs), **%.2f×**; the same query "
+		 "in C: libpq on the loop %.0f, in threads %.0f",
 		 fig(s, c, "asyncpg", "concurrency"), v[PG_ASYNCPG_TPS], v[PG_PSYCOPG2_TPS],
 		 v[PG_OVER_PSYCOPG2_X], v[PG_PSYCOPG_TPS], v[PG_OVER_PSYCOPG_X],
-		 v[PG_PSYCOPG_ASYNC_TPS], v[PG_C_LOOP_TPS], v[PG_C_THREADS_TPS]);
+		 v[PG_PSYCOPG_ASYNC_TPS], v[PG_SA_ASYNC_TPS], v[PG_SA_ASYNC_COST_US],
+		 v[PG_SA_THREADS_TPS], v[PG_SA_THREADS_COST_US], v[PG_SA_OVER_X], v[PG_C_LOOP_TPS],
+		 v[PG_C_THREADS_TPS]);
 }
 
 /* "threading (the GIL releases on C-level blocking)" for sqlite3: 2
@@ -441,6 +451,32 @@ void claim_measure_requests_stall(const struct claim *c, const struct claims_set
 		 "offloaded to threads: **%.1f×** at C=10, **%.1f×** at C=100",
 		 fig(s, c, "inline.c100", "io_latency_us") / 1000, v[STALL_IN_FLIGHT_C100],
 		 v[STALL_IN_FLIGHT_C10], v[STALL_FACTOR_C10], v[STALL_FACTOR_C100]);
+}
+
+/* "open() is a blocking call - it will stall the event loop for the
+ * duration of any disk read ... aiofiles wraps file operations in a
+ * ThreadPoolExecutor": cold reads inside async def, what overlapped (as
+ * requests-stall), against aiofiles; and aiofiles' cost per call over a
+ * plain read on a warm cache, one at a time. */
+void claim_measure_open_stall(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			      size_t cap)
+{
+	const char *m = "makespan_s";
+
+	v[FILE_IN_FLIGHT_C100] = in_flight(s, c, "inline");
+	v[FILE_AIO_IN_FLIGHT_C100] = in_flight(s, c, "aiofiles");
+	v[FILE_STALL_X] = least(s, c, "inline", m) / least(s, c, "aiofiles", m);
+	v[FILE_READ_US] = least(s, c, "open.warm", m) / fig(s, c, "open.warm", "tasks") * 1e6;
+	v[FILE_AIO_COST_US] =
+		least(s, c, "aiofiles.warm", m) / fig(s, c, "aiofiles.warm", "tasks") * 1e6 -
+		v[FILE_READ_US];
+	snprintf(f, cap,
+		 "cold reads at C=%.0f on asyncio: open().read() inside async def **%.2f** in "
+		 "flight on average, aiofiles %.2f; the stall factor, the inline makespan over "
+		 "aiofiles', **%.2f×**; on a warm cache one at a time a plain read takes %.1f µs "
+		 "a task, and aiofiles **%.1f µs** more a call",
+		 fig(s, c, "inline", "concurrency"), v[FILE_IN_FLIGHT_C100],
+		 v[FILE_AIO_IN_FLIGHT_C100], v[FILE_STALL_X], v[FILE_READ_US], v[FILE_AIO_COST_US]);
 }
 
 /* The 5 s of asyncio-5s with the client the article's example uses

@@ -79,8 +79,12 @@ struct py_fit {
 static const struct py_fit py_fits[] = {
 	{ "py-http", true, { "streams", "aiohttp", "httpx", NULL }, "streams" },
 	{ "py-http", false, { "http.client", "requests", "httpx", NULL }, "http.client" },
-	{ "py-pg", true, { "asyncpg", "psycopg", NULL }, NULL },
-	{ "py-pg", false, { "psycopg2", "psycopg", NULL }, NULL },
+	{ "py-pg", true, { "asyncpg", "psycopg", "sqlalchemy", NULL }, NULL },
+	{ "py-pg", false, { "psycopg2", "psycopg", "sqlalchemy", NULL }, NULL },
+	/* open: the model runs the read (a loop inline, py-asyncio-offload
+	 * in its executor); aiofiles and asyncio.to_thread, the default one */
+	{ "py-file", true, { "open", "aiofiles", "to_thread", NULL }, "open" },
+	{ "py-file", false, { "open", NULL }, "open" },
 };
 
 static bool py_loop(const struct run_cfg *cfg)

@@ -38,6 +38,8 @@ void wl_service_apply(struct run_cfg *cfg, const struct wl_service_result *res)
 		cfg->keepalive = res->keepalive;
 	if (res->payload_set)
 		cfg->payload = res->payload;
+	if (res->note[0])
+		snprintf(cfg->wl_note, sizeof(cfg->wl_note), "%s", res->note);
 }
 
 int wl_slot_init(struct wl_slot *s, const struct run_cfg *cfg)

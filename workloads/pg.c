@@ -394,7 +394,7 @@ static const struct wl_flag pg_flags[] = {
 	  PG_NUM_FSYNC, 0, 0, 0, pg_fsync_choices },
 	{ "py-pg", "LIB",
 	  "Python models' driver: asyncpg|psycopg on a loop, psycopg2|psycopg otherwise "
-	  "(default: asyncpg, psycopg2)",
+	  "(default: asyncpg, psycopg2); sqlalchemy: its engine on asyncpg, or psycopg2",
 	  WLF_CHOICE, WL_PY_LIB, 0, 0, 0, wl_py_pg_libs },
 	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL },
 };

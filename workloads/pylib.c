@@ -3,7 +3,9 @@
 
 static const char *const py_http_libs[] = { "default",	   "streams",  "aiohttp", "httpx",
 					    "http.client", "requests", NULL };
-const char *const wl_py_pg_libs[] = { "default", "asyncpg", "psycopg", "psycopg2", NULL };
+const char *const wl_py_pg_libs[] = { "default",  "asyncpg",	"psycopg",
+				      "psycopg2", "sqlalchemy", NULL };
+const char *const wl_py_file_libs[] = { "default", "open", "aiofiles", "to_thread", NULL };
 
 const struct wl_flag wl_py_http_flags[] = {
 	{ "py-http", "LIB",

@@ -12,6 +12,7 @@ extern const struct workload_ops workload_pg;
 extern const struct workload_ops workload_blocking;
 extern const struct workload_ops workload_sqlite;
 extern const struct workload_ops workload_timer;
+extern const struct workload_ops workload_file;
 #ifdef CMB_FIXTURES /* the fixture build only (tests/fixtures/src/) */
 extern const struct workload_ops workload_sleephash;
 #endif
@@ -23,6 +24,7 @@ const struct workload_ops *const workload_table[] = {
 	&workload_blocking,
 	&workload_sqlite,
 	&workload_pg,
+	&workload_file,
 	&workload_timer,
 #ifdef CMB_FIXTURES
 	&workload_sleephash,

@@ -94,6 +94,7 @@ struct wl_service_result {
 	bool keepalive;
 	bool payload_set; /* the response body the row reports */
 	uint64_t payload;
+	char note[CFG_WL_NOTE]; /* what the row's workload_note says, or "" */
 };
 
 /* A service the workload needs, started before the trial outside the
@@ -127,6 +128,7 @@ enum wl_family {
 	WL_FAMILY_BLOCKING_IO, /* a GET through a blocking client library */
 	WL_FAMILY_EMBEDDED_DB, /* a database library inside the process */
 	WL_FAMILY_DB_SERVER,   /* a database server over a socket */
+	WL_FAMILY_FILE,	       /* a file read or written on the local disk */
 };
 
 struct workload_ops {
@@ -141,6 +143,10 @@ struct workload_ops {
 					library)"); NULL: its label */
 	const struct wl_flag *flags; /* its own flags, {NULL}-terminated, or NULL */
 	const struct wl_service *service; /* or NULL */
+	/* NULL, or before the run (`cmbench run` only, not its exec'd
+	 * workers): a setting it cannot run (a directory it cannot write),
+	 * one line in err and -EINVAL (exit 2); nothing is left behind */
+	int (*check)(const struct run_cfg *cfg, char *err, size_t errlen);
 	/* its own flag (a duration) that sets how long a task waits with no
 	 * work, or NULL: how `cmbench ceiling` holds every task in flight
 	 * at once when the workload has no --io-latency */

@@ -45,7 +45,7 @@ ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
 # 2 s and more (models/foreign.c, silence_ns): well above the heartbeat.
 BATCH = 64
 HEARTBEAT_NS = 100_000_000
-WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg")
+WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg", "file")
 
 
 def mix64(x):
@@ -243,13 +243,16 @@ class Run:
         self.flags = kv
         self.py_http = kv.get("py-http", "default")
         self.py_pg = kv.get("py-pg", "default")
+        self.py_file = kv.get("py-file", "default")
         if self.workload not in WORKLOADS:
             sys.exit(f"{self.model}: workload {self.workload} is not supported")
         self.does_io = self.workload in ("io", "mixed")
         self.does_cpu = self.workload in ("cpu", "mixed")
         # blocking and sqlite are one blocking call: a loop runs it inline
-        # or offloads it; pg is a query through the --py-pg driver
-        self.blocking_only = self.workload in ("blocking", "sqlite")
+        # or offloads it; pg is a query through the --py-pg driver; file is
+        # one too with open() (aiofiles and to_thread are the loop's own)
+        self.blocking_only = (self.workload in ("blocking", "sqlite")
+                              or (self.workload == "file" and self.py_file == "open"))
         self.t0 = 0
         # open loop (--rate): task i is due at t0 + release[i] ns; None: at t0
         self.release = read_release(num("release_fd", -1), self.tasks)

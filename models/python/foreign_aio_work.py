@@ -5,8 +5,9 @@ py-uvloop, py-asyncio-offload, py-uvloop-prefork), whatever the workload:
               (foreign_aio.py, the default), aiohttp or httpx.AsyncClient
   pg          the query through the --py-pg driver: asyncpg or psycopg
   blocking,   the blocking call of foreign_work.py: inline on the loop (it
-  sqlite      stalls: requests.get() inside async def), or offloaded to a
-              thread pool by run_in_executor when the model offloads
+  sqlite,     stalls: requests.get() inside async def), or offloaded to a
+  file (open) thread pool by run_in_executor when the model offloads
+  file        aiofiles or asyncio.to_thread (foreign_file.py)
   cpu         the seed (the kernel is the model's business)
 
 setup(n) opens what is kept before the clock (n kept-alive connections,
@@ -174,6 +175,9 @@ def work(run, executor=None):
     (None: inline on the loop)."""
     if run.blocking_only:
         return Blocking(run, executor)
+    if run.workload == "file":  # aiofiles, asyncio.to_thread
+        import foreign_file  # pylint: disable=import-outside-toplevel
+        return foreign_file.work(run)
     if run.workload == "pg":
         import foreign_pg  # pylint: disable=import-outside-toplevel
         return foreign_pg.AsyncPg(run)

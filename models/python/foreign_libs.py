@@ -18,12 +18,18 @@ MODULES = {
     "psycopg": ("psycopg", "psycopg_pool"),
     "psycopg2": ("psycopg2", "psycopg2.extensions"),
     "sqlite3": ("sqlite3",),
+    "sqlalchemy": ("sqlalchemy",),
+    "greenlet": ("greenlet",),  # SQLAlchemy's asyncio extension runs on it
+    "open": (),
+    "to_thread": (),
+    "aiofiles": ("aiofiles", "aiofiles.os"),
 }
 DEBIAN = {
     "aiohttp": "python3-aiohttp", "httpx": "python3-httpx", "requests": "python3-requests",
     "asyncpg": "python3-asyncpg", "psycopg": "python3-psycopg",
     "psycopg_pool": "python3-psycopg-pool", "psycopg2": "python3-psycopg2",
-    "sqlite3": "libpython3-stdlib",
+    "sqlite3": "libpython3-stdlib", "sqlalchemy": "python3-sqlalchemy",
+    "greenlet": "python3-greenlet", "aiofiles": "python3-aiofiles",
 }
 
 
@@ -39,6 +45,8 @@ def lib_of(run):
         return "--py-pg", run.py_pg
     if run.workload == "sqlite":
         return "--workload sqlite", "sqlite3"
+    if run.workload == "file":
+        return "--py-file", run.py_file
     return None, None
 
 

@@ -14,6 +14,9 @@ to connect, counted, as a C slot does); new: each task connects and closes.
 
 Blocking drivers: psycopg2, psycopg (sequential, threads, processes).
 Async drivers: asyncpg (create_pool), psycopg (AsyncConnectionPool).
+sqlalchemy: its engine and a session per task, on asyncpg on a loop
+(create_async_engine, AsyncSession) and on psycopg2 elsewhere
+(create_engine, Session), the same query as text() with named binds.
 asyncpg's pool (0.27, Debian 12's) resets a connection when it is released
 (pg_advisory_unlock_all, CLOSE ALL, UNLISTEN, RESET ALL): one more round
 trip per task, which is what its users get; psycopg's pool and the slots of
@@ -78,7 +81,13 @@ def conninfo_parse(s):
 
 def err_kind(e, connected=True):
     """The task_err kind of a driver's exception: 57014 (statement_timeout)
-    is a timeout, a broken connection io, any other error a query error."""
+    is a timeout, a broken connection io, any other error a query error.
+    SQLAlchemy's exceptions are judged by the driver's they wrap (orig);
+    its own TimeoutError (no pooled connection in time) is a timeout."""
+    if getattr(e, "orig", None) is not None:
+        e = e.orig
+    elif type(e).__name__ == "TimeoutError":
+        return "timeout"
     state = getattr(e, "sqlstate", None) or getattr(e, "pgcode", None)
     if state == "57014":
         return "timeout"
@@ -259,7 +268,122 @@ class Connect(Exception):
     """A per-task connect failed (--pg-conn new)."""
 
 
-ASYNC = {"asyncpg": Asyncpg, "psycopg": PsycopgAsync}
+# --- SQLAlchemy: its engine and a session per task, on either side ---------------
+
+def named(run, task_id):
+    """params() as SQLAlchemy's text() binds them: lo, hi[, s]."""
+    return dict(zip(("lo", "hi", "s"), params(run, task_id)))
+
+
+def sa_text(run):
+    """The query as a text() construct with named binds."""
+    from sqlalchemy import text  # pylint: disable=import-outside-toplevel
+    return text((SQL_WAIT if run.io_latency_us else SQL_PLAIN).format(":lo", ":hi", ":s"))
+
+
+class SqlAlchemyAsync:
+    """create_async_engine on asyncpg (its pool of C, or NullPool for
+    --pg-conn new), an AsyncSession per task: `async with AsyncSession(engine)
+    as s: await s.execute(text(...), params)`. The session begins a
+    transaction (BEGIN) and rolls it back when it closes (ROLLBACK), as the
+    ORM does for its users: two round trips more than a bare query."""
+
+    def __init__(self, run):
+        self.run = run
+        foreign_libs.need(run, "--py-pg", "sqlalchemy")
+        foreign_libs.need(run, "--py-pg", "greenlet")
+        self.raw = Asyncpg(run)  # asyncpg, and the arguments of its connect
+        from sqlalchemy.ext import asyncio as sa_aio  # pylint: disable=import-outside-toplevel
+        self.aio, self.stmt, self.engine = sa_aio, sa_text(run), None
+
+    async def setup(self, n):
+        from sqlalchemy.pool import NullPool  # pylint: disable=import-outside-toplevel
+        kw = {"connect_args": self.raw.kw}
+        if pool_mode(self.run):
+            kw.update(pool_size=n, max_overflow=0, pool_timeout=max(self.run.timeout, 30))
+        else:
+            kw["poolclass"] = NullPool
+        self.engine = self.aio.create_async_engine("postgresql+asyncpg://", **kw)
+        if pool_mode(self.run):  # the pool's n connections, open before the clock
+            try:
+                async with asyncio.timeout(setup_s(self.run)):
+                    held = await asyncio.gather(*(self.engine.connect() for _ in range(n)),
+                                                return_exceptions=True)
+            except Exception:  # noqa: BLE001 - as a C slot: each task connects, and counts it
+                held = []
+            for c in held:
+                if not isinstance(c, BaseException):
+                    await c.close()
+
+    async def task(self, task_id):
+        async with self.aio.AsyncSession(self.engine) as s:
+            try:
+                await s.connection()
+            except Exception as e:  # noqa: BLE001
+                raise Connect(e) from e
+            return rows_hash((await s.execute(self.stmt, named(self.run, task_id))).all())
+
+    async def close(self):
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+class SqlAlchemyBlocking:
+    """create_engine on psycopg2 (QueuePool of C, or NullPool), a Session per
+    task; the connections are psycopg2's own, not in autocommit, so each
+    session's query is inside BEGIN ... ROLLBACK, as above. A slot is no
+    connection: the engine's pool is shared by the threads of a process;
+    each slot() opens one more of them before the clock."""
+
+    def __init__(self, run):
+        self.run = run
+        self.sa = foreign_libs.need(run, "--py-pg", "sqlalchemy")
+        self.raw = Blocking(run)  # psycopg2 and the conninfo
+        from sqlalchemy import orm, pool  # pylint: disable=import-outside-toplevel
+        kw = {"creator": lambda: self.raw.lib.connect(self.raw.dsn)}
+        if pool_mode(run):
+            kw.update(pool_size=run.concurrency, max_overflow=0,
+                      pool_timeout=max(run.timeout, 30))
+        else:
+            kw["poolclass"] = pool.NullPool
+        self.engine = self.sa.create_engine("postgresql+psycopg2://", **kw)
+        self.session, self.stmt, self.opened = orm.Session, sa_text(run), 0
+
+    def slot(self):
+        if pool_mode(self.run):  # hold one more than before at once: the pool grows by one
+            held = []
+            try:
+                for _ in range(self.opened + 1):
+                    held.append(self.engine.raw_connection())
+            except Exception:  # noqa: BLE001 - the first task connects, and counts it
+                pass
+            for c in held:
+                c.close()
+            self.opened += 1
+        return None
+
+    def task(self, slot, task_id):
+        with self.session(self.engine) as s:
+            try:
+                s.connection()
+            except Exception as e:  # noqa: BLE001
+                return 0, err_kind(e, connected=False), slot
+            try:
+                rows = s.execute(self.stmt, named(self.run, task_id)).all()
+                return rows_hash(rows), "ok", slot
+            except Exception as e:  # noqa: BLE001
+                return 0, err_kind(e), slot
+
+    def close(self, slot):
+        self.engine.dispose()
+
+
+def blocking(run):
+    """The blocking models' pg: the driver's own, or SQLAlchemy on psycopg2."""
+    return SqlAlchemyBlocking(run) if run.py_pg == "sqlalchemy" else Blocking(run)
+
+
+ASYNC = {"asyncpg": Asyncpg, "psycopg": PsycopgAsync, "sqlalchemy": SqlAlchemyAsync}
 
 
 class AsyncPg:

@@ -5,6 +5,7 @@ loop runs inline or offloads for the blocking workloads (blocking, sqlite).
   io, mixed, blocking  the GET through the --py-http client (foreign_http.py)
   pg                   the query through the --py-pg driver (foreign_pg.py)
   sqlite               the query through sqlite3 (foreign_sqlite.py)
+  file                 the read or append with open() (foreign_file.py)
   cpu (and mixed)      the kernel, after the I/O part
 
 A slot is what the workload keeps between tasks (a kept-alive connection, a
@@ -39,10 +40,13 @@ def _io(run):
         return _Http(run)
     if run.workload == "pg":
         import foreign_pg  # pylint: disable=import-outside-toplevel
-        return foreign_pg.Blocking(run)
+        return foreign_pg.blocking(run)
     if run.workload == "sqlite":
         import foreign_sqlite  # pylint: disable=import-outside-toplevel
         return foreign_sqlite.Sqlite(run)
+    if run.workload == "file":
+        import foreign_file  # pylint: disable=import-outside-toplevel
+        return foreign_file.Blocking(run)
     return None
 
 

@@ -44,7 +44,10 @@ async def amain(run, executor):
 def main(run):
     # CPU parts go to processes; a blocking call to threads (the GIL is
     # released while it waits), as the seed says for each
-    pool = ThreadPoolExecutor if run.blocking_only else ProcessPoolExecutor
+    # (file with aiofiles or to_thread has no part of its own to offload:
+    # the pool is threads, unused, not W processes)
+    pool = (ThreadPoolExecutor if run.blocking_only or run.workload == "file"
+            else ProcessPoolExecutor)
     with pool(max_workers=run.workers) as executor:
         asyncio.run(amain(run, executor))
 

@@ -19,7 +19,7 @@ enum seg_kind { SEG_TEXT, SEG_VS, SEG_IF };
 
 struct seg {
 	enum seg_kind kind;
-	char *text, *alt;	  /* SEG_TEXT; SEG_IF: yes, no */
+	char *text, *alt;	  /* SEG_TEXT; SEG_IF: yes, no; SEG_VS: names, or NULL */
 	const struct cell *a, *b; /* SEG_VS */
 	enum metric m;
 	struct verdict v;
@@ -77,6 +77,18 @@ int fo_vs(struct finding_out *o, const struct cell *a, const struct cell *b, enu
 	s->testable = s->v.outcome != VERDICT_NA;
 	verdict_adjust(&s->v, 1, VERDICT_NONE);
 	return (int)(o->n - 1);
+}
+
+int fo_vs_as(struct finding_out *o, const struct cell *a, const struct cell *b, enum metric m,
+	     const char *name_a, const char *name_b)
+{
+	int id = fo_vs(o, a, b, m);
+
+	if (id >= 0) { /* a SEG_VS's text and alt: its names (NULL: the models') */
+		o->seg[id].text = strdup(name_a);
+		o->seg[id].alt = strdup(name_b);
+	}
+	return id;
 }
 
 void fo_if_clear(struct finding_out *o, const int *ids, size_t n, const char *yes, const char *no)
@@ -249,7 +261,9 @@ void finding_md(const struct finding_out *o, FILE *f)
 		if (g->kind == SEG_TEXT)
 			fputs(g->text, f);
 		else if (g->kind == SEG_VS)
-			fputs(words_vs(&g->v, g->a->model, g->b->model, vs, sizeof(vs)), f);
+			fputs(words_vs(&g->v, g->text ? g->text : g->a->model,
+				       g->alt ? g->alt : g->b->model, vs, sizeof(vs)),
+			      f);
 		else
 			fputs(any_clear(o, g) ? g->text : g->alt, f);
 	}

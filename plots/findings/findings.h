@@ -38,6 +38,10 @@ void fo_printf(struct finding_out *o, const char *fmt, ...) __attribute__((forma
  * within the family when the finding is in it, else uncorrected. Returns
  * its id for fo_if_clear. */
 int fo_vs(struct finding_out *o, const struct cell *a, const struct cell *b, enum metric m);
+/* fo_vs with the two cells called name_a and name_b, not by their models
+ * (two cells of one model: "py-asyncio with aiofiles"). */
+int fo_vs_as(struct finding_out *o, const struct cell *a, const struct cell *b, enum metric m,
+	     const char *name_a, const char *name_b);
 /* yes when a clearly wins any of the comparisons ids[0..n), else no. */
 void fo_if_clear(struct finding_out *o, const int *ids, size_t n, const char *yes, const char *no);
 

@@ -24,6 +24,7 @@ extern const struct finding finding_flags;
 extern const struct finding finding_python;
 extern const struct finding finding_python_loops;
 extern const struct finding finding_libs;
+extern const struct finding finding_libs_vs;
 extern const struct finding finding_openloop;
 extern const struct finding finding_ceiling;
 extern const struct finding finding_failures;
@@ -42,9 +43,9 @@ const struct finding *const finding_table[] = {
 	&finding_prefork,   &finding_embedded_db,
 	&finding_db_server, &finding_flags,
 	&finding_python,    &finding_python_loops,
-	&finding_libs,	    &finding_openloop,
-	&finding_ceiling,   &finding_failures,
-	&finding_warnings,
+	&finding_libs,	    &finding_libs_vs,
+	&finding_openloop,  &finding_ceiling,
+	&finding_failures,  &finding_warnings,
 #ifdef CMB_FIXTURES
 	&finding_fixture,
 #endif

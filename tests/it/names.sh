@@ -10,7 +10,7 @@
 # lines (required_argument) are not counted.
 source "$(dirname "$0")/lib.sh"
 
-names=$("$CMBENCH" list models; "$CMBENCH" list workloads)
+names=$("$CMBENCH" list models; "$CMBENCH" list workloads; "$CMBENCH" list servers)
 check "cmbench list names models and workloads" test -n "$names"
 for n in $names; do
 	hits=$(grep -rF --include='*.c' --include='*.h' "\"$n\"" . 2>/dev/null |
@@ -22,9 +22,9 @@ done
 # Stronger: a name inside any string literal (a word of a message, a
 # finding, a figure), not only a whole quoted name. Names that are also the
 # words prose uses for a task's parts or manner (io, cpu, mixed, blocking,
-# sequential) are held to the exact-literal check above only. Comment lines
-# are skipped.
-WORDS=" io cpu mixed blocking sequential "
+# sequential, file) are held to the exact-literal check above only. Comment
+# lines are skipped.
+WORDS=" io cpu mixed blocking sequential file "
 strings_outside() { # the string literals of C files outside models/, workloads/, tests/, tools/
 	find . -name '*.[ch]' -not -path './models/*' -not -path './workloads/*' \
 		-not -path './tests/*' -not -path './tools/*' -not -path './build*' -print0 |

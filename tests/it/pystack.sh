@@ -1,7 +1,7 @@
 #!/bin/bash
-# pystack.sh - the article's Python libraries (issue 20): every library of
-# --py-http and --py-pg, the blocking, sqlite and pg workloads and
-# py-uvloop-prefork give the C models' checksum for the same parameters;
+# pystack.sh - the article's Python libraries (issues 20, 30): every library
+# of --py-http and --py-pg (SQLAlchemy's engines included), the blocking,
+# sqlite and pg workloads and py-uvloop-prefork give the C models' checksum for the same parameters;
 # a library that does not fit a model, or that cannot be imported (a
 # shadow module on PYTHONPATH), is one line and exit 2, not a traceback; a
 # failed set-up (a refused target, a pg pool the server cannot fill, a
@@ -124,14 +124,21 @@ bg refused "py-threads refuses aiohttp" --model py-threads --workload io --py-ht
 bg refused "py-threads refuses asyncpg" --model py-threads --workload pg --py-pg asyncpg --pg host=/x
 bg refused "py-asyncio refuses psycopg2" --model py-asyncio --workload pg --py-pg psycopg2 --pg host=/x
 mkdir -p "$TMP/shadow"
-for mod in aiohttp asyncpg; do
+bg refused "py-threads refuses aiofiles" --model py-threads --workload file --py-file aiofiles
+for mod in aiohttp asyncpg aiofiles sqlalchemy; do
 	echo "raise ImportError('shadowed by the test')" >"$TMP/shadow/$mod.py"
 done
 PYTHONPATH=$TMP/shadow bg refused "aiohttp missing" --model py-asyncio --workload io --py-http aiohttp
 PYTHONPATH=$TMP/shadow bg refused "asyncpg missing" --model py-uvloop --workload pg --pg host=/x
+PYTHONPATH=$TMP/shadow bg refused "aiofiles missing" --model py-asyncio --workload file \
+	--py-file aiofiles
+PYTHONPATH=$TMP/shadow bg refused "sqlalchemy missing" --model py-threads --workload pg \
+	--py-pg sqlalchemy --pg host=/x
 flush
-grep -q "python3-asyncpg" "$TMP"/r.*
-check "the line names the Debian package ($(grep -h python3-asyncpg "$TMP"/r.*))" test $? = 0
+for pkg in python3-asyncpg python3-aiofiles python3-sqlalchemy; do
+	grep -q "$pkg" "$TMP"/r.*
+	check "the line names the Debian package $pkg ($(grep -h "$pkg" "$TMP"/r.*))" test $? = 0
+done
 
 # --- pg: every driver, pool and new, against one cluster of ours
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -156,11 +163,12 @@ else
 			--pg-range 20 --io-latency 1ms --format csv)
 		want=$(ref --model eventloop "${P[@]}")
 		for ml in py-asyncio:asyncpg py-asyncio:psycopg py-uvloop-prefork:asyncpg \
-			py-threads:psycopg2 py-processes:psycopg; do
+			py-threads:psycopg2 py-processes:psycopg py-asyncio:sqlalchemy \
+			py-uvloop:sqlalchemy py-threads:sqlalchemy py-processes:sqlalchemy; do
 			bg same "pg ${ml%%:*} --py-pg ${ml#*:}" "$want" --model "${ml%%:*}" \
 				--py-pg "${ml#*:}" "${P[@]}"
 		done
-		for ml in py-threads:psycopg2; do
+		for ml in py-threads:psycopg2 py-asyncio:sqlalchemy py-threads:sqlalchemy; do
 			bg same "pg --pg-conn new ${ml%%:*} --py-pg ${ml#*:}" "$want" --model "${ml%%:*}" \
 				--py-pg "${ml#*:}" --pg-conn new "${P[@]}"
 		done
@@ -171,7 +179,8 @@ else
 		F=(--workload pg --pg "$URL" --tasks 30 --concurrency 30 --pg-rows 100 --pg-range 5
 			--io-latency 100ms)
 		oneline "pg, C=30 on a server of 20: threadpool" 1 --model threadpool "${F[@]}"
-		for ml in py-asyncio:asyncpg py-threads:psycopg2; do
+		for ml in py-asyncio:asyncpg py-threads:psycopg2 py-asyncio:sqlalchemy \
+			py-threads:sqlalchemy; do
 			oneline "pg, C=30 on a server of 20: ${ml%%:*} --py-pg ${ml#*:}" 1 \
 				--model "${ml%%:*}" --py-pg "${ml#*:}" "${F[@]}"
 		done
