@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "../workloads/workload.h"
 
 /* each model file exports one of these */
 extern const struct model_ops model_sequential;
@@ -77,4 +78,12 @@ uint64_t model_worker_stats(const struct model_ops *m, const struct run_cfg *cfg
 	default:
 		return 0;
 	}
+}
+
+bool model_takes(const struct model_ops *m, const struct workload_ops *w)
+{
+	if (!m->foreign || w->family != WL_FAMILY_OTHER)
+		return true;
+	return m->holds_wait && w->hold_flag && !w->does_io && !w->does_cpu && !w->blocking_only &&
+	       !w->service;
 }

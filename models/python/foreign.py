@@ -26,7 +26,7 @@ M64 = (1 << 64) - 1
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
 ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
-WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg")
+WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg", "timer")
 
 
 def mix64(x):

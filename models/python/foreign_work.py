@@ -6,6 +6,7 @@ loop runs inline or offloads for the blocking workloads (blocking, sqlite).
   pg                   the query through the --py-pg driver (foreign_pg.py)
   sqlite               the query through sqlite3 (foreign_sqlite.py)
   cpu (and mixed)      the kernel, after the I/O part
+  timer                the wait alone: time.sleep (foreign_timer.py)
 
 A slot is what the workload keeps between tasks (a kept-alive connection, a
 database connection), opened before the clock; a model keeps one per
@@ -39,6 +40,9 @@ def _io(run):
     if run.workload == "sqlite":
         import foreign_sqlite  # pylint: disable=import-outside-toplevel
         return foreign_sqlite.Sqlite(run)
+    if run.workload == "timer":
+        import foreign_timer  # pylint: disable=import-outside-toplevel
+        return foreign_timer.Blocking(run)
     return None
 
 
