@@ -29,6 +29,10 @@ struct result_row {
 	double cores, completed, setup_s;
 	double harness_kib, kernel_kib; /* the harness's own memory; the kernel's growth */
 	char efficiency_note[16];	/* "above_bound" when efficiency > 1.02 */
+	/* the kernel's memory for the tree, from its processes' own accounting
+	 * (lib/probe.h), at the peak: page tables, kernel stacks, TCP socket
+	 * buffers and sockets; and their growth from base per task */
+	double pte_kib, kstack_kib, sock_kib, sockets, kmem_per_task_kib;
 };
 
 /* Efficiency above this is a wrong figure (the run beat its lower bound):
