@@ -102,3 +102,43 @@ check "... the same checksum as unspread ($(csv_field "$TMP/spread.csv" checksum
 	test "$(csv_field "$TMP/spread.csv" checksum)" = "$(csv_field "$TMP/plain.csv" checksum)"
 check "... the server held connections from 5 source addresses, 127.0.0.2-6 (saw $srcs)" \
 	test "$srcs" = 5
+
+# the source is the task's (id mod sources), not a counter of the process:
+# a forked pool spreads as evenly as one loop does (a counter put every
+# forked worker's connection on 127.0.0.2)
+CMBENCH_TEST_CONN_PER_SRC=10 "$CMBENCH" run --model forkpool --workload io --io-latency 1500ms \
+	--tasks 50 --concurrency 50 --format csv >"$TMP/fspread.csv" 2>/dev/null &
+spid=$!
+most=0
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	sleep 0.1
+	per=$(ss -tnH state established 2>/dev/null | awk '{print $4}' |
+		grep -E '^127\.0\.0\.([2-6]):' | cut -d: -f1 | sort | uniq -c | awk '{print $1}' | sort -n)
+	[ "$(echo "$per" | grep -c .)" = 5 ] && [ "$(echo "$per" | head -1)" = 10 ] && break
+done
+wait "$spid"
+check "a forked pool's 50 connections: 10 from each of 127.0.0.2-6 (saw $(echo $per))" \
+	test "$(echo $per)" = "10 10 10 10 10"
+check "... and the run is clean" test "$(csv_field "$TMP/fspread.csv" errors)" = 0
+
+# the Python models hold timer tasks: the C timer's checksum, no error
+"$CMBENCH" run --model eventloop --workload timer --timer 50ms --tasks 40 --concurrency 40 \
+	--format csv >"$TMP/ct.csv" 2>/dev/null
+for m in py-asyncio py-threads py-processes; do
+	"$CMBENCH" run --model "$m" --workload timer --timer 50ms --tasks 40 --concurrency 40 \
+		--format csv >"$TMP/pt.csv" 2>"$TMP/pt.err"
+	check "$m on timer: clean, the C checksum ($(csv_field "$TMP/pt.csv" checksum))" \
+		test "$(csv_field "$TMP/pt.csv" errors),$(csv_field "$TMP/pt.csv" checksum)" = \
+		"0,$(csv_field "$TMP/ct.csv" checksum)"
+done
+
+# the kernel's memory of the tree: a thread pool of 65 threads has 65
+# kernel stacks of 16 KiB; 40 held connections are 40 sockets of the tree
+"$CMBENCH" run --model threadpool --workload io --io-latency 1s --tasks 40 --concurrency 40 \
+	--format csv >"$TMP/k.csv" 2>/dev/null
+check "threadpool: kstack_kib = threads x 16 ($(csv_field "$TMP/k.csv" kstack_kib) KiB)" \
+	test "$(csv_field "$TMP/k.csv" kstack_kib)" = $(($(csv_field "$TMP/k.csv" threads) * 16))
+check "... page tables read (pte_kib $(csv_field "$TMP/k.csv" pte_kib))" \
+	test "$(csv_field "$TMP/k.csv" pte_kib)" -gt 0
+check "... 40 TCP sockets held by the tree (sockets $(csv_field "$TMP/k.csv" sockets))" \
+	test "$(csv_field "$TMP/k.csv" sockets)" = 40
