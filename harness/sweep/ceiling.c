@@ -565,7 +565,7 @@ static int probe_step(struct ceiling *cl, const struct model_ops *m, const struc
 static int search(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w)
 {
 	struct ceiling_probe p, best = { 0 };
-	struct ceiling_verdict v = { "", "" }, fail_v = { "", "" };
+	struct ceiling_verdict v = { "", "", "" }, fail_v = { "", "", "" };
 	unsigned long long c = cl->from, fail_c = 0, fit;
 	bool mem_stop = false;
 	int rc, steps = 0;
@@ -736,7 +736,7 @@ static int run_all(struct ceiling *cl)
 	if ((rc = open_set(cl, path, sizeof(path))))
 		return rc;
 	write_meta(cl);
-	ceiling_raise_limits();
+	ceiling_raise_limits(&(struct ceiling_lifted){ 0 });
 	ceiling_limits_read(&cl->lim);
 	cmd_say("ceiling",
 		"%zu models x %zu workloads, C from %llu doubling to %llu at most, memory budget "

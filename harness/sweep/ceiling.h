@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../../lib/rlimit.h"
+
 struct model_ops;
 struct workload_ops;
 
@@ -20,6 +22,15 @@ struct ceiling_limits {
 	unsigned long long mem_total_kib, mem_avail_kib;
 	unsigned long long threads_used; /* threads on the machine now */
 	bool root;			 /* RLIMIT_NPROC is not enforced */
+	unsigned long long file_max;	 /* fs.file-max: open files on the whole machine */
+	unsigned long long pids_max;	 /* the cgroup's pids.max (v2); 0: none */
+	unsigned long long oom_kills;	 /* /proc/vmstat oom_kill: the OOM killer's kills */
+	bool oom_known;			 /* oom_kills was read */
+};
+
+/* What cmbench raised for its probes before the first (they inherit it). */
+struct ceiling_lifted {
+	struct rlimit_lift nofile, nproc;
 };
 
 /* One `cmbench run` at concurrency C with all C tasks in flight. */
@@ -31,9 +42,14 @@ struct ceiling_probe {
 	bool short_hold;   /* its tasks were not all in flight at once */
 	int exit_code;	   /* or -1 */
 	int signal;	   /* that ended it, or 0 */
+	unsigned long long oom_before; /* /proc/vmstat oom_kill before it started */
+	bool oom_known;		       /* oom_before was read */
 	double deadline_s; /* the probe's deadline */
 	double hold_s;	   /* how long each task waited */
 	double pss_kib, base_kib, makespan_s, budget_kib;
+	double kernel_kib; /* the machine's kernel memory, its growth in the run (kernel_kib) */
+	double kmem_kib;   /* the tree's own kernel memory at the peak: pte + kstack + sock */
+	double kmem_per_task_kib, sockets;
 	unsigned long long threads, processes;
 	unsigned long long errors_connect, errors_timeout, errors_worker;
 	char output[CEILING_OUT_MAX]; /* stderr then stdout, cut */
@@ -43,15 +59,20 @@ struct ceiling_probe {
 struct ceiling_verdict {
 	char limit[32];	  /* open files, threads, processes, memory, ephemeral ports, ... */
 	char detail[400]; /* the values behind it; csv-safe (ceiling_clean) */
+	char lift[200];	  /* the command a user would run to lift it; csv-safe */
 };
 
 void ceiling_limits_read(struct ceiling_limits *l);
-/* Raise the soft RLIMIT_NOFILE and RLIMIT_NPROC to the hard ones, saying
- * what was done in one line each (the probes inherit them). */
-void ceiling_raise_limits(void);
+/* Raise RLIMIT_NOFILE (soft, and hard where permitted, up to fs.nr_open)
+ * and RLIMIT_NPROC (to unlimited where permitted) for the probes, saying
+ * before and after in one line each; never a sysctl. */
+void ceiling_raise_limits(struct ceiling_lifted *out);
 void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits *l,
 		      const struct model_ops *m, const struct workload_ops *w,
 		      struct ceiling_verdict *v);
+/* What the memory budget holds a probe to: its PSS and the machine's
+ * kernel growth while it ran (sockets, stacks, page tables: not in PSS). */
+double ceiling_mem_kib(const struct ceiling_probe *p);
 /* Keep only letters, digits, blanks and . : ; ( ) = / _ + - %. */
 void ceiling_clean(char *s);
 const char *ceiling_fmt_kib(char *buf, size_t len, unsigned long long kib);
