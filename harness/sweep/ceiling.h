@@ -59,7 +59,7 @@ struct ceiling_probe {
 struct ceiling_verdict {
 	char limit[32];	  /* open files, threads, processes, memory, ephemeral ports, ... */
 	char detail[400]; /* the values behind it; csv-safe (ceiling_clean) */
-	char lift[200];	  /* the command a user would run to lift it; csv-safe */
+	char lift[256];	  /* the command a user would run to lift it; csv-safe */
 };
 
 void ceiling_limits_read(struct ceiling_limits *l);

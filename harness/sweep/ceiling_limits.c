@@ -245,9 +245,9 @@ static void nofile_limit(const struct ceiling_probe *p, const struct ceiling_lim
 		snprintf(v->lift, sizeof(v->lift), "sysctl -w fs.file-max=%llu", 2 * l->file_max);
 	else if (l->nofile_hard < l->nr_open)
 		snprintf(v->lift, sizeof(v->lift),
-			 "ulimit -Hn %llu as root (or LimitNOFILE=%llu); cmbench raises the soft "
-			 "limit itself",
-			 l->nr_open, l->nr_open);
+			 "ulimit -Hn %llu with CAP_SYS_RESOURCE (or LimitNOFILE=%llu; docker run "
+			 "--ulimit nofile=%llu); cmbench then raises the soft limit",
+			 l->nr_open, l->nr_open, l->nr_open);
 	else
 		snprintf(v->lift, sizeof(v->lift),
 			 "sysctl -w fs.nr_open=%llu; cmbench raises RLIMIT_NOFILE to it itself",

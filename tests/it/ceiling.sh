@@ -11,12 +11,31 @@
 # the server holds connections from 5 source addresses (ss, mid-run).
 source "$(dirname "$0")/lib.sh"
 
+# cfield FILE MODEL WORKLOAD COLUMN: that column of the search's ceiling row
+cfield() {
+	awk -F, -v m="$2" -v w="$3" -v col="$4" 'NR==1{for(i=1;i<=NF;i++) if($i==col) c=i; next}
+		$1=="ceiling" && $2==m && $3==w {print $c}' "$1"
+}
+
 out=$TMP/set
 "$CMBENCH" ceiling -o "$out" --models eventloop,threadpool --workloads timer --from 16 --cap 64 \
 	--hold 100ms --mem-budget 1G >/dev/null 2>"$TMP/cap.err"
 rc=$?
 check "a capped search exits 0 (exit $rc)" test "$rc" = 0
-check "it says it raised or kept the soft limits" grep -q 'open files (RLIMIT_NOFILE)' "$TMP/cap.err"
+check "it says the open-file limit before and after" \
+	grep -qE 'open files: RLIMIT_NOFILE [0-9]+/[0-9]+ -> [0-9]+/[0-9]+' "$TMP/cap.err"
+check "... and RLIMIT_NPROC's" grep -qE 'RLIMIT_NPROC [0-9a-z]+/[0-9a-z]+ -> ' "$TMP/cap.err"
+check "the rows carry them: nofile_after >= nofile_before" \
+	test "$(cfield "$out/ceiling.csv" threadpool timer nofile_after)" -ge \
+	"$(cfield "$out/ceiling.csv" threadpool timer nofile_before)"
+per=$(cfield "$out/ceiling.csv" threadpool timer kib_per_task)
+slope=$(cfield "$out/ceiling.csv" threadpool timer slope_kib)
+check "the ceiling row has KiB a task ($per) and the fit's slope ($slope), both above 0" \
+	awk -v a="$per" -v b="$slope" 'BEGIN{exit !(a > 0 && b > 0)}'
+check "... and the tree's kernel memory beside PSS (kmem_kib $(cfield "$out/ceiling.csv" threadpool timer kmem_kib))" \
+	test "$(cfield "$out/ceiling.csv" threadpool timer kmem_kib)" -ge $((65 * 16))
+check "a cap is lifted by a higher --cap" \
+	test "$(cfield "$out/ceiling.csv" threadpool timer lift)" = "--cap N higher"
 check "probes double: 16 32 64 for each model" \
 	test "$(awk -F, '$1=="probe" && $2=="threadpool"{printf "%s ", $4}' "$out/ceiling.csv")" = "16 32 64 "
 check "each search ends in one ceiling row at the cap" \
@@ -24,10 +43,11 @@ check "each search ends in one ceiling row at the cap" \
 check "the threads of the pool are all held: 65 threads at C=64" \
 	test "$(awk -F, '$1=="probe" && $2=="threadpool" && $4==64{print $8}' "$out/ceiling.csv")" = 65
 
-# the open-file limit: the client needs one fd per connection
+# the open-file limit: the client needs one fd per connection (kept as it
+# is: a root cmbench would lift it)
 ( ulimit -n 200 && ulimit -Hn 200 &&
 	"$CMBENCH" ceiling -o "$out" --models eventloop --workloads io --from 32 --cap 1024 \
-		--hold 100ms --mem-budget 1G ) >/dev/null 2>"$TMP/nofile.err"
+		--hold 100ms --mem-budget 1G --keep-limits ) >/dev/null 2>"$TMP/nofile.err"
 row=$(awk -F, '$1=="ceiling" && $3=="io"' "$out/ceiling.csv")
 check "io under an open-file limit of 200: stopped by open files (${row:0:120})" \
 	test "$(echo "$row" | cut -d, -f13)" = "open files"
@@ -36,6 +56,28 @@ ff=$(echo "$row" | cut -d, -f12)
 check "the largest clean C ($held) is below the first failing one ($ff), both near 200 - 64" \
 	test -n "$held" -a -n "$ff" && [ "$held" -lt "$ff" ] && [ "$held" -ge 100 ] && [ "$ff" -le 160 ]
 check "the limit's detail names RLIMIT_NOFILE" grep -q 'RLIMIT_NOFILE 200' "$out/ceiling.csv"
+check "--keep-limits: 200 before and after" \
+	test "$(cfield "$out/ceiling.csv" eventloop io nofile_before),$(cfield "$out/ceiling.csv" eventloop io nofile_after)" = 200,200
+check "... and the command that lifts it: ulimit -Hn to fs.nr_open ($(cfield "$out/ceiling.csv" eventloop io lift))" \
+	sh -c "awk -F, 'NR==1{for(i=1;i<=NF;i++) if(\$i==\"lift\") c=i} \$1==\"ceiling\" && \$3==\"io\"{print \$c}' '$out/ceiling.csv' | grep -q 'ulimit -Hn $(cat /proc/sys/fs/nr_open)'"
+
+# lifted: the same hard limit of 200, and cmbench raises it itself where
+# it may (CAP_SYS_RESOURCE, bit 24 of CapEff: up to fs.nr_open), so 256
+# connections are held; without the capability (a container's root) the
+# line says why it stayed
+( ulimit -n 200 && ulimit -Hn 200 &&
+	"$CMBENCH" ceiling -o "$TMP/lift" --models eventloop --workloads io --from 256 --cap 256 \
+		--hold 100ms --mem-budget 1G ) >/dev/null 2>"$TMP/lift.err"
+rc=$?
+if (( 0x$(awk '/^CapEff/{print $2}' /proc/self/status) >> 24 & 1 )); then
+	check "CAP_SYS_RESOURCE: RLIMIT_NOFILE 200/200 -> fs.nr_open, said (exit $rc)" \
+		grep -q "RLIMIT_NOFILE 200/200 -> $(cat /proc/sys/fs/nr_open)/$(cat /proc/sys/fs/nr_open)" "$TMP/lift.err"
+	check "... and 256 connections held past the old limit" \
+		test "$(cfield "$TMP/lift/ceiling.csv" eventloop io concurrency),$(cfield "$TMP/lift/ceiling.csv" eventloop io limit)" = 256,cap
+else
+	check "no CAP_SYS_RESOURCE: the hard limit stays, and the line says why (exit $rc)" \
+		grep -q "RLIMIT_NOFILE 200/200 -> 200/200 (soft/hard; the hard limit not raised" "$TMP/lift.err"
+fi
 
 # the memory budget stops forkpool before it is used up
 "$CMBENCH" ceiling -o "$out" --models forkpool --workloads timer --from 8 --cap 4096 \
@@ -61,6 +103,11 @@ check "a budget above the machine's memory: exit 2, one line" test $? = 2 -a "$(
 check "a budget that is not a size: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e2")" = 1
 "$CMBENCH" ceiling -o "$TMP/b" --workloads cpu 2>"$TMP/e3"
 check "a workload that cannot hold a task: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e3")" = 1
+"$CMBENCH" ceiling -o "$TMP/b" --from 64 --cap 32 2>"$TMP/e5"
+check "a cap below the start: exit 2, one line" test $? = 2 -a "$(wc -l <"$TMP/e5")" = 1
+"$CMBENCH" ceiling -o "$TMP/b" --models py-sequential --workloads timer 2>"$TMP/e6"
+check "a model that holds one task at a time: exit 2, one line" \
+	test $? = 2 -a "$(wc -l <"$TMP/e6")" = 1
 "$CMBENCH" ceiling -o "$TMP/first" --models threadpool --workloads timer --from 64 --hold 100ms \
 	--mem-budget 1M >/dev/null 2>"$TMP/e4"
 rc=$?
@@ -142,3 +189,12 @@ check "... page tables read (pte_kib $(csv_field "$TMP/k.csv" pte_kib))" \
 	test "$(csv_field "$TMP/k.csv" pte_kib)" -gt 0
 check "... 40 TCP sockets held by the tree (sockets $(csv_field "$TMP/k.csv" sockets))" \
 	test "$(csv_field "$TMP/k.csv" sockets)" = 40
+
+# a Python ceiling at a small size: coroutines and threads held on timer
+"$CMBENCH" ceiling -o "$TMP/py" --models py-asyncio,py-threads --workloads timer --from 16 \
+	--cap 64 --hold 300ms --mem-budget 2G >/dev/null 2>"$TMP/py.err"
+rc=$?
+check "py-asyncio and py-threads on timer: each holds 64, the cap (exit $rc)" \
+	test "$(cfield "$TMP/py/ceiling.csv" py-asyncio timer concurrency),$(cfield "$TMP/py/ceiling.csv" py-threads timer concurrency)" = 64,64
+check "... py-threads' 64 threads are held (threads $(cfield "$TMP/py/ceiling.csv" py-threads timer threads))" \
+	test "$(cfield "$TMP/py/ceiling.csv" py-threads timer threads)" -ge 64
