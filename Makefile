@@ -14,12 +14,13 @@ WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) $(XML_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -pthread -lm
+LDLIBS  += $(UV_LIBS) $(XML_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -lz -pthread -lm
 B       ?= build
 
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
-SRC_DIRS := lib server workloads models harness harness/sweep plots claims cmd
+SRC_DIRS := lib server workloads models harness harness/sweep plots plots/verdicts plots/data \
+            plots/findings plots/report claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
@@ -61,10 +62,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libcmb.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ $< $(B)/libcmb.a $(LDLIBS) -lcmocka
 
-# the fixture build (tests/it/fixture.sh): the same objects, with the two
-# registries compiled again with -DCMB_FIXTURES, which adds the model and
-# the workload of tests/fixtures/src/ to the tables
-FIX_SRC := models/registry.c workloads/registry.c $(wildcard tests/fixtures/src/*.c)
+# the fixture build (tests/it/fixture.sh): the same objects, with the four
+# registries compiled again with -DCMB_FIXTURES, which adds the model, the
+# workload, the chart and the finding of tests/fixtures/src/ to the tables
+FIX_SRC := models/registry.c workloads/registry.c plots/data/registry.c \
+           plots/findings/registry.c $(wildcard tests/fixtures/src/*.c)
 FIX_OBJ := $(FIX_SRC:%.c=$(B)/fix/%.o)
 $(B)/fix/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
  * a probe (`--probe PROGRAM ARGS`: PROGRAM of models/python/ run by the
  * interpreter of the foreign models), with its stdout in DIR/runs/NAME.csv
  * and its stderr in DIR/runs/NAME.err; they run one after another, nothing
- * of ours running beside them (we sleep in poll on the child's pidfd), each
+ * of ours running beside them (proc_wait sleeps on the child's pidfd), each
  * within a deadline, and the rows are read back only once each has exited.
  * The load average of the machine before and after goes into the report:
  * other work on the machine makes the timings noisier. */
@@ -21,17 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../lib/clock.h"
 #include "../lib/probe.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../models/foreign.h"
@@ -238,39 +235,14 @@ static int read_row(const char *path, struct result_row *row)
 	return rc;
 }
 
-/* Wait for pid until the deadline (then SIGTERM, and SIGKILL 5 s later):
- * asleep on its pidfd, or in waitpid where there is none. */
-static int wait_child(pid_t pid, int timeout_s, int *st)
+/* Wait for pid until the deadline, then SIGTERM, and SIGKILL 5 s later
+ * (asleep on its pidfd). 0, -ETIMEDOUT (it was killed), or -errno. */
+static int wait_child(pid_t pid, int timeout_s, struct proc_end *e)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0), left_ms = timeout_s * 1000;
-	int sig = SIGTERM, rc = 0;
+	struct proc_wait w = { .deadline_ns = clock_now_ns() + (uint64_t)timeout_s * 1000000000u,
+			       .grace_ms = 5000 };
 
-	for (;;) {
-		pid_t w = waitpid(pid, st, fd >= 0 ? WNOHANG : 0);
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		uint64_t t = clock_now_ns();
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			rc = -errno; /* not our child: no status to read */
-			break;
-		}
-		if (w < 0 || fd < 0)
-			continue;
-		if (left_ms <= 0) { /* past its deadline */
-			kill(pid, sig);
-			rc = -ETIMEDOUT;
-			left_ms = 5000;
-			sig = SIGKILL;
-			continue;
-		}
-		poll(&p, 1, left_ms);
-		left_ms -= (int)((clock_now_ns() - t) / 1000000);
-	}
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return proc_wait(pid, &w, e);
 }
 
 /* argv of r: `exe run ARGS --format csv`, or `python -B PROGRAM ARGS`,
@@ -312,7 +284,8 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 {
 	char buf[sizeof(r->args)], out[PATH_MAX], err[PATH_MAX], prog[PATH_MAX];
 	char *argv[CLAIMS_ARGS_MAX + 5];
-	int st = 0, rc;
+	struct proc_end e = { .code = -1 };
+	int rc;
 	uint64_t t = clock_now_ns();
 	pid_t pid;
 
@@ -327,9 +300,9 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 	}
 	rc = start_to_files(argv, out, err, &pid);
 	if (rc == 0)
-		rc = wait_child(pid, r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S, &st);
+		rc = wait_child(pid, r->probe ? CLAIMS_PROBE_S : CLAIMS_RUN_S, &e);
 	r->wall_s = (double)(clock_now_ns() - t) / 1e9;
-	r->ok = rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	r->ok = rc == 0 && e.code == 0 &&
 		(r->probe ? read_probe(out, r) : read_row(out, &r->row)) == 0;
 	if (r->ok)
 		return;
@@ -340,8 +313,7 @@ static void run_one(const char *exe, const char *dir, struct claims_run *r)
 	}
 	read_first_line(err, r->why, sizeof(r->why));
 	if (!r->why[0])
-		snprintf(r->why, sizeof(r->why), "exit status %d",
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		snprintf(r->why, sizeof(r->why), "exit status %d", e.code);
 }
 
 /* --- figures ------------------------------------------------------------------ */
@@ -448,12 +420,11 @@ static void python_version(const char *dir, struct claims_env *env)
 			 "print('CPython', sys.version.split()[0] + u)",
 			 NULL };
 	pid_t pid;
-	int st;
 
 	snprintf(out, sizeof(out), "%s/runs/python.txt", dir);
 	snprintf(err, sizeof(err), "%s/runs/python.err", dir);
 	if (start_to_files(argv, out, err, &pid) == 0)
-		wait_child(pid, 30, &st);
+		wait_child(pid, 30, NULL);
 	read_first_line(out, env->python, sizeof(env->python));
 	if (!env->python[0])
 		snprintf(env->python, sizeof(env->python), "no %s", FOREIGN_PYTHON);
@@ -659,7 +630,6 @@ int claims_main(int argc, char **argv)
 	struct claims_set s = { 0 };
 	struct claims_env env;
 	uint64_t t0 = clock_now_ns();
-	ssize_t n;
 	size_t failed = 0;
 	int bad = 0, rc = parse_args(argc, argv, dir, sizeof(dir), &runs);
 
@@ -669,8 +639,7 @@ int claims_main(int argc, char **argv)
 		snprintf(runs_path, sizeof(runs_path), "%s", runs);
 	else if (path_beside_binary(CLAIMS_RUNS, runs_path, sizeof(runs_path)) < 0)
 		snprintf(runs_path, sizeof(runs_path), "%s", CLAIMS_RUNS);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	rc = n > 0 ? claims_read_runs(runs_path, &s, &bad) : -ENOENT;
+	rc = self_exe(exe, sizeof(exe)) == 0 ? claims_read_runs(runs_path, &s, &bad) : -ENOENT;
 	if (rc == -EINVAL) { /* bad input */
 		fprintf(stderr,
 			"cmbench claims: %s:%d: not NAME ARGS, NAME --probe PROGRAM.py ARGS or "
@@ -685,7 +654,6 @@ int claims_main(int argc, char **argv)
 		claims_set_free(&s);
 		return 1;
 	}
-	exe[n] = '\0';
 	snprintf(sub, sizeof(sub), "%s/runs", dir);
 	if (mkdir_p(sub) < 0) {
 		fprintf(stderr, "cmbench claims: cannot create %s: %s\n", sub, strerror(errno));

@@ -16,7 +16,7 @@
 #include "../harness/sweep/sweep.h"
 #include "../harness/trial.h"
 #include "../models/model.h"
-#include "../plots/plots.h"
+#include "../plots/report/main.h"
 #include "../server/server.h"
 #include "../workloads/workload.h"
 #include "commands.h"

@@ -115,6 +115,7 @@ enum {
 	O_DURATION,
 	O_HOLD,
 	O_PLATEAU,
+	O_PY_BARE,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
 };
@@ -143,6 +144,8 @@ static const struct option core_opts[] = {
 	/* hidden, for the tests: each task holds K KiB (docs/testing.md) */
 	{ "test-hold-kib", required_argument, NULL, O_HOLD },
 	{ "plateau-samples", required_argument, NULL, O_PLATEAU },
+	/* hidden, a measurement control: the instrument's share (docs/python.md) */
+	{ "py-bare", no_argument, NULL, O_PY_BARE },
 	{ "help", no_argument, NULL, O_HELP },
 };
 #define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
@@ -357,6 +360,9 @@ static int run_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen
 	case O_PLATEAU:
 		return cli_parse_u64("--plateau-samples", val, 0, 1000, &cfg->plateau_samples, err,
 				     errlen);
+	case O_PY_BARE:
+		cfg->py_bare = true;
+		return 0;
 	case O_SPECTRUM:
 		cfg->spectrum_path = val;
 		return 0;
@@ -444,6 +450,11 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 			cfg->model->name);
 	if ((seen & 4) && !cfg->model->spawns)
 		return parse_fail(err, errlen, "--spawn: model %s starts no process per task",
+				  cfg->model->name);
+	if (cfg->py_bare && !cfg->model->foreign)
+		return parse_fail(err, errlen,
+				  "--py-bare: model %s is no foreign program; the control is "
+				  "theirs only",
 				  cfg->model->name);
 	if (cfg->model->one_slot)
 		cfg->concurrency = 1;

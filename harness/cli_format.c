@@ -130,6 +130,8 @@ char **cli_format_run(const struct run_cfg *cfg)
 		push_u64(&b, "--test-hold-kib", cfg->hold_kib);
 	if (cfg->plateau_samples)
 		push_u64(&b, "--plateau-samples", cfg->plateau_samples);
+	if (cfg->py_bare)
+		push(&b, "--py-bare");
 	push(&b, "--format");
 	push(&b, "%s", format_names[cfg->format]);
 	if (cfg->spectrum_path) {

@@ -9,10 +9,11 @@
  *   trial: 'R' workers ready      monitor: samples,            answers 'G'
  *   trial: 'E' last task done     monitor: samples,            answers 'e'
  * Between 'G' and 'E' the monitor samples the tree on a timer. CPU time and
- * context switches come from wait4() on the trial, which covers its threads
- * and every child it reaped, and nothing of the server or the monitor; the
- * trial process's own share (RUSAGE_SELF when the model returns) comes back
- * too: for a foreign model it is cmbench's runner, not the program. */
+ * context switches come from wait4() on the trial (proc_wait's rusage),
+ * which covers its threads and every child it reaped, and nothing of the
+ * server or the monitor; the trial process's own share (RUSAGE_SELF when
+ * the model returns) comes back too: for a foreign model it is cmbench's
+ * runner, not the program. */
 #define _GNU_SOURCE
 #include "trial.h"
 
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/sched.h"
 #include "../lib/spawn.h"
 #include "../models/model.h"
@@ -50,45 +52,9 @@ static bool harness_resident(uint64_t nws)
 	return nws * sizeof(struct task_stats) <= HARNESS_RESIDENT_MAX;
 }
 
-/* The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or 0. */
-static volatile sig_atomic_t stop_sig;
-
-static void on_stop_signal(int sig)
-{
-	if (!stop_sig)
-		stop_sig = sig;
-}
-
 int trial_stopped(void)
 {
-	return stop_sig;
-}
-
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-/* Catch the three (no SA_RESTART: a wait sees EINTR) or, in a child,
- * give them back what they were. One ignored when the command started
- * stays ignored (nohup's SIGHUP, a script's background job's SIGINT). */
-static void stop_signals_catch(bool catch)
-{
-	static struct sigaction was[3];
-	struct sigaction sa, sa_now;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop_signal;
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
-		if (!catch) {
-			sigaction(stop_signals[i], &was[i], NULL);
-			continue;
-		}
-		sigaction(stop_signals[i], NULL, &sa_now);
-		if (sa_now.sa_handler == on_stop_signal)
-			continue; /* caught already: what it was is kept */
-		was[i] = sa_now;
-		if (was[i].sa_handler != SIG_IGN)
-			sigaction(stop_signals[i], &sa, NULL);
-	}
+	return proc_stop_sig();
 }
 
 struct trial_shared {
@@ -172,7 +138,7 @@ static int trial_child(void *arg)
 	close(a->close_fd[1]);
 	uint64_t nws = model_worker_stats(cfg->model, cfg);
 
-	stop_signals_catch(false); /* what they were when cmbench started */
+	proc_stop_restore(); /* what they were when cmbench started */
 	tp->ctl.go = pipes_go;
 	tp->ctl.end = pipes_end;
 	tp->ctl.priv = tp;
@@ -378,7 +344,7 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		struct timespec ts;
 		int rc, ms;
 
-		if (stop_sig) { /* Ctrl-C: the whole trial goes, now */
+		if (proc_stop_sig()) { /* Ctrl-C: the whole trial goes, now */
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
 			return -EINTR;
@@ -424,8 +390,7 @@ static int monitor(struct mon_state *m, int from_trial, int to_trial)
 	int rc;
 
 	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&block, stop_signals[i]);
+	proc_stop_set(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	rc = monitor_loop(m, from_trial, to_trial, &old);
 	hold_end(m); /* whatever happened: the service answers again */
@@ -438,7 +403,7 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 {
 	if (mon_rc == -EINTR) {
 		snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s: the trial was killed",
-			 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+			 sigabbrev_np(proc_stop_sig()) ? sigabbrev_np(proc_stop_sig()) : "?");
 	} else if (mon_rc == -ETIMEDOUT) {
 		snprintf(rep->fail, sizeof(rep->fail),
 			 "the trial did not finish within its deadline (%llu s set-up, %llu s "
@@ -468,7 +433,9 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
 			 void *svc_state, struct trial_report *rep)
 {
-	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, st = 0, mon_rc, rc;
+	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, mon_rc, rc;
+	struct proc_wait w = { .deadline_ns = 0 };
+	struct proc_end end = { .status = 0 };
 	uint64_t nws;
 	struct mon_state m = { .rep = rep,
 			       .interval = SAMPLE_MIN_MS,
@@ -512,14 +479,14 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	to_mon[1] = from_mon[0] = -1;
 	m.pid = pid;
 	mon_rc = monitor(&m, to_mon[0], from_mon[1]);
-	while (wait4(pid, &st, 0, &rep->ru) < 0 && errno == EINTR)
-		;
+	/* one blocking wait4: the CPU time and context switches of the trial
+	 * and of every child it reaped */
+	w.ru = &rep->ru;
+	proc_wait(pid, &w, &end);
 	/* anything of the trial's group still alive: the monitor is their
 	 * subreaper, so it reaps them itself and leaves no zombie behind */
-	kill(-pid, SIGKILL);
-	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
-		;
-	trial_verdict(cfg, st, mon_rc, shm, &m, rep);
+	proc_reap_group(pid);
+	trial_verdict(cfg, end.status, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (to_mon[i] >= 0)
@@ -533,10 +500,12 @@ out:
 /* A stop signal came: say so; the caller stops what it started. */
 static bool stopped(struct trial_report *rep)
 {
-	if (!stop_sig)
+	int sig = proc_stop_sig();
+
+	if (!sig)
 		return false;
 	snprintf(rep->fail, sizeof(rep->fail), "interrupted by SIG%s",
-		 sigabbrev_np(stop_sig) ? sigabbrev_np(stop_sig) : "?");
+		 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	return true;
 }
 
@@ -551,8 +520,9 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	memset(rep, 0, sizeof(*rep));
 	rep->cores = probe_cores();
 	signal(SIGPIPE, SIG_IGN);
-	stop_sig = 0;
-	stop_signals_catch(true);
+	/* no SA_RESTART: a wait sees EINTR. One ignored when the command
+	 * started stays ignored (nohup's SIGHUP, a background job's SIGINT) */
+	proc_stop_catch(PROC_STOP_KEEP_IGNORED, NULL);
 	if (cfg->workload->does_cpu && cfg->model->cpu_cost) { /* another runtime's kernel */
 		if (cfg->model->cpu_cost(cfg, &rep->cpu_us_per_task, rep->fail, sizeof(rep->fail)))
 			return -EIO;

@@ -44,6 +44,8 @@ struct run_cfg {
 	const char *append_path;	     /* --append FILE: csv row appended */
 	uint64_t hold_kib;	  /* --test-hold-kib K (hidden): each task holds K KiB, touched */
 	uint64_t plateau_samples; /* --plateau-samples N: hold the wave for N samples */
+	bool py_bare; /* --py-bare (hidden): a foreign program's self-check and records at
+		       * their minimum, the control of docs/python.md */
 };
 
 #endif

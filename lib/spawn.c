@@ -1,4 +1,4 @@
-/* spawn.c - fork, set up, exec or run; reap with a deadline (spawn.h). */
+/* spawn.c - fork, set up, exec or run (spawn.h). */
 #define _GNU_SOURCE
 #include "spawn.h"
 
@@ -7,11 +7,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "util.h"
 
 #define SPAWN_HIGH 64 /* the fds being moved wait above this */
@@ -146,44 +143,6 @@ int spawn_fn(const struct spawn *s, int (*fn)(void *arg), void *arg, pid_t *pid)
 	if (!fn)
 		return -EINVAL;
 	return start(s, NULL, fn, arg, pid);
-}
-
-int spawn_reap(pid_t pid, uint64_t deadline_ns, bool group, int *status)
-{
-	struct timespec nap = { 0, 1000000 }; /* 1 ms, growing to 50 ms */
-	int st = 0;
-	pid_t w;
-
-	if (pid <= 0)
-		return -EINVAL;
-	for (;;) {
-		w = waitpid(pid, &st, deadline_ns ? WNOHANG : 0);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (w == 0 && clock_now_ns() >= deadline_ns) {
-			kill(group ? -pid : pid, SIGKILL);
-			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-				;
-			if (status)
-				*status = st;
-			return -ETIMEDOUT;
-		}
-		if (w == 0) {
-			nanosleep(&nap, NULL);
-			if (nap.tv_nsec < 50000000)
-				nap.tv_nsec *= 2;
-		}
-	}
-	if (status)
-		*status = st;
-	return 0;
-}
-
-int spawn_reap_ms(pid_t pid, uint64_t ms, bool group, int *status)
-{
-	return spawn_reap(pid, clock_now_ns() + ms * 1000000, group, status);
 }
 
 int spawn_to_files(struct spawn *s, char *const argv[], const char *out, const char *err,

@@ -1,4 +1,4 @@
-/* spawn.h - one way to start a child process and one way to reap it.
+/* spawn.h - one way to start a child process (proc.h waits for it).
  *
  * A child is described in a struct spawn: what each of its low fds
  * (0..SPAWN_FDS-1) is (the parent's same fd, /dev/null, or one of the
@@ -7,7 +7,7 @@
  * dies, the signals it resets or ignores, a directory, and a hook that
  * runs in the child before the rest (dropping privileges). Then it execs
  * a program (spawn_exec) or runs a function and exits with what it
- * returns (spawn_fn). spawn_reap waits for it with a deadline.
+ * returns (spawn_fn). proc_wait (proc.h) waits for it with a deadline.
  *
  * In the child the order is: own group, fds, setup hook, directory,
  * die-with-parent (after the hook: setuid clears it), signals, then exec
@@ -66,13 +66,5 @@ int spawn_to_files(struct spawn *s, char *const argv[], const char *out, const c
 		   pid_t *pid);
 /* The same, but the child runs fn(arg) and exits with what it returns. */
 int spawn_fn(const struct spawn *s, int (*fn)(void *arg), void *arg, pid_t *pid);
-
-/* Wait for pid until deadline_ns (CLOCK_MONOTONIC; 0: no deadline). Past
- * it, kill it with SIGKILL (its whole group when group) and reap it. 0,
- * -ETIMEDOUT (it was killed), or -errno; *status (may be NULL) gets the
- * wait status whenever it was reaped. */
-int spawn_reap(pid_t pid, uint64_t deadline_ns, bool group, int *status);
-/* The same with a timeout in milliseconds from now. */
-int spawn_reap_ms(pid_t pid, uint64_t ms, bool group, int *status);
 
 #endif

@@ -60,6 +60,14 @@ uint64_t stats_errors(const struct task_stats *s);
 struct task_stats *stats_map(uint64_t n, int touch);
 void stats_unmap(struct task_stats *s, uint64_t n);
 
+/* What the task results hash, as a result set's meta.json records it
+ * (checksum_scheme): "crc32", the io body by CRC-32 (zlib's, native in every
+ * runtime) since issue 26; a set that does not say is CHECKSUM_SCHEME_OLD,
+ * the body by FNV-1a. Sets of two schemes give the same work different
+ * checksums: merge, compare and sweep --resume refuse to mix them. */
+#define CHECKSUM_SCHEME "crc32"
+#define CHECKSUM_SCHEME_OLD "fnv1a"
+
 /* The order-independent fold of task results into the run checksum. */
 static inline uint64_t checksum_fold(uint64_t sum, uint64_t id, uint64_t result)
 {

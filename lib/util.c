@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 static const char *fmt_us_prose(char *b, size_t n, double us)
 {
 	if (us < 10)
@@ -85,10 +87,8 @@ static bool found_in(const char *dir, const char *rel, char *out, size_t cap)
 int path_beside_binary(const char *rel, char *out, size_t cap)
 {
 	char dir[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
 
-	if (n > 0) {
-		dir[n] = '\0';
+	if (self_exe(dir, sizeof(dir)) == 0) {
 		slash = strrchr(dir, '/');
 		if (slash) {
 			*slash = '\0';
@@ -100,6 +100,23 @@ int path_beside_binary(const char *rel, char *out, size_t cap)
 		}
 	}
 	return found_in(".", rel, out, cap) ? 0 : -ENOENT;
+}
+
+int read_link(const char *path, char *out, size_t cap)
+{
+	ssize_t n;
+
+	if (cap < 2)
+		return -ENAMETOOLONG;
+	n = readlink(path, out, cap - 1);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ENOENT;
+	if ((size_t)n >= cap - 1)
+		return -ENAMETOOLONG; /* perhaps cut short */
+	out[n] = '\0';
+	return 0;
 }
 
 void read_first_line(const char *path, char *buf, size_t cap)

@@ -39,6 +39,11 @@ void die_with_parent(pid_t parent, int sig);
  * directory, the first that exists. 0 with the path in out, or -ENOENT. */
 int path_beside_binary(const char *rel, char *out, size_t cap);
 
+/* The target of symbolic link path into out (the one readlink of
+ * cmbench; self_exe in proc.h reads /proc/self/exe with it). 0, or -errno
+ * (-ENAMETOOLONG when it does not fit). */
+int read_link(const char *path, char *out, size_t cap);
+
 /* The first line of a small file into buf, without its line end; "" when
  * the file cannot be read. */
 void read_first_line(const char *path, char *buf, size_t cap);

@@ -9,7 +9,10 @@
  *                            go T0 ->
  *                                       runs the tasks
  *                            <- task ID START_NS END_NS RESULT_HEX ERR
- *                            <- ...     (one per task, any order)
+ *                            <- ...     (one per task, any order; a
+ *                                       program may write many in one
+ *                                       write, and the runner reads many
+ *                                       per read)
  *                            <- end
  *   ctl->end(): final sample
  *                            bye ->
@@ -19,7 +22,7 @@
  * The trial process stays the program's parent, so the monitor measures the
  * interpreter and every process it starts as the model's tree. The run's
  * parameters go as key=value arguments. Nothing the program does can hang
- * the run: the runner polls, notices the program's death (waitpid) and
+ * the run: the runner polls, notices the program's death (proc_ended) and
  * the socket's EOF, and kills a program that stops reporting for longer
  * than the run's own deadlines allow. Every task must be reported exactly
  * once: a task never reported (the program died, or forgot it) is a failed
@@ -30,7 +33,13 @@
  * Open loop (--rate): the schedule goes to the program as fd 4 (a memfd of
  * N native uint64 offsets from T0, in ns; argv says release_fd=4). The
  * program starts no task before it is due, and latency runs from the
- * task's due time; a record whose START is before it is a bad record. */
+ * task's due time; a record whose START is before it is a bad record.
+ *
+ * --py-bare, the measurement control of docs/python.md: argv says bare=1,
+ * and the program reports no record per task but counts, "done END N_OK
+ * N_CONNECT N_TIMEOUT N_IO N_HTTP N_QUERY N_WORKER" (the tasks a worker
+ * ended since its last such line, the last of them at END); the row then
+ * has a makespan, counts and errors, and no latencies or checksum. */
 #define _GNU_SOURCE
 #include "foreign.h"
 
@@ -50,6 +59,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "../lib/util.h"
 #include "../workloads/pylib.h"
@@ -61,6 +71,7 @@
 #define FOREIGN_ARGS 48	     /* argv entries at most */
 #define FOREIGN_ARG_MAX 600  /* bytes per key=value */
 #define FOREIGN_LINE_MAX 256 /* a protocol line, newline included */
+#define FOREIGN_READ 65536   /* bytes per read: many records (a batch) at once */
 /* A kernel round in the slowest runtime we expect (CPython: ~0.7 µs here),
  * with room to spare; it only sizes deadlines. */
 #define FOREIGN_ITER_NS_MAX 5000.0
@@ -229,6 +240,8 @@ static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
 	arg(a, "timeout_us=%" PRIu64, cfg->timeout_us);
 	arg(a, "spawn=%s", cfg->spawn_exec ? "exec" : "fork");
 	arg(a, "fd=%d", FOREIGN_FD);
+	if (cfg->py_bare)
+		arg(a, "bare=1");
 	if (cfg->rate_tps > 0)
 		arg(a, "release_fd=%d", FOREIGN_RELEASE_FD);
 	wl_args(cfg, a);
@@ -329,6 +342,37 @@ static void on_record(struct fg *g, const char *line)
 	stats_task_done(g->out, ctl_release_ns(g->ctl, g->t0, id), start, end, id, result, err);
 }
 
+/* --py-bare: "done END N_OK N_CONNECT ... N_WORKER", the tasks a worker
+ * ended since its last such line, without a record each. */
+static void on_tally(struct fg *g, const char *line)
+{
+	uint64_t end, n[TASK_ERR_KINDS], sum = 0;
+	int off = 0, used = 0;
+
+	if (sscanf(line, "done %" SCNu64 "%n", &end, &off) != 1 || end < g->t0) {
+		count_bad(g);
+		return;
+	}
+	for (int k = 0; k < TASK_ERR_KINDS; k++) {
+		if (sscanf(line + off, " %" SCNu64 "%n", &n[k], &used) != 1) {
+			count_bad(g);
+			return;
+		}
+		off += used;
+		sum += n[k];
+	}
+	if (line[off] != '\0' || sum > g->cfg->tasks - g->reported) {
+		count_bad(g); /* more than the tasks left: counted twice */
+		return;
+	}
+	g->reported += sum;
+	g->out->completed += sum;
+	for (int k = 1; k < TASK_ERR_KINDS; k++)
+		g->out->errors[k] += n[k];
+	if (end > g->out->last_done_ns)
+		g->out->last_done_ns = end;
+}
+
 static void on_line(struct fg *g, const char *line)
 {
 	g->last_heard = clock_now_ns();
@@ -336,8 +380,10 @@ static void on_line(struct fg *g, const char *line)
 		g->ready = true;
 	else if (!g->went && !g->ready && strncmp(line, "fail ", 5) == 0)
 		snprintf(g->why, sizeof(g->why), "%s", line + 5);
-	else if (g->went && !g->ended && strncmp(line, "task ", 5) == 0)
+	else if (g->went && !g->ended && !g->cfg->py_bare && strncmp(line, "task ", 5) == 0)
 		on_record(g, line);
+	else if (g->went && !g->ended && g->cfg->py_bare && strncmp(line, "done ", 5) == 0)
+		on_tally(g, line);
 	else if (g->went && !g->ended && strcmp(line, "end") == 0)
 		g->ended = true;
 	else if (!g->out && strncmp(line, "cpu ", 4) == 0)
@@ -369,8 +415,12 @@ static void take_bytes(struct fg *g, const char *p, size_t n)
 /* Has the program exited? Reaps it. */
 static bool fg_gone(struct fg *g)
 {
-	if (g->pid > 0 && waitpid(g->pid, &g->status, WNOHANG) == g->pid)
+	struct proc_end e;
+
+	if (g->pid > 0 && proc_ended(g->pid, true, &e) == 1) {
+		g->status = e.status;
 		g->pid = 0;
+	}
 	return g->pid == 0;
 }
 
@@ -379,7 +429,7 @@ static bool fg_gone(struct fg *g)
 static bool fg_pump(struct fg *g, int ms)
 {
 	struct pollfd p = { .fd = g->fd, .events = POLLIN };
-	char buf[4096];
+	char buf[FOREIGN_READ];
 	ssize_t r;
 
 	if (g->fd < 0)
@@ -428,11 +478,12 @@ static void say(struct fg *g, const char *line)
 /* Kill the program if it still runs, and reap it. */
 static void fg_kill(struct fg *g)
 {
+	struct proc_end e;
+
 	if (g->pid <= 0)
 		return;
-	kill(g->pid, SIGKILL);
-	while (waitpid(g->pid, &g->status, 0) < 0 && errno == EINTR)
-		;
+	if (proc_kill(g->pid, false, &e) == 0)
+		g->status = e.status;
 	g->pid = 0;
 }
 
@@ -460,20 +511,22 @@ static void kill_orphans(void)
 		for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n")) {
 			pid_t pid = (pid_t)atoi(tok);
 
-			if (pid > 0 && kill(pid, SIGKILL) == 0) {
-				waitpid(pid, NULL, 0);
+			if (pid > 0 && proc_kill(pid, false, NULL) == 0)
 				any = true;
-			}
 		}
 	}
 }
 
-/* Let it exit by itself until the deadline, then kill it. */
+/* Let it exit by itself until the deadline, then kill it; reap it. */
 static void fg_reap(struct fg *g, uint64_t deadline)
 {
-	while (!fg_gone(g) && clock_now_ns() < deadline)
-		poll(NULL, 0, FOREIGN_POLL_MS);
-	fg_kill(g);
+	struct proc_wait w = { .deadline_ns = deadline }; /* past it: SIGKILL */
+	struct proc_end e;
+	int rc = g->pid > 0 ? proc_wait(g->pid, &w, &e) : -ECHILD;
+
+	if (rc == 0 || rc == -ETIMEDOUT)
+		g->status = e.status;
+	g->pid = 0;
 }
 
 static bool exited_ok(const struct fg *g)
@@ -491,7 +544,10 @@ static uint64_t setup_ns(const struct run_cfg *cfg)
 
 /* The longest a running program may stay silent: every slot's task may end
  * at about the same time, after its I/O deadline and its CPU part run on
- * one shared core in a slow runtime. */
+ * one shared core in a slow runtime. The programs batch their records
+ * (models/python/foreign.py: a batch is written when it holds 64, when a
+ * task ends 0.1 s or more after the last write, and at the end), so
+ * batching adds at most 0.1 s to a silence, well inside the 2 s. */
 static uint64_t silence_ns(const struct run_cfg *cfg)
 {
 	double io = 2.0 * ((double)cfg->timeout_us + (double)cfg->io_latency_us) * 1e3;
@@ -576,6 +632,7 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	size_t len = 0;
 	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
 	int p[2], st = 0;
+	struct proc_end e;
 	struct spawn sp;
 	pid_t pid;
 
@@ -610,7 +667,8 @@ static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
 	close(p[0]);
 	if (pid < 0)
 		return 0;
-	spawn_reap(pid, clock_now_ns(), false, &st); /* killed if it is still there */
+	if (proc_kill(pid, false, &e) == 0) /* killed if it is still there */
+		st = e.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	buf[len] = '\0';

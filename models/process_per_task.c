@@ -44,6 +44,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/parse.h"
+#include "../lib/proc.h"
 #include "../lib/sched.h"
 #include "../lib/util.h"
 #include "../workloads/workload.h"
@@ -219,7 +220,6 @@ static int ppt_argv(struct ppt_run *r)
 {
 	char **run, **v;
 	size_t n = 0;
-	ssize_t len;
 
 	if (!r->ctl->format_run)
 		return -ENOTSUP;
@@ -236,10 +236,7 @@ static int ppt_argv(struct ppt_run *r)
 		return -ENOMEM;
 	}
 	/* argv[0] names the binary, so ps shows the workers for what they are */
-	len = readlink(PPT_EXE, r->exe, sizeof(r->exe) - 1);
-	if (len > 0)
-		r->exe[len] = '\0';
-	else
+	if (self_exe(r->exe, sizeof(r->exe)) != 0)
 		snprintf(r->exe, sizeof(r->exe), "cmbench");
 	snprintf(r->arg_fd, sizeof(r->arg_fd), "%d", r->shfd);
 	snprintf(r->arg_parent, sizeof(r->arg_parent), "%lld", (long long)r->self);

@@ -117,7 +117,7 @@ done
 mrc=$?
 [ "$mrc" -eq 2 ] && exit 2
 [ "$mrc" -ne 0 ] && rc=1
-"$CMBENCH" plots merged --scripts "$ROOT/plots" || rc=1
+"$CMBENCH" plots merged --scripts "$ROOT/plots/data" || rc=1
 secs=$(($(date +%s) - start))
 echo "hosts: done in $((secs / 60))m$((secs % 60))s; merged set: $out/merged (REPORT.md names the hosts)" >&2
 exit $rc

@@ -1,6 +1,7 @@
 /* http.h - the HTTP/1.1 client every workload and model shares: the
- * request bytes, a streaming response parser that hashes the body as it
- * arrives (http.c), and the exchange as a state machine (http_client.c). */
+ * request bytes, a streaming response parser that checksums the body as it
+ * arrives (CRC-32, zlib's: http.c), and the exchange as a state machine
+ * (http_client.c). */
 #ifndef CMB_HTTP_H
 #define CMB_HTTP_H
 
@@ -39,7 +40,7 @@ struct http_resp {
 	int status;		   /* status code, once parsed */
 	uint64_t content_length;   /* from the header */
 	uint64_t body_got;	   /* body bytes seen */
-	uint64_t body_hash;	   /* running FNV-1a of the body */
+	uint32_t body_crc;	   /* running CRC-32 (zlib's crc32) of the body */
 	bool conn_close;	   /* server said Connection: close */
 };
 
@@ -94,7 +95,9 @@ void http_resp_init(struct http_resp *r);
 int http_resp_feed(struct http_resp *r, const char *data, size_t len, size_t *used);
 /* The peer closed: HTTP_DONE if the response was complete, else HTTP_TRUNCATED. */
 int http_resp_eof(struct http_resp *r);
-/* The io part's result: the body hash folded with its length. */
+/* The io part's result: the body's CRC-32 folded with its length by one
+ * mix64, mix64(crc ^ (length << 32)); a foreign program computes the same
+ * with its runtime's native CRC-32 (Python: zlib.crc32). */
 uint64_t http_resp_hash(const struct http_resp *r);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "../server/server.h"
 #include "http.h"
@@ -77,12 +78,11 @@ static void use_port(struct wl_service_result *res, int port)
 
 static void server_stop(pid_t pid)
 {
-	int st;
+	/* SIGTERM now, SIGKILL 2 s later */
+	struct proc_wait w = { .deadline_ns = clock_now_ns(), .grace_ms = 2000 };
 
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	spawn_reap_ms(pid, 2000, false, &st); /* then SIGKILL */
+	if (pid > 0)
+		proc_wait(pid, &w, NULL);
 }
 
 static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, char *err,
@@ -199,23 +199,15 @@ static double latency_cpu_s(void *p)
 static int latency_hold(void *p, bool on)
 {
 	struct latency_svc *svc = p;
-	int st;
+	int rc;
 
 	if (!svc || svc->pid <= 0)
 		return -ENOTSUP;
 	if (on == svc->stopped)
 		return 0;
-	if (kill(svc->pid, on ? SIGSTOP : SIGCONT) < 0)
-		return -errno;
-	if (on) {
-		pid_t r;
-
-		do
-			r = waitpid(svc->pid, &st, WUNTRACED);
-		while (r < 0 && errno == EINTR);
-		if (r != svc->pid || !WIFSTOPPED(st))
-			return -ESRCH;
-	}
+	rc = proc_hold(svc->pid, on);
+	if (rc < 0)
+		return rc;
 	svc->stopped = on;
 	return 0;
 }

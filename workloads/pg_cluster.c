@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "pg.h"
 
@@ -62,15 +63,14 @@ struct cluster {
 	uint64_t start_ns;  /* postgres started until it answered */
 };
 
-/* Read by the signal handler. */
-static volatile sig_atomic_t stop_asked; /* the monitor died */
-static volatile pid_t child_pgid;	 /* initdb's group while it runs */
-static volatile pid_t postmaster;	 /* the postmaster while it runs */
+/* Read by the stop hook, in the handler of SIGTERM (the monitor died:
+ * proc_stop_sig() says so). */
+static volatile pid_t child_pgid; /* initdb's group while it runs */
+static volatile pid_t postmaster; /* the postmaster while it runs */
 
 static void on_term(int sig)
 {
 	(void)sig;
-	stop_asked = 1;
 	if (child_pgid > 0)
 		kill(-child_pgid, SIGKILL);
 	if (postmaster > 0)
@@ -207,25 +207,6 @@ static pid_t spawn(const struct cluster *c, const char *bin, char *const argv[],
 	return pid;
 }
 
-/* Wait for child pid to exit, at most ms: its wait status, or -ETIMEDOUT.
- * WNOWAIT leaves it a zombie, so its pid (and group) are not reused
- * before the caller has swept the group. */
-static int wait_exit(pid_t pid, int ms, bool reap)
-{
-	uint64_t end = clock_now_ns() + (uint64_t)ms * 1000000;
-	siginfo_t si;
-
-	for (;;) {
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | (reap ? 0 : WNOWAIT)) == 0 &&
-		    si.si_pid == pid)
-			return si.si_code == CLD_EXITED ? si.si_status << 8 : si.si_status;
-		if (clock_now_ns() >= end)
-			return -ETIMEDOUT;
-		usleep(5000);
-	}
-}
-
 static int cluster_dir(struct cluster *c, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -269,8 +250,10 @@ static int cluster_initdb(struct cluster *c, const char *bindir, char *err, size
 	char *argv[] = { "initdb", "-D",	data, "-U",   "cmbench",    "-A",
 			 "trust",  "--no-sync", "-E", "UTF8", "--locale=C", NULL };
 	uint64_t t = clock_now_ns();
+	struct proc_wait w = { .group = true, .sweep = true };
+	struct proc_end e = { .status = 0 };
 	pid_t pid;
-	int st;
+	int rc;
 
 	snprintf(bin, sizeof(bin), "%s/initdb", bindir);
 	snprintf(data, sizeof(data), "%s/data", c->dir);
@@ -281,15 +264,16 @@ static int cluster_initdb(struct cluster *c, const char *bindir, char *err, size
 		return -errno;
 	}
 	child_pgid = pid;
-	st = wait_exit(pid, INITDB_MS, false);
-	kill(-pid, SIGKILL); /* its postgres --single, should it linger */
+	/* past its time SIGKILL to its group; its postgres --single goes with
+	 * it, should it linger */
+	w.deadline_ns = clock_now_ns() + (uint64_t)INITDB_MS * 1000000;
+	rc = proc_wait(pid, &w, &e);
 	child_pgid = 0;
-	wait_exit(pid, 1000, true);
 	c->initdb_ns = clock_now_ns() - t;
-	if (st != 0) {
+	if (rc != 0 || e.status != 0) {
 		log_tail(log, tail, sizeof(tail));
 		snprintf(err, errlen, "pg: initdb %s: %s",
-			 st == -ETIMEDOUT ? "took too long" : "failed",
+			 rc == -ETIMEDOUT ? "took too long" : "failed",
 			 tail[0] ? tail : "(no output)");
 		return -EIO;
 	}
@@ -310,14 +294,15 @@ static int cluster_ready(struct cluster *c, const char *log, char *err, size_t e
 	cluster_conninfo(c, ping, sizeof(ping));
 	strcat(ping, " connect_timeout=2");
 	while (PQping(ping) != PQPING_OK) {
-		int st = wait_exit(c->pm, 0, false);
+		/* left a zombie: cluster_remove reaps it */
+		bool gone = proc_ended(c->pm, false, NULL) == 1;
 
-		if (st >= 0 || stop_asked || clock_now_ns() >= end) {
+		if (gone || proc_stop_sig() || clock_now_ns() >= end) {
 			log_tail(log, tail, sizeof(tail));
 			snprintf(err, errlen, "pg: postgres %s: %s",
-				 stop_asked ? "start interrupted"
-				 : st >= 0  ? "exited at start"
-					    : "did not accept connections in time",
+				 proc_stop_sig() ? "start interrupted"
+				 : gone		 ? "exited at start"
+						 : "did not accept connections in time",
 				 tail[0] ? tail : "(no output)");
 			return -EIO;
 		}
@@ -348,7 +333,7 @@ static int cluster_start(struct cluster *c, const struct pg_keeper_args *a, char
 		return -errno;
 	}
 	postmaster = c->pm;
-	if (stop_asked) /* the signal came before postmaster was set */
+	if (proc_stop_sig()) /* the signal came before postmaster was set */
 		kill(c->pm, SIGQUIT);
 	if (cluster_ready(c, log, err, errlen) < 0)
 		return -EIO;
@@ -389,12 +374,16 @@ static void kill_children(pid_t pid)
 static void cluster_remove(struct cluster *c)
 {
 	if (c->pm > 0) {
+		struct proc_wait w = { .leave = true };
+
 		kill(c->pm, SIGQUIT);
-		if (wait_exit(c->pm, STOP_MS, false) == -ETIMEDOUT) {
+		w.deadline_ns = clock_now_ns() + (uint64_t)STOP_MS * 1000000;
+		if (proc_wait(c->pm, &w, NULL) == -ETIMEDOUT) {
 			kill_children(c->pm);
 			kill(c->pm, SIGKILL);
+			w.deadline_ns = clock_now_ns() + (uint64_t)STOP_MS * 1000000;
+			proc_wait(c->pm, &w, NULL);
 		}
-		wait_exit(c->pm, STOP_MS, true);
 		postmaster = 0;
 		c->pm = 0;
 	}
@@ -489,7 +478,7 @@ static void wait_for_stop(int ctl_fd, pid_t monitor)
 	struct pollfd p = { .fd = ctl_fd, .events = POLLIN };
 	char c;
 
-	while (!stop_asked && getppid() == monitor) {
+	while (!proc_stop_sig() && getppid() == monitor) {
 		if (poll(&p, 1, 1000) > 0) {
 			if (read(ctl_fd, &c, 1) < 0 && errno == EINTR)
 				continue;
@@ -500,15 +489,11 @@ static void wait_for_stop(int ctl_fd, pid_t monitor)
 
 static void keeper_setup(pid_t monitor)
 {
-	struct sigaction sa;
 	int fd;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: waits see EINTR */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	/* SIGTERM caught (no SA_RESTART: waits see EINTR), SIGINT and SIGHUP
+	 * ignored: the monitor says when the run is over */
+	proc_stop_catch(PROC_STOP_TERM_ONLY, on_term);
 	signal(SIGPIPE, SIG_IGN);
 	setpgid(0, 0);
 	die_with_parent(monitor, SIGTERM);
@@ -562,7 +547,7 @@ void pg_keeper_main(const struct pg_keeper_args *a, int status_fd, int ctl_fd)
 	if (rc == 0)
 		rc = table_fill(base, a->bindir ? "pg" : "--pg", schema, a->rows, &made, err,
 				sizeof(err));
-	if (rc == 0 && stop_asked)
+	if (rc == 0 && proc_stop_sig())
 		rc = -EINTR;
 	if (rc == 0)
 		snprintf(line, sizeof(line), "ok\t%llu\t%llu\t%llu\t%s\n",

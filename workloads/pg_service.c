@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../lib/clock.h"
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "pg.h"
 
@@ -144,7 +145,7 @@ static int read_line(int fd, char *buf, size_t cap, uint64_t ms)
 /* Tell the helper the run is over and wait for it to clean up. */
 static void helper_stop(struct pg_svc *svc)
 {
-	int st;
+	struct proc_wait w = { .grace_ms = 0 };
 
 	if (svc->ctl_fd >= 0) {
 		while (write(svc->ctl_fd, "q", 1) < 0 && errno == EINTR)
@@ -152,8 +153,9 @@ static void helper_stop(struct pg_svc *svc)
 		close(svc->ctl_fd);
 		svc->ctl_fd = -1;
 	}
-	/* 30 s: an immediate shutdown is far quicker */
-	spawn_reap_ms(svc->helper, 30000, false, &st);
+	/* 30 s, then SIGKILL: an immediate shutdown is far quicker */
+	w.deadline_ns = clock_now_ns() + 30000ull * 1000000;
+	proc_wait(svc->helper, &w, NULL);
 }
 
 struct helper_args {

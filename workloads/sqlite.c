@@ -40,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/proc.h"
 #include "../lib/spawn.h"
 #include "workload.h"
 
@@ -278,12 +279,10 @@ static void sq_janitor_start(struct sq_svc *svc)
 
 static void sq_janitor_stop(struct sq_svc *svc)
 {
-	int st;
-
 	if (svc->janitor_fd >= 0)
 		close(svc->janitor_fd);
 	if (svc->janitor > 0)
-		spawn_reap(svc->janitor, 0, false, &st);
+		proc_wait(svc->janitor, NULL, NULL);
 }
 
 static int sq_fill(sqlite3 *db, uint64_t rows)

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +24,8 @@
 #include "ceiling.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/clock.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
 #include "meta.h"
 #include "setio.h"
@@ -56,16 +57,6 @@ struct ceiling {
 	int csv_fd, lock_fd;
 	unsigned failed_first; /* searches that failed at their first probe */
 };
-
-static volatile sig_atomic_t ceil_stop;
-static volatile pid_t ceil_child;
-
-static void on_stop(int sig)
-{
-	ceil_stop = sig;
-	if (ceil_child > 0)
-		kill(-ceil_child, SIGTERM);
-}
 
 static void usage(FILE *f)
 {
@@ -325,22 +316,20 @@ static double deadline_s(const struct ceiling *cl, unsigned long long c)
 	return 60.0 + 4.0 * (double)hold_us(cl, c) / 1e6;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Run argv in its own process group, stdout to out, stderr to err, until
- * it exits or the deadline; p's exit fields. -EINTR on a stop signal. */
+ * it exits or the deadline (then SIGTERM to its group, SIGKILL 5 s later;
+ * a stop signal does the same); p's exit fields. -EINTR on a stop signal. */
 static int spawn_wait(char **argv, const char *out, const char *err, struct ceiling_probe *p)
 {
-	double end = now_s() + p->deadline_s, kill_at = 0;
+	struct proc_wait w = { .deadline_ns = clock_now_ns() + (uint64_t)(p->deadline_s * 1e9),
+			       .grace_ms = 5000,
+			       .group = true,
+			       .sweep = true, /* anything of its group left behind */
+			       .stop = PROC_STOP_TERM };
+	struct proc_end e = { .code = -1 };
 	struct spawn sp;
 	pid_t pid;
-	int st = 0, rc;
+	int rc;
 
 	spawn_init(&sp);
 	sp.group = true;
@@ -348,31 +337,11 @@ static int spawn_wait(char **argv, const char *out, const char *err, struct ceil
 	rc = spawn_to_files(&sp, argv, out, err, &pid);
 	if (rc)
 		return rc;
-	ceil_child = pid;
-	for (;;) {
-		pid_t got = waitpid(pid, &st, WNOHANG);
-		struct timespec nap = { 0, 20 * 1000 * 1000 };
-
-		if (got == pid)
-			break;
-		if (got < 0 && errno != EINTR)
-			break;
-		if (!p->timed_out && now_s() > end) {
-			p->timed_out = true;
-			kill(-pid, SIGTERM);
-			kill_at = now_s() + 5;
-		}
-		if ((ceil_stop || p->timed_out) && kill_at == 0)
-			kill_at = now_s() + 5;
-		if (kill_at && now_s() > kill_at)
-			kill(-pid, SIGKILL);
-		nanosleep(&nap, NULL);
-	}
-	ceil_child = 0;
-	kill(-pid, SIGKILL); /* anything of its group left behind */
-	p->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	p->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	return ceil_stop ? -EINTR : 0;
+	proc_wait(pid, &w, &e);
+	p->timed_out = e.timed_out;
+	p->exit_code = e.code;
+	p->signal = e.sig;
+	return proc_stop_sig() ? -EINTR : 0;
 }
 
 /* What the probe printed, stderr first, into p->output. */
@@ -744,8 +713,8 @@ static int run_all(struct ceiling *cl)
 		"into %s",
 		cl->nmodels, cl->nwls, cl->from, cl->cap,
 		ceiling_fmt_kib(a, sizeof(a), cl->budget_kib), path);
-	for (size_t i = 0; i < cl->nwls && rc == 0 && !ceil_stop; i++)
-		for (size_t k = 0; k < cl->nmodels && rc == 0 && !ceil_stop; k++) {
+	for (size_t i = 0; i < cl->nwls && rc == 0 && !proc_stop_sig(); i++)
+		for (size_t k = 0; k < cl->nmodels && rc == 0 && !proc_stop_sig(); k++) {
 			if (searched(path, cl->models[k], cl->wls[i])) {
 				cmd_say("ceiling", "%s on %s: already in %s", cl->models[k]->name,
 					cl->wls[i]->name, path);
@@ -753,7 +722,7 @@ static int run_all(struct ceiling *cl)
 			}
 			rc = search(cl, cl->models[k], cl->wls[i]);
 		}
-	if (rc == -EINTR || ceil_stop) {
+	if (rc == -EINTR || proc_stop_sig()) {
 		cmd_say("ceiling", "stopped; the finished searches are kept in %s", path);
 		return -EINTR;
 	}
@@ -767,8 +736,6 @@ static int run_all(struct ceiling *cl)
 int ceiling_main(int argc, char **argv)
 {
 	struct ceiling cl = { .cap = CEIL_CAP, .from = CEIL_FROM, .csv_fd = -1, .lock_fd = -1 };
-	struct sigaction sa;
-	ssize_t n;
 	int rc;
 
 	ceiling_limits_read(&cl.lim);
@@ -777,24 +744,18 @@ int ceiling_main(int argc, char **argv)
 		return 0;
 	if (rc)
 		return cmd_exit(rc);
-	n = readlink("/proc/self/exe", cl.cmbench, sizeof(cl.cmbench) - 1);
-	if (n <= 0) {
-		cmd_say("ceiling", "cannot find its own binary: %s", strerror(errno));
+	rc = self_exe(cl.cmbench, sizeof(cl.cmbench));
+	if (rc) {
+		cmd_say("ceiling", "cannot find its own binary: %s", strerror(-rc));
 		return 1;
 	}
-	cl.cmbench[n] = '\0';
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	proc_stop_catch(0, NULL);
 	rc = run_all(&cl);
 	if (cl.csv_fd >= 0)
 		close(cl.csv_fd);
 	if (cl.lock_fd >= 0)
 		close(cl.lock_fd);
 	if (rc == -EINTR)
-		return 128 + (ceil_stop ? ceil_stop : SIGINT);
+		return 128 + (proc_stop_sig() ? proc_stop_sig() : SIGINT);
 	return cmd_exit(rc);
 }

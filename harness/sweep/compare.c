@@ -226,12 +226,13 @@ static void compare_table(const struct cells_csv *a, const struct cells_csv *b,
 	       both, a->nrows - both, b->nrows - both);
 }
 
-/* The two sets' meta.json: a warning when they differ or one is missing. */
-static void compare_meta(const char *dir_a, const char *dir_b)
+/* The two sets' meta.json: a warning when they differ or one is missing;
+ * -1 (said in one line) when their checksums hash the work differently. */
+static int compare_meta(const char *dir_a, const char *dir_b)
 {
 	struct meta ma, mb;
 	char path[PATH_MAX];
-	int ra, rb;
+	int ra, rb, rc = 0;
 
 	setio_path(path, sizeof(path), dir_a, "meta.json");
 	ra = meta_read(path, &ma);
@@ -242,10 +243,18 @@ static void compare_meta(const char *dir_a, const char *dir_b)
 			"WARNING: %s has no readable meta.json; cannot tell whether the "
 			"hosts or builds differ",
 			ra ? dir_a : dir_b);
-	else
+	else if (strcmp(ma.checksum_scheme, mb.checksum_scheme) != 0) {
+		cmd_say("compare",
+			"%s (checksums by %s) and %s (by %s): the same work has different "
+			"checksums in them, so no cell can be checked to be the same work in "
+			"both; rerun the older set with this cmbench",
+			dir_a, ma.checksum_scheme, dir_b, mb.checksum_scheme);
+		rc = -1;
+	} else
 		compare_warn(&ma, &mb);
 	meta_free(&ma);
 	meta_free(&mb);
+	return rc;
 }
 
 int compare_main(int argc, char **argv)
@@ -278,7 +287,11 @@ int compare_main(int argc, char **argv)
 		cells_csv_free(&a);
 		return 2;
 	}
-	compare_meta(argv[optind], argv[optind + 1]);
+	if (compare_meta(argv[optind], argv[optind + 1]) < 0) {
+		cells_csv_free(&a);
+		cells_csv_free(&b);
+		return 2;
+	}
 	printf("A = %s\nB = %s\n", argv[optind], argv[optind + 1]);
 	{
 		struct cells_csv ra = { 0 }, rb = { 0 };

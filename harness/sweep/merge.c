@@ -80,6 +80,14 @@ static int check_sources(const struct source *src, size_t nsrc, bool force)
 	for (size_t s = 1; s < nsrc; s++) {
 		const struct meta *a = &src[0].meta, *b = &src[s].meta;
 
+		if (strcmp(a->checksum_scheme, b->checksum_scheme) != 0) {
+			cmd_say("merge",
+				"%s (checksums by %s) and %s (by %s): the same work has different "
+				"checksums in them, so their cells cannot be joined (even with "
+				"--force); rerun the older set with this cmbench",
+				src[0].dir, a->checksum_scheme, src[s].dir, b->checksum_scheme);
+			return -CMD_EUSAGE;
+		}
 		if (!same_header(&src[0].res, &src[s].res)) {
 			cmd_say("merge", "%s and %s: results.csv columns differ", src[0].dir,
 				src[s].dir);

@@ -17,7 +17,9 @@
 #include <uv.h>
 
 #include "../../lib/probe.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
+#include "../../lib/stats.h"
 #include "../../lib/util.h"
 
 #ifndef CMB_GIT_REV
@@ -91,7 +93,8 @@ static void limit(int res, char *buf, size_t len)
 
 int meta_capture(char *const argv[], char *buf, size_t len)
 {
-	int fd[2], st, rc;
+	struct proc_end e;
+	int fd[2], rc;
 	struct spawn sp;
 	pid_t pid;
 	ssize_t got;
@@ -127,10 +130,10 @@ int meta_capture(char *const argv[], char *buf, size_t len)
 	close(fd[0]);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	rc = spawn_reap(pid, 0, false, &st);
+	rc = proc_wait(pid, NULL, &e);
 	if (rc != 0)
 		return rc;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+	return e.code == 0 ? 0 : -EIO;
 }
 
 static void tool_version(const char *tool, char *buf, size_t len)
@@ -189,6 +192,7 @@ void meta_probe(struct meta *m)
 	tool_version("gnuplot", m->gnuplot, sizeof(m->gnuplot));
 	snprintf(m->git_rev, sizeof(m->git_rev), "%s", CMB_GIT_REV);
 	m->git_dirty = CMB_GIT_DIRTY;
+	snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s", CHECKSUM_SCHEME);
 	snprintf(m->note, sizeof(m->note),
 		 "These figures come from this machine (%s, %d usable cores, Linux %s). "
 		 "They hold for it; rerun `make bench` to get yours.",

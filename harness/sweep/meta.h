@@ -51,6 +51,7 @@ struct meta {
 	char gnuplot[META_STR];	  /* gnuplot --version */
 	char git_rev[64];	  /* the commit cmbench was built from */
 	bool git_dirty;		  /* whether the tree had changes then */
+	char checksum_scheme[32]; /* what the checksums hash (CHECKSUM_SCHEME, lib/stats.h) */
 	char note[1024];	  /* what the figures are valid for */
 };
 

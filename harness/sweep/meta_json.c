@@ -9,6 +9,7 @@
 
 #include "meta.h"
 #include "setio.h"
+#include "../../lib/stats.h"
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -93,7 +94,8 @@ static int put_host(json_t *o, const struct meta *m)
 	       set_str(o, "compiler", m->compiler) + set_str(o, "cflags", m->cflags) +
 	       set_str(o, "libuv", m->libuv) + set_str(o, "hyperfine", m->hyperfine) +
 	       set_str(o, "gnuplot", m->gnuplot) + set_str(o, "git_rev", m->git_rev) +
-	       set(o, "git_dirty", json_boolean(m->git_dirty)) + set_str(o, "note", m->note);
+	       set(o, "git_dirty", json_boolean(m->git_dirty)) + set_str(o, "note", m->note) +
+	       set_str(o, "checksum_scheme", m->checksum_scheme);
 }
 
 static int put_meta(FILE *f, const void *arg)
@@ -220,6 +222,9 @@ static void get_host(json_t *o, struct meta *m)
 	get_str(o, "git_rev", m->git_rev, sizeof(m->git_rev));
 	m->git_dirty = json_is_true(json_object_get(o, "git_dirty"));
 	get_str(o, "note", m->note, sizeof(m->note));
+	get_str(o, "checksum_scheme", m->checksum_scheme, sizeof(m->checksum_scheme));
+	if (!m->checksum_scheme[0]) /* a set from before the key */
+		snprintf(m->checksum_scheme, sizeof(m->checksum_scheme), "%s", CHECKSUM_SCHEME_OLD);
 }
 
 int meta_read(const char *path, struct meta *m)

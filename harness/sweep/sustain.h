@@ -1,6 +1,6 @@
 /* sustain.h - when an open-loop run sustains its offered rate, the one
  * definition the capacity search (sweep_capacity.c) and the charts and
- * matrix (plots/plots_openloop.c) share. A run sustains rate R when
+ * matrix (plots/verdicts/openloop.c) share. A run sustains rate R when
  *   - it is clean: every task completed, none failed, no worker lost;
  *   - its p99 (latency from each task's intended release) is at most the SLO;
  *   - it kept up: completed / (makespan - p50) >= 99% of R (the makespan

@@ -41,11 +41,6 @@ struct sweep {
 	struct meta meta; /* meta.json */
 };
 
-/* The signal that asked the sweep to stop (0: none); sweep_run.c sets it. */
-extern volatile sig_atomic_t sweep_stop_sig;
-/* hyperfine's process group while a cell runs, else 0. */
-extern volatile pid_t sweep_child_pgid;
-
 /* sweep_set.c: the result set's files */
 int sweep_open_dir(struct sweep *sw);
 int sweep_open_results(struct sweep *sw);
@@ -80,6 +75,8 @@ int sweep_calibrate(struct sweep *sw);
  * rates and set those cells' rates and tasks. 0 or -errno (said). */
 int sweep_capacity(struct sweep *sw);
 int sweep_run(struct sweep *sw);
+/* Catch the stop signals (lib/proc.h; proc_stop_sig() says which came): the
+ * cell in flight is stopped and the sweep ends after it. */
 void sweep_install_signals(void);
 
 /* the offline commands' mains (their exit status: 0 ok, 1 failed, 2 usage) */

@@ -36,6 +36,7 @@
 #include "../cli.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "setio.h"
 #include "sustain.h"
 #include "sweep.h"
@@ -323,7 +324,7 @@ static int cap_search(const struct sweep *sw, struct cap *p)
 	p->hi = NAN;
 	p->probes = 0;
 	p->none = false;
-	while (!sweep_stop_sig && p->probes < CAP_PROBES_MAX) {
+	while (!proc_stop_sig() && p->probes < CAP_PROBES_MAX) {
 		if ((rc = cap_probe(sw, p, r, &ok)))
 			return rc;
 		if (ok)
@@ -339,7 +340,7 @@ static int cap_search(const struct sweep *sw, struct cap *p)
 		}
 		r *= ok ? CAP_UP : CAP_DOWN;
 	}
-	while (!sweep_stop_sig && isfinite(p->hi) && p->hi > CAP_BRACKET * p->lo &&
+	while (!proc_stop_sig() && isfinite(p->hi) && p->hi > CAP_BRACKET * p->lo &&
 	       p->probes < CAP_PROBES_MAX) {
 		r = sqrt(p->lo * p->hi);
 		if ((rc = cap_probe(sw, p, r, &ok)))
@@ -347,7 +348,7 @@ static int cap_search(const struct sweep *sw, struct cap *p)
 		*(ok ? &p->lo : &p->hi) = r;
 	}
 	p->sustained = p->lo;
-	return sweep_stop_sig ? -EINTR : 0;
+	return proc_stop_sig() ? -EINTR : 0;
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -502,9 +503,9 @@ int sweep_capacity(struct sweep *sw)
 	for (size_t i = 0; i < t.n; i++)
 		rounds = t.v[i].nrep > rounds ? t.v[i].nrep : rounds;
 	/* round r: the r-th search of every model, in a shuffled order */
-	for (unsigned r = 0; rc == 0 && r < rounds && !sweep_stop_sig; r++) {
+	for (unsigned r = 0; rc == 0 && r < rounds && !proc_stop_sig(); r++) {
 		cap_shuffle(order, t.n, sw->meta.seed, r);
-		for (size_t j = 0; rc == 0 && j < t.n && !sweep_stop_sig; j++) {
+		for (size_t j = 0; rc == 0 && j < t.n && !proc_stop_sig(); j++) {
 			struct cap *p = &t.v[order[j]];
 
 			if (p->tps > 0 && (!p->search || p->done > r || r >= p->nrep))

@@ -26,12 +26,13 @@
 #include "../result.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "../../lib/spawn.h"
 #include "../../lib/verdict.h"
 #include "setio.h"
 #include "sweep.h"
 
-#define KILL_GRACE_S 3.0     /* after forwarding a signal, SIGKILL stragglers */
+#define KILL_GRACE_MS 3000   /* after forwarding a signal, SIGKILL stragglers */
 #define MIN_FREE_BYTES 16384 /* less left after a cell: its runs may have lost files */
 
 /* The files of one cell. */
@@ -147,35 +148,21 @@ static void watchdog_stop(pid_t pid, int wfd)
 	if (write(wfd, "", 1) != 1)
 		kill(pid, SIGKILL);
 	close(wfd);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	proc_wait(pid, NULL, NULL);
 }
 
-/* Wait for hyperfine; on a stop signal its whole group gets it, and
- * SIGKILL if it lingers. Its wait status, or -1. */
+/* Wait for hyperfine; on a stop signal (even one before it started) its
+ * whole group gets it, and SIGKILL if it lingers; what is left of its group
+ * goes with it. Its wait status, or -1. */
 static int wait_hyperfine(pid_t pid)
 {
-	double stop_at = 0;
-	int st = -1;
+	struct proc_wait w = {
+		.grace_ms = KILL_GRACE_MS, .group = true, .sweep = true, .stop = PROC_STOP_FORWARD
+	};
+	struct proc_end e;
+	int rc = proc_wait(pid, &w, &e);
 
-	for (;;) {
-		pid_t w = waitpid(pid, &st, sweep_stop_sig ? WNOHANG : 0);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (!sweep_stop_sig)
-			continue;
-		if (stop_at == 0)
-			stop_at = now_s();
-		else if (now_s() - stop_at > KILL_GRACE_S)
-			kill(-pid, SIGKILL);
-		usleep(20000);
-	}
-	if (sweep_stop_sig)
-		kill(-pid, SIGKILL); /* whatever of its group is left */
-	return st;
+	return rc == 0 || rc == -EINTR ? e.status : -1;
 }
 
 /* Run hyperfine for one cell. Its wait status, or -1 when it could not
@@ -205,13 +192,9 @@ static int run_hyperfine(char *const argv[], const char *log)
 		watchdog_stop(dog, wfd);
 		return -1;
 	}
-	sweep_child_pgid = pid;
 	if (dog > 0 && write(wfd, &pid, sizeof(pid)) != sizeof(pid))
 		cmd_say("sweep", "warning: the watchdog of %s did not start", log);
-	if (sweep_stop_sig)
-		kill(-pid, sweep_stop_sig);
 	st = wait_hyperfine(pid);
-	sweep_child_pgid = 0;
 	watchdog_stop(dog, wfd);
 	return st;
 }
@@ -387,7 +370,7 @@ static int run_round(struct sweep *sw, struct spec_cell *const *cells, const siz
 	}
 	if (rc == 0) {
 		st = run_hyperfine(argv, log);
-		rc = sweep_stop_sig ? -EINTR : check_hyperfine(sw, st, log);
+		rc = proc_stop_sig() ? -EINTR : check_hyperfine(sw, st, log);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(cmd[i]);

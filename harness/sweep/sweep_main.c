@@ -12,6 +12,7 @@
 
 #include "../../lib/probe.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "setio.h"
 #include "sweep.h"
 
@@ -116,16 +117,12 @@ static int set_path(char *buf, size_t len, const char *path)
 static int find_spec(struct sweep *sw)
 {
 	char exe[PATH_MAX], cand[PATH_MAX * 2];
-	ssize_t n;
 
 	if (strchr(sw->spec_arg, '/') || access(sw->spec_arg, R_OK) == 0)
 		return set_path(sw->spec_path, sizeof(sw->spec_path), sw->spec_arg);
 	snprintf(cand, sizeof(cand), SPECS_DIR "/%s", sw->spec_arg);
-	n = access(cand, R_OK) ? readlink("/proc/self/exe", exe, sizeof(exe) - 1) : 0;
-	if (n > 0) {
-		exe[n] = '\0';
+	if (access(cand, R_OK) && self_exe(exe, sizeof(exe)) == 0)
 		snprintf(cand, sizeof(cand), "%s/" SPECS_DIR "/%s", dirname(exe), sw->spec_arg);
-	}
 	if (access(cand, R_OK) != 0) {
 		cmd_say("sweep", "%s: no such spec file, nor " SPECS_DIR "/%s", sw->spec_arg,
 			sw->spec_arg);
@@ -138,16 +135,10 @@ static int find_spec(struct sweep *sw)
 static int load_spec(struct sweep *sw)
 {
 	char err[SPEC_ERR_MAX];
-	ssize_t n;
 	int rc;
 
-	if (!sw->cmbench[0]) {
-		n = readlink("/proc/self/exe", sw->cmbench, sizeof(sw->cmbench) - 1);
-		if (n <= 0)
-			snprintf(sw->cmbench, sizeof(sw->cmbench), "cmbench");
-		else
-			sw->cmbench[n] = '\0';
-	}
+	if (!sw->cmbench[0] && self_exe(sw->cmbench, sizeof(sw->cmbench)) != 0)
+		snprintf(sw->cmbench, sizeof(sw->cmbench), "cmbench");
 	rc = find_spec(sw);
 	if (rc)
 		return rc;
@@ -213,7 +204,7 @@ int sweep_main(int argc, char **argv)
 	sweep_free(&sw);
 	if (rc == 1) /* --help */
 		return 0;
-	if (rc == -EINTR && sweep_stop_sig)
-		return 128 + sweep_stop_sig;
+	if (rc == -EINTR && proc_stop_sig())
+		return 128 + proc_stop_sig();
 	return cmd_exit(rc);
 }

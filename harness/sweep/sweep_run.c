@@ -15,34 +15,17 @@
 #include "../../workloads/workload.h"
 #include "../result.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/proc.h"
 #include "sweep.h"
 
 #define CAL_REF_US 1000	    /* the calibration's reference work */
 #define RUN_OVERHEAD_S 0.08 /* a run's fixed cost, for the first estimate */
 
-volatile sig_atomic_t sweep_stop_sig;
-volatile pid_t sweep_child_pgid;
-
-/* Forward the signal to hyperfine's whole group (it and its runs), and
- * remember it: the sweep stops after that cell, keeping what is done. */
-static void on_stop(int sig)
-{
-	sweep_stop_sig = sig;
-	if (sweep_child_pgid > 0)
-		kill(-sweep_child_pgid, sig);
-}
-
+/* The stop signals: the sweep stops after the cell in flight (whose
+ * hyperfine gets the signal, sweep_cell.c), keeping what is done. */
 void sweep_install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: waitpid returns EINTR and the loop looks at the signal */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	proc_stop_catch(0, NULL); /* no SA_RESTART: a wait sees EINTR */
 }
 
 static double now_s(void)
@@ -384,7 +367,7 @@ static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 
 	if (rc == 0)
 		count_points(sw, use, taken, pt);
-	for (size_t i = 0; rc == 0 && i < sw->ncells && !sweep_stop_sig; i++) {
+	for (size_t i = 0; rc == 0 && i < sw->ncells && !proc_stop_sig(); i++) {
 		const struct spec_grid *g = spec_grid_find(&sw->spec, sw->cells[i].grid);
 		struct grid_use *gu = g ? &use[g - sw->spec.grids] : &use[0];
 		size_t n;
@@ -452,11 +435,11 @@ static int conclude(struct sweep *sw, double t0)
 	unsigned failed = sw->meta.cells_failed;
 	char t[32];
 
-	if (sweep_stop_sig) {
+	if (proc_stop_sig()) {
 		cmd_say("sweep",
 			"stopped by signal %d after %u of %zu cells; the finished rows are "
 			"kept; go on with: cmbench sweep %s -o %s --resume",
-			(int)sweep_stop_sig, sw->meta.cells_done, sw->ncells, sw->spec_arg,
+			(int)proc_stop_sig(), sw->meta.cells_done, sw->ncells, sw->spec_arg,
 			sw->dir);
 		return -EINTR;
 	}

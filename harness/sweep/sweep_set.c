@@ -12,6 +12,7 @@
 #include "../result.h"
 #include "cells.h"
 #include "../../lib/cmdutil.h"
+#include "../../lib/util.h"
 #include "setio.h"
 #include "sweep.h"
 
@@ -55,7 +56,6 @@ static int default_dir(struct sweep *sw)
 	char stamp[32], target[PATH_MAX];
 	time_t t = time(NULL);
 	struct tm tm;
-	ssize_t n;
 
 	sw->update_latest = true;
 	if (!sw->resume) {
@@ -68,12 +68,10 @@ static int default_dir(struct sweep *sw)
 			snprintf(sw->dir, sizeof(sw->dir), "results/%s-%s", stamp, sw->spec.name);
 		return 0;
 	}
-	n = readlink("results/latest", target, sizeof(target) - 1);
-	if (n <= 0) {
+	if (read_link("results/latest", target, sizeof(target)) != 0) {
 		cmd_say("sweep", "--resume without -o needs results/latest; there is none");
 		return -CMD_EUSAGE;
 	}
-	target[n] = '\0';
 	if (snprintf(sw->dir, sizeof(sw->dir), "results/%s", target) >= (int)sizeof(sw->dir)) {
 		cmd_say("sweep", "results/latest: its target is too long");
 		return -CMD_EUSAGE;
@@ -267,6 +265,13 @@ static int resume_meta(struct sweep *sw, const struct meta *old)
 			"%s holds a '%s' sweep, not '%s'; resume it with its own spec or "
 			"pick the set with -o",
 			sw->dir, old->spec_name, sw->spec.name);
+		return -CMD_EUSAGE;
+	}
+	if (strcmp(old->checksum_scheme, m->checksum_scheme) != 0) {
+		cmd_say("sweep",
+			"%s was made by a cmbench whose checksums are by %s (this one: %s); "
+			"its cells and new ones cannot be joined: sweep into a new set",
+			sw->dir, old->checksum_scheme, m->checksum_scheme);
 		return -CMD_EUSAGE;
 	}
 	if (old->spec_text && strcmp(old->spec_text, sw->spec_text) != 0)

@@ -8,24 +8,43 @@ parameters give equal checksums in C and in Python:
 
   cpu    result = cpu_kernel(mix64(id), cpu_iters)
   io     result = body_hash(body of GET ...?delay_us=L&bytes=P&id=id)
+                = mix64(zlib.crc32(body) ^ (len(body) << 32))
   mixed  result = cpu_kernel(body_hash(body), cpu_iters)
 
 What differs between the programs is only how they run tasks concurrently.
 The asyncio GET is in foreign_aio.py, so that the programs that do not use
 asyncio do not import it (a spawned worker would pay for the import).
+
+The instrument stays off a task's path: the body's checksum is zlib's
+CRC-32 (C code, about 0.2 us for 256 bytes), and a task's record is kept in
+memory and written with others in one write (Records below), so that it
+costs no system call of its own. With bare=1 (cmbench run --py-bare, the
+control of docs/python.md) the GETs are read as a minimal program reads
+them, nothing is hashed, and each worker reports counts (Tally).
 """
 
 import array
 import http.client
 import os
+import select
+import signal
 import socket
 import sys
 import time
+import zlib
 
 M64 = (1 << 64) - 1
+# FNV-1a, for the pg and sqlite result hashes (workloads/pg.c, sqlite.c)
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
+# the task_err kinds, in the order of workloads/workload.h (and of a Tally)
 ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
+# Records: a batch is written when it holds BATCH records (about 6 KiB, one
+# write a unix stream socket keeps whole), when a task ends HEARTBEAT_NS or
+# more after the last write, and at the end. The runner's silence limit is
+# 2 s and more (models/foreign.c, silence_ns): well above the heartbeat.
+BATCH = 64
+HEARTBEAT_NS = 100_000_000
 WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg", "timer")
 
 
@@ -52,11 +71,17 @@ def cpu_kernel(seed, iters):
 
 
 def body_hash(body):
-    """FNV-1a over the body, folded with its length: http_resp_hash()."""
-    h = FNV_OFFSET
-    for b in body:
-        h = ((h ^ b) * FNV_PRIME) & M64
-    return mix64(h ^ mix64(len(body)))
+    """The body's CRC-32 (zlib's, as workloads/http.c computes it) folded
+    with its length by one mix64 (written out): http_resp_hash()."""
+    x = ((zlib.crc32(body) ^ (len(body) << 32)) + 0x9E3779B97F4A7C15) & M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+    return x ^ (x >> 31)
+
+
+def no_hash(body):  # pylint: disable=unused-argument
+    """--py-bare: the body is not looked at."""
+    return 0
 
 
 def read_release(fd, tasks):
@@ -92,6 +117,91 @@ def error_kind(exc, connected=True):
     raise exc
 
 
+RECORD = "task %d %d %d %016x %s\n"
+
+
+class Records:
+    """One worker's task records (a thread's, a process's, a loop's: only
+    that worker adds to it), batched: add() keeps the record in a list, and
+    the list goes out in one write when it holds BATCH, when a task ends
+    HEARTBEAT_NS or more after the last write, and at the end (flush). A
+    task's record costs no system call of its own; its time stamps are
+    taken when the task runs, so a late write changes no figure."""
+
+    __slots__ = ("run", "pending", "written")
+
+    def __init__(self, run):
+        self.run, self.pending, self.written = run, [], time.monotonic_ns()
+
+    def add(self, task_id, start_ns, end_ns, result, err):
+        pending = self.pending
+        pending.append((task_id, start_ns, end_ns, result & M64, err))
+        if len(pending) >= BATCH or end_ns - self.written >= HEARTBEAT_NS:
+            self.flush(end_ns)
+
+    def flush(self, now_ns=0):
+        pending, self.pending = self.pending, []
+        self.written = now_ns or time.monotonic_ns()
+        if pending:
+            self.run.send("".join([RECORD % r for r in pending]).encode())
+
+
+class Tally:
+    """--py-bare: a worker's count of its tasks by kind instead of a record
+    each, written as "done END N_OK N_CONNECT ... N_WORKER" (the tasks since
+    the last such line, the last ending at END) on the same heartbeat."""
+
+    __slots__ = ("run", "counts", "end", "written")
+
+    def __init__(self, run):
+        self.run, self.end, self.written = run, 0, time.monotonic_ns()
+        self.counts = dict.fromkeys(ERR_KINDS, 0)
+
+    def add(self, task_id, start_ns, end_ns, result, err):  # pylint: disable=unused-argument
+        self.counts[err] += 1
+        self.end = end_ns
+        if end_ns - self.written >= HEARTBEAT_NS:
+            self.flush(end_ns)
+
+    def flush(self, now_ns=0):
+        counts, self.counts = self.counts, dict.fromkeys(ERR_KINDS, 0)
+        self.written = now_ns or time.monotonic_ns()
+        if any(counts.values()):
+            self.run.send((f"done {self.end} " + " ".join(str(counts[k]) for k in ERR_KINDS)
+                           + "\n").encode())
+
+
+def kill_workers(run):
+    """SIGKILL every process this program started: multiprocessing's (pools,
+    executors) and the pids in run.kids (forked by hand)."""
+    mp = sys.modules.get("multiprocessing")
+    for p in mp.active_children() if mp is not None else ():
+        try:
+            p.kill()
+        except OSError:
+            pass
+    for pid in run.kids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def lost_channel(run, e):
+    """cmbench's end of fd 3 is gone (it died, or closed it): nobody hears
+    the records any more. One line, no process of ours left (threads die
+    with the process), exit 1 at once. A forked worker of a program that
+    watches fd 3 itself (run.quiet_lost) leaves the line to its parent."""
+    if not run.quiet_lost:
+        try:
+            os.write(2, f"{run.model}: cannot write its records ({one_line(e)}); "
+                        f"cmbench is gone, stopping\n".encode())
+        except OSError:
+            pass
+        kill_workers(run)
+    os._exit(1)  # pylint: disable=protected-access
+
+
 class Run:
     """The run's parameters (argv key=value) and the channel to cmbench.
 
@@ -120,6 +230,13 @@ class Run:
         self.timeout = num("timeout_us", 5000000) / 1e6
         self.spawn = kv.get("spawn") or "fork"
         self.fd = num("fd", 3)
+        # --py-bare: the GET read as a minimal program reads it, no body
+        # hash, no record per task (a Tally); the control of docs/python.md
+        self.bare = kv.get("bare") == "1"
+        self.hash = no_hash if self.bare else body_hash
+        self.kids = []  # pids forked by hand, killed with us (lost_channel)
+        self.quiet_lost = False
+        self._recorders, self._record = [], None
         # the workload's own flags (--pg-rows ...) by name, its text slots
         # (the sqlite file, the pg conninfo) as wl_str0 and wl_str1, and the
         # library flags --py-http and --py-pg ("default": the model's own)
@@ -136,11 +253,25 @@ class Run:
         self.t0 = 0
         # open loop (--rate): task i is due at t0 + release[i] ns; None: at t0
         self.release = read_release(num("release_fd", -1), self.tasks)
+        # what every GET sends, made once: the id goes between the two
+        sep = "&" if "?" in self.path else "?"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        close = "" if self.keepalive else "Connection: close\r\n"
+        self._target = (f"{self.path}{sep}delay_us={self.io_latency_us}&bytes={self.payload}"
+                        f"&id=")
+        self._request = (f"GET {self._target}".encode(),
+                         f" HTTP/1.1\r\nHost: {host}:{self.port}\r\nUser-Agent: cmbench\r\n"
+                         f"{close}\r\n".encode())
+        self._headers = {"User-Agent": "cmbench"}
+        if not self.keepalive:
+            self._headers["Connection"] = "close"
 
     def __getstate__(self):
-        """What a process pool sends its workers: not the schedule."""
+        """What a process pool sends its workers: not the schedule, nor the
+        parent's records."""
         state = dict(self.__dict__)
         state["release"] = None
+        state["_recorders"], state["_record"] = [], None
         return state
 
     # --- the open loop: when each task is due ------------------------------
@@ -170,28 +301,32 @@ class Run:
 
     def target(self, task_id):
         """The request target, as http_request() of workloads/http.c."""
-        sep = "&" if "?" in self.path else "?"
-        return (f"{self.path}{sep}delay_us={self.io_latency_us}&bytes={self.payload}"
-                f"&id={task_id}")
+        return self._target + str(task_id)
 
     def headers(self):
-        h = {"User-Agent": "cmbench"}
-        if not self.keepalive:
-            h["Connection"] = "close"
-        return h
+        """The GET's headers (one dict: the clients only read it)."""
+        return self._headers
 
     def request_bytes(self, task_id):
         """The whole GET, for the programs that write it to a stream."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        close = "" if self.keepalive else "Connection: close\r\n"
-        return (f"GET {self.target(task_id)} HTTP/1.1\r\nHost: {host}:{self.port}\r\n"
-                f"User-Agent: cmbench\r\n{close}\r\n").encode()
+        head, tail = self._request
+        return b"%s%d%s" % (head, task_id, tail)
 
     def seed(self, task_id):
         """The cpu workload's kernel seed."""
         return mix64(task_id)
 
     # --- the protocol ------------------------------------------------------
+
+    def send(self, data):
+        """data, whole, on the protocol fd; a closed socket ends the program
+        (lost_channel)."""
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.fd, view):]
+        except OSError as e:
+            lost_channel(self, e)
 
     def _say(self, line):
         os.write(self.fd, (line + "\n").encode())
@@ -215,13 +350,33 @@ class Run:
         self.t0 = int(words[1])
         return self.t0
 
+    def recorder(self):
+        """A new worker's record(task_id, start_ns, end_ns, result, err): a
+        Records' add (a Tally's with --py-bare). One per thread, process or
+        loop that records; end() (or flush()) writes what each still holds."""
+        r = (Tally if self.bare else Records)(self)
+        self._recorders.append(r)
+        return r.add
+
     def record(self, task_id, start_ns, end_ns, result, err):
-        self._say(f"task {task_id} {start_ns} {end_ns} {result & M64:016x} {err}")
+        """One task's record, on one recorder shared by the callers (a program
+        that records from one thread only)."""
+        if self._record is None:
+            self._record = self.recorder()
+        self._record(task_id, start_ns, end_ns, result, err)
+
+    def flush(self):
+        """Write what every recorder of this process holds (no worker adds
+        any more)."""
+        for r in self._recorders:
+            r.flush()
 
     def end(self):
-        """The last task is recorded: say so, and wait until cmbench has taken
-        its final sample (a line 'bye', or EOF) before tearing down."""
-        self._say("end")
+        """The last task is recorded: write what is held, say so, and wait
+        until cmbench has taken its final sample (a line 'bye', or EOF)
+        before tearing down."""
+        self.flush()
+        self.send(b"end\n")
         self._hear()
 
 
@@ -231,7 +386,9 @@ class StrictResponse(http.client.HTTPResponse):
     """http.client reads ahead and, when a body ends, drops whatever it read
     past it. On a kept-alive connection such bytes would be taken for the
     next task's answer: the C client fails the task as an http error, and so
-    does this one. `stray` holds what was there."""
+    does this one. `stray` holds what was there. (A new connection per task
+    is closed once its body is read: nothing on it can be taken for another
+    answer, so it is spared the look, three system calls.)"""
 
     def __init__(self, sock, *args, **kwargs):
         super().__init__(sock, *args, **kwargs)
@@ -255,7 +412,8 @@ def http_connection(run, connect=False):
     keep-alive slot opened before the clock). A failed connect is left to the
     first task, which retries it and counts it, as the C models do."""
     conn = http.client.HTTPConnection(run.host, run.port, timeout=run.timeout)
-    conn.response_class = StrictResponse
+    if run.keepalive and not run.bare:
+        conn.response_class = StrictResponse
     if connect:
         try:
             conn.connect()
@@ -266,7 +424,13 @@ def http_connection(run, connect=False):
 
 def idle_bytes(conn):
     """Did the idle kept-alive connection receive anything? A byte is a
-    stray response (True); EOF means the server closed it: reconnect."""
+    stray response (True); EOF means the server closed it: reconnect. One
+    poll when nothing came (the usual case; select() would refuse an fd
+    past 1023)."""
+    watch = select.poll()
+    watch.register(conn.sock, select.POLLIN)
+    if not watch.poll(0):
+        return False
     timeout = conn.sock.gettimeout()
     conn.sock.settimeout(0)  # with a timeout, recv would wait for a byte first
     try:
@@ -290,7 +454,7 @@ def http_get(run, conn, task_id):
     else:
         own = False
     try:
-        if conn.sock is not None and idle_bytes(conn):
+        if conn.sock is not None and not run.bare and idle_bytes(conn):
             raise HttpError("bytes while idle")
         if conn.sock is None:
             try:
@@ -301,9 +465,9 @@ def http_get(run, conn, task_id):
         conn.request("GET", run.target(task_id), headers=run.headers())
         resp = conn.getresponse()
         body = resp.read()
-        if resp.status != 200 or resp.stray:
+        if resp.status != 200 or getattr(resp, "stray", None):
             raise HttpError(resp.status)
-        return body_hash(body), "ok"
+        return run.hash(body), "ok"
     except Exception as e:  # noqa: BLE001 - every failure is a counted kind
         conn.close()
         return 0, error_kind(e)
@@ -393,4 +557,5 @@ def fail(run, e):
     except OSError:
         pass
     sys.stderr.flush()
+    kill_workers(run)  # a pool's workers would wait for tasks forever
     os._exit(1)  # pylint: disable=protected-access

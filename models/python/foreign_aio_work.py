@@ -72,7 +72,7 @@ class Aiohttp:
                 body = await r.read()
                 if r.status != 200:
                     return 0, "http"
-                return foreign.body_hash(body), "ok"
+                return self.run.hash(body), "ok"
         except asyncio.TimeoutError:
             return 0, "timeout"
         except lib.ClientConnectorError:
@@ -111,7 +111,7 @@ class Httpx:
             r = await self.client.get(foreign_http.url(self.run, task_id))
             if r.status_code != 200:
                 return 0, "http"
-            return foreign.body_hash(r.content), "ok"
+            return self.run.hash(r.content), "ok"
         except Exception as e:  # noqa: BLE001 - every failure is a counted kind
             return 0, foreign_http.httpx_kind(self.lib, e)
 

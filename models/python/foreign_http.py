@@ -86,7 +86,7 @@ class Requests:
             r = call(url(self.run, task_id), headers=self.run.headers(), timeout=self.run.timeout)
             if r.status_code != 200:
                 return 0, "http"
-            return foreign.body_hash(r.content), "ok"
+            return self.run.hash(r.content), "ok"
         except Exception as e:  # noqa: BLE001 - every failure is a counted kind
             return 0, self.kind(e)
 
@@ -155,7 +155,7 @@ class Httpx:
             r = c.get(url(self.run, task_id))
             if r.status_code != 200:
                 return 0, "http"
-            return foreign.body_hash(r.content), "ok"
+            return self.run.hash(r.content), "ok"
         except Exception as e:  # noqa: BLE001
             return 0, httpx_kind(self.lib, e)
 

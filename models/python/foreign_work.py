@@ -18,10 +18,14 @@ import foreign
 class _Http:
     def __init__(self, run):
         import foreign_http  # pylint: disable=import-outside-toplevel
+        self.run = run
         self.client = foreign_http.blocking_client(run)
 
     def slot(self):
         return self.client.slot()
+
+    def keeps(self):
+        return self.run.keepalive
 
     def task(self, slot, task_id):
         result, err = self.client.get(slot, task_id)
@@ -55,6 +59,11 @@ class Blocking:
 
     def slot(self):
         return self.io.slot() if self.io else None
+
+    def keeps(self):
+        """Does a slot hold something between tasks (a connection)? A new
+        HTTP connection per task, or the cpu workload, keeps nothing."""
+        return self.io is not None and getattr(self.io, "keeps", lambda: True)()
 
     def task(self, slot, task_id):
         """(result, err, slot): the slot to keep (it may be replaced)."""

@@ -21,6 +21,7 @@ async def amain(run, executor):
     work = foreign_aio_work.work(run, executor if run.blocking_only else None)
     await work.setup(run.concurrency)
     bound = asyncio.Semaphore(run.concurrency)
+    record = run.recorder()  # batched: no system call of its own (foreign.py)
     # start the W workers before the clock (they start on first use)
     await asyncio.gather(*(loop.run_in_executor(executor, os.getpid)
                            for _ in range(run.workers)))
@@ -32,7 +33,7 @@ async def amain(run, executor):
             if run.does_cpu and err == "ok":
                 result = await loop.run_in_executor(executor, foreign.cpu_kernel, result,
                                                     run.cpu_iters)
-            run.record(task_id, start, time.monotonic_ns(), result, err)
+            record(task_id, start, time.monotonic_ns(), result, err)
 
     run.ready()
     await foreign_aio.gather_on_time(run, task)  # open loop: loop.call_at

@@ -33,14 +33,15 @@ def task(task_id):
 def main(run):
     ctx = multiprocessing.get_context("spawn" if run.spawn == "exec" else "fork")
     started = ctx.Semaphore(0)
+    record = run.recorder()  # the parent's, batched (foreign.py)
     with ctx.Pool(run.concurrency, initializer=worker_init, initargs=(run, started)) as pool:
         for _ in range(run.concurrency):  # every worker is up: the clock may start
             started.acquire()
         run.ready()
         # the pool's task handler (a thread of this parent) takes the ids
         # from run.on_time(): in an open loop, each when it is due
-        for record in pool.imap_unordered(task, run.on_time()):
-            run.record(*record)
+        for rec in pool.imap_unordered(task, run.on_time()):
+            record(*rec)
         run.end()
 
 

@@ -10,13 +10,17 @@ C%W; with fewer slots than workers only C are forked), and the CPU part
 runs inline on the worker's loop; under --rate a slot that takes a task
 waits until it is due. Each worker sets up (its connections,
 its driver's pool) before the parent says ready, starts on go, writes its
-own records on the protocol's fd (one short line per write: a unix stream
-socket keeps it whole), says done and waits for the parent's bye before
-tearing down, so the final sample holds every loop. See README.md."""
+own records on the protocol's fd (batched, foreign.py: a batch of whole
+lines in one write of a few KiB, which a unix stream socket keeps whole),
+says done and waits for the parent's bye before tearing down, so the final
+sample holds every loop. The parent watches the protocol's fd meanwhile:
+when cmbench's end closes, it kills the workers and says so in one line.
+See README.md."""
 
 import asyncio
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import time
@@ -36,6 +40,8 @@ async def worker_loop(run, slots, counter, go_fd, done_fd):
         return
     run.t0 = int(t0)
 
+    record = run.recorder()  # this worker's, batched (foreign.py)
+
     def next_id():
         with counter.get_lock():
             i = counter.value
@@ -52,9 +58,10 @@ async def worker_loop(run, slots, counter, go_fd, done_fd):
             result, err = await work.io(task_id)
             if run.does_cpu and err == "ok":
                 result = foreign.cpu_kernel(result, run.cpu_iters)  # blocks this loop
-            run.record(task_id, start, time.monotonic_ns(), result, err)
+            record(task_id, start, time.monotonic_ns(), result, err)
 
     await asyncio.gather(*(slot() for _ in range(slots)))
+    run.flush()  # what this worker still holds, before it says done
     os.write(done_fd, b"d")
     os.read(go_fd, 1)  # EOF: the parent heard bye
     await work.close()
@@ -67,6 +74,7 @@ class SetupError(Exception):
 def worker(run, slots, counter, go_fd, done_fd):
     """In the forked child: never returns."""
     code = 0
+    run.quiet_lost = True  # a closed fd 3: the parent says it, and kills us
     try:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
         asyncio.run(worker_loop(run, slots, counter, go_fd, done_fd))
@@ -81,6 +89,26 @@ def worker(run, slots, counter, go_fd, done_fd):
     finally:
         sys.stderr.flush()
         os._exit(code)  # pylint: disable=protected-access
+
+
+def wait_done(run, done_fds):
+    """Until every worker said done (or died: EOF, its tasks unreported),
+    watching fd 3: cmbench says nothing until bye, so a readable fd 3 is
+    its end closed (lost_channel: one line, the workers killed, exit 1).
+    Returns how many died."""
+    watch, left, lost = select.poll(), set(done_fds), 0
+    for d in done_fds:
+        watch.register(d, select.POLLIN)
+    watch.register(run.fd, select.POLLIN)
+    while left:
+        for fd, _ in watch.poll():
+            if fd == run.fd:
+                foreign.lost_channel(run, EOFError("cmbench closed the protocol socket"))
+            said = os.read(fd, 1)
+            lost += said != b"d"
+            watch.unregister(fd)
+            left.discard(fd)
+    return lost
 
 
 def main(run):
@@ -102,6 +130,7 @@ def main(run):
         os.close(go_r)
         os.close(done_w)
         kids.append((pid, go_w, done_r))
+        run.kids.append(pid)
     lost, why = 0, ""
     for _, _, d in kids:  # every loop set up: the clock may start
         said = os.read(d, 1)
@@ -117,9 +146,7 @@ def main(run):
     t0 = run.ready()
     for _, g, _ in kids:
         os.write(g, str(t0).encode())
-    for _, _, d in kids:  # done, or EOF: it died (its tasks go unreported)
-        if os.read(d, 1) != b"d":
-            lost += 1
+    lost += wait_done(run, [d for _, _, d in kids])
     run.end()
     for pid, g, d in kids:
         os.close(g)

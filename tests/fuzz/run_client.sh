@@ -23,7 +23,7 @@ bin=$out/fuzz_client_response
 mkdir -p "$out/corpus/client_response"
 "$CLANG" -g -O1 -std=gnu11 -Wall -Wextra -Werror -I. $(pkg-config --cflags libuv) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	tests/fuzz/fuzz_client_response.c workloads/http.c -o "$bin"
+	tests/fuzz/fuzz_client_response.c workloads/http.c -lz -o "$bin"
 exec "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
 	-dict=tests/fuzz/client_response.dict -artifact_prefix="$out/" -print_final_stats=1 \
 	"$out/corpus/client_response" tests/fuzz/corpus/client_response

@@ -1,10 +1,30 @@
 #!/bin/bash
-# fixture.sh - the proof of the tables: a model and a workload that exist
-# only in the fixture build (tests/fixtures/src/, added to the registries
-# under -DCMB_FIXTURES; build/cmbench-fixtures) are handled by `cmbench
-# list`, the CLI, a sweep, the charts, the decision matrix and the findings
-# with no line of theirs anywhere else.
+# fixture.sh - the proof of the tables: a model, a workload, a chart and a
+# finding that exist only in the fixture build (tests/fixtures/src/, added
+# to the four registries under -DCMB_FIXTURES; build/cmbench-fixtures) are
+# handled by `cmbench list`, the CLI, a sweep, the charts, the decision
+# matrix and the findings with no line of theirs anywhere else: each is its
+# own file, its extern and its table entry.
 source "$(dirname "$0")/lib.sh"
+
+# touched_only NAME REG N OWN...: NAME (a fixture's symbol) is named by
+# its own file(s) OWN and by REG on N lines (a table's extern and entry):
+# by no other file of the tree (its prose, *.md, aside).
+touched_only() {
+	local name=$1 reg=$2 n=$3 files want
+	shift 3
+	files=$(git grep -l -w -F "$name" -- ':!tests/it/fixture.sh' ':!*.md' 2>/dev/null | sort | tr '\n' ' ')
+	want=$(printf '%s\n' "$reg" "$@" | sort -u | tr '\n' ' ')
+	[ "$files" = "$want" ] && [ "$(grep -c -w -F "$name" "$reg")" -eq "$n" ]
+}
+check "the fixture chart: its file and two lines of plots/data/registry.c, no other" \
+	touched_only chart_fixture plots/data/registry.c 2 tests/fixtures/src/fixture_chart.c
+check "the fixture chart's script: named by its chart's entry only" \
+	touched_only fixture.gp tests/fixtures/src/fixture_chart.c 1 tests/fixtures/src/fixture.gp
+check "the fixture finding: its file and two lines of plots/findings/registry.c, no other" \
+	touched_only finding_fixture plots/findings/registry.c 2 tests/fixtures/src/fixture_finding.c
+check "the fixture model: its file and two lines of models/registry.c, no other" \
+	touched_only model_fixture models/registry.c 2 tests/fixtures/src/fixture_model.c
 
 FIXBIN=${FIXBIN:-build/cmbench-fixtures}
 if ! make -s -j2 "$FIXBIN" >"$TMP/make.out" 2>&1; then
@@ -63,3 +83,13 @@ check "decision matrix: the fixture model is a contender" grep -q 'fixture' "$SE
 check "REPORT.md: names the fixture model" grep -q 'fixture' "$SET/REPORT.md"
 check "REPORT.md: no finding reads the workload with flags as a database" \
 	bash -c "! grep -q -e PostgreSQL -e SQLite '$SET/REPORT.md'"
+check "the fixture chart drawn (fixture.png, fixture.svg)" \
+	test -s "$SET/fixture.png" -a -s "$SET/fixture.svg"
+check "REPORT.md lists the fixture chart" grep -qF '![Fixture chart: makespan of every clean cell](fixture.png)' "$SET/REPORT.md"
+check "REPORT.md: the fixture finding, with its comparison in words" \
+	grep -qE '^- \*\*Fixture finding\.\*\* In grid .*: .*(ahead of|≈| \? )' "$SET/REPORT.md"
+check "REPORT.md: the fixture finding after the table's findings before it, in order" \
+	awk '/Self-check/ { s = NR } /Fixture finding/ { f = NR } END { exit !(s && f && s < f) }' "$SET/REPORT.md"
+"$CMBENCH" plots "$SET" >/dev/null 2>"$TMP/pl2.err"
+check "the default build: REPORT.md has neither the fixture chart nor the finding" \
+	bash -c "! grep -q 'Fixture' '$SET/REPORT.md'"

@@ -6,7 +6,8 @@
 # --cpu is calibrated in the program's own runtime; and the protocol is
 # enforced on a minimal foreign model in bash
 # (tests/it/helpers/foreign_fixture.sh) that misbehaves on purpose: every
-# failure counted, exit 1, no hang, nothing left behind.
+# failure counted, exit 1, no hang, nothing left behind. A program whose
+# socket closes exits at once; --py-bare (the control) counts the tasks.
 source "$(dirname "$0")/lib.sh"
 
 FIXTURE_PROG="$(cd "$(dirname "$0")" && pwd)/helpers/foreign_fixture.sh"
@@ -131,6 +132,59 @@ CMBENCH_FOREIGN_PROGRAM=/nonexistent/program "$CMBENCH" run --model "$first" --w
 rc=$?
 check "a missing program: exit 1, one line ($(head -1 "$TMP/nx.err"))" \
 	test "$rc" = 1 -a "$(wc -l <"$TMP/nx.err")" = 1
+# --- the records are batched (foreign.py's Records, os.write counted):
+# no write of a task's own, none held past a heartbeat, none lost
+n=0
+while read -r l; do
+	n=$((n + 1))
+	case $l in
+	"ok - "*) ok "records: ${l#ok - }" ;;
+	*) not_ok "records: ${l#not ok - }" ;;
+	esac
+done < <(/usr/bin/python3 "$(dirname "$0")/helpers/records_batched.py" \
+	"$(cd "$(dirname "$0")/../.." && pwd)/models/python" 2>&1)
+[ "$n" = 4 ] || not_ok "records: the check said $n lines, not 4"
+
+# --- cmbench's end of the socket closes mid-run (tests/it/helpers/
+# closed_socket.py plays the runner): the program cannot write its records
+# and exits at once, exit 1, one line, no worker of it left behind
+if start_server; then
+	for m in $FOREIGN; do
+		prog="$(cd "$(dirname "$0")/../.." && pwd)/models/python/${m//-/_}.py"
+		[ -f "$prog" ] || continue
+		lib=http.client
+		case $m in *asyncio* | *uvloop*) lib=streams ;; esac
+		read -r rc secs lines left _ line < <(/usr/bin/python3 \
+			"$(dirname "$0")/helpers/closed_socket.py" "$prog" "$m" "$SERVER_PORT" "$lib")
+		check "$m, its socket closed after go: exit 1 in ${secs}s (< 2), $lines line(s) ($line), $left process(es) left" \
+			test "$rc" = 1 -a "$lines" = 1 -a "$left" = 0 -a -n "$(grep "cannot write its records" <<<"$line")" \
+			-a -n "$(awk -v s="$secs" 'BEGIN { if (s < 2) print 1 }')"
+	done
+	kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+else
+	not_ok "could not start a latency server"
+fi
+
+# --- --py-bare, the control (docs/python.md): the same tasks, counted in
+# tallies, no checksum; refused for a C model
+for m in $FOREIGN; do
+	"$CMBENCH" run --model "$m" --workload mixed "${args[@]}" --workers 2 --py-bare --format csv \
+		>"$TMP/bare.csv" 2>"$TMP/bare.err"
+	rc=$?
+	check "$m --py-bare: exit 0, 12 tasks, 0 errors, a makespan, no checksum (rc $rc: $(head -c 200 "$TMP/bare.err"))" \
+		test "$rc" = 0 -a "$(csv_field "$TMP/bare.csv" completed)" = 12 -a \
+		"$(csv_field "$TMP/bare.csv" errors)" = 0 -a "$(csv_field "$TMP/bare.csv" checksum)" = 0000000000000000 \
+		-a -n "$(awk -v s="$(csv_field "$TMP/bare.csv" makespan_s)" 'BEGIN { if (s > 0) print 1 }')"
+done
+"$CMBENCH" run --model "$REF" --workload io --tasks 2 --py-bare >/dev/null 2>"$TMP/bare.err"
+rc=$?
+check "--py-bare with a C model: exit 2, one line ($(cat "$TMP/bare.err"))" \
+	test "$rc" = 2 -a "$(wc -l <"$TMP/bare.err")" = 1
+FIXTURE=ok CMBENCH_FOREIGN_PROGRAM="$FIXTURE_PROG" "$CMBENCH" run --model "$first" --workload cpu \
+	--tasks 10 --cpu-iters 50 --py-bare --format csv >"$TMP/fx.csv" 2>/dev/null
+check "--py-bare: a program that sends records instead of tallies is refused (exit 1, 10 worker errors)" \
+	test "$?" = 1 -a "$(csv_field "$TMP/fx.csv" errors_worker)" -ge 10
+
 sleep 0.2
 left=$(pgrep -f 'cmbfixture|models/python/py_' | head -3)
 check "no foreign process left behind${left:+ ($left)}" test -z "$left"

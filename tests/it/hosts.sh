@@ -120,7 +120,7 @@ check "the merged set has the one-host set's cells, each once, with the same che
 	diff <(cell_sums "$TMP/one/cells.csv") <(cell_sums "$TMP/two/merged/cells.csv")
 check "no cell twice in the merged set" \
 	test -z "$(cell_sums "$TMP/two/merged/cells.csv" | awk '{print $1}' | uniq -d)"
-"$CM" plots "$TMP/one" --scripts "$ROOT/plots" >/dev/null 2>&1
+"$CM" plots "$TMP/one" --scripts "$ROOT/plots/data" >/dev/null 2>&1
 charts() { (cd "$1" && ls -- *.png 2>/dev/null | tr '\n' ' '); }
 check "the merged set's charts are drawn, the same as one host's ($(charts "$TMP/one"))" \
 	test -n "$(charts "$TMP/one")" -a "$(charts "$TMP/one")" = "$(charts "$TMP/two/merged")"

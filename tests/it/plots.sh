@@ -97,7 +97,7 @@ bad "missing plot scripts" "$SET" --scripts "$TMP/nowhere"
 
 # gnuplot trouble: exit 1 and say which script, or how to install it
 mkdir -p "$TMP/badgp"
-cp plots/*.gp "$TMP/badgp/"
+cp plots/data/*.gp "$TMP/badgp/"
 echo 'this is not gnuplot' >>"$TMP/badgp/speedup.gp"
 "$CMBENCH" plots "$SET" --scripts "$TMP/badgp" >/dev/null 2>"$TMP/gperr"
 rc=$?

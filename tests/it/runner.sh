@@ -72,7 +72,7 @@ broken   unit  fast
 EOF
 
 t0=$SECONDS
-TESTS_ROOT=$R TESTS=fast bash tests/run.sh >"$TMP/out" 2>&1
+TESTS_ROOT=$R UNIT_DIR=$R/build/tests TESTS=fast bash tests/run.sh >"$TMP/out" 2>&1
 rc=$?
 took=$((SECONDS - t0))
 has() { grep -qxF -- "$1" "$TMP/out"; }
@@ -97,7 +97,7 @@ check "the last line counts them: 3 passed, 7 failed" test "$(tail -1 "$TMP/out"
 check "the run fails" test "$rc" -ne 0
 check "one hang costs its own timeout, not the binary's (took ${took} s)" test "$took" -lt 20
 
-TESTS_ROOT=$R bash tests/run.sh good >"$TMP/one" 2>&1
+TESTS_ROOT=$R UNIT_DIR=$R/build/tests bash tests/run.sh good >"$TMP/one" 2>&1
 check "a name picks one test" grep -qxF "ok - planted script" "$TMP/one"
 check "a name runs nothing else" lacks "test_p" "$TMP/one"
 check "a name not in the table fails" sh -c "TESTS_ROOT='$R' bash tests/run.sh nosuch | grep -qxF 'not ok - nosuch: not a test of tests/TESTS'"

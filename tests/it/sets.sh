@@ -41,7 +41,7 @@ if command -v gnuplot >/dev/null; then
 	cp -r "$FIX" "$TMP/$bad"
 	sed -i "s|\"cpu_model\": \"[^\"]*\"|\"cpu_model\": \"Xeon \`touch pwned-cpu\`\"|;
 		s|\"kernel\": \"[^\"]*\"|\"kernel\": \"6.1 '\`touch pwned-kernel\`'\"|" "$TMP/$bad/meta.json"
-	(cd "$TMP" && "$bin" plots "$bad" --scripts "$OLDPWD/plots") >/dev/null 2>"$TMP/bad.err"
+	(cd "$TMP" && "$bin" plots "$bad" --scripts "$OLDPWD/plots/data") >/dev/null 2>"$TMP/bad.err"
 	rc=$?
 	check "plots on a set named with a backquote, meta.json strings with backquotes: exit 0 ($rc: $(head -c 200 "$TMP/bad.err"))" \
 		[ "$rc" -eq 0 ]

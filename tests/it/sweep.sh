@@ -139,6 +139,27 @@ check "compare: every common cell has a makespan verdict" [ "$(grep "^matrix-" "
 "$CMBENCH" compare "$TMP/a" "$TMP/other" >/dev/null 2>"$TMP/c2.err"
 check "compare: warns when the hosts differ" grep -q 'WARNING: the hosts differ.*Another CPU 9000' "$TMP/c2.err"
 
+# ---- a set made before checksum_scheme (its io bodies by FNV-1a): its
+# checksums cannot match a new set's, so merge, compare and --resume refuse
+grep -q '"checksum_scheme": "crc32"' "$TMP/s2/meta.json"
+check "meta.json says what its checksums hash (checksum_scheme: crc32)" test $? = 0
+cp -r "$TMP/s2" "$TMP/old"
+/usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1])); del m["checksum_scheme"]; json.dump(m, open(sys.argv[1], "w"))' \
+	"$TMP/old/meta.json"
+"$CMBENCH" merge "$TMP/m5" "$TMP/s1" "$TMP/old" --force >/dev/null 2>"$TMP/m5.err"
+rc=$?
+check "merge of a new set and one from before checksum_scheme: exit 2, one line, even with --force ($rc: $(cat "$TMP/m5.err"))" \
+	eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/m5.err")" -eq 1 ] && grep -q "by fnv1a" "$TMP/m5.err" && [ ! -e "$TMP/m5/cells.csv" ]'
+"$CMBENCH" compare "$TMP/old" "$TMP/s2" >"$TMP/c3.out" 2>"$TMP/c3.err"
+rc=$?
+check "compare of a new set and an old one: exit 2, one line, no table ($rc: $(cat "$TMP/c3.err"))" \
+	eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/c3.err")" -eq 1 ] && grep -q "by fnv1a" "$TMP/c3.err" && ! grep -q "^matrix-" "$TMP/c3.out"'
+"$CMBENCH" sweep "$TINY" --shard 2/2 -o "$TMP/old" --resume >/dev/null 2>"$TMP/r3.err"
+rc=$?
+check "sweep --resume of a set from before: exit 2, one line ($rc: $(cat "$TMP/r3.err"))" \
+	eval '[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/r3.err")" -eq 1 ] && grep -q "by fnv1a" "$TMP/r3.err"'
+
 # ---- errors: one line, status 2
 printf 'reps: 1\ngrid: g\nmodels: threadpool\nflavour: vanilla\n' >"$TMP/bad.spec"
 "$CMBENCH" sweep "$TMP/bad.spec" -o "$TMP/bad" >/dev/null 2>"$TMP/bad.err"

@@ -423,6 +423,33 @@ static void test_run_sequential_one_slot(void **state)
 	assert_int_equal(cfg.concurrency, 50);
 }
 
+/* --py-bare, the control of docs/python.md: a foreign model's only, and
+ * the argv that reproduces the run keeps it */
+static void test_run_py_bare(void **state)
+{
+	char *argv[] = { "run", "--model", "py-asyncio", "--workload", "io", "--py-bare" };
+	char *argv2[] = { "run", "--model", "eventloop", "--workload", "io", "--py-bare" };
+	char *argv3[] = { "run", "--model", "py-asyncio", "--workload", "io" };
+	char err[CLI_ERR_MAX];
+	struct run_cfg cfg;
+	char **v;
+	bool seen = false;
+
+	(void)state;
+	assert_int_equal(run_args(ARGC(argv), argv, &cfg, err), 0);
+	assert_true(cfg.py_bare);
+	v = cli_format_run(&cfg);
+	assert_non_null(v);
+	for (int i = 0; v[i]; i++)
+		seen |= strcmp(v[i], "--py-bare") == 0;
+	cli_argv_free(v);
+	assert_true(seen);
+	assert_int_equal(run_args(ARGC(argv2), argv2, &cfg, err), -EINVAL);
+	assert_err_has(err, "--py-bare", "eventloop");
+	assert_int_equal(run_args(ARGC(argv3), argv3, &cfg, err), 0);
+	assert_false(cfg.py_bare);
+}
+
 static void test_run_unknown_names(void **state)
 {
 	char *argv[] = { "run", "--model", "fibers", "--workload", "io" };
@@ -609,6 +636,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_run_equals_form),
 		cmocka_unit_test(test_run_space_form),
 		cmocka_unit_test(test_run_sequential_one_slot),
+		cmocka_unit_test(test_run_py_bare),
 		cmocka_unit_test(test_run_unknown_names),
 		cmocka_unit_test(test_run_bad_values),
 		cmocka_unit_test(test_run_missing_required),

@@ -1,4 +1,4 @@
-/* test_matrix.c - the decision-matrix rules (plots/matrix.c) on
+/* test_matrix.c - the decision-matrix rules (plots/verdicts/matrix.c) on
  * synthetic cells: winner and ratio, best against all, untested apart, both tie rules, failed
  * cells, sequential at every level, ordering, and empty input. */
 #include <stdarg.h>
@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plots/matrix.h"
-#include "plots/plots.h"
+#include "plots/verdicts/matrix.h"
+#include "plots/set.h"
+#include "plots/findings/findings.h"
+#include "plots/verdicts/verdicts.h"
 
 /* Five reps spread (a fraction) around med, from a pool that lives as
  * long as the test program. */
@@ -397,18 +399,23 @@ static void test_p99_few_samples(void **state)
 	assert_null(strstr(plots_p99_text(3100, NAN, b, sizeof(b)), "max of"));
 }
 
-/* The findings' comparisons are one family: a comparison clear on its
- * own (p about 0.03) is a tie once adjusted together with an A/A pair,
- * and clear again outside the family. */
+/* The findings' comparisons are one family, adjusted once when every
+ * finding is built: a comparison clear on its own (p about 0.03) is a tie
+ * once adjusted together with an A/A pair (the same comparison twice
+ * counting once), and stays clear in a finding outside the family. */
 static void test_findings_family(void **state)
 {
 	static double a[] = { 1.0, 1.1, 1.2, 1.05 }, b[] = { 1.2, 1.3, 1.4, 1.15 };
 	static double x[] = { 1.0, 1.1, 1.2, 1.05 };
 	struct cell ca = { .model = "a", .nrep = 4 }, cb = { .model = "b", .nrep = 4 };
 	struct cell cx = { .model = "x", .nrep = 4 };
+	struct finding_out *o[3] = { fo_new(), fo_new(), fo_new() };
+	bool in[3] = { true, true, false };
 	struct verdict v;
-	char buf[VERDICT_FMT_MAX];
-	bool clear = false;
+	char *md = NULL;
+	size_t len = 0;
+	FILE *m;
+	int id[4];
 
 	(void)state;
 	ca.rep[M_MAKESPAN] = a;
@@ -416,18 +423,26 @@ static void test_findings_family(void **state)
 	cx.rep[M_MAKESPAN] = x;
 	plots_compare(&ca, &cb, M_MAKESPAN, &v);
 	assert_true(v.p > 0.025 && v.p < 0.05);
-	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
-	assert_true(clear); /* alone: uncorrected */
-	plots_vs_family(PLOTS_FAMILY_COLLECT);
-	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
-	plots_vs(&ca, &cx, M_MAKESPAN, buf, sizeof(buf), NULL);
-	plots_vs_family(PLOTS_FAMILY_APPLY);
-	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
-	assert_false(clear); /* 2 x p > 0.05 */
-	assert_non_null(strstr(buf, "\xe2\x89\x88"));
-	plots_vs_family(PLOTS_FAMILY_OFF);
-	plots_vs(&ca, &cb, M_MAKESPAN, buf, sizeof(buf), &clear);
-	assert_true(clear);
+	id[0] = fo_vs(o[0], &ca, &cb, M_MAKESPAN);
+	assert_true(fo_clear(o[0], id[0]));	   /* alone: uncorrected */
+	id[1] = fo_vs(o[1], &ca, &cb, M_MAKESPAN); /* the same comparison: once */
+	id[2] = fo_vs(o[1], &ca, &cx, M_MAKESPAN);
+	id[3] = fo_vs(o[2], &ca, &cb, M_MAKESPAN);
+	fo_if_clear(o[0], &id[0], 1, " yes", " no");
+	assert_int_equal(findings_family(o, in, 3), 0);
+	assert_false(fo_clear(o[0], id[0])); /* 2 x p > 0.05 */
+	assert_false(fo_clear(o[1], id[1]));
+	assert_false(fo_clear(o[1], id[2]));
+	assert_true(fo_clear(o[2], id[3])); /* outside the family */
+	m = open_memstream(&md, &len);
+	assert_non_null(m);
+	finding_md(o[0], m);
+	fclose(m);
+	assert_non_null(strstr(md, "\xe2\x89\x88"));
+	assert_non_null(strstr(md, " no"));
+	free(md);
+	for (int i = 0; i < 3; i++)
+		fo_free(o[i]);
 }
 
 /* One rep each cannot be tested: a tie however far apart; and the

@@ -1,5 +1,5 @@
-/* test_report.c - what keeps report.html inert (plots/report_html.c,
- * plots/report_svg.c): every byte from a result set escaped in text, in
+/* test_report.c - what keeps report.html inert (plots/report/html.c,
+ * plots/report/svg.c): every byte from a result set escaped in text, in
  * JSON inside <script>, in markdown; an SVG rewritten from its drawing
  * elements only, its ids prefixed, every outside reference dropped. */
 #include <stdarg.h>
@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "plots/report.h"
+#include "plots/report/report.h"
 
 /* What fn(f, arg) writes, malloc'd. */
 static char *out_of(void (*fn)(FILE *, const char *), const char *arg)
