@@ -198,3 +198,27 @@ check "py-asyncio and py-threads on timer: each holds 64, the cap (exit $rc)" \
 	test "$(cfield "$TMP/py/ceiling.csv" py-asyncio timer concurrency),$(cfield "$TMP/py/ceiling.csv" py-threads timer concurrency)" = 64,64
 check "... py-threads' 64 threads are held (threads $(cfield "$TMP/py/ceiling.csv" py-threads timer threads))" \
 	test "$(cfield "$TMP/py/ceiling.csv" py-threads timer threads)" -ge 64
+
+# past one process's open-file limit: a loop per worker process holds its
+# share of the connections, and the latency server becomes several sharing
+# the port (SO_REUSEPORT): 800 connections under a limit of 300
+( ulimit -n 300 && "$CMBENCH" run --model eventloop-prefork --workers 4 --workload io \
+	--io-latency 1500ms --tasks 800 --concurrency 800 --format csv ) >"$TMP/share.csv" 2>"$TMP/share.err" &
+spid=$!
+listeners=0
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	sleep 0.1
+	listeners=$(ss -tlnH 2>/dev/null | awk '$4 ~ /^127\.0\.0\.1:/{print $4}' | sort | uniq -c |
+		sort -rn | awk 'NR==1{print $1}')
+	[ "${listeners:-0}" -ge 2 ] && break
+done
+wait "$spid"
+rc=$?
+check "800 connections under RLIMIT_NOFILE 300, 4 loops: clean (exit $rc, $(csv_field "$TMP/share.csv" errors) errors)" \
+	test "$rc,$(csv_field "$TMP/share.csv" completed),$(csv_field "$TMP/share.csv" errors)" = "0,800,0"
+check "... the latency server ran as several on one port (saw ${listeners:-0} listeners)" \
+	test "${listeners:-0}" -ge 3
+( ulimit -n 300 && "$CMBENCH" run --model eventloop --workload io --tasks 800 --concurrency 800 \
+	--format csv ) >/dev/null 2>"$TMP/one.err"
+check "... one loop of one process is still refused, in one line naming the limit" \
+	test "$?,$(grep -c 'open-file limit (300' "$TMP/one.err")" = "2,1"
