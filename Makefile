@@ -19,8 +19,8 @@ B       ?= build
 
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
-SRC_DIRS := lib server workloads models harness harness/sweep plots plots/verdicts plots/data \
-            plots/findings plots/report claims cmd
+SRC_DIRS := lib server workloads models harness harness/spec harness/set harness/sweep \
+            harness/ceiling plots plots/verdicts plots/data plots/findings plots/report claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 HDRS    := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
@@ -48,7 +48,7 @@ $(B)/%.o: %.c $(HDRS)
 REV_STAMP := $(B)/gitrev.stamp
 REV_NOW   := $(GIT_REV) $(GIT_DIRTY) $(CFLAGS)
 $(shell mkdir -p $(B); [ "$$(cat $(REV_STAMP) 2>/dev/null)" = "$(REV_NOW)" ] || echo "$(REV_NOW)" > $(REV_STAMP))
-$(B)/cmd/main.o $(B)/harness/sweep/meta.o: $(REV_STAMP)
+$(B)/cmd/main.o $(B)/harness/set/meta.o: $(REV_STAMP)
 
 # rebuilt whole: ar would keep the objects of files that are gone
 $(B)/libcmb.a: $(LIB_OBJ)

@@ -5,9 +5,10 @@
  * claims.c runs the measurements listed in claims/runs.txt, one at a time,
  * each a `cmbench run` child process writing its csv row to a file, or a
  * probe (a small program of models/python/ printing a csv row of its own),
- * and writes claims.md. verdicts.c is the list of claims: the article's
- * words and numbers, what is measured and how; rule.c turns the figures into
- * a verdict by the one rule below. Neither names a model or a run: a claim
+ * and writes claims.md. table.c is the list of claims: the article's words
+ * and numbers, what is measured; verdicts.c how each claim's figures are
+ * read (figures.h names them); rule.c turns the figures into a verdict by
+ * the one rule below. None of them names a model or a run: a claim
  * reads its figures by role ("py.many", "spawn.few"), and the `claim` lines
  * of runs.txt bind each of its roles to a run. */
 #ifndef CMB_CLAIMS_H
@@ -80,6 +81,12 @@ struct claims_set {
  * the line's number in *bad_line for a line that cannot be read. */
 int claims_read_runs(const char *path, struct claims_set *s, int *bad_line);
 void claims_set_free(struct claims_set *s);
+/* Run r (runner.c) with exe as cmbench, its files under dir/runs/: r->ok,
+ * r->row or its probe figures, r->wall_s and r->why filled. */
+void claims_run_one(const char *exe, const char *dir, struct claims_run *r);
+/* The interpreter's version and uvloop's, asked (runner.c), into buf: its
+ * output kept in dir/runs/python.txt. */
+void claims_python_version(const char *dir, char *buf, size_t len);
 
 struct claim;
 

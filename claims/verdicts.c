@@ -1,8 +1,9 @@
-/* verdicts.c - the seed article's numeric claims: its words and its own
- * numbers, whose figure each verdict is on, and how the figures are read
- * from the runs that play each claim's roles (bound in claims/runs.txt).
- * The verdict itself is rule.c's: in the article's range, or within
- * CLAIM_TOL of its single figure, and nothing else.
+/* verdicts.c - how the figures of each claim of the seed article are read
+ * from the runs that play its roles (bound in claims/runs.txt): one
+ * measure function per claim of table.c, filling the claim's figures by
+ * their names (figures.h) and the sentence of its figure cell. The verdict
+ * itself is rule.c's: in the article's range, or within CLAIM_TOL of its
+ * single figure, and nothing else.
  *
  * A memory figure is the difference between a run with many in flight and
  * one with few, per extra one: what one more thread or process costs,
@@ -14,9 +15,7 @@
 
 #include "../lib/util.h"
 #include "claims.h"
-
-#define KIB_PER_MB 1024.0
-#define KIB_PER_GB (1024.0 * 1024.0)
+#include "figures.h"
 
 static double fig(const struct claims_set *s, const struct claim *c, const char *role,
 		  const char *col)
@@ -84,43 +83,45 @@ static double extrapolated(const struct claims_set *s, const struct claim *c, co
 	       rounds;
 }
 
-static void sequential_500s(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			    size_t cap)
+void claim_measure_sequential_500s(const struct claim *c, const struct claims_set *s, double *v,
+				   char *f, size_t cap)
 {
 	const char *m = "makespan_s";
 
-	v[0] = extrapolated(s, c, "py", fig(s, c, "py", m), ARTICLE_REQUESTS);
-	v[1] = extrapolated(s, c, "c", fig(s, c, "c", m), ARTICLE_REQUESTS);
+	v[SEQ_PY_S] = extrapolated(s, c, "py", fig(s, c, "py", m), ARTICLE_REQUESTS);
+	v[SEQ_C_S] = extrapolated(s, c, "c", fig(s, c, "c", m), ARTICLE_REQUESTS);
 	snprintf(f, cap,
 		 "1,000 requests of 500 ms one after another, extrapolated from %.0f of %.0f ms: "
 		 "**%.0f s** in CPython, %.0f s in C",
-		 fig(s, c, "py", "tasks"), fig(s, c, "py", "io_latency_us") / 1000, v[0], v[1]);
+		 fig(s, c, "py", "tasks"), fig(s, c, "py", "io_latency_us") / 1000, v[SEQ_PY_S],
+		 v[SEQ_C_S]);
 }
 
-static void asyncio_5s(const struct claim *c, const struct claims_set *s, double *v, char *f,
-		       size_t cap)
+void claim_measure_asyncio_5s(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			      size_t cap)
 {
 	const char *m = "makespan_s";
 
-	v[0] = extrapolated(s, c, "py", least(s, c, "py", m), ARTICLE_REQUESTS / 100);
-	v[1] = extrapolated(s, c, "c", least(s, c, "c", m), ARTICLE_REQUESTS / 100);
-	v[2] = extrapolated(s, c, "py.all", least(s, c, "py.all", m), 1);
-	v[3] = extrapolated(s, c, "c.all", least(s, c, "c.all", m), 1);
+	v[A5S_PY_S] = extrapolated(s, c, "py", least(s, c, "py", m), ARTICLE_REQUESTS / 100);
+	v[A5S_C_S] = extrapolated(s, c, "c", least(s, c, "c", m), ARTICLE_REQUESTS / 100);
+	v[A5S_PY_ALL_S] = extrapolated(s, c, "py.all", least(s, c, "py.all", m), 1);
+	v[A5S_C_ALL_S] = extrapolated(s, c, "c.all", least(s, c, "c.all", m), 1);
 	snprintf(f, cap,
 		 "1,000 requests of 500 ms, 100 at a time (aiohttp's default limit), "
 		 "extrapolated from %.0f of %.0f ms %.0f at a time (the same 10 rounds, best of "
 		 "3): **%.2f s** with asyncio, %.2f s with the C loop; all at once %.2f s and "
 		 "%.2f s",
 		 fig(s, c, "py", "tasks"), fig(s, c, "py", "io_latency_us") / 1000,
-		 fig(s, c, "py", "concurrency"), v[0], v[1], v[2], v[3]);
+		 fig(s, c, "py", "concurrency"), v[A5S_PY_S], v[A5S_C_S], v[A5S_PY_ALL_S],
+		 v[A5S_C_ALL_S]);
 }
 
 /* --- the idle CPU ----------------------------------------------------------------
  * "0% utilization for ~99.9% of the run" is a busy share of ~0.1%: judged
  * there, where a relative tolerance means something (±25% of 99.9% would
  * pass anything). */
-static void idle_cpu(const struct claim *c, const struct claims_set *s, double *v, char *f,
-		     size_t cap)
+void claim_measure_idle_cpu(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			    size_t cap)
 {
 	double pn = fig(s, c, "py", "tasks") - fig(s, c, "py.one", "tasks");
 	double cn = fig(s, c, "c", "tasks") - fig(s, c, "c.one", "tasks");
@@ -128,121 +129,130 @@ static void idle_cpu(const struct claim *c, const struct claims_set *s, double *
 	double c_us = (least_cpu_s(s, c, "c") - least_cpu_s(s, c, "c.one")) / cn * 1e6;
 	char a[32], b[32];
 
-	v[0] = py_us / ARTICLE_LATENCY_US * 100;
-	v[1] = c_us / ARTICLE_LATENCY_US * 100;
+	v[IDLE_PY_BUSY_PCT] = py_us / ARTICLE_LATENCY_US * 100;
+	v[IDLE_C_BUSY_PCT] = c_us / ARTICLE_LATENCY_US * 100;
 	snprintf(f, cap,
 		 "CPU per request, one after another: %s (CPython), %s (C); at 500 ms a request "
 		 "the CPU is busy **%.3g%%** (CPython; idle %.2f%%) and %.3g%% (C) of the time",
 		 fmt_us(a, sizeof(a), py_us, FMT_PROSE), fmt_us(b, sizeof(b), c_us, FMT_PROSE),
-		 v[0], 100 - v[0], v[1]);
+		 v[IDLE_PY_BUSY_PCT], 100 - v[IDLE_PY_BUSY_PCT], v[IDLE_C_BUSY_PCT]);
 }
 
 /* --- threads ---------------------------------------------------------------------- */
 
-static void thread_stack(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			 size_t cap)
+void claim_measure_thread_stack(const struct claim *c, const struct claims_set *s, double *v,
+				char *f, size_t cap)
 {
 	struct rlimit rl = { 0 };
 	char a[32], b[32], d[32];
 
-	v[0] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib");
-	v[1] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
+	v[STACK_PY_KIB] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib");
+	v[STACK_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
 	getrlimit(RLIMIT_STACK, &rl);
 	snprintf(f, cap,
 		 "one more thread blocked on I/O (PSS): **%s** in CPython, %s in C; its stack "
 		 "reserves %s of address space (`ulimit -s`), resident only as far as it is "
 		 "touched",
-		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]),
+		 kib(a, sizeof(a), v[STACK_PY_KIB]), kib(b, sizeof(b), v[STACK_C_KIB]),
 		 rl.rlim_cur == RLIM_INFINITY ? "unlimited"
 					      : kib(d, sizeof(d), (double)rl.rlim_cur / 1024));
 }
 
-static void thousand_threads(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			     size_t cap)
+void claim_measure_thousand_threads(const struct claim *c, const struct claims_set *s, double *v,
+				    char *f, size_t cap)
 {
 	char a[32], b[32], d[32];
 
-	v[0] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1000;
-	v[1] = fig(s, c, "py.many", "pss_peak_kib");
-	v[2] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1000;
+	v[T1K_PY_KIB] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1000;
+	v[T1K_PY_PROCESS_KIB] = fig(s, c, "py.many", "pss_peak_kib");
+	v[T1K_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1000;
 	snprintf(f, cap,
 		 "1,000 threads blocked on I/O, their own memory (1,000 × one more): **%s** in "
 		 "CPython, %s in C; the whole CPython process at 1,000: %s",
-		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[2]), kib(d, sizeof(d), v[1]));
+		 kib(a, sizeof(a), v[T1K_PY_KIB]), kib(b, sizeof(b), v[T1K_C_KIB]),
+		 kib(d, sizeof(d), v[T1K_PY_PROCESS_KIB]));
 }
 
 /* --- a coroutine ------------------------------------------------------------------
  * The object itself (the probe: suspended coroutines awaiting one future),
  * and apart from it, what one more request in flight costs. */
-static void coroutine(const struct claim *c, const struct claims_set *s, double *v, char *f,
-		      size_t cap)
+void claim_measure_coroutine(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			     size_t cap)
 {
 	char a[32], b[32], d[32], e[32], g[32], h[32], k[32];
 
-	v[0] = fig(s, c, "py.objects", "coro_tracemalloc_b");
-	v[1] = fig(s, c, "py.objects", "coro_pss_b");
-	v[2] = fig(s, c, "py.objects", "coro_getsizeof_b");
-	v[3] = fig(s, c, "py.objects", "task_tracemalloc_b");
-	v[4] = fig(s, c, "py.objects", "task_pss_b");
-	v[5] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1024;
-	v[6] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1024;
+	v[CORO_TRACEMALLOC_B] = fig(s, c, "py.objects", "coro_tracemalloc_b");
+	v[CORO_PSS_B] = fig(s, c, "py.objects", "coro_pss_b");
+	v[CORO_GETSIZEOF_B] = fig(s, c, "py.objects", "coro_getsizeof_b");
+	v[CORO_TASK_TRACEMALLOC_B] = fig(s, c, "py.objects", "task_tracemalloc_b");
+	v[CORO_TASK_PSS_B] = fig(s, c, "py.objects", "task_pss_b");
+	v[CORO_PY_REQUEST_B] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1024;
+	v[CORO_C_REQUEST_B] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1024;
 	snprintf(f, cap,
 		 "one suspended coroutine (%.0f of them awaiting one future): **%s** allocated "
 		 "(tracemalloc; `sys.getsizeof` %s), %s of PSS; as an asyncio Task %s (PSS %s). "
 		 "Apart: one more *request* in flight (coroutine, Task, socket, transport, "
 		 "streams): %s of PSS in CPython asyncio, %s in the C loop",
-		 fig(s, c, "py.objects", "n"), claim_fmt_bytes(a, sizeof(a), v[0]),
-		 claim_fmt_bytes(b, sizeof(b), v[2]), claim_fmt_bytes(d, sizeof(d), v[1]),
-		 claim_fmt_bytes(e, sizeof(e), v[3]), claim_fmt_bytes(g, sizeof(g), v[4]),
-		 claim_fmt_bytes(h, sizeof(h), v[5]), claim_fmt_bytes(k, sizeof(k), v[6]));
+		 fig(s, c, "py.objects", "n"), claim_fmt_bytes(a, sizeof(a), v[CORO_TRACEMALLOC_B]),
+		 claim_fmt_bytes(b, sizeof(b), v[CORO_GETSIZEOF_B]),
+		 claim_fmt_bytes(d, sizeof(d), v[CORO_PSS_B]),
+		 claim_fmt_bytes(e, sizeof(e), v[CORO_TASK_TRACEMALLOC_B]),
+		 claim_fmt_bytes(g, sizeof(g), v[CORO_TASK_PSS_B]),
+		 claim_fmt_bytes(h, sizeof(h), v[CORO_PY_REQUEST_B]),
+		 claim_fmt_bytes(k, sizeof(k), v[CORO_C_REQUEST_B]));
 }
 
 /* --- processes ---------------------------------------------------------------------- */
 
-static void process_memory(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			   size_t cap)
+void claim_measure_process_memory(const struct claim *c, const struct claims_set *s, double *v,
+				  char *f, size_t cap)
 {
 	char a[32], b[32], d[32], e[32];
 
-	v[0] = per_extra(s, c, "spawn.many", "spawn.few", "pss_peak_kib");
-	v[1] = per_extra(s, c, "fork.many", "fork.few", "pss_peak_kib");
-	v[2] = fig(s, c, "spawn.many", "rss_peak_kib") / fig(s, c, "spawn.many", "processes");
-	v[3] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
+	v[PMEM_SPAWN_KIB] = per_extra(s, c, "spawn.many", "spawn.few", "pss_peak_kib");
+	v[PMEM_FORK_KIB] = per_extra(s, c, "fork.many", "fork.few", "pss_peak_kib");
+	v[PMEM_SPAWN_RSS_KIB] =
+		fig(s, c, "spawn.many", "rss_peak_kib") / fig(s, c, "spawn.many", "processes");
+	v[PMEM_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
 	snprintf(f, cap,
 		 "one more worker process (PSS: shared pages counted once): **%s** with spawn, "
 		 "**%s** with fork; %s each as RSS with spawn (what `top` shows); a worker of "
 		 "C's process pool: %s",
-		 kib(a, sizeof(a), v[0]), kib(b, sizeof(b), v[1]), kib(d, sizeof(d), v[2]),
-		 kib(e, sizeof(e), v[3]));
+		 kib(a, sizeof(a), v[PMEM_SPAWN_KIB]), kib(b, sizeof(b), v[PMEM_FORK_KIB]),
+		 kib(d, sizeof(d), v[PMEM_SPAWN_RSS_KIB]), kib(e, sizeof(e), v[PMEM_C_KIB]));
 }
 
 /* "spawning a new process takes": the wall-clock time from start() until
  * the process runs, one at a time (the probe), the least of its starts. */
-static void process_spawn(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			  size_t cap)
+void claim_measure_process_spawn(const struct claim *c, const struct claims_set *s, double *v,
+				 char *f, size_t cap)
 {
 	double n = fig(s, c, "spawn.many", "concurrency") - fig(s, c, "spawn.few", "concurrency");
 	char a[8][32];
 
-	v[0] = fig(s, c, "py.starts", "spawn_min_ms");
-	v[1] = fig(s, c, "py.starts", "fork_min_ms");
-	v[2] = fig(s, c, "py.starts", "spawn_ms");
-	v[3] = fig(s, c, "py.starts", "fork_ms");
-	v[4] = fig(s, c, "py.starts", "spawn_cpu_ms");
-	v[5] = fig(s, c, "py.starts", "fork_cpu_ms");
-	v[6] = fig(s, c, "py.starts", "forkserver_min_ms");
-	v[7] = (least(s, c, "spawn.many", "setup_s") - least(s, c, "spawn.few", "setup_s")) / n *
-	       1e3;
+	v[PSPAWN_SPAWN_MIN_MS] = fig(s, c, "py.starts", "spawn_min_ms");
+	v[PSPAWN_FORK_MIN_MS] = fig(s, c, "py.starts", "fork_min_ms");
+	v[PSPAWN_SPAWN_MEDIAN_MS] = fig(s, c, "py.starts", "spawn_ms");
+	v[PSPAWN_FORK_MEDIAN_MS] = fig(s, c, "py.starts", "fork_ms");
+	v[PSPAWN_SPAWN_CPU_MS] = fig(s, c, "py.starts", "spawn_cpu_ms");
+	v[PSPAWN_FORK_CPU_MS] = fig(s, c, "py.starts", "fork_cpu_ms");
+	v[PSPAWN_FORKSERVER_MIN_MS] = fig(s, c, "py.starts", "forkserver_min_ms");
+	v[PSPAWN_POOL_SETUP_MS] =
+		(least(s, c, "spawn.many", "setup_s") - least(s, c, "spawn.few", "setup_s")) / n *
+		1e3;
 	snprintf(f, cap,
 		 "one process started and running its target, one at a time (least of %.0f; "
 		 "median): **%s** (%s) with spawn, **%s** (%s) with fork, %s with forkserver; "
 		 "the CPU of one: %s (spawn), %s (fork). A pool of 8 starting at once on %0.f "
 		 "cores: %s more set-up per worker with spawn",
-		 fig(s, c, "py.starts", "reps"), claim_fmt_ms(a[0], 32, v[0]),
-		 claim_fmt_ms(a[1], 32, v[2]), claim_fmt_ms(a[2], 32, v[1]),
-		 claim_fmt_ms(a[3], 32, v[3]), claim_fmt_ms(a[4], 32, v[6]),
-		 claim_fmt_ms(a[5], 32, v[4]), claim_fmt_ms(a[6], 32, v[5]),
-		 fig(s, c, "spawn.many", "cores"), claim_fmt_ms(a[7], 32, v[7]));
+		 fig(s, c, "py.starts", "reps"), claim_fmt_ms(a[0], 32, v[PSPAWN_SPAWN_MIN_MS]),
+		 claim_fmt_ms(a[1], 32, v[PSPAWN_SPAWN_MEDIAN_MS]),
+		 claim_fmt_ms(a[2], 32, v[PSPAWN_FORK_MIN_MS]),
+		 claim_fmt_ms(a[3], 32, v[PSPAWN_FORK_MEDIAN_MS]),
+		 claim_fmt_ms(a[4], 32, v[PSPAWN_FORKSERVER_MIN_MS]),
+		 claim_fmt_ms(a[5], 32, v[PSPAWN_SPAWN_CPU_MS]),
+		 claim_fmt_ms(a[6], 32, v[PSPAWN_FORK_CPU_MS]), fig(s, c, "spawn.many", "cores"),
+		 claim_fmt_ms(a[7], 32, v[PSPAWN_POOL_SETUP_MS]));
 }
 
 /* --- uvloop ------------------------------------------------------------------------
@@ -256,32 +266,37 @@ static double cpu_per_request(const struct claims_set *s, const struct claim *c,
 	       (fig(s, c, run, "tasks") - fig(s, c, base, "tasks")) * 1e6;
 }
 
-static void uvloop(const struct claim *c, const struct claims_set *s, double *v, char *f,
-		   size_t cap)
+void claim_measure_uvloop(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			  size_t cap)
 {
 	const char *t = "throughput_tps";
 	char a[4][32];
 
-	v[4] = most(s, c, "asyncio.new", t);
-	v[5] = most(s, c, "uvloop.new", t);
-	v[6] = most(s, c, "asyncio.keepalive", t);
-	v[7] = most(s, c, "uvloop.keepalive", t);
-	v[8] = most(s, c, "c.new", t);
-	v[0] = v[5] / v[4];
-	v[1] = v[7] / v[6];
-	v[9] = cpu_per_request(s, c, "asyncio.new", "asyncio.new.short");
-	v[10] = cpu_per_request(s, c, "uvloop.new", "uvloop.new.short");
-	v[11] = cpu_per_request(s, c, "asyncio.keepalive", "asyncio.keepalive.short");
-	v[12] = cpu_per_request(s, c, "uvloop.keepalive", "uvloop.keepalive.short");
-	v[2] = v[9] / v[10];
-	v[3] = v[11] / v[12];
+	v[UV_ASYNCIO_NEW_TPS] = most(s, c, "asyncio.new", t);
+	v[UV_UVLOOP_NEW_TPS] = most(s, c, "uvloop.new", t);
+	v[UV_ASYNCIO_KEEP_TPS] = most(s, c, "asyncio.keepalive", t);
+	v[UV_UVLOOP_KEEP_TPS] = most(s, c, "uvloop.keepalive", t);
+	v[UV_C_NEW_TPS] = most(s, c, "c.new", t);
+	v[UV_NEW_X] = v[UV_UVLOOP_NEW_TPS] / v[UV_ASYNCIO_NEW_TPS];
+	v[UV_KEEP_X] = v[UV_UVLOOP_KEEP_TPS] / v[UV_ASYNCIO_KEEP_TPS];
+	v[UV_ASYNCIO_NEW_CPU_US] = cpu_per_request(s, c, "asyncio.new", "asyncio.new.short");
+	v[UV_UVLOOP_NEW_CPU_US] = cpu_per_request(s, c, "uvloop.new", "uvloop.new.short");
+	v[UV_ASYNCIO_KEEP_CPU_US] =
+		cpu_per_request(s, c, "asyncio.keepalive", "asyncio.keepalive.short");
+	v[UV_UVLOOP_KEEP_CPU_US] =
+		cpu_per_request(s, c, "uvloop.keepalive", "uvloop.keepalive.short");
+	v[UV_NEW_CPU_X] = v[UV_ASYNCIO_NEW_CPU_US] / v[UV_UVLOOP_NEW_CPU_US];
+	v[UV_KEEP_CPU_X] = v[UV_ASYNCIO_KEEP_CPU_US] / v[UV_UVLOOP_KEEP_CPU_US];
 	snprintf(f, cap,
 		 "requests/s (best of 5), asyncio and uvloop: a new connection each %.0f and "
 		 "%.0f: **%.2f×**; kept alive %.0f and %.0f: **%.2f×**; the C loop %.0f. CPU "
 		 "per request: %s and %s (%.2f×); kept alive %s and %s (%.2f×)",
-		 v[4], v[5], v[0], v[6], v[7], v[1], v[8], fmt_us(a[0], 32, v[9], FMT_PROSE),
-		 fmt_us(a[1], 32, v[10], FMT_PROSE), v[2], fmt_us(a[2], 32, v[11], FMT_PROSE),
-		 fmt_us(a[3], 32, v[12], FMT_PROSE), v[3]);
+		 v[UV_ASYNCIO_NEW_TPS], v[UV_UVLOOP_NEW_TPS], v[UV_NEW_X], v[UV_ASYNCIO_KEEP_TPS],
+		 v[UV_UVLOOP_KEEP_TPS], v[UV_KEEP_X], v[UV_C_NEW_TPS],
+		 fmt_us(a[0], 32, v[UV_ASYNCIO_NEW_CPU_US], FMT_PROSE),
+		 fmt_us(a[1], 32, v[UV_UVLOOP_NEW_CPU_US], FMT_PROSE), v[UV_NEW_CPU_X],
+		 fmt_us(a[2], 32, v[UV_ASYNCIO_KEEP_CPU_US], FMT_PROSE),
+		 fmt_us(a[3], 32, v[UV_UVLOOP_KEEP_CPU_US], FMT_PROSE), v[UV_KEEP_CPU_X]);
 }
 
 /* --- the GIL ------------------------------------------------------------------------
@@ -289,50 +304,54 @@ static void uvloop(const struct claim *c, const struct claims_set *s, double *v,
  * speed CPU work up by 1×, no more. C threads on the same machine are the
  * control: they must get more than the claim's figure allows, or the
  * machine did not give two cores and the CPython figure proves nothing. */
-static void gil(const struct claim *c, const struct claims_set *s, double *v, char *f, size_t cap)
+void claim_measure_gil(const struct claim *c, const struct claims_set *s, double *v, char *f,
+		       size_t cap)
 {
 	const char *t = "throughput_tps";
 
-	v[0] = most(s, c, "py.two", t) / most(s, c, "py.one", t);
-	v[1] = most(s, c, "c.two", t) / most(s, c, "c.one", t);
-	v[2] = most(s, c, "py.procs", t) / most(s, c, "py.one", t);
-	v[3] = fig(s, c, "c.two", "cores");
+	v[GIL_PY_THREADS_X] = most(s, c, "py.two", t) / most(s, c, "py.one", t);
+	v[GIL_C_THREADS_X] = most(s, c, "c.two", t) / most(s, c, "c.one", t);
+	v[GIL_PY_PROCS_X] = most(s, c, "py.procs", t) / most(s, c, "py.one", t);
+	v[GIL_CORES] = fig(s, c, "c.two", "cores");
 	snprintf(f, cap,
 		 "speed-up of 2 workers over 1 on CPU work (%.0f cores, best of 5): CPython "
 		 "threads **%.2f×**; the control, C threads, %.2f×; CPython processes %.2f×",
-		 v[3], v[0], v[1], v[2]);
+		 v[GIL_CORES], v[GIL_PY_THREADS_X], v[GIL_C_THREADS_X], v[GIL_PY_PROCS_X]);
 }
 
-static bool gil_usable(const struct claim *c, const double *v, char *why, size_t cap)
+bool claim_usable_gil(const struct claim *c, const double *v, char *why, size_t cap)
 {
-	if (v[3] >= 2 && claim_judge_point(v[1], c->lo, CLAIM_TOL) == CLAIM_FAILS && v[1] > c->lo)
+	if (v[GIL_CORES] >= 2 &&
+	    claim_judge_point(v[GIL_C_THREADS_X], c->lo, CLAIM_TOL) == CLAIM_FAILS &&
+	    v[GIL_C_THREADS_X] > c->lo)
 		return true;
 	snprintf(why, cap,
 		 "the control (C threads) got %.2f× from 2 threads on %.0f cores: "
 		 "the machine did not give it two",
-		 v[1], v[3]);
+		 v[GIL_C_THREADS_X], v[GIL_CORES]);
 	return false;
 }
 
 /* --- context switches ---------------------------------------------------------------
  * The program's own (cmbench's runner, which reads its records, is taken
  * off: docs/run.md, "Reading a run"), per request. */
-static void context_switches(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			     size_t cap)
+void claim_measure_context_switches(const struct claim *c, const struct claims_set *s, double *v,
+				    char *f, size_t cap)
 {
 	double n = fig(s, c, "py", "tasks");
 
-	v[0] = ctx_per_task(s, c, "py");
-	v[1] = fig(s, c, "py", "ctx_voluntary") / n;
-	v[2] = fig(s, c, "py", "ctx_involuntary") / n;
-	v[3] = ctx_per_task(s, c, "py.threads");
-	v[4] = ctx_per_task(s, c, "c");
-	v[5] = ctx_per_task(s, c, "c.threads");
+	v[CTX_PY] = ctx_per_task(s, c, "py");
+	v[CTX_PY_VOLUNTARY] = fig(s, c, "py", "ctx_voluntary") / n;
+	v[CTX_PY_INVOLUNTARY] = fig(s, c, "py", "ctx_involuntary") / n;
+	v[CTX_PY_THREADS] = ctx_per_task(s, c, "py.threads");
+	v[CTX_C] = ctx_per_task(s, c, "c");
+	v[CTX_C_THREADS] = ctx_per_task(s, c, "c.threads");
 	snprintf(f, cap,
 		 "OS context switches of the program's processes per request, %.0f in flight: "
 		 "CPython asyncio **%.3g** (%.3g voluntary, %.3g involuntary: preempted by other "
 		 "work), CPython threads %.3g; the C loop %.3g, C threads %.3g",
-		 fig(s, c, "py", "concurrency"), v[0], v[1], v[2], v[3], v[4], v[5]);
+		 fig(s, c, "py", "concurrency"), v[CTX_PY], v[CTX_PY_VOLUNTARY],
+		 v[CTX_PY_INVOLUNTARY], v[CTX_PY_THREADS], v[CTX_C], v[CTX_C_THREADS]);
 }
 
 /* --- issue 20: the article's libraries ------------------------------------------------
@@ -342,55 +361,56 @@ static void context_switches(const struct claim *c, const struct claims_set *s, 
 /* "asyncpg ... consistently 3–5× faster than psycopg2 in high-concurrency
  * benchmarks": the same pg query at C=100, each driver with a pool of 100
  * connections opened before the clock; queries/s, best of the runs. */
-static void asyncpg_speed(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			  size_t cap)
+void claim_measure_asyncpg_speed(const struct claim *c, const struct claims_set *s, double *v,
+				 char *f, size_t cap)
 {
 	const char *t = "throughput_tps";
 
-	v[2] = most(s, c, "asyncpg", t);
-	v[3] = most(s, c, "psycopg2", t);
-	v[4] = most(s, c, "psycopg", t);
-	v[5] = most(s, c, "psycopg.async", t);
-	v[6] = most(s, c, "c.loop", t);
-	v[7] = most(s, c, "c.threads", t);
-	v[0] = v[2] / v[3];
-	v[1] = v[2] / v[4];
+	v[PG_ASYNCPG_TPS] = most(s, c, "asyncpg", t);
+	v[PG_PSYCOPG2_TPS] = most(s, c, "psycopg2", t);
+	v[PG_PSYCOPG_TPS] = most(s, c, "psycopg", t);
+	v[PG_PSYCOPG_ASYNC_TPS] = most(s, c, "psycopg.async", t);
+	v[PG_C_LOOP_TPS] = most(s, c, "c.loop", t);
+	v[PG_C_THREADS_TPS] = most(s, c, "c.threads", t);
+	v[PG_OVER_PSYCOPG2_X] = v[PG_ASYNCPG_TPS] / v[PG_PSYCOPG2_TPS];
+	v[PG_OVER_PSYCOPG_X] = v[PG_ASYNCPG_TPS] / v[PG_PSYCOPG_TPS];
 	snprintf(f, cap,
 		 "queries/s at C=%.0f (best of the runs): asyncpg on asyncio %.0f, psycopg2 in "
 		 "threads %.0f (**%.2f×**), psycopg in threads %.0f (**%.2f×**), psycopg async "
 		 "%.0f; the same query in C: libpq on the loop %.0f, in threads %.0f",
-		 fig(s, c, "asyncpg", "concurrency"), v[2], v[3], v[0], v[4], v[1], v[5], v[6],
-		 v[7]);
+		 fig(s, c, "asyncpg", "concurrency"), v[PG_ASYNCPG_TPS], v[PG_PSYCOPG2_TPS],
+		 v[PG_OVER_PSYCOPG2_X], v[PG_PSYCOPG_TPS], v[PG_OVER_PSYCOPG_X],
+		 v[PG_PSYCOPG_ASYNC_TPS], v[PG_C_LOOP_TPS], v[PG_C_THREADS_TPS]);
 }
 
 /* "threading (the GIL releases on C-level blocking)" for sqlite3: 2
  * threads against 1 on the same reads; they overlap fully at 2×. C threads
  * are the control: without a second core the figure proves nothing. */
-static void sqlite_threads(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			   size_t cap)
+void claim_measure_sqlite_threads(const struct claim *c, const struct claims_set *s, double *v,
+				  char *f, size_t cap)
 {
 	const char *t = "throughput_tps";
 
-	v[0] = most(s, c, "py.two", t) / most(s, c, "py.one", t);
-	v[1] = most(s, c, "c.two", t) / most(s, c, "c.one", t);
-	v[2] = fig(s, c, "c.two", "cores");
-	v[3] = most(s, c, "py.one", t);
-	v[4] = most(s, c, "c.one", t);
+	v[SQLT_PY_X] = most(s, c, "py.two", t) / most(s, c, "py.one", t);
+	v[SQLT_C_X] = most(s, c, "c.two", t) / most(s, c, "c.one", t);
+	v[SQLT_CORES] = fig(s, c, "c.two", "cores");
+	v[SQLT_PY_ONE_TPS] = most(s, c, "py.one", t);
+	v[SQLT_C_ONE_TPS] = most(s, c, "c.one", t);
 	snprintf(f, cap,
 		 "sqlite3 reads, speed-up of 2 threads over 1 (%.0f cores, best of the runs): "
 		 "CPython **%.2f×** (%.0f reads/s with one); the control, C threads, %.2f× (%.0f "
 		 "reads/s with one)",
-		 v[2], v[0], v[3], v[1], v[4]);
+		 v[SQLT_CORES], v[SQLT_PY_X], v[SQLT_PY_ONE_TPS], v[SQLT_C_X], v[SQLT_C_ONE_TPS]);
 }
 
-static bool sqlite_threads_usable(const struct claim *c, const double *v, char *why, size_t cap)
+bool claim_usable_sqlite_threads(const struct claim *c, const double *v, char *why, size_t cap)
 {
-	if (v[2] >= 2 && claim_judge_point(v[1], c->lo, CLAIM_TOL) == CLAIM_HOLDS)
+	if (v[SQLT_CORES] >= 2 && claim_judge_point(v[SQLT_C_X], c->lo, CLAIM_TOL) == CLAIM_HOLDS)
 		return true;
 	snprintf(why, cap,
 		 "the control (C threads) got %.2f× from 2 threads on %.0f cores: the machine "
 		 "did not give it two",
-		 v[1], v[2]);
+		 v[SQLT_C_X], v[SQLT_CORES]);
 	return false;
 }
 
@@ -406,231 +426,47 @@ static double in_flight(const struct claims_set *s, const struct claim *c, const
 	       fig(s, c, role, "makespan_s");
 }
 
-static void requests_stall(const struct claim *c, const struct claims_set *s, double *v, char *f,
-			   size_t cap)
+void claim_measure_requests_stall(const struct claim *c, const struct claims_set *s, double *v,
+				  char *f, size_t cap)
 {
 	const char *m = "makespan_s";
 
-	v[0] = in_flight(s, c, "inline.c100");
-	v[1] = in_flight(s, c, "inline.c10");
-	v[2] = least(s, c, "inline.c10", m) / least(s, c, "offload.c10", m);
-	v[3] = least(s, c, "inline.c100", m) / least(s, c, "offload.c100", m);
+	v[STALL_IN_FLIGHT_C100] = in_flight(s, c, "inline.c100");
+	v[STALL_IN_FLIGHT_C10] = in_flight(s, c, "inline.c10");
+	v[STALL_FACTOR_C10] = least(s, c, "inline.c10", m) / least(s, c, "offload.c10", m);
+	v[STALL_FACTOR_C100] = least(s, c, "inline.c100", m) / least(s, c, "offload.c100", m);
 	snprintf(f, cap,
 		 "requests.get() inside async def, %.0f ms answers: **%.2f** in flight on average "
 		 "at C=100 (%.2f at C=10); the stall factor, its makespan over the same call "
 		 "offloaded to threads: **%.1f×** at C=10, **%.1f×** at C=100",
-		 fig(s, c, "inline.c100", "io_latency_us") / 1000, v[0], v[1], v[2], v[3]);
+		 fig(s, c, "inline.c100", "io_latency_us") / 1000, v[STALL_IN_FLIGHT_C100],
+		 v[STALL_IN_FLIGHT_C10], v[STALL_FACTOR_C10], v[STALL_FACTOR_C100]);
 }
 
 /* The 5 s of asyncio-5s with the client the article's example uses
  * (aiohttp) and the one it names beside it (httpx), in the same program;
  * asyncio streams (asyncio-5s's figure) shown beside them. */
-static void clients_5s(const struct claim *c, const struct claims_set *s, double *v, char *f,
-		       size_t cap)
+void claim_measure_clients_5s(const struct claim *c, const struct claims_set *s, double *v, char *f,
+			      size_t cap)
 {
 	const char *m = "makespan_s";
 
-	v[0] = extrapolated(s, c, "aiohttp", least(s, c, "aiohttp", m), ARTICLE_REQUESTS / 100);
-	v[1] = extrapolated(s, c, "httpx", least(s, c, "httpx", m), ARTICLE_REQUESTS / 100);
-	v[2] = extrapolated(s, c, "streams", least(s, c, "streams", m), ARTICLE_REQUESTS / 100);
-	v[3] = least_cpu_s(s, c, "aiohttp") / fig(s, c, "aiohttp", "tasks") * 1e6;
-	v[4] = least_cpu_s(s, c, "httpx") / fig(s, c, "httpx", "tasks") * 1e6;
-	v[5] = least_cpu_s(s, c, "streams") / fig(s, c, "streams", "tasks") * 1e6;
+	v[CL5_AIOHTTP_S] =
+		extrapolated(s, c, "aiohttp", least(s, c, "aiohttp", m), ARTICLE_REQUESTS / 100);
+	v[CL5_HTTPX_S] =
+		extrapolated(s, c, "httpx", least(s, c, "httpx", m), ARTICLE_REQUESTS / 100);
+	v[CL5_STREAMS_S] =
+		extrapolated(s, c, "streams", least(s, c, "streams", m), ARTICLE_REQUESTS / 100);
+	v[CL5_AIOHTTP_CPU_US] = least_cpu_s(s, c, "aiohttp") / fig(s, c, "aiohttp", "tasks") * 1e6;
+	v[CL5_HTTPX_CPU_US] = least_cpu_s(s, c, "httpx") / fig(s, c, "httpx", "tasks") * 1e6;
+	v[CL5_STREAMS_CPU_US] = least_cpu_s(s, c, "streams") / fig(s, c, "streams", "tasks") * 1e6;
 	snprintf(f, cap,
 		 "1,000 requests of 500 ms, 100 at a time, extrapolated from %.0f of %.0f ms %.0f "
 		 "at a time (best of the runs): **%.2f s** with aiohttp, **%.2f s** with httpx, "
 		 "%.2f s with asyncio streams; CPU per request (the whole run) %.0f, %.0f and "
 		 "%.0f µs",
 		 fig(s, c, "aiohttp", "tasks"), fig(s, c, "aiohttp", "io_latency_us") / 1000,
-		 fig(s, c, "aiohttp", "concurrency"), v[0], v[1], v[2], v[3], v[4], v[5]);
+		 fig(s, c, "aiohttp", "concurrency"), v[CL5_AIOHTTP_S], v[CL5_HTTPX_S],
+		 v[CL5_STREAMS_S], v[CL5_AIOHTTP_CPU_US], v[CL5_HTTPX_CPU_US],
+		 v[CL5_STREAMS_CPU_US]);
 }
-
-const struct claim claims_table[] = {
-	{ .id = "sequential-500s",
-	  .roles = "py c",
-	  .claim = "1,000 requests of 500 ms take 500 s one after another",
-	  .quote = "Five hundred seconds — over eight minutes",
-	  .how = "100 requests of 50 ms one after another (blocking http.client), the makespan "
-		 "extrapolated ×100",
-	  .article = "~500 s",
-	  .lo = 500,
-	  .hi = 500,
-	  .fmt = claim_fmt_s,
-	  .subjects = { { "CPython", 0 } },
-	  .measure = sequential_500s },
-	{ .id = "asyncio-5s",
-	  .roles = "py c py.all c.all",
-	  .claim = "the same with asyncio takes 5 s",
-	  .quote = "Five seconds instead of 500",
-	  .how = "100 requests of 50 ms, 10 at a time (the article's 10 rounds of 100), the "
-		 "makespan extrapolated ×10",
-	  .article = "~5 s",
-	  .lo = 5,
-	  .hi = 5,
-	  .fmt = claim_fmt_s,
-	  .subjects = { { "CPython asyncio", 0 } },
-	  .measure = asyncio_5s },
-	{ .id = "idle-cpu",
-	  .roles = "py py.one c c.one",
-	  .claim = "the CPU is idle while requests wait",
-	  .quote = "The CPU sits at 0% utilization for ~99.9% of the run",
-	  .how = "CPU time of 100 sequential requests minus 1 (least of the runs), per "
-		 "request, against the article's 500 ms: the busy share",
-	  .article = "~0.1% busy (~99.9% idle)",
-	  .lo = 0.1,
-	  .hi = 0.1,
-	  .fmt = claim_fmt_pct,
-	  .subjects = { { "CPython busy", 0 } },
-	  .measure = idle_cpu },
-	{ .id = "thread-stack",
-	  .roles = "py.many py.few c.many c.few",
-	  .claim = "a thread costs 8 MB of stack",
-	  .quote = "A Python thread requires 8 MB of stack memory",
-	  .how = "peak PSS with 1,000 threads blocked on I/O minus 10, per thread",
-	  .article = "8 MB",
-	  .lo = 8 * KIB_PER_MB,
-	  .hi = 8 * KIB_PER_MB,
-	  .fmt = claim_fmt_kib,
-	  .subjects = { { "a CPython thread", 0 } },
-	  .measure = thread_stack },
-	{ .id = "thousand-threads",
-	  .roles = "py.many py.few c.many c.few",
-	  .claim = "1,000 threads take 8 GB",
-	  .quote = "Spawning 1,000 threads consumes 8 GB just for stacks",
-	  .how = "what 1,000 threads blocked on I/O add: (peak PSS at 1,000 minus 10) per "
-		 "thread, ×1,000",
-	  .article = "8 GB",
-	  .lo = 8 * KIB_PER_GB,
-	  .hi = 8 * KIB_PER_GB,
-	  .fmt = claim_fmt_kib,
-	  .subjects = { { "1,000 CPython threads", 0 } },
-	  .measure = thousand_threads },
-	{ .id = "coroutine",
-	  .roles = "py.objects py.many py.few c.many c.few",
-	  .claim = "a coroutine costs ~200 bytes",
-	  .quote = "An asyncio coroutine object is roughly 200 bytes",
-	  .how = "10,000 coroutines suspended on one future (models/python/probe_coroutines.py): "
-		 "bytes allocated per coroutine (tracemalloc), and PSS; apart, peak PSS of 1,000 "
-		 "requests in flight minus 10, per request",
-	  .article = "~200 bytes",
-	  .lo = 200,
-	  .hi = 200,
-	  .fmt = claim_fmt_bytes,
-	  .subjects = { { "a suspended CPython coroutine", 0 } },
-	  .measure = coroutine },
-	{ .id = "process-memory",
-	  .roles = "spawn.many spawn.few fork.many fork.few c.many c.few",
-	  .claim = "a process costs 30–100 MB",
-	  .quote = "each process requires 30–100 MB of memory",
-	  .how = "peak PSS of a multiprocessing pool of 8 workers minus 1, per worker",
-	  .article = "30–100 MB",
-	  .lo = 30 * KIB_PER_MB,
-	  .hi = 100 * KIB_PER_MB,
-	  .fmt = claim_fmt_kib,
-	  .subjects = { { "with spawn", 0 }, { "with fork", 1 } },
-	  .measure = process_memory },
-	{ .id = "process-spawn",
-	  .roles = "py.starts spawn.many spawn.few",
-	  .claim = "a process takes 100–500 ms to spawn",
-	  .quote = "spawning a new process takes 100–500 milliseconds",
-	  .how = "wall-clock time from Process.start() until the process runs its target, one "
-		 "at a time, the least of 10 (models/python/probe_spawn.py)",
-	  .article = "100–500 ms",
-	  .lo = 100,
-	  .hi = 500,
-	  .fmt = claim_fmt_ms,
-	  .subjects = { { "CPython with spawn", 0 }, { "with fork", 1 } },
-	  .measure = process_spawn },
-	{ .id = "uvloop",
-	  .roles = "asyncio.new uvloop.new asyncio.keepalive uvloop.keepalive asyncio.new.short "
-		   "uvloop.new.short asyncio.keepalive.short uvloop.keepalive.short c.new",
-	  .claim = "uvloop is 2–4× faster",
-	  .quote = "uvloop delivering 2–4× higher throughput than the default loop",
-	  .how = "2,000 requests of 1 ms at C=100, the same program on each loop: throughput "
-		 "(best of 5), and CPU per request (2,000 minus 100)",
-	  .article = "2–4×",
-	  .lo = 2,
-	  .hi = 4,
-	  .fmt = claim_fmt_times,
-	  .subjects = { { "a new connection each", 0 }, { "kept alive", 1 } },
-	  .measure = uvloop },
-	{ .id = "gil",
-	  .roles = "py.one py.two c.one c.two py.procs",
-	  .claim = "threads don't speed up CPU work (GIL)",
-	  .quote = "Python's GIL prevents a single process from using more than one core",
-	  .how = "40 tasks of the cpu kernel (~10 ms each) with 2 threads against 1, best of 5; "
-		 "the same in C as the control",
-	  .article = "1× (one core)",
-	  .lo = 1,
-	  .hi = 1,
-	  .fmt = claim_fmt_times,
-	  .subjects = { { "CPython threads", 0 } },
-	  .measure = gil,
-	  .usable = gil_usable },
-	{ .id = "context-switches",
-	  .roles = "py py.threads c c.threads",
-	  .claim = "the event loop has zero context-switching cost",
-	  .quote = "zero OS context-switching cost",
-	  .how = "context switches of the program's processes per request (cmbench's runner "
-		 "taken off), 1,000 in flight",
-	  .article = "zero",
-	  .lo = 0,
-	  .hi = 0,
-	  .fmt = claim_fmt_count,
-	  .subjects = { { "CPython asyncio (per request)", 0 } },
-	  .measure = context_switches },
-	/* issue 20: the article's libraries */
-	{ .id = "asyncpg-3-5x",
-	  .roles = "asyncpg psycopg2 psycopg psycopg.async c.loop c.threads",
-	  .claim = "asyncpg is 3–5× faster than psycopg2 at high concurrency",
-	  .quote = "asyncpg … consistently 3–5× faster than psycopg2 in high-concurrency "
-		   "benchmarks",
-	  .how = "the database server's query (an indexed aggregate) at C=100 on a throw-away "
-		 "cluster: asyncpg on asyncio against psycopg2 (and psycopg) in 100 threads, each "
-		 "with 100 connections opened before the clock; queries/s, best of the runs",
-	  .article = "3–5×",
-	  .lo = 3,
-	  .hi = 5,
-	  .fmt = claim_fmt_times,
-	  .subjects = { { "over psycopg2", 0 }, { "over psycopg", 1 } },
-	  .measure = asyncpg_speed },
-	{ .id = "sqlite-threads",
-	  .roles = "py.one py.two c.one c.two",
-	  .claim = "threads overlap sqlite3 calls (the GIL releases in C)",
-	  .quote = "Blocking C library (sqlite3) → threading (GIL releases on C-level blocking)",
-	  .how = "sqlite3 reads of 100 rows by an index, 2 threads (a connection each) against "
-		 "1; full overlap is 2×; C threads as the control",
-	  .article = "2× (full overlap)",
-	  .lo = 2,
-	  .hi = 2,
-	  .fmt = claim_fmt_times,
-	  .subjects = { { "CPython threads", 0 } },
-	  .measure = sqlite_threads,
-	  .usable = sqlite_threads_usable },
-	{ .id = "requests-stall",
-	  .roles = "inline.c10 inline.c100 offload.c10 offload.c100",
-	  .claim = "requests.get() inside async def blocks the whole loop",
-	  .quote = "Calling requests.get() inside an async def blocks the entire event loop",
-	  .how = "the blocking workload: requests.get() inside async def on asyncio, 100 in "
-		 "flight: tasks × median service time / makespan is what overlapped (1: "
-		 "nothing did); against the same call offloaded to threads",
-	  .article = "1 in flight (the whole loop blocked)",
-	  .lo = 1,
-	  .hi = 1,
-	  .fmt = claim_fmt_count,
-	  .subjects = { { "requests.get() at C=100", 0 } },
-	  .measure = requests_stall },
-	{ .id = "clients-5s",
-	  .roles = "aiohttp httpx streams",
-	  .claim = "aiohttp (or httpx) does the 1,000 requests in 5 s",
-	  .quote = "Use aiohttp or httpx instead of requests … Five seconds instead of 500",
-	  .how = "asyncio-5s with aiohttp and httpx as the client (--py-http), asyncio streams "
-		 "beside them: 100 requests of 50 ms, 10 at a time, extrapolated ×10",
-	  .article = "~5 s",
-	  .lo = 5,
-	  .hi = 5,
-	  .fmt = claim_fmt_s,
-	  .subjects = { { "aiohttp", 0 }, { "httpx", 1 } },
-	  .measure = clients_5s },
-	{ .id = NULL },
-};

@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "../claims/claims.h"
+#include "../harness/ceiling/ceiling.h"
 #include "../harness/cli.h"
 #include "../harness/result.h"
 #include "../harness/sweep/sweep.h"

@@ -268,6 +268,19 @@ static int parse_rate(const char *val, double *out, char *err, size_t errlen)
 
 #define FLAG_NOT_MINE 1 /* a flag group's answer for a flag of another group */
 
+/* The flags whose presence settle() weighs against each other, one bit
+ * each in `seen`. */
+enum cli_seen {
+	SEEN_CPU = 1u << 0,	  /* --cpu */
+	SEEN_CPU_ITERS = 1u << 1, /* --cpu-iters */
+	SEEN_SPAWN = 1u << 2,	  /* --spawn */
+	SEEN_RATE = 1u << 3,	  /* --rate */
+	SEEN_ARRIVALS = 1u << 4,  /* --arrivals */
+	SEEN_SEED = 1u << 5,	  /* --seed */
+	SEEN_DURATION = 1u << 6,  /* --duration */
+	SEEN_TASKS = 1u << 7,	  /* --tasks */
+};
+
 /* A flag that says what runs: model, workload and the work of a task.
  * 0, -EINVAL, or FLAG_NOT_MINE. */
 static int work_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen, char *err,
@@ -304,11 +317,11 @@ static int work_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 		cfg->keepalive = k == 1;
 		return rc;
 	case O_CPU:
-		*seen |= 1;
+		*seen |= SEEN_CPU;
 		return cli_parse_duration_us("--cpu", val, 1, 60000000, &cfg->cpu_target_us, err,
 					     errlen);
 	case O_CPU_ITERS:
-		*seen |= 2;
+		*seen |= SEEN_CPU_ITERS;
 		return cli_parse_u64("--cpu-iters", val, 1, 1000000000000ull, &cfg->cpu_iters, err,
 				     errlen);
 	}
@@ -332,27 +345,27 @@ static int run_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen
 		cfg->format = (enum out_format)k;
 		return rc;
 	case O_SPAWN:
-		*seen |= 4;
+		*seen |= SEEN_SPAWN;
 		rc = parse_choice("--spawn", val, spawn_names, &k, err, errlen);
 		cfg->spawn_exec = k == 1;
 		return rc;
 	case O_RATE:
-		*seen |= 8;
+		*seen |= SEEN_RATE;
 		return parse_rate(val, &cfg->rate_tps, err, errlen);
 	case O_ARRIVALS:
-		*seen |= 16;
+		*seen |= SEEN_ARRIVALS;
 		rc = parse_choice("--arrivals", val, arrival_names, &k, err, errlen);
 		cfg->poisson = k == 1;
 		return rc;
 	case O_SEED:
-		*seen |= 16;
+		*seen |= SEEN_SEED;
 		return cli_parse_u64("--seed", val, 0, UINT64_MAX, &cfg->seed, err, errlen);
 	case O_DURATION:
-		*seen |= 32;
+		*seen |= SEEN_DURATION;
 		return cli_parse_duration_us("--duration", val, 1000, 86400000000ull,
 					     &cfg->duration_us, err, errlen);
 	case O_TASKS:
-		*seen |= 64;
+		*seen |= SEEN_TASKS;
 		return cli_parse_u64("--tasks", val, 1, 100000000, &cfg->tasks, err, errlen);
 	case O_HOLD:
 		return cli_parse_u64("--test-hold-kib", val, 0, 1 << 20, &cfg->hold_kib, err,
@@ -425,13 +438,13 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 		return parse_fail(err, errlen, "run: --model is required (see cmbench list)");
 	if (!cfg->workload)
 		return parse_fail(err, errlen, "run: --workload is required (see cmbench list)");
-	if ((seen & 3) == 3)
+	if ((seen & SEEN_CPU) && (seen & SEEN_CPU_ITERS))
 		return parse_fail(err, errlen, "--cpu and --cpu-iters: give one or the other");
-	if (((seen & 16) || (seen & 32)) && !(seen & 8))
+	if ((seen & (SEEN_ARRIVALS | SEEN_SEED | SEEN_DURATION)) && !(seen & SEEN_RATE))
 		return parse_fail(err, errlen, "--arrivals, --seed and --duration need --rate");
-	if ((seen & 32) && (seen & 64))
+	if ((seen & SEEN_DURATION) && (seen & SEEN_TASKS))
 		return parse_fail(err, errlen, "--tasks and --duration: give one or the other");
-	if (seen & 32) {
+	if (seen & SEEN_DURATION) {
 		double n = ceil(cfg->rate_tps * (double)cfg->duration_us / 1e6);
 
 		if (n < 1 || n > SCHED_MAX_TASKS)
@@ -443,12 +456,12 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 	if (cfg->rate_tps > 0 && cfg->tasks > SCHED_MAX_TASKS)
 		return parse_fail(err, errlen, "--tasks: an open-loop run takes at most %d tasks",
 				  SCHED_MAX_TASKS);
-	if ((seen & 8) && !cfg->model->open_loop)
+	if ((seen & SEEN_RATE) && !cfg->model->open_loop)
 		return parse_fail(
 			err, errlen,
 			"--rate: model %s cannot keep an arrival schedule; it runs batches only",
 			cfg->model->name);
-	if ((seen & 4) && !cfg->model->spawns)
+	if ((seen & SEEN_SPAWN) && !cfg->model->spawns)
 		return parse_fail(err, errlen, "--spawn: model %s starts no process per task",
 				  cfg->model->name);
 	if (cfg->py_bare && !cfg->model->foreign)

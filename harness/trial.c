@@ -38,7 +38,7 @@
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "cli.h"
-#include "floor.h"
+#include "request_cpu.h"
 
 #define SAMPLE_MIN_MS 10
 /* The most of the workers' stats made resident before the base sample
@@ -543,7 +543,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	if (stopped(rep))
 		goto out_service;
 	if (cfg->workload->does_io)
-		rep->io_floor_us = floor_io_us(cfg, svc_state);
+		rep->io_floor_us = request_cpu_us(cfg, svc_state);
 	if (stopped(rep))
 		goto out_service;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

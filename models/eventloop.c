@@ -24,7 +24,6 @@ const struct model_ops model_eventloop = {
 	.summary = "one libuv loop, one thread, non-blocking I/O; CPU part on the loop thread",
 	.label = "loop",
 	.color = "#0072B2",
-	.analog = "async def + asyncio.gather, CPU work inline",
 	.par = MODEL_PAR_ONE,
 	.kind = MODEL_KIND_LOOP,
 	.open_loop = true,

@@ -80,11 +80,9 @@ const struct model_ops model_eventloop_offload = {
 	.summary = "the same loop; each task's CPU part goes to libuv's thread pool (--workers)",
 	.label = "offload",
 	.color = "#56B4E9",
-	.analog = "asyncio + loop.run_in_executor",
 	.par = MODEL_PAR_WORKERS,
 	.kind = MODEL_KIND_LOOP,
 	.open_loop = true,
 	.offload = true,
-	.uses_workers = true,
 	.run = eventloop_offload_run,
 };

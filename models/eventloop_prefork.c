@@ -112,11 +112,9 @@ const struct model_ops model_eventloop_prefork = {
 	.summary = "--workers processes, each a libuv loop on its share of the tasks, CPU inline",
 	.label = "loop/proc",
 	.color = "#009E73",
-	.analog = "asyncio + uvloop per process (Gunicorn + Uvicorn workers)",
 	.par = MODEL_PAR_WORKERS,
 	.kind = MODEL_KIND_LOOP,
 	.open_loop = true,
-	.uses_workers = true,
 	.wstats = MODEL_WSTATS_WORKERS,
 	.run = eventloop_prefork_run,
 };

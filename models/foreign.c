@@ -39,16 +39,20 @@
  * and the program reports no record per task but counts, "done END N_OK
  * N_CONNECT N_TIMEOUT N_IO N_HTTP N_QUERY N_WORKER" (the tasks a worker
  * ended since its last such line, the last of them at END); the row then
- * has a makespan, counts and errors, and no latencies or checksum. */
+ * has a makespan, counts and errors, and no latencies or checksum.
+ *
+ * This file is the session, the same for any language; what the program is
+ * given (its argv, the library flags resolved for Python's programs) and
+ * foreign_check with its import probe are foreign_args.c's. */
 #define _GNU_SOURCE
 #include "foreign.h"
+#include "foreign_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +65,13 @@
 #include "../lib/clock.h"
 #include "../lib/proc.h"
 #include "../lib/spawn.h"
-#include "../lib/util.h"
-#include "../workloads/pylib.h"
 #include "../workloads/workload.h"
 
-#define FOREIGN_FD 3	     /* the protocol's fd in the program */
-#define FOREIGN_RELEASE_FD 4 /* the open loop's schedule in the program */
-#define FOREIGN_POLL_MS 20   /* how often a waiting runner looks for a death */
-#define FOREIGN_ARGS 48	     /* argv entries at most */
-#define FOREIGN_ARG_MAX 600  /* bytes per key=value */
 #define FOREIGN_LINE_MAX 256 /* a protocol line, newline included */
 #define FOREIGN_READ 65536   /* bytes per read: many records (a batch) at once */
 /* A kernel round in the slowest runtime we expect (CPython: ~0.7 µs here),
  * with room to spare; it only sizes deadlines. */
 #define FOREIGN_ITER_NS_MAX 5000.0
-#define NS_PER_S 1000000000ull
 
 /* The program as it runs, and what it has said. */
 struct fg {
@@ -99,153 +95,6 @@ struct fg {
 	char cpu_line[FOREIGN_LINE_MAX]; /* mode=cpu: its answer */
 	char why[FOREIGN_LINE_MAX];	 /* "fail WHY" before ready: its set-up failed */
 };
-
-/* --- the program and its argv ------------------------------------------ */
-
-struct fg_argv {
-	char buf[FOREIGN_ARGS][FOREIGN_ARG_MAX]; /* the words */
-	char *v[FOREIGN_ARGS + 1];		 /* argv: into buf, NULL-terminated */
-	int n;					 /* words so far */
-};
-
-static void arg(struct fg_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void arg(struct fg_argv *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (a->n >= FOREIGN_ARGS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(a->buf[a->n], FOREIGN_ARG_MAX, fmt, ap);
-	va_end(ap);
-	a->v[a->n] = a->buf[a->n];
-	a->v[++a->n] = NULL;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* The interpreter (for a .py) and the program. 0 or -ENOENT. */
-static int program_argv(const struct model_ops *m, struct fg_argv *a)
-{
-	const char *override = getenv(FOREIGN_PROGRAM_ENV), *py = getenv("CMBENCH_PYTHON");
-	char path[FOREIGN_ARG_MAX];
-
-	if (override && *override)
-		snprintf(path, sizeof(path), "%s", override);
-	else if (!m->program || path_beside_binary(m->program, path, sizeof(path)) < 0)
-		return -ENOENT;
-	if (ends_with(path, ".py")) {
-		arg(a, "%s", py && *py ? py : FOREIGN_PYTHON);
-		arg(a, "-B"); /* no __pycache__ written into the source tree */
-	}
-	arg(a, "%s", path);
-	return access(a->v[0], X_OK) == 0 ? 0 : -ENOENT;
-}
-
-/* --- the library flags (--py-http, --py-pg: workloads/pylib.h) ---------- */
-
-/* What fits a model, the first being its default: a loop's libraries are
- * async; a blocking call (the blocking workload) is a blocking client in
- * every model. */
-struct py_fit {
-	const char *flag;
-	bool loop;
-	const char *libs[4];
-	const char *stdlib; /* the one that needs no module beyond the stdlib */
-};
-static const struct py_fit py_fits[] = {
-	{ "py-http", true, { "streams", "aiohttp", "httpx", NULL }, "streams" },
-	{ "py-http", false, { "http.client", "requests", "httpx", NULL }, "http.client" },
-	{ "py-pg", true, { "asyncpg", "psycopg", NULL }, NULL },
-	{ "py-pg", false, { "psycopg2", "psycopg", NULL }, NULL },
-};
-
-static bool py_loop(const struct run_cfg *cfg)
-{
-	return cfg->model->kind == MODEL_KIND_LOOP && !cfg->workload->blocking_only;
-}
-
-static const struct py_fit *py_fit_of(const struct run_cfg *cfg, const char *flag)
-{
-	for (size_t i = 0; i < sizeof(py_fits) / sizeof(py_fits[0]); i++)
-		if (strcmp(py_fits[i].flag, flag) == 0 && py_fits[i].loop == py_loop(cfg))
-			return &py_fits[i];
-	return NULL;
-}
-
-static bool is_lib_flag(const struct wl_flag *f)
-{
-	return f->type == WLF_CHOICE && f->slot == WL_PY_LIB;
-}
-
-/* The library the flag names, "default" resolved for this model; NULL
- * when it does not fit. */
-static const char *py_lib(const struct run_cfg *cfg, const struct wl_flag *f)
-{
-	const struct py_fit *fit = py_fit_of(cfg, f->name);
-	const char *want = f->choices[cfg->wl_num[f->slot]];
-
-	if (!fit)
-		return NULL;
-	if (cfg->wl_num[f->slot] == 0)
-		return fit->libs[0];
-	for (int i = 0; fit->libs[i]; i++)
-		if (strcmp(fit->libs[i], want) == 0)
-			return want;
-	return NULL;
-}
-
-/* The workload's own flags as NAME=VALUE (a library resolved), and its
- * text slots (the sqlite file, the pg conninfo) as wl_strN=VALUE. */
-static void wl_args(const struct run_cfg *cfg, struct fg_argv *a)
-{
-	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++) {
-		uint64_t v = cfg->wl_num[f->slot];
-
-		if (is_lib_flag(f))
-			arg(a, "%s=%s", f->name, py_lib(cfg, f) ? py_lib(cfg, f) : "default");
-		else if (f->type == WLF_STR)
-			arg(a, "%s=%s", f->name, cfg->wl_str[f->slot]);
-		else if (f->type == WLF_CHOICE)
-			arg(a, "%s=%s", f->name, f->choices[v]);
-		else
-			arg(a, "%s=%" PRIu64, f->name, v);
-	}
-	for (int i = 0; i < CFG_WL_STR; i++)
-		if (cfg->wl_str[i][0])
-			arg(a, "wl_str%d=%s", i, cfg->wl_str[i]);
-}
-
-/* The run's parameters, as the protocol passes them. */
-static void run_args(const struct run_cfg *cfg, struct fg_argv *a)
-{
-	arg(a, "mode=run");
-	arg(a, "model=%s", cfg->model->name);
-	arg(a, "workload=%s", cfg->workload->name);
-	arg(a, "tasks=%" PRIu64, cfg->tasks);
-	arg(a, "concurrency=%" PRIu64, cfg->concurrency);
-	arg(a, "workers=%" PRIu64, cfg->workers);
-	arg(a, "host=%s", cfg->target_host);
-	arg(a, "port=%s", cfg->target_port);
-	arg(a, "path=%s", cfg->target_path);
-	arg(a, "io_latency_us=%" PRIu64, cfg->io_latency_us);
-	arg(a, "payload=%" PRIu64, cfg->payload);
-	arg(a, "conn=%s", cfg->keepalive ? "keepalive" : "new");
-	arg(a, "cpu_iters=%" PRIu64, cfg->cpu_iters);
-	arg(a, "timeout_us=%" PRIu64, cfg->timeout_us);
-	arg(a, "spawn=%s", cfg->spawn_exec ? "exec" : "fork");
-	arg(a, "fd=%d", FOREIGN_FD);
-	if (cfg->py_bare)
-		arg(a, "bare=1");
-	if (cfg->rate_tps > 0)
-		arg(a, "release_fd=%d", FOREIGN_RELEASE_FD);
-	wl_args(cfg, a);
-}
 
 /* Open loop: the schedule in a memfd for the program's fd 4, and the
  * longest gap between two releases (the program may be silent that long).
@@ -448,16 +297,6 @@ static bool fg_pump(struct fg *g, int ms)
 	return true;
 }
 
-static int ms_until(uint64_t deadline)
-{
-	uint64_t now = clock_now_ns();
-
-	if (now >= deadline)
-		return 0;
-	return (deadline - now) / 1000000 < FOREIGN_POLL_MS ? (int)((deadline - now) / 1000000) + 1
-							    : FOREIGN_POLL_MS;
-}
-
 static void say(struct fg *g, const char *line)
 {
 	size_t n = strlen(line), off = 0;
@@ -571,7 +410,7 @@ static int wait_ready(struct fg *g)
 			return -ECANCELED;
 		if (clock_now_ns() >= deadline)
 			return -ETIMEDOUT;
-		if (!fg_pump(g, ms_until(deadline)))
+		if (!fg_pump(g, foreign_ms_until(deadline)))
 			return -ECHILD;
 		if (g->out->errors[TASK_ERR_WORKER])
 			return -EPROTO;
@@ -591,7 +430,7 @@ static void take_records(struct fg *g)
 			fg_kill(g); /* alive but silent: stuck */
 			break;
 		}
-		if (!fg_pump(g, ms_until(g->last_heard + quiet))) {
+		if (!fg_pump(g, foreign_ms_until(g->last_heard + quiet))) {
 			while (g->fd >= 0 && fg_pump(g, 0)) /* what it wrote before it died */
 				;
 			break;
@@ -622,116 +461,18 @@ static void fg_free(struct fg *g)
 	free(g->seen);
 }
 
-/* Can the program import the libraries of this run? It is asked (mode=
- * probe, its stderr captured) when one is not in the standard library: 0,
- * or -EINVAL with its one line in err. */
-static int py_probe(const struct run_cfg *cfg, char *err, size_t errlen)
-{
-	struct fg_argv a = { .n = 0 };
-	char buf[1024] = "", *line;
-	size_t len = 0;
-	uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
-	int p[2], st = 0;
-	struct proc_end e;
-	struct spawn sp;
-	pid_t pid;
-
-	if (program_argv(cfg->model, &a) < 0 || !ends_with(a.v[a.n - 1], ".py"))
-		return 0; /* the run says what is wrong with the program */
-	run_args(cfg, &a);
-	for (int i = 0; i < a.n; i++)
-		if (strcmp(a.v[i], "mode=run") == 0)
-			snprintf(a.buf[i], FOREIGN_ARG_MAX, "mode=probe");
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return 0;
-	spawn_init(&sp);
-	spawn_null(&sp, STDIN_FILENO);
-	spawn_null(&sp, STDOUT_FILENO);
-	spawn_dup(&sp, STDERR_FILENO, p[1]);
-	if (spawn_exec(&sp, a.v, &pid) != 0)
-		pid = -1;
-	close(p[1]);
-	while (pid > 0 && clock_now_ns() < deadline) {
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		ssize_t r;
-
-		if (poll(&pf, 1, ms_until(deadline)) <= 0)
-			continue;
-		r = read(p[0], buf + len, sizeof(buf) - 1 - len);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof(buf) - 1) /* keep the end: the last line */
-			len = 0;
-	}
-	close(p[0]);
-	if (pid < 0)
-		return 0;
-	if (proc_kill(pid, false, &e) == 0) /* killed if it is still there */
-		st = e.status;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	buf[len] = '\0';
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
-	if (*line)
-		snprintf(err, errlen, "%s", line);
-	else
-		snprintf(err, errlen, "%s: its program cannot start (exit %d)", cfg->model->name,
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	return -EINVAL;
-}
-
-int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
-{
-	bool probe = false;
-
-	/* the programs speak the kinds of work a family names, and a wait
-	 * alone (the timer) where the model says it holds one */
-	if (cfg->workload->family == WL_FAMILY_OTHER && !model_takes(cfg->model, cfg->workload)) {
-		snprintf(err, errlen, "--workload: %s does not run %s (a workload of no family)",
-			 cfg->model->name, cfg->workload->name);
-		return -EINVAL;
-	}
-
-	for (const struct wl_flag *f = cfg->workload->flags; f && f->name; f++) {
-		const struct py_fit *fit;
-		const char *lib;
-
-		if (!is_lib_flag(f))
-			continue;
-		fit = py_fit_of(cfg, f->name);
-		lib = py_lib(cfg, f);
-		if (!lib) {
-			char fits[160] = "";
-
-			for (int i = 0; fit && fit->libs[i]; i++)
-				snprintf(fits + strlen(fits), sizeof(fits) - strlen(fits), "%s%s",
-					 i ? ", " : "", fit->libs[i]);
-			snprintf(err, errlen, "--%s: %s runs %s with %s, not %s", f->name,
-				 cfg->model->name, cfg->workload->name, fits,
-				 f->choices[cfg->wl_num[f->slot]]);
-			return -EINVAL;
-		}
-		probe |= !fit->stdlib || strcmp(lib, fit->stdlib) != 0;
-	}
-	return probe ? py_probe(cfg, err, errlen) : 0;
-}
-
 int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out)
 {
 	struct fg g = { .cfg = cfg, .out = out, .fd = -1, .ctl = ctl, .release_fd = -1 };
-	struct fg_argv a = { .n = 0 };
+	struct foreign_argv a = { .n = 0 };
 	char go[64];
 	int rc;
 
 	stats_init(out);
-	rc = program_argv(cfg->model, &a);
+	rc = foreign_program_argv(cfg->model, &a);
 	if (rc < 0)
 		return rc;
-	run_args(cfg, &a);
+	foreign_run_args(cfg, &a);
 	g.seen = calloc(cfg->tasks / 8 + 1, 1);
 	if (!g.seen)
 		return -ENOMEM;
@@ -778,29 +519,24 @@ int foreign_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_st
 int foreign_cpu_cost(struct run_cfg *cfg, double *us_per_task, char *err, size_t errlen)
 {
 	struct fg g = { .cfg = cfg, .fd = -1, .release_fd = -1 };
-	struct fg_argv a = { .n = 0 };
+	struct foreign_argv a = { .n = 0 };
 	double big = (double)cfg->cpu_target_us * 1e3, w = 0;
 	uint64_t iters = 0, deadline;
-	int rc = program_argv(cfg->model, &a);
+	int rc = foreign_program_argv(cfg->model, &a);
 
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: cannot find its program %s (or %s)", cfg->model->name,
 			 cfg->model->program ? cfg->model->program : "(none)", FOREIGN_PYTHON);
 		return rc;
 	}
-	arg(&a, "mode=cpu");
-	arg(&a, "model=%s", cfg->model->name);
-	arg(&a, "workload=%s", cfg->workload->name);
-	arg(&a, "cpu_iters=%" PRIu64, cfg->cpu_iters);
-	arg(&a, "cpu_us=%" PRIu64, cfg->cpu_target_us);
-	arg(&a, "fd=%d", FOREIGN_FD);
+	foreign_cpu_args(cfg, &a);
 	if ((double)cfg->cpu_iters * FOREIGN_ITER_NS_MAX > big)
 		big = (double)cfg->cpu_iters * FOREIGN_ITER_NS_MAX;
 	/* a calibration, then at most 15 calls or 100 ms of them */
 	deadline = clock_now_ns() + 30 * NS_PER_S + (uint64_t)(big * 20 < 1e15 ? big * 20 : 1e15);
 	rc = fg_start(&g, a.v);
 	while (rc == 0 && !g.cpu_line[0] && clock_now_ns() < deadline)
-		if (!fg_pump(&g, ms_until(deadline)))
+		if (!fg_pump(&g, foreign_ms_until(deadline)))
 			break;
 	fg_reap(&g, clock_now_ns() + 5 * NS_PER_S);
 	fg_free(&g);

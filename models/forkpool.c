@@ -95,7 +95,6 @@ const struct model_ops model_forkpool = {
 	.summary = "--concurrency prefork worker processes, shared-memory queue and results",
 	.label = "procs",
 	.color = "#D55E00",
-	.analog = "multiprocessing.Pool",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_PROCESSES,
 	.wstats = MODEL_WSTATS_SLOTS,

@@ -96,18 +96,16 @@ struct model_ops {
 	const char *summary; /* one line for `cmbench list` */
 	const char *label;   /* short label for charts: "loop", "threads" */
 	const char *color;   /* chart colour, "#rrggbb" */
-	const char *analog;  /* the Python analog, for `cmbench list` */
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	enum model_par par;  /* how many cores its CPU parts can use */
 	enum model_kind kind;
-	bool offload;	   /* a loop that hands synchronous parts to a pool */
-	bool uses_workers; /* --workers sizes something (a pool, processes) */
-	bool foreign;	   /* a program that speaks the handshake */
+	bool offload;  /* a loop that hands synchronous parts to a pool */
+	bool foreign;  /* a program that speaks the handshake */
 	/* foreign: its program runs a workload that only waits (a hold_flag,
 	 * no I/O, no CPU: the timer); without it such a workload is refused */
 	bool holds_wait;
-	bool spawns;	   /* starts processes as it runs: --spawn fork|exec applies */
-	bool per_task;	   /* creates a thread or a process for every task (no pool) */
+	bool spawns;   /* starts processes as it runs: --spawn fork|exec applies */
+	bool per_task; /* creates a thread or a process for every task (no pool) */
 	/* keeps an open loop's schedule (--rate): starts no task before
 	 * ctl_release_ns() and records latency from it; without it the CLI
 	 * refuses --rate */

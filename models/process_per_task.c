@@ -456,7 +456,6 @@ const struct model_ops model_process_per_task = {
 		   "--spawn fork|exec",
 	.label = "proc/task",
 	.color = "#882255",
-	.analog = "multiprocessing.Process(target=task).start() per task",
 	.par = MODEL_PAR_SLOTS,
 	.per_task = true,
 	.kind = MODEL_KIND_PROCESSES,

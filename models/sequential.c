@@ -40,7 +40,6 @@ const struct model_ops model_sequential = {
 	.summary = "one task after another, one thread, blocking calls",
 	.label = "seq",
 	.color = "#555555",
-	.analog = "for url in urls: requests.get(url)",
 	.one_slot = true,
 	.par = MODEL_PAR_ONE,
 	.kind = MODEL_KIND_SEQUENTIAL,

@@ -178,7 +178,6 @@ const struct model_ops model_thread_per_task = {
 	.summary = "a new pthread for every task (at most --concurrency alive), each joined",
 	.label = "thread/task",
 	.color = "#CC79A7",
-	.analog = "threading.Thread(target=fetch).start() per request",
 	.par = MODEL_PAR_SLOTS,
 	.per_task = true,
 	.open_loop = true,

@@ -186,7 +186,6 @@ const struct model_ops model_threadpool = {
 	.summary = "--concurrency pthreads fed through a bounded queue, blocking I/O",
 	.label = "threads",
 	.color = "#E69F00",
-	.analog = "concurrent.futures.ThreadPoolExecutor",
 	.par = MODEL_PAR_SLOTS,
 	.kind = MODEL_KIND_THREADS,
 	.wstats = MODEL_WSTATS_SLOTS,

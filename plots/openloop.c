@@ -3,7 +3,7 @@
  * capacity.csv's searched rates; and the rule's words for them: the rate a
  * model sustains, its knee. The chart (data/latency.c), the verdicts
  * (verdicts/openloop.c) and the finding (findings/openloop.c) read them.
- * "Sustains" is harness/sweep/sustain.h's rule: clean, p99 (latency from
+ * "Sustains" is harness/set/sustain.h's rule: clean, p99 (latency from
  * each task's intended release) at most the SLO, keeping up, and no
  * growing backlog. */
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/sweep/sustain.h"
+#include "../harness/set/sustain.h"
 #include "openloop.h"
 
 /* The column called name of cells.csv, "" when absent. */

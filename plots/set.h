@@ -26,9 +26,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../harness/sweep/cells.h"
-#include "../harness/sweep/meta.h"
-#include "../harness/sweep/spec.h"
+#include "../harness/set/cells.h"
+#include "../harness/set/meta.h"
+#include "../harness/spec/spec.h"
 #include "../lib/verdict.h"
 
 struct matrix_cell;    /* verdicts/matrix.h */

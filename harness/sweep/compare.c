@@ -12,10 +12,10 @@
 
 #include "sweep.h"
 #include "../result.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
-#include "meta.h"
-#include "setio.h"
+#include "../set/meta.h"
+#include "../set/setio.h"
 #include "../../lib/verdict.h"
 
 #define USAGE "usage: cmbench compare DIR_A DIR_B"

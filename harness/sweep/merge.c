@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "sweep.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
-#include "meta.h"
-#include "setio.h"
-#include "spec.h"
+#include "../set/meta.h"
+#include "../set/setio.h"
+#include "../spec/spec.h"
 
 #define USAGE "usage: cmbench merge OUT DIR... [--force]"
 

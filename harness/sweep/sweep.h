@@ -1,5 +1,5 @@
-/* sweep.h - `cmbench sweep`: what its files share. Not for use outside
- * harness/sweep/sweep_*.c.
+/* sweep.h - `cmbench sweep`, `merge` and `compare`: what the files of
+ * harness/sweep/ share, and the three mains for cmd/.
  *
  * A sweep expands a spec (spec_*.c) into cells and runs each cell as one
  * hyperfine invocation of `cmbench run`: warm-up runs, then reps measured
@@ -16,8 +16,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "meta.h"
-#include "spec.h"
+#include "../set/meta.h"
+#include "../spec/spec.h"
 
 #define SWEEP_PATH_MAX 1024 /* the set, the spec, the binary: room for names under them */
 
@@ -67,6 +67,10 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		    struct sweep_point_out *out);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
+/* sweep_rows.c: append the cell's rows (the last c->reps of its scratch
+ * file, a failure row for each run that left none) to results.csv in one
+ * piece. 0, -CMD_EUSAGE when the runs wrote other columns, or -errno. */
+int sweep_keep_rows(struct sweep *sw, const struct spec_cell *c, const char *scratch);
 
 /* sweep_run.c: calibrate, plan and run the cells */
 int sweep_plan(struct sweep *sw);
@@ -83,6 +87,5 @@ void sweep_install_signals(void);
 int sweep_main(int argc, char **argv);	 /* cmbench sweep SPEC ... */
 int merge_main(int argc, char **argv);	 /* cmbench merge OUT DIR... */
 int compare_main(int argc, char **argv); /* cmbench compare A B */
-int ceiling_main(int argc, char **argv); /* cmbench ceiling (ceiling.c) */
 
 #endif

@@ -34,11 +34,11 @@
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
 #include "../../lib/proc.h"
-#include "setio.h"
-#include "sustain.h"
+#include "../set/setio.h"
+#include "../set/sustain.h"
 #include "sweep.h"
 
 #define CAP_OUT_MAX 16384    /* the output of one `cmbench run --format csv` */

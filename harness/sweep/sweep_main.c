@@ -13,7 +13,7 @@
 #include "../../lib/probe.h"
 #include "../../lib/cmdutil.h"
 #include "../../lib/proc.h"
-#include "setio.h"
+#include "../set/setio.h"
 #include "sweep.h"
 
 #define SPECS_DIR "sweeps" /* where a bare spec name is looked up */

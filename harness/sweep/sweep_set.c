@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "../result.h"
-#include "cells.h"
+#include "../set/cells.h"
 #include "../../lib/cmdutil.h"
 #include "../../lib/util.h"
-#include "setio.h"
+#include "../set/setio.h"
 #include "sweep.h"
 
 char *sweep_results_header(void)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/sweep/sustain.h"
+#include "../../harness/set/sustain.h"
 #include "../doc.h"
 #include "../openloop.h"
 #include "verdicts.h"

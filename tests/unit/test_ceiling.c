@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/sweep/ceiling.h"
+#include "harness/ceiling/ceiling.h"
 #include "models/model.h"
 #include "workloads/workload.h"
 

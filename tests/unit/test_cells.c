@@ -1,4 +1,4 @@
-/* test_cells.c - folding trials into cells (harness/sweep/cells.c): median, min,
+/* test_cells.c - folding trials into cells (harness/set/cells.c): median, min,
  * max and sample stddev on known rows, the ok flag, hyperfine's export,
  * and cells.csv written and read back. */
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 
 #include "harness/cli.h"
 #include "harness/result.h"
-#include "harness/sweep/cells.h"
+#include "harness/set/cells.h"
 #include "models/model.h"
 #include "workloads/workload.h"
 

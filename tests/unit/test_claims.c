@@ -25,6 +25,7 @@
 #include "unit.h"
 
 #include "claims/claims.h"
+#include "claims/figures.h"
 
 static void test_range(void **state)
 {
@@ -104,12 +105,12 @@ static void figures(const struct claim *c, double *v, double x)
 	for (int k = 0; k < CLAIM_FIGS; k++)
 		v[k] = 1;
 	if (strcmp(c->id, "gil") == 0) {
-		v[1] = 1.9; /* C threads: two cores */
-		v[3] = 2;
+		v[GIL_C_THREADS_X] = 1.9; /* C threads: two cores */
+		v[GIL_CORES] = 2;
 	}
 	if (strcmp(c->id, "sqlite-threads") == 0) {
-		v[1] = 1.9; /* C threads: two cores */
-		v[2] = 2;
+		v[SQLT_C_X] = 1.9; /* C threads: two cores */
+		v[SQLT_CORES] = 2;
 	}
 	for (int i = 0; i < subjects(c); i++)
 		v[c->subjects[i].fig] = x;
@@ -174,9 +175,9 @@ static void test_spawn_words(void **state)
 
 	(void)state;
 	figures(c, v, 7.4);
-	v[0] = 87.1;
+	v[PSPAWN_SPAWN_MIN_MS] = 87.1;
 	assert_int_equal(conclude(c, v, why), CLAIM_FAILS);
-	v[0] = 120;
+	v[PSPAWN_SPAWN_MIN_MS] = 120;
 	assert_int_equal(conclude(c, v, why), CLAIM_PARTLY);
 	assert_non_null(strstr(why, "holds only for CPython with spawn"));
 }
@@ -189,13 +190,13 @@ static void test_gil_control(void **state)
 
 	(void)state;
 	figures(c, v, 0.93);
-	v[1] = 1.26; /* C threads just past the claim's own 1× ± 25%: two cores */
+	v[GIL_C_THREADS_X] = 1.26; /* C threads just past the claim's own 1× ± 25%: two cores */
 	assert_int_equal(conclude(c, v, why), CLAIM_HOLDS);
-	v[1] = 1.1; /* C threads did not get a second core either */
+	v[GIL_C_THREADS_X] = 1.1; /* C threads did not get a second core either */
 	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
 	assert_non_null(strstr(why, "control"));
-	v[1] = 1.9;
-	v[3] = 1; /* one core */
+	v[GIL_C_THREADS_X] = 1.9;
+	v[GIL_CORES] = 1; /* one core */
 	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
 }
 
@@ -209,11 +210,11 @@ static void test_sqlite_threads_control(void **state)
 	(void)state;
 	figures(c, v, 1.9);
 	assert_int_equal(conclude(c, v, why), CLAIM_HOLDS);
-	v[1] = 1.1; /* the control got no second core */
+	v[SQLT_C_X] = 1.1; /* the control got no second core */
 	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
 	assert_non_null(strstr(why, "control"));
-	v[1] = 1.9;
-	v[2] = 1; /* one core */
+	v[SQLT_C_X] = 1.9;
+	v[SQLT_CORES] = 1; /* one core */
 	assert_int_equal(conclude(c, v, why), CLAIM_UNMEASURED);
 }
 

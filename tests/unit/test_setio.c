@@ -1,4 +1,4 @@
-/* test_setio.c - result-set files written safely (harness/sweep/setio.c):
+/* test_setio.c - result-set files written safely (harness/set/setio.c):
  * a row appended whole or not at all when the file size limit (or a full
  * disk) cuts a write short, with the real errno; a replaced file whole or
  * untouched, no temporary file left behind; a torn last line cut off; and
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/sweep/setio.h"
+#include "harness/set/setio.h"
 
 static char dir[] = "/tmp/test_setio_XXXXXX";
 

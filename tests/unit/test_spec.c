@@ -1,5 +1,5 @@
 /* test_spec.c - the sweep spec parser and its grid expansion
- * (harness/sweep/spec_*.c): good specs expand to the expected cells, every kind of
+ * (harness/spec/spec_*.c): good specs expand to the expected cells, every kind of
  * bad spec is one line naming file:line and the problem. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/sweep/spec.h"
+#include "harness/spec/spec.h"
 #include "models/model.h"
 #include "workloads/workload.h"
 

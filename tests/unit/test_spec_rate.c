@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/sweep/spec.h"
-#include "harness/sweep/sustain.h"
+#include "harness/spec/spec.h"
+#include "harness/set/sustain.h"
 
 static const char spec_text[] = "reps: 3\n"
 				"grid: latency\n"

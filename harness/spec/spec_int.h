@@ -1,5 +1,5 @@
 /* spec_int.h - what the spec parser (spec_parse.c) and its key handlers
- * (spec_keys.c) share. Not for use outside harness/sweep/spec_*.c. */
+ * (spec_keys.c, spec_models.c) share. Not for use outside harness/spec/spec_*.c. */
 #ifndef CMB_SPEC_INT_H
 #define CMB_SPEC_INT_H
 
@@ -35,6 +35,16 @@ extern const size_t spec_nkeys;
 
 /* Open a new grid (the value of a `grid:` line). */
 int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n);
+/* The keys that name models (spec_models.c): models:, cpu_scale:, folklore:. */
+int spec_key_models(struct spec_parser *ps, const char *key, char **items, int n);
+int spec_key_cpu_scale(struct spec_parser *ps, const char *key, char **items, int n);
+int spec_key_folklore(struct spec_parser *ps, const char *key, char **items, int n);
+/* A whole number in [min, max] into *out, or -EINVAL said as the key's. */
+int spec_parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
+		   uint64_t max, uint64_t *out);
+/* An expression's syntax checked now, with C = 1 (when c_ok) and nproc = 1:
+ * 0, or -EINVAL said. */
+int spec_check_expr(struct spec_parser *ps, const char *key, const char *s, bool c_ok);
 /* Split value into items at blanks and commas outside parentheses, in
  * place, into a malloc'd array *items (the caller frees it). Returns the
  * count, or -ENOMEM. */

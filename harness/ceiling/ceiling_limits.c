@@ -84,6 +84,14 @@ static unsigned long long vmstat(const char *key, bool *known)
 	return v;
 }
 
+bool ceiling_oom_kills(unsigned long long *n)
+{
+	bool known;
+
+	*n = vmstat("oom_kill", &known);
+	return known;
+}
+
 /* pids.max of this process's cgroup (v2: the "0::PATH" line of
  * /proc/self/cgroup), or 0 for none ("max", v1, unreadable). */
 static unsigned long long cgroup_pids_max(void)

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "spec.h"
+#include "../spec/spec.h"
 
-#define CELLS_MAX_REPS 100 /* the most reps a spec may ask for */
+#define CELLS_MAX_REPS SPEC_REPS_MAX /* the most reps a spec may ask for */
 
 /* A csv file held in memory: the fields point into buf. No quoting: no
  * field cmbench writes holds a comma or a newline. */

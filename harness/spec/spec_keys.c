@@ -8,14 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../models/model.h"
 #include "../../workloads/workload.h"
 #include "../cli.h"
-#include "cells.h"
 #include "spec_int.h"
 
-static int parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
-		     uint64_t max, uint64_t *out)
+int spec_parse_u64(struct spec_parser *ps, const char *key, const char *s, uint64_t min,
+		   uint64_t max, uint64_t *out)
 {
 	char err[CLI_ERR_MAX];
 
@@ -91,10 +89,10 @@ static int key_reps(struct spec_parser *ps, const char *key, char **items, int n
 		return spec_perr(ps, "%s: '%s' is not N or MIN..MAX", key, items[0]);
 	snprintf(lo, sizeof(lo), "%.*s", dots ? (int)(dots - items[0]) : (int)strlen(items[0]),
 		 items[0]);
-	if (parse_u64(ps, key, lo, 1, CELLS_MAX_REPS, &a))
+	if (spec_parse_u64(ps, key, lo, 1, SPEC_REPS_MAX, &a))
 		return -EINVAL;
 	b = a;
-	if (dots && parse_u64(ps, key, dots + 2, 1, CELLS_MAX_REPS, &b))
+	if (dots && spec_parse_u64(ps, key, dots + 2, 1, SPEC_REPS_MAX, &b))
 		return -EINVAL;
 	if (b < a)
 		return spec_perr(ps, "%s: '%s': MIN is above MAX", key, items[0]);
@@ -114,7 +112,7 @@ static int key_search_reps(struct spec_parser *ps, const char *key, char **items
 {
 	uint64_t a;
 
-	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 1, CELLS_MAX_REPS, &a))
+	if (one_item(ps, key, n) || spec_parse_u64(ps, key, items[0], 1, SPEC_REPS_MAX, &a))
 		return -EINVAL;
 	if (ps->grid) {
 		ps->grid->search_reps = (unsigned)a;
@@ -167,7 +165,7 @@ static int key_warmup(struct spec_parser *ps, const char *key, char **items, int
 {
 	uint64_t v;
 
-	if (one_item(ps, key, n) || parse_u64(ps, key, items[0], 0, 10, &v))
+	if (one_item(ps, key, n) || spec_parse_u64(ps, key, items[0], 0, 10, &v))
 		return -EINVAL;
 	if (ps->grid) {
 		ps->grid->warmup = (unsigned)v;
@@ -214,142 +212,6 @@ int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n)
 	return 0;
 }
 
-/* Look up n model names into a malloc'd array; 0 or -EINVAL / -ENOMEM. */
-static int model_list(struct spec_parser *ps, const char *key, char **items, int n,
-		      const struct model_ops ***out, size_t *nout)
-{
-	const struct model_ops **v = calloc((size_t)n, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++) {
-		v[i] = model_find(items[i]);
-		for (int j = 0; v[i] && j < i; j++)
-			if (v[j] == v[i]) {
-				free(v);
-				return spec_perr(ps, "%s: '%s' is listed twice", key, items[i]);
-			}
-		if (!v[i]) {
-			free(v);
-			return spec_perr(ps, "%s: unknown model '%s' (cmbench list shows them)",
-					 key, items[i]);
-		}
-	}
-	*out = v;
-	*nout = (size_t)n;
-	return 0;
-}
-
-/* A label: [a-z0-9-], not empty, shorter than SPEC_NAME_MAX. */
-static bool label_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n < SPEC_NAME_MAX &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
-/* models: NAME or LABEL=MODEL: a model under its own name or a new one
- * (a grid may run one model twice, for an A/A check). */
-static int key_models_labels(struct spec_parser *ps, const char *key, char **items, int n)
-{
-	struct spec_grid *g = ps->grid;
-	char **names = calloc((size_t)n, sizeof(*names));
-	int rc;
-
-	g->labels = calloc((size_t)n, sizeof(*g->labels));
-	g->cpu_scale = calloc((size_t)n, sizeof(*g->cpu_scale));
-	if (!names || !g->labels || !g->cpu_scale) {
-		free(names);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < n; i++) {
-		char *eq = strchr(items[i], '=');
-
-		g->cpu_scale[i] = 1;
-		names[i] = eq ? eq + 1 : items[i];
-		if (!eq)
-			continue;
-		*eq = '\0';
-		if (!label_ok(items[i])) {
-			free(names);
-			return spec_perr(ps, "%s: label '%s' may hold only a-z, 0-9 and -", key,
-					 items[i]);
-		}
-		if (model_find(items[i])) {
-			free(names);
-			return spec_perr(ps,
-					 "%s: label '%s' is the name of a model; choose a new one",
-					 key, items[i]);
-		}
-		if (!model_find(names[i])) {
-			free(names);
-			return spec_perr(
-				ps, "%s: '%s=%s': unknown model '%s' (cmbench list shows them)",
-				key, items[i], names[i], names[i]);
-		}
-		snprintf(g->labels[i], SPEC_NAME_MAX, "%s", items[i]);
-	}
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++) {
-			const char *a = g->labels[i][0] ? g->labels[i] : names[i];
-			const char *b = g->labels[j][0] ? g->labels[j] : names[j];
-
-			if (strcmp(a, b) == 0) {
-				free(names);
-				return spec_perr(ps, "%s: '%s' is listed twice", key, a);
-			}
-		}
-	/* a model under two names is the point of a label: check the rest */
-	rc = 0;
-	g->models = calloc((size_t)n, sizeof(*g->models));
-	if (!g->models)
-		rc = -ENOMEM;
-	for (int i = 0; rc == 0 && i < n; i++)
-		if (!(g->models[i] = model_find(names[i])))
-			rc = spec_perr(ps, "%s: unknown model '%s' (cmbench list shows them)", key,
-				       names[i]);
-	if (rc == 0)
-		g->n_models = (size_t)n;
-	free(names);
-	return rc;
-}
-
-/* cpu_scale: LABEL=F - that label's cpu work times F (an A/B check of a
- * known difference) */
-static int key_cpu_scale(struct spec_parser *ps, const char *key, char **items, int n)
-{
-	struct spec_grid *g = ps->grid;
-
-	for (int i = 0; i < n; i++) {
-		char *eq = strchr(items[i], '='), *end;
-		double f;
-		size_t k;
-
-		if (!eq)
-			return spec_perr(ps, "%s: '%s' is not LABEL=FACTOR", key, items[i]);
-		*eq = '\0';
-		f = strtod(eq + 1, &end);
-		if (end == eq + 1 || *end || !(f >= 0.1 && f <= 10))
-			return spec_perr(ps, "%s: factor '%s' is not a number from 0.1 to 10", key,
-					 eq + 1);
-		for (k = 0; k < g->n_models; k++)
-			if (strcmp(g->labels[k][0] ? g->labels[k] : g->models[k]->name, items[i]) ==
-			    0)
-				break;
-		if (k == g->n_models)
-			return spec_perr(ps, "%s: '%s' is not a model of this grid (models: first)",
-					 key, items[i]);
-		g->cpu_scale[k] = f;
-	}
-	return 0;
-}
-
-static int key_models(struct spec_parser *ps, const char *key, char **items, int n)
-{
-	return key_models_labels(ps, key, items, n);
-}
-
 static int key_workload(struct spec_parser *ps, const char *key, char **items, int n)
 {
 	struct spec_grid *g = ps->grid;
@@ -379,7 +241,7 @@ static int key_share(struct spec_parser *ps, const char *key, char **items, int 
 	if (axis_room(ps, key, g->n_shares, n))
 		return -EINVAL;
 	for (int i = 0; i < n; i++) {
-		if (parse_u64(ps, key, items[i], 0, 100, &v))
+		if (spec_parse_u64(ps, key, items[i], 0, 100, &v))
 			return -EINVAL;
 		g->shares[g->n_shares++] = (int)v;
 	}
@@ -422,7 +284,7 @@ static int key_payload(struct spec_parser *ps, const char *key, char **items, in
 	if (axis_room(ps, key, g->n_payload, n))
 		return -EINVAL;
 	for (int i = 0; i < n; i++)
-		if (parse_u64(ps, key, items[i], 0, 1 << 30, &g->payload[g->n_payload++]))
+		if (spec_parse_u64(ps, key, items[i], 0, 1 << 30, &g->payload[g->n_payload++]))
 			return -EINVAL;
 	return 0;
 }
@@ -446,7 +308,7 @@ static int key_conn(struct spec_parser *ps, const char *key, char **items, int n
 }
 
 /* Check an expression's syntax now, with C = 1 and nproc = 1 where allowed. */
-static int check_expr(struct spec_parser *ps, const char *key, const char *s, bool c_ok)
+int spec_check_expr(struct spec_parser *ps, const char *key, const char *s, bool c_ok)
 {
 	char err[SPEC_ERR_MAX];
 	long long v;
@@ -465,7 +327,7 @@ static int expr_list(struct spec_parser *ps, const char *key, char **items, int 
 	if (axis_room(ps, key, *n_v, n))
 		return -EINVAL;
 	for (int i = 0; i < n; i++) {
-		if (check_expr(ps, key, items[i], c_ok))
+		if (spec_check_expr(ps, key, items[i], c_ok))
 			return -EINVAL;
 		snprintf(v[(*n_v)++], SPEC_EXPR_MAX, "%s", items[i]);
 	}
@@ -486,95 +348,10 @@ static int key_workers(struct spec_parser *ps, const char *key, char **items, in
 
 static int key_tasks(struct spec_parser *ps, const char *key, char **items, int n)
 {
-	if (one_item(ps, key, n) || check_expr(ps, key, items[0], true))
+	if (one_item(ps, key, n) || spec_check_expr(ps, key, items[0], true))
 		return -EINVAL;
 	snprintf(ps->grid->tasks, SPEC_EXPR_MAX, "%s", items[0]);
 	ps->grid->tasks_line = ps->line;
-	return 0;
-}
-
-/* s without its leading and trailing blanks (s is modified). */
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
-		;
-	*e = '\0';
-	return s;
-}
-
-/* "A" or "A-B", shares in percent, into f->lo and f->hi. */
-static int folklore_shares(struct spec_parser *ps, const char *key, char *s,
-			   struct spec_folklore *f)
-{
-	char *dash = strchr(s, '-');
-	uint64_t lo, hi;
-
-	if (dash)
-		*dash = '\0';
-	if (parse_u64(ps, key, trim(s), 0, 100, &lo) ||
-	    parse_u64(ps, key, dash ? trim(dash + 1) : s, 0, 100, &hi))
-		return -EINVAL;
-	if (lo > hi)
-		return spec_perr(ps, "%s: the share range %d-%d is backwards", key, (int)lo,
-				 (int)hi);
-	f->lo = (int)lo;
-	f->hi = (int)hi;
-	return 0;
-}
-
-/* folklore: SHARES | what it says | MODELS - the common answer for a
- * range of cpu shares, which decision-matrix.md holds the measured
- * winner against. */
-static int key_folklore(struct spec_parser *ps, const char *key, char **items, int n)
-{
-	struct spec_grid *g = ps->grid;
-	struct spec_folklore f = { 0 }, *nv;
-	char *part[3], *says, *at, **names = NULL;
-	int nn, rc;
-
-	(void)n;
-	part[0] = items[0];
-	part[1] = strchr(part[0], '|');
-	part[2] = part[1] ? strchr(part[1] + 1, '|') : NULL;
-	if (!part[2] || strchr(part[2] + 1, '|'))
-		return spec_perr(ps, "%s: expected 'SHARES | what it says | MODELS'", key);
-	*part[1]++ = '\0';
-	*part[2]++ = '\0';
-	says = trim(part[1]);
-	if (!*says || strlen(says) >= sizeof(f.says))
-		return spec_perr(ps, "%s: say something, in under %zu characters", key,
-				 sizeof(f.says));
-	snprintf(f.says, sizeof(f.says), "%s", says);
-	at = strchr(part[0], '@');
-	if (at) {
-		*at++ = '\0';
-		at = trim(at);
-		if (check_expr(ps, key, at, false))
-			return -EINVAL;
-		snprintf(f.at, sizeof(f.at), "%s", at);
-	}
-	if (folklore_shares(ps, key, part[0], &f))
-		return -EINVAL;
-	nn = spec_split(part[2], &names);
-	if (nn <= 0) {
-		free(names);
-		return nn < 0 ? nn : spec_perr(ps, "%s: name the models it means", key);
-	}
-	rc = model_list(ps, key, names, nn, &f.models, &f.n_models);
-	free(names);
-	if (rc)
-		return rc;
-	nv = realloc(g->folklore, (g->n_folklore + 1) * sizeof(*nv));
-	if (!nv) {
-		free(f.models);
-		return -ENOMEM;
-	}
-	g->folklore = nv;
-	g->folklore[g->n_folklore++] = f;
 	return 0;
 }
 
@@ -697,7 +474,7 @@ static int key_plateau(struct spec_parser *ps, const char *key, char **items, in
 {
 	if (one_item(ps, key, n))
 		return -EINVAL;
-	return parse_u64(ps, key, items[0], 0, 1000, &ps->grid->plateau_samples);
+	return spec_parse_u64(ps, key, items[0], 0, 1000, &ps->grid->plateau_samples);
 }
 
 /* The keys as a spec spells them, colon included. */
@@ -709,10 +486,10 @@ const struct spec_key spec_keys[] = {
 	{ "search_reps:", SPEC_ANY, false, false, key_search_reps },
 	{ "ci:", SPEC_ANY, false, false, key_ci },
 	{ "budget:", SPEC_ANY, false, false, key_budget },
-	{ "cpu_scale:", SPEC_GRID, false, false, key_cpu_scale },
+	{ "cpu_scale:", SPEC_GRID, false, false, spec_key_cpu_scale },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
 	{ "role:", SPEC_GRID, false, false, key_role },
-	{ "models:", SPEC_GRID, false, false, key_models },
+	{ "models:", SPEC_GRID, false, false, spec_key_models },
 	{ "workload:", SPEC_GRID, false, false, key_workload },
 	{ "share:", SPEC_GRID, false, false, key_share },
 	{ "task_time:", SPEC_GRID, false, false, key_task_time },
@@ -723,7 +500,7 @@ const struct spec_key spec_keys[] = {
 	{ "concurrency:", SPEC_GRID, false, false, key_concurrency },
 	{ "workers:", SPEC_GRID, false, false, key_workers },
 	{ "tasks:", SPEC_GRID, true, false, key_tasks },
-	{ "folklore:", SPEC_GRID, true, true, key_folklore },
+	{ "folklore:", SPEC_GRID, true, true, spec_key_folklore },
 	{ "rate:", SPEC_GRID, false, false, key_rate },
 	{ "arrivals:", SPEC_GRID, false, false, key_arrivals },
 	{ "duration:", SPEC_GRID, false, false, key_duration },

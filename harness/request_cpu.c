@@ -1,20 +1,21 @@
-/* floor.c - the machine's floor per request: the CPU one request costs the
- * client and the server together at zero latency, for the run's --conn and
- * --payload. Calibrated once per run, like the CPU kernel, before the
- * trial and outside the measurement: the monitor makes FLOOR_REQUESTS
- * requests one after another through the workload's own client (the
- * blocking driver) and counts its own thread's CPU plus the service's. */
+/* request_cpu.c - the CPU one request costs the client and the server
+ * together at zero latency, for the run's --conn and --payload: the
+ * machine's floor per request (a row's io_floor_us). Calibrated once per
+ * run, like the CPU kernel, before the trial and outside the measurement:
+ * the monitor makes REQ_PER_BATCH requests one after another through the
+ * workload's own client (the blocking driver), REQ_BATCHES times, and
+ * counts its own thread's CPU plus the service's. */
 #define _GNU_SOURCE
-#include "floor.h"
+#include "request_cpu.h"
 
 #include <stdlib.h>
 #include <time.h>
 
 #include "../workloads/workload.h"
 
-#define FLOOR_BATCHES 5	  /* the median batch is the figure */
-#define FLOOR_REQUESTS 40 /* per batch */
-#define FLOOR_WARMUP 20
+#define REQ_BATCHES 5	 /* the median batch is the figure */
+#define REQ_PER_BATCH 40 /* per batch */
+#define REQ_WARMUP 20
 
 static double thread_cpu_s(void)
 {
@@ -42,20 +43,20 @@ static double batch_us(const struct wl_service *service, void *svc, struct wl_sl
 	double c0 = thread_cpu_s(), s0 = service && service->cpu_s ? service->cpu_s(svc) : 0;
 	double cpu;
 
-	if (requests(slot, FLOOR_REQUESTS))
+	if (requests(slot, REQ_PER_BATCH))
 		return -1;
 	cpu = thread_cpu_s() - c0;
 	if (service && service->cpu_s)
 		cpu += service->cpu_s(svc) - s0;
-	return cpu * 1e6 / FLOOR_REQUESTS;
+	return cpu * 1e6 / REQ_PER_BATCH;
 }
 
-double floor_io_us(const struct run_cfg *run, void *svc)
+double request_cpu_us(const struct run_cfg *run, void *svc)
 {
 	const struct wl_service *service = run->workload->service;
 	struct wl_slot slot = { 0 };
 	struct run_cfg *cfg = malloc(sizeof(*cfg));
-	double t[FLOOR_BATCHES];
+	double t[REQ_BATCHES];
 	int n = 0;
 
 	if (!cfg)
@@ -63,14 +64,14 @@ double floor_io_us(const struct run_cfg *run, void *svc)
 	*cfg = *run;
 	cfg->io_latency_us = 0;
 	cfg->cpu_iters = 0;
-	if (wl_slot_init(&slot, cfg) == 0 && requests(&slot, FLOOR_WARMUP) == 0)
-		for (n = 0; n < FLOOR_BATCHES; n++)
+	if (wl_slot_init(&slot, cfg) == 0 && requests(&slot, REQ_WARMUP) == 0)
+		for (n = 0; n < REQ_BATCHES; n++)
 			if ((t[n] = batch_us(service, svc, &slot)) < 0)
 				break;
 	wl_slot_fini(&slot);
 	free(cfg);
-	if (n < FLOOR_BATCHES)
+	if (n < REQ_BATCHES)
 		return 0;
-	qsort(t, FLOOR_BATCHES, sizeof(t[0]), cmp_double);
-	return t[FLOOR_BATCHES / 2];
+	qsort(t, REQ_BATCHES, sizeof(t[0]), cmp_double);
+	return t[REQ_BATCHES / 2];
 }

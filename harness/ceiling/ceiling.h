@@ -1,6 +1,6 @@
 /* ceiling.h - `cmbench ceiling`: how many tasks each model holds at once
  * on this machine, and what stops it. Not for use outside
- * harness/sweep/ceiling*.c. */
+ * harness/ceiling/, but for ceiling_main (cmd/'s command table). */
 #ifndef CMB_CEILING_H
 #define CMB_CEILING_H
 
@@ -12,7 +12,12 @@
 struct model_ops;
 struct workload_ops;
 
-#define CEILING_OUT_MAX 8192 /* what a probe says, kept */
+#define CEILING_OUT_MAX 8192	 /* what a probe says, kept */
+#define CEIL_CAP 1000000	 /* --cap: the largest C tried */
+#define CEIL_FROM 64		 /* --from: the first probe */
+#define CEIL_HOLD_US 2000000	 /* --hold: how long every task waits */
+#define CEIL_HOLD_PER_TASK_US 50 /* more hold per task: creating C tasks takes time */
+#define CEIL_MODELS_MAX 32
 
 /* The machine's limits that a probe can run into. 0 = unknown. */
 struct ceiling_limits {
@@ -63,6 +68,8 @@ struct ceiling_verdict {
 };
 
 void ceiling_limits_read(struct ceiling_limits *l);
+/* /proc/vmstat's oom_kill into *n: true when it could be read. */
+bool ceiling_oom_kills(unsigned long long *n);
 /* Raise RLIMIT_NOFILE (soft, and hard where permitted, up to fs.nr_open)
  * and RLIMIT_NPROC (to unlimited where permitted) for the probes, saying
  * before and after in one line each; never a sysctl. */
@@ -76,5 +83,39 @@ double ceiling_mem_kib(const struct ceiling_probe *p);
 /* Keep only letters, digits, blanks and . : ; ( ) = / _ + - %. */
 void ceiling_clean(char *s);
 const char *ceiling_fmt_kib(char *buf, size_t len, unsigned long long kib);
+
+/* The command's state: its flags, the set it writes, the machine's limits. */
+struct ceiling {
+	const char *out_arg;
+	char dir[1024];
+	char cmbench[1024];
+	const struct model_ops *models[CEIL_MODELS_MAX];
+	size_t nmodels;
+	const struct workload_ops *wls[CEIL_MODELS_MAX];
+	size_t nwls;
+	unsigned long long cap, from, budget_kib;
+	unsigned long long hold_us, probe_timeout_us; /* 0: automatic */
+	struct ceiling_limits lim;
+	unsigned hold_mul; /* the hold is longer for a search whose tasks were not all
+			    * in flight at once (starting them took longer) */
+	double start_us; /* the hold's part per task: twice what starting one took in
+			  * the search's last clean probe; 0: CEIL_HOLD_PER_TASK_US */
+	int csv_fd, lock_fd;
+	unsigned failed_first;	    /* searches that failed at their first probe */
+	bool keep_limits;	    /* --keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC as they are */
+	struct ceiling_lifted lifted; /* what was raised, before -> after (every row says it) */
+};
+
+/* ceiling_flags.c: the flags into cl, checked against the machine (cl->lim
+ * read). 0, 1 (--help: printed), or -errno (said). */
+int ceiling_parse_args(struct ceiling *cl, int argc, char **argv);
+/* ceiling_probe.c: one probe of m on w at C=c into p, probed again with a
+ * longer hold (4x, twice at most; cl->hold_mul) while its tasks were not
+ * all held at once, then a failure of time. 0, -EINTR, or -errno. */
+int ceiling_probe_held(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
+		       unsigned long long c, struct ceiling_probe *p);
+
+/* cmbench ceiling [-o DIR] ...: its exit status (0 ok, 1 failed, 2 usage) */
+int ceiling_main(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@
 #define SPEC_CURVE_MIN_TASKS 1000 /* a point of a searched grid's curve: at least these */
 #define SPEC_FLAGS_MAX 8	  /* flags: of one grid */
 #define SPEC_FLAG_MAX 64	  /* one flag's name or value */
+#define SPEC_REPS_MAX 100	  /* reps: the most a spec may ask for */
 
 /* One `folklore:` line of a grid: what common wisdom answers for a range
  * of cpu shares, and the models that answer means. */
