@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TCP_TIME_WAIT_STATE 6	   /* include/net/tcp_states.h */
+#define TCP_TIME_WAIT_STATE 6	  /* include/net/tcp_states.h */
 #define SOCK_DIAG_TIMEOUT_MS 5000 /* one dump answers at once; a hung one is given up */
 
 struct inodes {

@@ -21,8 +21,7 @@ static rlim_t rlim_of(unsigned long long v)
 	return v == RLIMIT_LIFT_INF ? RLIM_INFINITY : (rlim_t)v;
 }
 
-int rlimit_lift(int resource, const char *name, unsigned long long want,
-		struct rlimit_lift *out)
+int rlimit_lift(int resource, const char *name, unsigned long long want, struct rlimit_lift *out)
 {
 	struct rlimit rl;
 	int rc = 0;

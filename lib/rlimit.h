@@ -14,10 +14,10 @@
 
 /* One limit before and after rlimit_lift(). */
 struct rlimit_lift {
-	const char *name;				  /* "RLIMIT_NOFILE" */
-	unsigned long long soft_before, hard_before;	  /* RLIMIT_LIFT_INF: unlimited */
-	unsigned long long soft_after, hard_after;	  /* what getrlimit says afterwards */
-	bool hard_raised;				  /* the hard limit went up */
+	const char *name;			     /* "RLIMIT_NOFILE" */
+	unsigned long long soft_before, hard_before; /* RLIMIT_LIFT_INF: unlimited */
+	unsigned long long soft_after, hard_after;   /* what getrlimit says afterwards */
+	bool hard_raised;			     /* the hard limit went up */
 	int err; /* 0, or -errno of the raise that was refused (the hard one: -EPERM) */
 };
 
@@ -26,8 +26,7 @@ struct rlimit_lift {
  * the privilege: out->err = -EPERM, and then) soft = min(want, hard). A
  * limit already at or above want is left alone. 0, or -errno when even
  * the soft limit could not be set or the limit cannot be read. */
-int rlimit_lift(int resource, const char *name, unsigned long long want,
-		struct rlimit_lift *out);
+int rlimit_lift(int resource, const char *name, unsigned long long want, struct rlimit_lift *out);
 /* RLIMIT_NOFILE towards fs.nr_open (the most a process may have; 1048576
  * where it cannot be read), RLIMIT_NPROC towards unlimited: what
  * `cmbench ceiling` lifts, into nofile and nproc. 0 or the first -errno. */

@@ -99,8 +99,8 @@ struct model_ops {
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	enum model_par par;  /* how many cores its CPU parts can use */
 	enum model_kind kind;
-	bool offload;  /* a loop that hands synchronous parts to a pool */
-	bool foreign;  /* a program that speaks the handshake */
+	bool offload; /* a loop that hands synchronous parts to a pool */
+	bool foreign; /* a program that speaks the handshake */
 	/* foreign: its program runs a workload that only waits (a hold_flag,
 	 * no I/O, no CPU: the timer); without it such a workload is refused */
 	bool holds_wait;

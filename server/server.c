@@ -217,4 +217,3 @@ int server_run_shared(const char *bind, int port, int ready_fd)
 
 	return server_serve(&o);
 }
-

@@ -34,9 +34,9 @@
 #define LATENCY_FD_RESERVE 64 /* a server's fds that are not connections */
 
 struct latency_svc {
-	pid_t pid;    /* the server, or 0 with --target */
-	int port;     /* its port */
-	bool stopped; /* held: SIGSTOP'd */
+	pid_t pid;			     /* the server, or 0 with --target */
+	int port;			     /* its port */
+	bool stopped;			     /* held: SIGSTOP'd */
 	pid_t more[LATENCY_SERVERS_MAX - 1]; /* the other servers sharing the port */
 	int nmore;
 };

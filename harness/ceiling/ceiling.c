@@ -33,8 +33,8 @@
 #define CEIL_FIT_MAX 64	  /* clean probes of one search kept for the fit */
 #define CEIL_HEADER                                                                                \
 	"row,model,workload,concurrency,ok,pss_peak_kib,pss_base_kib,threads,processes,"           \
-	"makespan_s,hold_s,first_fail,limit,detail,kib_per_task,slope_kib,kmem_kib,"              \
-	"kmem_per_task_kib,sockets,kernel_kib,nofile_before,nofile_after,nproc_before,"           \
+	"makespan_s,hold_s,first_fail,limit,detail,kib_per_task,slope_kib,kmem_kib,"               \
+	"kmem_per_task_kib,sockets,kernel_kib,nofile_before,nofile_after,nproc_before,"            \
 	"nproc_after,lift\n"
 
 /* A limit for a csv cell: "inf" for none. */
@@ -62,17 +62,17 @@ static int put_row(struct ceiling *cl, const char *row, const struct model_ops *
 	char line[2048], a[24], b[24], c[24], d[24];
 	int len;
 
-	len = snprintf(line, sizeof(line),
-		       "%s,%s,%s,%llu,%d,%.0f,%.0f,%llu,%llu,%.6g,%.6g,%llu,%s,%s,%.4g,%.4g,%.0f,%.4g,"
-		       "%.0f,%.0f,%s,%s,%s,%s,%s\n",
-		       row, m->name, w->name, p->concurrency, p->ok, p->pss_kib, p->base_kib,
-		       p->threads, p->processes, p->makespan_s, p->hold_s, first_fail,
-		       v ? v->limit : "", v ? v->detail : "", per_task(p), slope, p->kmem_kib,
-		       p->kmem_per_task_kib, p->sockets, p->kernel_kib,
-		       lim_str(a, sizeof(a), l->nofile.soft_before),
-		       lim_str(b, sizeof(b), l->nofile.soft_after),
-		       lim_str(c, sizeof(c), l->nproc.soft_before),
-		       lim_str(d, sizeof(d), l->nproc.soft_after), v ? v->lift : "");
+	len = snprintf(
+		line, sizeof(line),
+		"%s,%s,%s,%llu,%d,%.0f,%.0f,%llu,%llu,%.6g,%.6g,%llu,%s,%s,%.4g,%.4g,%.0f,%.4g,"
+		"%.0f,%.0f,%s,%s,%s,%s,%s\n",
+		row, m->name, w->name, p->concurrency, p->ok, p->pss_kib, p->base_kib, p->threads,
+		p->processes, p->makespan_s, p->hold_s, first_fail, v ? v->limit : "",
+		v ? v->detail : "", per_task(p), slope, p->kmem_kib, p->kmem_per_task_kib,
+		p->sockets, p->kernel_kib, lim_str(a, sizeof(a), l->nofile.soft_before),
+		lim_str(b, sizeof(b), l->nofile.soft_after),
+		lim_str(c, sizeof(c), l->nproc.soft_before),
+		lim_str(d, sizeof(d), l->nproc.soft_after), v ? v->lift : "");
 	if (len <= 0 || len >= (int)sizeof(line))
 		return -EOVERFLOW;
 	return setio_append(cl->csv_fd, line, (size_t)len);
@@ -91,8 +91,8 @@ static void say_probe(const struct model_ops *m, const struct workload_ops *w,
 			ceiling_fmt_kib(a, sizeof(a), (unsigned long long)p->pss_kib), p->threads,
 			p->processes);
 	else
-		fprintf(stderr, "cmbench ceiling: %s on %s, C=%llu: failed: %s (%s)%s%s\n",
-			m->name, w->name, p->concurrency, v->limit, v->detail,
+		fprintf(stderr, "cmbench ceiling: %s on %s, C=%llu: failed: %s (%s)%s%s\n", m->name,
+			w->name, p->concurrency, v->limit, v->detail,
 			v->lift[0] ? "; to lift it: " : "", v->lift);
 }
 
@@ -234,8 +234,8 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 			 "the budget %s: C=%llu would need about %.0f MiB (PSS and the kernel's "
 			 "growth)",
 			 ceiling_fmt_kib(a, sizeof(a), cl->budget_kib), fail_c,
-			 (best.base_kib + (ceiling_mem_kib(&best) - best.base_kib) * (double)fail_c /
-						  (double)best.concurrency) /
+			 (best.base_kib + (ceiling_mem_kib(&best) - best.base_kib) *
+						  (double)fail_c / (double)best.concurrency) /
 				 1024.0);
 		ceiling_clean(fail_v.detail);
 		snprintf(fail_v.lift, sizeof(fail_v.lift), "--mem-budget up to the machine's %s",
@@ -339,8 +339,10 @@ static int open_set(struct ceiling *cl, char *path, size_t len)
 		return -errno;
 	}
 	if (setio_nonempty(path) && !header_current(path)) {
-		cmd_say("ceiling", "%s has the columns of an older cmbench: move it away to start "
-				   "again", path);
+		cmd_say("ceiling",
+			"%s has the columns of an older cmbench: move it away to start "
+			"again",
+			path);
 		return -CMD_EUSAGE;
 	}
 	if (!setio_nonempty(path) &&
@@ -382,7 +384,8 @@ static int run_all(struct ceiling *cl)
 		return rc;
 	write_meta(cl);
 	if (cl->keep_limits) {
-		cmd_say("ceiling", "--keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC left as they are");
+		cmd_say("ceiling",
+			"--keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC left as they are");
 		rlimit_lift(RLIMIT_NOFILE, "RLIMIT_NOFILE", 0, &cl->lifted.nofile);
 		rlimit_lift(RLIMIT_NPROC, "RLIMIT_NPROC", 0, &cl->lifted.nproc);
 	} else {

@@ -41,16 +41,16 @@ struct ceiling_lifted {
 /* One `cmbench run` at concurrency C with all C tasks in flight. */
 struct ceiling_probe {
 	unsigned long long concurrency;
-	bool ok;	   /* exit 0, every task clean, within the budget */
-	bool timed_out;	   /* killed at its deadline */
-	bool spread;	   /* io connections spread over source addresses */
-	bool short_hold;   /* its tasks were not all in flight at once */
-	int exit_code;	   /* or -1 */
-	int signal;	   /* that ended it, or 0 */
+	bool ok;		       /* exit 0, every task clean, within the budget */
+	bool timed_out;		       /* killed at its deadline */
+	bool spread;		       /* io connections spread over source addresses */
+	bool short_hold;	       /* its tasks were not all in flight at once */
+	int exit_code;		       /* or -1 */
+	int signal;		       /* that ended it, or 0 */
 	unsigned long long oom_before; /* /proc/vmstat oom_kill before it started */
 	bool oom_known;		       /* oom_before was read */
-	double deadline_s; /* the probe's deadline */
-	double hold_s;	   /* how long each task waited */
+	double deadline_s;	       /* the probe's deadline */
+	double hold_s;		       /* how long each task waited */
 	double pss_kib, base_kib, makespan_s, budget_kib;
 	double kernel_kib; /* the machine's kernel memory, its growth in the run (kernel_kib) */
 	double kmem_kib;   /* the tree's own kernel memory at the peak: pte + kstack + sock */
@@ -98,11 +98,11 @@ struct ceiling {
 	struct ceiling_limits lim;
 	unsigned hold_mul; /* the hold is longer for a search whose tasks were not all
 			    * in flight at once (starting them took longer) */
-	double start_us; /* the hold's part per task: twice what starting one took in
-			  * the search's last clean probe; 0: CEIL_HOLD_PER_TASK_US */
+	double start_us;   /* the hold's part per task: twice what starting one took in
+			    * the search's last clean probe; 0: CEIL_HOLD_PER_TASK_US */
 	int csv_fd, lock_fd;
-	unsigned failed_first;	    /* searches that failed at their first probe */
-	bool keep_limits;	    /* --keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC as they are */
+	unsigned failed_first; /* searches that failed at their first probe */
+	bool keep_limits;      /* --keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC as they are */
 	struct ceiling_lifted lifted; /* what was raised, before -> after (every row says it) */
 };
 

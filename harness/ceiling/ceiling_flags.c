@@ -221,8 +221,9 @@ static int check_input(struct ceiling *cl)
 		}
 		for (size_t k = 0; k < cl->nwls; k++)
 			if (!model_takes(cl->models[i], cl->wls[k])) {
-				cmd_say("ceiling", "--models: %s cannot hold %s tasks (its program "
-						   "does not run that workload)",
+				cmd_say("ceiling",
+					"--models: %s cannot hold %s tasks (its program "
+					"does not run that workload)",
 					cl->models[i]->name, cl->wls[k]->name);
 				return -CMD_EUSAGE;
 			}

@@ -245,16 +245,19 @@ static void nofile_limit(const struct ceiling_probe *p, const struct ceiling_lim
 	snprintf(v->limit, sizeof(v->limit), "open files");
 	snprintf(v->detail, sizeof(v->detail),
 		 "RLIMIT_NOFILE %llu (hard %llu; fs.nr_open %llu; fs.file-max %llu): one fd per "
-		 "connection%s",
+		 "connection in each of the model's processes%s",
 		 l->nofile, l->nofile_hard, l->nr_open, l->file_max,
-		 w->service ? " in the client and again in the server: 2 x C on the machine" : "");
+		 w->service ? " and again in the latency server (several sharing its port when "
+			      "one would not hold them): 2 x C on the machine"
+			    : "");
 	if (has(out, "ENFILE") || has(out, "file table overflow") ||
 	    has(out, "Too many open files in system"))
 		snprintf(v->lift, sizeof(v->lift), "sysctl -w fs.file-max=%llu", 2 * l->file_max);
 	else if (l->nofile_hard < l->nr_open)
 		snprintf(v->lift, sizeof(v->lift),
 			 "ulimit -Hn %llu with CAP_SYS_RESOURCE (or LimitNOFILE=%llu; docker run "
-			 "--ulimit nofile=%llu); cmbench then raises the soft limit",
+			 "--ulimit nofile=%llu); cmbench then raises the soft limit. Or a model of "
+			 "several processes",
 			 l->nr_open, l->nr_open, l->nr_open);
 	else
 		snprintf(v->lift, sizeof(v->lift),

@@ -17,14 +17,18 @@
 #include "../../lib/clock.h"
 #include "../../lib/proc.h"
 #include "../../lib/spawn.h"
+#include "../cli.h"
 #include "../set/setio.h"
+
+#define CEIL_FD_RESERVE 64 /* a process's fds that are not connections (cli.c's) */
 
 /* The hold of a probe at C: every task waits this long. */
 static unsigned long long hold_us(const struct ceiling *cl, unsigned long long c)
 {
 	double per = cl->start_us > 0 ? cl->start_us : CEIL_HOLD_PER_TASK_US;
 
-	return ((cl->hold_us ? cl->hold_us : CEIL_HOLD_US) + (unsigned long long)((double)c * per)) *
+	return ((cl->hold_us ? cl->hold_us : CEIL_HOLD_US) +
+		(unsigned long long)((double)c * per)) *
 	       (cl->hold_mul ? cl->hold_mul : 1);
 }
 
@@ -106,12 +110,34 @@ static void read_row(struct ceiling_probe *p, const char *out)
 	cells_csv_free(&t);
 }
 
+/* A loop per worker process holds its share of the connections in its own
+ * fds: on io, enough workers that each share stays under the open-file
+ * limit, when the default's would not (into buf; false: the default). */
+static bool prefork_workers(const struct ceiling *cl, const struct model_ops *m,
+			    const struct workload_ops *w, unsigned long long c, char *buf,
+			    size_t len)
+{
+	struct run_cfg d;
+	unsigned long long per, need;
+
+	if (!w->does_io || m->kind != MODEL_KIND_LOOP || m->wstats != MODEL_WSTATS_WORKERS ||
+	    cl->lim.nofile <= 2 * CEIL_FD_RESERVE)
+		return false;
+	cli_run_defaults(&d);
+	per = cl->lim.nofile - 2 * CEIL_FD_RESERVE;
+	need = (c + per - 1) / per;
+	if (need <= d.workers)
+		return false;
+	snprintf(buf, len, "%llu", need);
+	return true;
+}
+
 /* One probe of model m on workload w at concurrency c. */
 static int probe(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
 		 unsigned long long c, struct ceiling_probe *p)
 {
-	char cs[32], hold[32], tmo[32], flag[64], out[1200], err[1200];
-	char *argv[24];
+	char cs[32], hold[32], tmo[32], flag[64], out[1200], err[1200], wk[32];
+	char *argv[28];
 	int n = 0, rc;
 
 	memset(p, 0, sizeof(*p));
@@ -145,6 +171,10 @@ static int probe(struct ceiling *cl, const struct model_ops *m, const struct wor
 		snprintf(flag, sizeof(flag), "--%s", w->hold_flag);
 		argv[n++] = flag;
 		argv[n++] = hold;
+	}
+	if (prefork_workers(cl, m, w, c, wk, sizeof(wk))) {
+		argv[n++] = "--workers";
+		argv[n++] = wk;
 	}
 	argv[n++] = "--timeout";
 	argv[n++] = tmo;

@@ -34,8 +34,8 @@ static void say_ceiling(const struct set *s, struct finding_out *o)
 				  x->limit, x->detail);
 			continue;
 		}
-		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task", x->model,
-			  x->wl, plots_count(x->conc, a, sizeof(a)),
+		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task", x->model, x->wl,
+			  plots_count(x->conc, a, sizeof(a)),
 			  fmt_kib(b, sizeof(b), x->pss, FMT_PROSE),
 			  fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
 				  FMT_PROSE));

@@ -73,7 +73,7 @@ static void test_kernel_memory(void **state)
 	/* (196 + 400 + 32) - (100 + 16 + 0) = 512 KiB over min(C, N) = 1 slot */
 	assert_true(fabs(row.kmem_per_task_kib - 512) < 1e-9);
 	for (const char *const *c = (const char *const[]){ "pte_kib", "kstack_kib", "sock_kib",
-							    "sockets", "kmem_per_task_kib", NULL };
+							   "sockets", "kmem_per_task_kib", NULL };
 	     *c; c++)
 		assert_non_null(result_col_find(*c));
 }
