@@ -54,7 +54,7 @@ const struct claim claims_table[] = {
 	  .claim = "a thread costs 8 MB of stack",
 	  .quote = "A Python thread requires 8 MB of stack memory",
 	  .how = "peak PSS with 1,000 threads blocked on I/O minus 10, per thread; again at the "
-		 "ceiling's scale: 10,000 threads held on a timer minus 10",
+		 "ceiling's scale: 10,000 threads held asleep (no I/O) minus 10",
 	  .article = "8 MB",
 	  .lo = 8 * KIB_PER_MB,
 	  .hi = 8 * KIB_PER_MB,
@@ -67,7 +67,7 @@ const struct claim claims_table[] = {
 	  .claim = "1,000 threads take 8 GB",
 	  .quote = "Spawning 1,000 threads consumes 8 GB just for stacks",
 	  .how = "what 1,000 threads blocked on I/O add: (peak PSS at 1,000 minus 10) per "
-		 "thread, ×1,000; again 1,000 of 10,000 held on a timer",
+		 "thread, ×1,000; again 1,000 of 10,000 held asleep",
 	  .article = "8 GB",
 	  .lo = 8 * KIB_PER_GB,
 	  .hi = 8 * KIB_PER_GB,
@@ -93,7 +93,7 @@ const struct claim claims_table[] = {
 	  .claim = "a process costs 30–100 MB",
 	  .quote = "each process requires 30–100 MB of memory",
 	  .how = "peak PSS of a multiprocessing pool of 8 workers minus 1, per worker; again at "
-		 "the ceiling's scale: a forked pool of 500 held on a timer minus 1",
+		 "the ceiling's scale: a forked pool of 500 held asleep minus 1",
 	  .article = "30–100 MB",
 	  .lo = 30 * KIB_PER_MB,
 	  .hi = 100 * KIB_PER_MB,

@@ -172,7 +172,7 @@ void claim_measure_thousand_threads(const struct claim *c, const struct claims_s
 	snprintf(f, cap,
 		 "1,000 threads blocked on I/O, their own memory (1,000 × one more): **%s** in "
 		 "CPython, %s in C; the whole CPython process at 1,000: %s; 1,000 of %.0f held "
-		 "on a timer: **%s** (the process then %s)",
+		 "asleep: **%s** (the process then %s)",
 		 kib(a, sizeof(a), v[T1K_PY_KIB]), kib(b, sizeof(b), v[T1K_C_KIB]),
 		 kib(d, sizeof(d), v[T1K_PY_PROCESS_KIB]), fig(s, c, "py.large", "concurrency"),
 		 kib(e, sizeof(e), v[T1K_PY_LARGE_KIB]),
@@ -200,7 +200,7 @@ void claim_measure_coroutine(const struct claim *c, const struct claims_set *s, 
 		 "(tracemalloc; `sys.getsizeof` %s), %s of PSS; as an asyncio Task %s (PSS %s). "
 		 "Apart: one more *request* in flight (coroutine, Task, socket, transport, "
 		 "streams): %s of PSS in CPython asyncio, %s in the C loop; at the ceiling's "
-		 "scale, one more coroutine Task held on a timer among %.0f: %s of PSS",
+		 "scale, one more coroutine Task held asleep among %.0f: %s of PSS",
 		 fig(s, c, "py.objects", "n"), claim_fmt_bytes(a, sizeof(a), v[CORO_TRACEMALLOC_B]),
 		 claim_fmt_bytes(b, sizeof(b), v[CORO_GETSIZEOF_B]),
 		 claim_fmt_bytes(d, sizeof(d), v[CORO_PSS_B]),
@@ -228,7 +228,7 @@ void claim_measure_process_memory(const struct claim *c, const struct claims_set
 	snprintf(f, cap,
 		 "one more worker process (PSS: shared pages counted once): **%s** with spawn, "
 		 "**%s** with fork; %s each as RSS with spawn (what `top` shows); a worker of "
-		 "C's process pool: %s; one more of %.0f forked workers held on a timer: **%s**",
+		 "C's process pool: %s; one more of %.0f forked workers held asleep: **%s**",
 		 kib(a, sizeof(a), v[PMEM_SPAWN_KIB]), kib(b, sizeof(b), v[PMEM_FORK_KIB]),
 		 kib(d, sizeof(d), v[PMEM_SPAWN_RSS_KIB]), kib(e, sizeof(e), v[PMEM_C_KIB]),
 		 fig(s, c, "fork.large", "concurrency"), kib(g, sizeof(g), v[PMEM_FORK_LARGE_KIB]));
