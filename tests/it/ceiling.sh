@@ -181,7 +181,7 @@ done
 
 # the kernel's memory of the tree: a thread pool of 65 threads has 65
 # kernel stacks of 16 KiB; 40 held connections are 40 sockets of the tree
-"$CMBENCH" run --model threadpool --workload io --io-latency 1s --tasks 40 --concurrency 40 \
+"$CMBENCH" run --model threadpool --workload io --io-latency 2s --tasks 40 --concurrency 40 \
 	--format csv >"$TMP/k.csv" 2>/dev/null
 check "threadpool: kstack_kib = threads x 16 ($(csv_field "$TMP/k.csv" kstack_kib) KiB)" \
 	test "$(csv_field "$TMP/k.csv" kstack_kib)" = $(($(csv_field "$TMP/k.csv" threads) * 16))
