@@ -157,18 +157,26 @@ static double fit_slope(const struct fit *f)
 	return sxx > 0 ? sxy / sxx : NAN;
 }
 
-/* The per-task part of the next holds: twice what starting one task took
- * in the clean probe p (the makespan is the last task's start plus its
- * hold), CEIL_HOLD_PER_TASK_US at least (the monitor's samples, slower
- * for a big tree, must see the wave whole): a model that starts its tasks
- * slowly is held long enough to have them all at once, without a probe
- * found short and run again. */
+/* The per-task part of the next holds, from the clean probe p: twice what
+ * starting one task took (the makespan is the last task's start plus its
+ * hold), and enough that the next probe, twice as big, is sampled CEIL_SEEN
+ * times while its tasks are all held (the monitor's period grows with the
+ * tree it reads: p's, makespan over samples, doubled); CEIL_START_US_MIN
+ * at least. A model that starts its tasks fast, in a tree quick to read,
+ * gets short probes (a million timers held for seconds, not a minute); one
+ * that starts them slowly is held long enough to have them all at once. */
+#define CEIL_SEEN 4
+#define CEIL_START_US_MIN 5.0
 static void learn_start(struct ceiling *cl, const struct ceiling_probe *p)
 {
-	double started_s = p->makespan_s - p->hold_s;
-	double us = started_s > 0 ? 2e6 * started_s / (double)p->concurrency : 0;
+	double c = (double)p->concurrency, started_s = p->makespan_s - p->hold_s;
+	double start_us = started_s > 0 ? 2e6 * started_s / c : 0;
+	double period_s = p->makespan_s / (double)(p->samples > 0 ? p->samples : 1);
+	double base_s = (double)(cl->hold_us ? cl->hold_us : CEIL_HOLD_US) / 1e6;
+	double seen_us = (CEIL_SEEN * 2 * period_s - base_s) * 1e6 / (2 * c);
+	double us = start_us > seen_us ? start_us : seen_us;
 
-	cl->start_us = us > CEIL_HOLD_PER_TASK_US ? us : CEIL_HOLD_PER_TASK_US;
+	cl->start_us = us > CEIL_START_US_MIN ? us : CEIL_START_US_MIN;
 }
 
 /* One search: double, then bisect. 0, -EINTR, or -errno when the set

@@ -56,6 +56,7 @@ struct ceiling_probe {
 	double kmem_kib;   /* the tree's own kernel memory at the peak: pte + kstack + sock */
 	double kmem_per_task_kib, sockets;
 	unsigned long long threads, processes;
+	unsigned long long samples; /* the monitor's samples from go to the end */
 	unsigned long long errors_connect, errors_timeout, errors_worker;
 	char output[CEILING_OUT_MAX]; /* stderr then stdout, cut */
 };

@@ -98,6 +98,7 @@ static void read_row(struct ceiling_probe *p, const char *out)
 	p->makespan_s = col(&t, "makespan_s");
 	p->threads = (unsigned long long)col(&t, "threads");
 	p->processes = (unsigned long long)col(&t, "processes");
+	p->samples = (unsigned long long)col(&t, "samples");
 	p->errors_connect = (unsigned long long)col(&t, "errors_connect");
 	p->errors_timeout = (unsigned long long)col(&t, "errors_timeout");
 	p->errors_worker = (unsigned long long)col(&t, "errors_worker");
