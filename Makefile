@@ -14,12 +14,12 @@ WFLAGS  := -std=gnu11 -Wall -Wextra -pthread
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) $(XML_CFLAGS) \
            -DCMB_GIT_REV='"$(GIT_REV)"' -DCMB_GIT_DIRTY=$(GIT_DIRTY) \
            -DCMB_CFLAGS='"$(strip $(CFLAGS) $(WFLAGS))"'
-LDLIBS  += $(UV_LIBS) $(XML_LIBS) -ljansson -lsqlite3 -lpq -lgsl -lgslcblas -lz -pthread -lm
+LDLIBS  += $(UV_LIBS) $(XML_LIBS) -ljansson -lsqlite3 -lpq -luring -lgsl -lgslcblas -lz -pthread -lm
 B       ?= build
 
 # Every subsystem is a folder (a floor, see ARCHITECTURE.md); every .c in it
 # is part of the one binary. cmd/main.c, the top, holds main().
-SRC_DIRS := lib server workloads models harness harness/spec harness/set harness/sweep \
+SRC_DIRS := lib server workloads models models/servers harness harness/spec harness/set harness/sweep \
             harness/ceiling plots plots/verdicts plots/data plots/findings plots/report claims cmd
 LIB_SRC := $(filter-out cmd/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)

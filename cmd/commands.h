@@ -23,5 +23,6 @@ int run_main(int argc, char **argv);	   /* cmbench run */
 int list_main(int argc, char **argv);	   /* cmbench list */
 int calibrate_main(int argc, char **argv); /* cmbench calibrate */
 int worker_main(int argc, char **argv);	   /* cmbench __worker */
+int load_main(int argc, char **argv);	   /* cmbench __load */
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,15 @@
 #include "../claims/claims.h"
 #include "../harness/ceiling/ceiling.h"
 #include "../harness/cli.h"
+#include "../lib/verdict_sim.h"
 #include "../harness/result.h"
 #include "../harness/sweep/sweep.h"
 #include "../harness/trial.h"
 #include "../models/model.h"
+#include "../models/servers/loadgen.h"
+#include "../models/servers/srv.h"
+#include "../lib/cpus.h"
+#include "../lib/sched.h"
 #include "../plots/report/main.h"
 #include "../server/server.h"
 #include "../workloads/workload.h"
@@ -46,8 +52,60 @@ const struct command command_table[] = {
 	{ "claims", "measure the seed article's claims in C and CPython ([-o DIR])", claims_main },
 	{ "__worker", "(internal) the worker a model execs for a task (--spawn exec)",
 	  worker_main },
+	{ "__verdict-sim", "(internal) the stopping rule's false rates, simulated", vsim_main },
+	{ "__load", "(internal) the server side's load against a peer's server (PORT run ...)",
+	  load_main },
 	{ NULL, NULL, NULL },
 };
+
+/* cmbench __load PORT run FLAGS...: the load of `run --side server` (its
+ * rate, tasks, connections, client CPUs) against any HTTP server on
+ * 127.0.0.1:PORT whose 200 answers are any body (a peer: nginx), in this
+ * process; one csv row of what it saw (docs/servers.md). */
+int load_main(int argc, char **argv)
+{
+	char err[CLI_ERR_MAX];
+	struct loadgen_out *g;
+	struct run_cfg cfg;
+	uint64_t *off = NULL, port;
+	struct rusage ru;
+	double span, cpu_us;
+
+	if (argc < 3 || strcmp(argv[2], "run") != 0 ||
+	    cli_parse_u64("__load PORT", argv[1], 1, 65535, &port, err, sizeof(err)) < 0 ||
+	    cli_parse_run(argc - 2, argv + 2, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "cmbench __load: internal; usage: __load PORT run --side server "
+				"--model M --workload W --rate R ... (docs/servers.md)\n");
+		return 2;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g || sched_make(&cfg, &off) < 0 || cpus_pin(cfg.client_cpus) < 0) {
+		fprintf(stderr, "cmbench __load: set-up failed\n");
+		free(g);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	loadgen_run(&cfg, (int)port, true, off, g);
+	sched_free(&cfg, off);
+	getrusage(RUSAGE_SELF, &ru);
+	cpu_us = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e6 +
+		 (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec;
+	span = g->stats.last_done_ns > g->t0_ns ? (double)(g->stats.last_done_ns - g->t0_ns) / 1e9
+						: 0;
+	printf("rate_tps,tasks,completed,errors,achieved_tps,lat_p50_us,lat_p99_us,lat_max_us,"
+	       "send_lag_p99_us,gen_behind,gen_cpu_us_per_req\n");
+	printf("%.17g,%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%.6g\n", cfg.rate_tps,
+	       (unsigned long long)cfg.tasks, (unsigned long long)g->stats.completed,
+	       (unsigned long long)stats_errors(&g->stats),
+	       span > 0 ? (double)g->stats.completed / span : 0,
+	       (double)hist_quantile(&g->stats.lat, 0.5) / 1e3,
+	       (double)hist_quantile(&g->stats.lat, 0.99) / 1e3, (double)g->stats.lat.max / 1e3,
+	       (double)hist_quantile(&g->lag, 0.99) / 1e3,
+	       hist_quantile(&g->lag, 0.99) > LOADGEN_LAG_MAX_US * 1000ull,
+	       g->stats.completed ? cpu_us / (double)g->stats.completed : 0);
+	free(g);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
 
 /* cmbench __worker ARG... run FLAGS...: the child a model execs for a task
  * (process-per-task --spawn exec). FLAGS are parsed here; the ARGs before
@@ -90,12 +148,27 @@ static void usage(FILE *f)
 	fprintf(f, "Exit status: 0 ok, 1 the run failed, 2 bad usage.\n");
 }
 
+/* The server models, under their own heading (names: one a line). */
+static void list_servers(bool names)
+{
+	if (!names)
+		printf("server models (--side server):\n");
+	for (size_t i = 0; server_table[i]; i++)
+		printf(names ? "%s\n" : "  %-18s %s\n", server_table[i]->base.name,
+		       server_table[i]->base.summary);
+}
+
 int list_main(int argc, char **argv)
 {
 	bool names = argc == 2, models = names && strcmp(argv[1], "models") == 0;
 
+	if (names && strcmp(argv[1], "servers") == 0) {
+		list_servers(true);
+		return 0;
+	}
 	if (argc > 2 || (names && !models && strcmp(argv[1], "workloads") != 0)) {
-		fprintf(stderr, "cmbench list: takes nothing, 'models' or 'workloads'\n");
+		fprintf(stderr,
+			"cmbench list: takes nothing, 'models', 'servers' or 'workloads'\n");
 		return 2;
 	}
 	if (!names || models) {
@@ -114,6 +187,8 @@ int list_main(int argc, char **argv)
 			       workload_table[i]->summary,
 			       workload_table[i]->blocking_only ? " (blocking only)" : "");
 	}
+	if (!names)
+		list_servers(false);
 	return 0;
 }
 
@@ -179,6 +254,16 @@ static int run_verdict(const struct result_row *row)
 	if (row->errors > 0 || row->workers_lost > 0) {
 		fprintf(stderr, "cmbench: %.0f of %.0f tasks failed", row->errors, row->tasks);
 		result_print_error_kinds(stderr, row);
+		return 1;
+	}
+	/* the server side: every request answered once, by the server's own
+	 * count and fold as by the load's */
+	if (row->side[0] == 's' &&
+	    (row->served != row->completed || strcmp(row->served_checksum, row->checksum) != 0)) {
+		fprintf(stderr,
+			"cmbench: self-check failed: the load got %.0f answers (checksum %s), the "
+			"server recorded %.0f (checksum %s)\n",
+			row->completed, row->checksum, row->served, row->served_checksum);
 		return 1;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #include "../models/model.h"
 #include "../workloads/workload.h"
 #include "../lib/sched.h"
+#include "cli_server.h"
 
 int cli_parse_target(const char *s, struct run_cfg *cfg, char *err, size_t errlen)
 {
@@ -116,6 +117,13 @@ enum {
 	O_HOLD,
 	O_PLATEAU,
 	O_PY_BARE,
+	O_SIDE, /* the server side's flags (cli_server.c), O_SIDE..O_PORT */
+	O_CONNECTIONS,
+	O_SERVER_CPUS,
+	O_CLIENT_CPUS,
+	O_CLIENT_CONN,
+	O_HOLD_CONNS,
+	O_PORT,
 	O_HELP,
 	O_WL = 1000 /* + index into the list of workload flags */
 };
@@ -146,6 +154,13 @@ static const struct option core_opts[] = {
 	{ "plateau-samples", required_argument, NULL, O_PLATEAU },
 	/* hidden, a measurement control: the instrument's share (docs/python.md) */
 	{ "py-bare", no_argument, NULL, O_PY_BARE },
+	{ "side", required_argument, NULL, O_SIDE },
+	{ "connections", required_argument, NULL, O_CONNECTIONS },
+	{ "server-cpus", required_argument, NULL, O_SERVER_CPUS },
+	{ "client-cpus", required_argument, NULL, O_CLIENT_CPUS },
+	{ "client-conn", required_argument, NULL, O_CLIENT_CONN },
+	{ "hold-connections", required_argument, NULL, O_HOLD_CONNS },
+	{ "port", required_argument, NULL, O_PORT },
 	{ "help", no_argument, NULL, O_HELP },
 };
 #define N_CORE (sizeof(core_opts) / sizeof(core_opts[0]))
@@ -289,12 +304,9 @@ static int work_flag(struct run_cfg *cfg, int id, const char *val, unsigned *see
 	int k = 0, rc = 0;
 
 	switch (id) {
-	case O_MODEL:
-		cfg->model = model_find(val);
-		return cfg->model
-			       ? 0
-			       : parse_fail(err, errlen,
-					    "--model: unknown model '%s' (see cmbench list)", val);
+	case O_MODEL: /* resolved in settle, once --side is known */
+		cfg->model_arg = val;
+		return 0;
 	case O_WORKLOAD:
 		cfg->workload = workload_find(val);
 		return cfg->workload
@@ -383,6 +395,8 @@ static int run_flag(struct run_cfg *cfg, int id, const char *val, unsigned *seen
 		cfg->append_path = val;
 		return 0;
 	}
+	if (id >= O_SIDE && id <= O_PORT)
+		return cli_server_flag(cfg, core_opts[id - O_MODEL].name, val, err, errlen);
 	return -EINVAL;
 }
 
@@ -434,8 +448,13 @@ static int apply_wl_flags(struct run_cfg *cfg, const char **wlval, const struct 
 /* What the model and workload make of the rest. */
 static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 {
-	if (!cfg->model)
+	if (!cfg->model_arg)
 		return parse_fail(err, errlen, "run: --model is required (see cmbench list)");
+	if (cli_server_model(cfg, err, errlen) < 0)
+		return -EINVAL;
+	if (!cfg->model)
+		return parse_fail(err, errlen, "--model: unknown model '%s' (see cmbench list)",
+				  cfg->model_arg);
 	if (!cfg->workload)
 		return parse_fail(err, errlen, "run: --workload is required (see cmbench list)");
 	if ((seen & SEEN_CPU) && (seen & SEEN_CPU_ITERS))
@@ -469,7 +488,9 @@ static int settle(struct run_cfg *cfg, unsigned seen, char *err, size_t errlen)
 				  "--py-bare: model %s is no foreign program; the control is "
 				  "theirs only",
 				  cfg->model->name);
-	if (cfg->model->one_slot)
+	if (cfg->server && cli_server_settle(cfg, (seen & SEEN_RATE) != 0, err, errlen) < 0)
+		return -EINVAL;
+	if (cfg->model->one_slot && !cfg->server)
 		cfg->concurrency = 1;
 	if (!cfg->workload->does_cpu) {
 		cfg->cpu_iters = 0;

@@ -87,6 +87,24 @@ static void push_wl_flags(struct argv_b *b, const struct run_cfg *cfg)
 	}
 }
 
+/* --side server's flags (docs/servers.md) */
+static void push_server(struct argv_b *b, const struct run_cfg *cfg)
+{
+	push(b, "--side");
+	push(b, "server");
+	push_u64(b, "--connections", cfg->concurrency);
+	push(b, "--client-conn");
+	push(b, cfg->client_new ? "new" : "keepalive");
+	if (cfg->hold_conns)
+		push_u64(b, "--hold-connections", cfg->hold_conns);
+	if (cfg->port)
+		push_u64(b, "--port", cfg->port);
+	push(b, "--server-cpus");
+	push(b, "%s", cfg->server_cpus);
+	push(b, "--client-cpus");
+	push(b, "%s", cfg->client_cpus);
+}
+
 static const char *const format_names[] = { "text", "csv", "json" };
 
 char **cli_format_run(const struct run_cfg *cfg)
@@ -101,6 +119,8 @@ char **cli_format_run(const struct run_cfg *cfg)
 	push_u64(&b, "--tasks", cfg->tasks);
 	push_u64(&b, "--concurrency", cfg->concurrency);
 	push_u64(&b, "--workers", cfg->workers);
+	if (cfg->server)
+		push_server(&b, cfg);
 	if (cfg->workload->does_io) {
 		push_us(&b, "--io-latency", cfg->io_latency_us);
 		push_u64(&b, "--payload", cfg->payload);
@@ -168,6 +188,11 @@ void cli_run_usage(FILE *f)
 		"                   [--plateau-samples N] (hold the wave for N memory samples)\n"
 		"                   [--rate R [--arrivals const|poisson] [--seed N] [--duration "
 		"D]]\n"
+		"                   [--side client|server] (server: --model names a server model,\n"
+		"                    cmbench list servers; needs --rate) [--connections K]\n"
+		"                   [--client-conn keepalive|new] [--hold-connections N]\n"
+		"                   [--server-cpus LIST] [--client-cpus LIST] [--port P]\n"
+		"                   (docs/servers.md)\n"
 		"Defaults: --tasks 1000 --concurrency 100 (one-slot models: 1) --workers <CPUs>\n"
 		"          --io-latency 50ms --payload 256 --conn new --cpu-iters %d --timeout "
 		"5s\n",

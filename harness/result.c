@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "../models/model.h"
+#include "../models/servers/loadgen.h"
 #include "../lib/util.h"
 #include "../workloads/workload.h"
 
@@ -57,6 +59,12 @@ static const struct result_col columns[] = {
 	P(arrivals, COL_STR, ""), P(rate_tps, COL_REAL, "tasks/s"), M(achieved_tps, COL_REAL, "tasks/s"),
 	M(lat_p50_first_us, COL_REAL, "us"), M(lat_p50_last_us, COL_REAL, "us"),
 	M(harness_kib, COL_REAL, "KiB"), M(kernel_kib, COL_INT, "KiB"), X(efficiency_note, COL_STR, ""),
+	P(side, COL_STR, ""), P(client_conn, COL_STR, ""), P(server_cpus, COL_STR, ""),
+	P(client_cpus, COL_STR, ""), M(served, COL_INT, ""), M(errors_handler, COL_INT, ""),
+	M(send_lag_p99_us, COL_REAL, "us"), M(gen_behind, COL_INT, ""),
+	M(gen_cpu_us_per_req, COL_REAL, "us"), M(cpu_us_per_req, COL_REAL, "us"),
+	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""), X(served_checksum, COL_STR, ""),
+	P(hold_connections, COL_INT, ""), M(connections_held, COL_INT, ""),
 	M(pte_kib, COL_INT, "KiB"), M(kstack_kib, COL_INT, "KiB"), M(sock_kib, COL_INT, "KiB"),
 	M(sockets, COL_INT, ""), M(kmem_per_task_kib, COL_REAL, "KiB"),
 };
@@ -112,6 +120,16 @@ static size_t str_cap(const struct result_col *c)
 		  sizeof(((struct result_row *)0)->arrivals) },
 		{ offsetof(struct result_row, efficiency_note),
 		  sizeof(((struct result_row *)0)->efficiency_note) },
+		{ offsetof(struct result_row, side), sizeof(((struct result_row *)0)->side) },
+		{ offsetof(struct result_row, client_conn),
+		  sizeof(((struct result_row *)0)->client_conn) },
+		{ offsetof(struct result_row, server_cpus),
+		  sizeof(((struct result_row *)0)->server_cpus) },
+		{ offsetof(struct result_row, client_cpus),
+		  sizeof(((struct result_row *)0)->client_cpus) },
+		{ offsetof(struct result_row, kernel), sizeof(((struct result_row *)0)->kernel) },
+		{ offsetof(struct result_row, served_checksum),
+		  sizeof(((struct result_row *)0)->served_checksum) },
 	};
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
 		if (caps[i].off == c->off)
@@ -229,6 +247,13 @@ void result_params(const struct run_cfg *cfg, struct result_row *row)
 		 : cfg->poisson	    ? "poisson"
 				    : "const");
 	row->rate_tps = cfg->rate_tps;
+	snprintf(row->side, sizeof(row->side), "%s", cfg->server ? "server" : "client");
+	if (cfg->server) {
+		snprintf(row->client_conn, sizeof(row->client_conn), "%s",
+			 cfg->client_new ? "new" : "keepalive");
+		snprintf(row->server_cpus, sizeof(row->server_cpus), "%s", cfg->server_cpus);
+		snprintf(row->client_cpus, sizeof(row->client_cpus), "%s", cfg->client_cpus);
+	}
 }
 
 /* Makespan, throughput, and under an open loop the achieved rate and the
@@ -334,6 +359,43 @@ static void row_errors(const struct task_stats *s, struct result_row *row)
 	row->workers_lost = (double)s->workers_lost;
 }
 
+/* --side server: what the server answered, the generator's lag and its
+ * own CPU, and the server's CPU and context switches per request. */
+static void row_server(const struct run_cfg *cfg, const struct trial_report *rep,
+		       struct result_row *row)
+{
+	double n = (double)rep->stats.completed;
+	struct utsname u;
+
+	row->served = row->errors_handler = row->gen_behind = 0;
+	row->send_lag_p99_us = row->gen_cpu_us_per_req = row->cpu_us_per_req = NAN;
+	row->ctx_per_req = NAN;
+	if (!cfg->server)
+		return;
+	/* the bound is a batch's: a server's figure is the rate it sustains */
+	row->bound_s = row->efficiency = row->bound_floor_s = row->efficiency_floor = NAN;
+	row->efficiency_note[0] = '\0';
+	if (uname(&u) == 0) /* io_uring, SO_REUSEPORT: what a server gets is the kernel's */
+		snprintf(row->kernel, sizeof(row->kernel), "%.63s", u.release);
+	row->served = (double)rep->served.completed;
+	row->hold_connections = (double)cfg->hold_conns;
+	row->connections_held = (double)rep->held;
+	/* per connection the server held: the active ones and the idle ones */
+	row->mem_per_task_kib = fmax(0, row->pss_peak_kib - row->pss_base_kib) /
+				(row->concurrency + row->connections_held);
+	snprintf(row->served_checksum, sizeof(row->served_checksum), "%016llx",
+		 (unsigned long long)rep->served.checksum);
+	row->errors_handler = (double)stats_errors(&rep->served);
+	row->send_lag_p99_us = us(hist_quantile(&rep->send_lag, 0.99));
+	row->gen_behind = row->send_lag_p99_us > LOADGEN_LAG_MAX_US;
+	if (n > 0) {
+		row->gen_cpu_us_per_req =
+			(tv_s(rep->gen_ru.ru_utime) + tv_s(rep->gen_ru.ru_stime)) * 1e6 / n;
+		row->cpu_us_per_req = (row->cpu_user_s + row->cpu_sys_s) * 1e6 / n;
+		row->ctx_per_req = (row->ctx_voluntary + row->ctx_involuntary) / n;
+	}
+}
+
 void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struct result_row *row)
 {
 	const struct task_stats *s = &rep->stats;
@@ -352,6 +414,7 @@ void result_row(const struct run_cfg *cfg, const struct trial_report *rep, struc
 	row_latency(s, row);
 	row_resources(cfg, rep, row);
 	row_errors(s, row);
+	row_server(cfg, rep, row);
 }
 
 static void print_value(FILE *f, const struct result_col *c, const struct result_row *row,

@@ -29,6 +29,14 @@ struct result_row {
 	double cores, completed, setup_s;
 	double harness_kib, kernel_kib; /* the harness's own memory; the kernel's growth */
 	char efficiency_note[16];	/* "above_bound" when efficiency > 1.02 */
+	/* --side server (docs/servers.md): which side, the generator's
+	 * connections, where each side ran, what the server answered, the
+	 * generator's own lag and cost, and the server's cost per request */
+	char side[8], client_conn[16], server_cpus[64], client_cpus[64], kernel[64];
+	char served_checksum[17]; /* the server's fold of what it answered */
+	double served, errors_handler, send_lag_p99_us, gen_behind, gen_cpu_us_per_req;
+	double hold_connections, connections_held; /* idle connections asked for, opened */
+	double cpu_us_per_req, ctx_per_req;
 	/* the kernel's memory for the tree, from its processes' own accounting
 	 * (lib/probe.h), at the peak: page tables, kernel stacks, TCP socket
 	 * buffers and sockets; and their growth from base per task */

@@ -143,9 +143,31 @@ static void text_resources(FILE *f, const struct result_row *r)
 		r->errors);
 }
 
+/* --side server: the placement, the load and what each side spent. */
+static void text_server(FILE *f, const struct result_row *r)
+{
+	char a[32], b[32], c[32];
+
+	fprintf(f,
+		"  server: cpus %s, load generator cpus %s, %.0f connections (%s), %.0f "
+		"answered\n",
+		r->server_cpus, r->client_cpus, r->concurrency, r->client_conn, r->served);
+	if (r->hold_connections > 0)
+		fprintf(f, "  held:   %.0f of %.0f idle keep-alive connections open throughout\n",
+			r->connections_held, r->hold_connections);
+	fprintf(f, "  load:   send lag p99 %s%s, its own CPU %s per request\n",
+		fmt_us(a, sizeof(a), r->send_lag_p99_us, FMT_TERSE),
+		r->gen_behind > 0 ? " (BEHIND: this run enters no verdict)" : "",
+		fmt_us(b, sizeof(b), r->gen_cpu_us_per_req, FMT_TERSE));
+	fprintf(f, "  cost:   server CPU %s and %.2f context switches per request\n",
+		fmt_us(c, sizeof(c), r->cpu_us_per_req, FMT_TERSE), r->ctx_per_req);
+}
+
 void result_print_text(FILE *f, const struct result_row *r)
 {
 	text_header(f, r);
+	if (r->side[0] == 's')
+		text_server(f, r);
 	text_makespan(f, r);
 	text_latency(f, r);
 	text_resources(f, r);

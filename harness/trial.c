@@ -39,6 +39,7 @@
 #include "../workloads/workload.h"
 #include "cli.h"
 #include "request_cpu.h"
+#include "trial_server.h"
 
 #define SAMPLE_MIN_MS 10
 /* The most of the workers' stats made resident before the base sample
@@ -63,6 +64,7 @@ struct trial_shared {
 	uint64_t t0_ns;		 /* set by the go of the handshake */
 	int model_rc;		 /* what model->run returned */
 	int ran;		 /* model->run returned at all */
+	int port;		 /* a server model's, at go */
 	char why[256];		 /* a failed set-up in the model's words, or "" */
 };
 
@@ -91,6 +93,7 @@ static uint64_t pipes_go(struct trial_ctl *ctl)
 {
 	struct trial_pipes *tp = ctl->priv;
 
+	tp->shm->port = tp->ctl.port;
 	say_wait(tp, 'R', 'G');
 	tp->shm->t0_ns = clock_now_ns();
 	return tp->shm->t0_ns;
@@ -123,7 +126,8 @@ static void trial_deadlines(const struct run_cfg *cfg, double cpu_us_per_task, u
 struct trial_child_args {
 	const struct run_cfg *cfg;
 	struct trial_pipes tp;
-	int close_fd[2]; /* the monitor's ends of the pipes */
+	int close_fd[2];  /* the monitor's ends of the pipes */
+	struct tsrv *srv; /* --side server, or NULL */
 };
 
 /* The trial's process (spawned in a group of its own, so a deadline kills
@@ -144,6 +148,9 @@ static int trial_child(void *arg)
 	tp->ctl.priv = tp;
 	tp->ctl.why = tp->shm->why;
 	tp->ctl.why_len = sizeof(tp->shm->why);
+	tp->ctl.stop_fd = -1;
+	if (a->srv && tsrv_in_trial(a->srv, &tp->ctl) < 0)
+		return 4; /* a server model: it stops when told, on its own CPUs */
 	/* the harness's own memory is resident before the base sample, so
 	 * that none of it is counted as the model's: the workers' stats, and
 	 * the merged result */
@@ -221,6 +228,8 @@ struct mon_state {
 	uint64_t in_flight;	/* tasks in flight at the plateau: min(C, N) */
 	bool holding, plateau;	/* answers held; the plateau reached */
 	uint64_t hold_until_ns; /* when the hold gives up */
+	struct tsrv *srv;	/* --side server: the generator, or NULL */
+	struct trial_shared *shm;
 };
 
 /* CPU seconds this process (the monitor) has used so far. */
@@ -302,6 +311,9 @@ static int mon_message(struct mon_state *m, char c, char *answer)
 		m->cpu_at_go = self_cpu_s();
 		m->deadline_ns = clock_now_ns() + m->run_ms * 1000000;
 		hold_start(m);
+		/* a server: the load starts now; without it, the server stops */
+		if (m->srv && tsrv_start(m->srv, m->shm->port) < 0)
+			tsrv_stop_server(m->srv);
 		*answer = 'G';
 		return 0;
 	case 'E':
@@ -336,7 +348,8 @@ static int mon_timeout_ms(const struct mon_state *m)
 static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 			const sigset_t *wait_mask)
 {
-	struct pollfd p = { .fd = from_trial, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = from_trial, .events = POLLIN },
+			       { .fd = -1, .events = POLLIN } };
 	char c, answer;
 	ssize_t r;
 
@@ -347,6 +360,7 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		if (proc_stop_sig()) { /* Ctrl-C: the whole trial goes, now */
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
+			tsrv_kill(m->srv);
 			return -EINTR;
 		}
 		ms = mon_timeout_ms(m);
@@ -354,13 +368,23 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
 		/* the stop signals are blocked but here: none is lost between
 		 * the check above and the wait */
-		rc = ppoll(&p, 1, &ts, wait_mask);
+		if (m->srv && p[1].fd != -2)
+			p[1].fd = tsrv_done_fd(m->srv);
+		rc = ppoll(p, 2, &ts, wait_mask);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc == 0 && clock_now_ns() >= m->deadline_ns) {
 			kill(-m->pid, SIGKILL);
 			kill(m->pid, SIGKILL);
+			tsrv_kill(m->srv);
 			return -ETIMEDOUT;
+		}
+		if (rc > 0 && p[1].fd >= 0 && p[1].revents) {
+			/* the generator is done: the server stops */
+			tsrv_stop_server(m->srv);
+			p[1].fd = -2;
+			if (!p[0].revents)
+				continue;
 		}
 		if (rc == 0) {
 			if (m->running) {
@@ -374,6 +398,8 @@ static int monitor_loop(struct mon_state *m, int from_trial, int to_trial,
 			}
 			continue;
 		}
+		if (!p[0].revents)
+			continue;
 		r = read(from_trial, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -431,7 +457,7 @@ static void trial_verdict(const struct run_cfg *cfg, int st, int mon_rc, struct 
 
 /* Spawn the trial and measure it until it exits. 0 or -EIO as trial_run. */
 static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const uint64_t *release_off,
-			 void *svc_state, struct trial_report *rep)
+			 void *svc_state, struct tsrv *srv, struct trial_report *rep)
 {
 	int to_mon[2] = { -1, -1 }, from_mon[2] = { -1, -1 }, mon_rc, rc;
 	struct proc_wait w = { .deadline_ns = 0 };
@@ -443,7 +469,9 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 			       .svc_state = svc_state,
 			       .want = cfg->plateau_samples,
 			       .in_flight = cfg->concurrency < cfg->tasks ? cfg->concurrency
-									  : cfg->tasks };
+									  : cfg->tasks,
+			       .srv = srv,
+			       .shm = shm };
 	struct trial_child_args child;
 	struct spawn sp;
 	pid_t pid;
@@ -466,6 +494,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	child.tp.ctl.format_run = cli_format_run;
 	child.close_fd[0] = to_mon[0];
 	child.close_fd[1] = from_mon[1];
+	child.srv = srv;
 	spawn_init(&sp);
 	sp.group = true;
 	sp.death_sig = SIGKILL;
@@ -486,6 +515,7 @@ static int trial_measure(struct run_cfg *cfg, struct trial_shared *shm, const ui
 	/* anything of the trial's group still alive: the monitor is their
 	 * subreaper, so it reaps them itself and leaves no zombie behind */
 	proc_reap_group(pid);
+	tsrv_end(srv, mon_rc < 0 ? 0 : m.deadline_ns); /* a server's generator */
 	trial_verdict(cfg, end.status, mon_rc, shm, &m, rep);
 out:
 	for (int i = 0; i < 2; i++) {
@@ -513,6 +543,7 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 {
 	const struct wl_service *svc = cfg->workload->service;
 	struct trial_shared *shm;
+	struct tsrv srv;
 	void *svc_state = NULL;
 	uint64_t *release_off = NULL;
 	int ret = -EIO, rc;
@@ -559,12 +590,24 @@ int trial_run(struct run_cfg *cfg, struct trial_report *rep)
 	/* the longest the wave is held: half the tasks' I/O timeout, so that
 	 * holding it fails none */
 	rep->hold_max_ns = cfg->timeout_us * 1000 / 2;
-	ret = stopped(rep) ? 1 : trial_measure(cfg, shm, release_off, svc_state, rep);
+	if (cfg->server && (rc = tsrv_open(&srv, cfg, release_off)) < 0) {
+		snprintf(rep->fail, sizeof(rep->fail), "the server's pipes: %s", strerror(-rc));
+		tsrv_close(&srv);
+		sched_free(cfg, release_off);
+		goto out_shm;
+	}
+	ret = stopped(rep) ? 1
+			   : trial_measure(cfg, shm, release_off, svc_state,
+					   cfg->server ? &srv : NULL, rep);
 	sched_free(cfg, release_off);
 	if (ret == 0) {
 		rep->stats = shm->stats;
 		rep->self_ru = shm->self_ru;
 		rep->t0_ns = shm->t0_ns;
+	}
+	if (cfg->server) {
+		tsrv_report(&srv, &shm->stats, ret, rep);
+		tsrv_close(&srv);
 	}
 out_shm:
 	munmap(shm, sizeof(*shm));

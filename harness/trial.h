@@ -38,7 +38,14 @@ struct trial_report {
 	double monitor_cpu_s;	   /* CPU the monitor spent sampling, go to end */
 	uint64_t sock_next_ns;	   /* a sample from then reads the tree's sockets too */
 	int cores;		   /* usable CPUs */
-	char fail[512];		   /* why the trial could not run, or "" */
+	/* --side server: the server model's own records of what it answered
+	 * (stats above are the load generator's), the generator's send lag,
+	 * its CPU and context switches (never the server's) */
+	struct task_stats served;
+	struct hist send_lag;
+	struct rusage gen_ru;
+	uint64_t held;	/* --hold-connections: the idle ones the generator opened */
+	char fail[512]; /* why the trial could not run, or "" */
 };
 
 /* Run one trial of cfg (monitor side): start the workload's service (the

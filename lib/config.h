@@ -13,6 +13,7 @@ enum out_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
 struct workload_ops;
 struct model_ops;
+struct server_ops;
 
 struct run_cfg {
 	const struct model_ops *model;	     /* --model */
@@ -46,6 +47,17 @@ struct run_cfg {
 	uint64_t plateau_samples; /* --plateau-samples N: hold the wave for N samples */
 	bool py_bare; /* --py-bare (hidden): a foreign program's self-check and records at
 		       * their minimum, the control of docs/python.md */
+	/* --side server (docs/servers.md): the server model, whose base is
+	 * `model`; concurrency is --connections. NULL: the client side */
+	const struct server_ops *server;
+	bool side_server;      /* --side server given (server is set once --model is known) */
+	bool client_new;       /* --client-conn new: the generator connects anew per request */
+	uint64_t port;	       /* --port: the server model's port on 127.0.0.1 (0: any) */
+	uint64_t hold_conns;   /* --hold-connections N: idle keep-alive connections held too */
+	char server_cpus[64];  /* --server-cpus, as a list ("0", "1-3") */
+	char client_cpus[64];  /* --client-cpus */
+	const char *model_arg; /* --model as given (resolved once --side is known) */
+	const char *given_server_flag; /* the last server-side flag given, or NULL */
 };
 
 #endif

@@ -1,6 +1,8 @@
-/* verdict.c - Welch's test on log values, Benjamini-Hochberg and Holm
- * corrections, the ratio and its interval, and the median's interval for
- * the stopping rule. The distributions come from GSL. See verdict.h. */
+/* verdict.c - Welch's test on log values, the equivalence test (TOST),
+ * Benjamini-Hochberg and Holm corrections, the ratio and its interval, the
+ * reps an undecided verdict needs, a grid point's stopping rule, and the
+ * geometric mean's interval. The distributions come from GSL. See
+ * verdict.h. */
 #include "verdict.h"
 
 #include <errno.h>
@@ -69,9 +71,12 @@ int verdict_test(const double *a, size_t na, const double *b, size_t nb, struct 
 	double ma, va, mb, vb, diff, half;
 
 	memset(out, 0, sizeof(*out));
-	out->p = out->p_adj = 1;
+	out->p = out->p_adj = out->p_eq = out->p_eq_adj = 1;
 	out->ratio = out->ci_lo = out->ci_hi = 1;
+	out->alpha = VERDICT_ALPHA;
+	out->margin = VERDICT_MARGIN;
 	out->outcome = VERDICT_NA;
+	out->more = -1;
 	if (na == 0 || nb == 0)
 		return -EINVAL;
 	out->log_scale = all_positive(a, na) && all_positive(b, nb);
@@ -82,7 +87,7 @@ int verdict_test(const double *a, size_t na, const double *b, size_t nb, struct 
 	out->a_lower = !(out->center_b < out->center_a);
 	if (out->na < VERDICT_MIN_N || out->nb < VERDICT_MIN_N)
 		return 0;
-	out->outcome = VERDICT_TIE;
+	out->outcome = VERDICT_INCONCLUSIVE;
 	welch(ma, va, out->na, mb, vb, out->nb, out, &diff, &half);
 	out->p_adj = out->p;
 	if (out->log_scale) {
@@ -92,6 +97,11 @@ int verdict_test(const double *a, size_t na, const double *b, size_t nb, struct 
 		out->ratio = exp(d);
 		out->ci_lo = exp(d - half);
 		out->ci_hi = exp(d + half);
+		out->lr = d;
+		out->se = sqrt(va / out->na + vb / out->nb);
+		out->var_a = va;
+		out->var_b = vb;
+		verdict_rule(out, 0, 0);
 		return 0;
 	}
 	{
@@ -101,6 +111,8 @@ int verdict_test(const double *a, size_t na, const double *b, size_t nb, struct 
 
 		if (lo <= 0) { /* no ratio to speak of */
 			out->ratio = out->ci_lo = out->ci_hi = hi > lo ? INFINITY : 1;
+			out->lr = hi > lo ? INFINITY : 0;
+			verdict_rule(out, 0, 0);
 			return 0;
 		}
 		out->ratio = hi / lo;
@@ -109,8 +121,37 @@ int verdict_test(const double *a, size_t na, const double *b, size_t nb, struct 
 		half = out->df > 0 ? gsl_cdf_tdist_Qinv(0.025, out->df) * rel : 0;
 		out->ci_lo = out->ratio * exp(-half);
 		out->ci_hi = out->ratio * exp(half);
+		out->lr = log(out->ratio);
+		out->se = rel;
+		out->var_a = ma != 0 ? va / (ma * ma) : 0;
+		out->var_b = mb != 0 ? vb / (mb * mb) : 0;
 	}
+	verdict_rule(out, 0, 0);
 	return 0;
+}
+
+/* TOST on the log ratio lr >= 0: the larger one-sided p is that of
+ * "lr >= log(1 + margin)", t = (log(1 + margin) - lr) / se. */
+void verdict_rule(struct verdict *v, double alpha, double margin)
+{
+	double d;
+
+	v->alpha = alpha > 0 && alpha < 1 ? alpha : VERDICT_ALPHA;
+	v->margin = margin > 0 && margin < 1 ? margin : VERDICT_MARGIN;
+	v->p_eq = 1;
+	if (v->na >= VERDICT_MIN_N && v->nb >= VERDICT_MIN_N && isfinite(v->lr)) {
+		d = log1p(v->margin) - v->lr;
+		if (v->se > 0)
+			v->p_eq = gsl_cdf_tdist_Q(d / v->se, v->df > 0 ? v->df : 1);
+		else
+			v->p_eq = d > 0 ? 0 : 1;
+	}
+	v->p_eq_adj = v->p_eq;
+}
+
+double verdict_look_alpha(unsigned min, unsigned max)
+{
+	return max > min ? VERDICT_ALPHA / (double)(max - min + 1) : VERDICT_ALPHA;
 }
 
 struct pidx {
@@ -164,18 +205,72 @@ int verdict_p_adjust(const double *p, size_t n, enum verdict_corr corr, double *
 	return 0;
 }
 
+/* The normal quantile of p. */
+static double zq(double p)
+{
+	return gsl_cdf_ugaussian_Pinv(p);
+}
+
+/* Whether k more reps per side would decide v at the power asked for:
+ * se(k) shrinks as k grows, so this is monotone in k. */
+static bool enough(const struct verdict *v, int k, double need_w, double need_e, double gap_e,
+		   bool win_ok, bool eq_ok)
+{
+	double se = sqrt(v->var_a / (v->na + k) + v->var_b / (v->nb + k));
+
+	if (se <= 0)
+		return true;
+	return (win_ok && v->lr / se >= need_w) || (eq_ok && gap_e / se >= need_e);
+}
+
+int verdict_more_reps(const struct verdict *v)
+{
+	double need_w, need_e, gap_e;
+	bool win_ok, eq_ok;
+	int lo = 1, hi = VERDICT_MORE_MAX;
+
+	if (v->outcome == VERDICT_NA || v->na < VERDICT_MIN_N || v->nb < VERDICT_MIN_N)
+		return -1;
+	if (verdict_decided(v))
+		return 0;
+	if (!isfinite(v->lr))
+		return -1;
+	need_w = zq(1 - v->alpha / 2) + zq(VERDICT_POWER);
+	need_e = zq(1 - v->alpha) + zq(VERDICT_POWER);
+	gap_e = log1p(v->margin) - v->lr;
+	win_ok = v->ratio >= VERDICT_MIN_RATIO && v->lr > 0;
+	eq_ok = gap_e > 0;
+	if (!(win_ok || eq_ok) || !enough(v, hi, need_w, need_e, gap_e, win_ok, eq_ok))
+		return -1;
+	while (lo < hi) { /* the least k that is enough */
+		int mid = lo + (hi - lo) / 2;
+
+		if (enough(v, mid, need_w, need_e, gap_e, win_ok, eq_ok))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 void verdict_decide(struct verdict *v)
 {
+	v->more = -1;
 	if (v->na < VERDICT_MIN_N || v->nb < VERDICT_MIN_N) {
 		v->outcome = VERDICT_NA;
 		return;
 	}
+	if (!(v->alpha > 0 && v->alpha < 1))
+		v->alpha = VERDICT_ALPHA;
 	/* the interval must exclude 1 too: on the raw scale the delta-method
 	 * interval can hold 1 while Welch's p is small */
-	if (v->p_adj < VERDICT_ALPHA && v->ratio >= VERDICT_MIN_RATIO && v->ci_lo > 1)
+	if (v->margin > 0 && v->p_eq_adj < v->alpha) /* margin 0: TOST not run */
+		v->outcome = VERDICT_EQUIV;
+	else if (v->p_adj < v->alpha && v->ratio >= VERDICT_MIN_RATIO && v->ci_lo > 1)
 		v->outcome = v->a_lower ? VERDICT_A : VERDICT_B;
 	else
-		v->outcome = VERDICT_TIE;
+		v->outcome = VERDICT_INCONCLUSIVE;
+	v->more = verdict_more_reps(v);
 }
 
 bool verdict_clear(const struct verdict *v)
@@ -183,25 +278,47 @@ bool verdict_clear(const struct verdict *v)
 	return v->outcome == VERDICT_A || v->outcome == VERDICT_B;
 }
 
+bool verdict_decided(const struct verdict *v)
+{
+	return verdict_clear(v) || v->outcome == VERDICT_EQUIV;
+}
+
+const char *verdict_word(const struct verdict *v)
+{
+	return verdict_clear(v)			    ? "winner"
+	       : v->outcome == VERDICT_EQUIV	    ? "equivalent"
+	       : v->outcome == VERDICT_INCONCLUSIVE ? "inconclusive"
+						    : "untested";
+}
+
+static bool testable(const struct verdict *v)
+{
+	return v->na >= VERDICT_MIN_N && v->nb >= VERDICT_MIN_N;
+}
+
 int verdict_adjust_ptr(struct verdict **v, size_t n, enum verdict_corr corr)
 {
-	double *p = calloc(n ? n : 1, sizeof(*p));
+	double *p = calloc(n ? 2 * n : 1, sizeof(*p)), *q = p + n;
 	size_t m = 0, k = 0;
 
 	if (!p)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		if (v[i]->na >= VERDICT_MIN_N && v[i]->nb >= VERDICT_MIN_N)
+		if (testable(v[i])) {
+			q[m] = v[i]->p_eq;
 			p[m++] = v[i]->p;
-	if (verdict_p_adjust(p, m, corr, p)) {
+		}
+	if (verdict_p_adjust(p, m, corr, p) || verdict_p_adjust(q, m, corr, q)) {
 		free(p);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (v[i]->na >= VERDICT_MIN_N && v[i]->nb >= VERDICT_MIN_N)
+		if (testable(v[i])) {
+			v[i]->p_eq_adj = q[k];
 			v[i]->p_adj = p[k++];
-		else
-			v[i]->p_adj = 1;
+		} else {
+			v[i]->p_adj = v[i]->p_eq_adj = 1;
+		}
 		verdict_decide(v[i]);
 	}
 	free(p);
@@ -242,26 +359,102 @@ char *verdict_ratio_str(const struct verdict *v, char *buf, size_t len)
 	return buf;
 }
 
+/* The margin in percent, "5" or "2.5". */
+static void put_margin(char *buf, size_t len, double m)
+{
+	snprintf(buf, len, "%.3g", m * 100);
+}
+
+char *verdict_note(const struct verdict *v, char *buf, size_t len)
+{
+	char m[16];
+
+	put_margin(m, sizeof(m), v->margin);
+	if (v->outcome == VERDICT_NA)
+		snprintf(buf, len, "too few runs");
+	else if (verdict_clear(v))
+		snprintf(buf, len, "%s", "");
+	else if (v->outcome == VERDICT_EQUIV)
+		snprintf(buf, len, "equivalent within \xc2\xb1%s%%", m);
+	else if (v->more > 0)
+		snprintf(buf, len, "inconclusive, ~%d more reps", v->more);
+	else
+		snprintf(buf, len, "inconclusive, more reps would not decide it at \xc2\xb1%s%%",
+			 m);
+	return buf;
+}
+
 char *verdict_format(const struct verdict *v, const char *name_a, const char *name_b, char *buf,
 		     size_t len)
 {
 	const char *better = v->a_lower ? name_a : name_b, *worse = v->a_lower ? name_b : name_a;
-	char r[96];
+	char r[96], note[96];
 
 	if (v->outcome == VERDICT_NA) {
 		snprintf(buf, len, "%s ? %s (too few runs)", name_a, name_b);
 		return buf;
 	}
 	verdict_ratio_str(v, r, sizeof(r));
-	if (verdict_clear(v))
+	verdict_note(v, note, sizeof(note));
+	if (verdict_clear(v)) {
 		snprintf(buf, len, "%s %s ahead of %s", better, r, worse);
-	else
-		snprintf(buf, len, "%s \xe2\x89\x88 %s (%s)", better, worse, r);
+	} else if (v->outcome == VERDICT_EQUIV) {
+		snprintf(buf, len, "%s \xe2\x89\x88 %s, %s (%s)", better, worse, note, r);
+	} else {
+		/* "inconclusive, ~N more reps": the figures go inside */
+		const char *tail = strchr(note, ',');
+
+		snprintf(buf, len, "%s ? %s, inconclusive (%s;%s)", better, worse, r,
+			 tail ? tail + 1 : "");
+	}
 	return buf;
 }
 
-int verdict_median_ci(const double *v, size_t n, double level, double *center, double *lo,
-		      double *hi)
+/* The verdict of samples i and j of a point. */
+static void point_pair(const double *const *v, const size_t *n, size_t i, size_t j, double alpha,
+		       double margin, struct verdict *out)
+{
+	if (verdict_test(v[i], n[i], v[j], n[j], out) == 0)
+		verdict_rule(out, alpha, margin);
+	verdict_adjust(out, 1, VERDICT_NONE);
+}
+
+bool verdict_point_decided(const double *const *v, const size_t *n, size_t k, double alpha,
+			   double margin, bool all_pairs, int *more)
+{
+	struct verdict vd;
+	size_t best = 0;
+	double cb = INFINITY;
+	bool decided = true;
+	int worst = 0;
+
+	for (size_t i = 0; !all_pairs && i < k; i++) {
+		double c, lo, hi;
+
+		if (n[i] && (verdict_gmean_ci(v[i], n[i], 0.95, &c, &lo, &hi), isfinite(c)) &&
+		    c < cb) {
+			cb = c;
+			best = i;
+		}
+	}
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++) {
+			if (!all_pairs && i != best && j != best)
+				continue;
+			point_pair(v, n, i, j, alpha, margin, &vd);
+			if (verdict_decided(&vd))
+				continue;
+			decided = false;
+			if (worst >= 0)
+				worst = vd.more < 0 ? -1 : vd.more > worst ? vd.more : worst;
+		}
+	if (more)
+		*more = decided ? 0 : worst;
+	return decided;
+}
+
+int verdict_gmean_ci(const double *v, size_t n, double level, double *center, double *lo,
+		     double *hi)
 {
 	bool logs = all_positive(v, n);
 	double m, var, half, q;

@@ -37,17 +37,21 @@ struct el_run {
 	struct task_stats *stats;
 	struct el_slot *slots; /* nslots of them */
 	uint64_t nslots;
-	struct el_slot *free;  /* slots with no task */
-	uint64_t *shared_next; /* prefork: the counter shared with siblings */
-	uint64_t next_id;      /* next task to start (own counter) */
-	struct trial_ctl *ctl; /* when each task is due */
-	uint64_t pending;      /* a task taken but not yet due, or UINT64_MAX */
-	int tfd;	       /* open loop: a timerfd set to the pending task's due time */
-	uv_poll_t tpoll;       /* the loop's watch on tfd */
-	uv_timer_t sweep;      /* checks the deadlines of waiting tasks */
-	bool exhausted;	       /* no task is left to start */
-	uint64_t running;      /* tasks started and not done */
-	uint64_t t0;	       /* release time */
+	struct el_slot *free;	      /* slots with no task */
+	uint64_t *shared_next;	      /* prefork: the counter shared with siblings */
+	uint64_t next_id;	      /* next task to start (own counter) */
+	struct trial_ctl *ctl;	      /* when each task is due */
+	uint64_t pending;	      /* a task taken but not yet due, or UINT64_MAX */
+	int tfd;		      /* open loop: a timerfd set to the pending task's due time */
+	uv_poll_t tpoll;	      /* the loop's watch on tfd */
+	uv_timer_t sweep;	      /* checks the deadlines of waiting tasks */
+	bool exhausted;		      /* no task is left to start */
+	uint64_t running;	      /* tasks started and not done */
+	uint64_t t0;		      /* release time */
+	struct hist *send_lag;	      /* or NULL (el_tasks) */
+	const struct el_serve *serve; /* a server's loop, or NULL */
+	uv_poll_t stop_poll;	      /* serve: on serve->stop_fd */
+	bool stopping;		      /* serve: stop_fd fired */
 };
 
 static void starter_cb(uv_idle_t *h);
@@ -57,6 +61,11 @@ static void handle(struct el_slot *slot, enum wl_status st);
 uv_loop_t *evloop_loop(struct el_slot *slot)
 {
 	return &slot->run->loop;
+}
+
+uv_loop_t *evloop_run_loop(struct el_run *r)
+{
+	return &r->loop;
 }
 
 static void on_watch_closed(uv_handle_t *h)
@@ -215,7 +224,13 @@ static void slot_free(struct el_slot *slot)
 
 	slot->phase = EL_IDLE;
 	slot->next_free = r->free;
+	slot->freed_ns = clock_now_ns();
 	r->free = slot;
+	if (r->serve) {
+		if (r->serve->freed)
+			r->serve->freed(r, r->serve->arg);
+		return;
+	}
 	/* also with a pending task: it may have come due while no slot was
 	 * free, and then nothing else would start it */
 	if (!r->exhausted)
@@ -229,11 +244,14 @@ void evloop_task_done(struct el_slot *slot)
 
 	disarm(slot);
 	watch_idle(slot);
-	stats_task_done(r->stats, ctl_release_ns(r->ctl, r->t0, ws->id), slot->start_ns,
-			clock_now_ns(), ws->id, ws->result, ws->err);
+	/* a server's task is due when its request came (its id is the peer's) */
+	stats_task_done(r->stats, r->serve ? slot->start_ns : ctl_release_ns(r->ctl, r->t0, ws->id),
+			slot->start_ns, clock_now_ns(), ws->id, ws->result, ws->err);
 	wl_end(ws);
 	r->running--;
-	if (r->exhausted && r->running == 0)
+	if (r->serve)
+		r->serve->answer(slot, r->serve->arg);
+	if (r->serve ? r->stopping && r->running == 0 : r->exhausted && r->running == 0)
 		uv_stop(&r->loop);
 	slot_free(slot);
 }
@@ -252,7 +270,15 @@ static bool take_id(struct el_run *r, uint64_t *id)
 
 static void task_start(struct el_slot *slot, uint64_t id)
 {
+	struct el_run *r = slot->run;
+
 	slot->start_ns = clock_now_ns();
+	if (r->send_lag) {
+		uint64_t due = ctl_release_ns(r->ctl, r->t0, id);
+		uint64_t from = due > slot->freed_ns ? due : slot->freed_ns;
+
+		hist_record(r->send_lag, slot->start_ns > from ? slot->start_ns - from : 0);
+	}
 	slot->ws.now_ns = slot->start_ns;
 	slot->run->running++;
 	handle(slot, wl_begin(&slot->ws, id));
@@ -277,7 +303,7 @@ static void start_due(struct el_run *r)
 	struct el_slot *slot;
 	uint64_t due, id;
 
-	while (r->free && !r->exhausted) {
+	while (!r->serve && r->free && !r->exhausted) {
 		if (r->pending == UINT64_MAX) {
 			if (!take_id(r, &id))
 				break;
@@ -331,8 +357,10 @@ static void close_any(uv_handle_t *h, void *arg)
 	struct el_run *r = arg;
 
 	if (!uv_is_closing(h))
-		uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&r->tpoll ? on_watch_closed
-										: NULL);
+		uv_close(h, h->type == UV_POLL && h != (uv_handle_t *)&r->tpoll &&
+					    h != (uv_handle_t *)&r->stop_poll
+				    ? on_watch_closed
+				    : NULL);
 }
 
 static int slots_init(struct el_run *r)
@@ -355,8 +383,48 @@ static int slots_init(struct el_run *r)
 	return 0;
 }
 
+int evloop_serve_task(struct el_run *r, uint64_t id, void *cookie)
+{
+	struct el_slot *slot = r->free;
+
+	if (!slot)
+		return -EBUSY;
+	r->free = slot->next_free;
+	slot->cookie = cookie;
+	task_start(slot, id);
+	return 0;
+}
+
+static void on_stop(uv_poll_t *h, int status, int events)
+{
+	struct el_run *r = h->data;
+
+	(void)status;
+	(void)events;
+	uv_poll_stop(h);
+	r->stopping = true;
+	if (r->running == 0)
+		uv_stop(&r->loop);
+}
+
+/* A server's loop: its listeners, and the watch on stop_fd. */
+static int serve_open(struct el_run *r)
+{
+	int rc = r->serve->open(r, r->serve->arg);
+
+	if (rc == 0)
+		rc = uv_poll_init(&r->loop, &r->stop_poll, r->serve->stop_fd);
+	if (rc == 0) {
+		r->stop_poll.data = r;
+		rc = uv_poll_start(&r->stop_poll, UV_READABLE, on_stop);
+	}
+	return rc;
+}
+
 static void teardown(struct el_run *r)
 {
+	if (r->serve && r->serve->close)
+		r->serve->close(r, r->serve->arg);
 	for (uint64_t i = 0; i < r->nslots; i++)
 		wl_slot_fini(&r->slots[i].ws);
 	uv_walk(&r->loop, close_any, r);
@@ -376,6 +444,8 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 		return -ENOMEM;
 	r->nslots = tasks && tasks->slots ? tasks->slots : cfg->concurrency;
 	r->shared_next = tasks ? tasks->shared_next : NULL;
+	r->send_lag = tasks ? tasks->send_lag : NULL;
+	r->serve = tasks ? tasks->serve : NULL;
 	r->slots = calloc(r->nslots, sizeof(*r->slots));
 	r->cfg = cfg;
 	r->pol = pol;
@@ -399,6 +469,8 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 	rc = slots_init(r);
 	if (rc == 0 && pol->prepare)
 		rc = pol->prepare(&r->loop, cfg);
+	if (rc == 0 && r->serve)
+		rc = serve_open(r);
 	if (rc == 0) {
 		uint64_t period = cfg->timeout_us / 20000;
 
@@ -407,7 +479,8 @@ int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_sta
 		r->sweep.data = r;
 		r->t0 = ctl->go(ctl);
 		uv_timer_start(&r->sweep, on_sweep, period, period);
-		uv_idle_start(&r->starter, starter_cb);
+		if (!r->serve)
+			uv_idle_start(&r->starter, starter_cb);
 		uv_run(&r->loop, UV_RUN_DEFAULT);
 		ctl->end(ctl);
 	}

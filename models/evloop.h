@@ -24,6 +24,8 @@ struct el_slot {
 	struct el_slot *next_free; /* free-list link */
 	uint64_t start_ns;	   /* when its task started */
 	uint64_t armed_ns;	   /* the task's deadline while it waits, 0: none */
+	uint64_t freed_ns;	   /* when it last became free (0: free from the start) */
+	void *cookie;		   /* a server's: the request the task answers */
 	int phase;		   /* EL_* in evloop.c */
 };
 
@@ -40,7 +42,29 @@ struct el_policy {
 struct el_tasks {
 	uint64_t *shared_next; /* atomic counter, or NULL */
 	uint64_t slots;	       /* concurrency of this loop (0: cfg->concurrency) */
+	/* or NULL: each task's send lag, how late it started past the later
+	 * of its due time and the time its slot became free (the load
+	 * generator's own lateness, models/servers/loadgen.c) */
+	struct hist *send_lag;
+	const struct el_serve *serve; /* or NULL: a server's loop (below) */
 };
+
+/* A server's loop (models/servers/): no task is taken from a counter; the
+ * server starts each with evloop_serve_task as its request arrives, and
+ * answers it when it ends. The loop runs until stop_fd is readable and no
+ * task runs. */
+struct el_serve {
+	int (*open)(struct el_run *r, void *arg);	 /* before go: its listener(s) */
+	void (*answer)(struct el_slot *slot, void *arg); /* a task ended (recorded) */
+	void (*freed)(struct el_run *r, void *arg);	 /* or NULL: a slot became free */
+	void (*close)(struct el_run *r, void *arg);	 /* after the loop: its own handles */
+	void *arg;
+	int stop_fd;
+};
+/* Start task id now on a free slot, cookie in slot->cookie: 0, or -EBUSY
+ * when every slot is taken. */
+int evloop_serve_task(struct el_run *r, uint64_t id, void *cookie);
+uv_loop_t *evloop_run_loop(struct el_run *r);
 
 int evloop_run(const struct run_cfg *cfg, struct trial_ctl *ctl, struct task_stats *out,
 	       const struct el_policy *pol, const struct el_tasks *tasks);

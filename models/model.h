@@ -44,6 +44,10 @@ struct trial_ctl {
 	 * caller has no room for it */
 	char *why;
 	size_t why_len;
+	/* a server model (models/servers/): it puts the port it listens on
+	 * here before go, and serves until stop_fd is readable */
+	int port;
+	int stop_fd;
 };
 
 /* n per-worker task_stats (zeroed, shared memory): the harness's when the

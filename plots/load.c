@@ -376,6 +376,7 @@ void plots_compare(const struct cell *a, const struct cell *b, enum metric m, st
 		return;
 	}
 	verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, v);
+	verdict_rule(v, a->alpha, a->margin); /* a's grid's (0: the defaults) */
 }
 
 void plots_read_meta(struct set *s)
@@ -390,6 +391,9 @@ void plots_read_meta(struct set *s)
 	if (s->meta.spec_text &&
 	    spec_parse(s->meta.spec_file, s->meta.spec_text, &s->spec, err, sizeof(err)) != 0)
 		memset(&s->spec, 0, sizeof(s->spec));
+	for (size_t i = 0; s->spec.n_grids && i < s->ncells; i++) /* each grid's own rule */
+		spec_grid_rule(&s->spec, spec_grid_find(&s->spec, s->cells[i].grid),
+			       &s->cells[i].alpha, &s->cells[i].margin);
 }
 
 void plots_run_id(struct set *s)

@@ -78,6 +78,8 @@ struct cell {
 	double v[NMETRIC][3];	      /* med, min, max of each metric */
 	double *rep[NMETRIC];	      /* each metric per rep, from results.csv (malloc'd) */
 	size_t nrep;		      /* reps in rep[] (0: results.csv lacks the cell) */
+	double alpha, margin;	      /* its grid's verdict rule (spec_grid_rule; 0: the
+					 defaults, a set without its spec) */
 	double ci[NMETRIC][2]; /* cells.csv's 95% interval of the geometric mean (NAN: none) */
 	int ci_met;	       /* 1 the interval reached the grid's ci:, 0 not, -1 unknown */
 	double ci_pct;	       /* the grid's ci: target (NAN: unknown) */

@@ -1,5 +1,6 @@
 #!/bin/bash
-# sanitizers.sh BIN... - every model x workload once, small, under each
+# sanitizers.sh BIN... - every model x workload once, small (and every server
+# model x io, cpu, mixed under its load generator), under each
 # sanitizer build given (ASan+UBSan, TSan). A run passes when it exits 0 and
 # its stderr holds no sanitizer report. Prints TAP lines and the closing
 # "N passed, N failed".
@@ -25,6 +26,23 @@ for bin in "$@"; do
 				pass=$((pass + 1))
 			else
 				echo "not ok - $(basename "$(dirname "$bin")") $m $w: status $rc"
+				grep -m5 -E 'Sanitizer|runtime error|cmbench' "$err" | sed 's/^/#   /'
+				fail=$((fail + 1))
+			fi
+		done
+	done
+	# the server models (docs/servers.md), each under its load generator
+	for m in $("$bin" list servers); do
+		for w in io cpu mixed; do
+			timeout -k 5 120 "$bin" run --side server --model "$m" --workload "$w" \
+				--tasks 40 --rate 200 --connections 4 --workers 2 --io-latency 1ms \
+				--cpu-iters 1000 --format csv >/dev/null 2>"$err"
+			rc=$?
+			if [ $rc = 0 ] && ! grep -qE 'Sanitizer|runtime error' "$err"; then
+				echo "ok - $(basename "$(dirname "$bin")") server $m $w"
+				pass=$((pass + 1))
+			else
+				echo "not ok - $(basename "$(dirname "$bin")") server $m $w: status $rc"
 				grep -m5 -E 'Sanitizer|runtime error|cmbench' "$err" | sed 's/^/#   /'
 				fail=$((fail + 1))
 			fi

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 what=${1:-build}
-pkgs="build-essential pkg-config libuv1-dev libjansson-dev libsqlite3-dev libpq-dev libgsl-dev libxml2-dev zlib1g-dev"
+pkgs="build-essential pkg-config libuv1-dev libjansson-dev libsqlite3-dev libpq-dev libgsl-dev libxml2-dev zlib1g-dev liburing-dev"
 case "$what" in
 test)  pkgs="$pkgs libcmocka-dev curl wrk procps gnuplot-nox hyperfine postgresql clang clang-format python3 python3-uvloop python3-aiohttp python3-httpx python3-requests python3-asyncpg python3-psycopg python3-psycopg2 python3-psycopg-pool chromium openssh-server openssh-client parallel rsync" ;;
 bench) pkgs="$pkgs procps gnuplot-nox hyperfine postgresql python3 python3-uvloop python3-aiohttp python3-httpx python3-requests python3-asyncpg python3-psycopg python3-psycopg2 python3-psycopg-pool openssh-client parallel rsync" ;;

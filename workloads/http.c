@@ -89,6 +89,8 @@ void http_resp_init(struct http_resp *r)
 	r->content_length = UINT64_MAX;
 	r->body_got = 0;
 	r->body_crc = 0; /* crc32(0, Z_NULL, 0) */
+	r->body_hex = 0;
+	r->hex_bad = false;
 	r->conn_close = false;
 }
 
@@ -232,10 +234,27 @@ static int header_bytes(struct http_resp *r, const char *data, size_t len, size_
 	return HTTP_MORE;
 }
 
+/* The first 16 bytes as hex digits (a server model's answer). */
+static void hex_body(struct http_resp *r, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && r->body_got + i < 16; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		unsigned d = ch >= '0' && ch <= '9'   ? ch - '0'
+			     : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+						      : 16;
+
+		if (d == 16)
+			r->hex_bad = true;
+		r->body_hex = r->body_hex << 4 | (d & 15);
+	}
+}
+
 /* zlib's CRC-32, as every runtime has it natively (a foreign program never
  * hashes a body in its interpreter loop) */
 static void hash_body(struct http_resp *r, const char *p, size_t n)
 {
+	if (r->body_got < 16)
+		hex_body(r, p, n);
 	r->body_crc = (uint32_t)crc32_z(r->body_crc, (const Bytef *)p, n);
 	r->body_got += n;
 }
@@ -272,6 +291,12 @@ int http_resp_eof(struct http_resp *r)
 	if (r->state == HTTP_MORE)
 		r->state = HTTP_TRUNCATED;
 	return r->state;
+}
+
+bool http_resp_hex(const struct http_resp *r, uint64_t *v)
+{
+	*v = r->body_hex;
+	return r->body_got == 16 && !r->hex_bad;
 }
 
 uint64_t http_resp_hash(const struct http_resp *r)

@@ -41,6 +41,8 @@ struct http_resp {
 	uint64_t content_length;   /* from the header */
 	uint64_t body_got;	   /* body bytes seen */
 	uint32_t body_crc;	   /* running CRC-32 (zlib's crc32) of the body */
+	uint64_t body_hex;	   /* the first 16 body bytes read as hex digits */
+	bool hex_bad;		   /* one of them was not a hex digit */
 	bool conn_close;	   /* server said Connection: close */
 };
 
@@ -99,5 +101,8 @@ int http_resp_eof(struct http_resp *r);
  * mix64, mix64(crc ^ (length << 32)); a foreign program computes the same
  * with its runtime's native CRC-32 (Python: zlib.crc32). */
 uint64_t http_resp_hash(const struct http_resp *r);
+/* A body of exactly 16 hex digits (a server model's answer, the task's
+ * 64-bit result): true with its value in *v. */
+bool http_resp_hex(const struct http_resp *r, uint64_t *v);
 
 #endif

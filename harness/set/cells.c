@@ -157,7 +157,7 @@ bool cells_ci_within(double center, double lo, double hi, double pct)
 	return isfinite(lo) && isfinite(hi) && lo >= center - tol && hi <= center + tol;
 }
 
-/* The 95% intervals of the geometric means (verdict_median_ci: the center
+/* The 95% intervals of the geometric means (verdict_gmean_ci: the center
  * the verdicts compare), and whether the makespan's reached the cell's ci:. */
 static void summarize_ci(const struct result_row *t, unsigned n, struct cells_summary *s)
 {
@@ -172,7 +172,7 @@ static void summarize_ci(const struct result_row *t, unsigned n, struct cells_su
 			continue;
 		for (unsigned i = 0; i < n; i++)
 			v[i] = result_num(&t[i], col);
-		if (verdict_median_ci(v, n, 0.95, &center, &s->ci[k][0], &s->ci[k][1]) != 0)
+		if (verdict_gmean_ci(v, n, 0.95, &center, &s->ci[k][0], &s->ci[k][1]) != 0)
 			s->ci[k][0] = s->ci[k][1] = NAN;
 		if (k == 0)
 			c = center;
@@ -300,6 +300,12 @@ const char *cells_ci_stop(const struct cells_summary *s)
 {
 	if (s->reps == 0 || s->cell.reps_max == 0)
 		return "";
+	if (s->stop[0])
+		return s->stop;
+	if (!s->cell.stop_ci)
+		return s->reps >= s->cell.reps_max ? "max"
+		       : s->reps >= s->cell.reps   ? "early"
+						   : "short";
 	if (s->ci_met && s->reps >= s->cell.reps)
 		return "target";
 	return s->reps >= s->cell.reps_max ? "max" : s->reps >= s->cell.reps ? "budget" : "short";

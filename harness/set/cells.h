@@ -49,6 +49,8 @@ struct cells_summary {
 	struct cells_fig *fig;	 /* per metric, cells_metric() order (malloc'd) */
 	double ci[CELLS_NCI][2]; /* 95% interval of the geometric mean of cells_ci_metric[i] */
 	bool ci_met;		 /* the makespan's is within +-cell.ci_pct */
+	char stop[12];		 /* why its rounds stopped, as the sweep saw it ("":
+				    derived from the reps, cells_ci_stop) */
 };
 
 /* Whether a 95% interval [lo, hi] of a median (geometric mean) center
@@ -93,9 +95,13 @@ int cells_summarize(const struct spec_cell *cell, const struct cells_csv *res,
 		    const struct cells_hf *hf, struct cells_summary *s);
 void cells_summary_free(struct cells_summary *s);
 
-/* Why a cell's rounds stopped: "target" (the interval reached ci:),
- * "max" (MAX rounds), "budget" (the grid's budget, past MIN), "short"
- * (fewer than MIN: failed or cut), "" unknown. */
+/* Why a cell's rounds stopped: "decided" (every verdict of its point
+ * decided), "target" (stop: ci - the interval reached ci:), "max" (MAX
+ * rounds), "budget" (the grid's budget, past MIN), "short" (fewer than
+ * MIN: failed or cut), "" unknown. The sweep's own word (s->stop) when it
+ * has one; else derived from the reps: a cell of stop: decided that
+ * stopped between MIN and MAX in a set read back says "early" (decided,
+ * or the budget: the set does not say which). */
 const char *cells_ci_stop(const struct cells_summary *s);
 
 /* Write cells.csv whole (setio_replace). 0 or -errno. */

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "meta.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -169,6 +170,82 @@ static void host_name(char *buf, size_t len)
 		snprintf(buf, len, "%s", name);
 }
 
+/* What the machine runs under: systemd-detect-virt's answer where it
+ * exists, else /sys/hypervisor/type (Xen), else the cpuid hypervisor flag
+ * of /proc/cpuinfo, else "none". */
+static void hypervisor(char *buf, size_t len)
+{
+	char *argv[] = { "systemd-detect-virt", NULL }, out[128], line[4096];
+	FILE *f;
+	bool flag = false;
+
+	/* it exits 1 when it finds none, and says "none" */
+	if (meta_capture(argv, out, sizeof(out)) != -ENOENT && out[0] &&
+	    strspn(out, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(out)) {
+		snprintf(buf, len, "%s (systemd-detect-virt)", out);
+		return;
+	}
+	read_first_line("/sys/hypervisor/type", out, sizeof(out));
+	if (out[0]) {
+		snprintf(buf, len, "%s (/sys/hypervisor/type)", out);
+		return;
+	}
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && !flag && fgets(line, sizeof(line), f))
+		flag = strncmp(line, "flags", 5) == 0 && strstr(line, " hypervisor");
+	if (f)
+		fclose(f);
+	snprintf(buf, len, "%s", flag ? "present (cpuid hypervisor flag)" : "none");
+}
+
+/* The bracketed choice of a sysfs mode line ("always [madvise] never"). */
+static void chosen(const char *path, char *buf, size_t len)
+{
+	char line[256], *a, *b;
+
+	read_first_line(path, line, sizeof(line));
+	a = strchr(line, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b)
+		snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
+	else
+		snprintf(buf, len, "%.60s", line[0] ? line : "unknown");
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name: state; ..." over the vulnerabilities the kernel reports, sorted
+ * by name, so two machines compare line for line. */
+static void mitigations(char *buf, size_t len)
+{
+	static const char dir[] = "/sys/devices/system/cpu/vulnerabilities";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *names[64], path[512], state[256];
+	size_t n = 0, o = 0;
+
+	buf[0] = '\0';
+	while (d && n < 64 && (e = readdir(d)))
+		if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name)))
+			n++;
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		read_first_line(path, state, sizeof(state));
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s: %s", o ? "; " : "", names[i],
+					      state);
+		free(names[i]);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "unknown");
+}
+
 void meta_probe(struct meta *m)
 {
 	struct utsname u;
@@ -183,6 +260,13 @@ void meta_probe(struct meta *m)
 	read_first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 			m->clocksource, sizeof(m->clocksource));
 	read_first_line("/proc/sys/vm/overcommit_memory", m->overcommit, sizeof(m->overcommit));
+	hypervisor(m->hypervisor, sizeof(m->hypervisor));
+	chosen("/sys/kernel/mm/transparent_hugepage/enabled", m->thp, sizeof(m->thp));
+	mitigations(m->mitigations, sizeof(m->mitigations));
+	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", m->governor,
+			sizeof(m->governor));
+	if (!m->governor[0])
+		snprintf(m->governor, sizeof(m->governor), "none");
 	limit(RLIMIT_NOFILE, m->nofile, sizeof(m->nofile));
 	limit(RLIMIT_STACK, m->stack, sizeof(m->stack));
 	snprintf(m->compiler, sizeof(m->compiler), "%s", COMPILER);

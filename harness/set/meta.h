@@ -41,6 +41,12 @@ struct meta {
 	int cores_online;	    /* online CPUs */
 	char kernel[META_STR];	    /* uname -r */
 	char clocksource[64];	    /* current_clocksource */
+	char hypervisor[META_STR];  /* systemd-detect-virt, /sys/hypervisor/type, the
+				     * cpuid hypervisor flag, or "none" */
+	char thp[64];		    /* transparent huge pages: the [chosen] mode */
+	char mitigations[1024];	    /* /sys/devices/system/cpu/vulnerabilities:
+				     * "name: state; ..." */
+	char governor[64];	    /* cpu0's cpufreq scaling governor, or "none" */
 	char overcommit[16];	    /* /proc/sys/vm/overcommit_memory */
 	char nofile[64], stack[64]; /* "soft/hard" limits, "unlimited" spelled out */
 	/* the build and tools */

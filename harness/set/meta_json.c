@@ -89,6 +89,10 @@ static int put_host(json_t *o, const struct meta *m)
 	       set_num(o, "cores", (uint64_t)m->cores) +
 	       set_num(o, "cores_online", (uint64_t)m->cores_online) +
 	       set_str(o, "kernel", m->kernel) + set_str(o, "clocksource", m->clocksource) +
+	       set_str(o, "hypervisor", m->hypervisor) +
+	       set_str(o, "transparent_hugepages", m->thp) +
+	       set_str(o, "cpu_mitigations", m->mitigations) +
+	       set_str(o, "cpu_governor", m->governor) +
 	       set_str(o, "overcommit_memory", m->overcommit) +
 	       set_str(o, "rlimit_nofile", m->nofile) + set_str(o, "rlimit_stack", m->stack) +
 	       set_str(o, "compiler", m->compiler) + set_str(o, "cflags", m->cflags) +
@@ -211,6 +215,10 @@ static void get_host(json_t *o, struct meta *m)
 	m->cores_online = (int)get_num(o, "cores_online");
 	get_str(o, "kernel", m->kernel, sizeof(m->kernel));
 	get_str(o, "clocksource", m->clocksource, sizeof(m->clocksource));
+	get_str(o, "hypervisor", m->hypervisor, sizeof(m->hypervisor));
+	get_str(o, "transparent_hugepages", m->thp, sizeof(m->thp));
+	get_str(o, "cpu_mitigations", m->mitigations, sizeof(m->mitigations));
+	get_str(o, "cpu_governor", m->governor, sizeof(m->governor));
 	get_str(o, "overcommit_memory", m->overcommit, sizeof(m->overcommit));
 	get_str(o, "rlimit_nofile", m->nofile, sizeof(m->nofile));
 	get_str(o, "rlimit_stack", m->stack, sizeof(m->stack));

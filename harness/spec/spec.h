@@ -85,23 +85,29 @@ struct spec_grid {
 	double ci_pct;		       /* ci: P% of this grid, when own_ci */
 	uint64_t budget_us;	       /* budget: of this grid, when own_budget (0: none) */
 	unsigned search_reps;	       /* search_reps: of this grid, when own_search_reps */
+	double equiv_pct;	       /* equiv: M% of this grid, when own_equiv */
+	bool stop_ci;		       /* stop: ci of this grid, when own_stop */
 	bool own_reps, own_warmup, own_ci, own_budget; /* given in the grid */
-	bool own_search_reps;
+	bool own_search_reps, own_equiv, own_stop;
+	int equiv_line, stop_line;		 /* where they were, for messages (0: not given) */
 	int conc_line, workers_line, tasks_line; /* where they were, for messages */
 	unsigned seen;				 /* bit per key given in this grid */
 };
 
 struct spec {
-	char name[SPEC_NAME_MAX]; /* name: (default: the file's name) */
-	unsigned reps;		  /* reps: MIN..MAX measured rounds per cell: MIN (3) */
-	unsigned reps_max;	  /* ... and MAX (= MIN when one number is given) */
-	double ci_pct;		  /* ci: P%: stop when every model's 95% interval of the
-				     median makespan is within +-P% (3) */
-	uint64_t budget_us;	  /* budget: a grid's time for rounds past MIN (0: none) */
-	unsigned warmup;	  /* warmup: unmeasured runs first (1) */
-	unsigned search_reps;	  /* search_reps: N searches per model of `rate: search` (1) */
-	uint64_t timeout_us;	  /* timeout: per task I/O (5s) */
-	struct spec_grid *grids;  /* grid: blocks, in order */
+	char name[SPEC_NAME_MAX];  /* name: (default: the file's name) */
+	unsigned reps;		   /* reps: MIN..MAX measured rounds per cell: MIN (3) */
+	unsigned reps_max;	   /* ... and MAX (= MIN when one number is given) */
+	double ci_pct;		   /* ci: P%: stop when every model's 95% interval of the
+				      median makespan is within +-P% (3) */
+	uint64_t budget_us;	   /* budget: a grid's time for rounds past MIN (0: none) */
+	unsigned warmup;	   /* warmup: unmeasured runs first (1) */
+	unsigned search_reps;	   /* search_reps: N searches per model of `rate: search` (1) */
+	double equiv_pct;	   /* equiv: M%: the margin of "equivalent" (5) */
+	bool stop_ci;		   /* stop: ci (the rounds stop on ci:), not decided */
+	int equiv_line, stop_line; /* where they were given (0: not) */
+	uint64_t timeout_us;	   /* timeout: per task I/O (5s) */
+	struct spec_grid *grids;   /* grid: blocks, in order */
 	size_t n_grids;
 };
 
@@ -115,6 +121,8 @@ struct spec_cell {
 	unsigned reps, warmup;	   /* the least measured runs (MIN) and warm-up runs */
 	unsigned reps_max;	   /* the most measured runs (MAX) */
 	double ci_pct;		   /* the interval it aims for, +-percent of the median */
+	double equiv_pct;	   /* its grid's equivalence margin, percent */
+	bool stop_ci;		   /* its rounds stop on ci_pct (stop: ci), not when decided */
 	uint64_t budget_us;	   /* its grid's budget for rounds past MIN (0: none) */
 	double cpu_scale;	   /* cpu work factor of its label (1: as the grid says) */
 	uint64_t duration_us;	   /* an open-loop cell's length; 0: a batch cell */
@@ -152,6 +160,12 @@ void spec_capacity_id(const struct spec_cell *c, char *id);
 void spec_cell_set_rate(struct spec_cell *c, double cap_tps);
 /* The grid called name, or NULL. */
 const struct spec_grid *spec_grid_find(const struct spec *spec, const char *name);
+/* The verdict rule of grid g's cells (g NULL: the spec's defaults): the
+ * level of its looks (verdict_look_alpha over reps MIN..MAX when its
+ * rounds stop when decided; VERDICT_ALPHA with stop: ci, whose looks do
+ * not depend on the verdicts) and its equivalence margin as a fraction. */
+void spec_grid_rule(const struct spec *spec, const struct spec_grid *g, double *alpha,
+		    double *margin);
 /* The first folklore line of g that speaks of share_pct, or NULL. */
 const struct spec_folklore *spec_folklore_at(const struct spec_grid *g, double share_pct);
 

@@ -351,6 +351,8 @@ static int expand_grid(struct expansion *x)
 	c.reps = x->g->own_reps ? x->g->reps : x->spec->reps;
 	c.reps_max = x->g->own_reps ? x->g->reps_max : x->spec->reps_max;
 	c.ci_pct = x->g->own_ci ? x->g->ci_pct : x->spec->ci_pct;
+	c.equiv_pct = x->g->own_equiv ? x->g->equiv_pct : x->spec->equiv_pct;
+	c.stop_ci = x->g->own_stop ? x->g->stop_ci : x->spec->stop_ci;
 	c.budget_us = x->g->own_budget ? x->g->budget_us : x->spec->budget_us;
 	c.warmup = x->g->own_warmup ? x->g->warmup : x->spec->warmup;
 	c.cfg.format = FMT_CSV;

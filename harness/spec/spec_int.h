@@ -33,6 +33,10 @@ struct spec_key {
 extern const struct spec_key spec_keys[];
 extern const size_t spec_nkeys;
 
+/* Whether the closed grid g's stopping rule can honour its equivalence
+ * margin (stop: ci at a ci: too wide cannot); 0 or -EINVAL, naming the
+ * equiv: line. */
+int spec_check_stop(struct spec_parser *ps, const struct spec_grid *g);
 /* Open a new grid (the value of a `grid:` line). */
 int spec_key_grid(struct spec_parser *ps, const char *key, char **items, int n);
 /* The keys that name models (spec_models.c): models:, cpu_scale:, folklore:. */

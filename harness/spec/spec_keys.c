@@ -145,6 +145,75 @@ static int key_ci(struct spec_parser *ps, const char *key, char **items, int n)
 	return 0;
 }
 
+/* equiv: M% - the margin within which two models are "equivalent" (TOST) */
+static int key_equiv(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	char *end;
+	double v;
+
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	v = strtod(items[0], &end);
+	if (end == items[0] || strcmp(end, "%") != 0 || !(v > 0 && v < 100))
+		return spec_perr(ps, "%s: '%s' is not a percent above 0 and below 100, like 5%%",
+				 key, items[0]);
+	if (ps->grid) {
+		ps->grid->equiv_pct = v;
+		ps->grid->own_equiv = true;
+		ps->grid->equiv_line = ps->line;
+	} else {
+		ps->spec->equiv_pct = v;
+		ps->spec->equiv_line = ps->line;
+	}
+	return 0;
+}
+
+/* stop: decided | ci - what ends a point's rounds past MIN: every verdict
+ * decided (winner or equivalent, the looks corrected), or every model's
+ * interval within ci: */
+static int key_stop(struct spec_parser *ps, const char *key, char **items, int n)
+{
+	bool ci;
+
+	if (one_item(ps, key, n))
+		return -EINVAL;
+	ci = strcmp(items[0], "ci") == 0;
+	if (!ci && strcmp(items[0], "decided") != 0)
+		return spec_perr(ps, "%s: '%s' is not decided or ci", key, items[0]);
+	if (ps->grid) {
+		ps->grid->stop_ci = ci;
+		ps->grid->own_stop = true;
+		ps->grid->stop_line = ps->line;
+	} else {
+		ps->spec->stop_ci = ci;
+		ps->spec->stop_line = ps->line;
+	}
+	return 0;
+}
+
+/* stop: ci ends the rounds when each model's 95% interval is within
+ * +-ci%; the interval of a ratio of two such is then about sqrt(2) times
+ * as wide, so a margin below ci * sqrt(2) can never be shown. */
+int spec_check_stop(struct spec_parser *ps, const struct spec_grid *g)
+{
+	const struct spec *s = ps->spec;
+	bool ci = g->own_stop ? g->stop_ci : s->stop_ci;
+	double m = g->own_equiv ? g->equiv_pct : s->equiv_pct;
+	double c = g->own_ci ? g->ci_pct : s->ci_pct;
+	int eline = g->own_equiv ? g->equiv_line : s->equiv_line, line = ps->line, rc;
+
+	if (!ci || eline == 0 || c * 1.41421356 < m)
+		return 0;
+	ps->line = eline;
+	rc = spec_perr(ps,
+		       "equiv: %g%% cannot be honoured by stop: ci at ci: %g%% (grid %s: the "
+		       "ratio's interval may still be +-%.2g%% wide); use stop: decided, or ci: "
+		       "below %.3g%%",
+		       m, c, g->name, c * 1.41421356, m / 1.41421356);
+	ps->line = line;
+	return rc;
+}
+
 /* budget: D - the time a grid may spend on rounds past MIN */
 static int key_budget(struct spec_parser *ps, const char *key, char **items, int n)
 {
@@ -486,6 +555,8 @@ const struct spec_key spec_keys[] = {
 	{ "search_reps:", SPEC_ANY, false, false, key_search_reps },
 	{ "ci:", SPEC_ANY, false, false, key_ci },
 	{ "budget:", SPEC_ANY, false, false, key_budget },
+	{ "equiv:", SPEC_ANY, false, false, key_equiv },
+	{ "stop:", SPEC_ANY, false, false, key_stop },
 	{ "cpu_scale:", SPEC_GRID, false, false, spec_key_cpu_scale },
 	{ "timeout:", SPEC_GLOBAL, false, false, key_timeout },
 	{ "role:", SPEC_GRID, false, false, key_role },

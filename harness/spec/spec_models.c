@@ -81,10 +81,12 @@ static int key_models_labels(struct spec_parser *ps, const char *key, char **ite
 					 key, items[i]);
 		}
 		if (!model_find(names[i])) {
-			free(names);
-			return spec_perr(
+			int rc = spec_perr(
 				ps, "%s: '%s=%s': unknown model '%s' (cmbench list shows them)",
 				key, items[i], names[i], names[i]);
+
+			free(names); /* names[i] is read above, before the array goes */
+			return rc;
 		}
 		snprintf(g->labels[i], SPEC_NAME_MAX, "%s", items[i]);
 	}

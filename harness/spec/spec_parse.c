@@ -15,6 +15,7 @@
 
 #include "../../models/model.h"
 #include "../../workloads/workload.h"
+#include "../../lib/verdict.h"
 #include "spec_int.h"
 
 int spec_perr(struct spec_parser *ps, const char *fmt, ...)
@@ -127,6 +128,8 @@ static int grid_check(struct spec_parser *ps, struct spec_grid *g)
 		ps->line = line;
 		return rc;
 	}
+	if ((rc = spec_check_stop(ps, g)))
+		return rc;
 	if (g->rate_search && g->n_rates == 0) { /* the searched rate itself */
 		g->rates[g->n_rates] = 100;
 		g->rate_rel[g->n_rates++] = true;
@@ -290,6 +293,7 @@ int spec_parse(const char *file, const char *text, struct spec *spec, char *err,
 	spec->reps = spec->reps_max = 3;
 	spec->search_reps = 1;
 	spec->ci_pct = 3;
+	spec->equiv_pct = 5;
 	spec->warmup = 1;
 	spec->timeout_us = 5000000;
 	default_name(spec, file);
@@ -371,6 +375,18 @@ const struct spec_grid *spec_grid_find(const struct spec *spec, const char *name
 		if (strcmp(spec->grids[i].name, name) == 0)
 			return &spec->grids[i];
 	return NULL;
+}
+
+void spec_grid_rule(const struct spec *spec, const struct spec_grid *g, double *alpha,
+		    double *margin)
+{
+	unsigned lo = g && g->own_reps ? g->reps : spec->reps;
+	unsigned hi = g && g->own_reps ? g->reps_max : spec->reps_max;
+	bool ci = g && g->own_stop ? g->stop_ci : spec->stop_ci;
+	double m = g && g->own_equiv ? g->equiv_pct : spec->equiv_pct;
+
+	*alpha = ci ? VERDICT_ALPHA : verdict_look_alpha(lo, hi);
+	*margin = m > 0 ? m / 100 : VERDICT_MARGIN;
 }
 
 const struct spec_folklore *spec_folklore_at(const struct spec_grid *g, double share_pct)

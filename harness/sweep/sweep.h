@@ -38,6 +38,7 @@ struct sweep {
 	bool *done;	  /* cell has all its trials in results.csv */
 	bool *ok;	  /* and they are good */
 	double *est;	  /* estimated seconds per cell */
+	char (*stop)[12]; /* why each cell's rounds stopped, this run ("": not run) */
 	struct meta meta; /* meta.json */
 };
 
@@ -61,10 +62,19 @@ char *sweep_results_header(void);
 struct sweep_point_out {
 	unsigned rounds; /* rounds run */
 	bool budget_cut; /* the budget stopped it before the interval was reached */
+	const char *why; /* decided, target, max or budget (cells.csv's ci_stop) */
 	double seconds;	 /* how long the point took */
 };
 int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
 		    struct sweep_point_out *out);
+/* sweep_stop.c: whether the point cells[0..n) (sc[i]: cell i's scratch
+ * rows) runs another round after r: below MIN yes; at MAX no; else while
+ * a verdict is undecided (stop: ci: a cell's interval is too wide) and
+ * its grid's budget (allow_s, < 0: none) has room for a round like the
+ * last (last_s) after spent_s. *cut: the budget stopped it; *why: "short",
+ * "max", "decided", "target" or "budget" (cells.csv's ci_stop). */
+bool sweep_more_rounds(struct spec_cell *const *cells, size_t n, const char *const *sc, unsigned r,
+		       double spent_s, double last_s, double allow_s, bool *cut, const char **why);
 /* Keep the log of a failed cell in logs/, drop the others. */
 void sweep_keep_log(const struct sweep *sw, const struct spec_cell *c, bool ok);
 /* sweep_rows.c: append the cell's rows (the last c->reps of its scratch

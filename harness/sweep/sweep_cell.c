@@ -4,8 +4,9 @@
  * each run one hyperfine invocation of `cmbench run`, in a process group
  * of its own that a watchdog kills if the sweep dies (even by SIGKILL).
  * The warm-ups run first, in rounds of their own whose rows are dropped.
- * Rounds go on until every cell's 95% interval of its geometric mean
- * makespan is within its grid's ci:, or MAX rounds, or the grid's budget;
+ * Rounds go on past MIN until sweep_stop.c says they stop (every
+ * verdict of the point decided, or stop: ci's intervals, or MAX, or the
+ * grid's budget);
  * then each cell's measured rows are appended to results.csv, all of them
  * or none, and its rounds' exports merged into hyperfine/ID.json. */
 #define _GNU_SOURCE
@@ -27,7 +28,6 @@
 #include "../../lib/cmdutil.h"
 #include "../../lib/proc.h"
 #include "../../lib/spawn.h"
-#include "../../lib/verdict.h"
 #include "../set/setio.h"
 #include "sweep.h"
 
@@ -289,40 +289,6 @@ static int run_round(struct sweep *sw, struct spec_cell *const *cells, const siz
 	return rc;
 }
 
-/* The makespans of the last n rows of a scratch file into v; how many.
- * The scratch holds measured runs only (the warm-ups ran apart), so a
- * failed run is a row short, never a warm-up in its place. */
-static size_t last_makespans(const char *scratch, unsigned n, double *v)
-{
-	struct cells_csv t;
-	size_t k = 0;
-	int col;
-
-	if (cells_csv_read(scratch, &t) != 0)
-		return 0;
-	col = cells_csv_col(&t, "makespan_s");
-	for (size_t i = t.nrows > n ? t.nrows - n : 0; col >= 0 && i < t.nrows; i++) {
-		char *end;
-		double x = strtod(t.rows[i][col], &end);
-
-		if (end != t.rows[i][col] && !*end)
-			v[k++] = x;
-	}
-	cells_csv_free(&t);
-	return k;
-}
-
-/* Whether cell c's makespan interval after r rounds is within its ci:. */
-static bool cell_clear(const struct spec_cell *c, const char *scratch, unsigned r)
-{
-	double v[CELLS_MAX_REPS], center, lo, hi;
-	size_t n = last_makespans(scratch, r, v);
-
-	if (n < r || verdict_median_ci(v, n, 0.95, &center, &lo, &hi) != 0)
-		return false;
-	return cells_ci_within(center, lo, hi, c->ci_pct);
-}
-
 /* A small deterministic generator (splitmix64) for the round orders. */
 static uint64_t mix(uint64_t *x)
 {
@@ -412,45 +378,23 @@ static void drop_point(const struct sweep *sw, struct spec_cell *const *cells, s
 	}
 }
 
-/* Whether the point should run another round after r: below MIN yes; at
- * MAX no; else while a cell's interval is too wide and the point has
- * time left in its grid's budget (allow_s, < 0: none) for a round like
- * the last one. */
-static bool more_rounds(struct spec_cell *const *cells, size_t n, const struct cell_paths *p,
-			unsigned r, double spent_s, double last_s, double allow_s, bool *cut)
-{
-	bool clear = true;
-
-	*cut = false;
-	if (r < cells[0]->reps)
-		return true;
-	if (r >= cells[0]->reps_max)
-		return false;
-	for (size_t i = 0; i < n && clear; i++)
-		clear = cell_clear(cells[i], p[i].scratch, r);
-	if (clear)
-		return false;
-	if (allow_s >= 0 && spent_s + last_s > allow_s) {
-		*cut = true;
-		return false;
-	}
-	return true;
-}
-
 int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, double allow_s,
 		    struct sweep_point_out *out)
 {
 	struct cell_paths *p = calloc(n, sizeof(*p));
 	size_t *order = calloc(n, sizeof(*order));
+	const char **sc = calloc(n ? n : 1, sizeof(*sc));
 	char json[PATH_MAX];
 	unsigned r = 0;
 	double t0 = now_s(), tr;
 	bool cut = false;
-	int rc = p && order ? 0 : -ENOMEM;
+	int rc = p && order && sc ? 0 : -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
+	out->why = "";
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		cell_paths(sw, cells[i], &p[i]);
+		sc[i] = p[i].scratch;
 		unlink(p[i].scratch);
 	}
 	if (rc == 0)
@@ -472,7 +416,8 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 		shuffle(order, n, sw->meta.seed, point_key(cells, n), r);
 		round_json(sw, cells[0], r, json, sizeof(json));
 		rc = run_round(sw, cells, order, n, p, 0, json, p[0].log);
-		if (rc || !more_rounds(cells, n, p, r, now_s() - t0, now_s() - tr, allow_s, &cut))
+		if (rc || !sweep_more_rounds(cells, n, sc, r, now_s() - t0, now_s() - tr, allow_s,
+					     &cut, &out->why))
 			break;
 	}
 	if (rc == 0)
@@ -483,6 +428,7 @@ int sweep_run_point(struct sweep *sw, struct spec_cell *const *cells, size_t n, 
 	out->seconds = now_s() - t0;
 	free(p);
 	free(order);
+	free(sc);
 	return rc;
 }
 

@@ -171,6 +171,7 @@ static void sweep_free(struct sweep *sw)
 	free(sw->done);
 	free(sw->ok);
 	free(sw->est);
+	free(sw->stop);
 	free(sw->spec_text);
 	spec_free(&sw->spec);
 }

@@ -216,7 +216,8 @@ int sweep_plan(struct sweep *sw)
 	sw->done = calloc(k ? k : 1, sizeof(bool));
 	sw->ok = calloc(k ? k : 1, sizeof(bool));
 	sw->est = calloc(k ? k : 1, sizeof(double));
-	if (!sw->done || !sw->ok || !sw->est) {
+	sw->stop = calloc(k ? k : 1, sizeof(*sw->stop));
+	if (!sw->done || !sw->ok || !sw->est || !sw->stop) {
 		cmd_say("sweep", "out of memory");
 		return -ENOMEM;
 	}
@@ -386,6 +387,8 @@ static int sweep_loop(struct sweep *sw, size_t todo, double est_left)
 			break;
 		}
 		gu->spent_s += out.seconds;
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			snprintf(sw->stop[pt[k] - sw->cells], sizeof(sw->stop[0]), "%s", out.why);
 		if (gu->points_left)
 			gu->points_left--;
 		if (out.budget_cut)

@@ -202,6 +202,8 @@ static int summarize_all(struct sweep *sw, const struct cells_csv *res, struct c
 			return got;
 		if (got == 0)
 			continue;
+		if (sw->stop)
+			snprintf(sum[n].stop, sizeof(sum[n].stop), "%s", sw->stop[i]);
 		sw->done[i] = sum[n].reps >= c->reps;
 		sw->ok[i] = sum[n].ok;
 		n++;

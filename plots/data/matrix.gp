@@ -1,8 +1,8 @@
 # matrix.gp - chart 6: the decision matrix as heatmaps. x is the CPU share
 # of each task (0% pure io .. 100% pure cpu), y the concurrency; a cell's
 # colour is the model with the lowest median, its label the margin over
-# the runner-up. A pale cell marked "≈ runner-up" is a tie (min..max ranges
-# overlap, or medians within 5%). One panel per criterion: time
+# the runner-up. A pale cell has no winner: "≈ runner-up" equivalent
+# (within the margin), "? runner-up" inconclusive. One panel per criterion: time
 # (makespan), p99 latency, memory per task. decision-matrix.md has the
 # same verdicts in words.
 # Input: plotdata/matrix-CRITERION.dat (share_index level_index linetype
@@ -54,9 +54,9 @@ do for [fmt in "png svg"] {
 	set xrange [0:1]
 	set yrange [0:1]
 	set key at graph 0.02, graph 1.12 left top vertical Left reverse font ",15" samplen 2 spacing 1.1 maxrows 8 title "winner (its label)"
-	set label 97 "label: winner, then how far ahead of\nthe runner-up (1.8× or +12%)\npale with ≈: a tie (min..max ranges\noverlap or medians within 5%)\nfailed cells never win" at graph 0.02, graph 0.05 font ",13"
+	set label 97 "label: winner, then how far ahead of\nthe runner-up (1.8× or +12%)\npale: no winner, ≈ equivalent\n(within the margin), ? inconclusive\nfailed cells never win" at graph 0.02, graph 0.05 font ",13"
 	plot for [i = 1:words(matrix_models)] NaN with boxes fs solid 0.85 lt model_lt(word(matrix_models, i)) title word(matrix_models, i).' ('.word(matrix_labels, i).')', \
-	     NaN with boxes fs solid 0.3 lc rgb "#777777" lw 1 title "tie (pale, ≈ runner-up)", \
+	     NaN with boxes fs solid 0.3 lc rgb "#777777" lw 1 title "no winner (pale: ≈ equivalent, ? inconclusive)", \
 	     NaN with boxes fs pattern 4 lc rgb fail_color lw 1 title "no valid cell (failed)"
 	unset label 97
 	unset multiplot

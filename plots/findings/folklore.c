@@ -54,12 +54,11 @@ static void say_folklore(const struct set *s, struct finding_out *o)
 	if (!yes && !ties && !no)
 		return;
 	folklore_quote(s, quote, sizeof(quote));
-	fo_printf(
-		o,
-		"- **Folklore.** At the highest concurrency, against \"%s\": agrees %zu, ties %zu, "
-		"disagrees %zu (a clear win by the test agrees or disagrees; a tie is "
-		"neither)%s%s.\n",
-		quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
+	fo_printf(o,
+		  "- **Folklore.** At the highest concurrency, against \"%s\": agrees %zu, no "
+		  "winner %zu (equivalent or inconclusive), disagrees %zu (a clear win by the test "
+		  "agrees or disagrees; no winner is neither)%s%s.\n",
+		  quote, yes, ties, no, *list ? "; it disagrees in: " : "", list);
 }
 
 const struct finding finding_folklore = {

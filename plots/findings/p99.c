@@ -22,7 +22,8 @@ static void say_p99(const struct set *s, struct finding_out *o)
 	plots_verdict_text(s, 1, v, text, sizeof(text));
 	fo_printf(o, "- **Tail latency.** On %s at concurrency %s, the lowest p99 latency %s %s.\n",
 		  finding_io_name(), plots_count(top, cnt, sizeof(cnt)),
-		  v->tie ? "is a" : "belongs to", text);
+		  v->tie ? "is" : "belongs to",
+		  text); /* "is equivalent within ..., "is inconclusive: ..." */
 }
 
 const struct finding finding_p99 = {

@@ -61,7 +61,11 @@ static void heat_cell(FILE *f, const struct set *s, size_t k, size_t si, size_t 
 	fprintf(f,
 		"<td id=\"m-%s-%zu-%zu\" tabindex=\"0\" class=\"%s\" "
 		"style=\"background:%s;color:%s\">",
-		plots_criteria[k].key, si, li, v->tie ? "tie" : "won", col, ink(col));
+		plots_criteria[k].key, si, li,
+		!v->tie			     ? "won"
+		: v->outcome == MATRIX_EQUIV ? "tie equiv"
+					     : "tie inconclusive",
+		col, ink(col));
 	if (v->winner < 0) {
 		fputs("<span class=\"l1\">no winner</span>", f);
 	} else {
@@ -121,8 +125,9 @@ void report_heatmap(FILE *f, const struct set *s)
 	if (!s->nverdict[0])
 		return;
 	fputs("<section id=\"matrix\"><h2>The decision matrix</h2>\n<p class=\"rule\">", f);
-	fputs("Each cell names the model with the lowest median over the reps; a tie is "
-	      "outlined and says “tie of N”. ",
+	fputs("Each cell names the model with the lowest median over the reps; a cell "
+	      "without a winner is outlined and says “equivalent, N” (N models shown "
+	      "equivalent) or “inconclusive” (the runs cannot tell yet). ",
 	      f);
 	html_esc(f, plots_tie_rule(rule, sizeof(rule)));
 	fputc(' ', f);

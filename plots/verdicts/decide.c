@@ -41,17 +41,93 @@ static void matrix_input(struct set *s, size_t k)
 	}
 }
 
+/* The main grid's rule: its level over the looks its rounds could take
+ * and its equivalence margin (spec_grid_rule; the defaults without a
+ * spec). */
+static struct matrix_rule grid_rule(const struct set *s)
+{
+	struct matrix_rule r = { VERDICT_BH, VERDICT_ALPHA, VERDICT_MARGIN };
+
+	if (s->spec.n_grids)
+		spec_grid_rule(&s->spec, s->spec_grid, &r.alpha, &r.margin);
+	return r;
+}
+
 int plots_decide_all(struct set *s)
 {
+	struct matrix_rule r = grid_rule(s);
+
 	s->mc = calloc(s->ncells ? s->ncells : 1, sizeof(*s->mc));
 	s->mc_src = calloc(s->ncells ? s->ncells : 1, sizeof(*s->mc_src));
 	if (!s->mc || !s->mc_src)
 		return -ENOMEM;
 	for (size_t k = 0; k < NCRIT; k++) {
 		matrix_input(s, k);
-		if (matrix_decide(s->mc, s->nmc, &s->verdict[k], &s->nverdict[k]))
+		if (matrix_decide_rule(s->mc, s->nmc, &r, &s->verdict[k], &s->nverdict[k]))
 			return -ENOMEM;
 	}
+	return 0;
+}
+
+/* The lowest geometric mean of metric m among the cells idx[0..n), and
+ * whether it beats each of the others (a winner at the grid's rule); the
+ * best's verdict against the next best into *vd. */
+static bool choose_among(const struct set *s, const int *idx, int n, enum metric m,
+			 const struct matrix_rule *r, int *best, struct verdict *vd)
+{
+	double cb = INFINITY, cn = INFINITY, c, lo, hi;
+	int next = -1;
+
+	*best = -1;
+	for (int i = 0; i < n; i++) {
+		const struct cell *x = s->mc_src[idx[i]];
+
+		if (!x->rep[m] || x->nrep < VERDICT_MIN_N)
+			return false;
+		verdict_gmean_ci(x->rep[m], x->nrep, 0.95, &c, &lo, &hi);
+		if (!isfinite(c))
+			return false;
+		if (c < cb) {
+			next = *best;
+			cn = cb;
+			cb = c;
+			*best = idx[i];
+		} else if (c < cn) {
+			cn = c;
+			next = idx[i];
+		}
+	}
+	if (*best < 0 || next < 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		const struct cell *a = s->mc_src[*best], *b = s->mc_src[idx[i]];
+		struct verdict v;
+
+		if (idx[i] == *best)
+			continue;
+		verdict_test(a->rep[m], a->nrep, b->rep[m], b->nrep, &v);
+		verdict_rule(&v, r->alpha, r->margin);
+		verdict_adjust(&v, 1, VERDICT_NONE);
+		if (v.outcome != VERDICT_A)
+			return false;
+		if (idx[i] == next)
+			*vd = v;
+	}
+	return true;
+}
+
+int plots_next_choice(const struct set *s, const struct matrix_verdict *v, int *idx, size_t *by,
+		      struct verdict *vd)
+{
+	struct matrix_rule r = grid_rule(s);
+
+	if (!v || v->outcome != MATRIX_EQUIV || v->nequiv < 2)
+		return 0;
+	for (size_t k = 1; k < NCRIT; k++)
+		if (choose_among(s, v->equiv, v->nequiv, plots_criteria[k].m, &r, idx, vd)) {
+			*by = k;
+			return 1;
+		}
 	return 0;
 }
 
@@ -139,22 +215,31 @@ static void write_provenance(const struct set *s, FILE *f)
 		"its ratio to the runner-up with the 95%% interval of that ratio (geometric means "
 		"of the reps). It is a **winner** only when Welch's test on the logs of the two "
 		"models' reps, corrected by Benjamini–Hochberg over the cells of the criterion, "
-		"gives p < %.2f and the ratio is at least %.2f×; otherwise a **tie**, and a cell "
-		"with fewer than %d reps a side is always a tie. "
+		"gives p below the grid's level (%.2g: 0.05 over the looks its rounds could "
+		"take) against every other model and the ratio is at least %.2f×; "
+		"**equivalent** when two one-sided tests show the others that are not beaten "
+		"within ±%.3g%% (where time is equivalent, p99 and then memory name the choice); "
+		"otherwise **inconclusive**, with the reps that would decide it "
+		"(docs/verdicts.md); "
+		"a cell with fewer than %d reps a side is always inconclusive. "
 		"`%s` runs one task at a time, so its one cell per share competes at every "
 		"concurrency level. A cell that failed (lost tasks, errors or unequal checksums) "
 		"never wins; it is counted in [brackets].\n\n",
-		VERDICT_ALPHA, VERDICT_MIN_RATIO, VERDICT_MIN_N, plots_one_slot_model(s));
+		grid_rule(s).alpha, VERDICT_MIN_RATIO, grid_rule(s).margin * 100, VERDICT_MIN_N,
+		plots_one_slot_model(s));
 }
 
-/* "yes", "tie", "**no**" or "n/a" for the folklore column. */
+/* "yes", "equivalent", "inconclusive", "**no**" or "n/a" for the folklore
+ * column. */
 static const char *agrees_text(const struct set *s, const struct matrix_verdict *v)
 {
 	int ag = plots_folklore_agrees(s, v);
 
 	if (ag < 0)
 		return "n/a";
-	return ag == 2 ? "tie" : ag ? "yes" : "**no**";
+	if (ag == 2)
+		return v->outcome == MATRIX_EQUIV ? "equivalent" : "inconclusive";
+	return ag ? "yes" : "**no**";
 }
 
 void plots_summary_table(const struct set *s, FILE *f)
@@ -219,7 +304,8 @@ int plots_write_matrix_md(const struct set *s)
 		   "cells at the level the folklore line speaks of, against the best of the "
 		   "models it names, by the same test (a clear win of a named model agrees, a "
 		   "clear win "
-		   "of another disagrees, anything else is a tie).\n\n");
+		   "of another disagrees, an equivalence or an inconclusive test is "
+		   "neither).\n\n");
 	{
 		struct doc doc;
 

@@ -1,7 +1,10 @@
 /* decisions.c - DIR/decisions.json: the decision matrix for
  * programs, from the very verdicts that write decision-matrix.md
  * (plots_decide_all, matrix.c): per grid cell and criterion
- * the winner, the runner-up, the tie and its members, the ratio, the
+ * the verdict (winner, equivalent, inconclusive, alone), the winner, the
+ * runner-up, the tie and its members (equivalent ones apart), the reps an
+ * inconclusive cell needs, the choice by the next criterion where time is
+ * equivalent, the ratio, the
  * figures behind them and the cell's sentence exactly as decision-matrix.md
  * has it. `cmbench report` embeds the same JSON in report.html, where the
  * picker only looks answers up. */
@@ -77,6 +80,39 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 		figures(f, s, k, v->runner_up);
 	else
 		fputs("null", f);
+	fputs(",\"verdict\":", f);
+	json_str(f, matrix_word(v));
+	fputs(",\"more_reps\":", f);
+	num(f, v->outcome == MATRIX_INCONCLUSIVE && v->more > 0 ? (double)v->more : NAN);
+	fputs(",\"equivalent\":[", f);
+	for (int i = 0; i < v->nequiv; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, plots_vmodel(s, v->equiv[i]));
+	}
+	fputs("],\"next\":", f);
+	{
+		struct verdict nv;
+		int idx;
+		size_t by;
+
+		if (k == 0 && plots_next_choice(s, v, &idx, &by, &nv) == 1) {
+			fputs("{\"model\":", f);
+			json_str(f, plots_vmodel(s, idx));
+			fputs(",\"by\":", f);
+			json_str(f, plots_criteria[by].key);
+			fputs(",\"ratio\":", f);
+			num(f, nv.ratio);
+			fputs(",\"ratio_lo\":", f);
+			num(f, nv.ci_lo);
+			fputs(",\"ratio_hi\":", f);
+			num(f, nv.ci_hi);
+			fputs(",\"text\":", f);
+			json_str(f, plots_next_text(s, v, text, sizeof(text)));
+			fputs("}", f);
+		} else {
+			fputs("null", f);
+		}
+	}
 	fprintf(f, ",\"tie\":%s,\"tied\":[", v->tie ? "true" : "false");
 	for (int i = 0; i < v->ntied; i++) {
 		fputs(i ? "," : "", f);
@@ -109,8 +145,14 @@ void plots_decisions_json(const struct set *s, FILE *f)
 	json_str(f, s->run_id);
 	fputs(",\"grid\":", f);
 	json_str(f, s->grid ? s->grid : "");
-	fprintf(f, ",\"alpha\":%g,\"min_ratio\":%g,\"tie_rule\":", VERDICT_ALPHA,
-		VERDICT_MIN_RATIO);
+	{
+		double alpha = VERDICT_ALPHA, margin = VERDICT_MARGIN;
+
+		if (s->spec.n_grids)
+			spec_grid_rule(&s->spec, s->spec_grid, &alpha, &margin);
+		fprintf(f, ",\"alpha\":%g,\"margin\":%g,\"min_ratio\":%g,\"tie_rule\":", alpha,
+			margin, VERDICT_MIN_RATIO);
+	}
 	json_str(f, plots_tie_rule(rule, sizeof(rule)));
 	fputs(",\"one_slot\":", f);
 	json_str(f, plots_one_slot_model(s));

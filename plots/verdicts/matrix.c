@@ -1,5 +1,6 @@
 /* matrix.c - decide the decision matrix: best model per grid cell, its
- * margin, and ties. See matrix.h for the rules. */
+ * margin, and whether it wins, is equivalent to others or is undecided.
+ * See matrix.h for the rules. */
 #include "matrix.h"
 
 #include <errno.h>
@@ -35,7 +36,7 @@ bool matrix_is_tie(const struct matrix_cell *a, const struct matrix_cell *b)
 
 	test_pair(a, b, &v);
 	verdict_decide(&v);
-	return v.outcome == VERDICT_TIE;
+	return v.outcome != VERDICT_NA && !verdict_clear(&v); /* equivalent or inconclusive */
 }
 
 /* The center the test compares: the geometric mean of the reps (the
@@ -46,7 +47,7 @@ static double center(const struct matrix_cell *c)
 
 	if (!c->v || c->nv == 0)
 		return c->med;
-	verdict_median_ci(c->v, c->nv, 0.95, &m, &lo, &hi);
+	verdict_gmean_ci(c->v, c->nv, 0.95, &m, &lo, &hi);
 	return isfinite(m) ? m : c->med;
 }
 
@@ -147,7 +148,7 @@ static void rank_level(const struct matrix_cell *cells, size_t n, const struct l
  * carries the largest raw p of them (the cell is won only if every one is
  * clear, so the weakest decides). 0 or -ENOMEM. */
 static int test_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-		      struct matrix_verdict *v)
+		      const struct matrix_rule *rule, struct matrix_verdict *v)
 {
 	int m = 0;
 
@@ -166,6 +167,7 @@ static int test_level(const struct matrix_cell *cells, size_t n, const struct le
 		}
 		v->vs_idx[j] = k;
 		test_pair(&cells[v->winner], &cells[k], &v->vs[j]);
+		verdict_rule(&v->vs[j], rule->alpha, rule->margin);
 		m++;
 	}
 	v->nvs = m;
@@ -178,23 +180,25 @@ static int test_level(const struct matrix_cell *cells, size_t n, const struct le
 }
 
 static int decide_level(const struct matrix_cell *cells, size_t n, const struct level *lv,
-			struct matrix_verdict *v)
+			const struct matrix_rule *rule, struct matrix_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->share_pct = lv->share_pct;
 	v->concurrency = lv->concurrency;
 	v->winner = v->runner_up = -1;
 	rank_level(cells, n, lv, v);
+	v->more = -1;
 	if (v->runner_up < 0)
 		return 0;
-	return test_level(cells, n, lv, v);
+	return test_level(cells, n, lv, rule, v);
 }
 
-/* After the correction: each comparison of the cell takes the cell's
+/* After the corrections: each comparison of the cell takes the cell's
  * adjustment (its p times the factor by which the family moved the
- * cell's largest p); the winner is clear only when every comparison is.
- * The others split into tied (tested, not clearly behind) and untested
- * (too few reps). 0 or -ENOMEM. */
+ * cell's largest p; its p_eq_adj is already set); the winner is clear only
+ * when every comparison is. The others split into tied (tested, not
+ * clearly behind: equivalent ones also in equiv) and untested (too few
+ * reps), and the cell's outcome follows. 0 or -ENOMEM. */
 static int settle_level(struct matrix_verdict *v)
 {
 	double f;
@@ -204,9 +208,12 @@ static int settle_level(struct matrix_verdict *v)
 	f = v->fam.p > 0 ? v->fam.p_adj / v->fam.p : 1;
 	v->tied = calloc((size_t)v->nvalid, sizeof(*v->tied));
 	v->untested = calloc((size_t)v->nvalid, sizeof(*v->untested));
-	if (!v->tied || !v->untested)
+	v->equiv = calloc((size_t)v->nvalid, sizeof(*v->equiv));
+	if (!v->tied || !v->untested || !v->equiv)
 		return -ENOMEM;
 	v->tied[v->ntied++] = v->winner;
+	v->equiv[v->nequiv++] = v->winner;
+	v->more = 0;
 	for (int i = 0; i < v->nvs; i++) {
 		struct verdict *c = &v->vs[i];
 
@@ -218,9 +225,22 @@ static int settle_level(struct matrix_verdict *v)
 			v->untested[v->nuntested++] = v->vs_idx[i];
 		else if (c->outcome != VERDICT_A)
 			v->tied[v->ntied++] = v->vs_idx[i];
+		if (c->outcome == VERDICT_EQUIV)
+			v->equiv[v->nequiv++] = v->vs_idx[i];
+		if (c->outcome != VERDICT_A && c->outcome != VERDICT_EQUIV && v->more >= 0)
+			v->more = c->more < 0 || c->outcome == VERDICT_NA
+					  ? -1
+					  : (c->more > v->more ? c->more : v->more);
 	}
 	v->vd = v->vs[0]; /* vs[0] is the runner-up */
 	v->tie = v->ntied > 1 || v->nuntested > 0;
+	v->outcome = !v->tie				      ? MATRIX_WINNER
+		     : v->ntied == v->nequiv && !v->nuntested ? MATRIX_EQUIV
+							      : MATRIX_INCONCLUSIVE;
+	if (v->outcome != MATRIX_INCONCLUSIVE)
+		v->more = 0;
+	if (v->nequiv < 2)
+		v->nequiv = 0;
 	if (!v->tie) {
 		free(v->tied);
 		v->tied = NULL;
@@ -252,7 +272,51 @@ static int adjust_family(struct matrix_verdict *v, size_t n, enum verdict_corr c
 	return rc;
 }
 
+/* The second family: the equivalence tests of every tested comparison of
+ * every level, adjusted together. 0 or -ENOMEM. */
+static int adjust_equiv(struct matrix_verdict *v, size_t n, enum verdict_corr corr)
+{
+	size_t m = 0, k = 0;
+	double *p;
+
+	for (size_t i = 0; i < n; i++)
+		m += v[i].runner_up >= 0 ? (size_t)v[i].nvs : 0;
+	p = calloc(m ? m : 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int j = 0; v[i].runner_up >= 0 && j < v[i].nvs; j++)
+			if (v[i].vs[j].outcome != VERDICT_NA)
+				p[m++] = v[i].vs[j].p_eq;
+	if (verdict_p_adjust(p, m, corr, p)) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (int j = 0; v[i].runner_up >= 0 && j < v[i].nvs; j++)
+			if (v[i].vs[j].outcome != VERDICT_NA)
+				v[i].vs[j].p_eq_adj = p[k++];
+	free(p);
+	return 0;
+}
+
+const char *matrix_word(const struct matrix_verdict *v)
+{
+	static const char *const w[] = { "alone", "winner", "equivalent", "inconclusive" };
+
+	return w[v->outcome];
+}
+
 int matrix_decide_corr(const struct matrix_cell *cells, size_t n, enum verdict_corr corr,
+		       struct matrix_verdict **out, size_t *nout)
+{
+	struct matrix_rule r = { corr, VERDICT_ALPHA, VERDICT_MARGIN };
+
+	return matrix_decide_rule(cells, n, &r, out, nout);
+}
+
+int matrix_decide_rule(const struct matrix_cell *cells, size_t n, const struct matrix_rule *rule,
 		       struct matrix_verdict **out, size_t *nout)
 {
 	struct level *lv;
@@ -271,9 +335,9 @@ int matrix_decide_corr(const struct matrix_cell *cells, size_t n, enum verdict_c
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nlev; i++)
-		if (decide_level(cells, n, &lv[i], &(*out)[i]))
+		if (decide_level(cells, n, &lv[i], rule, &(*out)[i]))
 			goto nomem;
-	if (adjust_family(*out, nlev, corr))
+	if (adjust_family(*out, nlev, rule->corr) || adjust_equiv(*out, nlev, rule->corr))
 		goto nomem;
 	for (size_t i = 0; i < nlev; i++)
 		if (settle_level(&(*out)[i]))
@@ -292,6 +356,7 @@ void matrix_free(struct matrix_verdict *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
 		free(v[i].tied);
+		free(v[i].equiv);
 		free(v[i].untested);
 		free(v[i].vs);
 		free(v[i].vs_idx);

@@ -123,7 +123,7 @@ static void test_searched(struct ol *o)
 	}
 	if (n && verdict_adjust_ptr(fam, n, VERDICT_BH))
 		for (size_t i = 0; i < n; i++) /* no memory: no adjustment, no winner */
-			fam[i]->outcome = VERDICT_TIE;
+			fam[i]->outcome = VERDICT_INCONCLUSIVE;
 }
 
 /* The verdict of one regime through matrix_decide (lower is better: the
@@ -239,11 +239,11 @@ int plots_openloop_doc(const struct set *s, struct doc *d)
 		 "its bracket (capacity.csv). Otherwise the rates are the grid's (percent "
 		 "of each model's batch capacity). Either way it is one figure per model, "
 		 "not a sample of reps, so the verdict rule (lib/verdict.h) cannot test "
-		 "it: the table names the highest, *untested*, never a winner or a "
-		 "tie. With `search_reps: N` (N >= 2) each model is searched N times, "
-		 "interleaved, and the rule tests the two highest on their N rates "
+		 "it: the table names the highest, *untested*, never a winner nor "
+		 "equivalent. With `search_reps: N` (N >= 2) each model is searched N "
+		 "times, interleaved, and the rule tests the two highest on their N rates "
 		 "(seconds per task, Benjamini-Hochberg across this table): a ratio with "
-		 "its 95%% interval, a winner or a tie.",
+		 "its 95%% interval, a winner, equivalent or inconclusive.",
 		 SUSTAIN_KEEP_UP * 100, SUSTAIN_BACKLOG);
 	doc_gap(d);
 	doc_table(d);

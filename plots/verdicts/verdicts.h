@@ -31,9 +31,10 @@ int plots_write_matrix_md(const struct set *s);
 /* words.c */
 const char *plots_verdict_text(const struct set *s, size_t k, const struct matrix_verdict *v,
 			       char *b, size_t n);
-/* The second line of a matrix cell (winner v->winner): "only one", a tie
- * ("≈ label" on the chart, "tie of N" on the page), "far ahead", the
- * ratio ("1.8×" or "+12%" on the chart, "1.21× ahead" on the page). */
+/* The second line of a matrix cell (winner v->winner): "only one", no
+ * winner ("≈ label" equivalent or "? label" inconclusive on the chart;
+ * "equivalent, N" or "inconclusive" on the page), "far ahead", the ratio
+ * ("1.8×" or "+12%" on the chart, "1.21× ahead" on the page). */
 const char *words_cell_margin(const struct set *s, const struct matrix_verdict *v, bool chart,
 			      char *b, size_t n);
 /* The verdict column of a regimes row: v2 is the fastest (a) against the
@@ -50,7 +51,17 @@ const char *words_untested(const char *model, const char *why, char *b, size_t n
 /* A comparison of a and b: "a 1.41× [1.30, 1.52] ahead of b", "a ≈ b
  * (1.03× [0.98, 1.09])" (lib/verdict.c's words). */
 const char *words_vs(const struct verdict *v, const char *a, const char *b, char *buf, size_t n);
-/* The rule that makes a cell a tie, one sentence. */
+/* decide.c: where time is equivalent (v a time verdict, outcome
+ * MATRIX_EQUIV), the choice among the equivalent models by the next
+ * criterion: p99, then memory. 1 with *idx (an index of s->mc_src), *by
+ * (the criterion that chose) and *vd (the chosen against the next best of
+ * them there, a winner); 0 when neither criterion picks one. */
+int plots_next_choice(const struct set *s, const struct matrix_verdict *v, int *idx, size_t *by,
+		      struct verdict *vd);
+/* words.c: "**eventloop**: equivalent on time, 1.19× [1.16, 1.21] less
+ * memory", or "" when plots_next_choice finds no choice. */
+const char *plots_next_text(const struct set *s, const struct matrix_verdict *v, char *b, size_t n);
+/* The rule behind the three verdicts of a cell, a few sentences. */
 const char *plots_tie_rule(char *b, size_t n);
 
 /* regimes.c: one row per folklore line (and io level) of the other grids */

@@ -7,7 +7,7 @@
 # table lines (required_argument) are not counted.
 source "$(dirname "$0")/lib.sh"
 
-names=$("$CMBENCH" list models; "$CMBENCH" list workloads)
+names=$("$CMBENCH" list models; "$CMBENCH" list workloads; "$CMBENCH" list servers)
 check "cmbench list names models and workloads" test -n "$names"
 for n in $names; do
 	hits=$(grep -rF --include='*.c' --include='*.h' "\"$n\"" . 2>/dev/null |

@@ -35,9 +35,9 @@ check "decision-matrix.md: exists and names a model" grep -Eq "$MODELS" "$md"
 check "decision-matrix.md: a row per regime (io, mixed, cpu)" \
 	bash -c "grep -q '^| io-bound' '$md' && grep -q '^| mixed' '$md' && grep -q '^| cpu-bound' '$md'"
 check "decision-matrix.md: states the tie rule" grep -q 'ratio is at least 1.05' "$md"
-check "decision-matrix.md: every verdict is a winner, a tie or no valid cell" \
+check "decision-matrix.md: every verdict is a winner, equivalent, inconclusive or no valid cell" \
 	awk -F'|' '/^\| (io|mixed|cpu)/ && NF >= 6 {
-		for (i = 4; i <= 6; i++) if ($i !~ /\*\*|tie:|only valid|no valid|not measured/) bad++
+		for (i = 4; i <= 6; i++) if ($i !~ /\*\*|equivalent within|inconclusive:|only valid|no valid|not measured/) bad++
 	} END { exit bad > 0 }' "$md"
 rep="$SET/REPORT.md"
 check "REPORT.md: exists and names a model" grep -Eq "$MODELS" "$rep"

@@ -10,6 +10,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,17 @@ static const struct bad bads[] = {
 	{ "grid: g\nmodels: threadpool b=threadpool\ncpu_scale: b=99\n",
 	  "bad.spec:3: ", "not a number from 0.1 to 10" },
 	{ "", "bad.spec:1: ", "no grid: line" },
+	{ "equiv: 0%\n" G, "bad.spec:1: ", "equiv: '0%' is not a percent above 0 and below 100" },
+	{ "equiv: -5%\n" G, "bad.spec:1: ", "equiv: '-5%' is not a percent" },
+	{ "equiv: 100%\n" G, "bad.spec:1: ", "equiv: '100%' is not a percent" },
+	{ "equiv: 250%\n" G, "bad.spec:1: ", "equiv: '250%' is not a percent" },
+	{ "equiv: 5\n" G, "bad.spec:1: ", "equiv: '5' is not a percent" },
+	{ "grid: g\nequiv: 5% 6%\n", "bad.spec:2: ", "takes one value" },
+	{ "stop: soon\n" G, "bad.spec:1: ", "stop: 'soon' is not decided or ci" },
+	/* stop: ci cannot honour a margin below ci * sqrt(2): the equiv: line */
+	{ "stop: ci\nci: 4%\n\nequiv: 5%\n" G, "bad.spec:4: ", "cannot be honoured by stop: ci" },
+	{ "ci: 4%\n" G "equiv: 5%\nstop: ci\n", "bad.spec:8: ", "use stop: decided, or ci: below" },
+	{ "equiv: 2%\n" G "stop: ci\n", "bad.spec:1: ", "equiv: 2% cannot be honoured" },
 };
 
 static void test_bad_specs(void **state)
@@ -422,6 +434,49 @@ static void test_rounds_and_labels(void **state)
 	spec_free(&s);
 }
 
+/* equiv: and stop:, global and per grid, reach the cells; the default
+ * is stop when decided at a 5% margin; stop: ci at a narrow enough ci:
+ * honours a margin. */
+static void test_equiv_and_stop(void **state)
+{
+	struct spec s;
+	struct spec_cell *c;
+	size_t n;
+	char err[SPEC_ERR_MAX] = "";
+	const char *t = "equiv: 10%\n"
+			"grid: g\nmodels: threadpool\nworkload: io\nio_latency: 1ms\n"
+			"concurrency: 2\ntasks: 9\n"
+			"grid: h\nequiv: 2.5%\nstop: ci\nci: 1%\nmodels: threadpool\nworkload: io\n"
+			"io_latency: 1ms\nconcurrency: 2\ntasks: 9\n";
+	const struct spec_cell *g, *h;
+	double alpha, margin;
+
+	(void)state;
+	if (spec_parse("e.spec", t, &s, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(s.equiv_pct == 10 && !s.stop_ci);
+	assert_int_equal(spec_expand(&s, 2, &c, &n, err, sizeof(err)), 0);
+	g = find(c, n, "g-threadpool-io-c2-n9-io1000us-p256-new");
+	h = find(c, n, "h-threadpool-io-c2-n9-io1000us-p256-new");
+	assert_non_null(g);
+	assert_non_null(h);
+	assert_true(g->equiv_pct == 10 && !g->stop_ci);
+	assert_true(h->equiv_pct == 2.5 && h->stop_ci && h->ci_pct == 1);
+	spec_grid_rule(&s, spec_grid_find(&s, "h"), &alpha, &margin);
+	assert_true(alpha == 0.05 && margin == 0.025); /* stop: ci: one look */
+	free(c);
+	spec_free(&s);
+	if (spec_parse("d.spec", good, &s, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(s.equiv_pct == 5 && !s.stop_ci);
+	spec_grid_rule(&s, &s.grids[0], &alpha, &margin);
+	assert_true(alpha == 0.05 && margin == 0.05); /* reps: 2, one look */
+	s.reps_max = 11;
+	spec_grid_rule(&s, &s.grids[0], &alpha, &margin);
+	assert_true(fabs(alpha - 0.005) < 1e-15); /* 2..11: ten looks */
+	spec_free(&s);
+}
+
 static void test_shipped_specs(void **state)
 {
 	static const char *const files[] = { "sweeps/default", "sweeps/quick" };
@@ -462,6 +517,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cells_carry_run_cfg),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_rounds_and_labels),
+		cmocka_unit_test(test_equiv_and_stop),
 		cmocka_unit_test(test_shipped_specs),
 	};
 

@@ -2,7 +2,10 @@
  * (a Welch t, Holm's and Benjamini-Hochberg's worked examples, binomial
  * coverage of the median's order statistics), the formatting, and
  * simulated samples: A/A comparisons must name few false winners, and a
- * 10% difference at 3% noise must be found at the default minimum reps. */
+ * 10% difference at 3% noise must be found at the default minimum reps;
+ * the three verdicts (winner, equivalent, inconclusive) on both sides of
+ * each threshold and the reps an inconclusive one needs (the stopping
+ * rule: test_stopping.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +14,7 @@
 
 #include "unit.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -96,18 +100,18 @@ static void test_median_ci_os(void **state)
 
 /* The t interval of the median: 1, 2, 4 have log mean log 2 and the
  * interval is symmetric around it on the log scale. */
-static void test_median_ci(void **state)
+static void test_gmean_ci(void **state)
 {
 	const double v[] = { 1, 2, 4 };
 	double c, lo, hi;
 
 	(void)state;
-	assert_int_equal(verdict_median_ci(v, 3, 0.95, &c, &lo, &hi), 0);
+	assert_int_equal(verdict_gmean_ci(v, 3, 0.95, &c, &lo, &hi), 0);
 	NEAR(c, 2, 1e-12);
 	NEAR(log(hi) - log(c), log(c) - log(lo), 1e-12);
 	/* sd of the logs is log 2; t(2, .975) = 4.302653 */
 	NEAR(log(hi / c), 4.302653 * log(2) / sqrt(3), 1e-5);
-	assert_int_equal(verdict_median_ci(v, 1, 0.95, &c, &lo, &hi), -EINVAL);
+	assert_int_equal(verdict_gmean_ci(v, 1, 0.95, &c, &lo, &hi), -EINVAL);
 	NEAR(lo, 1, 0);
 }
 
@@ -116,6 +120,7 @@ static void test_format(void **state)
 	const double a[] = { 1.00, 1.01, 0.99, 1.02, 0.98 };
 	const double b[] = { 1.41, 1.40, 1.42, 1.43, 1.39 };
 	const double c[] = { 1.02, 0.98, 1.03, 1.00, 1.01 };
+	const double w[] = { 0.80, 1.30, 0.95, 1.25, 1.10 };
 	struct verdict v;
 	char buf[VERDICT_FMT_MAX];
 
@@ -125,11 +130,23 @@ static void test_format(void **state)
 	assert_int_equal(v.outcome, VERDICT_B);
 	verdict_format(&v, "threadpool", "eventloop", buf, sizeof(buf));
 	assert_string_equal(buf, "eventloop 1.41\xc3\x97 [1.38, 1.44] ahead of threadpool");
+	assert_string_equal(verdict_word(&v), "winner");
 	verdict_test(a, 5, c, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_BH);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
 	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
-	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool (1.01\xc3\x97 ["));
+	assert_non_null(strstr(buf, "threadpool \xe2\x89\x88 forkpool, equivalent within "
+				    "\xc2\xb1"
+				    "5% (1.01\xc3\x97 ["));
+	assert_string_equal(verdict_word(&v), "equivalent");
+	verdict_test(a, 5, w, 5, &v);
+	verdict_adjust(&v, 1, VERDICT_BH);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_true(v.more > 0);
+	verdict_format(&v, "threadpool", "forkpool", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "threadpool ? forkpool, inconclusive (1."));
+	assert_non_null(strstr(buf, " more reps)"));
+	assert_string_equal(verdict_word(&v), "inconclusive");
 	verdict_test(a, 1, c, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_BH);
 	assert_int_equal(v.outcome, VERDICT_NA);
@@ -138,8 +155,151 @@ static void test_format(void **state)
 	assert_int_equal(verdict_test(a, 0, c, 5, &v), -EINVAL);
 }
 
-/* A clear difference below 5% is a tie; identical constant samples too;
- * constant samples that differ enough win with p = 0. */
+/* A verdict as the test leaves it, for the threshold tests: a the
+ * better by ratio, 6 reps a side, each side's logs of spread sd. */
+static struct verdict made(double ratio, double sd, double p, double p_eq)
+{
+	struct verdict v = { .na = 6, .nb = 6, .a_lower = true, .log_scale = true };
+
+	v.ratio = ratio;
+	v.lr = log(ratio);
+	v.var_a = v.var_b = sd * sd;
+	v.se = sd * sqrt(2.0 / 6);
+	v.ci_lo = ratio * exp(-2.23 * v.se);
+	v.ci_hi = ratio * exp(2.23 * v.se);
+	v.df = 10;
+	v.p = v.p_adj = p;
+	v.p_eq = v.p_eq_adj = p_eq;
+	v.alpha = VERDICT_ALPHA;
+	v.margin = VERDICT_MARGIN;
+	return v;
+}
+
+/* The winner's three conditions, each on both sides of its threshold. */
+static void test_winner_thresholds(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	v = made(1.2, 0.01, 0.0499, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v = made(1.2, 0.01, 0.0501, 1); /* p: just above alpha */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.0501, 0.001, 0.001, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v = made(1.0499, 0.001, 0.001, 1); /* the ratio: just below 1.05 */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.2, 0.01, 0.001, 1);
+	v.alpha = 0.005; /* a look's level: p 0.004 wins, 0.006 does not */
+	v.p_adj = 0.004;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_A);
+	v.p_adj = 0.006;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	v = made(1.2, 0.01, 0.001, 1);
+	v.a_lower = false;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_B);
+}
+
+/* Equivalence: the TOST p against a hand computation, and the decision
+ * on both sides of alpha and of the margin. */
+static void test_equivalent_thresholds(void **state)
+{
+	const double a[] = { 1.00, 1.01, 0.99, 1.02, 0.98, 1.00 };
+	double b[6];
+	struct verdict v;
+
+	(void)state;
+	/* b = a times 1.02: log ratio log 1.02, the same spread */
+	for (int i = 0; i < 6; i++)
+		b[i] = a[i] * 1.02;
+	verdict_test(a, 6, b, 6, &v);
+	NEAR(v.lr, log(1.02), 1e-12);
+	NEAR(v.p_eq, gsl_cdf_tdist_Q((log(1.05) - log(1.02)) / v.se, v.df), 1e-12);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	verdict_rule(&v, 0, 0.02); /* a 2% margin: 1.02x cannot be within it */
+	assert_true(v.p_eq >= 0.5);
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, -1); /* between 2% and 1.05x: no reps decide it */
+	v = made(1.01, 0.01, 0.5, 0.0499);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	v = made(1.01, 0.01, 0.5, 0.0501); /* p_eq just above alpha */
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	/* the margin's edge: an interval just inside and just outside 5% */
+	v = made(1.0, 0.01, 1, 1);
+	v.lr = log(1.05) - 1.813 * v.se; /* t(10) 0.95 = 1.8125: p_eq just below .05 */
+	v.ratio = exp(v.lr);
+	verdict_rule(&v, 0.05, 0.05);
+	assert_true(v.p_eq < 0.05 && v.p_eq > 0.049);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
+	v.lr = log(1.05) - 1.812 * v.se;
+	v.ratio = exp(v.lr);
+	verdict_rule(&v, 0.05, 0.05);
+	assert_true(v.p_eq > 0.05 && v.p_eq < 0.051);
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	/* the family: BH moves p_eq as it moves p */
+	{
+		struct verdict f[2];
+
+		verdict_test(a, 6, b, 6, &f[0]);
+		f[1] = f[0];
+		f[1].p_eq = 0.9;
+		verdict_adjust(f, 2, VERDICT_HOLM);
+		NEAR(f[0].p_eq_adj, fmin(1, 2 * f[0].p_eq), 1e-12);
+	}
+}
+
+/* Inconclusive: the reps the spread says would decide it, against the
+ * formula worked by hand (verdict.h), on both sides of the answer. */
+static void test_more_reps(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	/* a winner to be: 1.10x at sd 0.10, alpha 0.005: z(.9975) + z(.8) =
+	 * 3.6487; 0.0953 / (0.1 sqrt(2 / (6 + k))) >= 3.6487 from k = 24 */
+	v = made(1.10, 0.10, 0.2, 1);
+	v.alpha = 0.005;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, 24);
+	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 30)) >= 3.6487); /* k = 24: enough */
+	assert_true(log(1.10) / (0.1 * sqrt(2.0 / 29)) < 3.6487);  /* k = 23: not */
+	/* equivalent to be: 1.00x at sd 0.05, alpha 0.005: z(.995) + z(.8) =
+	 * 3.4174; log(1.05) / (0.05 sqrt(2 / (6 + k))) >= 3.4174 from k = 19 */
+	v = made(1.0, 0.05, 1, 0.2);
+	v.alpha = 0.005;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
+	assert_int_equal(v.more, 19);
+	/* decided: 0; untestable: -1; far past VERDICT_MORE_MAX: -1 */
+	v = made(1.5, 0.01, 1e-6, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.more, 0);
+	v = made(1.0501, 5.0, 0.9, 1);
+	verdict_decide(&v);
+	assert_int_equal(v.more, -1);
+	v.na = 1;
+	verdict_decide(&v);
+	assert_int_equal(v.outcome, VERDICT_NA);
+	assert_int_equal(v.more, -1);
+}
+
+/* A clear difference below 5% is no winner (here shown equivalent within
+ * 5%); identical constant samples are equivalent; constant samples that
+ * differ enough win with p = 0. */
 static void test_rule_edges(void **state)
 {
 	const double a[] = { 1.00, 1.001, 0.999, 1.0005, 0.9995 };
@@ -152,10 +312,13 @@ static void test_rule_edges(void **state)
 	verdict_test(a, 5, b, 5, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
 	assert_true(v.p < 1e-6);
-	assert_int_equal(v.outcome, VERDICT_TIE); /* 1.03x: not enough */
+	assert_int_equal(v.outcome, VERDICT_EQUIV); /* 1.03x: no winner, within 5% */
+	verdict_rule(&v, 0, 0.01);		    /* not within 1%: inconclusive */
+	verdict_adjust(&v, 1, VERDICT_NONE);
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
 	verdict_test(k1, 3, k1, 3, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	assert_int_equal(v.outcome, VERDICT_EQUIV);
 	NEAR(v.p, 1, 0);
 	verdict_test(k2, 3, k1, 3, &v);
 	verdict_adjust(&v, 1, VERDICT_NONE);
@@ -182,8 +345,8 @@ static void test_decide_needs_interval(void **state)
 			     .p_adj = 0.01 };
 
 	(void)state;
-	verdict_decide(&v);
-	assert_int_equal(v.outcome, VERDICT_TIE);
+	verdict_decide(&v); /* margin 0: equivalence untested */
+	assert_int_equal(v.outcome, VERDICT_INCONCLUSIVE);
 	v.ci_lo = 1.01;
 	verdict_decide(&v);
 	assert_int_equal(v.outcome, VERDICT_A);
@@ -334,8 +497,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_welch_textbook),
 		cmocka_unit_test(test_corrections_textbook),
 		cmocka_unit_test(test_median_ci_os),
-		cmocka_unit_test(test_median_ci),
+		cmocka_unit_test(test_gmean_ci),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_winner_thresholds),
+		cmocka_unit_test(test_equivalent_thresholds),
+		cmocka_unit_test(test_more_reps),
 		cmocka_unit_test(test_rule_edges),
 		cmocka_unit_test(test_decide_needs_interval),
 		cmocka_unit_test(test_aa_false_winners),

@@ -110,16 +110,25 @@ NAME = r"[A-Za-z0-9_-]+"
 def cell_roles(text, models):
     """A cell's verdict by role, as plots_verdict_text writes it:
     "**w** 1.2 ms (1.3× [1.1, 1.5] ahead of r)", "w 1.2 ms (the only valid
-    cell)", "tie: a ≈ b ? c (runner-up b: 1.03× [0.98, 1.09], 1.2 ms)" or
-    "tie: a ? c (too few reps to test; runner-up c, 1.2 ms)": best (the
-    winner, or those tied with it), untested (? c: too few reps) and the
-    runner-up; None for anything else."""
+    cell)", "equivalent within ±5%: a ≈ b (runner-up b: 1.01× [0.98, 1.03],
+    1.2 ms)" (after "**a**: equivalent on time, ...; " where the next
+    criterion chooses), or "inconclusive: a ? b ≈ c (runner-up b: 1.05×
+    [0.48, 2.30], 1.2 ms; untested: d; ~40 more reps)": best (the winner,
+    the equivalent ones, or the best of an inconclusive cell: the page names
+    no other), untested (too few reps) and the runner-up; None for anything
+    else."""
     t = text.strip()
-    if t.startswith("tie: "):
-        body, _, rest = t[5:].partition(" (")
-        parts = body.split(" ? ")
-        best = [n.strip() for n in parts[0].split("\u2248")]
-        untested = [n.strip() for n in parts[1:]]
+    if "; equivalent within " in t and t.startswith("**"):
+        t = t.split("; ", 1)[1]  # the next criterion's choice is one of them
+    eq = re.match(r"equivalent within \S+: ", t)
+    if eq or t.startswith("inconclusive: "):
+        body, _, rest = t[eq.end() if eq else len("inconclusive: "):].partition(" (")
+        if eq:
+            best = [n.strip() for n in body.split("\u2248")]
+        else:
+            best = [re.split(r" [?\u2248] ", body)[0].strip()]
+        u = re.search(r"untested: ([^;)]*)", rest)
+        untested = [n.strip() for n in u.group(1).split(",")] if u else []
         r = re.search(r"runner-up (" + NAME + ")", rest)
     else:
         m = re.match(r"\*\*(" + NAME + r")\*\*|(" + NAME + r") ", t)
