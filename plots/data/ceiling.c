@@ -130,7 +130,7 @@ static int write_ceiling(struct set *s)
 	if (n) /* qsort of no rows: NULL, which it may not take */
 		qsort(r, n, sizeof(*r), cmp_conc);
 	for (size_t w = 0; w < nwl; w++) {
-		char models[PLOTS_LIST_LEN] = "", var[32];
+		char models[PLOTS_LIST_LEN] = "", var[48];
 		FILE *lab;
 		double hold = 0;
 
