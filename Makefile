@@ -139,14 +139,20 @@ claims: deps-bench
 	./cmbench plots $(or $(RESULTS),results/latest)
 
 # how many tasks each model holds at once, to the memory budget (MEM_BUDGET,
-# default half the machine's memory), into a result set (results/latest by
-# default), then its REPORT.md and charts again
-CEILING_MODELS ?= eventloop,threadpool,thread-per-task,forkpool
+# default half the machine's memory): every C model that holds more than one
+# task and four Python ones on io and timer, from C = CEILING_FROM up to
+# CEILING_CAP (the event loop's million timers), into a result set
+# (results/latest by default), then its REPORT.md and charts again
+# (docs/ceiling.md; tools/measure/ceiling.sh writes the table)
+CEILING_MODELS ?= eventloop,eventloop-offload,eventloop-prefork,threadpool,thread-per-task,forkpool,process-per-task,py-asyncio,py-uvloop,py-threads,py-processes
+CEILING_CAP ?= 1000000
+CEILING_FROM ?= 1024
 ceiling: deps-bench
 	$(MAKE) --no-print-directory cmbench
 	@[ -d "$(or $(RESULTS),results/latest)" ] || { echo "make ceiling: no result set $(or $(RESULTS),results/latest); run make bench first or give RESULTS=DIR" >&2; exit 2; }
 	./cmbench ceiling -o $(or $(RESULTS),results/latest) --models $(CEILING_MODELS) \
-		--workloads io,timer --cap 10000000 $(if $(MEM_BUDGET),--mem-budget $(MEM_BUDGET)); \
+		--workloads io,timer --from $(CEILING_FROM) --cap $(CEILING_CAP) \
+		$(if $(MEM_BUDGET),--mem-budget $(MEM_BUDGET)); \
 		rc=$$?; ./cmbench plots $(or $(RESULTS),results/latest) && exit $$rc
 
 # the charts, decision matrix and report of one result set (results/latest by default)

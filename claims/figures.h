@@ -39,8 +39,9 @@ _Static_assert(IDLE_NFIGS <= CLAIM_FIGS, "idle-cpu: too many figures");
 
 /* thread-stack */
 enum {
-	STACK_PY_KIB, /* PSS of one more CPython thread */
-	STACK_C_KIB,  /* of one more C thread */
+	STACK_PY_KIB,	    /* PSS of one more CPython thread */
+	STACK_C_KIB,	    /* of one more C thread */
+	STACK_PY_LARGE_KIB, /* of one more CPython thread among many (the ceiling's scale) */
 	STACK_NFIGS
 };
 _Static_assert(STACK_NFIGS <= CLAIM_FIGS, "thread-stack: too many figures");
@@ -50,6 +51,7 @@ enum {
 	T1K_PY_KIB,	    /* 1,000 CPython threads' own memory */
 	T1K_PY_PROCESS_KIB, /* the whole CPython process at 1,000 */
 	T1K_C_KIB,	    /* 1,000 C threads' own memory */
+	T1K_PY_LARGE_KIB,   /* 1,000 of many CPython threads held (the ceiling's scale) */
 	T1K_NFIGS
 };
 _Static_assert(T1K_NFIGS <= CLAIM_FIGS, "thousand-threads: too many figures");
@@ -63,16 +65,18 @@ enum {
 	CORO_TASK_PSS_B,	 /* as a Task, PSS */
 	CORO_PY_REQUEST_B,	 /* one more request in flight, CPython asyncio */
 	CORO_C_REQUEST_B,	 /* one more request in flight, the C loop */
+	CORO_PY_LARGE_B,	 /* one more coroutine Task held on a timer among many */
 	CORO_NFIGS
 };
 _Static_assert(CORO_NFIGS <= CLAIM_FIGS, "coroutine: too many figures");
 
 /* process-memory */
 enum {
-	PMEM_SPAWN_KIB,	    /* PSS of one more worker, spawn */
-	PMEM_FORK_KIB,	    /* with fork */
-	PMEM_SPAWN_RSS_KIB, /* RSS per worker with spawn */
-	PMEM_C_KIB,	    /* a worker of C's process pool */
+	PMEM_SPAWN_KIB,	     /* PSS of one more worker, spawn */
+	PMEM_FORK_KIB,	     /* with fork */
+	PMEM_SPAWN_RSS_KIB,  /* RSS per worker with spawn */
+	PMEM_C_KIB,	     /* a worker of C's process pool */
+	PMEM_FORK_LARGE_KIB, /* one more forked worker among many (the ceiling's scale) */
 	PMEM_NFIGS
 };
 _Static_assert(PMEM_NFIGS <= CLAIM_FIGS, "process-memory: too many figures");

@@ -144,16 +144,18 @@ void claim_measure_thread_stack(const struct claim *c, const struct claims_set *
 				char *f, size_t cap)
 {
 	struct rlimit rl = { 0 };
-	char a[32], b[32], d[32];
+	char a[32], b[32], d[32], e[32];
 
 	v[STACK_PY_KIB] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib");
 	v[STACK_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
+	v[STACK_PY_LARGE_KIB] = per_extra(s, c, "py.large", "py.large.few", "pss_peak_kib");
 	getrlimit(RLIMIT_STACK, &rl);
 	snprintf(f, cap,
-		 "one more thread blocked on I/O (PSS): **%s** in CPython, %s in C; its stack "
-		 "reserves %s of address space (`ulimit -s`), resident only as far as it is "
-		 "touched",
+		 "one more thread blocked on I/O (PSS): **%s** in CPython, %s in C; among %.0f "
+		 "held: **%s**; its stack reserves %s of address space (`ulimit -s`), resident "
+		 "only as far as it is touched",
 		 kib(a, sizeof(a), v[STACK_PY_KIB]), kib(b, sizeof(b), v[STACK_C_KIB]),
+		 fig(s, c, "py.large", "concurrency"), kib(e, sizeof(e), v[STACK_PY_LARGE_KIB]),
 		 rl.rlim_cur == RLIM_INFINITY ? "unlimited"
 					      : kib(d, sizeof(d), (double)rl.rlim_cur / 1024));
 }
@@ -161,16 +163,20 @@ void claim_measure_thread_stack(const struct claim *c, const struct claims_set *
 void claim_measure_thousand_threads(const struct claim *c, const struct claims_set *s, double *v,
 				    char *f, size_t cap)
 {
-	char a[32], b[32], d[32];
+	char a[32], b[32], d[32], e[32], g[32];
 
 	v[T1K_PY_KIB] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1000;
 	v[T1K_PY_PROCESS_KIB] = fig(s, c, "py.many", "pss_peak_kib");
 	v[T1K_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1000;
+	v[T1K_PY_LARGE_KIB] = per_extra(s, c, "py.large", "py.large.few", "pss_peak_kib") * 1000;
 	snprintf(f, cap,
 		 "1,000 threads blocked on I/O, their own memory (1,000 × one more): **%s** in "
-		 "CPython, %s in C; the whole CPython process at 1,000: %s",
+		 "CPython, %s in C; the whole CPython process at 1,000: %s; 1,000 of %.0f held "
+		 "asleep: **%s** (the process then %s)",
 		 kib(a, sizeof(a), v[T1K_PY_KIB]), kib(b, sizeof(b), v[T1K_C_KIB]),
-		 kib(d, sizeof(d), v[T1K_PY_PROCESS_KIB]));
+		 kib(d, sizeof(d), v[T1K_PY_PROCESS_KIB]), fig(s, c, "py.large", "concurrency"),
+		 kib(e, sizeof(e), v[T1K_PY_LARGE_KIB]),
+		 kib(g, sizeof(g), fig(s, c, "py.large", "pss_peak_kib")));
 }
 
 /* --- a coroutine ------------------------------------------------------------------
@@ -179,7 +185,7 @@ void claim_measure_thousand_threads(const struct claim *c, const struct claims_s
 void claim_measure_coroutine(const struct claim *c, const struct claims_set *s, double *v, char *f,
 			     size_t cap)
 {
-	char a[32], b[32], d[32], e[32], g[32], h[32], k[32];
+	char a[32], b[32], d[32], e[32], g[32], h[32], k[32], m[32];
 
 	v[CORO_TRACEMALLOC_B] = fig(s, c, "py.objects", "coro_tracemalloc_b");
 	v[CORO_PSS_B] = fig(s, c, "py.objects", "coro_pss_b");
@@ -188,18 +194,22 @@ void claim_measure_coroutine(const struct claim *c, const struct claims_set *s, 
 	v[CORO_TASK_PSS_B] = fig(s, c, "py.objects", "task_pss_b");
 	v[CORO_PY_REQUEST_B] = per_extra(s, c, "py.many", "py.few", "pss_peak_kib") * 1024;
 	v[CORO_C_REQUEST_B] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib") * 1024;
+	v[CORO_PY_LARGE_B] = per_extra(s, c, "py.large", "py.large.few", "pss_peak_kib") * 1024;
 	snprintf(f, cap,
 		 "one suspended coroutine (%.0f of them awaiting one future): **%s** allocated "
 		 "(tracemalloc; `sys.getsizeof` %s), %s of PSS; as an asyncio Task %s (PSS %s). "
 		 "Apart: one more *request* in flight (coroutine, Task, socket, transport, "
-		 "streams): %s of PSS in CPython asyncio, %s in the C loop",
+		 "streams): %s of PSS in CPython asyncio, %s in the C loop; at the ceiling's "
+		 "scale, one more coroutine Task held asleep among %.0f: %s of PSS",
 		 fig(s, c, "py.objects", "n"), claim_fmt_bytes(a, sizeof(a), v[CORO_TRACEMALLOC_B]),
 		 claim_fmt_bytes(b, sizeof(b), v[CORO_GETSIZEOF_B]),
 		 claim_fmt_bytes(d, sizeof(d), v[CORO_PSS_B]),
 		 claim_fmt_bytes(e, sizeof(e), v[CORO_TASK_TRACEMALLOC_B]),
 		 claim_fmt_bytes(g, sizeof(g), v[CORO_TASK_PSS_B]),
 		 claim_fmt_bytes(h, sizeof(h), v[CORO_PY_REQUEST_B]),
-		 claim_fmt_bytes(k, sizeof(k), v[CORO_C_REQUEST_B]));
+		 claim_fmt_bytes(k, sizeof(k), v[CORO_C_REQUEST_B]),
+		 fig(s, c, "py.large", "concurrency"),
+		 claim_fmt_bytes(m, sizeof(m), v[CORO_PY_LARGE_B]));
 }
 
 /* --- processes ---------------------------------------------------------------------- */
@@ -207,19 +217,21 @@ void claim_measure_coroutine(const struct claim *c, const struct claims_set *s, 
 void claim_measure_process_memory(const struct claim *c, const struct claims_set *s, double *v,
 				  char *f, size_t cap)
 {
-	char a[32], b[32], d[32], e[32];
+	char a[32], b[32], d[32], e[32], g[32];
 
 	v[PMEM_SPAWN_KIB] = per_extra(s, c, "spawn.many", "spawn.few", "pss_peak_kib");
 	v[PMEM_FORK_KIB] = per_extra(s, c, "fork.many", "fork.few", "pss_peak_kib");
 	v[PMEM_SPAWN_RSS_KIB] =
 		fig(s, c, "spawn.many", "rss_peak_kib") / fig(s, c, "spawn.many", "processes");
 	v[PMEM_C_KIB] = per_extra(s, c, "c.many", "c.few", "pss_peak_kib");
+	v[PMEM_FORK_LARGE_KIB] = per_extra(s, c, "fork.large", "fork.large.few", "pss_peak_kib");
 	snprintf(f, cap,
 		 "one more worker process (PSS: shared pages counted once): **%s** with spawn, "
 		 "**%s** with fork; %s each as RSS with spawn (what `top` shows); a worker of "
-		 "C's process pool: %s",
+		 "C's process pool: %s; one more of %.0f forked workers held asleep: **%s**",
 		 kib(a, sizeof(a), v[PMEM_SPAWN_KIB]), kib(b, sizeof(b), v[PMEM_FORK_KIB]),
-		 kib(d, sizeof(d), v[PMEM_SPAWN_RSS_KIB]), kib(e, sizeof(e), v[PMEM_C_KIB]));
+		 kib(d, sizeof(d), v[PMEM_SPAWN_RSS_KIB]), kib(e, sizeof(e), v[PMEM_C_KIB]),
+		 fig(s, c, "fork.large", "concurrency"), kib(g, sizeof(g), v[PMEM_FORK_LARGE_KIB]));
 }
 
 /* "spawning a new process takes": the wall-clock time from start() until

@@ -570,14 +570,15 @@ int cli_check_fd_limit(const struct run_cfg *cfg, char *err, size_t errlen)
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	/* one socket per task in flight, plus what the process itself holds */
-	need = cfg->concurrency + 64;
+	/* one socket per task in flight in each process, plus what the
+	 * process itself holds (a loop per worker process holds its share) */
+	need = model_tasks_per_process(cfg->model, cfg) + 64;
 	if (cfg->workload->does_io && rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur)
 		return parse_fail(
 			err, errlen,
 			"--concurrency: %llu is above the open-file limit (%llu, hard limit %llu, "
-			"with 64 kept in reserve)",
+			"with 64 kept in reserve; %llu of them in one process)",
 			(unsigned long long)cfg->concurrency, (unsigned long long)rl.rlim_cur,
-			(unsigned long long)rl.rlim_max);
+			(unsigned long long)rl.rlim_max, (unsigned long long)(need - 64));
 	return 0;
 }

@@ -28,9 +28,13 @@
  * and end: `monitor_cpu_s` and the number of tree `samples` it took;
  * `harness_kib` (the harness's own structures in the trial, resident before
  * the base sample, so outside mem_per_task_kib), `kernel_kib` (system-wide
- * growth of the kernel's memory, base to peak), `efficiency_note` and
+ * growth of the kernel's memory, base to peak), `efficiency_note`,
  * `workload_note` (what the workload's service noticed about the run, such
- * as a cache drop the filesystem ignored; "" when nothing). */
+ * as a cache drop the filesystem ignored; "" when nothing), and the
+ * kernel's memory for the tree from its own processes' accounting, at the
+ * peak (lib/probe.h): `pte_kib` (VmPTE), `kstack_kib` (threads x
+ * THREAD_SIZE), `sock_kib` and `sockets` (its TCP sockets' buffers), and
+ * `kmem_per_task_kib` (their sum's growth from base, per slot). */
 static const struct result_col columns[] = {
 	P(model, COL_STR, ""), P(workload, COL_STR, ""), P(tasks, COL_INT, "tasks"),
 	P(concurrency, COL_INT, ""), P(workers, COL_INT, ""), P(conn, COL_STR, ""),
@@ -64,6 +68,8 @@ static const struct result_col columns[] = {
 	M(ctx_per_req, COL_REAL, ""), X(kernel, COL_STR, ""), X(served_checksum, COL_STR, ""),
 	P(hold_connections, COL_INT, ""), M(connections_held, COL_INT, ""),
 	X(workload_note, COL_STR, ""),
+	M(pte_kib, COL_INT, "KiB"), M(kstack_kib, COL_INT, "KiB"), M(sock_kib, COL_INT, "KiB"),
+	M(sockets, COL_INT, ""), M(kmem_per_task_kib, COL_REAL, "KiB"),
 };
 #undef P
 #undef M
@@ -338,6 +344,13 @@ static void row_resources(const struct run_cfg *cfg, const struct trial_report *
 				  : NAN;
 	row->processes = (double)rep->peak.processes;
 	row->threads = (double)rep->peak.threads;
+	row->pte_kib = (double)rep->peak.pte_kib;
+	row->kstack_kib = (double)rep->peak.kstack_kib;
+	row->sock_kib = (double)rep->peak.sock_kib;
+	row->sockets = (double)rep->peak.sockets;
+	row->kmem_per_task_kib =
+		fmax(0, (double)probe_kmem_kib(&rep->peak) - (double)probe_kmem_kib(&rep->base)) /
+		slots;
 }
 
 static void row_errors(const struct task_stats *s, struct result_row *row)

@@ -38,6 +38,10 @@ struct result_row {
 	double hold_connections, connections_held; /* idle connections asked for, opened */
 	double cpu_us_per_req, ctx_per_req;
 	char workload_note[CFG_WL_NOTE]; /* the workload's note on the run (its service's), or "" */
+	/* the kernel's memory for the tree, from its processes' own accounting
+	 * (lib/probe.h), at the peak: page tables, kernel stacks, TCP socket
+	 * buffers and sockets; and their growth from base per task */
+	double pte_kib, kstack_kib, sock_kib, sockets, kmem_per_task_kib;
 };
 
 /* Efficiency above this is a wrong figure (the run beat its lower bound):

@@ -127,6 +127,11 @@ static void text_resources(FILE *f, const struct result_row *r)
 		"           harness's own %s (outside per task)  kernel growth %s (system-wide)\n",
 		fmt_kib(a, sizeof(a), r->harness_kib, FMT_TERSE),
 		isfinite(r->kernel_kib) ? fmt_kib(b, sizeof(b), r->kernel_kib, FMT_TERSE) : "n/a");
+	fprintf(f, "  Kernel   page tables %s  stacks %s  sockets %.0f, buffers %s  per task %s\n",
+		fmt_kib(a, sizeof(a), r->pte_kib, FMT_TERSE),
+		fmt_kib(b, sizeof(b), r->kstack_kib, FMT_TERSE), r->sockets,
+		fmt_kib(c, sizeof(c), r->sock_kib, FMT_TERSE),
+		fmt_kib(d, sizeof(d), r->kmem_per_task_kib, FMT_TERSE));
 	fprintf(f, "  Tree     %.0f processes, %.0f threads at peak; set-up (not timed) %s\n",
 		r->processes, r->threads, fmt_us(a, sizeof(a), r->setup_s * 1e6, FMT_TERSE));
 	fprintf(f, "  Monitor  %.0f samples, %s of CPU (%.1f%% of the trial's)\n", r->samples,

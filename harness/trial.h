@@ -36,6 +36,7 @@ struct trial_report {
 	long long kernel_base_kib; /* system-wide kernel memory at base (probe_kernel_kib) */
 	long long kernel_peak_kib; /* its largest from base to end; -1: unreadable */
 	double monitor_cpu_s;	   /* CPU the monitor spent sampling, go to end */
+	uint64_t sock_next_ns;	   /* a sample from then reads the tree's sockets too */
 	int cores;		   /* usable CPUs */
 	/* --side server: the server model's own records of what it answered
 	 * (stats above are the load generator's), the generator's send lag,

@@ -76,6 +76,8 @@ static int proc_stat(const char *pid, struct pstat *ps)
 
 static void add_group_member(pid_t pid, const struct pstat *ps, struct probe_sample *out)
 {
+	/* threads share their process's page tables and fd table, but each
+	 * has a kernel stack of its own */
 	static long page_kib;
 	char path[64];
 	long long v;
@@ -89,6 +91,11 @@ static void add_group_member(pid_t pid, const struct pstat *ps, struct probe_sam
 	v = proc_kv(path, "Pss");
 	if (v > 0)
 		out->pss_kib += (uint64_t)v;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	v = proc_kv(path, "VmPTE");
+	if (v > 0)
+		out->pte_kib += (uint64_t)v;
+	out->kstack_kib += (uint64_t)ps->threads * PROBE_THREAD_SIZE_KIB;
 }
 
 int probe_group(pid_t pgid, struct probe_sample *out)
@@ -121,6 +128,19 @@ void probe_peak(struct probe_sample *peak, const struct probe_sample *s)
 		peak->processes = s->processes;
 	if (s->threads > peak->threads)
 		peak->threads = s->threads;
+	if (s->pte_kib > peak->pte_kib)
+		peak->pte_kib = s->pte_kib;
+	if (s->kstack_kib > peak->kstack_kib)
+		peak->kstack_kib = s->kstack_kib;
+	if (s->sockets > peak->sockets)
+		peak->sockets = s->sockets;
+	if (s->sock_kib > peak->sock_kib)
+		peak->sock_kib = s->sock_kib;
+}
+
+uint64_t probe_kmem_kib(const struct probe_sample *s)
+{
+	return s->pte_kib + s->kstack_kib + s->sock_kib;
 }
 
 int probe_cores(void)

@@ -250,9 +250,9 @@ int foreign_check(const struct run_cfg *cfg, char *err, size_t errlen)
 {
 	bool probe = false;
 
-	/* the programs speak the kinds of work a family names; a workload of
-	 * none (the timer) is not theirs */
-	if (cfg->workload->family == WL_FAMILY_OTHER) {
+	/* the programs speak the kinds of work a family names, and a wait
+	 * alone (the timer) where the model says it holds one */
+	if (cfg->workload->family == WL_FAMILY_OTHER && !model_takes(cfg->model, cfg->workload)) {
 		snprintf(err, errlen, "--workload: %s does not run %s (a workload of no family)",
 			 cfg->model->name, cfg->workload->name);
 		return -EINVAL;

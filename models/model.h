@@ -1,8 +1,10 @@
 /* model.h - the one interface every concurrency model implements.
  *
- * A model is models/<name>.c exporting one `const struct model_ops`; all
- * else in the file is static. It runs cfg->tasks tasks of cfg->workload
- * with at most cfg->concurrency in flight and fills `out`. It creates its
+ * A C model is models/<name>.c exporting one `const struct model_ops`; all
+ * else in the file is static. The foreign models' entries are together in
+ * python.c (each one's program in models/python/). A model runs cfg->tasks
+ * tasks of cfg->workload with at most cfg->concurrency in flight and fills
+ * `out`. It creates its
  * workers and connections first, then calls ctl->go() (the monitor takes
  * its "ready" sample and starts the clock), and calls ctl->end() as soon as
  * the last task is done, before tearing anything down. The handshake is
@@ -103,8 +105,11 @@ struct model_ops {
 	bool one_slot;	     /* runs one task at a time whatever --concurrency says */
 	enum model_par par;  /* how many cores its CPU parts can use */
 	enum model_kind kind;
-	bool offload;  /* a loop that hands synchronous parts to a pool */
-	bool foreign;  /* a program that speaks the handshake */
+	bool offload; /* a loop that hands synchronous parts to a pool */
+	bool foreign; /* a program that speaks the handshake */
+	/* foreign: its program runs a workload that only waits (a hold_flag,
+	 * no I/O, no CPU: the timer); without it such a workload is refused */
+	bool holds_wait;
 	bool spawns;   /* starts processes as it runs: --spawn fork|exec applies */
 	bool per_task; /* creates a thread or a process for every task (no pool) */
 	/* keeps an open loop's schedule (--rate): starts no task before
@@ -141,5 +146,13 @@ const struct model_ops *model_find(const char *name);
 uint64_t model_cpu_lanes(const struct model_ops *m, uint64_t concurrency, uint64_t workers);
 /* How many per-worker task_stats the model records into for this run. */
 uint64_t model_worker_stats(const struct model_ops *m, const struct run_cfg *cfg);
+/* The most tasks in flight in one of its processes at --concurrency C:
+ * C for a model of one process, 1 for one of a process per slot, C over
+ * the workers for a loop per worker process (each its own fds). */
+uint64_t model_tasks_per_process(const struct model_ops *m, const struct run_cfg *cfg);
+/* Whether m runs tasks of w at all, by their traits: a foreign program
+ * runs the families it speaks, and a wait alone (a hold_flag, no I/O, no
+ * CPU, no service) only with holds_wait; a C model runs every workload. */
+bool model_takes(const struct model_ops *m, const struct workload_ops *w);
 
 #endif

@@ -6,9 +6,11 @@
  * An entry here and a line in registry.c; the program does the rest. */
 #include "foreign.h"
 
+/* every program runs the timer through foreign_timer.py: time.sleep in a
+ * thread or a pool's process, asyncio.sleep on a loop */
 #define PY_MODEL                                                                                   \
-	.foreign = true, .open_loop = true, .run = foreign_run, .cpu_cost = foreign_cpu_cost,      \
-	.check = foreign_check
+	.foreign = true, .holds_wait = true, .open_loop = true, .run = foreign_run,                \
+	.cpu_cost = foreign_cpu_cost, .check = foreign_check
 
 const struct model_ops model_py_sequential = {
 	.name = "py-sequential",

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "../workloads/workload.h"
 
 /* each model file exports one of these */
 extern const struct model_ops model_sequential;
@@ -77,4 +78,24 @@ uint64_t model_worker_stats(const struct model_ops *m, const struct run_cfg *cfg
 	default:
 		return 0;
 	}
+}
+
+uint64_t model_tasks_per_process(const struct model_ops *m, const struct run_cfg *cfg)
+{
+	uint64_t w = model_worker_stats(m, cfg);
+
+	if (m->kind == MODEL_KIND_PROCESSES)
+		return cfg->concurrency ? 1 : 0;
+	/* a loop per worker process, each on its share (one more for the first) */
+	if (m->kind == MODEL_KIND_LOOP && m->wstats == MODEL_WSTATS_WORKERS && w > 0)
+		return (cfg->concurrency + w - 1) / w;
+	return cfg->concurrency;
+}
+
+bool model_takes(const struct model_ops *m, const struct workload_ops *w)
+{
+	if (!m->foreign || w->family != WL_FAMILY_OTHER)
+		return true;
+	return m->holds_wait && w->hold_flag && !w->does_io && !w->does_cpu && !w->blocking_only &&
+	       !w->service;
 }

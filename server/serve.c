@@ -80,7 +80,7 @@ static void serve_getopt_err(int opt, char **argv, char *err, size_t errlen)
 
 int server_main(int argc, char **argv)
 {
-	struct server_opts o = { "127.0.0.1", 0, -1, SERVER_IDLE_DEFAULT_US };
+	struct server_opts o = { "127.0.0.1", 0, -1, SERVER_IDLE_DEFAULT_US, false };
 	char err[PARSE_ERR_MAX];
 	int opt;
 

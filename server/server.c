@@ -110,6 +110,23 @@ static void server_announce(struct server *s, int ready_fd)
 	fflush(stdout);
 }
 
+/* The listener's handle: with reuseport its socket is made now (of the
+ * bind address's family) and SO_REUSEPORT set on it before the bind. */
+static int listener_init(struct server *s, const struct server_opts *o)
+{
+	int rc, one = 1;
+	uv_os_fd_t fd;
+
+	if (!o->reuseport)
+		return uv_tcp_init(&s->loop, &s->listener);
+	rc = uv_tcp_init_ex(&s->loop, &s->listener, strchr(o->bind, ':') ? AF_INET6 : AF_INET);
+	if (rc < 0)
+		return rc;
+	if ((rc = uv_fileno((uv_handle_t *)&s->listener, &fd)) < 0)
+		return rc;
+	return setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
 /* Listener, signals, deadlines and the idle timer; 0, or prints why not and
  * returns -1 with whatever was set up still to close by server_stop + uv_run. */
 static int server_setup(struct server *s, const struct server_opts *o)
@@ -118,8 +135,7 @@ static int server_setup(struct server *s, const struct server_opts *o)
 	sigset_t set;
 	int rc;
 
-	if ((rc = uv_tcp_init(&s->loop, &s->listener)) < 0 ||
-	    (rc = uv_signal_init(&s->loop, &s->sigterm)) < 0 ||
+	if ((rc = listener_init(s, o)) < 0 || (rc = uv_signal_init(&s->loop, &s->sigterm)) < 0 ||
 	    (rc = uv_signal_init(&s->loop, &s->sigint)) < 0 ||
 	    (rc = idle_init(&s->idle, &s->loop, o->idle_timeout_us, conn_on_idle)) < 0 ||
 	    (rc = server_addr(o->bind, o->port, &addr)) < 0 ||
@@ -190,7 +206,14 @@ out_ready:
 
 int server_run(const char *bind, int port, int ready_fd)
 {
-	struct server_opts o = { bind, port, ready_fd, SERVER_IDLE_DEFAULT_US };
+	struct server_opts o = { bind, port, ready_fd, SERVER_IDLE_DEFAULT_US, false };
+
+	return server_serve(&o);
+}
+
+int server_run_shared(const char *bind, int port, int ready_fd)
+{
+	struct server_opts o = { bind, port, ready_fd, SERVER_IDLE_DEFAULT_US, true };
 
 	return server_serve(&o);
 }

@@ -63,6 +63,10 @@ struct server_opts {
 	int port;		  /* 0 picks an ephemeral port */
 	int ready_fd;		  /* gets the port once listening, then is closed; -1 for none */
 	uint64_t idle_timeout_us; /* close a connection idle this long; 0 never does */
+	/* SO_REUSEPORT on the listener: several servers share one port, the
+	 * kernel spreading connections over them (more fds than one
+	 * process's RLIMIT_NOFILE allows) */
+	bool reuseport;
 };
 
 /* Serve until SIGTERM or SIGINT. Once listening: writes the port in decimal
@@ -78,6 +82,9 @@ int server_serve(const struct server_opts *opts);
 
 /* server_serve() on bind:port with the default idle timeout. */
 int server_run(const char *bind, int port, int ready_fd);
+/* The same, one of several servers sharing port (SO_REUSEPORT; port 0:
+ * the first, which picks it). */
+int server_run_shared(const char *bind, int port, int ready_fd);
 
 /* `cmbench serve [--bind ADDR] [--port P] [--idle-timeout D]`; argv[0] is
  * "serve". Defaults 127.0.0.1, 0 and 60s (0 turns the timeout off). A bad

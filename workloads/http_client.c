@@ -84,15 +84,15 @@ static uint64_t conn_per_src(void)
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24 /* linux/in.h */
 #endif
-static void spread_source(const struct run_cfg *cfg, int fd)
+/* The source of task id: id mod the sources, so that the spread is even
+ * whatever runs the tasks (a process-wide counter would start at 0 in
+ * every forked worker and put every first connection on 127.0.0.2). */
+static void spread_source(const struct run_cfg *cfg, uint64_t id, int fd)
 {
 	const struct sockaddr_in *dst = (const struct sockaddr_in *)&cfg->target_addr;
-	static uint64_t next; /* shared by the threads of a process */
 	struct sockaddr_in src;
-	uint64_t nsrc, k;
+	uint64_t nsrc, per = conn_per_src();
 	int one = 1;
-
-	uint64_t per = conn_per_src();
 
 	if (cfg->concurrency <= per || dst->sin_family != AF_INET ||
 	    (ntohl(dst->sin_addr.s_addr) >> 24) != 127)
@@ -100,24 +100,24 @@ static void spread_source(const struct run_cfg *cfg, int fd)
 	nsrc = (cfg->concurrency + per - 1) / per;
 	if (nsrc > 250)
 		nsrc = 250;
-	k = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % nsrc;
 	memset(&src, 0, sizeof(src));
 	src.sin_family = AF_INET;
-	src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)k); /* 127.0.0.2 + k */
+	src.sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)(id % nsrc)); /* 127.0.0.2 + k */
 	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
 	/* a failed bind leaves the kernel's own choice: the connect says more */
 	(void)bind(fd, (const struct sockaddr *)&src, sizeof(src));
 }
 
 /* Start a connect; 0 connected, 1 in progress, or a task_err. */
-static int connect_begin(const struct run_cfg *cfg, struct http_conn *c)
+static int connect_begin(const struct wl_slot *s, struct http_conn *c)
 {
+	const struct run_cfg *cfg = s->cfg;
 	int fd = socket_nonblock(cfg->target_addr.ss_family);
 
 	if (fd < 0)
 		return TASK_ERR_CONNECT;
 	c->fd = fd;
-	spread_source(cfg, fd);
+	spread_source(cfg, s->id, fd);
 	if (connect(fd, (const struct sockaddr *)&cfg->target_addr, cfg->target_addrlen) == 0)
 		return 0;
 	return errno == EINPROGRESS ? 1 : TASK_ERR_CONNECT;
@@ -243,7 +243,7 @@ enum wl_status http_start(struct wl_slot *s, struct http_conn *c)
 		return fail(s, c, TASK_ERR_HTTP);
 	if (c->fd >= 0)
 		return send_request(s, c);
-	rc = connect_begin(s->cfg, c);
+	rc = connect_begin(s, c);
 	if (rc == 0)
 		return send_request(s, c);
 	if (rc != 1)
@@ -275,7 +275,7 @@ enum wl_status http_step(struct wl_slot *s, struct http_conn *c, int events)
 int http_conn_open(struct wl_slot *s, struct http_conn *c)
 {
 	uint64_t deadline = clock_now_ns() + s->cfg->timeout_us * 1000;
-	int rc = connect_begin(s->cfg, c), ev;
+	int rc = connect_begin(s, c), ev;
 
 	if (rc == 1) {
 		s->fd = c->fd;

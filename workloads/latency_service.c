@@ -2,7 +2,10 @@
  * that make a GET: a child process running `cmbench serve` on 127.0.0.1
  * and an ephemeral port, started before the trial and stopped after it, so
  * it is never part of what is measured. With --target no server is
- * started; the target's name is resolved instead. */
+ * started; the target's name is resolved instead. A server holds one fd
+ * per connection under its RLIMIT_NOFILE: when the run's connections would
+ * not fit in one, several servers share the port (SO_REUSEPORT), the
+ * kernel spreading the connections over them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <linux/inet_diag.h>
@@ -26,11 +30,31 @@
 #include "../server/server.h"
 #include "http.h"
 
+#define LATENCY_SERVERS_MAX 64
+#define LATENCY_FD_RESERVE 64 /* a server's fds that are not connections */
+
 struct latency_svc {
-	pid_t pid;    /* the server, or 0 with --target */
-	int port;     /* its port */
-	bool stopped; /* held: SIGSTOP'd */
+	pid_t pid;			     /* the server, or 0 with --target */
+	int port;			     /* its port */
+	bool stopped;			     /* held: SIGSTOP'd */
+	pid_t more[LATENCY_SERVERS_MAX - 1]; /* the other servers sharing the port */
+	int nmore;
 };
+
+/* Servers for C connections: one, or as many as the open-file limit needs,
+ * with a quarter to spare (the kernel's spread over them is a hash). */
+static int servers_for(uint64_t c)
+{
+	struct rlimit rl;
+	uint64_t per, n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur <= 2 * LATENCY_FD_RESERVE || c + LATENCY_FD_RESERVE <= rl.rlim_cur)
+		return 1;
+	per = rl.rlim_cur - LATENCY_FD_RESERVE;
+	n = (c + c / 4 + per - 1) / per;
+	return n > LATENCY_SERVERS_MAX ? LATENCY_SERVERS_MAX : (int)n;
+}
 
 /* One line from fd within ms milliseconds; 0 or -ETIMEDOUT. */
 static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
@@ -54,13 +78,22 @@ static int read_line_timeout(int fd, char *buf, size_t cap, int ms)
 	return 0;
 }
 
+struct server_arg {
+	int p[2];
+	int port;    /* 0: pick one */
+	bool shared; /* SO_REUSEPORT */
+};
+
 /* The server's process: it says its port on p[1]. */
 static int server_child(void *arg)
 {
-	const int *p = arg;
+	const struct server_arg *a = arg;
+	const int *p = a->p;
 
 	close(p[0]);
-	return server_run("127.0.0.1", 0, p[1]) == 0 ? 0 : 1;
+	if (a->shared)
+		return server_run_shared("127.0.0.1", a->port, p[1]) == 0 ? 0 : 1;
+	return server_run("127.0.0.1", a->port, p[1]) == 0 ? 0 : 1;
 }
 
 static void use_port(struct wl_service_result *res, int port)
@@ -85,14 +118,15 @@ static void server_stop(pid_t pid)
 		proc_wait(pid, &w, NULL);
 }
 
-static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, char *err,
-			size_t errlen)
+/* One server on port (0: its pick), shared or not; its pid and port. */
+static int server_one(int port, bool shared, pid_t *pid, int *got, char *err, size_t errlen)
 {
+	struct server_arg a = { .port = port, .shared = shared };
 	struct spawn sp;
 	char line[32];
-	int p[2], rc;
+	int rc;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	if (pipe2(a.p, O_CLOEXEC) < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return rc;
@@ -100,24 +134,49 @@ static int server_spawn(struct wl_service_result *res, struct latency_svc *svc, 
 	spawn_init(&sp);
 	spawn_null(&sp, STDOUT_FILENO);
 	sp.death_sig = SIGTERM;
-	rc = spawn_fn(&sp, server_child, p, &svc->pid);
+	rc = spawn_fn(&sp, server_child, &a, pid);
 	if (rc != 0) {
 		snprintf(err, errlen, "fork of the latency server: %s", strerror(-rc));
-		svc->pid = 0;
-		close(p[0]);
-		close(p[1]);
+		*pid = 0;
+		close(a.p[0]);
+		close(a.p[1]);
 		return rc;
 	}
-	close(p[1]);
-	rc = read_line_timeout(p[0], line, sizeof(line), 5000);
-	close(p[0]);
+	close(a.p[1]);
+	rc = read_line_timeout(a.p[0], line, sizeof(line), 5000);
+	close(a.p[0]);
 	if (rc < 0 || atoi(line) <= 0) {
 		snprintf(err, errlen, "the latency server did not start");
-		server_stop(svc->pid);
+		server_stop(*pid);
+		*pid = 0;
 		return rc < 0 ? rc : -EPROTO;
 	}
-	use_port(res, atoi(line));
-	svc->port = atoi(line);
+	*got = atoi(line);
+	return 0;
+}
+
+static int server_spawn(const struct run_cfg *cfg, struct wl_service_result *res,
+			struct latency_svc *svc, char *err, size_t errlen)
+{
+	int n = servers_for(cfg->concurrency), port, rc;
+
+	rc = server_one(0, n > 1, &svc->pid, &port, err, errlen);
+	if (rc)
+		return rc;
+	for (int i = 1; i < n; i++) {
+		int same;
+
+		rc = server_one(port, true, &svc->more[svc->nmore], &same, err, errlen);
+		if (rc) {
+			while (svc->nmore > 0)
+				server_stop(svc->more[--svc->nmore]);
+			server_stop(svc->pid);
+			return rc;
+		}
+		svc->nmore++;
+	}
+	use_port(res, port);
+	svc->port = port;
 	return 0;
 }
 
@@ -148,7 +207,7 @@ static int latency_start(const struct run_cfg *cfg, struct wl_service_result *re
 	if (!svc)
 		return -ENOMEM;
 	rc = cfg->target_external ? target_resolve(cfg, res, err, errlen)
-				  : server_spawn(res, svc, err, errlen);
+				  : server_spawn(cfg, res, svc, err, errlen);
 	if (rc < 0) {
 		free(svc);
 		return rc;
@@ -167,23 +226,22 @@ static void latency_stop(void *p)
 		return;
 	if (svc->stopped)
 		latency_hold(svc, false);
+	while (svc->nmore > 0)
+		server_stop(svc->more[--svc->nmore]);
 	server_stop(svc->pid);
 	free(svc);
 }
 
-/* CPU time of the server process, from the scheduler's own count in
+/* CPU time of a server process, from the scheduler's own count in
  * /proc/<pid>/schedstat (nanoseconds; utime and stime tick only every
- * 10 ms). The server is one thread. */
-static double latency_cpu_s(void *p)
+ * 10 ms). A server is one thread. */
+static double server_cpu_s(pid_t pid)
 {
-	struct latency_svc *svc = p;
 	unsigned long long ns = 0;
 	char path[64];
 	FILE *f;
 
-	if (!svc || svc->pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)svc->pid);
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -191,6 +249,20 @@ static double latency_cpu_s(void *p)
 		ns = 0;
 	fclose(f);
 	return (double)ns / 1e9;
+}
+
+/* The servers' CPU time, all of them. */
+static double latency_cpu_s(void *p)
+{
+	struct latency_svc *svc = p;
+	double s;
+
+	if (!svc || svc->pid <= 0)
+		return 0;
+	s = server_cpu_s(svc->pid);
+	for (int i = 0; i < svc->nmore; i++)
+		s += server_cpu_s(svc->more[i]);
+	return s;
 }
 
 /* Holding the answers: the server is stopped (SIGSTOP, and waited for
@@ -201,7 +273,7 @@ static int latency_hold(void *p, bool on)
 	struct latency_svc *svc = p;
 	int rc;
 
-	if (!svc || svc->pid <= 0)
+	if (!svc || svc->pid <= 0 || svc->nmore > 0) /* one server only */
 		return -ENOTSUP;
 	if (on == svc->stopped)
 		return 0;

@@ -12,10 +12,12 @@
  * is the search, the set it writes and the command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../../models/model.h"
@@ -28,22 +30,49 @@
 #include "../set/setio.h"
 
 #define CEIL_BISECT_MAX 6 /* bisection probes at most */
+#define CEIL_FIT_MAX 64	  /* clean probes of one search kept for the fit */
 #define CEIL_HEADER                                                                                \
 	"row,model,workload,concurrency,ok,pss_peak_kib,pss_base_kib,threads,processes,"           \
-	"makespan_s,hold_s,first_fail,limit,detail\n"
+	"makespan_s,hold_s,first_fail,limit,detail,kib_per_task,slope_kib,kmem_kib,"               \
+	"kmem_per_task_kib,sockets,kernel_kib,nofile_before,nofile_after,nproc_before,"            \
+	"nproc_after,lift\n"
 
+/* A limit for a csv cell: "inf" for none. */
+static const char *lim_str(char *buf, size_t len, unsigned long long v)
+{
+	if (v == RLIMIT_LIFT_INF)
+		snprintf(buf, len, "inf");
+	else
+		snprintf(buf, len, "%llu", v);
+	return buf;
+}
+
+/* PSS per task above the base at C: the memory of one task held. */
+static double per_task(const struct ceiling_probe *p)
+{
+	return p->concurrency ? (p->pss_kib - p->base_kib) / (double)p->concurrency : NAN;
+}
+
+/* A row; slope: the fit's KiB a task (NAN on a probe row). */
 static int put_row(struct ceiling *cl, const char *row, const struct model_ops *m,
 		   const struct workload_ops *w, const struct ceiling_probe *p,
-		   unsigned long long first_fail, const struct ceiling_verdict *v)
+		   unsigned long long first_fail, const struct ceiling_verdict *v, double slope)
 {
-	char line[1024];
+	const struct ceiling_lifted *l = &cl->lifted;
+	char line[2048], a[24], b[24], c[24], d[24];
 	int len;
 
-	len = snprintf(line, sizeof(line),
-		       "%s,%s,%s,%llu,%d,%.0f,%.0f,%llu,%llu,%.6g,%.6g,%llu,%s,%s\n", row, m->name,
-		       w->name, p->concurrency, p->ok, p->pss_kib, p->base_kib, p->threads,
-		       p->processes, p->makespan_s, p->hold_s, first_fail, v ? v->limit : "",
-		       v ? v->detail : "");
+	len = snprintf(
+		line, sizeof(line),
+		"%s,%s,%s,%llu,%d,%.0f,%.0f,%llu,%llu,%.6g,%.6g,%llu,%s,%s,%.4g,%.4g,%.0f,%.4g,"
+		"%.0f,%.0f,%s,%s,%s,%s,%s\n",
+		row, m->name, w->name, p->concurrency, p->ok, p->pss_kib, p->base_kib, p->threads,
+		p->processes, p->makespan_s, p->hold_s, first_fail, v ? v->limit : "",
+		v ? v->detail : "", per_task(p), slope, p->kmem_kib, p->kmem_per_task_kib,
+		p->sockets, p->kernel_kib, lim_str(a, sizeof(a), l->nofile.soft_before),
+		lim_str(b, sizeof(b), l->nofile.soft_after),
+		lim_str(c, sizeof(c), l->nproc.soft_before),
+		lim_str(d, sizeof(d), l->nproc.soft_after), v ? v->lift : "");
 	if (len <= 0 || len >= (int)sizeof(line))
 		return -EOVERFLOW;
 	return setio_append(cl->csv_fd, line, (size_t)len);
@@ -62,15 +91,17 @@ static void say_probe(const struct model_ops *m, const struct workload_ops *w,
 			ceiling_fmt_kib(a, sizeof(a), (unsigned long long)p->pss_kib), p->threads,
 			p->processes);
 	else
-		fprintf(stderr, "cmbench ceiling: %s on %s, C=%llu: failed: %s (%s)\n", m->name,
-			w->name, p->concurrency, v->limit, v->detail);
+		fprintf(stderr, "cmbench ceiling: %s on %s, C=%llu: failed: %s (%s)%s%s\n", m->name,
+			w->name, p->concurrency, v->limit, v->detail,
+			v->lift[0] ? "; to lift it: " : "", v->lift);
 }
 
 /* The concurrency the budget allows, from the memory of a clean probe:
- * PSS grows by the same amount per task from its base. */
+ * its PSS and the kernel's growth (ceiling_mem_kib) grow by the same
+ * amount per task from the base. */
 static unsigned long long budget_fit(const struct ceiling *cl, const struct ceiling_probe *ok)
 {
-	double per = (ok->pss_kib - ok->base_kib) / (double)ok->concurrency;
+	double per = (ceiling_mem_kib(ok) - ok->base_kib) / (double)ok->concurrency;
 	double room = (double)cl->budget_kib * 0.95 - ok->base_kib;
 
 	if (per <= 0)
@@ -91,7 +122,61 @@ static int probe_step(struct ceiling *cl, const struct model_ops *m, const struc
 	if (!p->ok)
 		ceiling_classify(p, &cl->lim, m, w, v);
 	say_probe(m, w, p, v);
-	return put_row(cl, "probe", m, w, p, 0, p->ok ? NULL : v);
+	return put_row(cl, "probe", m, w, p, 0, p->ok ? NULL : v, NAN);
+}
+
+/* The clean probes of one search: PSS above the base against C, for the
+ * slope (the base holds the harness's per-slot stats, not the model's). */
+struct fit {
+	double c[CEIL_FIT_MAX], pss[CEIL_FIT_MAX];
+	size_t n;
+};
+
+static void fit_add(struct fit *f, const struct ceiling_probe *p)
+{
+	if (f->n < CEIL_FIT_MAX) {
+		f->c[f->n] = (double)p->concurrency;
+		f->pss[f->n++] = p->pss_kib - p->base_kib;
+	}
+}
+
+/* The least-squares slope of PSS (above the base) on C, KiB a task: what
+ * one more task costs; NAN with fewer than two distinct C. */
+static double fit_slope(const struct fit *f)
+{
+	double mc = 0, mp = 0, sxy = 0, sxx = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		mc += f->c[i] / (double)f->n;
+		mp += f->pss[i] / (double)f->n;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		sxy += (f->c[i] - mc) * (f->pss[i] - mp);
+		sxx += (f->c[i] - mc) * (f->c[i] - mc);
+	}
+	return sxx > 0 ? sxy / sxx : NAN;
+}
+
+/* The per-task part of the next holds, from the clean probe p: twice what
+ * starting one task took (the makespan is the last task's start plus its
+ * hold), and enough that the next probe, twice as big, is sampled CEIL_SEEN
+ * times while its tasks are all held (the monitor's period grows with the
+ * tree it reads: p's, makespan over samples, doubled); CEIL_START_US_MIN
+ * at least. A model that starts its tasks fast, in a tree quick to read,
+ * gets short probes (a million timers held for seconds, not a minute); one
+ * that starts them slowly is held long enough to have them all at once. */
+#define CEIL_SEEN 4
+#define CEIL_START_US_MIN 5.0
+static void learn_start(struct ceiling *cl, const struct ceiling_probe *p)
+{
+	double c = (double)p->concurrency, started_s = p->makespan_s - p->hold_s;
+	double start_us = started_s > 0 ? 2e6 * started_s / c : 0;
+	double period_s = p->makespan_s / (double)(p->samples > 0 ? p->samples : 1);
+	double base_s = (double)(cl->hold_us ? cl->hold_us : CEIL_HOLD_US) / 1e6;
+	double seen_us = (CEIL_SEEN * 2 * period_s - base_s) * 1e6 / (2 * c);
+	double us = start_us > seen_us ? start_us : seen_us;
+
+	cl->start_us = us > CEIL_START_US_MIN ? us : CEIL_START_US_MIN;
 }
 
 /* One search: double, then bisect. 0, -EINTR, or -errno when the set
@@ -99,13 +184,15 @@ static int probe_step(struct ceiling *cl, const struct model_ops *m, const struc
 static int search(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w)
 {
 	struct ceiling_probe p, best = { 0 };
-	struct ceiling_verdict v = { "", "" }, fail_v = { "", "" };
+	struct ceiling_verdict v = { "", "", "" }, fail_v = { "", "", "" };
+	struct fit fit_pts = { .n = 0 };
 	unsigned long long c = cl->from, fail_c = 0, fit;
 	bool mem_stop = false;
 	int rc, steps = 0;
-	char a[32];
+	char a[32], b[32];
 
 	cl->hold_mul = 1;
+	cl->start_us = 0;
 	for (;;) {
 		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
@@ -115,6 +202,8 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 			break;
 		}
 		best = p;
+		fit_add(&fit_pts, &p);
+		learn_start(cl, &p);
 		if (c >= cl->cap)
 			break;
 		fit = budget_fit(cl, &p);
@@ -139,9 +228,10 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 		c = best.concurrency + (fail_c - best.concurrency) / 2;
 		if ((rc = probe_step(cl, m, w, c, &p, &v)))
 			return rc;
-		if (p.ok)
+		if (p.ok) {
 			best = p;
-		else {
+			fit_add(&fit_pts, &p);
+		} else {
 			fail_c = c;
 			fail_v = v;
 		}
@@ -149,16 +239,21 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 	if (mem_stop) {
 		snprintf(fail_v.limit, sizeof(fail_v.limit), "memory");
 		snprintf(fail_v.detail, sizeof(fail_v.detail),
-			 "the budget %s: C=%llu would need about %.0f MiB",
+			 "the budget %s: C=%llu would need about %.0f MiB (PSS and the kernel's "
+			 "growth)",
 			 ceiling_fmt_kib(a, sizeof(a), cl->budget_kib), fail_c,
-			 (best.base_kib + (best.pss_kib - best.base_kib) * (double)fail_c /
-						  (double)best.concurrency) /
+			 (best.base_kib + (ceiling_mem_kib(&best) - best.base_kib) *
+						  (double)fail_c / (double)best.concurrency) /
 				 1024.0);
 		ceiling_clean(fail_v.detail);
+		snprintf(fail_v.lift, sizeof(fail_v.lift), "--mem-budget up to the machine's %s",
+			 ceiling_fmt_kib(a, sizeof(a), cl->lim.mem_total_kib));
+		ceiling_clean(fail_v.lift);
 	} else if (!fail_c) {
 		snprintf(fail_v.limit, sizeof(fail_v.limit), "cap");
 		snprintf(fail_v.detail, sizeof(fail_v.detail), "no limit reached up to --cap %llu",
 			 cl->cap);
+		snprintf(fail_v.lift, sizeof(fail_v.lift), "--cap N higher");
 	}
 	if (!best.concurrency) {
 		best = p; /* the first probe failed: its figures, C 0 held */
@@ -168,13 +263,17 @@ static int search(struct ceiling *cl, const struct model_ops *m, const struct wo
 			w->name, fail_c, fail_v.limit, fail_v.detail);
 	} else {
 		fprintf(stderr,
-			"cmbench ceiling: %s on %s holds %llu tasks (PSS %s); %s%llu: %s (%s)\n",
+			"cmbench ceiling: %s on %s holds %llu tasks (PSS %s, %.3g KiB a task, "
+			"%.3g KiB a task by the fit; kernel %s); %s%llu: %s (%s)%s%s\n",
 			m->name, w->name, best.concurrency,
 			ceiling_fmt_kib(a, sizeof(a), (unsigned long long)best.pss_kib),
+			per_task(&best), fit_slope(&fit_pts),
+			ceiling_fmt_kib(b, sizeof(b), (unsigned long long)best.kmem_kib),
 			fail_c ? "first failing C=" : "cap ", fail_c ? fail_c : cl->cap,
-			fail_v.limit, fail_v.detail);
+			fail_v.limit, fail_v.detail, fail_v.lift[0] ? "; to lift it: " : "",
+			fail_v.lift);
 	}
-	return put_row(cl, "ceiling", m, w, &best, fail_c, &fail_v);
+	return put_row(cl, "ceiling", m, w, &best, fail_c, &fail_v, fit_slope(&fit_pts));
 }
 
 /* Whether DIR/ceiling.csv already ends a search of m on w (a resume). */
@@ -194,6 +293,21 @@ static bool searched(const char *path, const struct model_ops *m, const struct w
 			strcmp(t.rows[i][cm], m->name) == 0 && strcmp(t.rows[i][cw], w->name) == 0;
 	cells_csv_free(&t);
 	return found;
+}
+
+/* Whether path's first line is this cmbench's header (a resume appends
+ * rows of these columns). */
+static bool header_current(const char *path)
+{
+	char line[1024] = "";
+	FILE *f = fopen(path, "re");
+	bool same;
+
+	if (!f)
+		return false;
+	same = fgets(line, sizeof(line), f) && strcmp(line, CEIL_HEADER) == 0;
+	fclose(f);
+	return same;
 }
 
 /* The set: -o DIR (made if need be) or a new results/<time>-ceiling;
@@ -231,6 +345,13 @@ static int open_set(struct ceiling *cl, char *path, size_t len)
 	if (cl->csv_fd < 0) {
 		cmd_say("ceiling", "cannot open %s: %s", path, strerror(errno));
 		return -errno;
+	}
+	if (setio_nonempty(path) && !header_current(path)) {
+		cmd_say("ceiling",
+			"%s has the columns of an older cmbench: move it away to start "
+			"again",
+			path);
+		return -CMD_EUSAGE;
 	}
 	if (!setio_nonempty(path) &&
 	    (rc = setio_append(cl->csv_fd, CEIL_HEADER, strlen(CEIL_HEADER)))) {
@@ -270,7 +391,14 @@ static int run_all(struct ceiling *cl)
 	if ((rc = open_set(cl, path, sizeof(path))))
 		return rc;
 	write_meta(cl);
-	ceiling_raise_limits();
+	if (cl->keep_limits) {
+		cmd_say("ceiling",
+			"--keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC left as they are");
+		rlimit_lift(RLIMIT_NOFILE, "RLIMIT_NOFILE", 0, &cl->lifted.nofile);
+		rlimit_lift(RLIMIT_NPROC, "RLIMIT_NPROC", 0, &cl->lifted.nproc);
+	} else {
+		ceiling_raise_limits(&cl->lifted);
+	}
 	ceiling_limits_read(&cl->lim);
 	cmd_say("ceiling",
 		"%zu models x %zu workloads, C from %llu doubling to %llu at most, memory budget "

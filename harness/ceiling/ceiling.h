@@ -7,11 +7,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../../lib/rlimit.h"
+
 struct model_ops;
 struct workload_ops;
 
 #define CEILING_OUT_MAX 8192	 /* what a probe says, kept */
-#define CEIL_CAP 100000		 /* --cap: the largest C tried */
+#define CEIL_CAP 1000000	 /* --cap: the largest C tried */
 #define CEIL_FROM 64		 /* --from: the first probe */
 #define CEIL_HOLD_US 2000000	 /* --hold: how long every task waits */
 #define CEIL_HOLD_PER_TASK_US 50 /* more hold per task: creating C tasks takes time */
@@ -25,21 +27,36 @@ struct ceiling_limits {
 	unsigned long long mem_total_kib, mem_avail_kib;
 	unsigned long long threads_used; /* threads on the machine now */
 	bool root;			 /* RLIMIT_NPROC is not enforced */
+	unsigned long long file_max;	 /* fs.file-max: open files on the whole machine */
+	unsigned long long pids_max;	 /* the cgroup's pids.max (v2); 0: none */
+	unsigned long long oom_kills;	 /* /proc/vmstat oom_kill: the OOM killer's kills */
+	bool oom_known;			 /* oom_kills was read */
+};
+
+/* What cmbench raised for its probes before the first (they inherit it). */
+struct ceiling_lifted {
+	struct rlimit_lift nofile, nproc;
 };
 
 /* One `cmbench run` at concurrency C with all C tasks in flight. */
 struct ceiling_probe {
 	unsigned long long concurrency;
-	bool ok;	   /* exit 0, every task clean, within the budget */
-	bool timed_out;	   /* killed at its deadline */
-	bool spread;	   /* io connections spread over source addresses */
-	bool short_hold;   /* its tasks were not all in flight at once */
-	int exit_code;	   /* or -1 */
-	int signal;	   /* that ended it, or 0 */
-	double deadline_s; /* the probe's deadline */
-	double hold_s;	   /* how long each task waited */
+	bool ok;		       /* exit 0, every task clean, within the budget */
+	bool timed_out;		       /* killed at its deadline */
+	bool spread;		       /* io connections spread over source addresses */
+	bool short_hold;	       /* its tasks were not all in flight at once */
+	int exit_code;		       /* or -1 */
+	int signal;		       /* that ended it, or 0 */
+	unsigned long long oom_before; /* /proc/vmstat oom_kill before it started */
+	bool oom_known;		       /* oom_before was read */
+	double deadline_s;	       /* the probe's deadline */
+	double hold_s;		       /* how long each task waited */
 	double pss_kib, base_kib, makespan_s, budget_kib;
+	double kernel_kib; /* the machine's kernel memory, its growth in the run (kernel_kib) */
+	double kmem_kib;   /* the tree's own kernel memory at the peak: pte + kstack + sock */
+	double kmem_per_task_kib, sockets;
 	unsigned long long threads, processes;
+	unsigned long long samples; /* the monitor's samples from go to the end */
 	unsigned long long errors_connect, errors_timeout, errors_worker;
 	char output[CEILING_OUT_MAX]; /* stderr then stdout, cut */
 };
@@ -48,15 +65,22 @@ struct ceiling_probe {
 struct ceiling_verdict {
 	char limit[32];	  /* open files, threads, processes, memory, ephemeral ports, ... */
 	char detail[400]; /* the values behind it; csv-safe (ceiling_clean) */
+	char lift[256];	  /* the command a user would run to lift it; csv-safe */
 };
 
 void ceiling_limits_read(struct ceiling_limits *l);
-/* Raise the soft RLIMIT_NOFILE and RLIMIT_NPROC to the hard ones, saying
- * what was done in one line each (the probes inherit them). */
-void ceiling_raise_limits(void);
+/* /proc/vmstat's oom_kill into *n: true when it could be read. */
+bool ceiling_oom_kills(unsigned long long *n);
+/* Raise RLIMIT_NOFILE (soft, and hard where permitted, up to fs.nr_open)
+ * and RLIMIT_NPROC (to unlimited where permitted) for the probes, saying
+ * before and after in one line each; never a sysctl. */
+void ceiling_raise_limits(struct ceiling_lifted *out);
 void ceiling_classify(const struct ceiling_probe *p, const struct ceiling_limits *l,
 		      const struct model_ops *m, const struct workload_ops *w,
 		      struct ceiling_verdict *v);
+/* What the memory budget holds a probe to: its PSS and the machine's
+ * kernel growth while it ran (sockets, stacks, page tables: not in PSS). */
+double ceiling_mem_kib(const struct ceiling_probe *p);
 /* Keep only letters, digits, blanks and . : ; ( ) = / _ + - %. */
 void ceiling_clean(char *s);
 const char *ceiling_fmt_kib(char *buf, size_t len, unsigned long long kib);
@@ -75,8 +99,12 @@ struct ceiling {
 	struct ceiling_limits lim;
 	unsigned hold_mul; /* the hold is longer for a search whose tasks were not all
 			    * in flight at once (starting them took longer) */
+	double start_us;   /* the hold's part per task: twice what starting one took in
+			    * the search's last clean probe; 0: CEIL_HOLD_PER_TASK_US */
 	int csv_fd, lock_fd;
 	unsigned failed_first; /* searches that failed at their first probe */
+	bool keep_limits;      /* --keep-limits: RLIMIT_NOFILE and RLIMIT_NPROC as they are */
+	struct ceiling_lifted lifted; /* what was raised, before -> after (every row says it) */
 };
 
 /* ceiling_flags.c: the flags into cl, checked against the machine (cl->lim

@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: cmbench ceiling [-o DIR] [--models M,M] [--workloads W,W] [--mem-budget "
 		"SIZE]\n"
-		"                       [--cap N] [--from N] [--hold D] [--probe-timeout D]\n"
+		"                       [--cap N] [--from N] [--hold D] [--probe-timeout D] "
+		"[--keep-limits]\n"
 		"  -o DIR            the result set to add ceiling.csv to (default "
 		"results/<UTC time>-ceiling)\n"
 		"  --models LIST     comma-separated (default: every model that holds more than "
@@ -35,7 +36,10 @@ static void usage(FILE *f)
 		"  --cap N           the largest concurrency tried (default %d)\n"
 		"  --from N          the first probe's concurrency (default %d)\n"
 		"  --hold D          how long each task waits (default 2s, plus %d us a task)\n"
-		"  --probe-timeout D one probe's deadline (default 60s plus 4 x the hold)\n",
+		"  --probe-timeout D one probe's deadline (default 60s plus 4 x the hold)\n"
+		"  --keep-limits     leave RLIMIT_NOFILE and RLIMIT_NPROC as they are (by default "
+		"they are\n"
+		"                    raised: soft and, where permitted, hard, up to fs.nr_open)\n",
 		CEIL_CAP, CEIL_FROM, CEIL_HOLD_PER_TASK_US);
 }
 
@@ -168,6 +172,9 @@ static int take_flag(struct ceiling *cl, int c, const char *v)
 		return parse_dur("--hold", v, &cl->hold_us);
 	case 't':
 		return parse_dur("--probe-timeout", v, &cl->probe_timeout_us);
+	case 'k':
+		cl->keep_limits = true;
+		return 0;
 	default:
 		return -CMD_EUSAGE;
 	}
@@ -206,12 +213,21 @@ static int check_input(struct ceiling *cl)
 				cl->wls[i]->name);
 			return -CMD_EUSAGE;
 		}
-	for (size_t i = 0; i < cl->nmodels; i++)
+	for (size_t i = 0; i < cl->nmodels; i++) {
 		if (cl->models[i]->one_slot) {
 			cmd_say("ceiling", "--models: %s holds one task at a time",
 				cl->models[i]->name);
 			return -CMD_EUSAGE;
 		}
+		for (size_t k = 0; k < cl->nwls; k++)
+			if (!model_takes(cl->models[i], cl->wls[k])) {
+				cmd_say("ceiling",
+					"--models: %s cannot hold %s tasks (its program "
+					"does not run that workload)",
+					cl->models[i]->name, cl->wls[k]->name);
+				return -CMD_EUSAGE;
+			}
+	}
 	if (cl->lim.mem_total_kib == 0) {
 		cmd_say("ceiling", "cannot read MemTotal from /proc/meminfo");
 		return -EIO;
@@ -243,6 +259,7 @@ int ceiling_parse_args(struct ceiling *cl, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "probe-timeout", required_argument, NULL, 't' },
+		{ "keep-limits", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;

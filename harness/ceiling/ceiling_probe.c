@@ -17,12 +17,18 @@
 #include "../../lib/clock.h"
 #include "../../lib/proc.h"
 #include "../../lib/spawn.h"
+#include "../cli.h"
 #include "../set/setio.h"
+
+#define CEIL_FD_RESERVE 64 /* a process's fds that are not connections (cli.c's) */
 
 /* The hold of a probe at C: every task waits this long. */
 static unsigned long long hold_us(const struct ceiling *cl, unsigned long long c)
 {
-	return ((cl->hold_us ? cl->hold_us : CEIL_HOLD_US) + c * CEIL_HOLD_PER_TASK_US) *
+	double per = cl->start_us > 0 ? cl->start_us : CEIL_HOLD_PER_TASK_US;
+
+	return ((cl->hold_us ? cl->hold_us : CEIL_HOLD_US) +
+		(unsigned long long)((double)c * per)) *
 	       (cl->hold_mul ? cl->hold_mul : 1);
 }
 
@@ -92,18 +98,47 @@ static void read_row(struct ceiling_probe *p, const char *out)
 	p->makespan_s = col(&t, "makespan_s");
 	p->threads = (unsigned long long)col(&t, "threads");
 	p->processes = (unsigned long long)col(&t, "processes");
+	p->samples = (unsigned long long)col(&t, "samples");
 	p->errors_connect = (unsigned long long)col(&t, "errors_connect");
 	p->errors_timeout = (unsigned long long)col(&t, "errors_timeout");
 	p->errors_worker = (unsigned long long)col(&t, "errors_worker");
+	p->kernel_kib = col(&t, "kernel_kib");
+	if (!(p->kernel_kib > 0)) /* nan: unreadable */
+		p->kernel_kib = 0;
+	p->kmem_kib = col(&t, "pte_kib") + col(&t, "kstack_kib") + col(&t, "sock_kib");
+	p->kmem_per_task_kib = col(&t, "kmem_per_task_kib");
+	p->sockets = col(&t, "sockets");
 	cells_csv_free(&t);
+}
+
+/* A loop per worker process holds its share of the connections in its own
+ * fds: on io, enough workers that each share stays under the open-file
+ * limit, when the default's would not (into buf; false: the default). */
+static bool prefork_workers(const struct ceiling *cl, const struct model_ops *m,
+			    const struct workload_ops *w, unsigned long long c, char *buf,
+			    size_t len)
+{
+	struct run_cfg d;
+	unsigned long long per, need;
+
+	if (!w->does_io || m->kind != MODEL_KIND_LOOP || m->wstats != MODEL_WSTATS_WORKERS ||
+	    cl->lim.nofile <= 2 * CEIL_FD_RESERVE)
+		return false;
+	cli_run_defaults(&d);
+	per = cl->lim.nofile - 2 * CEIL_FD_RESERVE;
+	need = (c + per - 1) / per;
+	if (need <= d.workers)
+		return false;
+	snprintf(buf, len, "%llu", need);
+	return true;
 }
 
 /* One probe of model m on workload w at concurrency c. */
 static int probe(struct ceiling *cl, const struct model_ops *m, const struct workload_ops *w,
 		 unsigned long long c, struct ceiling_probe *p)
 {
-	char cs[32], hold[32], tmo[32], flag[64], out[1200], err[1200];
-	char *argv[24];
+	char cs[32], hold[32], tmo[32], flag[64], out[1200], err[1200], wk[32];
+	char *argv[28];
 	int n = 0, rc;
 
 	memset(p, 0, sizeof(*p));
@@ -111,7 +146,10 @@ static int probe(struct ceiling *cl, const struct model_ops *m, const struct wor
 	p->deadline_s = deadline_s(cl, c);
 	p->budget_kib = (double)cl->budget_kib;
 	p->hold_s = (double)hold_us(cl, c) / 1e6;
-	p->spread = w->does_io && c > 20000;
+	/* the C client spreads past 20,000 (workloads/http_client.c); the
+	 * programs connect from one address */
+	p->spread = w->does_io && c > 20000 && !m->foreign;
+	p->oom_known = ceiling_oom_kills(&p->oom_before);
 	snprintf(cs, sizeof(cs), "%llu", c);
 	snprintf(hold, sizeof(hold), "%lluus", hold_us(cl, c));
 	/* the I/O deadline is past the hold; a timer wait has no I/O */
@@ -135,6 +173,10 @@ static int probe(struct ceiling *cl, const struct model_ops *m, const struct wor
 		argv[n++] = flag;
 		argv[n++] = hold;
 	}
+	if (prefork_workers(cl, m, w, c, wk, sizeof(wk))) {
+		argv[n++] = "--workers";
+		argv[n++] = wk;
+	}
 	argv[n++] = "--timeout";
 	argv[n++] = tmo;
 	argv[n++] = "--format";
@@ -149,7 +191,8 @@ static int probe(struct ceiling *cl, const struct model_ops *m, const struct wor
 	unlink(err);
 	if (rc)
 		return rc;
-	p->ok = !p->timed_out && p->exit_code == 0 && p->pss_kib > 0 && p->pss_kib <= p->budget_kib;
+	p->ok = !p->timed_out && p->exit_code == 0 && p->pss_kib > 0 &&
+		ceiling_mem_kib(p) <= p->budget_kib;
 	return 0;
 }
 

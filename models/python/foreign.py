@@ -45,7 +45,7 @@ ERR_KINDS = ("ok", "connect", "timeout", "io", "http", "query", "worker")
 # 2 s and more (models/foreign.c, silence_ns): well above the heartbeat.
 BATCH = 64
 HEARTBEAT_NS = 100_000_000
-WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg", "file")
+WORKLOADS = ("io", "cpu", "mixed", "blocking", "sqlite", "pg", "file", "timer")
 
 
 def mix64(x):

@@ -9,6 +9,7 @@ py-uvloop, py-asyncio-offload, py-uvloop-prefork), whatever the workload:
   file (open) thread pool by run_in_executor when the model offloads
   file        aiofiles or asyncio.to_thread (foreign_file.py)
   cpu         the seed (the kernel is the model's business)
+  timer       the wait alone: asyncio.sleep (foreign_timer.py)
 
 setup(n) opens what is kept before the clock (n kept-alive connections,
 the driver's pool of n, n slots); io(id) -> (result, err); close()."""
@@ -183,4 +184,7 @@ def work(run, executor=None):
         return foreign_pg.AsyncPg(run)
     if run.does_io:
         return HTTP.get(run.py_http, Streams)(run)
+    if run.workload == "timer":
+        import foreign_timer  # pylint: disable=import-outside-toplevel
+        return foreign_timer.Async(run)
     return Seed(run)

@@ -7,6 +7,7 @@ loop runs inline or offloads for the blocking workloads (blocking, sqlite).
   sqlite               the query through sqlite3 (foreign_sqlite.py)
   file                 the read or append with open() (foreign_file.py)
   cpu (and mixed)      the kernel, after the I/O part
+  timer                the wait alone: time.sleep (foreign_timer.py)
 
 A slot is what the workload keeps between tasks (a kept-alive connection, a
 database connection), opened before the clock; a model keeps one per
@@ -47,6 +48,9 @@ def _io(run):
     if run.workload == "file":
         import foreign_file  # pylint: disable=import-outside-toplevel
         return foreign_file.Blocking(run)
+    if run.workload == "timer":
+        import foreign_timer  # pylint: disable=import-outside-toplevel
+        return foreign_timer.Blocking(run)
     return None
 
 

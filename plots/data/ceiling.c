@@ -46,7 +46,7 @@ size_t ceiling_load(const struct set *s, struct cells_csv *t, struct crow **rows
 					      "concurrency",  "ok",	"pss_peak_kib",
 					      "pss_base_kib", "hold_s", "first_fail",
 					      "limit" };
-	int cd;
+	int cd, cs, ck, cl;
 	size_t n = 0;
 
 	*rows = NULL;
@@ -57,13 +57,17 @@ size_t ceiling_load(const struct set *s, struct cells_csv *t, struct crow **rows
 		if ((c[k] = cells_csv_col(t, cols[k])) < 0)
 			return 0;
 	cd = cells_csv_col(t, "detail");
+	cs = cells_csv_col(t, "slope_kib");
+	ck = cells_csv_col(t, "kmem_kib");
+	cl = cells_csv_col(t, "lift");
 	*rows = calloc(t->nrows ? t->nrows : 1, sizeof(**rows));
 	for (size_t i = 0; *rows && i < t->nrows; i++) {
 		char **f = t->rows[i];
 		struct crow *r = &(*rows)[n];
 
 		if (!plain_name(f[c[0]]) || !plain_name(f[c[1]]) || !plain_name(f[c[2]]) ||
-		    !plain_text(f[c[9]]) || (cd >= 0 && !plain_text(f[cd])))
+		    !plain_text(f[c[9]]) || (cd >= 0 && !plain_text(f[cd])) ||
+		    (cl >= 0 && !plain_text(f[cl])))
 			continue;
 		r->row = f[c[0]];
 		r->model = f[c[1]];
@@ -76,6 +80,9 @@ size_t ceiling_load(const struct set *s, struct cells_csv *t, struct crow **rows
 		r->first_fail = strtod(f[c[8]], NULL);
 		r->limit = f[c[9]];
 		r->detail = cd >= 0 ? f[cd] : "";
+		r->slope = cs >= 0 && *f[cs] ? strtod(f[cs], NULL) : NAN;
+		r->kmem = ck >= 0 && *f[ck] ? strtod(f[ck], NULL) : NAN;
+		r->lift = cl >= 0 ? f[cl] : "";
 		if (isfinite(r->conc) && r->conc >= 0 && isfinite(r->pss) && r->pss >= 0)
 			n++;
 	}
@@ -100,7 +107,8 @@ const struct crow *ceiling_final_row(const struct crow *r, size_t n, const char 
 	return NULL;
 }
 
-/* plotdata/ceiling-W-M.dat: concurrency, PSS MiB of the clean probes;
+/* plotdata/ceiling-W-M.dat: concurrency, PSS MiB of the clean probes and
+ * PSS with the tree's kernel memory (NaN where the set has none);
  * plotdata/ceiling-labels-I.dat: the end of each line and its limit;
  * vars ceiling_n, ceiling_wlI, ceiling_titleI, ceiling_modelsI. */
 static int write_ceiling(struct set *s)
@@ -122,7 +130,7 @@ static int write_ceiling(struct set *s)
 	if (n) /* qsort of no rows: NULL, which it may not take */
 		qsort(r, n, sizeof(*r), cmp_conc);
 	for (size_t w = 0; w < nwl; w++) {
-		char models[PLOTS_LIST_LEN] = "", var[32];
+		char models[PLOTS_LIST_LEN] = "", var[48];
 		FILE *lab;
 		double hold = 0;
 
@@ -140,7 +148,8 @@ static int write_ceiling(struct set *s)
 			fin = &r[i];
 			hold = fin->hold;
 			snprintf(name, sizeof(name), "ceiling-%s-%s", wls[w], fin->model);
-			f = plots_dat_open(s, name, fin->model, "tasks_held  pss_mib");
+			f = plots_dat_open(s, name, fin->model,
+					   "tasks_held  pss_mib  pss_and_kernel_mib");
 			if (!f) {
 				fclose(lab);
 				goto fail;
@@ -149,7 +158,8 @@ static int write_ceiling(struct set *s)
 				if (strcmp(r[k].row, "probe") == 0 && r[k].ok > 0 &&
 				    strcmp(r[k].model, fin->model) == 0 &&
 				    strcmp(r[k].wl, wls[w]) == 0 && r[k].pss > 0 && r[k].conc > 0) {
-					fprintf(f, "%g %.6g\n", r[k].conc, r[k].pss / 1024.0);
+					fprintf(f, "%g %.6g %.6g\n", r[k].conc, r[k].pss / 1024.0,
+						(r[k].pss + r[k].kmem) / 1024.0);
 					listed = true;
 				}
 			fclose(f);
@@ -166,7 +176,10 @@ static int write_ceiling(struct set *s)
 		snprintf(var, sizeof(var), "ceiling_models%zu", w + 1);
 		plots_var_str(s, var, "%s", models);
 		snprintf(var, sizeof(var), "ceiling_title%zu", w + 1);
-		plots_var_str(s, var, "%s: every task waits %.3g s or more", wls[w], hold);
+		plots_var_str(s, var,
+			      "%s: every task waits %.3g s or more (dots: PSS and the kernel's "
+			      "page tables, stacks and socket buffers)",
+			      wls[w], hold);
 	}
 	fprintf(s->vars, "ceiling_n = %zu\n", nwl);
 	free(r);

@@ -3,7 +3,10 @@
 # per workload: the PSS of each clean probe against the tasks held, log-log,
 # one line per model; each line ends at the model's ceiling, where the
 # limit that stopped the next probe is named.
-# Input: plotdata/ceiling-W-MODEL.dat (tasks_held, pss_mib),
+# Every model of the set, C and Python alike; beside each line, dots of the
+# same colour add the tree's own kernel memory (page tables, kernel stacks,
+# socket buffers) to its PSS.
+# Input: plotdata/ceiling-W-MODEL.dat (tasks_held, pss_mib, pss_and_kernel_mib),
 # plotdata/ceiling-labels-I.dat (x, y, "model limit"); vars ceiling_n,
 # ceiling_wlI, ceiling_modelsI, ceiling_titleI.
 load scripts.'/common.gp'
@@ -35,6 +38,8 @@ do for [fmt in "png svg"] {
 			set title value('ceiling_title'.w) font ",15"
 			plot for [m in ms] dir."/plotdata/ceiling-".wl."-".m.".dat" using 1:2 \
 				with linespoints lt model_lt(m) title m, \
+				for [m in ms] dir."/plotdata/ceiling-".wl."-".m.".dat" using 1:3 \
+				with points lt model_lt(m) pt 7 ps 0.5 notitle, \
 				dir."/plotdata/ceiling-labels-".w.".dat" using 1:2:3 with labels \
 				left offset 0.8, 0 font ",11" notitle
 		}

@@ -8,6 +8,11 @@
 struct crow {
 	const char *row, *model, *wl, *limit, *detail;
 	double conc, ok, pss, base, hold, first_fail;
+	/* of a newer ceiling.csv (NAN or "" in an older one): the fit's KiB a
+	 * task, the tree's kernel memory (page tables, stacks, socket
+	 * buffers), the command that lifts the limit */
+	double slope, kmem;
+	const char *lift;
 };
 
 /* DIR/ceiling.csv's good rows into *rows (malloc'd; free it and t). */

@@ -1,5 +1,6 @@
 /* ceiling.c - one line per search of `cmbench ceiling` (ceiling.csv, read
  * by ../data/ceiling.c): the tasks held, the memory then, what stopped it. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +34,24 @@ static void say_ceiling(const struct set *s, struct finding_out *o)
 				  x->limit, x->detail);
 			continue;
 		}
-		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task)", x->model,
-			  x->wl, plots_count(x->conc, a, sizeof(a)),
+		fo_printf(o, "  - %s on %s held **%s** tasks at %s PSS (%s a task", x->model, x->wl,
+			  plots_count(x->conc, a, sizeof(a)),
 			  fmt_kib(b, sizeof(b), x->pss, FMT_PROSE),
 			  fmt_kib(c, sizeof(c), x->conc > 0 ? (x->pss - x->base) / x->conc : 0,
 				  FMT_PROSE));
+		if (isfinite(x->slope))
+			fo_printf(o, ", %s by the fit", fmt_kib(a, sizeof(a), x->slope, FMT_PROSE));
+		if (isfinite(x->kmem))
+			fo_printf(o, "; kernel %s beside it",
+				  fmt_kib(a, sizeof(a), x->kmem, FMT_PROSE));
+		fo_printf(o, ")");
 		if (x->first_fail > 0)
-			fo_printf(o, "; at C=%s: **%s** (%s).\n",
+			fo_printf(o, "; at C=%s: **%s** (%s)",
 				  plots_count(x->first_fail, a, sizeof(a)), x->limit, x->detail);
 		else
-			fo_printf(o, "; %s (%s).\n", x->limit, x->detail);
+			fo_printf(o, "; %s (%s)", x->limit, x->detail);
+		fo_printf(o, "%s%s%s.\n", *x->lift ? "; to lift it: `" : "", x->lift,
+			  *x->lift ? "`" : "");
 	}
 	free(r);
 	cells_csv_free(&t);

@@ -1,6 +1,8 @@
 /* test_result.c - the result row's self-checks: a run that beats its
  * lower bound (efficiency above 1.02) is flagged in efficiency_note, and
- * the harness's own memory and the kernel's growth reach their columns. */
+ * the harness's own memory and the kernel's growth reach their columns,
+ * and so does the kernel's memory for the tree (page tables, stacks,
+ * socket buffers) with its growth per task. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +36,10 @@ static void row_of(double makespan_ms, struct result_row *row)
 	rep.harness_kib = 30.5;
 	rep.kernel_base_kib = 1000;
 	rep.kernel_peak_kib = 1400;
+	rep.base = (struct probe_sample){ .pte_kib = 100, .kstack_kib = 16, .sock_kib = 0 };
+	rep.peak = (struct probe_sample){
+		.pte_kib = 196, .kstack_kib = 400, .sock_kib = 32, .sockets = 24
+	};
 	result_row(&cfg, &rep, row);
 }
 
@@ -56,10 +62,27 @@ static void test_efficiency_note(void **state)
 	assert_non_null(result_col_find("kernel_kib"));
 }
 
+static void test_kernel_memory(void **state)
+{
+	struct result_row row;
+
+	(void)state;
+	row_of(30, &row);
+	assert_true(row.pte_kib == 196 && row.kstack_kib == 400 && row.sock_kib == 32);
+	assert_true(row.sockets == 24);
+	/* (196 + 400 + 32) - (100 + 16 + 0) = 512 KiB over min(C, N) = 1 slot */
+	assert_true(fabs(row.kmem_per_task_kib - 512) < 1e-9);
+	for (const char *const *c = (const char *const[]){ "pte_kib", "kstack_kib", "sock_kib",
+							   "sockets", "kmem_per_task_kib", NULL };
+	     *c; c++)
+		assert_non_null(result_col_find(*c));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_efficiency_note),
+		cmocka_unit_test(test_kernel_memory),
 	};
 
 	return unit_run(argc, argv, tests, NULL, NULL);
