@@ -234,7 +234,7 @@ const struct claim claims_table[] = {
 	  .claim = "one Uvicorn worker handles hundreds of requests in flight",
 	  .quote = "allowing FastAPI to handle hundreds of concurrent in-flight requests on a "
 		   "single Uvicorn worker",
-	  .how = "the server side: py-fastapi (an async def route on one Uvicorn worker) served "
+	  .how = "the server side: FastAPI's async def route on one Uvicorn worker, served "
 		 "at a fixed rate over 1,000 connections, each request waiting 400 ms "
 		 "downstream: in flight = answered per second × p50 latency, on a run that kept "
 		 "up (every request answered, at 99% of the offered rate, the generator on time)",
@@ -251,8 +251,8 @@ const struct claim claims_table[] = {
 	  .quote =
 		  "Handlers declared as plain def are automatically offloaded to a thread pool via "
 		  "run_in_executor, so they do not stall the event loop",
-	  .how = "the server side: requests.get() of 10 ms in a def route (py-fastapi-def, "
-		 "anyio's 40 threads) and in an async def route (py-fastapi), both offered "
+	  .how = "the server side: requests.get() of 10 ms in a FastAPI def route (anyio's 40 "
+		 "threads) and in an async def route (one Uvicorn worker), both offered "
 		 "200/s over 100 connections: the def route's answered share of the offered "
 		 "rate (1: no stall); the async def route is the control, and must stall",
 	  .article = "1 (the offered rate kept)",
