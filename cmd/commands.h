@@ -18,7 +18,8 @@ struct command {
 extern const struct command command_table[]; /* {NULL}-terminated */
 
 /* the commands of cmd/main.c; every other command's main is declared in
- * its own floor's header (server.h, sweep.h, plots/report/main.h, claims.h) */
+ * its own floor's header (server.h, sweep.h, ceiling.h, plots/report/main.h,
+ * claims.h, lib/verdict_sim.h) */
 int run_main(int argc, char **argv);	   /* cmbench run */
 int list_main(int argc, char **argv);	   /* cmbench list */
 int calibrate_main(int argc, char **argv); /* cmbench calibrate */

@@ -1,9 +1,10 @@
 /* evloop.h - the libuv driver: one loop that runs --concurrency slots of a
- * workload's state machine, waiting on each task's fd with a uv_poll_t and
- * on its deadline with a uv_timer_t. The loop models differ only in where
- * a task's synchronous part (WL_RUN: the CPU kernel, a blocking library
- * call) runs: on the loop thread (eventloop.c) or on libuv's thread pool
- * (eventloop_offload.c). */
+ * workload's state machine, waiting on each task's fd with a uv_poll_t;
+ * one periodic uv_timer_t checks the deadlines of every waiting task
+ * (evloop.c). The loop models differ in where a task's synchronous part
+ * (WL_RUN: the CPU kernel, a blocking library call) runs: on the loop
+ * thread (eventloop.c, and each process of eventloop_prefork.c) or on
+ * libuv's thread pool (eventloop_offload.c). */
 #ifndef CMB_EVLOOP_H
 #define CMB_EVLOOP_H
 

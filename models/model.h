@@ -1,8 +1,10 @@
 /* model.h - the one interface every concurrency model implements.
  *
- * A model is models/<name>.c exporting one `const struct model_ops`; all
- * else in the file is static. It runs cfg->tasks tasks of cfg->workload
- * with at most cfg->concurrency in flight and fills `out`. It creates its
+ * A C model is models/<name>.c exporting one `const struct model_ops`; all
+ * else in the file is static. The foreign models' entries are together in
+ * python.c (each one's program in models/python/). A model runs cfg->tasks
+ * tasks of cfg->workload with at most cfg->concurrency in flight and fills
+ * `out`. It creates its
  * workers and connections first, then calls ctl->go() (the monitor takes
  * its "ready" sample and starts the clock), and calls ctl->end() as soon as
  * the last task is done, before tearing anything down. The handshake is

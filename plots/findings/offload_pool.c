@@ -58,7 +58,7 @@ static void say_offload_pool(const struct set *s, struct finding_out *o)
 		 "waits for the loop thread to wake, take the result and submit the next "
 		 "task, and the loop is one more thread than there are cores; with more "
 		 "tasks in flight than workers the next task is already queued "
-		 "(README, \"%s and the lost core\").\n",
+		 "(docs/method.md, \"%s and the lost core\").\n",
 		 offload_model);
 	if (head) /* the thread pool clearly ahead where C = workers: the lost core */
 		fo_if_clear(o, at_workers, nat, lost, ".\n");

@@ -2,8 +2,10 @@
  * grid (decide.c; matrix.c ranks and tests, pure), the regimes of the
  * other grids (regimes.c), the open-loop criterion (openloop.c), all of
  * them in words (words.c: one function per kind of verdict) and for
- * programs (decisions.c: decisions.json). Each is computed once, into the
- * set's structs, and written from them. */
+ * programs (decisions.c: decisions.json). The matrix and the regimes are
+ * computed once, into the set's structs, and written from them; the
+ * open-loop table is computed from the open-loop series (../openloop.c)
+ * each time it is written (the same figures give the same table). */
 #ifndef CMB_PLOTS_VERDICTS_H
 #define CMB_PLOTS_VERDICTS_H
 

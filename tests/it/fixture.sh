@@ -25,6 +25,8 @@ check "the fixture finding: its file and two lines of plots/findings/registry.c,
 	touched_only finding_fixture plots/findings/registry.c 2 tests/fixtures/src/fixture_finding.c
 check "the fixture model: its file and two lines of models/registry.c, no other" \
 	touched_only model_fixture models/registry.c 2 tests/fixtures/src/fixture_model.c
+check "the fixture workload: its file and two lines of workloads/registry.c, no other" \
+	touched_only workload_sleephash workloads/registry.c 2 tests/fixtures/src/sleephash.c
 
 FIXBIN=${FIXBIN:-build/cmbench-fixtures}
 if ! make -s -j2 "$FIXBIN" >"$TMP/make.out" 2>&1; then

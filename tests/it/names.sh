@@ -2,9 +2,12 @@
 # names.sh - the tables are the one place models and workloads are named:
 # no C file outside models/ and workloads/ holds a model or workload name as
 # a string literal, nor inside one (the harness, sweeps and plots ask the
-# tables for traits), and no fixed cap on the number of models remains. A flag that
-# shares a workload's name (--cpu) is not a name of the workload: option
-# table lines (required_argument) are not counted.
+# tables for traits), and none of the fixed caps on models or metrics that
+# once were (MAX_MODELS, SPEC_MODELS_MAX, CELLS_NMETRICS) comes back; those
+# left are cmbench ceiling's lists (CEIL_MODELS_MAX) and the open-loop
+# regimes of plots/openloop.h (OL_MAX_WL workloads). A flag that shares
+# a workload's name (--cpu) is not a name of the workload: option table
+# lines (required_argument) are not counted.
 source "$(dirname "$0")/lib.sh"
 
 names=$("$CMBENCH" list models; "$CMBENCH" list workloads; "$CMBENCH" list servers)
