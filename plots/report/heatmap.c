@@ -120,7 +120,7 @@ static void legend(FILE *f, const struct set *s)
 
 void report_heatmap(FILE *f, const struct set *s)
 {
-	char cnt[32], reg[64], rule[512];
+	char cnt[32], reg[64], rule[1024];
 
 	if (!s->nverdict[0])
 		return;

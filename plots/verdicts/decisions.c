@@ -139,7 +139,7 @@ static void verdict(FILE *f, const struct set *s, size_t k, const struct matrix_
 
 void plots_decisions_json(const struct set *s, FILE *f)
 {
-	char reg[64], rule[512];
+	char reg[64], rule[1024];
 
 	fputs("{\"set\":", f);
 	json_str(f, s->run_id);

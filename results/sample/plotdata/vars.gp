@@ -2,8 +2,8 @@
 models = 'sequential eventloop eventloop-offload threadpool forkpool thread-per-task process-per-task eventloop-prefork py-sequential py-threads py-processes py-asyncio py-uvloop py-asyncio-offload py-uvloop-prefork'
 model_colors = '#555555 #0072B2 #56B4E9 #E69F00 #D55E00 #CC79A7 #882255 #009E73 #999999 #DDCC77 #AA4499 #332288 #88CCEE #44AA99 #117733'
 present_models = 'sequential eventloop eventloop-offload threadpool forkpool thread-per-task process-per-task eventloop-prefork py-sequential py-threads py-processes py-asyncio py-uvloop py-asyncio-offload'
-subtitle = 'Intel(R) Xeon(R) Processor · 2 cores · Linux 6.18.44-fc-v1300 · result set latest'
-run_id = 'latest'
+subtitle = 'Intel(R) Xeon(R) Processor · 2 cores · Linux 6.18.44-fc-v1300 · result set sample'
+run_id = 'sample'
 cores = 2
 panel_title_io = 'io-bound (0% cpu)'
 panel_title_mixed = 'mixed (50% cpu)'
