@@ -91,7 +91,7 @@ static void push_wl_flags(struct argv_b *b, const struct run_cfg *cfg)
 static void push_server(struct argv_b *b, const struct run_cfg *cfg)
 {
 	push(b, "--side");
-	push(b, "server");
+	push(b, CFG_SIDE_SERVER);
 	push_u64(b, "--connections", cfg->concurrency);
 	push(b, "--client-conn");
 	push(b, cfg->client_new ? "new" : "keepalive");

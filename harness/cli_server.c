@@ -47,7 +47,7 @@ int cli_server_flag(struct run_cfg *cfg, const char *name, const char *val, char
 
 	snprintf(flag, sizeof(flag), "--%s", name);
 	if (strcmp(name, "side") == 0) {
-		if (strcmp(val, "client") != 0 && strcmp(val, "server") != 0)
+		if (strcmp(val, CFG_SIDE_CLIENT) != 0 && strcmp(val, CFG_SIDE_SERVER) != 0)
 			return parse_fail(err, errlen, "--side: '%s' is not client or server", val);
 		cfg->side_server = val[0] == 's';
 		return 0;

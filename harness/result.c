@@ -252,7 +252,8 @@ void result_params(const struct run_cfg *cfg, struct result_row *row)
 		 : cfg->poisson	    ? "poisson"
 				    : "const");
 	row->rate_tps = cfg->rate_tps;
-	snprintf(row->side, sizeof(row->side), "%s", cfg->server ? "server" : "client");
+	snprintf(row->side, sizeof(row->side), "%s",
+		 cfg->server ? CFG_SIDE_SERVER : CFG_SIDE_CLIENT);
 	if (cfg->server) {
 		snprintf(row->client_conn, sizeof(row->client_conn), "%s",
 			 cfg->client_new ? "new" : "keepalive");

@@ -11,6 +11,9 @@ enum out_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 #define CFG_WL_NUM 8   /* numeric flags a workload may add (struct wl_flag) */
 #define CFG_WL_STR 2   /* text flags a workload may add */
 #define CFG_WL_NOTE 48 /* the workload's note on the run (workload_note) */
+/* --side's two words (the side column, the argv that reproduces a run) */
+#define CFG_SIDE_CLIENT "client"
+#define CFG_SIDE_SERVER "server"
 
 struct workload_ops;
 struct model_ops;

@@ -225,6 +225,14 @@ const struct finding_out *finding_of(const struct set *s, const char *key)
 	return NULL;
 }
 
+const struct finding_out *finding_out_of(const struct set *s, const struct finding *f)
+{
+	for (size_t i = 0; s->found && finding_table[i]; i++)
+		if (finding_table[i] == f)
+			return s->found[i];
+	return NULL;
+}
+
 bool finding_cites_grid(const struct finding_out *o, const char *grid)
 {
 	for (size_t i = 0; o && i < o->n; i++)

@@ -61,6 +61,10 @@ int findings_build(struct set *s);
 void findings_free(struct set *s);
 /* The finding called key (NULL: none such, or not built). */
 const struct finding_out *finding_of(const struct set *s, const char *key);
+/* The same, of the table's entry f. */
+const struct finding_out *finding_out_of(const struct set *s, const struct finding *f);
+/* The two findings whose cells the page's lessons show beside them. */
+extern const struct finding finding_creation, finding_prefork;
 bool finding_empty(const struct finding_out *o);
 /* Whether one of its comparisons is of a cell of grid. */
 bool finding_cites_grid(const struct finding_out *o, const char *grid);

@@ -56,12 +56,12 @@ static bool p_scaling(const struct set *s, const struct cell *c)
 
 static bool p_creation(const struct set *s, const struct cell *c)
 {
-	return finding_cites_grid(finding_of(s, "creation"), c->grid);
+	return finding_cites_grid(finding_out_of(s, &finding_creation), c->grid);
 }
 
 static bool p_prefork(const struct set *s, const struct cell *c)
 {
-	return finding_cites_grid(finding_of(s, "prefork"), c->grid);
+	return finding_cites_grid(finding_out_of(s, &finding_prefork), c->grid);
 }
 
 static bool p_offload(const struct set *s, const struct cell *c)
